@@ -1,0 +1,16 @@
+//! The entity model: plain data with serde, shared by every [`Engine`](super::Engine)
+//! implementation.
+
+mod enums;
+mod id;
+mod inventory;
+mod registration;
+mod storage;
+mod vm;
+
+pub use enums::*;
+pub use id::{Id, InvalidId};
+pub use inventory::*;
+pub use registration::*;
+pub use storage::*;
+pub use vm::*;

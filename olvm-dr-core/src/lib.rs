@@ -1,0 +1,15 @@
+//! olvm-dr-core: disaster recovery for oVirt and Oracle Linux Virtualization Manager (OLVM).
+//!
+//! The library models the two sites of a DR pair, the role-compatible mapping file between them,
+//! its validation, and the failover, cleanup and failback flows as plans executed against the
+//! [`Engine`](engine::Engine) trait.
+
+pub mod diag;
+pub mod engine;
+mod secret;
+pub mod site;
+
+pub use diag::{Diagnostic, Location, Severity};
+pub use engine::{Engine, EngineError, EngineResult, ErrorKind};
+pub use secret::Secret;
+pub use site::{Site, SiteConnection};
