@@ -6,6 +6,11 @@
 
 pub mod diag;
 pub mod engine;
+pub mod execute;
+pub mod journal;
+pub mod plan;
+pub mod progress;
+pub mod report;
 mod secret;
 pub mod site;
 

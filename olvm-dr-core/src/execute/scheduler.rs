@@ -1,0 +1,678 @@
+//! The step scheduler: runs a graph of steps concurrently, in dependency and priority order,
+//! journaling every result, growing the graph when a step discovers work, and resuming from a
+//! journal.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+
+use super::clock::{RunClock, millis, wall_clock};
+use crate::engine::ErrorKind;
+use crate::journal::{Journal, JournalState, Record};
+use crate::plan::{Phase, Planned, Step, StepId, check_graph};
+use crate::progress::{Event, Reporter};
+use crate::report::{StepOutcome, StepResult};
+
+/// What to do when a step fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum OnError {
+    /// Keep going with everything that does not depend on the failed step (the role's default,
+    /// except that failures are reported as failures).
+    #[default]
+    Continue,
+    /// Start nothing new after the first failure; let running steps end.
+    Stop,
+}
+
+/// How the scheduler runs steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchedulerOptions {
+    /// Failure policy.
+    pub on_error: OnError,
+    /// Steps running at the same time. Engine calls are limited separately per Engine; this only
+    /// bounds the number of steps in flight (most of which are waiting). Default 256: enough to
+    /// keep any Engine busy, small enough to keep memory and progress output modest.
+    pub max_in_flight: usize,
+    /// A step that has not ended after this long fails with a timeout, whatever it is waiting
+    /// for. Default 30 minutes: longer than any single wait the flows do (their own deadlines
+    /// are minutes), so it only catches a step that hangs.
+    pub step_deadline: Duration,
+}
+
+impl Default for SchedulerOptions {
+    fn default() -> Self {
+        Self {
+            on_error: OnError::Continue,
+            max_in_flight: 256,
+            step_deadline: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+/// How a step that did not fail ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Completion {
+    /// It did its work.
+    Done {
+        /// Data for later steps.
+        output: Option<serde_json::Value>,
+    },
+    /// The effect was already in place.
+    AlreadyDone {
+        /// Data for later steps.
+        output: Option<serde_json::Value>,
+    },
+    /// It did its work and found more: these steps join the run. Steps that depend on this one
+    /// wait for them too. They must not depend on this step (they start after it anyway).
+    Added {
+        /// The new steps.
+        steps: Vec<Step>,
+        /// Data for later steps.
+        output: Option<serde_json::Value>,
+    },
+}
+
+/// Why a step failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFailure {
+    /// What went wrong, for humans (with the Engine's fault text).
+    pub message: String,
+    /// The Engine error kind, when an Engine call failed.
+    pub kind: Option<ErrorKind>,
+}
+
+impl StepFailure {
+    /// A failure with a message and no Engine error kind.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: None,
+        }
+    }
+}
+
+impl From<crate::EngineError> for StepFailure {
+    fn from(e: crate::EngineError) -> Self {
+        Self {
+            message: e.to_string(),
+            kind: Some(e.kind),
+        }
+    }
+}
+
+/// What running a step produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRun {
+    /// The result.
+    pub result: Result<Completion, StepFailure>,
+    /// Attempts made (1 when no retry was needed).
+    pub attempts: u32,
+    /// Time spent waiting for another site's storage lease.
+    pub lease_wait: Duration,
+}
+
+impl StepRun {
+    /// A result after one attempt with no lease wait.
+    pub fn once(result: Result<Completion, StepFailure>) -> Self {
+        Self {
+            result,
+            attempts: 1,
+            lease_wait: Duration::ZERO,
+        }
+    }
+}
+
+/// Runs steps. Implementations make every step an *ensure*: check first, act only if needed.
+#[async_trait]
+pub trait StepRunner: Send + Sync {
+    /// Runs one step.
+    async fn run(&self, step: &Step, ctx: &StepContext) -> StepRun;
+}
+
+/// What a running step can use besides its own data.
+pub struct StepContext {
+    step: StepId,
+    clock: RunClock,
+    started_ms: u64,
+    reporter: Arc<dyn Reporter>,
+    journal: Arc<Journal>,
+    outputs: Arc<Mutex<HashMap<StepId, serde_json::Value>>>,
+}
+
+impl std::fmt::Debug for StepContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StepContext")
+            .field("step", &self.step)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StepContext {
+    /// Reports how a long step is doing.
+    pub fn progress(&self, message: impl Into<String>) {
+        self.reporter.event(&Event::StepProgress {
+            step: self.step.clone(),
+            message: message.into(),
+            elapsed: Duration::from_millis(self.clock.now_ms().saturating_sub(self.started_ms)),
+        });
+    }
+
+    /// The output an earlier step produced.
+    pub fn output_of(&self, step: &StepId) -> Option<serde_json::Value> {
+        self.outputs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(step)
+            .cloned()
+    }
+
+    /// Every output produced so far, by step.
+    pub fn outputs(&self) -> HashMap<StepId, serde_json::Value> {
+        self.outputs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Records a named fact in the journal (durably).
+    pub fn fact(&self, name: impl Into<String>, value: impl Into<String>) -> std::io::Result<()> {
+        self.journal.append(
+            &Record::Fact {
+                name: name.into(),
+                value: value.into(),
+                at: wall_clock(),
+                t_ms: self.clock.now_ms(),
+            },
+            true,
+        )
+    }
+}
+
+/// Everything the scheduler did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutcome {
+    /// Every step of the run: the initial ones, then those added while running.
+    pub steps: Vec<Step>,
+    /// One result per step, in the same order.
+    pub results: Vec<StepResult>,
+    /// Outputs of the steps.
+    pub outputs: HashMap<StepId, serde_json::Value>,
+    /// Milliseconds on the run clock when the scheduler finished.
+    pub finished_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodeState {
+    Waiting,
+    Ready,
+    Running,
+    /// The step's own run ended (its children may still be running).
+    Ran,
+    Finished,
+}
+
+#[derive(Debug)]
+struct Node {
+    step: Step,
+    state: NodeState,
+    pending_deps: usize,
+    dependents: Vec<usize>,
+    parent: Option<usize>,
+    open_children: usize,
+    subtree_failed: bool,
+    result: Option<StepResult>,
+}
+
+/// The run's shared pieces.
+pub struct RunContext {
+    /// Run id, for events.
+    pub run_id: String,
+    /// The journal.
+    pub journal: Arc<Journal>,
+    /// Where events go.
+    pub reporter: Arc<dyn Reporter>,
+    /// The run clock.
+    pub clock: RunClock,
+}
+
+struct Graph {
+    nodes: Vec<Node>,
+    index: HashMap<StepId, usize>,
+    ready: BinaryHeap<(Reverse<u32>, Reverse<usize>, usize)>,
+    stopping: Option<String>,
+    phases_seen: HashSet<Phase>,
+}
+
+impl Graph {
+    fn new() -> Self {
+        Self {
+            nodes: Vec::new(),
+            index: HashMap::new(),
+            ready: BinaryHeap::new(),
+            stopping: None,
+            phases_seen: HashSet::new(),
+        }
+    }
+
+    fn is_success(&self, i: usize) -> bool {
+        let n = &self.nodes[i];
+        n.state == NodeState::Finished
+            && !n.subtree_failed
+            && n.result.as_ref().is_some_and(|r| r.outcome.is_success())
+    }
+
+    /// Inserts steps (skipping ids already present) under `parent`, wiring dependencies.
+    fn insert(&mut self, steps: Vec<Step>, parent: Option<usize>) -> Vec<usize> {
+        let mut added = Vec::new();
+        for step in steps {
+            if self.index.contains_key(&step.id) {
+                continue;
+            }
+            let i = self.nodes.len();
+            self.index.insert(step.id.clone(), i);
+            self.nodes.push(Node {
+                step,
+                state: NodeState::Waiting,
+                pending_deps: 0,
+                dependents: Vec::new(),
+                parent,
+                open_children: 0,
+                subtree_failed: false,
+                result: None,
+            });
+            if let Some(p) = parent {
+                self.nodes[p].open_children += 1;
+            }
+            added.push(i);
+        }
+        for &i in &added {
+            let deps = self.nodes[i].step.depends_on.clone();
+            for d in deps {
+                if let Some(&j) = self.index.get(&d) {
+                    self.nodes[j].dependents.push(i);
+                    self.nodes[i].pending_deps += 1;
+                }
+            }
+        }
+        added
+    }
+}
+
+/// Runs `steps` (a sealed plan's steps) to the end and returns every step's result.
+///
+/// With `previous` (the journal of an interrupted run), steps that already succeeded are not run
+/// again and the steps added back then are restored; everything else runs (as an ensure, so work
+/// that was done before the interruption is found done, not done twice).
+pub async fn run_steps(
+    steps: Vec<Step>,
+    runner: &dyn StepRunner,
+    ctx: &RunContext,
+    options: SchedulerOptions,
+    previous: Option<&JournalState>,
+) -> RunOutcome {
+    let mut g = Graph::new();
+    let outputs: Arc<Mutex<HashMap<StepId, serde_json::Value>>> =
+        Arc::new(Mutex::new(HashMap::new()));
+    g.insert(steps, None);
+    if let Some(prev) = previous {
+        for (by, step) in &prev.added {
+            let parent = g.index.get(by).copied();
+            g.insert(vec![step.clone()], parent);
+        }
+        outputs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(prev.outputs.clone());
+    }
+    ctx.reporter.event(&Event::RunStarted {
+        run_id: ctx.run_id.clone(),
+        total: g.nodes.len(),
+    });
+
+    // Restore what the journal says succeeded, then seed the ready queue.
+    if let Some(prev) = previous {
+        for i in 0..g.nodes.len() {
+            if let Some(r) = prev.results.get(&g.nodes[i].step.id)
+                && r.outcome.is_success()
+            {
+                g.nodes[i].result = Some(r.clone());
+                g.nodes[i].state = NodeState::Ran;
+            }
+        }
+        // Finish restored nodes bottom-up: children were inserted after their parents.
+        for i in (0..g.nodes.len()).rev() {
+            if g.nodes[i].state == NodeState::Ran && g.nodes[i].open_children == 0 {
+                finish(&mut g, i, ctx);
+            }
+        }
+    }
+    for i in 0..g.nodes.len() {
+        settle(&mut g, i, ctx);
+    }
+
+    let mut running = FuturesUnordered::new();
+    loop {
+        while g.stopping.is_none() && running.len() < options.max_in_flight.max(1) {
+            let Some((_, _, i)) = g.ready.pop() else {
+                break;
+            };
+            if g.nodes[i].state != NodeState::Ready {
+                continue;
+            }
+            g.nodes[i].state = NodeState::Running;
+            let step = g.nodes[i].step.clone();
+            if g.phases_seen.insert(step.phase) {
+                ctx.reporter
+                    .event(&Event::PhaseStarted { phase: step.phase });
+            }
+            let started_ms = ctx.clock.now_ms();
+            let _ = ctx.journal.append(
+                &Record::StepStarted {
+                    step: step.id.clone(),
+                    at: wall_clock(),
+                    t_ms: started_ms,
+                },
+                false,
+            );
+            ctx.reporter.event(&Event::StepStarted {
+                step: step.id.clone(),
+                phase: step.phase,
+                summary: step.summary.clone(),
+            });
+            let step_ctx = StepContext {
+                step: step.id.clone(),
+                clock: ctx.clock,
+                started_ms,
+                reporter: Arc::clone(&ctx.reporter),
+                journal: Arc::clone(&ctx.journal),
+                outputs: Arc::clone(&outputs),
+            };
+            let deadline = options.step_deadline;
+            running.push(async move {
+                let run = match tokio::time::timeout(deadline, runner.run(&step, &step_ctx)).await {
+                    Ok(run) => run,
+                    Err(_) => StepRun::once(Err(StepFailure {
+                        message: format!("the step did not end within {} s", deadline.as_secs()),
+                        kind: Some(ErrorKind::Timeout),
+                    })),
+                };
+                (i, started_ms, run)
+            });
+        }
+        let Some((i, started_ms, run)) = running.next().await else {
+            break;
+        };
+        complete(&mut g, i, started_ms, run, ctx, &outputs, options);
+    }
+
+    // Whatever never ran: stopped, or (a planner bug) waiting on something that cannot happen.
+    let reason = g
+        .stopping
+        .clone()
+        .unwrap_or_else(|| "its dependencies were never satisfied".to_owned());
+    for i in 0..g.nodes.len() {
+        if g.nodes[i].result.is_none() {
+            let r = synthetic_result(&g.nodes[i].step, StepOutcome::NotRun, &reason);
+            g.nodes[i].result = Some(r);
+            g.nodes[i].state = NodeState::Finished;
+        }
+    }
+
+    let finished_ms = ctx.clock.now_ms();
+    let outputs = outputs
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let mut out_steps = Vec::with_capacity(g.nodes.len());
+    let mut results = Vec::with_capacity(g.nodes.len());
+    for n in g.nodes {
+        out_steps.push(n.step);
+        results.push(n.result.expect("every node has a result"));
+    }
+    RunOutcome {
+        steps: out_steps,
+        results,
+        outputs,
+        finished_ms,
+    }
+}
+
+/// Moves a waiting node forward if it can: skipped steps finish at once, steps with a failed
+/// dependency are blocked, steps with all dependencies done become ready.
+fn settle(g: &mut Graph, i: usize, ctx: &RunContext) {
+    if g.nodes[i].state != NodeState::Waiting {
+        return;
+    }
+    let failed_dep = g.nodes[i].step.depends_on.iter().find_map(|d| {
+        let j = *g.index.get(d)?;
+        (g.nodes[j].state == NodeState::Finished && !g.is_success(j)).then(|| d.clone())
+    });
+    if let Some(dep) = failed_dep {
+        block(g, i, &dep, ctx);
+        return;
+    }
+    if g.nodes[i].pending_deps > 0 {
+        return;
+    }
+    if let Planned::Skipped { reason } = &g.nodes[i].step.planned {
+        let r = synthetic_result(&g.nodes[i].step, StepOutcome::Skipped, &reason.clone());
+        record_result(ctx, &r);
+        g.nodes[i].result = Some(r);
+        g.nodes[i].state = NodeState::Ran;
+        finish(g, i, ctx);
+        return;
+    }
+    g.nodes[i].state = NodeState::Ready;
+    let prio = g.nodes[i].step.priority();
+    g.ready.push((Reverse(prio), Reverse(i), i));
+}
+
+fn block(g: &mut Graph, i: usize, dep: &StepId, ctx: &RunContext) {
+    let r = synthetic_result(
+        &g.nodes[i].step,
+        StepOutcome::Blocked,
+        &format!("it depends on '{dep}', which did not succeed"),
+    );
+    record_result(ctx, &r);
+    g.nodes[i].result = Some(r);
+    g.nodes[i].state = NodeState::Ran;
+    finish(g, i, ctx);
+}
+
+/// A node's own run is over and so are its children's: release or block its dependents and tell
+/// its parent.
+fn finish(g: &mut Graph, i: usize, ctx: &RunContext) {
+    if g.nodes[i].state == NodeState::Finished {
+        return;
+    }
+    g.nodes[i].state = NodeState::Finished;
+    let success = g.is_success(i);
+    let dependents = g.nodes[i].dependents.clone();
+    for d in dependents {
+        if success {
+            g.nodes[d].pending_deps = g.nodes[d].pending_deps.saturating_sub(1);
+        }
+        settle(g, d, ctx);
+    }
+    if let Some(p) = g.nodes[i].parent {
+        g.nodes[p].open_children -= 1;
+        if !success {
+            g.nodes[p].subtree_failed = true;
+        }
+        if g.nodes[p].state == NodeState::Ran && g.nodes[p].open_children == 0 {
+            finish(g, p, ctx);
+        }
+    }
+}
+
+fn complete(
+    g: &mut Graph,
+    i: usize,
+    started_ms: u64,
+    run: StepRun,
+    ctx: &RunContext,
+    outputs: &Mutex<HashMap<StepId, serde_json::Value>>,
+    options: SchedulerOptions,
+) {
+    let step = g.nodes[i].step.clone();
+    let now = ctx.clock.now_ms();
+    let (outcome, error, error_kind, output, added) = match run.result {
+        Ok(Completion::Done { output }) => (StepOutcome::Done, None, None, output, Vec::new()),
+        Ok(Completion::AlreadyDone { output }) => {
+            (StepOutcome::AlreadyDone, None, None, output, Vec::new())
+        }
+        Ok(Completion::Added { steps, output }) => (StepOutcome::Done, None, None, output, steps),
+        Err(f) => (
+            StepOutcome::Failed,
+            Some(f.message),
+            f.kind.map(|k| k.as_str().to_owned()),
+            None,
+            Vec::new(),
+        ),
+    };
+
+    // Validate additions before anything is recorded, so a bad expansion fails its step cleanly.
+    let mut failure = (outcome, error, error_kind);
+    let mut new_steps: Vec<Step> = Vec::new();
+    if !added.is_empty() {
+        let fresh: Vec<Step> = added
+            .into_iter()
+            .filter(|s| !g.index.contains_key(&s.id))
+            .collect();
+        let known: HashSet<StepId> = g.index.keys().cloned().collect();
+        let ancestors = ancestors_of(g, i);
+        if let Err(e) = check_graph(&fresh, &known) {
+            failure = (
+                StepOutcome::Failed,
+                Some(format!("the steps it discovered are inconsistent: {e}")),
+                None,
+            );
+        } else if let Some(s) = fresh
+            .iter()
+            .find(|s| s.depends_on.iter().any(|d| ancestors.contains(d)))
+        {
+            failure = (
+                StepOutcome::Failed,
+                Some(format!(
+                    "discovered step '{}' depends on the step that discovered it",
+                    s.id
+                )),
+                None,
+            );
+        } else {
+            new_steps = fresh;
+        }
+    }
+    let (outcome, error, error_kind) = failure;
+
+    if let Some(output) = &output {
+        let _ = ctx.journal.append(
+            &Record::StepOutput {
+                step: step.id.clone(),
+                output: output.clone(),
+                at: wall_clock(),
+                t_ms: now,
+            },
+            true,
+        );
+        outputs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(step.id.clone(), output.clone());
+    }
+    if !new_steps.is_empty() {
+        let _ = ctx.journal.append(
+            &Record::StepsAdded {
+                by: step.id.clone(),
+                steps: new_steps.clone(),
+                at: wall_clock(),
+                t_ms: now,
+            },
+            true,
+        );
+        ctx.reporter.event(&Event::StepsAdded {
+            by: step.id.clone(),
+            added: new_steps.len(),
+        });
+    }
+    let result = StepResult {
+        id: step.id.clone(),
+        phase: step.phase,
+        site: step.site,
+        summary: step.summary.clone(),
+        outcome,
+        error,
+        error_kind,
+        started_ms: Some(started_ms),
+        duration_ms: now.saturating_sub(started_ms),
+        attempts: run.attempts,
+        lease_wait_ms: millis(run.lease_wait),
+    };
+    record_result(ctx, &result);
+    if outcome == StepOutcome::Failed && options.on_error == OnError::Stop && g.stopping.is_none() {
+        g.stopping = Some(format!(
+            "the run stopped after '{}' failed (--on-error stop)",
+            step.id
+        ));
+    }
+    g.nodes[i].result = Some(result);
+    g.nodes[i].state = NodeState::Ran;
+    let children = g.insert(new_steps, Some(i));
+    for c in children {
+        settle(g, c, ctx);
+    }
+    if g.nodes[i].open_children == 0 {
+        finish(g, i, ctx);
+    }
+}
+
+fn ancestors_of(g: &Graph, i: usize) -> HashSet<StepId> {
+    let mut out = HashSet::new();
+    let mut cur = Some(i);
+    while let Some(c) = cur {
+        out.insert(g.nodes[c].step.id.clone());
+        cur = g.nodes[c].parent;
+    }
+    out
+}
+
+fn record_result(ctx: &RunContext, r: &StepResult) {
+    let _ = ctx.journal.append(
+        &Record::StepFinished {
+            result: r.clone(),
+            at: wall_clock(),
+            t_ms: ctx.clock.now_ms(),
+        },
+        true,
+    );
+    ctx.reporter.event(&Event::StepFinished {
+        step: r.id.clone(),
+        phase: r.phase,
+        outcome: r.outcome,
+        error: r.error.clone(),
+        duration: Duration::from_millis(r.duration_ms),
+    });
+}
+
+fn synthetic_result(step: &Step, outcome: StepOutcome, reason: &str) -> StepResult {
+    StepResult {
+        id: step.id.clone(),
+        phase: step.phase,
+        site: step.site,
+        summary: step.summary.clone(),
+        outcome,
+        error: Some(reason.to_owned()),
+        error_kind: None,
+        started_ms: None,
+        duration_ms: 0,
+        attempts: 0,
+        lease_wait_ms: 0,
+    }
+}

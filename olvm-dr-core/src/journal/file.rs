@@ -1,0 +1,192 @@
+//! Writing and reading journal files: append-only JSON lines, synced to disk per record that
+//! matters.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::Record;
+
+/// Where a journal's records go.
+#[derive(Debug)]
+enum Sink {
+    /// An append-only file.
+    File { file: File, path: PathBuf },
+    /// Memory only (tests and throw-away runs).
+    Memory(Vec<Record>),
+}
+
+/// An append-only run journal.
+///
+/// Records that the run depends on ([`Journal::append`] with `durable = true`: step results, added
+/// steps, facts) are written and `fdatasync`ed before the call returns, so a run killed at any
+/// moment leaves a journal that holds every completed step. Writes are done inline (no background
+/// thread): a journal append never lets a paused tokio clock jump, which keeps simulated runs
+/// deterministic.
+#[derive(Debug)]
+pub struct Journal {
+    sink: Mutex<Sink>,
+}
+
+/// A journal could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalReadError {
+    /// The file could not be read.
+    #[error("cannot read journal {path}: {source}")]
+    Io {
+        /// The journal file.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A line in the middle of the file is not a valid record (a cut-off last line is tolerated:
+    /// that is how a killed run leaves it).
+    #[error("journal {path} is damaged at line {line}: {message}")]
+    Damaged {
+        /// The journal file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Journal {
+    /// Opens `path` for appending, creating it (and its directory) if needed.
+    pub fn open(path: &Path) -> io::Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(Self {
+            sink: Mutex::new(Sink::File {
+                file,
+                path: path.to_owned(),
+            }),
+        })
+    }
+
+    /// A journal kept in memory only.
+    pub fn memory() -> Self {
+        Self {
+            sink: Mutex::new(Sink::Memory(Vec::new())),
+        }
+    }
+
+    /// The file, for file journals.
+    pub fn path(&self) -> Option<PathBuf> {
+        match &*self.lock() {
+            Sink::File { path, .. } => Some(path.clone()),
+            Sink::Memory(_) => None,
+        }
+    }
+
+    /// Appends one record; with `durable`, the record (and every earlier one) is on disk when
+    /// this returns.
+    pub fn append(&self, record: &Record, durable: bool) -> io::Result<()> {
+        let mut sink = self.lock();
+        match &mut *sink {
+            Sink::File { file, .. } => {
+                let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+                line.push(b'\n');
+                file.write_all(&line)?;
+                if durable {
+                    file.sync_data()?;
+                }
+                Ok(())
+            }
+            Sink::Memory(records) => {
+                records.push(record.clone());
+                Ok(())
+            }
+        }
+    }
+
+    /// The records so far: from memory, or read back from the file.
+    pub fn records(&self) -> Result<Vec<Record>, JournalReadError> {
+        let path = match &*self.lock() {
+            Sink::Memory(records) => return Ok(records.clone()),
+            Sink::File { path, .. } => path.clone(),
+        };
+        read_journal(&path)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Sink> {
+        self.sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Reads every record of a journal file. A damaged *last* line (a write cut short by a kill) is
+/// ignored; damage anywhere else is an error.
+pub fn read_journal(path: &Path) -> Result<Vec<Record>, JournalReadError> {
+    let io_err = |source| JournalReadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = File::open(path).map_err(io_err)?;
+    let mut lines: Vec<String> = Vec::new();
+    for line in BufReader::new(file).lines() {
+        lines.push(line.map_err(io_err)?);
+    }
+    let last = lines.iter().rposition(|l| !l.trim().is_empty());
+    let mut records = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Record>(line) {
+            Ok(r) => records.push(r),
+            Err(_) if Some(i) == last => break,
+            Err(e) => {
+                return Err(JournalReadError::Damaged {
+                    path: path.to_owned(),
+                    line: i + 1,
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::StepId;
+
+    fn started(step: &str) -> Record {
+        Record::StepStarted {
+            step: StepId::from(step),
+            at: "2026-01-01T00:00:00Z".into(),
+            t_ms: 1,
+        }
+    }
+
+    #[test]
+    fn appends_and_reads_back_tolerating_a_cut_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs/r1/journal.jsonl");
+        let j = Journal::open(&path).unwrap();
+        j.append(&started("a"), true).unwrap();
+        j.append(&started("b"), false).unwrap();
+        drop(j);
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"record\":\"step_sta").unwrap();
+        drop(f);
+        let records = read_journal(&path).unwrap();
+        assert_eq!(records, vec![started("a"), started("b")]);
+
+        // Damage in the middle is reported with its line.
+        std::fs::write(&path, "{\"record\":\"nope\"}\n{\"record\":\"step_started\",\"step\":\"a\",\"at\":\"x\",\"t_ms\":1}\n")
+            .unwrap();
+        let err = read_journal(&path).unwrap_err();
+        assert!(
+            matches!(err, JournalReadError::Damaged { line: 1, .. }),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The state directory: one locked directory that holds every run's plan, journal and report.
+//!
+//! ```text
+//! <state-dir>/
+//!   .lock                       held by the run in progress (exclusive file lock)
+//!   runs/<run-id>/plan.json     the plan as approved
+//!   runs/<run-id>/journal.jsonl the append-only journal
+//!   runs/<run-id>/report.json   the report, rewritten at the end of each segment
+//! ```
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::{JournalState, read_journal};
+use crate::Site;
+use crate::plan::PlanKind;
+
+/// The state directory could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StateDirError {
+    /// Another run holds the lock.
+    #[error(
+        "another olvm-dr run is using the state directory {path} ({holder}); wait for it to end, or use another --state-dir"
+    )]
+    Busy {
+        /// The state directory.
+        path: PathBuf,
+        /// What the lock file says about its holder.
+        holder: String,
+    },
+    /// A file system error.
+    #[error("cannot use the state directory {path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+}
+
+/// An opened, exclusively locked state directory. The lock is released when it is dropped.
+#[derive(Debug)]
+pub struct StateDir {
+    root: PathBuf,
+    _lock: File,
+}
+
+/// One run's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunDir {
+    /// Run id (the directory's name).
+    pub id: String,
+    /// The directory.
+    pub path: PathBuf,
+}
+
+impl RunDir {
+    /// The approved plan.
+    pub fn plan_path(&self) -> PathBuf {
+        self.path.join("plan.json")
+    }
+
+    /// The journal.
+    pub fn journal_path(&self) -> PathBuf {
+        self.path.join("journal.jsonl")
+    }
+
+    /// The report.
+    pub fn report_path(&self) -> PathBuf {
+        self.path.join("report.json")
+    }
+
+    /// Any other file of the run (e.g. the VMs recorded as running before a failback).
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// What the journal says so far, or `None` when it has no records yet.
+    pub fn state(&self) -> Option<JournalState> {
+        let records = read_journal(&self.journal_path()).ok()?;
+        JournalState::from_records(&records)
+    }
+}
+
+impl StateDir {
+    /// The default location: `olvm-dr` under the user's data directory
+    /// (`$XDG_DATA_HOME`, usually `~/.local/share`). Never a temporary directory: the journal of
+    /// a failover must survive a reboot of the machine that ran it.
+    pub fn default_root() -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join("olvm-dr"))
+    }
+
+    /// Creates `root` if needed and takes its lock. Fails with [`StateDirError::Busy`] when
+    /// another run holds it.
+    pub fn open(root: &Path) -> Result<Self, StateDirError> {
+        let io_err = |source| StateDirError::Io {
+            path: root.to_owned(),
+            source,
+        };
+        fs::create_dir_all(root.join("runs")).map_err(io_err)?;
+        let lock_path = root.join(".lock");
+        let mut lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&lock_path).unwrap_or_default();
+                let holder = if holder.trim().is_empty() {
+                    "unknown process".to_owned()
+                } else {
+                    holder.trim().to_owned()
+                };
+                return Err(StateDirError::Busy {
+                    path: root.to_owned(),
+                    holder,
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(io_err(e)),
+        }
+        lock.set_len(0).map_err(io_err)?;
+        let _ = write!(lock, "pid {}", std::process::id());
+        let _ = lock.sync_data();
+        Ok(Self {
+            root: root.to_owned(),
+            _lock: lock,
+        })
+    }
+
+    /// The directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Creates the directory of a new run.
+    pub fn new_run(&self, kind: PlanKind, target: Site) -> Result<RunDir, StateDirError> {
+        let stamp: String = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+            .to_string()
+            .chars()
+            .filter(|c| *c != '-' && *c != ':')
+            .collect();
+        let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
+        let id = format!("{kind}-{target}-{stamp}-{suffix}");
+        let path = self.root.join("runs").join(&id);
+        fs::create_dir_all(&path).map_err(|source| StateDirError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(RunDir { id, path })
+    }
+
+    /// The run with this id.
+    pub fn run(&self, id: &str) -> Option<RunDir> {
+        let path = self.root.join("runs").join(id);
+        path.is_dir().then(|| RunDir {
+            id: id.to_owned(),
+            path,
+        })
+    }
+
+    /// Every run, oldest first.
+    pub fn runs(&self) -> Vec<RunDir> {
+        let mut runs: Vec<(std::time::SystemTime, RunDir)> = fs::read_dir(self.root.join("runs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| {
+                let created = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                (
+                    created,
+                    RunDir {
+                        id: e.file_name().to_string_lossy().into_owned(),
+                        path: e.path(),
+                    },
+                )
+            })
+            .collect();
+        runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        runs.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The newest unfinished run of this flow, target and mapping: the one a rerun of the same
+    /// command resumes.
+    pub fn resumable(&self, kind: PlanKind, target: Site, mapping_sha256: &str) -> Option<RunDir> {
+        self.runs().into_iter().rev().find(|r| {
+            r.state().is_some_and(|s| {
+                s.finished.is_none()
+                    && s.kind == kind
+                    && s.target == target
+                    && s.mapping_sha256 == mapping_sha256
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_open_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = StateDir::open(dir.path()).unwrap();
+        let err = StateDir::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StateDirError::Busy { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains(&format!("pid {}", std::process::id()))
+        );
+        drop(first);
+        let again = StateDir::open(dir.path()).unwrap();
+        let run = again.new_run(PlanKind::Failover, Site::Secondary).unwrap();
+        assert!(run.id.starts_with("failover-secondary-"));
+        assert_eq!(again.runs(), vec![run.clone()]);
+        assert!(run.state().is_none());
+    }
+}

@@ -1,0 +1,141 @@
+//! [`Action`]: what a step does, as data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Id, ImportStorageDomain, IscsiLogin, StorageType};
+
+/// How a step finds a storage domain on its site: by id when it is known (block domains, whose id
+/// is in the mapping, or domains the Engine already knows), otherwise by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainRef {
+    /// Id, when known at planning time.
+    pub id: Option<Id>,
+    /// The name on the step's site.
+    pub name: String,
+    /// Storage type.
+    pub storage_type: StorageType,
+}
+
+impl DomainRef {
+    /// `'name'` or `'name' (id)`, for messages.
+    pub fn describe(&self) -> String {
+        match self.id {
+            Some(id) => format!("'{}' ({id})", self.name),
+            None => format!("'{}'", self.name),
+        }
+    }
+}
+
+/// A VM found in an OVF store, as the registration and start steps need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoveredVm {
+    /// Id.
+    pub id: Id,
+    /// Name.
+    pub name: String,
+    /// The domain it is registered from.
+    pub domain: Id,
+    /// Its status when the OVF store was written.
+    pub was_up: bool,
+    /// High availability.
+    pub high_availability: bool,
+    /// HA restart priority (higher first).
+    pub ha_priority: i32,
+    /// The template it is based on, when not blank.
+    pub template: Option<Id>,
+}
+
+/// What a step does. Each variant is an *ensure* operation: it checks the live state first and
+/// only acts when the effect is missing, so running a step twice never does the work twice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// A synchronization point; does nothing itself.
+    Barrier,
+    /// Log `host` in to one iSCSI target.
+    IscsiLogin {
+        /// The host.
+        host: Id,
+        /// Its name, for messages.
+        host_name: String,
+        /// Portal and target (the CHAP password is not stored in plans).
+        login: IscsiLogin,
+    },
+    /// Make sure the domain is known to the Engine (import it when it is not).
+    ImportDomain {
+        /// The domain.
+        domain: DomainRef,
+        /// The import request (the host, the storage connection, the attributes).
+        request: ImportStorageDomain,
+    },
+    /// Make sure the domain is attached to the data center and active.
+    AttachDomain {
+        /// The domain.
+        domain: DomainRef,
+        /// The data center.
+        data_center: Id,
+        /// Its name, for messages.
+        data_center_name: String,
+        /// The domain is the data center's master (attached first).
+        master: bool,
+    },
+    /// List the VMs and templates in the domain's OVF store that are not registered yet.
+    DiscoverEntities {
+        /// The domain.
+        domain: DomainRef,
+    },
+    /// Turn what discovery found into registration and start steps (adds steps to the run).
+    PlanRegistrations,
+    /// Make sure the template is registered.
+    RegisterTemplate {
+        /// The domain it is registered from.
+        domain: Id,
+        /// Template id.
+        template: Id,
+        /// Template name.
+        name: String,
+    },
+    /// Make sure the VM is registered.
+    RegisterVm {
+        /// The VM.
+        vm: DiscoveredVm,
+    },
+    /// Make sure the VM is running (or starting).
+    StartVm {
+        /// VM id.
+        vm: Id,
+        /// VM name.
+        name: String,
+        /// Start wave: 1 = high-available VMs, 2 = the others.
+        wave: u8,
+    },
+    /// Wait until the VM is up.
+    WaitVmUp {
+        /// VM id.
+        vm: Id,
+        /// VM name.
+        name: String,
+    },
+}
+
+impl Action {
+    /// The scheduling priority of this kind of work; lower runs first among ready steps.
+    pub fn priority(&self) -> u32 {
+        match self {
+            Action::Barrier => 0,
+            Action::IscsiLogin { .. } => 10,
+            Action::ImportDomain { .. } => 20,
+            Action::AttachDomain { master: true, .. } => 30,
+            Action::AttachDomain { master: false, .. } => 31,
+            Action::DiscoverEntities { .. } | Action::PlanRegistrations => 40,
+            Action::RegisterTemplate { .. } => 50,
+            Action::StartVm { wave, .. } => 60 + u32::from(*wave) * 10,
+            Action::RegisterVm { vm } => match (vm.was_up, vm.high_availability) {
+                (true, true) => 65,
+                (true, false) => 75,
+                (false, _) => 90,
+            },
+            Action::WaitVmUp { .. } => 85,
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! Building a [`Report`] from a run's steps and their results.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{
+    EntityOutcome, REPORT_SCHEMA, Report, ReportInputs, RtoBreakdown, StepCounts, StepOutcome,
+    StepResult, Verdict, VmOutcome,
+};
+use crate::Site;
+use crate::plan::{Action, Phase, PlanKind, Step, StepId};
+
+/// What a report says about the run itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunMeta {
+    /// Run id.
+    pub run_id: String,
+    /// The flow.
+    pub kind: PlanKind,
+    /// Target site.
+    pub target: Site,
+    /// Source site.
+    pub source: Site,
+    /// A drill.
+    pub drill: bool,
+    /// RFC 3339 start time.
+    pub started_at: String,
+    /// RFC 3339 end time.
+    pub finished_at: String,
+    /// Whole run, in milliseconds.
+    pub total_ms: u64,
+    /// SHA-256 of the mapping file.
+    pub mapping_sha256: String,
+    /// The plan's hash.
+    pub plan_hash: String,
+}
+
+/// Severity rank used to merge the outcomes of an entity's steps: the worst wins.
+fn rank(o: StepOutcome) -> u8 {
+    match o {
+        StepOutcome::Skipped => 0,
+        StepOutcome::AlreadyDone => 1,
+        StepOutcome::Done => 2,
+        StepOutcome::NotRun => 3,
+        StepOutcome::Blocked => 4,
+        StepOutcome::Failed => 5,
+    }
+}
+
+fn worse(a: StepOutcome, b: StepOutcome) -> StepOutcome {
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Wall-clock span (first start to last end) of the results matching `pred`, in milliseconds.
+fn span(results: &[&StepResult], pred: impl Fn(&StepResult) -> bool) -> u64 {
+    let mut first = u64::MAX;
+    let mut last = 0u64;
+    for r in results.iter().filter(|r| pred(r)) {
+        if let Some(start) = r.started_ms {
+            first = first.min(start);
+            last = last.max(start + r.duration_ms);
+        }
+    }
+    if first == u64::MAX { 0 } else { last - first }
+}
+
+/// Builds the report of a run. `steps` are all steps the run knew (the plan's and those added
+/// while running); `results` has one entry per step that reached an end (others count as not run).
+pub fn build_report(
+    meta: &RunMeta,
+    steps: &[Step],
+    results: &[StepResult],
+    facts: BTreeMap<String, String>,
+) -> Report {
+    let by_id: HashMap<&StepId, &StepResult> = results.iter().map(|r| (&r.id, r)).collect();
+    let mut all: Vec<StepResult> = Vec::with_capacity(steps.len());
+    for s in steps {
+        all.push(match by_id.get(&s.id) {
+            Some(r) => (*r).clone(),
+            None => StepResult {
+                id: s.id.clone(),
+                phase: s.phase,
+                site: s.site,
+                summary: s.summary.clone(),
+                outcome: StepOutcome::NotRun,
+                error: Some("the run ended before this step ran".into()),
+                error_kind: None,
+                started_ms: None,
+                duration_ms: 0,
+                attempts: 0,
+                lease_wait_ms: 0,
+            },
+        });
+    }
+
+    let mut counts = StepCounts::default();
+    for r in &all {
+        match r.outcome {
+            StepOutcome::Done => counts.done += 1,
+            StepOutcome::AlreadyDone => counts.already_done += 1,
+            StepOutcome::Skipped => counts.skipped += 1,
+            StepOutcome::Failed => counts.failed += 1,
+            StepOutcome::Blocked => counts.blocked += 1,
+            StepOutcome::NotRun => counts.not_run += 1,
+        }
+    }
+
+    let mut domains: Vec<EntityOutcome> = Vec::new();
+    let mut templates: Vec<EntityOutcome> = Vec::new();
+    let mut vms: Vec<VmOutcome> = Vec::new();
+    let mut entity_success = false;
+    for (step, r) in steps.iter().zip(&all) {
+        match &step.action {
+            Action::ImportDomain { domain, .. } | Action::AttachDomain { domain, .. } => {
+                merge_entity(
+                    &mut domains,
+                    &domain.name,
+                    domain.id.map(|i| i.to_string()),
+                    r,
+                );
+            }
+            Action::RegisterTemplate { template, name, .. } => {
+                merge_entity(&mut templates, name, Some(template.to_string()), r);
+            }
+            Action::RegisterVm { vm } => {
+                let v = vm_entry(&mut vms, &vm.name, &vm.id.to_string());
+                v.registered = r.outcome;
+                note_error(&mut v.error, r);
+            }
+            Action::StartVm { vm, name, .. } => {
+                let v = vm_entry(&mut vms, name, &vm.to_string());
+                v.started = Some(r.outcome);
+                note_error(&mut v.error, r);
+            }
+            Action::WaitVmUp { vm, name } => {
+                let v = vm_entry(&mut vms, name, &vm.to_string());
+                v.up = Some(r.outcome);
+                note_error(&mut v.error, r);
+            }
+            _ => continue,
+        }
+        entity_success |= r.outcome.is_success() && r.outcome != StepOutcome::Skipped;
+    }
+
+    let trouble = counts.failed + counts.blocked + counts.not_run > 0;
+    let verdict = match (trouble, entity_success) {
+        (false, _) => Verdict::Success,
+        (true, true) => Verdict::Partial,
+        (true, false) => Verdict::Failed,
+    };
+
+    let refs: Vec<&StepResult> = all.iter().collect();
+    let rto = RtoBreakdown {
+        lease_wait_ms: all.iter().map(|r| r.lease_wait_ms).max().unwrap_or(0),
+        storage_ms: span(&refs, |r| r.phase == Phase::Storage),
+        registration_ms: span(&refs, |r| {
+            matches!(r.phase, Phase::Discovery | Phase::Templates | Phase::Vms)
+        }),
+        start_ms: span(&refs, |r| r.phase == Phase::Start),
+        vms_up_ms: span(&refs, |r| r.phase == Phase::Verify),
+        total_ms: meta.total_ms,
+    };
+
+    Report {
+        schema: REPORT_SCHEMA,
+        run_id: meta.run_id.clone(),
+        kind: meta.kind,
+        target: meta.target,
+        source: meta.source,
+        drill: meta.drill,
+        verdict,
+        started_at: meta.started_at.clone(),
+        finished_at: meta.finished_at.clone(),
+        inputs: ReportInputs {
+            mapping_sha256: meta.mapping_sha256.clone(),
+            plan_hash: meta.plan_hash.clone(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        },
+        rto,
+        counts,
+        storage_domains: domains,
+        templates,
+        vms,
+        steps: all,
+        facts,
+    }
+}
+
+fn merge_entity(list: &mut Vec<EntityOutcome>, name: &str, id: Option<String>, r: &StepResult) {
+    let pos = list.iter().position(|e| e.name == name);
+    let e = match pos {
+        Some(i) => &mut list[i],
+        None => {
+            list.push(EntityOutcome {
+                name: name.to_owned(),
+                id: None,
+                outcome: StepOutcome::Skipped,
+                error: None,
+                duration_ms: 0,
+            });
+            list.last_mut().expect("just pushed")
+        }
+    };
+    if e.id.is_none() {
+        e.id = id;
+    }
+    e.outcome = worse(e.outcome, r.outcome);
+    e.duration_ms += r.duration_ms;
+    note_error(&mut e.error, r);
+}
+
+fn vm_entry<'a>(list: &'a mut Vec<VmOutcome>, name: &str, id: &str) -> &'a mut VmOutcome {
+    let pos = list.iter().position(|v| v.id == id);
+    match pos {
+        Some(i) => &mut list[i],
+        None => {
+            list.push(VmOutcome {
+                name: name.to_owned(),
+                id: id.to_owned(),
+                registered: StepOutcome::NotRun,
+                started: None,
+                up: None,
+                error: None,
+            });
+            list.last_mut().expect("just pushed")
+        }
+    }
+}
+
+fn note_error(slot: &mut Option<String>, r: &StepResult) {
+    if slot.is_none() && !r.outcome.is_success() {
+        slot.clone_from(&r.error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Id;
+    use crate::plan::DiscoveredVm;
+
+    fn meta() -> RunMeta {
+        RunMeta {
+            run_id: "r1".into(),
+            kind: PlanKind::Failover,
+            target: Site::Secondary,
+            source: Site::Primary,
+            drill: false,
+            started_at: "2026-01-01T00:00:00Z".into(),
+            finished_at: "2026-01-01T00:01:00Z".into(),
+            total_ms: 60_000,
+            mapping_sha256: "m".into(),
+            plan_hash: "p".into(),
+        }
+    }
+
+    fn result(step: &Step, outcome: StepOutcome, started: u64, dur: u64) -> StepResult {
+        StepResult {
+            id: step.id.clone(),
+            phase: step.phase,
+            site: step.site,
+            summary: step.summary.clone(),
+            outcome,
+            error: (!outcome.is_success()).then(|| "boom".to_owned()),
+            error_kind: None,
+            started_ms: Some(started),
+            duration_ms: dur,
+            attempts: 1,
+            lease_wait_ms: 0,
+        }
+    }
+
+    #[test]
+    fn merges_vm_steps_and_decides_verdict() {
+        let vm = DiscoveredVm {
+            id: Id::from_u128(7),
+            name: "web1".into(),
+            domain: Id::from_u128(1),
+            was_up: true,
+            high_availability: false,
+            ha_priority: 0,
+            template: None,
+        };
+        let reg = Step::new(
+            "register-vm/7".into(),
+            Site::Secondary,
+            Phase::Vms,
+            Action::RegisterVm { vm },
+            "register",
+        );
+        let start = Step::new(
+            "start-vm/7".into(),
+            Site::Secondary,
+            Phase::Start,
+            Action::StartVm {
+                vm: Id::from_u128(7),
+                name: "web1".into(),
+                wave: 2,
+            },
+            "start",
+        );
+        let wait = Step::new(
+            "wait-vm/7".into(),
+            Site::Secondary,
+            Phase::Verify,
+            Action::WaitVmUp {
+                vm: Id::from_u128(7),
+                name: "web1".into(),
+            },
+            "wait",
+        );
+        let steps = vec![reg.clone(), start.clone(), wait];
+        let results = vec![
+            result(&reg, StepOutcome::Done, 0, 100),
+            result(&start, StepOutcome::Failed, 100, 50),
+        ];
+        let report = build_report(&meta(), &steps, &results, BTreeMap::new());
+        assert_eq!(report.verdict, Verdict::Partial);
+        assert_eq!(report.vms.len(), 1);
+        let v = &report.vms[0];
+        assert_eq!(v.registered, StepOutcome::Done);
+        assert_eq!(v.started, Some(StepOutcome::Failed));
+        assert_eq!(v.up, Some(StepOutcome::NotRun));
+        assert_eq!(v.error.as_deref(), Some("boom"));
+        assert_eq!(report.counts.not_run, 1);
+        assert_eq!(report.rto.start_ms, 50);
+        assert_eq!(report.rto.registration_ms, 100);
+
+        let all_failed = build_report(
+            &meta(),
+            &steps[..1],
+            &[result(&reg, StepOutcome::Failed, 0, 1)],
+            BTreeMap::new(),
+        );
+        assert_eq!(all_failed.verdict, Verdict::Failed);
+    }
+}

@@ -1,0 +1,206 @@
+//! [`Report`]: what a run did, per storage domain, template and VM, with timings and a verdict.
+
+mod build;
+mod render;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use build::{RunMeta, build_report};
+
+use crate::Site;
+use crate::plan::{Phase, PlanKind, StepId};
+
+/// The version of the report's JSON layout. Bumped when a field changes meaning.
+pub const REPORT_SCHEMA: u32 = 1;
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepOutcome {
+    /// It did its work.
+    Done,
+    /// Its effect was already in place.
+    AlreadyDone,
+    /// The plan said to skip it.
+    Skipped,
+    /// It failed.
+    Failed,
+    /// A step it depends on failed, so it did not run.
+    Blocked,
+    /// The run stopped (on error, or interrupted) before it ran.
+    NotRun,
+}
+
+impl StepOutcome {
+    /// Done or already done.
+    pub fn is_success(self) -> bool {
+        matches!(
+            self,
+            StepOutcome::Done | StepOutcome::AlreadyDone | StepOutcome::Skipped
+        )
+    }
+}
+
+/// The overall result of a run; decides the CLI's exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every step succeeded.
+    Success,
+    /// Some steps failed or did not run, others succeeded.
+    Partial,
+    /// Nothing useful was achieved: every step that had work to do failed or did not run.
+    Failed,
+}
+
+/// One step's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepResult {
+    /// The step.
+    pub id: StepId,
+    /// Its phase.
+    pub phase: Phase,
+    /// Its site.
+    pub site: Site,
+    /// What it did.
+    pub summary: String,
+    /// How it ended.
+    pub outcome: StepOutcome,
+    /// Why it failed, was blocked or did not run.
+    pub error: Option<String>,
+    /// The error kind when an Engine call failed (`lease_held`, `conflict`, ...).
+    pub error_kind: Option<String>,
+    /// Milliseconds since the run started when the step started.
+    pub started_ms: Option<u64>,
+    /// How long it took, in milliseconds.
+    pub duration_ms: u64,
+    /// How many attempts it needed.
+    pub attempts: u32,
+    /// Time spent waiting for another site's storage lease to expire, in milliseconds.
+    pub lease_wait_ms: u64,
+}
+
+/// The outcome for one entity (domain, template or VM), merged from its steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityOutcome {
+    /// Name.
+    pub name: String,
+    /// Id, when known.
+    pub id: Option<String>,
+    /// Merged outcome: the worst of its steps.
+    pub outcome: StepOutcome,
+    /// What failed, if anything.
+    pub error: Option<String>,
+    /// Total time of its steps, in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// The outcome for one VM: registration, start and whether it came up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VmOutcome {
+    /// Name.
+    pub name: String,
+    /// Id.
+    pub id: String,
+    /// Registration.
+    pub registered: StepOutcome,
+    /// Start, when the VM was to be started.
+    pub started: Option<StepOutcome>,
+    /// Reached `up`, when it was waited for.
+    pub up: Option<StepOutcome>,
+    /// What failed, if anything.
+    pub error: Option<String>,
+}
+
+/// Where the recovery time went: the wall-clock span of each part of the run, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RtoBreakdown {
+    /// Longest wait for a storage lease held by the other site.
+    pub lease_wait_ms: u64,
+    /// iSCSI logins, imports, attaches and activations.
+    pub storage_ms: u64,
+    /// Discovery and registration of templates and VMs.
+    pub registration_ms: u64,
+    /// Start requests.
+    pub start_ms: u64,
+    /// Waiting for started VMs to be up.
+    pub vms_up_ms: u64,
+    /// The whole run.
+    pub total_ms: u64,
+}
+
+/// What the run was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportInputs {
+    /// SHA-256 of the mapping file.
+    pub mapping_sha256: String,
+    /// The plan's hash.
+    pub plan_hash: String,
+    /// olvm-dr version.
+    pub tool_version: String,
+}
+
+/// Counts of steps by outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StepCounts {
+    /// Steps that did their work.
+    pub done: usize,
+    /// Steps whose effect was already in place.
+    pub already_done: usize,
+    /// Steps the plan skipped.
+    pub skipped: usize,
+    /// Steps that failed.
+    pub failed: usize,
+    /// Steps blocked by a failed dependency.
+    pub blocked: usize,
+    /// Steps that did not run.
+    pub not_run: usize,
+}
+
+/// What happened in one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// JSON layout version ([`REPORT_SCHEMA`]).
+    pub schema: u32,
+    /// Run id.
+    pub run_id: String,
+    /// The flow.
+    pub kind: PlanKind,
+    /// Target site.
+    pub target: Site,
+    /// Source site.
+    pub source: Site,
+    /// `true` for drills (rehearsals).
+    pub drill: bool,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// When the run ended (RFC 3339, UTC).
+    pub finished_at: String,
+    /// Inputs.
+    pub inputs: ReportInputs,
+    /// Where the time went.
+    pub rto: RtoBreakdown,
+    /// Step counts.
+    pub counts: StepCounts,
+    /// Storage domains.
+    pub storage_domains: Vec<EntityOutcome>,
+    /// Templates.
+    pub templates: Vec<EntityOutcome>,
+    /// VMs.
+    pub vms: Vec<VmOutcome>,
+    /// Every step.
+    pub steps: Vec<StepResult>,
+    /// Extra facts recorded by the flow (e.g. split-brain evidence), by name.
+    pub facts: BTreeMap<String, String>,
+}
+
+impl Report {
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
