@@ -224,6 +224,8 @@ struct Node {
     state: NodeState,
     pending_deps: usize,
     dependents: Vec<usize>,
+    /// Steps that only wait for this one to end (`waits_for`).
+    followers: Vec<usize>,
     parent: Option<usize>,
     open_children: usize,
     subtree_failed: bool,
@@ -282,6 +284,7 @@ impl Graph {
                 state: NodeState::Waiting,
                 pending_deps: 0,
                 dependents: Vec::new(),
+                followers: Vec::new(),
                 parent,
                 open_children: 0,
                 subtree_failed: false,
@@ -295,8 +298,20 @@ impl Graph {
         for &i in &added {
             let deps = self.nodes[i].step.depends_on.clone();
             for d in deps {
-                if let Some(&j) = self.index.get(&d) {
+                // A dependency that already ended is settled by `settle` (blocked if it failed).
+                if let Some(&j) = self.index.get(&d)
+                    && self.nodes[j].state != NodeState::Finished
+                {
                     self.nodes[j].dependents.push(i);
+                    self.nodes[i].pending_deps += 1;
+                }
+            }
+            let waits = self.nodes[i].step.waits_for.clone();
+            for d in waits {
+                if let Some(&j) = self.index.get(&d)
+                    && self.nodes[j].state != NodeState::Finished
+                {
+                    self.nodes[j].followers.push(i);
                     self.nodes[i].pending_deps += 1;
                 }
             }
@@ -499,6 +514,11 @@ fn finish(g: &mut Graph, i: usize, ctx: &RunContext) {
         if success {
             g.nodes[d].pending_deps = g.nodes[d].pending_deps.saturating_sub(1);
         }
+        settle(g, d, ctx);
+    }
+    let followers = g.nodes[i].followers.clone();
+    for d in followers {
+        g.nodes[d].pending_deps = g.nodes[d].pending_deps.saturating_sub(1);
         settle(g, d, ctx);
     }
     if let Some(p) = g.nodes[i].parent {

@@ -376,3 +376,54 @@ async fn killed_runs_resume_to_the_same_end_without_doing_work_twice() {
         assert_eq!(state.finished, Some(Verdict::Success));
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn waits_for_orders_without_requiring_success() {
+    let runner = Scripted {
+        fail: ["wave1".to_owned()].into(),
+        ..Scripted::default()
+    };
+    let wave2 = step("wave2", &[]).after_finished([StepId::from("wave1")]);
+    let p = plan(vec![step("wave1", &[]), wave2]);
+    let report = execute(
+        &p,
+        &runner,
+        Arc::new(Journal::memory()),
+        SchedulerOptions::default(),
+        None,
+    )
+    .await;
+    assert_eq!(outcome(&report, "wave1"), StepOutcome::Failed);
+    assert_eq!(outcome(&report, "wave2"), StepOutcome::Done);
+    let runs = runner.runs();
+    assert!(
+        runs.iter().position(|r| r == "run:wave1") < runs.iter().position(|r| r == "run:wave2")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn added_steps_may_depend_on_steps_that_already_ended() {
+    let mut runner = Scripted {
+        fail: ["broken".to_owned()].into(),
+        ..Scripted::default()
+    };
+    runner.expand.insert(
+        "discover".into(),
+        vec![step("ok-child", &["a"]), step("doomed-child", &["broken"])],
+    );
+    let p = plan(vec![
+        step("a", &[]),
+        step("broken", &[]),
+        step("discover", &[]).after_finished([StepId::from("a"), StepId::from("broken")]),
+    ]);
+    let report = execute(
+        &p,
+        &runner,
+        Arc::new(Journal::memory()),
+        SchedulerOptions::default(),
+        None,
+    )
+    .await;
+    assert_eq!(outcome(&report, "ok-child"), StepOutcome::Done);
+    assert_eq!(outcome(&report, "doomed-child"), StepOutcome::Blocked);
+}

@@ -206,7 +206,7 @@ pub fn check_graph(steps: &[Step], known: &HashSet<StepId>) -> Result<(), PlanEr
         }
     }
     for s in steps {
-        for d in &s.depends_on {
+        for d in s.depends_on.iter().chain(&s.waits_for) {
             if !index.contains_key(d) && !known.contains(d) {
                 return Err(PlanError::UnknownDependency {
                     step: s.id.clone(),
@@ -226,9 +226,15 @@ pub fn check_graph(steps: &[Step], known: &HashSet<StepId>) -> Result<(), PlanEr
         colour[start] = 1;
         while let Some((node, next)) = stack.pop() {
             let deps = &steps[node].depends_on;
-            if next < deps.len() {
+            let waits = &steps[node].waits_for;
+            if next < deps.len() + waits.len() {
                 stack.push((node, next + 1));
-                if let Some(&dep) = index.get(&deps[next]) {
+                let target = if next < deps.len() {
+                    &deps[next]
+                } else {
+                    &waits[next - deps.len()]
+                };
+                if let Some(&dep) = index.get(target) {
                     match colour[dep] {
                         0 => {
                             colour[dep] = 1;

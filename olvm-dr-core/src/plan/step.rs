@@ -139,6 +139,10 @@ pub struct Step {
     /// Steps that must have succeeded before this one starts. A dependency on a step that adds
     /// steps (an expansion) also waits for everything that step added.
     pub depends_on: Vec<StepId>,
+    /// Steps that must have ended, successfully or not, before this one starts (ordering without
+    /// requiring success, e.g. start wave 2 after wave 1 whatever became of wave 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waits_for: Vec<StepId>,
     /// What the planner found.
     pub planned: Planned,
     /// One line for humans, e.g. `attach 'data1' to data center 'Recovery' (master)`.
@@ -160,6 +164,7 @@ impl Step {
             phase,
             action,
             depends_on: Vec::new(),
+            waits_for: Vec::new(),
             planned: Planned::ToDo,
             summary: summary.into(),
         }
@@ -171,6 +176,17 @@ impl Step {
         for d in deps {
             if !self.depends_on.contains(&d) {
                 self.depends_on.push(d);
+            }
+        }
+        self
+    }
+
+    /// Adds steps this one waits for without requiring their success.
+    #[must_use]
+    pub fn after_finished<I: IntoIterator<Item = StepId>>(mut self, steps: I) -> Self {
+        for d in steps {
+            if !self.waits_for.contains(&d) {
+                self.waits_for.push(d);
             }
         }
         self
