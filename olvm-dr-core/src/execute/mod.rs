@@ -2,12 +2,17 @@
 //! and a report.
 
 mod clock;
+mod engine_runner;
 mod scheduler;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use clock::{RunClock, millis, wall_clock};
+pub use engine_runner::{
+    DiscoveredTemplate, DiscoveredVmFacts, Discovery, EngineRunner, FlowTimeouts, NoSecrets,
+    SecretSource,
+};
 pub use scheduler::{
     Completion, OnError, RunContext, RunOutcome, SchedulerOptions, StepContext, StepFailure,
     StepRun, StepRunner, run_steps,

@@ -1,0 +1,158 @@
+//! [`EngineRunner`]: runs plan steps against the sites' Engines.
+
+mod op;
+mod options;
+mod registration;
+mod storage;
+mod vms;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use options::FlowTimeouts;
+pub use registration::{DiscoveredTemplate, DiscoveredVmFacts, Discovery};
+
+use self::op::Op;
+use crate::engine::{Engine, Registration};
+use crate::execute::{Completion, StepContext, StepFailure, StepRun, StepRunner};
+use crate::plan::{Action, Plan, Step};
+use crate::{Secret, Site};
+
+/// Where the runner gets the credentials that plans never contain (iSCSI CHAP passwords).
+pub trait SecretSource: Send + Sync {
+    /// The CHAP password for logging in to `target` at `address` on `site`.
+    fn iscsi_password(&self, site: Site, address: &str, target: &str) -> Option<Secret>;
+    /// The CHAP password of the direct LUN `lun_id` on `site`.
+    fn lun_password(&self, site: Site, lun_id: &str) -> Option<Secret>;
+}
+
+/// A [`SecretSource`] with no secrets (no CHAP anywhere).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoSecrets;
+
+impl SecretSource for NoSecrets {
+    fn iscsi_password(&self, _site: Site, _address: &str, _target: &str) -> Option<Secret> {
+        None
+    }
+    fn lun_password(&self, _site: Site, _lun_id: &str) -> Option<Secret> {
+        None
+    }
+}
+
+/// Runs the steps of a plan against the Engines of the sites.
+pub struct EngineRunner {
+    engines: BTreeMap<Site, Arc<dyn Engine>>,
+    plan: Arc<Plan>,
+    timeouts: FlowTimeouts,
+    secrets: Arc<dyn SecretSource>,
+    vm_registration: Registration,
+    template_registration: Registration,
+}
+
+impl std::fmt::Debug for EngineRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineRunner")
+            .field("sites", &self.engines.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EngineRunner {
+    /// A runner for `plan` with the Engines of the sites its steps act on.
+    pub fn new(
+        plan: Arc<Plan>,
+        engines: BTreeMap<Site, Arc<dyn Engine>>,
+        timeouts: FlowTimeouts,
+        secrets: Arc<dyn SecretSource>,
+    ) -> Self {
+        let site = plan.target;
+        let mut vm_registration = plan.registration.vm.clone();
+        for m in &mut vm_registration.lun_mappings {
+            if m.target.username.is_some() {
+                m.target.password = secrets.lun_password(site, &m.target.lun_id);
+            }
+        }
+        let template_registration = plan.registration.template.clone();
+        Self {
+            engines,
+            plan,
+            timeouts,
+            secrets,
+            vm_registration,
+            template_registration,
+        }
+    }
+
+    fn engine(&self, site: Site) -> Result<&dyn Engine, StepFailure> {
+        self.engines.get(&site).map(|e| &**e).ok_or_else(|| {
+            StepFailure::new(format!(
+                "no connection to the {site} site was given for this step"
+            ))
+        })
+    }
+
+    async fn dispatch(
+        &self,
+        step: &Step,
+        op: &Op<'_>,
+        ctx: &StepContext,
+    ) -> Result<Completion, StepFailure> {
+        let engine = self.engine(step.site)?;
+        match &step.action {
+            Action::Barrier => Ok(Completion::Done { output: None }),
+            Action::IscsiLogin { host, login, .. } => {
+                let mut login = login.clone();
+                if login.username.is_some() {
+                    login.password =
+                        self.secrets
+                            .iscsi_password(step.site, &login.address, &login.target);
+                }
+                storage::iscsi_login(op, engine, *host, &login).await
+            }
+            Action::ImportDomain { domain, request } => {
+                storage::ensure_imported(op, engine, domain, request).await
+            }
+            Action::AttachDomain {
+                domain,
+                data_center,
+                data_center_name,
+                ..
+            } => storage::ensure_attached(op, engine, domain, *data_center, data_center_name).await,
+            Action::DiscoverEntities { domain } => registration::discover(op, engine, domain).await,
+            Action::PlanRegistrations => {
+                registration::plan_registrations(&self.plan, step.site, &ctx.outputs())
+            }
+            Action::RegisterTemplate {
+                domain,
+                template,
+                name,
+            } => {
+                registration::ensure_template(
+                    op,
+                    engine,
+                    *domain,
+                    *template,
+                    name,
+                    &self.template_registration,
+                )
+                .await
+            }
+            Action::RegisterVm { vm } => {
+                registration::ensure_vm(op, engine, vm, &self.vm_registration).await
+            }
+            Action::StartVm { vm, name, .. } => vms::ensure_started(op, engine, *vm, name).await,
+            Action::WaitVmUp { vm, name } => vms::wait_up(op, engine, *vm, name).await,
+        }
+    }
+}
+
+#[async_trait]
+impl StepRunner for EngineRunner {
+    async fn run(&self, step: &Step, ctx: &StepContext) -> StepRun {
+        let op = Op::new(ctx, &self.timeouts);
+        let result = self.dispatch(step, &op, ctx).await;
+        op.finish(result)
+    }
+}
