@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 pub use clock::{RunClock, millis, wall_clock};
 pub use engine_runner::{
-    DiscoveredTemplate, DiscoveredVmFacts, Discovery, EngineRunner, FlowTimeouts, NoSecrets,
-    SecretSource,
+    CommandGate, DiscoveredTemplate, DiscoveredVmFacts, Discovery, DomainEvidence, EngineRunner,
+    FileGate, FlowTimeouts, GuardEvidence, NoSecrets, RunningVm, SecretSource, StorageGate,
 };
 pub use scheduler::{
     Completion, OnError, RunContext, RunOutcome, SchedulerOptions, StepContext, StepFailure,

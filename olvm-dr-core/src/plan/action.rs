@@ -85,7 +85,13 @@ pub enum Action {
         domain: DomainRef,
     },
     /// Turn what discovery found into registration and start steps (adds steps to the run).
-    PlanRegistrations,
+    PlanRegistrations {
+        /// Which VMs to start: by default those whose OVF status was `up`; with this, the VMs
+        /// the named step recorded as running (failback and switchover, where the source shut
+        /// its VMs down before the OVF stores were written).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        running_from: Option<super::StepId>,
+    },
     /// Make sure the template is registered.
     RegisterTemplate {
         /// The domain it is registered from.
@@ -116,6 +122,85 @@ pub enum Action {
         /// VM name.
         name: String,
     },
+    /// Check that the source site is not still using the domains about to be imported, and
+    /// record the evidence. Fails (refusing the run) when it is, unless forced.
+    SplitBrainGuard {
+        /// The domains, as named on the source site.
+        domains: Vec<DomainRef>,
+        /// Proceed even if the source still uses them; the reason is journaled.
+        force_reason: Option<String>,
+        /// A drill: the source is deliberately alive; only record the evidence.
+        drill: bool,
+    },
+    /// Record which VMs of the domains are running, so they can be started on the other site.
+    RecordRunningVms {
+        /// The domains.
+        domains: Vec<DomainRef>,
+    },
+    /// Make sure the VM is down: a guest shutdown with a deadline, then a power-off.
+    ShutdownVm {
+        /// VM id.
+        vm: Id,
+        /// VM name.
+        name: String,
+        /// Try a guest shutdown first (otherwise power off at once, as the role does).
+        graceful: bool,
+    },
+    /// Write the domain's OVF store and wait for the Engine's job.
+    UpdateOvfStore {
+        /// The domain.
+        domain: DomainRef,
+        /// The data center it is attached to.
+        data_center: Id,
+    },
+    /// Make sure the domain is in maintenance.
+    DeactivateDomain {
+        /// The domain.
+        domain: DomainRef,
+        /// The data center.
+        data_center: Id,
+        /// Its name, for messages.
+        data_center_name: String,
+        /// The master domain (deactivated last).
+        master: bool,
+    },
+    /// Make sure the domain is detached from the data center.
+    DetachDomain {
+        /// The domain.
+        domain: DomainRef,
+        /// The data center.
+        data_center: Id,
+        /// Its name, for messages.
+        data_center_name: String,
+    },
+    /// Make sure the domain is no longer known to the Engine (never formatting it).
+    RemoveDomain {
+        /// The domain.
+        domain: DomainRef,
+        /// The data center whose UP hosts may do the removal (any UP host when `None`).
+        data_center: Option<Id>,
+        /// When a normal removal keeps failing, remove it from the Engine's database only.
+        destroy_fallback: bool,
+    },
+    /// Remove a VM the removed domains left behind (down, no disks left).
+    RemoveVm {
+        /// VM id.
+        vm: Id,
+        /// VM name.
+        name: String,
+    },
+    /// Remove a direct-LUN disk attached to no VM that belonged to the removed domains' VMs.
+    RemoveDisk {
+        /// Disk id.
+        disk: Id,
+        /// Disk alias.
+        alias: String,
+    },
+    /// Wait until storage replication is reversed and the target side writable.
+    StorageGate {
+        /// What the gate waits for, for humans.
+        description: String,
+    },
 }
 
 impl Action {
@@ -127,7 +212,7 @@ impl Action {
             Action::ImportDomain { .. } => 20,
             Action::AttachDomain { master: true, .. } => 30,
             Action::AttachDomain { master: false, .. } => 31,
-            Action::DiscoverEntities { .. } | Action::PlanRegistrations => 40,
+            Action::DiscoverEntities { .. } | Action::PlanRegistrations { .. } => 40,
             Action::RegisterTemplate { .. } => 50,
             Action::StartVm { wave, .. } => 60 + u32::from(*wave) * 10,
             Action::RegisterVm { vm } => match (vm.was_up, vm.high_availability) {
@@ -136,6 +221,16 @@ impl Action {
                 (false, _) => 90,
             },
             Action::WaitVmUp { .. } => 85,
+            Action::SplitBrainGuard { .. }
+            | Action::RecordRunningVms { .. }
+            | Action::StorageGate { .. } => 1,
+            Action::ShutdownVm { .. } => 3,
+            Action::UpdateOvfStore { .. } => 4,
+            Action::DeactivateDomain { master: false, .. } => 5,
+            Action::DeactivateDomain { master: true, .. } => 6,
+            Action::DetachDomain { .. } => 7,
+            Action::RemoveDomain { .. } => 8,
+            Action::RemoveVm { .. } | Action::RemoveDisk { .. } => 9,
         }
     }
 }

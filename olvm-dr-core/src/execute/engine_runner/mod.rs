@@ -1,5 +1,8 @@
 //! [`EngineRunner`]: runs plan steps against the sites' Engines.
 
+mod cleanup;
+mod gate;
+mod guard;
 mod op;
 mod options;
 mod registration;
@@ -11,6 +14,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use cleanup::RunningVm;
+pub use gate::{CommandGate, FileGate, StorageGate};
+pub use guard::{DomainEvidence, GuardEvidence};
 pub use options::FlowTimeouts;
 pub use registration::{DiscoveredTemplate, DiscoveredVmFacts, Discovery};
 
@@ -47,6 +53,7 @@ pub struct EngineRunner {
     plan: Arc<Plan>,
     timeouts: FlowTimeouts,
     secrets: Arc<dyn SecretSource>,
+    gate: Option<Arc<dyn StorageGate>>,
     vm_registration: Registration,
     template_registration: Registration,
 }
@@ -80,9 +87,17 @@ impl EngineRunner {
             plan,
             timeouts,
             secrets,
+            gate: None,
             vm_registration,
             template_registration,
         }
+    }
+
+    /// Sets the storage gate the plan's storage-gate steps wait at.
+    #[must_use]
+    pub fn with_gate(mut self, gate: Arc<dyn StorageGate>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     fn engine(&self, site: Site) -> Result<&dyn Engine, StepFailure> {
@@ -121,9 +136,12 @@ impl EngineRunner {
                 ..
             } => storage::ensure_attached(op, engine, domain, *data_center, data_center_name).await,
             Action::DiscoverEntities { domain } => registration::discover(op, engine, domain).await,
-            Action::PlanRegistrations => {
-                registration::plan_registrations(&self.plan, step.site, &ctx.outputs())
-            }
+            Action::PlanRegistrations { running_from } => registration::plan_registrations(
+                &self.plan,
+                step.site,
+                running_from.as_ref(),
+                &ctx.outputs(),
+            ),
             Action::RegisterTemplate {
                 domain,
                 template,
@@ -144,6 +162,69 @@ impl EngineRunner {
             }
             Action::StartVm { vm, name, .. } => vms::ensure_started(op, engine, *vm, name).await,
             Action::WaitVmUp { vm, name } => vms::wait_up(op, engine, *vm, name).await,
+            Action::SplitBrainGuard {
+                domains,
+                force_reason,
+                drill,
+            } => {
+                let source = self.engines.get(&step.site.other()).map(|e| &**e);
+                guard::split_brain_guard(
+                    op,
+                    source,
+                    step.site.other(),
+                    domains,
+                    force_reason.as_deref(),
+                    *drill,
+                )
+                .await
+            }
+            Action::RecordRunningVms { domains } => {
+                cleanup::record_running(op, engine, domains).await
+            }
+            Action::ShutdownVm { vm, name, graceful } => {
+                cleanup::ensure_down(op, engine, *vm, name, *graceful).await
+            }
+            Action::UpdateOvfStore {
+                domain,
+                data_center,
+            } => cleanup::update_ovf(op, engine, domain, *data_center).await,
+            Action::DeactivateDomain {
+                domain,
+                data_center,
+                data_center_name,
+                ..
+            } => {
+                cleanup::ensure_maintenance(op, engine, domain, *data_center, data_center_name)
+                    .await
+            }
+            Action::DetachDomain {
+                domain,
+                data_center,
+                data_center_name,
+            } => cleanup::ensure_detached(op, engine, domain, *data_center, data_center_name).await,
+            Action::RemoveDomain {
+                domain,
+                data_center,
+                destroy_fallback,
+            } => cleanup::ensure_removed(op, engine, domain, *data_center, *destroy_fallback).await,
+            Action::RemoveVm { vm, name } => {
+                cleanup::ensure_vm_removed(op, engine, *vm, name).await
+            }
+            Action::RemoveDisk { disk, alias } => {
+                cleanup::ensure_disk_removed(op, engine, *disk, alias).await
+            }
+            Action::StorageGate { description } => match &self.gate {
+                Some(gate) => {
+                    let confirmed = gate.wait_ready(description, ctx).await?;
+                    let _ = ctx.fact("storage_gate.confirmed", confirmed.clone());
+                    Ok(Completion::Done {
+                        output: Some(serde_json::json!({ "confirmed": confirmed })),
+                    })
+                }
+                None => Err(StepFailure::new(
+                    "the plan has a storage gate but no way to pass it was given (prompt, command or file)",
+                )),
+            },
         }
     }
 }

@@ -26,6 +26,12 @@ pub struct FlowTimeouts {
     /// How long transient failures of one call (locked, unavailable, timeout) are retried.
     /// Default 120 s.
     pub retry_window: Duration,
+    /// Attempts of a domain deactivation or removal refused because of running tasks (the role's
+    /// `dr_cleanup_retries_maintenance`). Default 3.
+    pub cleanup_retries: u32,
+    /// Pause between those attempts (the role's `dr_cleanup_delay_maintenance`). Default 120 s:
+    /// Engine tasks on a data center usually end within two minutes.
+    pub cleanup_retry_delay: Duration,
     /// First poll interval. Default 100 ms, so fast Engines are not slowed by polling.
     pub poll_min: Duration,
     /// Largest poll interval; intervals double from `poll_min` up to it. Default 3 s, the Ansible
@@ -43,6 +49,8 @@ impl Default for FlowTimeouts {
             vm_down: Duration::from_secs(180),
             call: Duration::from_secs(300),
             retry_window: Duration::from_secs(120),
+            cleanup_retries: 3,
+            cleanup_retry_delay: Duration::from_secs(120),
             poll_min: Duration::from_millis(100),
             poll_max: Duration::from_secs(3),
         }

@@ -118,8 +118,23 @@ pub(crate) async fn discover(
 pub(crate) fn plan_registrations(
     plan: &Plan,
     site: Site,
+    running_from: Option<&StepId>,
     outputs: &HashMap<StepId, serde_json::Value>,
 ) -> Result<Completion, StepFailure> {
+    // With a record of running VMs (failback, switchover), that record decides what starts.
+    let recorded: Option<HashSet<Id>> = match running_from {
+        None => None,
+        Some(step) => {
+            let value = outputs
+                .get(step)
+                .ok_or_else(|| StepFailure::new(format!("'{step}' recorded no running VMs")))?;
+            let vms: Vec<super::cleanup::RunningVm> = serde_json::from_value(value.clone())
+                .map_err(|e| {
+                    StepFailure::new(format!("cannot read the VMs '{step}' recorded: {e}"))
+                })?;
+            Some(vms.into_iter().map(|v| v.id).collect())
+        }
+    };
     // Discovery steps of the plan, in plan order, with the attach step each depends on.
     let mut discoveries: Vec<Discovery> = Vec::new();
     let mut failed_attaches: Vec<StepId> = Vec::new();
@@ -205,7 +220,10 @@ pub(crate) fn plan_registrations(
         if missing_disk_domain && let Some(failed) = failed_attaches.first() {
             deps.push(failed.clone());
         }
-        let was_up = v.status == VmStatus::Up;
+        let was_up = match &recorded {
+            Some(set) => set.contains(&v.id),
+            None => v.status == VmStatus::Up,
+        };
         let vm = DiscoveredVm {
             id: v.id,
             name: v.name.clone(),

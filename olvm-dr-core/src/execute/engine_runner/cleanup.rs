@@ -1,0 +1,457 @@
+//! Steps that release a site's domains: record running VMs, shut VMs down, write OVF stores,
+//! deactivate, detach, remove, and remove what was left behind.
+
+use serde::{Deserialize, Serialize};
+
+use super::op::{Op, Seen};
+use super::storage::find_domain;
+use crate::engine::{
+    DiskFilter, Engine, ErrorKind, HostStatus, Id, JobStatus, RemoveStorageDomain,
+    StorageDomainStatus, VmSearch, VmStatus,
+};
+use crate::execute::{Completion, StepFailure};
+use crate::plan::DomainRef;
+
+/// A VM recorded as running before the source was cleaned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunningVm {
+    /// Id.
+    pub id: Id,
+    /// Name.
+    pub name: String,
+    /// High availability.
+    pub ha: bool,
+    /// HA priority.
+    pub ha_priority: i32,
+}
+
+fn is_running(s: VmStatus) -> bool {
+    s.is_running_or_starting() || matches!(s, VmStatus::Paused | VmStatus::PoweringDown)
+}
+
+/// Records the running VMs with a disk on any of the domains.
+pub(crate) async fn record_running(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    domains: &[DomainRef],
+) -> Result<Completion, StepFailure> {
+    let mut running: Vec<RunningVm> = Vec::new();
+    for domain in domains {
+        let Some(d) = find_domain(op, engine, domain, None).await? else {
+            continue;
+        };
+        let search = VmSearch {
+            storage_domain: Some(d.id),
+            ..VmSearch::default()
+        };
+        for vm in op.call("vms", || engine.vms(&search)).await? {
+            if is_running(vm.status) && !running.iter().any(|r| r.id == vm.id) {
+                running.push(RunningVm {
+                    id: vm.id,
+                    name: vm.name,
+                    ha: vm.high_availability.enabled,
+                    ha_priority: vm.high_availability.priority,
+                });
+            }
+        }
+    }
+    let output = serde_json::to_value(&running).map_err(|e| StepFailure::new(e.to_string()))?;
+    Ok(Completion::Done {
+        output: Some(output),
+    })
+}
+
+/// Makes sure the VM is down: a guest shutdown with a deadline, then a power-off.
+pub(crate) async fn ensure_down(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    vm: Id,
+    name: &str,
+    graceful: bool,
+) -> Result<Completion, StepFailure> {
+    match op.call("vm", || engine.vm(vm)).await {
+        Ok(v) if v.status == VmStatus::Down => return Ok(Completion::AlreadyDone { output: None }),
+        Ok(_) => {}
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            return Ok(Completion::AlreadyDone { output: None });
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let what = format!("VM '{name}' to be down");
+    if graceful {
+        op.call("shutdown_vm", || engine.shutdown_vm(vm))
+            .await
+            .map_err(|e| StepFailure::from(e.on(format!("VM '{name}'"))))?;
+        match op.poll(&what, op.t.vm_down, || vm_down(engine, vm)).await {
+            Ok(()) => {
+                return Ok(Completion::Done {
+                    output: Some(serde_json::json!({ "stopped_by": "shutdown" })),
+                });
+            }
+            Err(f) if f.kind == Some(ErrorKind::Timeout) => {
+                op.ctx.progress(format!(
+                    "VM '{name}' did not shut down within {} s; powering it off",
+                    op.t.vm_down.as_secs()
+                ));
+            }
+            Err(f) => return Err(f),
+        }
+    }
+    match op.call("stop_vm", || engine.stop_vm(vm)).await {
+        Ok(()) => {}
+        // Went down meanwhile.
+        Err(e)
+            if e.kind == ErrorKind::InvalidState
+                && matches!(engine.vm(vm).await, Ok(v) if v.status == VmStatus::Down) => {}
+        Err(e) => return Err(e.on(format!("VM '{name}'")).into()),
+    }
+    op.poll(&what, op.t.vm_down, || vm_down(engine, vm)).await?;
+    Ok(Completion::Done {
+        output: Some(serde_json::json!({ "stopped_by": "power-off" })),
+    })
+}
+
+async fn vm_down(engine: &dyn Engine, vm: Id) -> crate::EngineResult<Seen<()>> {
+    match engine.vm(vm).await {
+        Ok(v) if v.status == VmStatus::Down => Ok(Seen::Ready(())),
+        Ok(v) => Ok(Seen::Pending(format!("status {}", v.status))),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Ready(())),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the domain's OVF store (when it is active) and waits for the Engine's job.
+pub(crate) async fn update_ovf(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    domain: &DomainRef,
+    dc: Id,
+) -> Result<Completion, StepFailure> {
+    let Some(d) = find_domain(op, engine, domain, None).await? else {
+        return Ok(Completion::AlreadyDone {
+            output: Some(serde_json::json!({ "note": "not known to the Engine" })),
+        });
+    };
+    let status = match op
+        .call("attached_storage_domain", || {
+            engine.attached_storage_domain(dc, d.id)
+        })
+        .await
+    {
+        Ok(a) => a.status,
+        Err(e) if e.kind == ErrorKind::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    if status != Some(StorageDomainStatus::Active) {
+        // Deactivation writes the OVF store itself; an unattached domain has nothing to write.
+        return Ok(Completion::AlreadyDone {
+            output: Some(serde_json::json!({ "note": "not active" })),
+        });
+    }
+    let job = op
+        .call("update_ovf_store", || engine.update_ovf_store(d.id))
+        .await?;
+    if let Some(job) = job {
+        op.poll(
+            &format!("the OVF store update of {}", domain.describe()),
+            op.t.domain_state,
+            || async {
+                let j = engine.job(job).await?;
+                match j.status {
+                    JobStatus::Finished => Ok(Seen::Ready(())),
+                    JobStatus::Started => Ok(Seen::Pending("job running".into())),
+                    s => Err(
+                        crate::EngineError::new(ErrorKind::Internal, "update_ovf_store")
+                            .on(format!("storage domain {}", domain.describe()))
+                            .with_message(format!("the Engine's job ended {s}: {}", j.description)),
+                    ),
+                }
+            },
+        )
+        .await?;
+    }
+    Ok(Completion::Done { output: None })
+}
+
+/// `true` for the Engine's refusal while tasks run on the data center (retried like the role).
+fn running_tasks(e: &crate::EngineError) -> bool {
+    matches!(e.kind, ErrorKind::Conflict | ErrorKind::Locked)
+        && e.detail().contains("running tasks")
+}
+
+/// Runs `f`, retrying refusals because of running tasks `cleanup_retries` times.
+async fn with_task_retries<F, Fut>(
+    op: &Op<'_>,
+    operation: &'static str,
+    mut f: F,
+) -> crate::EngineResult<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::EngineResult<()>>,
+{
+    let mut attempt = 0;
+    loop {
+        match op.call(operation, &mut f).await {
+            Err(e) if running_tasks(&e) && attempt < op.t.cleanup_retries => {
+                attempt += 1;
+                op.ctx.progress(format!(
+                    "the Engine has tasks running; retry {attempt} of {} in {} s: {}",
+                    op.t.cleanup_retries,
+                    op.t.cleanup_retry_delay.as_secs(),
+                    e.detail()
+                ));
+                tokio::time::sleep(op.t.cleanup_retry_delay).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Makes sure the domain is in maintenance (or not attached at all).
+pub(crate) async fn ensure_maintenance(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    domain: &DomainRef,
+    dc: Id,
+    dc_name: &str,
+) -> Result<Completion, StepFailure> {
+    let Some(d) = find_domain(op, engine, domain, None).await? else {
+        return Ok(Completion::AlreadyDone { output: None });
+    };
+    let what = format!(
+        "storage domain {} in '{dc_name}' to be in maintenance",
+        domain.describe()
+    );
+    match op
+        .call("attached_storage_domain", || {
+            engine.attached_storage_domain(dc, d.id)
+        })
+        .await
+    {
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            return Ok(Completion::AlreadyDone { output: None });
+        }
+        Err(e) => return Err(e.into()),
+        Ok(a) if a.status == Some(StorageDomainStatus::Maintenance) => {
+            return Ok(Completion::AlreadyDone { output: None });
+        }
+        Ok(a)
+            if matches!(
+                a.status,
+                Some(StorageDomainStatus::PreparingForMaintenance | StorageDomainStatus::Locked)
+            ) => {}
+        Ok(_) => {
+            with_task_retries(op, "deactivate_storage_domain", || {
+                engine.deactivate_storage_domain(dc, d.id, false)
+            })
+            .await?
+        }
+    }
+    op.poll(&what, op.t.domain_state, || async {
+        let a = engine.attached_storage_domain(dc, d.id).await?;
+        match a.status {
+            Some(StorageDomainStatus::Maintenance) => Ok(Seen::Ready(())),
+            Some(
+                s @ (StorageDomainStatus::Inactive
+                | StorageDomainStatus::Unknown
+                | StorageDomainStatus::Active),
+            ) => Ok(Seen::Pending(format!("status {s}"))),
+            s => Ok(Seen::Pending(format!(
+                "status {}",
+                s.map_or("none".into(), |s| s.to_string())
+            ))),
+        }
+    })
+    .await?;
+    Ok(Completion::Done { output: None })
+}
+
+/// Makes sure the domain is detached from the data center.
+pub(crate) async fn ensure_detached(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    domain: &DomainRef,
+    dc: Id,
+    dc_name: &str,
+) -> Result<Completion, StepFailure> {
+    let Some(d) = find_domain(op, engine, domain, None).await? else {
+        return Ok(Completion::AlreadyDone { output: None });
+    };
+    match op
+        .call("attached_storage_domain", || {
+            engine.attached_storage_domain(dc, d.id)
+        })
+        .await
+    {
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            return Ok(Completion::AlreadyDone { output: None });
+        }
+        Err(e) => return Err(e.into()),
+        Ok(a) if a.status == Some(StorageDomainStatus::Detaching) => {}
+        Ok(_) => {
+            with_task_retries(op, "detach_storage_domain", || {
+                engine.detach_storage_domain(dc, d.id)
+            })
+            .await?
+        }
+    }
+    op.poll(
+        &format!("storage domain {} to leave '{dc_name}'", domain.describe()),
+        op.t.domain_state,
+        || async {
+            match engine.attached_storage_domain(dc, d.id).await {
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Ready(())),
+                Err(e) => Err(e),
+                Ok(a) => Ok(Seen::Pending(format!(
+                    "status {}",
+                    a.status.map_or("none".into(), |s| s.to_string())
+                ))),
+            }
+        },
+    )
+    .await?;
+    Ok(Completion::Done { output: None })
+}
+
+/// Makes sure the domain is gone from the Engine: normal removal through an UP host (never
+/// formatting), retried; then, if allowed, removal from the Engine's database only.
+pub(crate) async fn ensure_removed(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    domain: &DomainRef,
+    dc: Option<Id>,
+    destroy_fallback: bool,
+) -> Result<Completion, StepFailure> {
+    let Some(d) = find_domain(op, engine, domain, None).await? else {
+        return Ok(Completion::AlreadyDone { output: None });
+    };
+    let normal = if d.data_centers.is_empty() {
+        let clusters = op.call("clusters", || engine.clusters()).await?;
+        let hosts = op.call("hosts", || engine.hosts()).await?;
+        let host = hosts.iter().find(|h| {
+            h.status == HostStatus::Up
+                && dc.is_none_or(|dc| {
+                    h.cluster
+                        .and_then(|c| clusters.iter().find(|cl| cl.id == c))
+                        .and_then(|cl| cl.data_center)
+                        == Some(dc)
+                })
+        });
+        match host {
+            Some(h) => {
+                let how = RemoveStorageDomain::WithHost {
+                    host: h.id,
+                    format: false,
+                };
+                with_task_retries(op, "remove_storage_domain", || {
+                    engine.remove_storage_domain(d.id, how)
+                })
+                .await
+                .map_err(|e| e.to_string())
+            }
+            None => Err("no host is up to remove it through".to_owned()),
+        }
+    } else {
+        Err("it is still attached to a data center".to_owned())
+    };
+    let destroyed = match normal {
+        Ok(()) => false,
+        Err(why) if destroy_fallback => {
+            op.ctx.progress(format!("normal removal of {} not possible ({why}); removing it from the Engine's database only", domain.describe()));
+            op.call("remove_storage_domain", || {
+                engine.remove_storage_domain(d.id, RemoveStorageDomain::Destroy)
+            })
+            .await?;
+            true
+        }
+        Err(why) => {
+            return Err(StepFailure::new(format!(
+                "cannot remove storage domain {}: {why}",
+                domain.describe()
+            )));
+        }
+    };
+    op.poll(
+        &format!("storage domain {} to be removed", domain.describe()),
+        op.t.domain_state,
+        || async {
+            match engine.storage_domain(d.id).await {
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Ready(())),
+                Err(e) => Err(e),
+                Ok(_) => Ok(Seen::Pending("still listed".into())),
+            }
+        },
+    )
+    .await?;
+    Ok(Completion::Done {
+        output: Some(serde_json::json!({ "destroyed": destroyed })),
+    })
+}
+
+/// Removes a VM left behind (it must be down).
+pub(crate) async fn ensure_vm_removed(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    vm: Id,
+    name: &str,
+) -> Result<Completion, StepFailure> {
+    let v = match op.call("vm", || engine.vm(vm)).await {
+        Ok(v) => v,
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            return Ok(Completion::AlreadyDone { output: None });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if v.delete_protected {
+        return Err(StepFailure::new(format!(
+            "VM '{name}' is delete-protected; remove the protection or the VM by hand"
+        )));
+    }
+    if v.status != VmStatus::Down {
+        return Err(StepFailure::new(format!(
+            "VM '{name}' is {} and not down; it is not removed",
+            v.status
+        )));
+    }
+    op.call("remove_vm", || engine.remove_vm(vm)).await?;
+    op.poll(
+        &format!("VM '{name}' to be removed"),
+        op.t.vm_down,
+        || async {
+            match engine.vm(vm).await {
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Ready(())),
+                Err(e) => Err(e),
+                Ok(v) => Ok(Seen::Pending(format!("status {}", v.status))),
+            }
+        },
+    )
+    .await?;
+    Ok(Completion::Done { output: None })
+}
+
+/// Removes a direct-LUN disk attached to no VM.
+pub(crate) async fn ensure_disk_removed(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    disk: Id,
+    alias: &str,
+) -> Result<Completion, StepFailure> {
+    let disks = op
+        .call("disks", || {
+            engine.disks(DiskFilter {
+                lun_only: true,
+                unattached_only: false,
+            })
+        })
+        .await?;
+    let Some(d) = disks.iter().find(|d| d.id == disk) else {
+        return Ok(Completion::AlreadyDone { output: None });
+    };
+    if !d.vms.is_empty() {
+        return Err(StepFailure::new(format!(
+            "disk '{alias}' is attached to a VM again; it is not removed"
+        )));
+    }
+    op.call("remove_disk", || engine.remove_disk(disk)).await?;
+    Ok(Completion::Done { output: None })
+}
