@@ -8,6 +8,8 @@ pub mod diag;
 pub mod engine;
 mod secret;
 pub mod site;
+#[cfg(feature = "xml")]
+pub mod xml;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use engine::{Engine, EngineError, EngineResult, ErrorKind};
