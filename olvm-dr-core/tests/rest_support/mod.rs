@@ -238,6 +238,10 @@ pub async fn start() -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = router(engine.clone());
+    // Without TCP_NODELAY, Nagle holds back small answers on a kept-alive connection.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server {
         engine,
@@ -354,7 +358,9 @@ fn json(status: StatusCode, value: serde_json::Value) -> Response {
 
 async fn sso_token(engine: &Engine, seen: &Seen) -> Response {
     let delay = *engine.sso_delay.lock().unwrap();
-    tokio::time::sleep(delay).await;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let form: Vec<(String, String)> = form_urlencoded::parse(seen.body.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -411,7 +417,10 @@ async fn api(engine: &Engine, seen: &Seen) -> Response {
     let reply = (engine.responder.lock().unwrap())(seen);
     let now = engine.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     engine.peak.fetch_max(now, Ordering::SeqCst);
-    tokio::time::sleep(reply.delay).await;
+    if !reply.delay.is_zero() {
+        // tokio's timer has millisecond ticks: even a zero sleep would cost one.
+        tokio::time::sleep(reply.delay).await;
+    }
     engine.in_flight.fetch_sub(1, Ordering::SeqCst);
     let status = StatusCode::from_u16(reply.status).unwrap();
     match reply.content_type {
