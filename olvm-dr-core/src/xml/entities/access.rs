@@ -183,6 +183,32 @@ mod tests {
         );
     }
 
+    /// Reference §2.3 samples of `affinity_label` and `role`.
+    #[test]
+    fn label_and_role_samples() {
+        let label: AffinityLabel = read_one(
+            r#"<affinity_label href="/ovirt-engine/api/affinitylabels/L1" id="00000000-0000-0000-0000-000000000001">
+              <name>tier-1</name><read_only>false</read_only><has_implicit_affinity_group>false</has_implicit_affinity_group>
+              <link href="/ovirt-engine/api/affinitylabels/L1/vms" rel="vms"/><link href="/ovirt-engine/api/affinitylabels/L1/hosts" rel="hosts"/>
+            </affinity_label>"#,
+        )
+        .unwrap();
+        assert_eq!(label.name, "tier-1");
+        assert!(label.vms.is_empty() && label.hosts.is_empty());
+        let role: Role = read_one(
+            r#"<role href="/ovirt-engine/api/roles/R1" id="00000000-0000-0000-0000-000000000009">
+              <name>UserVmManager</name><description>x</description>
+              <administrative>false</administrative><mutable>false</mutable>
+              <link href="/ovirt-engine/api/roles/R1/permits" rel="permits"/>
+            </role>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (role.name.as_str(), role.administrative, role.mutable),
+            ("UserVmManager", false, false)
+        );
+    }
+
     #[test]
     fn domains_and_roles() {
         let xml = r#"<domains><domain href="/ovirt-engine/api/domains/696E7465726E616C2D617574687A" id="696E7465726E616C2D617574687A">

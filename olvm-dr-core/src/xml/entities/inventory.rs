@@ -353,6 +353,54 @@ mod tests {
         assert_eq!(read_one::<Job>(job).unwrap().status, JobStatus::Unknown);
     }
 
+    /// Reference §2.3 samples of `cluster`, `vnic_profile`, `network` and `job`.
+    #[test]
+    fn reference_samples() {
+        let cluster: Cluster = read_one(
+            r#"<cluster href="/ovirt-engine/api/clusters/C1" id="00000000-0000-0000-0000-000000000001">
+              <name>dr-cluster</name>
+              <cpu><architecture>x86_64</architecture><type>Secure Intel Cascadelake Server Family</type></cpu>
+              <version><major>4</major><minor>7</minor></version>
+              <data_center href="/ovirt-engine/api/datacenters/DC1" id="00000000-0000-0000-0000-000000000002"/>
+              <mac_pool href="/ovirt-engine/api/macpools/MP1" id="00000000-0000-0000-0000-000000000003"/>
+              <link href="/ovirt-engine/api/clusters/C1/affinitygroups" rel="affinitygroups"/>
+            </cluster>"#,
+        )
+        .unwrap();
+        assert_eq!(cluster.version, Version::new(4, 7));
+        assert_eq!(cluster.cpu_architecture.as_deref(), Some("x86_64"));
+        assert_eq!(
+            (cluster.data_center, cluster.mac_pool),
+            (Some(id(2)), Some(id(3)))
+        );
+        let profile: VnicProfile = read_one(
+            r#"<vnic_profile href="/ovirt-engine/api/vnicprofiles/P1" id="00000000-0000-0000-0000-000000000006">
+              <name>gold</name><pass_through><mode>disabled</mode></pass_through><port_mirroring>false</port_mirroring>
+              <network href="/ovirt-engine/api/networks/N1" id="00000000-0000-0000-0000-000000000005"/>
+            </vnic_profile>"#,
+        )
+        .unwrap();
+        assert_eq!((profile.name.as_str(), profile.network), ("gold", id(5)));
+        let network: Network = read_one(
+            r#"<network id="00000000-0000-0000-0000-000000000005"><name>red</name><data_center id="00000000-0000-0000-0000-000000000002"/>
+              <vlan id="100"/><mtu>0</mtu><usages><usage>vm</usage></usages><required>true</required></network>"#,
+        )
+        .unwrap();
+        assert_eq!((network.data_center, network.vlan), (id(2), Some(100)));
+        let job: Job = read_one(
+            r#"<job href="/ovirt-engine/api/jobs/J1" id="00000000-0000-0000-0000-000000000007">
+              <actions><link href="/ovirt-engine/api/jobs/J1/clear" rel="clear"/></actions>
+              <description>Activating Storage Domain dr_data_iscsi on Data Center dr-dc</description>
+              <auto_cleared>true</auto_cleared><end_time>2026-01-10T10:00:42.000+01:00</end_time>
+              <external>false</external><status>finished</status>
+              <owner href="/ovirt-engine/api/users/U1" id="00000000-0000-0000-0000-000000000008"/>
+            </job>"#,
+        )
+        .unwrap();
+        assert_eq!(job.status, JobStatus::Finished);
+        assert!(job.description.starts_with("Activating Storage Domain"));
+    }
+
     #[test]
     fn missing_required_values_name_their_path() {
         let e = read_list::<DataCenter>(

@@ -12,6 +12,7 @@ mod vm;
 
 pub use api::{read_api, write_api};
 pub(crate) use storage::{read_logical_unit, read_storage, write_logical_unit, write_storage};
+pub use vm::{write_disk_attachments, write_snapshots};
 
 use super::{Node, XmlError, XmlWriter};
 use crate::engine::{HighAvailability, Version};

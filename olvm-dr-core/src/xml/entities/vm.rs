@@ -74,7 +74,7 @@ impl XmlEntity for Vm {
         if follow.has("nics") {
             w.open("nics", &[]);
             for nic in &self.nics {
-                write_nic(w, nic, &href);
+                write_nic(w, nic, &format!("{href}/nics/{}", nic.id));
             }
             w.close("nics");
         } else {
@@ -86,12 +86,7 @@ impl XmlEntity for Vm {
             w.links(&href, &["diskattachments"]);
         }
         if follow.has("snapshots") {
-            w.open("snapshots", &[]);
-            write_snapshot("active", "ok", w);
-            if self.snapshot_in_preview {
-                write_snapshot("regular", IN_PREVIEW, w);
-            }
-            w.close("snapshots");
+            write_snapshot_list(w, self.snapshot_in_preview);
         } else {
             w.links(&href, &["snapshots"]);
         }
@@ -108,10 +103,48 @@ fn read_nic(n: &Node<'_>) -> Result<Nic, XmlError> {
     })
 }
 
-fn write_nic(w: &mut XmlWriter, nic: &Nic, vm_href: &str) {
+impl XmlEntity for Nic {
+    const TAG: &'static str = "nic";
+    const PLURAL: &'static str = "nics";
+
+    fn read(n: &Node<'_>) -> Result<Self, XmlError> {
+        read_nic(n)
+    }
+
+    /// `scope` is the VM's NIC collection, `vms/{vm}/nics`.
+    fn write(&self, w: &mut XmlWriter, scope: &Scope) {
+        write_nic(w, self, &scope.href(self.id));
+    }
+}
+
+/// The `<disk_attachments>` document of `vm` (`GET /vms/{id}/diskattachments`), in the shape the
+/// followed listing inlines.
+pub fn write_disk_attachments(vm: &Vm) -> String {
+    let mut w = XmlWriter::document();
+    write_attached_storage(&mut w, &vm.storage_domains, &vm.luns);
+    w.finish()
+}
+
+/// The `<snapshots>` document of `vm` (`GET /vms/{id}/snapshots`): the active snapshot, plus a
+/// snapshot in preview when there is one.
+pub fn write_snapshots(vm: &Vm) -> String {
+    let mut w = XmlWriter::document();
+    write_snapshot_list(&mut w, vm.snapshot_in_preview);
+    w.finish()
+}
+
+fn write_snapshot_list(w: &mut XmlWriter, in_preview: bool) {
+    w.open("snapshots", &[]);
+    write_snapshot("active", "ok", w);
+    if in_preview {
+        write_snapshot("regular", IN_PREVIEW, w);
+    }
+    w.close("snapshots");
+}
+
+fn write_nic(w: &mut XmlWriter, nic: &Nic, href: &str) {
     let id = nic.id.to_string();
-    let href = format!("{vm_href}/nics/{id}");
-    open_entity(w, "nic", &href, &id);
+    open_entity(w, "nic", href, &id);
     w.text("name", &nic.name);
     w.text("interface", "virtio");
     if let Some(mac) = &nic.mac {

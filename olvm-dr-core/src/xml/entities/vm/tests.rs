@@ -131,3 +131,34 @@ fn unknown_status_and_missing_name() {
     let xml = r#"<vm id="00000000-0000-0000-0000-0000000000c1"><name>x</name><status>up</status><nics><nic><name>n</name></nic></nics></vm>"#;
     assert_eq!(read_one::<Vm>(xml).unwrap_err().path, "vm/nics/nic[0]@id");
 }
+
+#[test]
+fn sub_collections_match_the_inlined_content() {
+    let vm = sample();
+    let nics = write_list(&vm.nics, &Scope::new(format!("vms/{}/nics", vm.id)));
+    assert!(nics.contains("/ovirt-engine/api/vms/00000000-0000-0000-0000-0000000000c1/nics/00000000-0000-0000-0000-0000000000e1"));
+    assert_eq!(read_list::<Nic>(&nics).unwrap(), vm.nics);
+    let attachments = super::write_disk_attachments(&vm);
+    assert_eq!(
+        crate::xml::parse(&attachments).unwrap().name,
+        "disk_attachments"
+    );
+    let inside_a_vm = format!("<vm>{}</vm>", strip_decl(&attachments));
+    let root = crate::xml::parse(&inside_a_vm).unwrap();
+    let read = read_attached_storage(&Node::root(&root)).unwrap();
+    assert_eq!(read, (vm.storage_domains.clone(), vm.luns.clone()));
+    let snaps = super::write_snapshots(&vm);
+    assert!(snaps.contains("<snapshot_status>in_preview</snapshot_status>"));
+    assert!(
+        !super::write_snapshots(&Vm {
+            snapshot_in_preview: false,
+            ..vm
+        })
+        .contains("in_preview")
+    );
+}
+
+fn strip_decl(text: &str) -> &str {
+    text.split_once("?>")
+        .map_or(text, |(_, rest)| rest.trim_start())
+}
