@@ -1,5 +1,6 @@
 //! Engine answers → error kinds: both fault shapes, empty bodies, proxies' HTML, bodies that
 //! do not have the expected shape.
+#![cfg(feature = "rest")]
 
 mod rest_support;
 

@@ -1,4 +1,5 @@
 //! What each `Engine` method sends (path, query, body) and how it reads the answer.
+#![cfg(feature = "rest")]
 
 mod rest_support;
 

@@ -1,5 +1,6 @@
 //! Reads are retried on transient failures, mutating calls never; per-attempt timeouts; an
 //! Engine that cannot be reached.
+#![cfg(feature = "rest")]
 
 mod rest_support;
 

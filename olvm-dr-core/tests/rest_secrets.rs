@@ -1,5 +1,6 @@
 //! The password (and the token) never reach a log line, an error, a Debug print or any request
 //! other than the SSO token request.
+#![cfg(feature = "rest")]
 
 mod rest_support;
 

@@ -1,4 +1,5 @@
 //! SSO login, re-login on 401, logout, and the headers every request carries.
+#![cfg(feature = "rest")]
 
 mod rest_support;
 

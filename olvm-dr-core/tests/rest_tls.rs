@@ -1,5 +1,6 @@
 //! TLS: the Engine's CA file is trusted (and only it), a missing or wrong CA fails, `insecure`
 //! works when asked for.
+#![cfg(feature = "rest")]
 
 mod rest_support;
 

@@ -90,6 +90,11 @@ impl RestConfig {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(invalid("it must not have a query or fragment"));
         }
+        if url.path().trim_matches('/').is_empty() {
+            return Err(invalid(
+                "it has no API path; use the full API URL, e.g. https://engine.example.com/ovirt-engine/api",
+            ));
+        }
         Ok(Self {
             url,
             username: site.username.clone(),
