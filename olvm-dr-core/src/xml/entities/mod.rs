@@ -3,6 +3,7 @@
 
 mod access;
 mod api;
+mod attachments;
 mod disk;
 mod inventory;
 mod storage;

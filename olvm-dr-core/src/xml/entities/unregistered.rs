@@ -12,6 +12,7 @@
 //! `affinity_labels/affinity_label/name`; and the writer emits them, so that a simulated
 //! Engine can carry its full OVF view. Against a real Engine those fields stay empty.
 
+use super::attachments::{lun_id, write_image_disk, write_lun_disk};
 use super::disk::read_lun_storage;
 use super::{
     open_entity, read_cpu_count, read_high_availability, write_cpu_count, write_high_availability,
@@ -203,8 +204,8 @@ fn read_ovf_disks(n: &Node<'_>) -> Result<(Vec<OvfDisk>, Vec<OvfLun>), XmlError>
         match disk.child("lun_storage") {
             Some(lun) => {
                 let storage = read_lun_storage(&lun)?;
-                let lun_id = match storage.logical_units.first() {
-                    Some(lu) => lu.id.clone(),
+                let lun_id = match lun_id(&lun) {
+                    Some(id) => id.to_owned(),
                     None => lun.req_attr("id")?.to_owned(),
                 };
                 luns.push(OvfLun {
@@ -230,32 +231,16 @@ fn write_ovf_disks(w: &mut XmlWriter, disks: &[OvfDisk], luns: &[OvfLun]) {
     }
     w.open("disk_attachments", &[]);
     for d in disks {
-        w.open("disk_attachment", &[]);
-        w.open("disk", &[("id", &d.id.to_string())]);
-        w.text("alias", &d.alias);
-        w.text("storage_type", "image");
-        w.references(
-            "storage_domains",
-            "storage_domain",
-            "storagedomains",
-            &d.storage_domains,
-        );
-        w.close("disk");
-        w.close("disk_attachment");
+        write_image_disk(w, Some(d.id), Some(&d.alias), &d.storage_domains);
     }
     for l in luns {
-        w.open("disk_attachment", &[]);
-        w.open("disk", &[("id", &l.disk_id.to_string())]);
-        w.text("alias", &l.alias);
-        w.text("storage_type", "lun");
-        w.open("lun_storage", &[("id", &l.lun_id)]);
-        w.value("type", l.storage_type);
-        w.open("logical_units", &[]);
-        w.empty("logical_unit", &[("id", &l.lun_id)]);
-        w.close("logical_units");
-        w.close("lun_storage");
-        w.close("disk");
-        w.close("disk_attachment");
+        write_lun_disk(
+            w,
+            Some(l.disk_id),
+            Some(&l.alias),
+            &l.lun_id,
+            Some(l.storage_type),
+        );
     }
     w.close("disk_attachments");
 }

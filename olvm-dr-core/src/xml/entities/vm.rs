@@ -10,6 +10,7 @@
 //! disk attachment per domain and `luns` as one LUN disk attachment per LUN, without ids; the
 //! reader gives back exactly the same `Vm`. Unknown statuses read as `unknown`.
 
+use super::attachments::{lun_id, write_image_disk, write_lun_disk};
 use super::{
     open_entity, read_cpu_count, read_high_availability, write_cpu_count, write_high_availability,
 };
@@ -181,16 +182,11 @@ fn read_attached_storage(n: &Node<'_>) -> Result<(Vec<Id>, Vec<String>), XmlErro
                 domains.push(sd);
             }
         }
-        if let Some(lun) = disk.child("lun_storage") {
-            let id = match lun.descend(&["logical_units", "logical_unit"]) {
-                Some(lu) => lu.attr("id"),
-                None => lun.attr("id"),
-            };
-            if let Some(id) = id
-                && !luns.iter().any(|l| l == id)
-            {
-                luns.push(id.to_owned());
-            }
+        if let Some(lun) = disk.child("lun_storage")
+            && let Some(id) = lun_id(&lun)
+            && !luns.iter().any(|l| l == id)
+        {
+            luns.push(id.to_owned());
         }
     }
     Ok((domains, luns))
@@ -199,24 +195,10 @@ fn read_attached_storage(n: &Node<'_>) -> Result<(Vec<Id>, Vec<String>), XmlErro
 fn write_attached_storage(w: &mut XmlWriter, domains: &[Id], luns: &[String]) {
     w.open("disk_attachments", &[]);
     for sd in domains {
-        w.open("disk_attachment", &[]);
-        w.open("disk", &[]);
-        w.text("storage_type", "image");
-        w.references("storage_domains", "storage_domain", "storagedomains", [sd]);
-        w.close("disk");
-        w.close("disk_attachment");
+        write_image_disk(w, None, None, std::slice::from_ref(sd));
     }
     for lun in luns {
-        w.open("disk_attachment", &[]);
-        w.open("disk", &[]);
-        w.text("storage_type", "lun");
-        w.open("lun_storage", &[("id", lun)]);
-        w.open("logical_units", &[]);
-        w.empty("logical_unit", &[("id", lun)]);
-        w.close("logical_units");
-        w.close("lun_storage");
-        w.close("disk");
-        w.close("disk_attachment");
+        write_lun_disk(w, None, None, lun, None);
     }
     w.close("disk_attachments");
 }
