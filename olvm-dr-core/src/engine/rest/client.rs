@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Certificate, Method, redirect};
 use tokio::sync::Semaphore;
@@ -15,9 +16,10 @@ use crate::engine::{EngineError, ErrorKind};
 use crate::xml::fault::read_fault;
 
 const XML: &str = "application/xml";
-/// Idle pooled connections are closed after this long: 90 s matches reqwest's default and is
-/// under Apache's `KeepAliveTimeout` ceiling for long-lived clients.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// Idle pooled connections are dropped after this long: just under the 5 s `KeepAliveTimeout`
+/// of the Apache httpd in front of the Engine, so that a request is never written to a
+/// connection the server is closing (a mutating request that fails that way is not retried).
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 /// TCP keep-alive probes on idle connections, so a dead site is noticed on the next request
 /// rather than after the OS's two hours.
 const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
@@ -159,6 +161,8 @@ impl Transport {
         timeout: Duration,
     ) -> Result<Answer, EngineError> {
         let correlation = mutating.then(|| uuid::Uuid::new_v4().to_string());
+        // Shared, so the resend after a 401 does not copy the body.
+        let body = body.map(Bytes::from);
         // Waiting for a slot is not the Engine's time: the timeout starts once we may send.
         let _slot = self.limiter.acquire().await.map_err(|_| {
             call.error(ErrorKind::Unavailable)
@@ -210,7 +214,7 @@ impl Transport {
         call: &Call,
         method: &Method,
         url: &str,
-        body: Option<String>,
+        body: Option<Bytes>,
         auth: &HeaderValue,
         correlation: Option<&str>,
     ) -> Result<Raw, EngineError> {
