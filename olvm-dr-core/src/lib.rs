@@ -13,6 +13,8 @@ pub mod progress;
 pub mod report;
 mod secret;
 pub mod site;
+#[cfg(feature = "xml")]
+pub mod xml;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use engine::{Engine, EngineError, EngineResult, ErrorKind};

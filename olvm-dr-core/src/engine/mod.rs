@@ -4,6 +4,8 @@
 //! (the Engine's REST API v4, feature `rest`). Both must pass the conformance suite.
 
 mod error;
+#[cfg(feature = "rest")]
+pub mod rest;
 pub mod types;
 
 pub use error::{EngineError, EngineResult, ErrorKind, Fault};
