@@ -6,6 +6,8 @@
 
 pub mod diag;
 pub mod engine;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod secret;
 pub mod site;
 
