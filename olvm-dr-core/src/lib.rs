@@ -4,6 +4,8 @@
 //! its validation, and the failover, cleanup and failback flows as plans executed against the
 //! [`Engine`](engine::Engine) trait.
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod diag;
 pub mod engine;
 #[cfg(feature = "fake")]
