@@ -13,10 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::{
-    Engine, ImportStorageDomain, IscsiLogin, StorageConnection, StorageDomainType,
-};
-use olvm_dr_core::fake::{Location, World, WorldBuilder};
+use olvm_dr_core::engine::Engine;
+use olvm_dr_core::fake::{World, WorldBuilder};
 
 const VMS: usize = 10_000;
 const SEED: u64 = 2026;
@@ -54,48 +52,10 @@ async fn prepare_failover(world: &World, e: &dyn Engine) {
     for d in &facts.domains {
         let dc = d.secondary_dc.id;
         let host = facts.secondary.up_host_in(dc).expect("an up host").id;
-        let storage = match &d.secondary {
-            Location::Export {
-                address,
-                path,
-                vfs_type,
-            } => StorageConnection {
-                storage_type: Some(d.storage_type),
-                address: Some(address.clone()),
-                path: Some(path.clone()),
-                vfs_type: vfs_type.clone(),
-                ..StorageConnection::default()
-            },
-            Location::Lun { target, .. } => {
-                if let Some(t) = target {
-                    let login = IscsiLogin {
-                        address: t.address.clone(),
-                        port: t.port,
-                        target: t.iqn.clone(),
-                        portal: None,
-                        username: t.username.clone(),
-                        password: t.password.clone(),
-                    };
-                    e.iscsi_login(host, &login).await.expect("login");
-                }
-                StorageConnection {
-                    storage_type: Some(d.storage_type),
-                    ..StorageConnection::default()
-                }
-            }
-        };
-        let req = ImportStorageDomain {
-            id: d.storage_type.is_block().then_some(d.id),
-            name: None,
-            kind: StorageDomainType::Data,
-            host,
-            storage,
-            wipe_after_delete: None,
-            discard_after_delete: None,
-            backup: None,
-            critical_space_action_blocker: None,
-            warning_low_space_indicator: None,
-        };
+        if let Some(login) = d.iscsi_login(Site::Secondary) {
+            e.iscsi_login(host, &login).await.expect("login");
+        }
+        let req = d.import_request(Site::Secondary, host);
         e.import_storage_domain(&req).await.expect("import");
         e.attach_storage_domain(dc, d.id).await.expect("attach");
         attached_dcs.insert(dc);

@@ -8,7 +8,7 @@ use crate::engine::{
 use crate::fake::DomainFacts;
 
 use super::Context;
-use super::support::{Failure, ensure, err, err_text, host, import_request, ok};
+use super::support::{Failure, ensure, err, err_text, host, ok};
 
 /// A primary domain that is not its data center's master and holds VMs.
 fn non_master_with_vms(ctx: &Context) -> Option<&DomainFacts> {
@@ -175,7 +175,7 @@ pub async fn remove_storage_domain_rules(ctx: &Context) -> Result<(), Failure> {
     )?;
     ok(
         "import after remove",
-        e.import_storage_domain(&import_request(d, Site::Primary, h))
+        e.import_storage_domain(&d.import_request(Site::Primary, h))
             .await,
     )?;
     ok(
@@ -183,7 +183,7 @@ pub async fn remove_storage_domain_rules(ctx: &Context) -> Result<(), Failure> {
         e.remove_storage_domain(d.id, with_host(true)).await,
     )?;
     let again = e
-        .import_storage_domain(&import_request(d, Site::Primary, h))
+        .import_storage_domain(&d.import_request(Site::Primary, h))
         .await;
     ensure!(
         again

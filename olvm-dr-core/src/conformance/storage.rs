@@ -9,8 +9,7 @@ use crate::fake::{DomainFacts, Location};
 
 use super::Context;
 use super::support::{
-    Failure, bring_in, ensure, err, err_text, host, import_request, login_if_iscsi, lose_primary,
-    ok,
+    Failure, bring_in, ensure, err, err_text, host, login_if_iscsi, lose_primary, ok,
 };
 
 fn domain(ctx: &Context, t: StorageType) -> Option<&DomainFacts> {
@@ -211,7 +210,7 @@ pub async fn file_domains_import_by_address_and_path(ctx: &Context) -> Result<()
         .filter(|d| d.storage_type.is_file())
     {
         let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
-        let req = import_request(d, Site::Secondary, h);
+        let req = d.import_request(Site::Secondary, h);
         let sd = ok("import_storage_domain", e.import_storage_domain(&req).await)?;
         ensure!(
             sd.id == d.id && sd.name == d.name,
@@ -251,7 +250,7 @@ pub async fn block_domains_import_by_id(ctx: &Context) -> Result<(), Failure> {
         .filter(|d| d.storage_type.is_block())
     {
         let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
-        let req = import_request(d, Site::Secondary, h);
+        let req = d.import_request(Site::Secondary, h);
         if d.storage_type == StorageType::Iscsi {
             err_text(
                 "import before login",
@@ -297,7 +296,7 @@ pub async fn import_of_an_unreachable_export_fails(ctx: &Context) -> Result<(), 
         return Ok(());
     };
     let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
-    let mut req = import_request(d, Site::Secondary, h);
+    let mut req = d.import_request(Site::Secondary, h);
     req.storage.path = Some("/no/such/export".into());
     err_text(
         "import",
@@ -322,7 +321,7 @@ pub async fn attach_waits_for_the_lease(ctx: &Context) -> Result<(), Failure> {
     login_if_iscsi(e, Site::Secondary, h, d).await?;
     ok(
         "import",
-        e.import_storage_domain(&import_request(d, Site::Secondary, h))
+        e.import_storage_domain(&d.import_request(Site::Secondary, h))
             .await,
     )?;
     let uninitialized = dc_status(ctx, dc).await? == DataCenterStatus::Uninitialized;
@@ -390,7 +389,7 @@ pub async fn attach_of_a_read_only_replica_fails(ctx: &Context) -> Result<(), Fa
     login_if_iscsi(e, Site::Secondary, h, d).await?;
     ok(
         "import",
-        e.import_storage_domain(&import_request(d, Site::Secondary, h))
+        e.import_storage_domain(&d.import_request(Site::Secondary, h))
             .await,
     )?;
     err_text(
@@ -419,7 +418,7 @@ pub async fn split_brain_never_lets_attach_succeed(ctx: &Context) -> Result<(), 
     login_if_iscsi(e, Site::Secondary, h, d).await?;
     ok(
         "import",
-        e.import_storage_domain(&import_request(d, Site::Secondary, h))
+        e.import_storage_domain(&d.import_request(Site::Secondary, h))
             .await,
     )?;
     for attempt in 0..3 {
@@ -472,7 +471,7 @@ pub async fn master_rules(ctx: &Context) -> Result<(), Failure> {
     login_if_iscsi(e, Site::Secondary, h, b).await?;
     ok(
         "import b",
-        e.import_storage_domain(&import_request(b, Site::Secondary, h))
+        e.import_storage_domain(&b.import_request(Site::Secondary, h))
             .await,
     )?;
     ok(

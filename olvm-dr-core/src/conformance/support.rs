@@ -3,11 +3,8 @@
 use std::fmt;
 
 use crate::Site;
-use crate::engine::{
-    Engine, EngineError, EngineResult, ErrorKind, Id, ImportStorageDomain, IscsiLogin,
-    StorageConnection, StorageDomainStatus, StorageDomainType,
-};
-use crate::fake::{DomainFacts, Location};
+use crate::engine::{Engine, EngineError, EngineResult, ErrorKind, Id, StorageDomainStatus};
+use crate::fake::DomainFacts;
 
 use super::Context;
 
@@ -94,43 +91,6 @@ pub(super) fn host(ctx: &Context, site: Site, dc: Id) -> Result<Id, Failure> {
         .ok_or_else(|| Failure::new(format!("no up host in data center {dc} on {site}")))
 }
 
-/// The request that imports `d` on `site` through `host`.
-pub(super) fn import_request(d: &DomainFacts, site: Site, host: Id) -> ImportStorageDomain {
-    let loc = match site {
-        Site::Primary => &d.primary,
-        Site::Secondary => &d.secondary,
-    };
-    let storage = match loc {
-        Location::Export {
-            address,
-            path,
-            vfs_type,
-        } => StorageConnection {
-            storage_type: Some(d.storage_type),
-            address: Some(address.clone()),
-            path: Some(path.clone()),
-            vfs_type: vfs_type.clone(),
-            ..StorageConnection::default()
-        },
-        Location::Lun { .. } => StorageConnection {
-            storage_type: Some(d.storage_type),
-            ..StorageConnection::default()
-        },
-    };
-    ImportStorageDomain {
-        id: d.storage_type.is_block().then_some(d.id),
-        name: None,
-        kind: StorageDomainType::Data,
-        host,
-        storage,
-        wipe_after_delete: None,
-        discard_after_delete: None,
-        backup: None,
-        critical_space_action_blocker: None,
-        warning_low_space_indicator: None,
-    }
-}
-
 /// Logs `host` of `site` in to `d`'s iSCSI target (with its CHAP credentials), if it has one.
 pub(super) async fn login_if_iscsi(
     engine: &dyn Engine,
@@ -138,22 +98,7 @@ pub(super) async fn login_if_iscsi(
     host: Id,
     d: &DomainFacts,
 ) -> Result<(), Failure> {
-    let loc = match site {
-        Site::Primary => &d.primary,
-        Site::Secondary => &d.secondary,
-    };
-    if let Location::Lun {
-        target: Some(t), ..
-    } = loc
-    {
-        let login = IscsiLogin {
-            address: t.address.clone(),
-            port: t.port,
-            target: t.iqn.clone(),
-            portal: None,
-            username: t.username.clone(),
-            password: t.password.clone(),
-        };
+    if let Some(login) = d.iscsi_login(site) {
         ok("iscsi_login", engine.iscsi_login(host, &login).await)?;
     }
     Ok(())
@@ -180,7 +125,7 @@ pub(super) async fn bring_in(ctx: &Context, d: &DomainFacts) -> Result<Id, Failu
     login_if_iscsi(e, Site::Secondary, h, d).await?;
     ok(
         "import_storage_domain",
-        e.import_storage_domain(&import_request(d, Site::Secondary, h))
+        e.import_storage_domain(&d.import_request(Site::Secondary, h))
             .await,
     )?;
     ok(

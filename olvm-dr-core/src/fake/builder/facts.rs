@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::engine::{
-    Id, LunMapping, LunTarget, NameMapping, Registration, StorageType, VnicProfileMapping,
-    VnicTarget,
+    Id, ImportStorageDomain, IscsiLogin, LunMapping, LunTarget, NameMapping, Registration,
+    StorageConnection, StorageDomainType, StorageType, VnicProfileMapping, VnicTarget,
 };
 use crate::{Secret, Site};
 
@@ -117,6 +117,68 @@ pub struct DomainFacts {
     pub primary: Location,
     /// The secondary volume (the replica).
     pub secondary: Location,
+}
+
+impl DomainFacts {
+    /// The volume on `site`.
+    pub fn location(&self, site: Site) -> &Location {
+        match site {
+            Site::Primary => &self.primary,
+            Site::Secondary => &self.secondary,
+        }
+    }
+
+    /// The request that imports the domain on `site` through `host`: by address and path for
+    /// file domains, by id for block domains.
+    pub fn import_request(&self, site: Site, host: Id) -> ImportStorageDomain {
+        let storage = match self.location(site) {
+            Location::Export {
+                address,
+                path,
+                vfs_type,
+            } => StorageConnection {
+                storage_type: Some(self.storage_type),
+                address: Some(address.clone()),
+                path: Some(path.clone()),
+                vfs_type: vfs_type.clone(),
+                ..StorageConnection::default()
+            },
+            Location::Lun { .. } => StorageConnection {
+                storage_type: Some(self.storage_type),
+                ..StorageConnection::default()
+            },
+        };
+        ImportStorageDomain {
+            id: self.storage_type.is_block().then_some(self.id),
+            name: None,
+            kind: StorageDomainType::Data,
+            host,
+            storage,
+            wipe_after_delete: None,
+            discard_after_delete: None,
+            backup: None,
+            critical_space_action_blocker: None,
+            warning_low_space_indicator: None,
+        }
+    }
+
+    /// The iSCSI login (with CHAP credentials) a host of `site` needs before it sees the
+    /// domain's LUN; `None` for other storage types.
+    pub fn iscsi_login(&self, site: Site) -> Option<IscsiLogin> {
+        match self.location(site) {
+            Location::Lun {
+                target: Some(t), ..
+            } => Some(IscsiLogin {
+                address: t.address.clone(),
+                port: t.port,
+                target: t.iqn.clone(),
+                portal: None,
+                username: t.username.clone(),
+                password: t.password.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// A replicated LUN used as a direct-LUN disk.

@@ -335,14 +335,7 @@ impl WorldState {
         );
         let ends = now + s.latency.transitions().ovf_update;
         let job = self.site_mut(site).start_job(description, ends, Some(sd));
-        self.schedule(
-            ends,
-            Event::OvfWrite {
-                site,
-                sd,
-                job: Some(job),
-            },
-        );
+        self.schedule(ends, Event::OvfWrite { site, sd, job });
         Ok(Some(job))
     }
 

@@ -47,8 +47,8 @@ pub(crate) const fn ix(site: Site) -> usize {
 /// Something that happens at a given time.
 #[derive(Debug, Clone)]
 pub(crate) enum Event {
-    /// A site writes a domain's OVF store (update job or deactivation); `job` finishes with it.
-    OvfWrite { site: Site, sd: Id, job: Option<Id> },
+    /// An `update_ovf_store` job writes a domain's OVF store and finishes.
+    OvfWrite { site: Site, sd: Id, job: Id },
     /// A VM's removal completes: its record goes.
     PurgeVm { site: Site, vm: Id },
     /// A detach completes: the domain is no longer attached.
@@ -159,10 +159,15 @@ impl WorldState {
     fn perform(&mut self, t: Instant, event: Event) {
         match event {
             Event::OvfWrite { site, sd, job } => {
-                let ok = self.site(site).engine_up && self.write_ovf_store(site, sd, t);
-                if let Some(job) = job {
-                    self.site_mut(site).finish_job(job, ok);
-                }
+                // The update job's command validated an active domain; it writes only if the
+                // Engine still runs and the domain is still active when the job gets to it.
+                let active = self
+                    .site(site)
+                    .domains
+                    .get(&sd)
+                    .is_some_and(|d| d.active_in(None, t));
+                let ok = self.site(site).engine_up && active && self.write_ovf_store(site, sd, t);
+                self.site_mut(site).finish_job(job, ok);
             }
             Event::PurgeVm { site, vm } => self.purge_vm(site, vm),
             Event::FinishDetach { site, sd } => {

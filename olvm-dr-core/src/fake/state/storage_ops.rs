@@ -180,7 +180,14 @@ impl WorldState {
                     .content
                     .as_ref()
                     .and_then(|c| c.meta.volume_group.clone()),
-                logical_units: self.logical_unit(site, v).into_iter().collect(),
+                logical_units: self
+                    .logical_unit(site, v)
+                    .map(|mut lu| {
+                        lu.storage_domain = vol.content.as_ref().map(|c| c.meta.id);
+                        lu
+                    })
+                    .into_iter()
+                    .collect(),
             },
         }
     }
@@ -222,13 +229,13 @@ impl WorldState {
         if !s.inv.dcs.contains_key(&dc) {
             return Err(msg::not_found(op, format!("data center {dc}")));
         }
+        if s.inv.up_hosts_in_dc(dc).next().is_none() {
+            return Err(msg::no_active_host(op, Action::Attach, Subject::Storage));
+        }
         let rec = s
             .domains
             .get(&sd)
             .ok_or_else(|| msg::sd_not_exist(op, Action::Attach, Subject::Storage, true))?;
-        if s.inv.up_hosts_in_dc(dc).next().is_none() {
-            return Err(msg::no_active_host(op, Action::Attach, Subject::Storage));
-        }
         if rec.attachment.is_some() {
             return Err(msg::sd_attached(op, Action::Attach));
         }

@@ -365,7 +365,6 @@ impl WorldState {
             VmStatus::Down | VmStatus::Unassigned => {}
             VmStatus::ImageLocked => return Err(msg::vm_locked(op, Action::Remove)),
             VmStatus::Suspended => return Err(msg::vm_remove_not_down(op)),
-            _ if v.is_hosted_engine() => return Err(msg::vm_running(op, Action::Remove)),
             _ => return Err(msg::vm_running(op, Action::Remove)),
         }
         if let Some(st) = s.inactive_disk_domain(&v.disks, v.dc, now) {
