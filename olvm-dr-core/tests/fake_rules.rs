@@ -473,3 +473,153 @@ async fn a_whole_failover_and_failback_cycle() {
     let all: HashSet<Id> = f.vms.iter().map(|v| v.id).collect();
     assert_eq!(back, all, "every VM came home");
 }
+
+#[tokio::test]
+async fn a_vm_on_two_domains_registers_once() {
+    let world = WorldBuilder::small(48).build();
+    let f = world.facts().clone();
+    let (domains, _) = failed_over_first_dc(&world).await;
+    let s = world.engine(Site::Secondary);
+    let vm = f
+        .vms
+        .iter()
+        .find(|v| v.domains.len() == 2 && v.domains[0] != v.domains[1] && !v.has_luns)
+        .unwrap()
+        .clone();
+    assert!(vm.domains.iter().all(|d| domains.contains(d)));
+    let reg = f.registration(Site::Secondary);
+    s.register_vm(vm.domains[0], vm.id, &reg).await.unwrap();
+    // Still listed on the other domain; registering it there clashes on disks, then on the id.
+    assert!(
+        s.unregistered_vms(vm.domains[1])
+            .await
+            .unwrap()
+            .iter()
+            .any(|u| u.id == vm.id)
+    );
+    let strict = Registration {
+        allow_partial_import: false,
+        ..reg.clone()
+    };
+    let e = s
+        .register_vm(vm.domains[1], vm.id, &strict)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert!(
+        e.detail().contains("The following disks already exist"),
+        "{e}"
+    );
+    let e = s.register_vm(vm.domains[1], vm.id, &reg).await.unwrap_err();
+    assert_eq!(
+        e.detail(),
+        format!(
+            "[Import VM failed - VM ID already exists in the system. Please remove the VM ({}) from the system first]",
+            vm.name
+        )
+    );
+}
+
+#[tokio::test]
+async fn protected_and_previewing_vms_block_a_detach() {
+    // vm00001..vm00004 are delete-protected, vm00005..vm00008 preview a snapshot.
+    let world = WorldBuilder::small(49)
+        .delete_protected(4)
+        .snapshot_in_preview(4)
+        .build();
+    let f = world.facts().clone();
+    let p = world.engine(Site::Primary);
+    let single = |v: &olvm_dr_core::fake::VmFacts| v.domains.iter().all(|x| *x == v.domains[0]);
+    let d = f
+        .domains
+        .iter()
+        .find(|d| {
+            f.vms[..4].iter().any(|v| single(v) && v.domains[0] == d.id)
+                && f.vms[4..8].iter().any(|v| v.domains.contains(&d.id))
+        })
+        .expect("a domain with both kinds")
+        .clone();
+    // The Engine lists protected VMs whose disks are all on the domain, and every previewing
+    // VM with a disk there (`canDetachStorageDomainWithVmsAndDisks`).
+    let mut protected: Vec<&str> = f.vms[..4]
+        .iter()
+        .filter(|v| single(v) && v.domains[0] == d.id)
+        .map(|v| v.name.as_str())
+        .collect();
+    let mut previewing: Vec<&str> = f.vms[4..8]
+        .iter()
+        .filter(|v| v.domains.contains(&d.id))
+        .map(|v| v.name.as_str())
+        .collect();
+    protected.sort_unstable();
+    previewing.sort_unstable();
+    let dc = d.primary_dc.id;
+    for v in p
+        .vms(&VmSearch {
+            storage_domain: Some(d.id),
+            status_not: Some(VmStatus::Down),
+            ..VmSearch::default()
+        })
+        .await
+        .unwrap()
+    {
+        p.stop_vm(v.id).await.unwrap();
+    }
+    p.deactivate_storage_domain(dc, d.id, false).await.unwrap();
+    let e = p.detach_storage_domain(dc, d.id).await.unwrap_err();
+    assert_eq!((e.kind, e.http_status), (ErrorKind::Conflict, Some(409)));
+    assert_eq!(
+        e.detail(),
+        format!(
+            "[Cannot detach Storage. The following VMs/Templates are delete protected: {}., Cannot detach Storage. The following VMs are previewing a snapshot: {}.]",
+            protected.join(","),
+            previewing.join(",")
+        )
+    );
+    let vm = f.vms.iter().find(|v| v.name == protected[0]).unwrap();
+    assert_eq!(
+        p.remove_vm(vm.id).await.unwrap_err().kind,
+        ErrorKind::Conflict
+    );
+}
+
+#[tokio::test]
+async fn affinity_follows_the_mappings_and_missing_labels_are_dropped() {
+    let world = WorldBuilder::medium(50).vms(200).build();
+    let f = world.facts().clone();
+    world.disaster(Site::Primary);
+    world.expire_leases(Site::Primary);
+    promote_all(&world);
+    let s = world.engine(Site::Secondary);
+    let mut ordered = f.domains.clone();
+    ordered.sort_by_key(|d| {
+        f.domains
+            .iter()
+            .find(|x| x.secondary_dc.id == d.secondary_dc.id)
+            .map(|x| x.id)
+            != Some(d.id)
+    });
+    for d in &ordered {
+        import(&world, s.as_ref(), d, Site::Secondary).await;
+        s.attach_storage_domain(dc_for(d, Site::Secondary), d.id)
+            .await
+            .unwrap();
+    }
+    let ids: Vec<Id> = f.domains.iter().map(|d| d.id).collect();
+    register_all(s.as_ref(), &ids, &f.registration(Site::Secondary))
+        .await
+        .unwrap();
+    let labels = s.affinity_labels().await.unwrap();
+    let names: Vec<&str> = labels.iter().map(|l| l.name.as_str()).collect();
+    assert!(!names.contains(&"pci"), "the secondary has no such label");
+    let renamed = labels.iter().find(|l| l.name == "tier-2-dr").unwrap();
+    assert!(!renamed.vms.is_empty(), "tier-2 members land in tier-2-dr");
+    let mut grouped = 0;
+    for c in s.clusters().await.unwrap() {
+        for g in s.affinity_groups(c.id).await.unwrap() {
+            assert!(g.name.starts_with(&c.name), "{} in {}", g.name, c.name);
+            grouped += g.vms.len();
+        }
+    }
+    assert!(grouped > 0, "group memberships followed the mappings");
+}

@@ -222,6 +222,12 @@ impl World {
         self.with(|w, _| OvfStoreSummary::of(w, site, domain))
     }
 
+    /// The state itself, for the crate's unit tests.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, WorldState> {
+        self.shared.lock()
+    }
+
     /// A deep copy: an independent world in the same state (same facts).
     pub fn fork(&self) -> World {
         let state = self.shared.lock().clone();

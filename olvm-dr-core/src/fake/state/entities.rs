@@ -80,3 +80,57 @@ impl SiteState {
         (vms, templates)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Site;
+    use crate::fake::WorldBuilder;
+
+    #[test]
+    fn a_domain_takes_its_templates_their_versions_and_the_vms_based_on_them() {
+        // One domain per data center: the templates of a data center live only there.
+        let world = WorldBuilder::small(2)
+            .domains(crate::engine::StorageType::Fcp, 0)
+            .build();
+        let facts = world.facts().clone();
+        let d = facts
+            .domains
+            .iter()
+            .find(|d| d.storage_type.is_block())
+            .unwrap();
+        let mut w = world.state();
+        let s = w.site_mut(Site::Primary);
+        let templates_before: Vec<_> = s
+            .templates
+            .values()
+            .filter(|t| t.disks.iter().any(|x| s.disks[x].domains == [d.id]))
+            .map(|t| t.id)
+            .collect();
+        assert!(!templates_before.is_empty());
+        let (vms, templates) = s.remove_entities_of_domain(d.id);
+        assert_eq!(
+            templates.len(),
+            templates_before.len(),
+            "bases and versions"
+        );
+        for t in &templates_before {
+            assert!(!s.templates.contains_key(t));
+        }
+        for v in &facts.vms {
+            let based = templates_before.contains(&v.template);
+            let only_here = v.domains.iter().all(|x| *x == d.id) && !v.has_luns;
+            assert_eq!(vms.contains(&v.id), based || only_here, "{}", v.name);
+            assert_eq!(
+                s.vms.contains_key(&v.id),
+                !(based || only_here),
+                "{}",
+                v.name
+            );
+        }
+        assert!(
+            s.disks
+                .values()
+                .all(|disk| !disk.domains.contains(&d.id) || disk.domains.len() > 1)
+        );
+    }
+}

@@ -157,17 +157,20 @@ impl WorldState {
                 .values()
                 .filter(|v| s.image_domains(&v.disks).any(|d| d == sd))
                 .collect();
-            let previewing: Vec<String> = related
+            let mut previewing: Vec<String> = related
                 .iter()
                 .filter(|v| v.snapshot_in_preview)
                 .map(|v| v.name.clone())
                 .collect();
             let only_here = |disks: &[Id]| s.image_domains(disks).all(|d| d == sd);
-            let protected: Vec<String> = related
+            let mut protected: Vec<String> = related
                 .iter()
                 .filter(|v| only_here(&v.disks) && v.delete_protected)
                 .map(|v| v.name.clone())
                 .collect();
+            // The Engine lists them in database order; the fake sorts them by name.
+            protected.sort();
+            previewing.sort();
             let mut messages = Vec::new();
             if !protected.is_empty() {
                 messages.push(msg::delete_protected_on_domain(Action::Detach, &protected));

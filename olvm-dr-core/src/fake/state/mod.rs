@@ -204,3 +204,45 @@ impl WorldState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use crate::Site;
+    use crate::fake::WorldBuilder;
+    use crate::fake::clock::java_date_utc;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_idle_period_costs_one_periodic_write_at_the_last_tick() {
+        let world = WorldBuilder::small(3).wall_clock(UNIX_EPOCH).build();
+        let sd = world.facts().domains[0].id;
+        world.set_ovf_update_interval(Site::Primary, Some(Duration::from_secs(1)));
+        tokio::time::sleep(Duration::from_millis(36_000_500)).await;
+        let store = world.ovf_store(Site::Primary, sd).unwrap();
+        let last_tick = UNIX_EPOCH + Duration::from_secs(36_000);
+        assert_eq!(store.last_updated, Some(java_date_utc(last_tick)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_run_in_time_order_before_a_call() {
+        let world = WorldBuilder::small(4).build();
+        let vm = world.facts().vms.iter().find(|v| !v.running).unwrap().id;
+        let p = world.engine(Site::Primary);
+        world.set_latency(
+            Site::Primary,
+            crate::fake::LatencyProfile::instant().with_transitions(crate::fake::TransitionTimes {
+                vm_remove: Duration::from_secs(5),
+                ..Default::default()
+            }),
+        );
+        use crate::engine::Engine;
+        p.remove_vm(vm).await.unwrap();
+        assert_eq!(
+            p.vm(vm).await.unwrap().status,
+            crate::engine::VmStatus::ImageLocked
+        );
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert_eq!(p.vm(vm).await.unwrap_err().kind, crate::ErrorKind::NotFound);
+    }
+}

@@ -529,3 +529,66 @@ impl WorldState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::NameMapping;
+    use crate::fake::WorldBuilder;
+
+    fn perm(role: &str, principal: &str) -> Permission {
+        Permission {
+            role: role.into(),
+            principal: principal.into(),
+        }
+    }
+
+    #[test]
+    fn permissions_follow_role_and_domain_mappings_and_drop_what_is_missing() {
+        let world = WorldBuilder::small(1).build();
+        let w = world.state();
+        let s = w.site(Site::Secondary);
+        let reg = Registration {
+            role_mappings: vec![NameMapping::new("OpsCustom", "PowerUserRole")],
+            // The Engine looks the domain mapping up by the user's login name
+            // (`DrMappingHelper.mapDbUsers`): only the entry keyed "carol" applies.
+            domain_mappings: vec![
+                NameMapping::new("carol", "dr.example"),
+                NameMapping::new("corp.example", "dr.example"),
+            ],
+            ..Registration::default()
+        };
+        let maps = Maps::new(&reg, Operation::RegisterVm).unwrap();
+        let out = s.map_permissions(
+            &[
+                perm("UserVmManager", "alice@internal-authz"),
+                perm("OpsCustom", "bob@internal-authz"),
+                perm("PowerUserRole", "carol@corp.example"),
+                perm("PowerUserRole", "dave@corp.example"),
+                perm("NoSuchRole", "alice@internal-authz"),
+            ],
+            &maps,
+        );
+        assert_eq!(
+            out,
+            [
+                perm("UserVmManager", "alice@internal-authz"),
+                perm("PowerUserRole", "bob@internal-authz"),
+                perm("PowerUserRole", "carol@dr.example"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_duplicate_mapping_source_is_an_internal_error() {
+        let reg = Registration {
+            cluster_mappings: vec![NameMapping::new("a", "b"), NameMapping::new("a", "c")],
+            ..Registration::default()
+        };
+        let e = Maps::new(&reg, Operation::RegisterVm).err().unwrap();
+        assert_eq!(
+            (e.kind, e.http_status),
+            (crate::ErrorKind::Internal, Some(500))
+        );
+    }
+}
