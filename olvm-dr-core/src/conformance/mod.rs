@@ -17,7 +17,9 @@
 //! This module is not a stable API: checks are added as the fake learns more rules.
 
 mod failover;
+mod import;
 mod inventory;
+mod leases;
 mod maintenance;
 mod registration;
 mod storage;
@@ -34,7 +36,9 @@ use crate::engine::Engine;
 use crate::fake::{LatencyProfile, World, WorldFacts};
 
 pub use failover::*;
+pub use import::*;
 pub use inventory::*;
+pub use leases::*;
 pub use maintenance::*;
 pub use registration::*;
 pub use storage::*;

@@ -48,6 +48,22 @@ impl DiskRec {
         }
     }
 
+    /// A direct-LUN disk.
+    pub(crate) fn lun(id: Id, alias: &str, lun: LunStorage, shareable: bool, vms: Vec<Id>) -> Self {
+        Self {
+            id,
+            alias: alias.to_owned(),
+            content: DiskContentType::Data,
+            storage: DiskStorageType::Lun,
+            shareable,
+            wipe_after_delete: false,
+            domains: Vec::new(),
+            lun: Some(lun),
+            vms,
+            status: DiskStatus::Ok,
+        }
+    }
+
     /// One of a domain's OVF_STORE disks (registered by the Engine as floating, shareable).
     pub(crate) fn ovf_store(id: Id, domain: Id) -> Self {
         Self {

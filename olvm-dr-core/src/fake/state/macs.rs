@@ -73,6 +73,56 @@ impl MacPool {
         (!self.allow_duplicates && self.in_use(mac)) || !self.in_range(mac)
     }
 
+    /// `true` when an imported NIC with `mac` gets a new MAC: it has none, or it is bad and the
+    /// caller asked for bad MACs to be reassigned (`ImportVmCommandBase.shouldReassignMac`).
+    pub(crate) fn should_reassign(&self, mac: Option<Mac>, reassign_bad: bool) -> bool {
+        mac.is_none_or(|m| reassign_bad && self.is_bad(m))
+    }
+
+    /// The indexes of the NICs whose kept MAC would duplicate one in use in a pool that does
+    /// not allow duplicates (`ifaceMacCannotBeAddedToMacPool`).
+    pub(crate) fn conflicts(&self, macs: &[Option<Mac>], reassign_bad: bool) -> Vec<usize> {
+        macs.iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                !self.allow_duplicates
+                    && !self.should_reassign(**m, reassign_bad)
+                    && m.is_some_and(|m| self.in_use(m))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The MACs NICs get, one after the other as the Engine adds them: kept, or newly allocated
+    /// when [`should_reassign`](Self::should_reassign); all recorded as used. When the pool runs
+    /// out, nothing of this call stays recorded.
+    pub(crate) fn assign(
+        &mut self,
+        macs: &[Option<Mac>],
+        reassign_bad: bool,
+    ) -> Result<Vec<Mac>, Exhausted> {
+        let mut out = Vec::with_capacity(macs.len());
+        for m in macs {
+            let mac = if self.should_reassign(*m, reassign_bad) {
+                match self.allocate() {
+                    Ok(new) => new,
+                    Err(e) => {
+                        for done in &out {
+                            self.free(*done);
+                        }
+                        return Err(e);
+                    }
+                }
+            } else {
+                let kept = m.expect("only missing MACs are always reassigned");
+                self.add(kept);
+                kept
+            };
+            out.push(mac);
+        }
+        Ok(out)
+    }
+
     /// Records a NIC using `mac` (a "custom" MAC when out of range).
     pub(crate) fn add(&mut self, mac: Mac) {
         *self.in_use.entry(mac).or_default() += 1;
@@ -98,7 +148,7 @@ impl MacPool {
 
     /// The next address not in use, scanning round-robin from where the last search stopped;
     /// the caller records its use.
-    pub(crate) fn next_free(&mut self) -> Result<Mac, Exhausted> {
+    fn next_free(&mut self) -> Result<Mac, Exhausted> {
         let total: u64 = self.ranges.iter().map(|(a, b)| b - a + 1).sum();
         let (mut r, mut off) = self.cursor;
         for _ in 0..total {
@@ -149,5 +199,23 @@ mod tests {
         let mut d = MacPool::new(vec![(a, a + 2)], true);
         d.add(a);
         assert!(!d.is_bad(a));
+    }
+
+    #[test]
+    fn import_keeps_or_reassigns_and_rolls_back_on_exhaustion() {
+        let a = parse_mac("56:6f:00:00:00:00").unwrap();
+        let outside = parse_mac("00:1a:00:00:00:01").unwrap();
+        let mut p = MacPool::new(vec![(a, a + 1)], false);
+        p.add(a);
+        assert_eq!(p.conflicts(&[Some(a), Some(outside)], false), [0]);
+        assert!(p.conflicts(&[Some(a)], true).is_empty());
+        // Kept out of range without reassignment; replaced with it.
+        assert_eq!(p.assign(&[Some(outside)], false), Ok(vec![outside]));
+        assert_eq!(p.assign(&[Some(outside)], true), Ok(vec![a + 1]));
+        // Nothing left: the whole call is undone.
+        p.free(a + 1);
+        assert_eq!(p.assign(&[None, None], false), Err(Exhausted));
+        assert!(!p.in_use(a + 1), "rolled back");
+        assert_eq!(p.assign(&[None], false), Ok(vec![a + 1]));
     }
 }

@@ -13,6 +13,7 @@ pub(crate) mod inventory;
 pub(crate) mod iscsi;
 pub(crate) mod macs;
 pub(crate) mod maintenance;
+pub(crate) mod mappings;
 pub(crate) mod ovf;
 pub(crate) mod register;
 pub(crate) mod register_template;

@@ -13,7 +13,7 @@ use super::super::messages::{self as msg, Action, Subject};
 use super::super::ops::Operation;
 use super::WorldState;
 use super::disks::DiskRec;
-use super::register::{DiskCheck, Maps};
+use super::mappings::{DiskCheck, Maps};
 use super::vms::{NicRec, TemplateRec};
 use super::vnic_mapping::map_vnic;
 

@@ -180,21 +180,9 @@ impl SiteState {
         }
     }
 
-    /// Inserts a VM record with its name index and MACs.
+    /// Inserts a VM record with its name index (its MACs are already recorded in its pool).
     pub(crate) fn insert_vm(&mut self, v: VmRec) {
         self.vm_names.insert((v.dc, v.name.clone()), v.id);
-        if let Some(pool) = self
-            .inv
-            .clusters
-            .get(&v.cluster)
-            .and_then(|c| self.macs.get_mut(&c.mac_pool))
-        {
-            for n in &v.nics {
-                if let Some(m) = n.mac {
-                    pool.add(m);
-                }
-            }
-        }
         self.vms.insert(v.id, v);
     }
 
