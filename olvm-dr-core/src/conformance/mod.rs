@@ -1,8 +1,8 @@
-//! The Engine conformance suite: what any [`Engine`](crate::engine::Engine) implementation must
+//! The Engine conformance suite: what any [`Engine`] implementation must
 //! do, checked through the trait alone.
 //!
 //! Every check is a `pub async fn` taking a [`Context`]: the Engines of both sites under test
-//! plus the fake [`World`](crate::fake::World) they serve. The checks call only the Engine
+//! plus the fake [`World`] they serve. The checks call only the Engine
 //! trait to exercise behaviour; they use the world to set up preconditions (a disaster, an
 //! expired lease, a stopped replication, an extra VM) and to read the fixture's facts (names,
 //! ids, mappings). So the same suite runs against the [`FakeEngine`](crate::fake::FakeEngine)

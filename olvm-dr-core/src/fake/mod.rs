@@ -5,7 +5,8 @@
 //! documented in the API reference and its sources: statuses and their transitions, the master
 //! domain rules, OVF stores that are written periodically and read on attach, registration with
 //! every mapping, MAC pools, sanlock leases that block a DR attach until they expire, and the
-//! Engine's own fault texts and HTTP statuses (see [`messages`](self) for the catalogue).
+//! Engine's own fault texts and HTTP statuses (one catalogue, in the private `messages`
+//! module, each text cited to the Engine's message bundles).
 //!
 //! ```
 //! use olvm_dr_core::Site;
@@ -30,6 +31,32 @@
 //! hours of Engine time pass instantly. Nothing runs in the background; state that changes with
 //! time is computed when read, and scheduled work (OVF writes, completions) happens when a later
 //! call looks.
+//!
+//! # Modelling decisions
+//!
+//! Where the Engine's behaviour is not observable from its API or documentation, the fake
+//! decides as follows (each decision is also documented where it is implemented):
+//!
+//! * A call takes effect when the Engine accepts it; its answer comes after the operation's
+//!   request latency. If the site dies meanwhile, the caller sees `Unavailable` although the
+//!   change happened.
+//! * Sanlock leases belong to a domain (its id is the same on both sides of a replication
+//!   pair). The hosts of the site using it renew it; another site acquires it only
+//!   `lease_timeout` after they stopped (disaster), never while they run (split brain).
+//! * A read-only replica cannot be attached or activated: sanlock cannot write its lease there,
+//!   so the Engine reports VDSM's `[Cannot acquire host id]` (400), the same as a held lease.
+//!   Importing it works (import only reads); a deactivation whose OVF update cannot be written
+//!   returns the domain to `active` unless forced.
+//! * The OVF_STORE disks' `description` carries the JSON the Engine writes into the volume
+//!   metadata (`Last Updated`, …). The real REST API may show the database's `OVF_STORE` label
+//!   there instead; see `fabric::ovf_store`.
+//! * A vNIC mapping to the empty GUID does not unplug the NIC: the Engine looks the id up, finds
+//!   nothing and falls back to the source names. [`VnicTarget::Unplugged`](crate::engine::VnicTarget)
+//!   (empty target names) does unplug it.
+//! * Authz-domain mappings are looked up by the user's login name, as the Engine's
+//!   `DrMappingHelper.mapDbUsers` does; users that do not exist on the target are dropped.
+//! * Importing a file domain from an export without a domain fails: the fake never creates or
+//!   formats storage.
 
 mod builder;
 mod clock;

@@ -69,12 +69,13 @@ fn lun_id(rng: &mut SplitMix64, storage_type: StorageType) -> String {
     format!("{prefix}{}", &hex[..33 - prefix.len()])
 }
 
-struct Arrays<'b> {
-    b: &'b WorldBuilder,
+/// The storage arrays of both sites.
+struct Arrays {
+    /// The CHAP password of the secondary array's targets.
     chap_password: String,
 }
 
-impl Arrays<'_> {
+impl Arrays {
     fn target(
         &self,
         setup: &mut Setup<'_>,
@@ -162,10 +163,8 @@ pub(super) fn build(
     facts: &mut WorldFacts,
 ) -> Storage {
     let arrays = Arrays {
-        b,
         chap_password: format!("chap-{:08x}", rng.next_u64() as u32),
     };
-    let _ = arrays.b;
     let mut storage = Storage::default();
     let hosted = |setup: &mut Setup<'_>, site: Site, dc: Id| {
         let address = format!("nfs.{}.example", site_tag(site));
