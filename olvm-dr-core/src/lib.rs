@@ -4,9 +4,13 @@
 //! its validation, and the failover, cleanup and failback flows as plans executed against the
 //! [`Engine`](engine::Engine) trait.
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod diag;
 pub mod engine;
 pub mod execute;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod journal;
 pub mod plan;
 pub mod progress;

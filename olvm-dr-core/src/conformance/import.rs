@@ -1,0 +1,198 @@
+//! Checks of iSCSI discovery and login and of importing domains.
+
+use crate::Site;
+use crate::engine::{ErrorKind, IscsiLogin, IscsiPortal, StorageDomainStatus, StorageType};
+use crate::fake::Location;
+
+use super::Context;
+use super::storage::domain;
+use super::support::{Failure, ensure, err, err_text, host, login_if_iscsi, ok};
+
+/// A host sees FC LUNs of its site at once and iSCSI LUNs only after logging in to their
+/// target, with the target's CHAP credentials.
+pub async fn iscsi_luns_are_visible_after_login(ctx: &Context) -> Result<(), Failure> {
+    let e = ctx.engine(Site::Secondary);
+    if let Some(d) = domain(ctx, StorageType::Fcp) {
+        let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
+        let Location::Lun { lun_id, .. } = &d.secondary else {
+            return Err(Failure::new("an FC domain on an export"));
+        };
+        let luns = ok("host_luns", e.host_luns(h).await)?;
+        ensure!(
+            luns.iter().any(|l| &l.id == lun_id),
+            "FC LUN {lun_id} not visible"
+        );
+    }
+    let Some(d) = domain(ctx, StorageType::Iscsi) else {
+        return Ok(());
+    };
+    let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
+    let Location::Lun {
+        lun_id,
+        target: Some(t),
+    } = &d.secondary
+    else {
+        return Err(Failure::new("an iSCSI domain without target"));
+    };
+    let luns = ok("host_luns", e.host_luns(h).await)?;
+    ensure!(
+        !luns.iter().any(|l| &l.id == lun_id),
+        "iSCSI LUN visible before login"
+    );
+    let portal = IscsiPortal {
+        address: t.address.clone(),
+        port: t.port,
+        username: None,
+        password: None,
+    };
+    let found = ok("iscsi_discover", e.iscsi_discover(h, &portal).await)?;
+    ensure!(
+        found.iter().any(|x| x.target == t.iqn),
+        "{} not discovered",
+        t.iqn
+    );
+    let mut login = IscsiLogin {
+        address: t.address.clone(),
+        port: t.port,
+        target: t.iqn.clone(),
+        portal: None,
+        username: None,
+        password: None,
+    };
+    if t.username.is_some() {
+        err_text(
+            "iscsi_login without CHAP",
+            e.iscsi_login(h, &login).await,
+            ErrorKind::BadRequest,
+            "[Failed to login to iSCSI node due to authorization failure]",
+        )?;
+    }
+    login.username = t.username.clone();
+    login.password = t.password.clone();
+    ok("iscsi_login", e.iscsi_login(h, &login).await)?;
+    ok("iscsi_login again", e.iscsi_login(h, &login).await)?;
+    let luns = ok("host_luns", e.host_luns(h).await)?;
+    let lun = luns
+        .iter()
+        .find(|l| &l.id == lun_id)
+        .ok_or_else(|| Failure::new("iSCSI LUN not visible after login"))?;
+    ensure!(
+        lun.logical_unit.volume_group.is_some(),
+        "LUN without volume group"
+    );
+    ensure!(
+        lun.logical_unit.storage_domain.is_none(),
+        "unknown domain linked to LUN"
+    );
+    Ok(())
+}
+
+/// File domains import by address and path (even from a read-only replica), unattached, with
+/// their stored name and id; a second import conflicts.
+pub async fn file_domains_import_by_address_and_path(ctx: &Context) -> Result<(), Failure> {
+    let e = ctx.engine(Site::Secondary);
+    for d in ctx
+        .facts()
+        .domains
+        .iter()
+        .filter(|d| d.storage_type.is_file())
+    {
+        let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
+        let req = d.import_request(Site::Secondary, h);
+        let sd = ok("import_storage_domain", e.import_storage_domain(&req).await)?;
+        ensure!(
+            sd.id == d.id && sd.name == d.name,
+            "imported {} as {}/{}",
+            d.name,
+            sd.id,
+            sd.name
+        );
+        ensure!(
+            sd.status == Some(StorageDomainStatus::Unattached),
+            "{}: {:?}",
+            d.name,
+            sd.status
+        );
+        ensure!(
+            sd.data_centers.is_empty(),
+            "{} attached after import",
+            d.name
+        );
+        err_text(
+            "second import",
+            e.import_storage_domain(&req).await,
+            ErrorKind::Conflict,
+            "[Cannot add Storage. The Storage Domain already exists.]",
+        )?;
+    }
+    Ok(())
+}
+
+/// Block domains import by id with `import=true`, and only once the host sees their LUNs.
+pub async fn block_domains_import_by_id(ctx: &Context) -> Result<(), Failure> {
+    let e = ctx.engine(Site::Secondary);
+    for d in ctx
+        .facts()
+        .domains
+        .iter()
+        .filter(|d| d.storage_type.is_block())
+    {
+        let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
+        let req = d.import_request(Site::Secondary, h);
+        if d.storage_type == StorageType::Iscsi {
+            err_text(
+                "import before login",
+                e.import_storage_domain(&req).await,
+                ErrorKind::NotFound,
+                &format!("Storage Domain id {} Does not exists", d.id),
+            )?;
+            login_if_iscsi(e, Site::Secondary, h, d).await?;
+        }
+        let mut no_id = req.clone();
+        no_id.id = None;
+        let fault = err(
+            "import without id",
+            e.import_storage_domain(&no_id).await,
+            ErrorKind::BadRequest,
+        )?;
+        ensure!(
+            fault
+                .fault
+                .as_ref()
+                .is_some_and(|f| f.reason == "Incomplete parameters"),
+            "import without id: {fault}"
+        );
+        let sd = ok("import_storage_domain", e.import_storage_domain(&req).await)?;
+        ensure!(sd.id == d.id, "imported {} as {}", d.name, sd.id);
+        ensure!(
+            sd.storage.volume_group.is_some(),
+            "{}: no volume group",
+            d.name
+        );
+    }
+    Ok(())
+}
+
+/// An export the host cannot mount fails the import.
+pub async fn import_of_an_unreachable_export_fails(ctx: &Context) -> Result<(), Failure> {
+    let Some(d) = ctx
+        .facts()
+        .domains
+        .iter()
+        .find(|d| d.storage_type.is_file())
+    else {
+        return Ok(());
+    };
+    let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
+    let mut req = d.import_request(Site::Secondary, h);
+    req.storage.path = Some("/no/such/export".into());
+    err_text(
+        "import",
+        ctx.engine(Site::Secondary)
+            .import_storage_domain(&req)
+            .await,
+        ErrorKind::BadRequest,
+        "[Problem while trying to mount target]",
+    )?;
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! The Engine conformance suite: what any [`Engine`] implementation must
+//! do, checked through the trait alone.
+//!
+//! Every check is a `pub async fn` taking a [`Context`]: the Engines of both sites under test
+//! plus the fake [`World`] they serve. The checks call only the Engine
+//! trait to exercise behaviour; they use the world to set up preconditions (a disaster, an
+//! expired lease, a stopped replication, an extra VM) and to read the fixture's facts (names,
+//! ids, mappings). So the same suite runs against the [`FakeEngine`](crate::fake::FakeEngine)
+//! directly and against a REST client talking to a simulator that serves a fake world.
+//!
+//! Checks change the world, so each needs a fresh one: [`run_all`] takes a factory and calls it
+//! once per check. The suite never waits on the clock: [`Context::new`] sets the `instant`
+//! latency profile on both sites, and lease expiry is forced with
+//! [`World::expire_leases`](crate::fake::World::expire_leases). It expects a world built by
+//! [`WorldBuilder`](crate::fake::WorldBuilder) (any preset).
+//!
+//! This module is not a stable API: checks are added as the fake learns more rules.
+
+mod failover;
+mod import;
+mod inventory;
+mod leases;
+mod maintenance;
+mod registration;
+mod storage;
+mod support;
+mod vms;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::Site;
+use crate::engine::Engine;
+use crate::fake::{LatencyProfile, World, WorldFacts};
+
+pub use failover::*;
+pub use import::*;
+pub use inventory::*;
+pub use leases::*;
+pub use maintenance::*;
+pub use registration::*;
+pub use storage::*;
+pub use support::Failure;
+pub use vms::*;
+
+/// What a check runs against.
+#[derive(Debug, Clone)]
+pub struct Context {
+    world: World,
+    engines: [Arc<dyn Engine>; 2],
+}
+
+impl Context {
+    /// The Engines under test for the primary and the secondary site of `world` (e.g. REST
+    /// clients talking to a simulator that serves `world`). Sets the `instant` latency profile
+    /// on both sites.
+    pub fn new(world: World, primary: Arc<dyn Engine>, secondary: Arc<dyn Engine>) -> Self {
+        for site in Site::BOTH {
+            world.set_latency(site, LatencyProfile::instant());
+        }
+        Self {
+            world,
+            engines: [primary, secondary],
+        }
+    }
+
+    /// The world's own fake Engines.
+    pub fn fake(world: World) -> Self {
+        let (p, s) = (
+            world.dyn_engine(Site::Primary),
+            world.dyn_engine(Site::Secondary),
+        );
+        Self::new(world, p, s)
+    }
+
+    /// The Engine under test for `site`.
+    pub fn engine(&self, site: Site) -> &dyn Engine {
+        match site {
+            Site::Primary => self.engines[0].as_ref(),
+            Site::Secondary => self.engines[1].as_ref(),
+        }
+    }
+
+    /// The world (for preconditions).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The fixture's facts.
+    pub fn facts(&self) -> &WorldFacts {
+        self.world.facts()
+    }
+}
+
+/// The future a check returns.
+pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Failure>> + Send + 'a>>;
+
+/// One check: its name and function.
+pub type Check = (&'static str, for<'a> fn(&'a Context) -> CheckFuture<'a>);
+
+macro_rules! checks {
+    ($($name:ident),+ $(,)?) => {
+        /// Every check of the suite, in the order [`run_all`] runs them.
+        pub const CHECKS: &[Check] = &[
+            $((stringify!($name), |ctx| Box::pin($name(ctx)))),+
+        ];
+    };
+}
+
+checks! {
+    api_info_reports_the_product,
+    close_is_idempotent,
+    inventory_is_consistent,
+    unknown_entities_are_not_found,
+    affinity_groups_belong_to_their_cluster,
+    top_level_view_hides_attached_status,
+    ovf_store_disks_record_the_last_update,
+    iscsi_luns_are_visible_after_login,
+    file_domains_import_by_address_and_path,
+    block_domains_import_by_id,
+    import_of_an_unreachable_export_fails,
+    attach_waits_for_the_lease,
+    attach_of_a_read_only_replica_fails,
+    split_brain_never_lets_attach_succeed,
+    first_attach_must_be_a_data_domain,
+    master_rules,
+    deactivate_is_refused_with_running_vms,
+    detach_keeps_the_ovf_store,
+    remove_storage_domain_rules,
+    update_ovf_store_runs_a_job,
+    failover_registers_every_vm_with_mappings,
+    template_must_be_registered_before_its_vms,
+    register_into_unknown_cluster_name_is_not_found,
+    register_without_cluster_fails,
+    register_template_twice_conflicts,
+    register_vm_name_conflict,
+    mac_conflict_without_reassignment,
+    partial_import_drops_missing_disks,
+    lun_mappings_apply,
+    vm_power_state_machine,
+    delete_protected_vm_is_not_removed,
+    remove_disk_rules,
+    vm_and_disk_searches_filter,
+    disaster_makes_the_site_unavailable,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    /// The check's name.
+    pub name: &'static str,
+    /// `None` when it passed.
+    pub failure: Option<Failure>,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every check, in run order.
+    pub outcomes: Vec<CheckOutcome>,
+}
+
+impl Report {
+    /// The checks that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &CheckOutcome> {
+        self.outcomes.iter().filter(|o| o.failure.is_some())
+    }
+
+    /// `true` when every check passed.
+    pub fn passed(&self) -> bool {
+        self.failures().next().is_none()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let failed = self.failures().count();
+        writeln!(
+            f,
+            "{} checks, {} passed, {failed} failed",
+            self.outcomes.len(),
+            self.outcomes.len() - failed
+        )?;
+        for o in self.failures() {
+            if let Some(fail) = &o.failure {
+                writeln!(f, "FAILED {}: {fail}", o.name)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs every check, each on a fresh context from `factory`.
+pub async fn run_all<F, Fut>(factory: F) -> Report
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Context>,
+{
+    let mut report = Report::default();
+    for (name, check) in CHECKS {
+        let ctx = factory().await;
+        let failure = check(&ctx).await.err();
+        report.outcomes.push(CheckOutcome { name, failure });
+    }
+    report
+}

@@ -1,0 +1,195 @@
+//! Disks in one Engine's database: images on storage domains, direct LUNs, OVF_STORE disks.
+
+use tokio::time::Instant;
+
+use crate::Site;
+use crate::engine::{
+    Disk, DiskContentType, DiskFilter, DiskStatus, DiskStorageType, EngineResult, Id, LunStorage,
+    VmStatus,
+};
+
+use super::super::fabric::ovf_store::ovf_disk_description;
+use super::super::messages as msg;
+use super::super::ops::Operation;
+use super::{SiteState, WorldState};
+
+/// A disk record.
+#[derive(Debug, Clone)]
+pub(crate) struct DiskRec {
+    pub(crate) id: Id,
+    pub(crate) alias: String,
+    pub(crate) content: DiskContentType,
+    pub(crate) storage: DiskStorageType,
+    pub(crate) shareable: bool,
+    pub(crate) wipe_after_delete: bool,
+    /// Image disks: the domains holding the image.
+    pub(crate) domains: Vec<Id>,
+    /// Direct-LUN disks: the LUN.
+    pub(crate) lun: Option<LunStorage>,
+    /// The VMs (and templates) it is attached to.
+    pub(crate) vms: Vec<Id>,
+    pub(crate) status: DiskStatus,
+}
+
+impl DiskRec {
+    /// An image disk.
+    pub(crate) fn image(id: Id, alias: &str, domains: Vec<Id>, owner: Option<Id>) -> Self {
+        Self {
+            id,
+            alias: alias.to_owned(),
+            content: DiskContentType::Data,
+            storage: DiskStorageType::Image,
+            shareable: false,
+            wipe_after_delete: false,
+            domains,
+            lun: None,
+            vms: owner.into_iter().collect(),
+            status: DiskStatus::Ok,
+        }
+    }
+
+    /// A direct-LUN disk.
+    pub(crate) fn lun(id: Id, alias: &str, lun: LunStorage, shareable: bool, vms: Vec<Id>) -> Self {
+        Self {
+            id,
+            alias: alias.to_owned(),
+            content: DiskContentType::Data,
+            storage: DiskStorageType::Lun,
+            shareable,
+            wipe_after_delete: false,
+            domains: Vec::new(),
+            lun: Some(lun),
+            vms,
+            status: DiskStatus::Ok,
+        }
+    }
+
+    /// One of a domain's OVF_STORE disks (registered by the Engine as floating, shareable).
+    pub(crate) fn ovf_store(id: Id, domain: Id) -> Self {
+        Self {
+            id,
+            alias: "OVF_STORE".to_owned(),
+            content: DiskContentType::OvfStore,
+            storage: DiskStorageType::Image,
+            shareable: true,
+            wipe_after_delete: false,
+            domains: vec![domain],
+            lun: None,
+            vms: Vec::new(),
+            status: DiskStatus::Ok,
+        }
+    }
+}
+
+impl WorldState {
+    /// A disk as `GET /disks/{id}` shows it; OVF_STORE descriptions come from the store on the
+    /// domain's volume.
+    pub(crate) fn disk_view(&self, site: Site, d: &DiskRec) -> Disk {
+        let description = match d.content {
+            DiskContentType::OvfStore => d.domains.first().and_then(|sd| {
+                let rec = self.site(site).domains.get(sd)?;
+                let content = self.fabric.volumes[rec.volume].content.as_ref()?;
+                Some(ovf_disk_description(*sd, &content.ovf))
+            }),
+            _ => None,
+        };
+        Disk {
+            id: d.id,
+            alias: d.alias.clone(),
+            description,
+            status: d.status,
+            storage_type: d.storage,
+            content_type: d.content,
+            shareable: d.shareable,
+            wipe_after_delete: d.wipe_after_delete,
+            storage_domains: d.domains.clone(),
+            lun_storage: d.lun.clone(),
+            vms: d.vms.clone(),
+        }
+    }
+
+    pub(crate) fn disks_view(&self, site: Site, filter: DiskFilter) -> Vec<Disk> {
+        self.site(site)
+            .disks
+            .values()
+            .filter(|d| !filter.lun_only || d.storage == DiskStorageType::Lun)
+            .filter(|d| !filter.unattached_only || d.vms.is_empty())
+            .map(|d| self.disk_view(site, d))
+            .collect()
+    }
+
+    pub(crate) fn domain_disks_view(&self, site: Site, sd: Id) -> EngineResult<Vec<Disk>> {
+        let op = Operation::StorageDomainDisks;
+        if !self.site(site).domains.contains_key(&sd) {
+            return Err(msg::not_found(op, format!("storage domain {sd}")));
+        }
+        Ok(self
+            .site(site)
+            .disks
+            .values()
+            .filter(|d| d.domains.contains(&sd))
+            .map(|d| self.disk_view(site, d))
+            .collect())
+    }
+
+    /// `DELETE /disks/{id}` (`RemoveDiskCommand`).
+    pub(crate) fn remove_disk(&mut self, site: Site, id: Id, now: Instant) -> EngineResult<()> {
+        let op = Operation::RemoveDisk;
+        let s = self.site(site);
+        let d = s
+            .disks
+            .get(&id)
+            .ok_or_else(|| msg::not_found(op, format!("disk {id}")))?;
+        let running = d.vms.iter().any(|vm| {
+            s.vms
+                .get(vm)
+                .is_some_and(|v| v.status(now) != VmStatus::Down && !v.is_hosted_engine())
+        });
+        if running {
+            return Err(msg::disk_vm_not_down(op));
+        }
+        if d.content == DiskContentType::OvfStore && d.status != DiskStatus::Illegal {
+            return Err(msg::ovf_disk_not_illegal(op));
+        }
+        let d = self.site_mut(site).disks.remove(&id).expect("checked");
+        self.site_mut(site).detach_disk_from_vms(&d);
+        if let Some(lun) = &d.lun {
+            for lu in &lun.logical_units {
+                self.site_mut(site).lun_disks.remove(&lu.id);
+            }
+        }
+        for sd in &d.domains {
+            if let Some(v) = self.site(site).domains.get(sd).map(|r| r.volume) {
+                // Removing the image writes the domain; on a read-only replica it fails silently
+                // here (the Engine's task would fail), the record is gone either way.
+                let _ = self.fabric.write(v, |c| {
+                    std::sync::Arc::make_mut(&mut c.images).remove(&id);
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SiteState {
+    /// Removes `d` from the VMs and templates it was attached to.
+    pub(crate) fn detach_disk_from_vms(&mut self, d: &DiskRec) {
+        for vm in &d.vms {
+            if let Some(v) = self.vms.get_mut(vm) {
+                v.disks.retain(|x| *x != d.id);
+                v.luns.retain(|x| *x != d.id);
+            }
+            if let Some(t) = self.templates.get_mut(vm) {
+                t.disks.retain(|x| *x != d.id);
+            }
+        }
+    }
+
+    /// The disks of a VM or template that are images on domains (with their domains).
+    pub(crate) fn image_domains<'a>(&'a self, disks: &'a [Id]) -> impl Iterator<Item = Id> + 'a {
+        disks
+            .iter()
+            .filter_map(|d| self.disks.get(d))
+            .flat_map(|d| d.domains.iter().copied())
+    }
+}

@@ -1,0 +1,169 @@
+//! iSCSI discovery and login per host, and which LUNs a host sees (`GET /hosts/{id}/storage`).
+
+use tokio::time::Instant;
+
+use crate::Site;
+use crate::engine::{
+    EngineResult, HostLun, Id, IscsiLogin, IscsiPortal, IscsiTarget, LogicalUnit, LunStatus,
+    StorageType,
+};
+
+use super::super::fabric::{Locator, VolumeId};
+use super::super::messages as msg;
+use super::super::ops::Operation;
+use super::WorldState;
+
+impl WorldState {
+    /// The LUN volumes `host` of `site` sees: every FC LUN of the site's SAN, and the iSCSI
+    /// LUNs behind targets it is logged in to.
+    pub(crate) fn visible_luns(&self, site: Site, host: Id) -> Vec<VolumeId> {
+        let sessions = self.site(site).sessions.get(&host);
+        self.fabric
+            .site_luns(site)
+            .filter(|(_, v)| match &v.locator {
+                Locator::Lun {
+                    storage_type: StorageType::Fcp,
+                    ..
+                } => true,
+                Locator::Lun {
+                    target: Some(t), ..
+                } => {
+                    let t = &self.fabric.targets[*t];
+                    sessions
+                        .is_some_and(|s| s.contains(&(t.address.clone(), t.port, t.iqn.clone())))
+                }
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The connection facts of LUN volume `v` as a host reports them.
+    pub(crate) fn logical_unit(&self, site: Site, v: VolumeId) -> Option<LogicalUnit> {
+        let vol = &self.fabric.volumes[v];
+        let Locator::Lun {
+            lun_id,
+            size,
+            target,
+            ..
+        } = &vol.locator
+        else {
+            return None;
+        };
+        let target = target.map(|t| &self.fabric.targets[t]);
+        let meta = vol.content.as_ref().map(|c| &c.meta);
+        let used_by_disk = self.site(site).lun_disks.contains_key(lun_id);
+        Some(LogicalUnit {
+            id: lun_id.clone(),
+            address: target.map(|t| t.address.clone()),
+            port: target.map(|t| t.port),
+            portal: target.map(|t| format!("{}:{},1", t.address, t.port)),
+            target: target.map(|t| t.iqn.clone()),
+            username: None,
+            size: Some(*size),
+            status: Some(if meta.is_some() || used_by_disk {
+                LunStatus::Used
+            } else {
+                LunStatus::Free
+            }),
+            // Only domains this Engine knows are linked to their LUNs.
+            storage_domain: meta
+                .map(|m| m.id)
+                .filter(|id| self.site(site).domains.contains_key(id)),
+            volume_group: meta.and_then(|m| m.volume_group.clone()),
+        })
+    }
+
+    pub(crate) fn host_luns(&self, site: Site, host: Id) -> EngineResult<Vec<HostLun>> {
+        if !self.site(site).inv.hosts.contains_key(&host) {
+            return Err(msg::not_found(Operation::HostLuns, format!("host {host}")));
+        }
+        Ok(self
+            .visible_luns(site, host)
+            .into_iter()
+            .filter_map(|v| {
+                let lu = self.logical_unit(site, v)?;
+                Some(HostLun {
+                    id: lu.id.clone(),
+                    storage_type: self.fabric.volumes[v].locator.storage_type(),
+                    logical_unit: lu,
+                })
+            })
+            .collect())
+    }
+
+    /// `POST /hosts/{id}/iscsidiscover`: the targets of `site`'s arrays at the portal.
+    pub(crate) fn iscsi_discover(
+        &self,
+        site: Site,
+        host: Id,
+        portal: &IscsiPortal,
+    ) -> EngineResult<Vec<IscsiTarget>> {
+        let op = Operation::IscsiDiscover;
+        if !self.site(site).inv.hosts.contains_key(&host) {
+            return Err(msg::not_found(op, format!("host {host}")));
+        }
+        let found: Vec<IscsiTarget> = self
+            .fabric
+            .targets
+            .iter()
+            .filter(|t| t.site == site && t.address == portal.address && t.port == portal.port)
+            .map(|t| IscsiTarget {
+                address: t.address.clone(),
+                port: t.port,
+                portal: Some(format!("{}:{},1", t.address, t.port)),
+                target: t.iqn.clone(),
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(msg::iscsi_discovery_failed(op));
+        }
+        Ok(found)
+    }
+
+    /// `POST /hosts/{id}/iscsilogin`: one session per target; logging in again succeeds.
+    pub(crate) fn iscsi_login(
+        &mut self,
+        site: Site,
+        host: Id,
+        login: &IscsiLogin,
+        _now: Instant,
+    ) -> EngineResult<()> {
+        let op = Operation::IscsiLogin;
+        if !self.site(site).inv.hosts.contains_key(&host) {
+            return Err(msg::not_found(op, format!("host {host}")));
+        }
+        let target = self
+            .fabric
+            .targets
+            .iter()
+            .find(|t| {
+                t.site == site
+                    && t.address == login.address
+                    && t.port == login.port
+                    && t.iqn == login.target
+            })
+            .ok_or_else(|| msg::iscsi_login_failed(op))?;
+        if !chap_matches(target.chap.as_ref(), login) {
+            return Err(msg::iscsi_login_auth_failed(op));
+        }
+        let session = (target.address.clone(), target.port, target.iqn.clone());
+        self.site_mut(site)
+            .sessions
+            .entry(host)
+            .or_default()
+            .insert(session);
+        Ok(())
+    }
+}
+
+/// `true` when the login's credentials satisfy the target: none needed, or the right ones.
+pub(crate) fn chap_matches(required: Option<&(String, crate::Secret)>, login: &IscsiLogin) -> bool {
+    match required {
+        None => true,
+        Some((user, password)) => {
+            login.username.as_deref() == Some(user.as_str())
+                && login.password.as_ref() == Some(password)
+        }
+    }
+}

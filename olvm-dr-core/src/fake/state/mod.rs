@@ -1,0 +1,249 @@
+//! The state of the fake world: both sites' Engine databases, the storage fabric, the sanlock
+//! leases, and the scheduled events (OVF writes, completions) that time brings.
+//!
+//! All of it lives behind one mutex (see [`super::engine`]); nothing here awaits. Every entry
+//! point first calls [`WorldState::catch_up`], which performs the events whose time has come, in
+//! time order, so that stored state is always current and anything that changes by itself is
+//! either such an event or a [`Transition`](super::clock::Transition) evaluated on read.
+
+pub(crate) mod disks;
+pub(crate) mod domains;
+pub(crate) mod entities;
+pub(crate) mod inventory;
+pub(crate) mod iscsi;
+pub(crate) mod macs;
+pub(crate) mod maintenance;
+pub(crate) mod mappings;
+pub(crate) mod ovf;
+pub(crate) mod register;
+pub(crate) mod register_template;
+pub(crate) mod site;
+pub(crate) mod storage_ops;
+pub(crate) mod views;
+pub(crate) mod vms;
+pub(crate) mod vnic_mapping;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::Site;
+use crate::engine::Id;
+
+use super::clock::WallClock;
+use super::fabric::Fabric;
+use super::fabric::lease::Leases;
+use super::faults::Outage;
+pub(crate) use site::SiteState;
+
+/// Array index of a site.
+pub(crate) const fn ix(site: Site) -> usize {
+    match site {
+        Site::Primary => 0,
+        Site::Secondary => 1,
+    }
+}
+
+/// Something that happens at a given time.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    /// An `update_ovf_store` job writes a domain's OVF store and finishes.
+    OvfWrite { site: Site, sd: Id, job: Id },
+    /// A VM's removal completes: its record goes.
+    PurgeVm { site: Site, vm: Id },
+    /// A detach completes: the domain is no longer attached.
+    FinishDetach { site: Site, sd: Id },
+}
+
+/// Everything.
+#[derive(Debug, Clone)]
+pub(crate) struct WorldState {
+    pub(crate) sites: [SiteState; 2],
+    pub(crate) fabric: Fabric,
+    pub(crate) leases: Leases,
+    pub(crate) lease_timeout: Duration,
+    pub(crate) clock: WallClock,
+    events: BTreeMap<(Instant, u64), Event>,
+    seq: u64,
+}
+
+impl WorldState {
+    pub(crate) fn new(sites: [SiteState; 2], fabric: Fabric, clock: WallClock) -> Self {
+        Self {
+            sites,
+            fabric,
+            leases: Leases::default(),
+            lease_timeout: super::fabric::lease::DEFAULT_LEASE_TIMEOUT,
+            clock,
+            events: BTreeMap::new(),
+            seq: 0,
+        }
+    }
+
+    pub(crate) fn site(&self, site: Site) -> &SiteState {
+        &self.sites[ix(site)]
+    }
+
+    pub(crate) fn site_mut(&mut self, site: Site) -> &mut SiteState {
+        &mut self.sites[ix(site)]
+    }
+
+    /// Schedules `event` at `at`.
+    pub(crate) fn schedule(&mut self, at: Instant, event: Event) {
+        self.seq += 1;
+        self.events.insert((at, self.seq), event);
+    }
+
+    /// When `site`'s hosts stopped, if they did.
+    pub(crate) fn hosts_down_at(&self, site: Site) -> Option<Instant> {
+        self.site(site).hosts_down_at
+    }
+
+    /// Performs, in time order, every event due at or before `now`.
+    pub(crate) fn catch_up(&mut self, now: Instant) {
+        loop {
+            let event_at = self.events.keys().next().map(|(t, _)| *t);
+            let drop_at = Site::BOTH
+                .iter()
+                .filter_map(|s| self.site(*s).faults.drop_time().map(|t| (t, *s)))
+                .min();
+            let tick_at = Site::BOTH
+                .iter()
+                .filter_map(|s| self.site(*s).next_ovf_tick.map(|t| (t, *s)))
+                .min();
+            let next = [
+                event_at.map(|t| (t, 0u8)),
+                drop_at.map(|(t, _)| (t, 1)),
+                tick_at.map(|(t, _)| (t, 2)),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let Some((t, which)) = next.filter(|(t, _)| *t <= now) else {
+                return;
+            };
+            match which {
+                0 => {
+                    let key = *self.events.keys().next().expect("event present");
+                    let event = self.events.remove(&key).expect("event present");
+                    self.perform(t, event);
+                }
+                1 => {
+                    let (_, site) = drop_at.expect("drop present");
+                    // A time trigger: the call count does not matter.
+                    if let Some((outage, at)) = self.site_mut(site).faults.due_drop(0, t) {
+                        self.take_down(site, outage, at);
+                    }
+                }
+                _ => {
+                    let (_, site) = tick_at.expect("tick present");
+                    // Later ticks overwrite earlier ones and nothing stored changes between
+                    // them, so only the last tick before the next other event matters.
+                    let limit = [event_at, drop_at.map(|(t, _)| t), Some(now)]
+                        .into_iter()
+                        .flatten()
+                        .filter(|x| *x >= t)
+                        .min()
+                        .unwrap_or(now);
+                    let s = self.site_mut(site);
+                    let interval = s.ovf_interval.expect("tick scheduled without interval");
+                    let skipped = (limit - t).as_nanos() / interval.as_nanos().max(1);
+                    let at = t + interval * u32::try_from(skipped).unwrap_or(u32::MAX);
+                    s.next_ovf_tick = Some(at + interval);
+                    self.periodic_ovf_write(site, at);
+                }
+            }
+        }
+    }
+
+    fn perform(&mut self, t: Instant, event: Event) {
+        match event {
+            Event::OvfWrite { site, sd, job } => {
+                // The update job's command validated an active domain; it writes only if the
+                // Engine still runs and the domain is still active when the job gets to it.
+                let active = self
+                    .site(site)
+                    .domains
+                    .get(&sd)
+                    .is_some_and(|d| d.active_in(None, t));
+                let ok = self.site(site).engine_up && active && self.write_ovf_store(site, sd, t);
+                self.site_mut(site).finish_job(job, ok);
+            }
+            Event::PurgeVm { site, vm } => self.purge_vm(site, vm),
+            Event::FinishDetach { site, sd } => {
+                if let Some(d) = self.site_mut(site).domains.get_mut(&sd) {
+                    d.attachment = None;
+                }
+            }
+        }
+    }
+
+    /// Takes `site` (or just its Engine) down at `at`.
+    pub(crate) fn take_down(&mut self, site: Site, outage: Outage, at: Instant) {
+        let s = self.site_mut(site);
+        s.engine_up = false;
+        if outage == Outage::Disaster && s.hosts_down_at.is_none() {
+            s.hosts_down_at = Some(at);
+        }
+    }
+
+    /// Brings `site` back with the state it had.
+    pub(crate) fn bring_up(&mut self, site: Site) {
+        let s = self.site_mut(site);
+        s.engine_up = true;
+        s.hosts_down_at = None;
+    }
+
+    /// Counts a call to `site` and fires a call-count-triggered drop that is due.
+    pub(crate) fn count_call(&mut self, site: Site, now: Instant) {
+        let s = self.site_mut(site);
+        s.calls += 1;
+        let calls = s.calls;
+        if let Some((outage, at)) = s.faults.due_drop(calls, now) {
+            self.take_down(site, outage, at);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use crate::Site;
+    use crate::fake::WorldBuilder;
+    use crate::fake::clock::java_date_utc;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_idle_period_costs_one_periodic_write_at_the_last_tick() {
+        let world = WorldBuilder::small(3).wall_clock(UNIX_EPOCH).build();
+        let sd = world.facts().domains[0].id;
+        world.set_ovf_update_interval(Site::Primary, Some(Duration::from_secs(1)));
+        tokio::time::sleep(Duration::from_millis(36_000_500)).await;
+        let store = world.ovf_store(Site::Primary, sd).unwrap();
+        let last_tick = UNIX_EPOCH + Duration::from_secs(36_000);
+        assert_eq!(store.last_updated, Some(java_date_utc(last_tick)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_run_in_time_order_before_a_call() {
+        let world = WorldBuilder::small(4).build();
+        let vm = world.facts().vms.iter().find(|v| !v.running).unwrap().id;
+        let p = world.engine(Site::Primary);
+        world.set_latency(
+            Site::Primary,
+            crate::fake::LatencyProfile::instant().with_transitions(crate::fake::TransitionTimes {
+                vm_remove: Duration::from_secs(5),
+                ..Default::default()
+            }),
+        );
+        use crate::engine::Engine;
+        p.remove_vm(vm).await.unwrap();
+        assert_eq!(
+            p.vm(vm).await.unwrap().status,
+            crate::engine::VmStatus::ImageLocked
+        );
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert_eq!(p.vm(vm).await.unwrap_err().kind, crate::ErrorKind::NotFound);
+    }
+}

@@ -1,0 +1,410 @@
+//! Bringing storage domains in: import (`POST /storagedomains`), attach
+//! (`POST /datacenters/{dc}/storagedomains`) and activate.
+//!
+//! Validation order follows `BackendStorageDomainsResource.add`,
+//! `AttachStorageDomainToPoolCommand.validate` and `ActivateStorageDomainCommand.validate`.
+//! Sanlock decides last, when the command runs: a read-only replica or a lease still held by
+//! another site's hosts fails with `[Cannot acquire host id]`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::Site;
+use crate::engine::{
+    EngineResult, Id, ImportStorageDomain, StorageConnection, StorageDomain, StorageDomainStatus,
+    StorageType,
+};
+
+use super::super::clock::Transition;
+use super::super::fabric::{Locator, VolumeId};
+use super::super::messages::{self as msg, Action, Subject};
+use super::super::ops::Operation;
+use super::WorldState;
+use super::disks::DiskRec;
+use super::domains::{Attachment, SdAttrs, SdRec};
+use super::site::Unregistered;
+
+/// Bytes a fake domain reports as free and used: a 100 GiB domain, 10 GiB used.
+const DOMAIN_AVAILABLE: u64 = 90 * (1 << 30);
+const DOMAIN_USED: u64 = 10 * (1 << 30);
+
+fn key(id: Id) -> u128 {
+    id.as_uuid().as_u128()
+}
+
+impl WorldState {
+    /// `POST /storagedomains` for an existing domain.
+    pub(crate) fn import_domain(
+        &mut self,
+        site: Site,
+        req: &ImportStorageDomain,
+        now: Instant,
+    ) -> EngineResult<StorageDomain> {
+        let op = Operation::ImportStorageDomain;
+        let s = self.site(site);
+        let host = s
+            .inv
+            .hosts
+            .get(&req.host)
+            .ok_or_else(|| msg::entity_not_found(op, &format!("Host: id={}", req.host)))?;
+        if host.status != crate::engine::HostStatus::Up {
+            return Err(msg::import_host_not_up(op));
+        }
+        let storage_type = req
+            .storage
+            .storage_type
+            .ok_or_else(|| msg::incomplete(op, "StorageDomain", "storage.type"))?;
+        let volume = if storage_type.is_file() {
+            self.find_export_for_import(site, storage_type, req)?
+        } else if storage_type.is_block() {
+            let id = req
+                .id
+                .ok_or_else(|| msg::incomplete(op, "StorageDomain", "id"))?;
+            self.visible_luns(site, req.host)
+                .into_iter()
+                .find(|v| {
+                    let vol = &self.fabric.volumes[*v];
+                    vol.locator.storage_type() == storage_type
+                        && vol.content.as_ref().is_some_and(|c| c.meta.id == id)
+                })
+                .ok_or_else(|| msg::block_domain_not_visible(op, id))?
+        } else {
+            return Err(msg::sd_not_exist(op, Action::Add, Subject::Storage, false));
+        };
+        let meta = self.fabric.volumes[volume]
+            .content
+            .as_ref()
+            .map(|c| c.meta.clone())
+            .expect("checked by the lookups");
+        let s = self.site(site);
+        if s.domains.contains_key(&meta.id) {
+            return Err(msg::sd_already_exists(op));
+        }
+        let name = req.name.clone().unwrap_or_else(|| meta.name.clone());
+        if s.domain_names.contains_key(&name) {
+            return Err(msg::sd_name_in_use(op));
+        }
+        let attrs = SdAttrs {
+            wipe_after_delete: req.wipe_after_delete.unwrap_or(false),
+            discard_after_delete: req.discard_after_delete.unwrap_or(false),
+            backup: req.backup.unwrap_or(false),
+            critical_space_action_blocker: req.critical_space_action_blocker.unwrap_or(5),
+            warning_low_space_indicator: req.warning_low_space_indicator.unwrap_or(10),
+        };
+        let rec = SdRec {
+            id: meta.id,
+            name,
+            kind: meta.kind,
+            volume,
+            connection: self.connection_facts(site, volume),
+            attrs,
+            storage_format: meta.storage_format.clone(),
+            hosted_engine: meta.hosted_engine,
+            ovf_disks: meta.ovf_disks,
+            available: DOMAIN_AVAILABLE,
+            used: DOMAIN_USED,
+            attachment: None,
+        };
+        let view = rec.view(now, false);
+        self.site_mut(site).insert_domain(rec);
+        Ok(view)
+    }
+
+    fn find_export_for_import(
+        &self,
+        site: Site,
+        storage_type: StorageType,
+        req: &ImportStorageDomain,
+    ) -> EngineResult<VolumeId> {
+        let op = Operation::ImportStorageDomain;
+        let path = req
+            .storage
+            .path
+            .as_deref()
+            .ok_or_else(|| msg::incomplete(op, "HostStorage", "path"))?;
+        if storage_type == StorageType::Nfs && req.storage.address.is_none() {
+            return Err(msg::incomplete(op, "HostStorage", "address"));
+        }
+        if storage_type != StorageType::Nfs && req.storage.vfs_type.is_none() {
+            return Err(msg::incomplete(op, "HostStorage", "vfsType"));
+        }
+        let address = req.storage.address.as_deref().unwrap_or_default();
+        let v = self
+            .fabric
+            .find_export(site, storage_type, address, path)
+            .ok_or_else(|| msg::mount_failed(op))?;
+        if self.fabric.volumes[v].content.is_none() {
+            // The Engine would create a new domain here when given a name; the fake never
+            // creates (or formats) storage, so it reports what the existing-domain lookup says.
+            return Err(if req.name.is_none() {
+                msg::incomplete(op, "StorageDomain", "name")
+            } else {
+                msg::sd_not_exist(op, Action::Add, Subject::Storage, false)
+                    .with_message("the fake Engine does not create new storage domains")
+            });
+        }
+        Ok(v)
+    }
+
+    /// The connection facts of a volume, as domain views show them.
+    pub(crate) fn connection_facts(&self, site: Site, v: VolumeId) -> StorageConnection {
+        let vol = &self.fabric.volumes[v];
+        match &vol.locator {
+            Locator::File {
+                storage_type,
+                address,
+                path,
+                vfs_type,
+            } => StorageConnection {
+                storage_type: Some(*storage_type),
+                address: Some(address.clone()),
+                path: Some(path.clone()),
+                vfs_type: vfs_type.clone(),
+                mount_options: None,
+                nfs_version: (*storage_type == StorageType::Nfs)
+                    .then_some(crate::engine::NfsVersion::Auto),
+                volume_group: None,
+                logical_units: Vec::new(),
+            },
+            Locator::Lun { storage_type, .. } => StorageConnection {
+                storage_type: Some(*storage_type),
+                address: None,
+                path: None,
+                vfs_type: None,
+                mount_options: None,
+                nfs_version: None,
+                volume_group: vol
+                    .content
+                    .as_ref()
+                    .and_then(|c| c.meta.volume_group.clone()),
+                logical_units: self
+                    .logical_unit(site, v)
+                    .map(|mut lu| {
+                        lu.storage_domain = vol.content.as_ref().map(|c| c.meta.id);
+                        lu
+                    })
+                    .into_iter()
+                    .collect(),
+            },
+        }
+    }
+
+    /// Sanlock when `site`'s hosts start using domain `sd` on volume `v`.
+    fn acquire_lease(
+        &mut self,
+        site: Site,
+        sd: Id,
+        v: VolumeId,
+        now: Instant,
+        op: Operation,
+    ) -> EngineResult<()> {
+        if self.fabric.is_read_only(v) {
+            return Err(msg::cannot_acquire_host_id(op).with_message(
+                "the volume is a read-only replica; sanlock cannot write its lease",
+            ));
+        }
+        let down = [
+            self.hosts_down_at(Site::Primary),
+            self.hosts_down_at(Site::Secondary),
+        ];
+        let timeout = self.lease_timeout;
+        self.leases
+            .acquire(sd, site, now, timeout, |s| down[super::ix(s)])
+            .map_err(|_| msg::cannot_acquire_host_id(op))
+    }
+
+    /// `POST /datacenters/{dc}/storagedomains`: attach, then activate.
+    pub(crate) fn attach_domain(
+        &mut self,
+        site: Site,
+        dc: Id,
+        sd: Id,
+        now: Instant,
+    ) -> EngineResult<()> {
+        let op = Operation::AttachStorageDomain;
+        let s = self.site(site);
+        if !s.inv.dcs.contains_key(&dc) {
+            return Err(msg::not_found(op, format!("data center {dc}")));
+        }
+        if s.inv.up_hosts_in_dc(dc).next().is_none() {
+            return Err(msg::no_active_host(op, Action::Attach, Subject::Storage));
+        }
+        let rec = s
+            .domains
+            .get(&sd)
+            .ok_or_else(|| msg::sd_not_exist(op, Action::Attach, Subject::Storage, true))?;
+        if rec.attachment.is_some() {
+            return Err(msg::sd_attached(op, Action::Attach));
+        }
+        let first = s.master_of(dc).is_none();
+        if first && !rec.is_data() {
+            return Err(msg::first_domain_must_be_data(op));
+        }
+        if !first && !s.master_of(dc).is_some_and(|m| m.active_in(Some(dc), now)) {
+            return Err(msg::master_not_active(op, Action::Attach));
+        }
+        let volume = rec.volume;
+        let latency = s.latency.request(op, key(sd));
+        let activation = s.latency.transitions().attach_activation;
+        if self.fabric.volumes[volume].content.is_none() {
+            return Err(msg::sd_unreachable(op));
+        }
+        self.acquire_lease(site, sd, volume, now, op)?;
+        // Force-detach from any foreign pool, attach to this one (a metadata write).
+        self.fabric
+            .write(volume, |c| c.meta.pool = Some(dc))
+            .map_err(|_| msg::cannot_acquire_host_id(op))?;
+        self.publish_ovf_store(site, sd, volume);
+        let status = Transition::new(
+            now,
+            &[
+                (StorageDomainStatus::Locked, latency),
+                (StorageDomainStatus::Activating, activation),
+            ],
+            StorageDomainStatus::Active,
+        );
+        let rec = self.site_mut(site).domains.get_mut(&sd).expect("checked");
+        rec.attachment = Some(Attachment {
+            dc,
+            master: first,
+            status,
+        });
+        Ok(())
+    }
+
+    /// What attach reads from the OVF store: every entity becomes an unregistered row
+    /// (`unregistered_ovf_of_entities`), and the OVF_STORE disks are registered.
+    fn publish_ovf_store(&mut self, site: Site, sd: Id, volume: VolumeId) {
+        let Some(content) = &self.fabric.volumes[volume].content else {
+            return;
+        };
+        let store = Arc::clone(&content.ovf);
+        let ovf_disks = content.meta.ovf_disks;
+        let s = self.site_mut(site);
+        let rows = Unregistered {
+            vms: store
+                .vms
+                .iter()
+                .map(|v| (v.vm.id, Arc::clone(v)))
+                .collect::<BTreeMap<_, _>>(),
+            templates: store
+                .templates
+                .iter()
+                .map(|t| (t.template.id, Arc::clone(t)))
+                .collect(),
+        };
+        s.unregistered.insert(sd, rows);
+        for disk in ovf_disks {
+            s.disks.insert(disk, DiskRec::ovf_store(disk, sd));
+        }
+    }
+
+    /// `POST /datacenters/{dc}/storagedomains/{sd}/activate`.
+    pub(crate) fn activate_domain(
+        &mut self,
+        site: Site,
+        dc: Id,
+        sd: Id,
+        now: Instant,
+    ) -> EngineResult<()> {
+        let op = Operation::ActivateStorageDomain;
+        let s = self.site(site);
+        let rec = self.attached_or_404(site, dc, sd, op)?;
+        if s.master_of(dc).is_none() {
+            return Err(msg::pool_status_illegal(
+                op,
+                Action::Activate,
+                Subject::Storage,
+            ));
+        }
+        let status = rec.status(now);
+        if !matches!(
+            status,
+            StorageDomainStatus::Inactive
+                | StorageDomainStatus::Unknown
+                | StorageDomainStatus::Maintenance
+                | StorageDomainStatus::PreparingForMaintenance
+        ) {
+            return Err(msg::sd_status(op, Action::Activate, status));
+        }
+        let is_master = rec.attachment.as_ref().is_some_and(|a| a.master);
+        if !is_master && !s.master_of(dc).is_some_and(|m| m.active_in(Some(dc), now)) {
+            return Err(msg::master_not_active(op, Action::Activate));
+        }
+        if s.inv.up_hosts_in_dc(dc).next().is_none() {
+            return Err(msg::no_active_host(op, Action::Activate, Subject::Storage));
+        }
+        let volume = rec.volume;
+        let latency = s.latency.request(op, key(sd));
+        self.acquire_lease(site, sd, volume, now, op)?;
+        self.set_status(
+            site,
+            sd,
+            Transition::new(
+                now,
+                &[(StorageDomainStatus::Activating, latency)],
+                StorageDomainStatus::Active,
+            ),
+        );
+        Ok(())
+    }
+
+    /// Domain `sd` as attached to `dc`, or the 404 of a path that does not exist.
+    pub(crate) fn attached_or_404(
+        &self,
+        site: Site,
+        dc: Id,
+        sd: Id,
+        op: Operation,
+    ) -> EngineResult<&SdRec> {
+        let s = self.site(site);
+        if !s.inv.dcs.contains_key(&dc) {
+            return Err(msg::not_found(op, format!("data center {dc}")));
+        }
+        s.domains
+            .get(&sd)
+            .filter(|d| d.attached_to(dc))
+            .ok_or_else(|| msg::not_found(op, format!("storage domain {sd} in data center {dc}")))
+    }
+
+    /// Replaces the status transition of an attached domain.
+    pub(crate) fn set_status(
+        &mut self,
+        site: Site,
+        sd: Id,
+        status: Transition<StorageDomainStatus>,
+    ) {
+        if let Some(a) = self
+            .site_mut(site)
+            .domains
+            .get_mut(&sd)
+            .and_then(|d| d.attachment.as_mut())
+        {
+            a.status = status;
+        }
+    }
+
+    pub(crate) fn attached_domains_view(
+        &self,
+        site: Site,
+        dc: Id,
+        now: Instant,
+    ) -> EngineResult<Vec<StorageDomain>> {
+        let s = self.site(site);
+        if !s.inv.dcs.contains_key(&dc) {
+            return Err(msg::not_found(
+                Operation::AttachedStorageDomains,
+                format!("data center {dc}"),
+            ));
+        }
+        Ok(s.domains_in(dc).map(|d| d.view(now, true)).collect())
+    }
+
+    /// The request latency helper for storage commands whose status lasts the call.
+    pub(crate) fn request_latency(&self, site: Site, op: Operation, id: Id) -> Duration {
+        self.site(site).latency.request(op, key(id))
+    }
+}

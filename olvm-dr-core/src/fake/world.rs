@@ -1,0 +1,236 @@
+//! [`World`]: two sites, the storage between them, and the controls a test or simulation needs:
+//! disasters, recovery, replication, latency, faults.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::Site;
+use crate::engine::{Engine, EngineError, Id};
+
+use super::builder::WorldFacts;
+use super::engine::{FakeEngine, Shared};
+use super::fabric::{PairId, ReplicationDirection};
+use super::faults::{Hang, Outage, RandomFailures, Trigger};
+use super::latency::LatencyProfile;
+use super::ops::Operation;
+use super::setup::Setup;
+use super::snapshot::{OvfStoreSummary, SiteSnapshot};
+use super::state::WorldState;
+
+/// The state of a replication pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ReplicationState {
+    /// Which way it copies.
+    pub direction: ReplicationDirection,
+    /// `true` while it copies (the target is then read-only).
+    pub running: bool,
+}
+
+/// Two fake sites and the storage between them. Cheap to clone; clones share the world.
+///
+/// Get each site's Engine with [`engine`](Self::engine) (or [`dyn_engine`](Self::dyn_engine)),
+/// drive it through the [`Engine`] trait, and change the world around it with the methods
+/// below. Time is tokio's clock: under `#[tokio::test(start_paused = true)]`, waiting out an
+/// 80-second sanlock lease or an hour of OVF updates takes no real time.
+#[derive(Clone)]
+pub struct World {
+    shared: Arc<Shared>,
+    facts: Arc<WorldFacts>,
+}
+
+impl std::fmt::Debug for World {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("World")
+            .field("seed", &self.facts.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl World {
+    pub(crate) fn new(state: WorldState, facts: WorldFacts) -> Self {
+        Self {
+            shared: Arc::new(Shared::new(state)),
+            facts: Arc::new(facts),
+        }
+    }
+
+    /// `site`'s Engine.
+    pub fn engine(&self, site: Site) -> Arc<FakeEngine> {
+        Arc::new(FakeEngine::new(Arc::clone(&self.shared), site))
+    }
+
+    /// `site`'s Engine as a trait object.
+    pub fn dyn_engine(&self, site: Site) -> Arc<dyn Engine> {
+        self.engine(site)
+    }
+
+    /// What the builder made: names and ids of everything, and the mappings between the sites.
+    pub fn facts(&self) -> &WorldFacts {
+        &self.facts
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut WorldState, Instant) -> R) -> R {
+        let (mut w, now) = self.shared.lock_current();
+        f(&mut w, now)
+    }
+
+    /// The whole site goes dark now: its Engine stops answering ([`Unavailable`]) and its hosts
+    /// stop running VMs and renewing sanlock leases at this instant.
+    ///
+    /// [`Unavailable`]: crate::ErrorKind::Unavailable
+    pub fn disaster(&self, site: Site) {
+        self.with(|w, now| w.take_down(site, Outage::Disaster, now));
+    }
+
+    /// Only `site`'s Engine stops answering; its hosts keep running and renewing their leases.
+    /// Seen from the other site this is a split brain: the Engine looks dead while its hosts
+    /// still hold every domain, so an attach there never succeeds.
+    pub fn engine_outage(&self, site: Site) {
+        self.with(|w, now| w.take_down(site, Outage::Engine, now));
+    }
+
+    /// `site` comes back with the state it had: its Engine answers again, stale (domains still
+    /// attached and active in its database), and its hosts run again.
+    pub fn recover(&self, site: Site) {
+        self.with(|w, _| w.bring_up(site));
+    }
+
+    /// `true` while `site`'s Engine answers.
+    pub fn is_up(&self, site: Site) -> bool {
+        self.with(|w, _| w.site(site).engine_up)
+    }
+
+    /// The site holding domain `domain`'s sanlock lease: its hosts renew it, or did until they
+    /// died and no other site has taken it since. `None` once released.
+    pub fn lease_holder(&self, domain: Id) -> Option<Site> {
+        self.with(|w, now| w.leases.holder(domain, now))
+    }
+
+    /// The state of a replication pair.
+    pub fn replication(&self, pair: PairId) -> ReplicationState {
+        self.with(|w, _| {
+            let p = &w.fabric.pairs[pair.0];
+            ReplicationState {
+                direction: p.direction,
+                running: p.running,
+            }
+        })
+    }
+
+    /// Stops a pair: the replica becomes read-write (promoted), writes no longer cross.
+    pub fn stop_replication(&self, pair: PairId) {
+        self.with(|w, _| w.fabric.stop(pair));
+    }
+
+    /// Restarts a pair in its direction after a full copy from its source.
+    pub fn resync_replication(&self, pair: PairId) {
+        self.with(|w, _| w.fabric.resync(pair));
+    }
+
+    /// Reverses a pair (the old replica becomes the source), resynchronises and runs it.
+    pub fn reverse_replication(&self, pair: PairId) {
+        self.with(|w, _| w.fabric.reverse(pair));
+    }
+
+    /// Sets `site`'s latency profile (request latencies and transition durations).
+    pub fn set_latency(&self, site: Site, profile: LatencyProfile) {
+        self.with(|w, _| w.site_mut(site).latency = profile);
+    }
+
+    /// Sets how many requests `site`'s Engine processes at once (default
+    /// [`DEFAULT_CONCURRENCY_LIMIT`](super::DEFAULT_CONCURRENCY_LIMIT)); calls in flight keep
+    /// their slot.
+    pub fn set_concurrency_limit(&self, site: Site, limit: usize) {
+        self.with(|w, _| w.site_mut(site).concurrency = limit.max(1));
+        self.shared.set_concurrency(site, limit);
+    }
+
+    /// Sets the sanlock lease timeout (default [`DEFAULT_LEASE_TIMEOUT`](super::DEFAULT_LEASE_TIMEOUT)).
+    pub fn set_lease_timeout(&self, timeout: Duration) {
+        self.with(|w, _| w.lease_timeout = timeout);
+    }
+
+    /// Sets `site`'s periodic OVF update interval (default
+    /// [`DEFAULT_OVF_UPDATE_INTERVAL`](super::DEFAULT_OVF_UPDATE_INTERVAL)); `None` disables it.
+    /// The next update comes one interval from now.
+    pub fn set_ovf_update_interval(&self, site: Site, interval: Option<Duration>) {
+        self.with(|w, now| {
+            let s = w.site_mut(site);
+            s.ovf_interval = interval.filter(|d| !d.is_zero());
+            s.next_ovf_tick = s.ovf_interval.map(|d| now + d);
+        });
+    }
+
+    /// Lets the leases held by `site`'s dead hosts expire now, as if the lease timeout had
+    /// already passed since the disaster. No effect while `site`'s hosts run: a live holder's
+    /// lease never expires. For tests that cannot advance tokio's clock (a simulator served
+    /// over real sockets).
+    pub fn expire_leases(&self, site: Site) {
+        self.with(|w, now| {
+            if !w.site(site).hosts_alive() {
+                let timeout = w.lease_timeout;
+                w.leases.expire_all_of(site, now, timeout);
+            }
+        });
+    }
+
+    /// The next `calls` calls of `op` on `site` fail with `error` (its `operation` is set to
+    /// `op`).
+    pub fn fail_next(&self, site: Site, op: Operation, calls: u32, error: EngineError) {
+        self.with(|w, _| w.site_mut(site).faults.fail_next(op, calls, error));
+    }
+
+    /// A random fraction of `site`'s calls fail.
+    pub fn fail_randomly(&self, site: Site, spec: RandomFailures) {
+        self.with(|w, _| w.site_mut(site).faults.fail_randomly(spec));
+    }
+
+    /// Calls of `op` on `site` hang.
+    pub fn hang(&self, site: Site, op: Operation, hang: Hang) {
+        self.with(|w, _| w.site_mut(site).faults.hang(op, hang));
+    }
+
+    /// `site` drops out (see [`Outage`]) when `trigger` fires.
+    pub fn drop_site(&self, site: Site, trigger: Trigger, outage: Outage) {
+        self.with(|w, _| w.site_mut(site).faults.drop_site(trigger, outage));
+    }
+
+    /// Removes every injected fault of `site`.
+    pub fn clear_faults(&self, site: Site) {
+        self.with(|w, _| w.site_mut(site).faults.clear());
+    }
+
+    /// How many calls `site`'s Engine has received.
+    pub fn calls(&self, site: Site) -> u64 {
+        self.with(|w, _| w.site(site).calls)
+    }
+
+    /// Changes the world directly (see [`Setup`]).
+    pub fn setup<R>(&self, f: impl FnOnce(&mut Setup<'_>) -> R) -> R {
+        self.with(|w, now| f(&mut Setup { w, now }))
+    }
+
+    /// A serializable summary of `site`'s Engine state now, for "unchanged" assertions.
+    pub fn snapshot(&self, site: Site) -> SiteSnapshot {
+        self.with(|w, now| SiteSnapshot::of(w, site, now))
+    }
+
+    /// What domain `domain`'s OVF store holds on `site`'s volume, if that volume holds it.
+    pub fn ovf_store(&self, site: Site, domain: Id) -> Option<OvfStoreSummary> {
+        self.with(|w, _| OvfStoreSummary::of(w, site, domain))
+    }
+
+    /// The state itself, for the crate's unit tests.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, WorldState> {
+        self.shared.lock()
+    }
+
+    /// A deep copy: an independent world in the same state (same facts).
+    pub fn fork(&self) -> World {
+        let state = self.shared.lock().clone();
+        World::new(state, (*self.facts).clone())
+    }
+}
