@@ -4,10 +4,13 @@
 //! its validation, and the failover, cleanup and failback flows as plans executed against the
 //! [`Engine`](engine::Engine) trait.
 
+pub mod config;
 pub mod diag;
 pub mod engine;
+pub mod mapping;
 mod secret;
 pub mod site;
+pub mod validate;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use engine::{Engine, EngineError, EngineResult, ErrorKind};
