@@ -77,6 +77,11 @@ impl Findings {
         self.add(Severity::Info, code, pos, key.into(), message)
     }
 
+    /// The finding added last.
+    pub fn last_mut(&mut self) -> Option<&mut Diagnostic> {
+        self.list.last_mut()
+    }
+
     /// The file the findings are about.
     pub fn file(&self) -> Option<&Path> {
         self.file.as_deref()

@@ -22,7 +22,7 @@ const LUN_GUIDE_KEYS: &[&str] = &[
 
 pub(super) fn names(o: &mut Obj<'_, '_>, kind: NameMappingKind) -> Field<Vec<NameMapping>> {
     let key = kind.key();
-    list_field(o, key, |o, items| {
+    list_field(o, key, kind != NameMappingKind::Domain, |o, items| {
         let mut out = Vec::with_capacity(items.len());
         entries(o, key, items, |f, e, pos, path, index| {
             let mut o = Obj::new(e, path, f);
@@ -41,7 +41,7 @@ pub(super) fn names(o: &mut Obj<'_, '_>, kind: NameMappingKind) -> Field<Vec<Nam
 
 pub(super) fn networks(o: &mut Obj<'_, '_>) -> Field<Vec<NetworkMapping>> {
     let key = "dr_network_mappings";
-    list_field(o, key, |o, items| {
+    list_field(o, key, true, |o, items| {
         let mut out = Vec::with_capacity(items.len());
         entries(o, key, items, |f, e, pos, path, index| {
             let mut o = Obj::new(e, path, f);
@@ -65,7 +65,7 @@ pub(super) fn networks(o: &mut Obj<'_, '_>) -> Field<Vec<NetworkMapping>> {
 
 pub(super) fn luns(o: &mut Obj<'_, '_>) -> Field<Vec<LunMapping>> {
     let key = "dr_lun_mappings";
-    list_field(o, key, |o, items| {
+    list_field(o, key, false, |o, items| {
         let mut out = Vec::with_capacity(items.len());
         entries(o, key, items, |f, e, pos, path, index| {
             let mut o = Obj::new(e, path, f);

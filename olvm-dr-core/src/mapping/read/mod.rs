@@ -158,6 +158,28 @@ fn yaml_error(f: &mut Findings, text: &str, e: &YamlError) {
             }
         }
     }
+    if e.message.contains("tab") {
+        // PyYAML reports the tab itself ("found character '\\t' that cannot start any
+        // token"); the parser may stop at the end of the line before it.
+        let start = e.pos.line.saturating_sub(1) as usize;
+        for (i, line) in text.lines().enumerate().skip(start) {
+            let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+            if let Some(col) = indent.chars().position(|c| c == '\t') {
+                let at = Pos::new(
+                    u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    u32::try_from(col + 1).unwrap_or(1),
+                );
+                f.error(
+                    code,
+                    Some(at),
+                    None,
+                    "invalid YAML: a tab in the indentation",
+                )
+                .hint = Some("indent with spaces; YAML does not allow tabs there".into());
+                return;
+            }
+        }
+    }
     f.error(
         code,
         Some(e.pos),
@@ -224,17 +246,39 @@ pub(crate) fn entries<'a>(
     }
 }
 
-/// Reads a list key with `read_items`, giving the list's field.
+/// Reads a list key with `read_items`, giving the list's field. With `warn_empty` (the lists
+/// the role warns about), a missing, null or empty list is a warning.
 pub(crate) fn list_field<'a, T>(
     o: &mut Obj<'a, '_>,
     key: &str,
+    warn_empty: bool,
     read_items: impl FnOnce(&mut Obj<'a, '_>, &'a [Node]) -> Vec<T>,
 ) -> Field<Vec<T>> {
-    match o.list(key) {
+    let field = match o.list(key) {
         Ok((pos, items)) => {
-            let values = read_items(o, items);
-            Field::set(values, pos)
+            if items.is_empty() && warn_empty {
+                empty_list(o, key, Some(pos));
+            }
+            return Field::set(read_items(o, items), pos);
         }
         Err(field) => field.retype(),
+    };
+    if warn_empty && !matches!(field, Field::Invalid { .. }) {
+        empty_list(o, key, field.pos());
     }
+    field
+}
+
+fn empty_list(o: &mut Obj<'_, '_>, key: &str, pos: Option<Pos>) {
+    let message = if key == "dr_import_storages" {
+        "no storage domains are listed: a failover would import nothing".to_owned()
+    } else {
+        format!("'{key}' is empty: nothing is mapped")
+    };
+    o.f.warning(
+        codes::EMPTY_LIST,
+        pos.or(Some(Pos::new(1, 1))),
+        key.to_owned(),
+        message,
+    );
 }

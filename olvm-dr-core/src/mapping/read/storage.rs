@@ -90,7 +90,7 @@ fn keys_of(t: StorageType) -> Vec<String> {
 }
 
 pub(super) fn read_list(o: &mut Obj<'_, '_>) -> Field<Vec<ImportStorage>> {
-    list_field(o, KEY, |o, items| {
+    list_field(o, KEY, true, |o, items| {
         let mut out = Vec::with_capacity(items.len());
         entries(o, KEY, items, |f, e, pos, path, index| {
             if let Some(s) = read_one(f, e, pos, path, index) {

@@ -17,28 +17,8 @@ pub(super) fn check(m: &Mapping, f: &mut Findings) {
     luns(m, f);
 }
 
-/// The lists the role warns about when they are empty.
-fn warn_if_empty<T>(f: &mut Findings, key: &str, field: &Field<Vec<T>>) {
-    let empty = match field {
-        Field::Set { value, .. } => value.is_empty(),
-        Field::Invalid { .. } => false,
-        _ => true,
-    };
-    if empty {
-        f.warning(
-            codes::EMPTY_LIST,
-            field.pos(),
-            key.to_owned(),
-            format!("'{key}' is empty: nothing is mapped"),
-        );
-    }
-}
-
 fn names(m: &Mapping, kind: NameMappingKind, f: &mut Findings) {
     let key = kind.key();
-    if kind != NameMappingKind::Domain {
-        warn_if_empty(f, key, m.name_list(kind));
-    }
     let mut seen: [HashMap<&str, Pos>; 2] = [HashMap::new(), HashMap::new()];
     for e in m.names(kind) {
         let blank = Site::BOTH.iter().all(|s| {
@@ -92,7 +72,6 @@ fn names(m: &Mapping, kind: NameMappingKind, f: &mut Findings) {
 
 fn networks(m: &Mapping, f: &mut Findings) {
     const KEY: &str = "dr_network_mappings";
-    warn_if_empty(f, KEY, &m.network_mappings);
     let mut seen: [HashMap<String, Pos>; 2] = [HashMap::new(), HashMap::new()];
     for e in m.networks() {
         for (n, site) in Site::BOTH.into_iter().enumerate() {

@@ -74,6 +74,23 @@ pub(super) fn check(m: &Mapping, f: &mut Findings, check_ca_files: bool, base: &
                 }
             }
             Field::Invalid { .. } => {}
+            Field::NotFilled { .. } => {
+                require(
+                    f,
+                    &s.ca_file,
+                    &key("ca_file"),
+                    key("ca_file"),
+                    top,
+                    &format!("the {site} Engine's CA certificate"),
+                );
+                if let Some(d) = f.last_mut() {
+                    d.hint = Some(format!(
+                        "{}; or add {}: true to skip TLS verification",
+                        d.hint.take().unwrap_or_default(),
+                        key("insecure")
+                    ));
+                }
+            }
             other => {
                 f.error(
                     codes::CA_FILE_MISSING,

@@ -15,17 +15,6 @@ const LIST: &str = "dr_import_storages";
 const HOSTED_STORAGE: &str = "hosted_storage";
 
 pub(super) fn check(m: &Mapping, f: &mut Findings) {
-    match &m.import_storages {
-        Field::Set { value, .. } if !value.is_empty() => {}
-        other => {
-            f.warning(
-                codes::EMPTY_LIST,
-                other.pos(),
-                LIST.to_owned(),
-                "no storage domains are listed: a failover would import nothing",
-            );
-        }
-    }
     for s in m.storages() {
         entry(s, f);
     }
