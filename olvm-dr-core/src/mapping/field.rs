@@ -9,9 +9,10 @@ use crate::Site;
 /// A key that is absent ([`Field::Missing`]) is different from a key that is present but not
 /// filled in yet ([`Field::NotFilled`]: `key:`, `key: ~`, or the generator's placeholder
 /// `key: # data1`, whose comment is kept as the hint).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Field<T> {
     /// The key is not in the file.
+    #[default]
     Missing,
     /// The key is there with no value (null), or with a "please set" placeholder.
     NotFilled {
@@ -32,12 +33,6 @@ pub enum Field<T> {
         /// Where the value is.
         pos: Pos,
     },
-}
-
-impl<T> Default for Field<T> {
-    fn default() -> Self {
-        Field::Missing
-    }
 }
 
 impl<T> Field<T> {

@@ -2,7 +2,7 @@
 //! and fix for each; a test checks that every code here is documented there.
 //!
 //! Numbering: `DR01xx` YAML and file, `DR02xx` shape and values, `DR03xx` storage domains,
-//! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`.
+//! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`, `DR07xx` the passwords file.
 
 /// The file is not well-formed YAML.
 pub const YAML_SYNTAX: &str = "DR0100";
@@ -98,6 +98,11 @@ pub const CONF_IGNORED: &str = "DR0603";
 /// An invalid value in `dr.conf` (log level, site name).
 pub const CONF_INVALID: &str = "DR0604";
 
+/// The passwords file cannot be used (unreadable, not YAML, cannot be decrypted).
+pub const PASSWORDS_FILE: &str = "DR0700";
+/// A site's password is not in the passwords file.
+pub const PASSWORD_MISSING: &str = "DR0701";
+
 /// Every code, for the documentation check.
 pub const ALL: &[&str] = &[
     YAML_SYNTAX,
@@ -144,4 +149,6 @@ pub const ALL: &[&str] = &[
     CONF_PASSWORD,
     CONF_IGNORED,
     CONF_INVALID,
+    PASSWORDS_FILE,
+    PASSWORD_MISSING,
 ];

@@ -100,17 +100,17 @@ impl<'a, 'f> Obj<'a, 'f> {
                 .hint = Some("quote it: '='".into());
             return Err(Field::Invalid { pos: v.pos });
         }
-        if let Some(tag) = &s.tag {
-            if !is_known_tag(tag) {
-                let path = self.key_path(key);
-                self.f.error(
-                    codes::YAML_UNSUPPORTED,
-                    Some(v.pos),
-                    path,
-                    format!("tag '{tag}' cannot be loaded by Ansible's YAML loader"),
-                );
-                return Err(Field::Invalid { pos: v.pos });
-            }
+        if let Some(tag) = &s.tag
+            && !is_known_tag(tag)
+        {
+            let path = self.key_path(key);
+            self.f.error(
+                codes::YAML_UNSUPPORTED,
+                Some(v.pos),
+                path,
+                format!("tag '{tag}' cannot be loaded by Ansible's YAML loader"),
+            );
+            return Err(Field::Invalid { pos: v.pos });
         }
         Ok((k, s, v, resolved))
     }

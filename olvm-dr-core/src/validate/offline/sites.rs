@@ -24,10 +24,9 @@ pub(super) fn check(m: &Mapping, f: &mut Findings, check_ca_files: bool, base: &
             key("url"),
             top,
             &format!("the {site} Engine's API URL"),
-        ) {
-            if let Field::Set { value, pos } = &s.url {
-                plain_http = check_url(f, value, *pos, &key("url"), site);
-            }
+        ) && let Field::Set { value, pos } = &s.url
+        {
+            plain_http = check_url(f, value, *pos, &key("url"), site);
         }
         require(
             f,
@@ -68,8 +67,8 @@ pub(super) fn check(m: &Mapping, f: &mut Findings, check_ca_files: bool, base: &
                             path.display()
                         ),
                     )
-                    .hint = Some(format!(
-                        "copy the Engine's CA (https://ENGINE/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA) there; a relative path is relative to the mapping file"
+                    .hint = Some(String::from(
+                        "copy the Engine's CA (https://ENGINE/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA) there; a relative path is relative to the mapping file",
                     ));
                 }
             }
