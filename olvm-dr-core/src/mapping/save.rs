@@ -5,6 +5,7 @@
 use std::fmt::Display;
 
 use super::field::Field;
+use super::read::obj::PASSWORD_PLACEHOLDER;
 use super::model::{LunMapping, Mapping, NameMappingKind, NetworkMapping};
 use super::storage::{FileStorage, ImportStorage, IscsiStorage, StorageCommon};
 use super::yaml::emit;
@@ -278,6 +279,13 @@ impl Writer {
                     self.out.push_str(l.trim());
                     self.out.push('\n');
                 }
+            }
+            // The generator's password placeholder is a value, not a comment: keep it one.
+            Field::NotFilled { hint: Some(h), .. } if h == PASSWORD_PLACEHOLDER => {
+                self.key(indent, key);
+                self.out.push(' ');
+                self.out.push_str(PASSWORD_PLACEHOLDER);
+                self.out.push('\n');
             }
             other => self.placeholder(indent, key, other),
         }
