@@ -292,3 +292,11 @@ fn invalid_input_never_panics() {
         .unwrap();
     assert!(matches!(m.import_storages, Field::Set { .. }));
 }
+
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/diagnostics.md")).unwrap();
+    for code in olvm_dr_core::validate::codes::ALL {
+        assert!(doc.contains(&format!("| {code} |")), "{code} is not in docs/diagnostics.md");
+    }
+}

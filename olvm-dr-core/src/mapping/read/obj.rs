@@ -130,6 +130,10 @@ impl<'a, 'f> Obj<'a, 'f> {
             return Field::set(text, v.pos);
         }
         let value = resolved.python_str().unwrap_or_default();
+        if value == s.text {
+            // `42`, `2024-01-31`: typed by YAML, but the text Ansible passes on is unchanged.
+            return Field::set(value, v.pos);
+        }
         let path = self.key_path(key);
         self.f
             .warning(
