@@ -28,7 +28,11 @@ fn workload(entries: usize) -> Workload {
     let text = mapping(Shape::of(entries), "ca.pem");
     let file = dir.path().join("vars.yml");
     std::fs::write(&file, &text).expect("mapping");
-    Workload { _dir: dir, file, text }
+    Workload {
+        _dir: dir,
+        file,
+        text,
+    }
 }
 
 /// Parsing and typing the text only.

@@ -45,7 +45,14 @@ impl Shape {
 
     /// Entries overall.
     pub fn total(&self) -> usize {
-        self.storages + self.clusters + self.groups + self.labels + self.domains + self.roles + self.networks + self.luns
+        self.storages
+            + self.clusters
+            + self.groups
+            + self.labels
+            + self.domains
+            + self.roles
+            + self.networks
+            + self.luns
     }
 }
 
@@ -57,7 +64,10 @@ fn uuid(kind: u32, i: usize) -> String {
 pub fn mapping(shape: Shape, ca_file: &str) -> String {
     let mut s = String::with_capacity(shape.total() * 400);
     for (site, host) in [("primary", "engine1"), ("secondary", "engine2")] {
-        let _ = writeln!(s, "dr_sites_{site}_url: https://{host}.example.com/ovirt-engine/api");
+        let _ = writeln!(
+            s,
+            "dr_sites_{site}_url: https://{host}.example.com/ovirt-engine/api"
+        );
         let _ = writeln!(s, "dr_sites_{site}_username: admin@internal");
         let _ = writeln!(s, "dr_sites_{site}_ca_file: {ca_file}");
     }
@@ -71,7 +81,11 @@ pub fn mapping(shape: Shape, ca_file: &str) -> String {
              dr_critical_space_action_blocker: 5\n  dr_storage_domain_type: data\n  dr_warning_low_space: 10\n"
         );
         if kind == "iscsi" || kind == "fcp" {
-            let _ = write!(s, "  dr_discard_after_delete: true\n  dr_domain_id: {}\n", uuid(1, i));
+            let _ = write!(
+                s,
+                "  dr_discard_after_delete: true\n  dr_domain_id: {}\n",
+                uuid(1, i)
+            );
         }
         for (site, net) in [("primary", 0), ("secondary", 1)] {
             let _ = write!(
@@ -81,7 +95,12 @@ pub fn mapping(shape: Shape, ca_file: &str) -> String {
             );
             match kind {
                 "nfs" | "glusterfs" | "posixfs" => {
-                    let _ = write!(s, "  dr_{site}_address: 10.{net}.{}.{}\n  dr_{site}_path: /exports/sd_{i}\n", i / 250, i % 250);
+                    let _ = write!(
+                        s,
+                        "  dr_{site}_address: 10.{net}.{}.{}\n  dr_{site}_path: /exports/sd_{i}\n",
+                        i / 250,
+                        i % 250
+                    );
                     if kind == "posixfs" {
                         let _ = writeln!(s, "  dr_{site}_vfs_type: ceph");
                     }
@@ -106,7 +125,10 @@ pub fn mapping(shape: Shape, ca_file: &str) -> String {
     ] {
         let _ = writeln!(s, "{key}:");
         for i in 0..n {
-            let _ = write!(s, "- primary_name: {prefix}_{i}\n  secondary_name: {prefix}_{i}_dr\n");
+            let _ = write!(
+                s,
+                "- primary_name: {prefix}_{i}\n  secondary_name: {prefix}_{i}_dr\n"
+            );
         }
     }
     s.push_str("dr_network_mappings:\n");
@@ -122,7 +144,10 @@ pub fn mapping(shape: Shape, ca_file: &str) -> String {
     }
     s.push_str("dr_lun_mappings:\n");
     for i in 0..shape.luns {
-        let _ = write!(s, "- logical_unit_alias: lun_{i}\n  wipe_after_delete: false\n  shareable: false\n");
+        let _ = write!(
+            s,
+            "- logical_unit_alias: lun_{i}\n  wipe_after_delete: false\n  shareable: false\n"
+        );
         for (site, net) in [("primary", 0), ("secondary", 1)] {
             if i % 2 == 0 {
                 let _ = write!(
@@ -131,7 +156,10 @@ pub fn mapping(shape: Shape, ca_file: &str) -> String {
                     i % 250
                 );
             } else {
-                let _ = write!(s, "  {site}_storage_type: fcp\n  {site}_logical_unit_id: 3600140{net}{i:025x}\n");
+                let _ = write!(
+                    s,
+                    "  {site}_storage_type: fcp\n  {site}_logical_unit_id: 3600140{net}{i:025x}\n"
+                );
             }
         }
     }
@@ -150,11 +178,18 @@ mod tests {
         let shape = Shape::of(2_000);
         assert_eq!(shape.total(), 2_000);
         let loaded = Mapping::from_str(&mapping(shape, "ca.pem"), None);
-        assert!(loaded.diagnostics.is_empty(), "{:#?}", &loaded.diagnostics[..3.min(loaded.diagnostics.len())]);
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:#?}",
+            &loaded.diagnostics[..3.min(loaded.diagnostics.len())]
+        );
         let m = loaded.mapping.unwrap();
         assert_eq!(m.storages().len(), shape.storages);
         assert_eq!(m.luns().len(), shape.luns);
-        let options = OfflineOptions { check_ca_files: false, base_dir: None };
+        let options = OfflineOptions {
+            check_ca_files: false,
+            base_dir: None,
+        };
         let found = validate_offline(&m, None, &options);
         assert!(found.is_empty(), "{:#?}", &found[..3.min(found.len())]);
     }

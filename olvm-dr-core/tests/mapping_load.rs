@@ -295,8 +295,34 @@ fn invalid_input_never_panics() {
 
 #[test]
 fn every_diagnostic_code_is_documented() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/diagnostics.md")).unwrap();
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/diagnostics.md"),
+    )
+    .unwrap();
     for code in olvm_dr_core::validate::codes::ALL {
-        assert!(doc.contains(&format!("| {code} |")), "{code} is not in docs/diagnostics.md");
+        assert!(
+            doc.contains(&format!("| {code} |")),
+            "{code} is not in docs/diagnostics.md"
+        );
     }
+}
+
+#[test]
+fn unknown_keys_suggest_the_known_spelling() {
+    let text =
+        "dr_cluster_mappings:\n- primary_name: a\n  Secondary_name: b\ndr_sites_primary_ulr: x\n";
+    let loaded = Mapping::from_str(text, None);
+    let unknown: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "DR0201")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![
+            "unknown key 'Secondary_name': did you mean 'secondary_name'?",
+            "unknown key 'dr_sites_primary_ulr': did you mean 'dr_sites_primary_url'?",
+        ]
+    );
 }

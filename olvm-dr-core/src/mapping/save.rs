@@ -5,8 +5,8 @@
 use std::fmt::Display;
 
 use super::field::Field;
-use super::read::obj::PASSWORD_PLACEHOLDER;
 use super::model::{LunMapping, Mapping, NameMappingKind, NetworkMapping};
+use super::read::obj::PASSWORD_PLACEHOLDER;
 use super::storage::{FileStorage, ImportStorage, IscsiStorage, StorageCommon};
 use super::yaml::emit;
 use super::yaml::{Key, Node};

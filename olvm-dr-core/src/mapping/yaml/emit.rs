@@ -19,7 +19,7 @@ use super::resolve::{Resolved, resolve_plain};
 /// assert_eq!(string("https://e/ovirt-engine/api"), "https://e/ovirt-engine/api");
 /// ```
 pub fn string(value: &str) -> String {
-    if value.chars().any(|c| c.is_control() || c == '\u{feff}') {
+    if value.chars().any(needs_escape) {
         return double_quoted(value);
     }
     if is_plain_safe(value) {
@@ -83,6 +83,14 @@ fn is_url_like(value: &str) -> bool {
         && !rest.is_empty()
 }
 
+/// Characters that cannot stand as they are in a plain or single-quoted scalar: line breaks
+/// (including the Unicode ones PyYAML honours), tabs, and what PyYAML's reader refuses as
+/// non-printable (`NON_PRINTABLE` in its `reader.py`).
+fn needs_escape(c: char) -> bool {
+    let printable = matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    !printable || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
 fn double_quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -93,7 +101,7 @@ fn double_quoted(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' => {
+            c if needs_escape(c) => {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),
@@ -120,7 +128,7 @@ pub fn node(out: &mut String, value: &Node, indent: usize) {
             }
             if s.style == ScalarStyle::Plain && s.tag.is_none() && !s.text.contains('\n') {
                 out.push_str(&s.text);
-            } else if s.text.contains('\n') || s.text.chars().any(char::is_control) {
+            } else if s.text.chars().any(needs_escape) {
                 out.push_str(&double_quoted(&s.text));
             } else {
                 out.push_str(&format!("'{}'", s.text.replace('\'', "''")));
@@ -226,6 +234,8 @@ mod tests {
         assert_eq!(string("iqn.2003-01.org:t1"), "'iqn.2003-01.org:t1'");
         assert_eq!(string("it's"), "'it''s'");
         assert_eq!(string("a\nb"), "\"a\\nb\"");
+        assert_eq!(string("a\u{2028}b"), "\"a\\u2028b\"");
+        assert_eq!(string("\u{1}"), "\"\\u0001\"");
         assert_eq!(string("Prod DC"), "Prod DC");
         assert_eq!(string("admin@internal"), "admin@internal");
     }
