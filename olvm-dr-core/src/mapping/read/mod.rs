@@ -67,6 +67,16 @@ pub fn read_str(text: &str, file: Option<&Path>, budget: Budget) -> (Option<Mapp
         return (None, f);
     };
     let NodeKind::Map(entries) = &root.kind else {
+        if let Some((col, key, value)) = root.as_scalar().and_then(|s| missing_space(&s.text)) {
+            f.error(
+                codes::YAML_MISSING_SPACE,
+                Some(Pos::new(root.pos.line, col)),
+                key.to_owned(),
+                format!("missing space after ':' in '{key}:{value}'"),
+            )
+            .hint = Some(format!("write '{key}: {value}'"));
+            return (None, f);
+        }
         f.error(
             codes::YAML_NOT_A_MAPPING,
             Some(root.pos),
