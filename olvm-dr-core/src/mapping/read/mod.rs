@@ -68,13 +68,7 @@ pub fn read_str(text: &str, file: Option<&Path>, budget: Budget) -> (Option<Mapp
     };
     let NodeKind::Map(entries) = &root.kind else {
         if let Some((col, key, value)) = root.as_scalar().and_then(|s| missing_space(&s.text)) {
-            f.error(
-                codes::YAML_MISSING_SPACE,
-                Some(Pos::new(root.pos.line, col)),
-                key.to_owned(),
-                format!("missing space after ':' in '{key}:{value}'"),
-            )
-            .hint = Some(format!("write '{key}: {value}'"));
+            report_missing_space(&mut f, Pos::new(root.pos.line, col), None, key, value);
             return (None, f);
         }
         f.error(
@@ -157,13 +151,7 @@ fn yaml_error(f: &mut Findings, text: &str, e: &YamlError) {
                 continue;
             };
             if let Some((col, key, value)) = missing_space(line) {
-                f.error(
-                    codes::YAML_MISSING_SPACE,
-                    Some(Pos::new(line_no, col)),
-                    key.to_owned(),
-                    format!("missing space after ':' in '{key}:{value}'"),
-                )
-                .hint = Some(format!("write '{key}: {value}'"));
+                report_missing_space(f, Pos::new(line_no, col), None, key, value);
                 return;
             }
         }
@@ -196,6 +184,18 @@ fn yaml_error(f: &mut Findings, text: &str, e: &YamlError) {
         None,
         format!("invalid YAML: {}", e.message),
     );
+}
+
+/// Reports `key:value` written without the space (DR0101) at `pos`; `path` is the key path of
+/// the node it stands for, the key itself when not given.
+fn report_missing_space(f: &mut Findings, pos: Pos, path: Option<String>, key: &str, value: &str) {
+    f.error(
+        codes::YAML_MISSING_SPACE,
+        Some(pos),
+        path.unwrap_or_else(|| key.to_owned()),
+        format!("missing space after ':' in '{key}:{value}'"),
+    )
+    .hint = Some(format!("write '{key}: {value}'"));
 }
 
 /// `key:value` without a space: the 1-based column of the key, the key and the value.
@@ -235,7 +235,13 @@ pub(crate) fn entries<'a>(
         match &item.kind {
             NodeKind::Map(e) => read(o.f, e, item.pos, path, i),
             _ => {
-                let d = o.f.error(
+                if let Some(s) = item.as_scalar()
+                    && let Some((_, k, v)) = missing_space(&s.text)
+                {
+                    report_missing_space(o.f, item.pos, Some(path), k, v);
+                    continue;
+                }
+                o.f.error(
                     codes::WRONG_TYPE,
                     Some(item.pos),
                     path,
@@ -244,13 +250,6 @@ pub(crate) fn entries<'a>(
                         item.describe()
                     ),
                 );
-                if let Some(s) = item.as_scalar()
-                    && let Some((_, k, v)) = missing_space(&s.text)
-                {
-                    d.code = codes::YAML_MISSING_SPACE;
-                    d.message = format!("missing space after ':' in '{k}:{v}'");
-                    d.hint = Some(format!("write '{k}: {v}'"));
-                }
             }
         }
     }
