@@ -185,22 +185,7 @@ fn entry(s: &ImportStorage, f: &mut Findings) {
             }
         }
         ImportStorage::Iscsi(x) => {
-            require(
-                f,
-                &x.discard_after_delete,
-                "dr_discard_after_delete",
-                p("dr_discard_after_delete"),
-                pos,
-                "true or false",
-            );
-            require(
-                f,
-                &x.domain_id,
-                "dr_domain_id",
-                p("dr_domain_id"),
-                pos,
-                "the domain's UUID",
-            );
+            block_keys(f, &x.discard_after_delete, &x.domain_id, &p, pos);
             for site in Site::BOTH {
                 let k = |n: &str| format!("dr_{site}_{n}");
                 let is = x.site(site);
@@ -242,24 +227,30 @@ fn entry(s: &ImportStorage, f: &mut Findings) {
             }
         }
         ImportStorage::Fcp(x) => {
-            require(
-                f,
-                &x.discard_after_delete,
-                "dr_discard_after_delete",
-                p("dr_discard_after_delete"),
-                pos,
-                "true or false",
-            );
-            require(
-                f,
-                &x.domain_id,
-                "dr_domain_id",
-                p("dr_domain_id"),
-                pos,
-                "the domain's UUID",
-            );
+            block_keys(f, &x.discard_after_delete, &x.domain_id, &p, pos);
         }
     }
+}
+
+/// The keys of block domains (iSCSI, FC) beyond the common ones.
+fn block_keys(
+    f: &mut Findings,
+    discard_after_delete: &Field<bool>,
+    domain_id: &Field<crate::engine::types::Id>,
+    p: &impl Fn(&str) -> String,
+    pos: Pos,
+) {
+    let discard = "dr_discard_after_delete";
+    require(
+        f,
+        discard_after_delete,
+        discard,
+        p(discard),
+        pos,
+        "true or false",
+    );
+    let id = "dr_domain_id";
+    require(f, domain_id, id, p(id), pos, "the domain's UUID");
 }
 
 /// CHAP needs both the user and the password, or neither.
