@@ -4,6 +4,7 @@
 //! its validation, and the failover, cleanup and failback flows as plans executed against the
 //! [`Engine`](engine::Engine) trait.
 
+pub mod config;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod diag;
@@ -12,11 +13,13 @@ pub mod execute;
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod journal;
+pub mod mapping;
 pub mod plan;
 pub mod progress;
 pub mod report;
 mod secret;
 pub mod site;
+pub mod validate;
 #[cfg(feature = "xml")]
 pub mod xml;
 

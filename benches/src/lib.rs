@@ -1,0 +1,3 @@
+//! Workloads shared by the benchmarks (each benchmark is its own file under `benches/`).
+
+pub mod synthetic;

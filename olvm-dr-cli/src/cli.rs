@@ -1,0 +1,124 @@
+//! The command line, as clap derive types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::EXIT_CODES_HELP;
+
+/// Disaster recovery for oVirt and Oracle Linux Virtualization Manager.
+#[derive(Debug, Parser)]
+#[command(name = "olvm-dr", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// Options every subcommand takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The ovirt-dr configuration file (INI). Default: ./dr.conf when it exists.
+    #[arg(short = 'f', long, global = true, value_name = "FILE")]
+    pub conf_file: Option<PathBuf>,
+    /// Write logs to this file instead of stderr; `{}` becomes the epoch milliseconds.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// Log level: DEBUG, INFO, WARNING or ERROR (default WARNING on stderr, DEBUG in a log file).
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = parse_level)]
+    pub log_level: Option<String>,
+    /// More log output (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Less output: only errors are logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub quiet: u8,
+    /// Colour in text output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+fn parse_level(s: &str) -> Result<String, String> {
+    let upper = s.to_ascii_uppercase();
+    match upper.as_str() {
+        "DEBUG" | "INFO" | "WARNING" | "WARN" | "ERROR" => Ok(upper),
+        _ => Err(format!("'{s}' is not one of DEBUG, INFO, WARNING, ERROR")),
+    }
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal (and NO_COLOR is not set).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Output format of results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// For people.
+    #[default]
+    Text,
+    /// For programs: a stable JSON document (see docs/json-output.md).
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a mapping file (the role's disaster_recovery_vars.yml).
+    Validate(ValidateArgs),
+    /// Work with mapping files.
+    #[command(subcommand)]
+    Mapping(MappingCommand),
+}
+
+/// `olvm-dr validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Only the checks that need no Engine (online validation is not available yet; without
+    /// this flag the offline checks run and a note says so).
+    #[arg(long)]
+    pub offline: bool,
+    /// Result format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// Do not check that the CA files exist (when validating on another machine).
+    #[arg(long)]
+    pub no_ca_check: bool,
+    /// Also check the passwords file (plain or ansible-vault). Default: `[failover_failback]
+    /// vault` of dr.conf, when set.
+    #[arg(long, value_name = "FILE")]
+    pub passwords: Option<PathBuf>,
+    /// File holding the ansible-vault password (else OLVM_DR_VAULT_PASSWORD, else a prompt on
+    /// a terminal).
+    #[arg(long, value_name = "FILE")]
+    pub vault_password_file: Option<PathBuf>,
+    /// The mapping file. Default: `[validate_vars] var_file` of dr.conf.
+    pub mapping: Option<PathBuf>,
+}
+
+/// `olvm-dr mapping ...`.
+#[derive(Debug, Subcommand)]
+pub enum MappingCommand {
+    /// Rewrite a mapping file in the role's layout, every value quoted so that Ansible reads it
+    /// back unchanged; values not filled in stay placeholders.
+    Normalize(NormalizeArgs),
+}
+
+/// `olvm-dr mapping normalize`.
+#[derive(Debug, Args)]
+pub struct NormalizeArgs {
+    /// The mapping file to read.
+    pub input: PathBuf,
+    /// Where to write (default: stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,141 @@
+//! `olvm-dr validate`: the offline checks of a mapping file (and of dr.conf and the passwords
+//! file when they are given).
+
+use std::path::{Path, PathBuf};
+
+use olvm_dr_core::config::{Passwords, PasswordsError, VaultError};
+use olvm_dr_core::validate::codes;
+use olvm_dr_core::validate::findings::{Findings, sort};
+use olvm_dr_core::validate::{OfflineOptions, validate_offline_file};
+use olvm_dr_core::{Diagnostic, Site};
+
+use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
+use crate::exit::Exit;
+use crate::{conf, output, vault_password};
+
+pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Exit {
+    let conf = match conf::load(global.conf_file.as_deref()) {
+        Ok(c) => c,
+        Err(message) => {
+            output::error_line(&message);
+            return Exit::Usage;
+        }
+    };
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut conf_broken = false;
+    if let Some((_, d)) = &conf {
+        conf_broken = d.iter().any(Diagnostic::is_error);
+        all.extend(d.iter().cloned());
+    }
+    let conf = conf.map(|(c, _)| c);
+    let mapping: Option<PathBuf> = args.mapping.clone().or_else(|| {
+        conf.as_ref()
+            .and_then(|c| c.validate.var_file.as_ref())
+            .map(|v| v.value.clone())
+    });
+    let Some(mapping) = mapping else {
+        output::error_line(
+            "no mapping file: give it as an argument, or set var_file in [validate_vars] of dr.conf",
+        );
+        return Exit::Usage;
+    };
+    if !args.offline {
+        output::note_line(
+            "online validation (against the Engines) is not available yet; running the offline checks",
+        );
+    }
+    tracing::info!(file = %mapping.display(), "validating mapping file offline");
+    let options = OfflineOptions {
+        check_ca_files: !args.no_ca_check,
+        base_dir: None,
+    };
+    match validate_offline_file(&mapping, &options) {
+        Ok(d) => all.extend(d),
+        Err(e) => {
+            output::error_line(&e.to_string());
+            return Exit::Usage;
+        }
+    }
+    let mut files = vec![mapping.display().to_string()];
+    let passwords = args.passwords.clone().or_else(|| {
+        conf.as_ref()
+            .and_then(|c| c.failover.vault.as_ref())
+            .map(|v| v.value.clone())
+    });
+    if let Some(path) = passwords {
+        match check_passwords(&path, args.vault_password_file.as_deref()) {
+            Ok(d) => all.extend(d),
+            Err(message) => {
+                output::error_line(&message);
+                return Exit::Usage;
+            }
+        }
+        files.push(path.display().to_string());
+    }
+    sort(&mut all);
+    let text = match args.output {
+        OutputFormat::Text => output::print_text(&all, output::use_color(global.color)),
+        OutputFormat::Json => output::print_json(&all, "offline", &files),
+    };
+    output::out(&text);
+    if conf_broken {
+        Exit::Usage
+    } else if all.iter().any(Diagnostic::is_error) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+/// Opens the passwords file (asking for the vault password only when it is encrypted) and
+/// checks that both sites have a password. `Err` only when the vault password file itself
+/// cannot be read.
+fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<Vec<Diagnostic>, String> {
+    let mut f = Findings::new(Some(path));
+    let mut result = Passwords::load(path, None);
+    if matches!(
+        result,
+        Err(PasswordsError::Vault {
+            source: VaultError::NoPassword,
+            ..
+        })
+    ) && let Some(password) = vault_password::get(vault_file)?
+    {
+        result = Passwords::load(path, Some(&password));
+    }
+    match result {
+        Ok(p) => {
+            for site in Site::BOTH {
+                if p.get(site).is_none() {
+                    f.error(
+                        codes::PASSWORD_MISSING,
+                        None,
+                        format!("dr_sites_{site}_password"),
+                        format!("the passwords file has no password for the {site} site"),
+                    )
+                    .hint = Some(format!("add dr_sites_{site}_password"));
+                }
+            }
+        }
+        Err(e) => {
+            let pos = match &e {
+                PasswordsError::Invalid { pos, .. } => *pos,
+                _ => None,
+            };
+            let d = f.error(codes::PASSWORDS_FILE, pos, None, e.to_string());
+            d.hint = Some(match &e {
+                PasswordsError::Vault {
+                    source: VaultError::NoPassword,
+                    ..
+                } => "give the vault password with --vault-password-file or OLVM_DR_VAULT_PASSWORD"
+                    .into(),
+                PasswordsError::Vault {
+                    source: VaultError::WrongPassword,
+                    ..
+                } => "check the vault password".into(),
+                _ => "check the file".into(),
+            });
+        }
+    }
+    Ok(f.into_sorted())
+}

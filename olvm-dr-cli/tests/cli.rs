@@ -1,0 +1,225 @@
+//! End-to-end: the built `olvm-dr` binary on the fixtures, checking exit codes and output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    root().join("olvm-dr-core/tests/fixtures").join(rel)
+}
+
+fn olvm_dr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_olvm-dr"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .env_remove("OLVM_DR_VAULT_PASSWORD")
+        .env_remove("OLVM_DR_LOG")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+#[test]
+fn the_readme_example_is_valid() {
+    let example = root().join("examples/disaster_recovery_vars.yml");
+    let o = olvm_dr(&["validate", "--offline", path(&example)]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("valid: 0 errors, 0 warnings"));
+}
+
+#[test]
+fn an_invalid_file_exits_1_with_position_code_and_hint() {
+    let f = fixture("mapping/broken/01-missing-space-after-colon.yml");
+    let o = olvm_dr(&["validate", "--offline", "--color", "never", path(&f)]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("26:3  error    DR0101  missing space after ':'"),
+        "{out}"
+    );
+    assert!(
+        out.contains("hint: write 'dr_secondary_address: 10.1.0.1'"),
+        "{out}"
+    );
+    assert!(!out.contains('\x1b'), "no colour when not asked");
+    let o = olvm_dr(&["validate", "--offline", "--color", "always", path(&f)]);
+    assert!(stdout(&o).contains("\x1b[1;31m"));
+}
+
+#[test]
+fn without_offline_it_says_online_is_not_available_and_runs_offline() {
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&["validate", path(&f)]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("online validation"), "{}", stderr(&o));
+}
+
+#[test]
+fn json_output_follows_the_schema() {
+    let f = fixture("mapping/generated.yml");
+    let o = olvm_dr(&[
+        "validate",
+        "--offline",
+        "--no-ca-check",
+        "--output",
+        "json",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["schema"], "olvm-dr/validate/v1");
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["summary"]["errors"], 22);
+    let first = &v["diagnostics"][0];
+    assert_eq!(first["code"], "DR0203");
+    assert_eq!(first["line"], 7);
+    assert_eq!(first["column"], 1);
+    assert_eq!(first["key"], "dr_sites_secondary_url");
+    assert!(
+        first["hint"]
+            .as_str()
+            .unwrap()
+            .contains("https://engine1.example.com/ovirt-engine/api")
+    );
+}
+
+#[test]
+fn usage_and_missing_files_exit_2() {
+    assert_eq!(
+        olvm_dr(&["validate", "--offline", "/no/such/file.yml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        olvm_dr(&["validate", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        olvm_dr(&["-f", "/no/such/dr.conf", "validate"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let o = olvm_dr(&["validate", "--offline"]);
+    assert_eq!(o.status.code(), Some(2), "no mapping file given");
+    assert!(stderr(&o).contains("[validate_vars]"));
+    assert_eq!(olvm_dr(&["--help"]).status.code(), Some(0));
+    assert!(stdout(&olvm_dr(&["--help"])).contains("Exit codes"));
+}
+
+#[test]
+fn dr_conf_gives_the_mapping_and_the_passwords_file() {
+    let conf = fixture("conf/dr.conf");
+    let vault = fixture("passwords/vault-password.txt");
+    let o = olvm_dr(&[
+        "-f",
+        path(&conf),
+        "validate",
+        "--offline",
+        "--vault-password-file",
+        path(&vault),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("DR0602"),
+        "the password in dr.conf is reported"
+    );
+    assert!(!stdout(&o).contains("conf-password-leak-check"));
+
+    let wrong = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(wrong.path(), "wrong-password\n").unwrap();
+    let o = olvm_dr(&[
+        "-f",
+        path(&conf),
+        "validate",
+        "--offline",
+        "--vault-password-file",
+        path(wrong.path()),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("DR0700") && stdout(&o).contains("vault password is wrong"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = Command::new(env!("CARGO_BIN_EXE_olvm-dr"))
+        .args(["-f", path(&conf), "validate", "--offline"])
+        .env("OLVM_DR_VAULT_PASSWORD", "olvm-dr-test-vault-password")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn normalize_round_trips_and_refuses_broken_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.yml");
+    let f = fixture("mapping/generated.yml");
+    let o = olvm_dr(&["mapping", "normalize", path(&f), "-o", path(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("dr_secondary_name: # data1"));
+    let o = olvm_dr(&[
+        "validate",
+        "--offline",
+        "--no-ca-check",
+        "--output",
+        "json",
+        path(&out),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["summary"]["errors"], 22,
+        "the normalized file still lists every value to fill in"
+    );
+
+    let broken = fixture("mapping/broken/01-missing-space-after-colon.yml");
+    let o = olvm_dr(&["mapping", "normalize", path(&broken)]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn logs_go_to_the_log_file_with_the_epoch_placeholder() {
+    let dir = tempfile::tempdir().unwrap();
+    let pattern = dir.path().join("logs/dr-{}.log");
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&[
+        "--log-file",
+        path(&pattern),
+        "--log-level",
+        "INFO",
+        "validate",
+        "--offline",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let logs: Vec<_> = std::fs::read_dir(dir.path().join("logs"))
+        .unwrap()
+        .collect();
+    assert_eq!(logs.len(), 1);
+    let name = logs[0].as_ref().unwrap().file_name().into_string().unwrap();
+    assert!(
+        name.starts_with("dr-")
+            && name.ends_with(".log")
+            && name[3..name.len() - 4].parse::<u128>().is_ok(),
+        "{name}"
+    );
+    let content = std::fs::read_to_string(logs[0].as_ref().unwrap().path()).unwrap();
+    assert!(content.contains("validating mapping file"), "{content}");
+}

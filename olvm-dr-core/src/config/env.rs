@@ -1,0 +1,27 @@
+//! Every environment variable olvm-dr reads, in one place.
+
+/// The ansible-vault password for encrypted passwords files and inline `!vault` values, when
+/// no `--vault-password-file` is given. Prefer the file: an environment variable can be seen by
+/// other processes of the same user.
+pub const VAULT_PASSWORD: &str = "OLVM_DR_VAULT_PASSWORD";
+
+/// The user's home directory, for `~` in `dr.conf` paths.
+pub const HOME: &str = "HOME";
+
+/// Log filter directives (`tracing` syntax, e.g. `olvm_dr=debug`); overrides `--log-level`.
+pub const LOG: &str = "OLVM_DR_LOG";
+
+/// Every variable, for the documentation.
+pub const ALL: &[(&str, &str)] = &[
+    (
+        VAULT_PASSWORD,
+        "ansible-vault password (prefer --vault-password-file)",
+    ),
+    (LOG, "log filter directives, overriding --log-level"),
+    (HOME, "home directory, for ~ in dr.conf paths"),
+];
+
+/// The value of an environment variable, `None` when unset or not Unicode.
+pub fn get(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
