@@ -4,11 +4,13 @@
 //! (the Engine's REST API v4, feature `rest`). Both must pass the conformance suite.
 
 mod error;
+mod limited;
 #[cfg(feature = "rest")]
 pub mod rest;
 pub mod types;
 
 pub use error::{EngineError, EngineResult, ErrorKind, Fault};
+pub use limited::{DEFAULT_CONCURRENCY, LimitedEngine};
 pub use types::*;
 
 use async_trait::async_trait;

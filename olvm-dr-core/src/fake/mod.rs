@@ -74,8 +74,8 @@ mod world;
 
 pub use builder::{
     ClusterFacts, DomainFacts, HostFacts, IscsiTargetFacts, Location, LunFacts, MappingFacts,
-    Named, ProfileFacts, STORAGE_TYPES, SiteFacts, TemplateFacts, VmFacts, VnicPair, WorldBuilder,
-    WorldFacts,
+    Named, ProfileFacts, STORAGE_TYPES, SiteFacts, SiteUrls, TemplateFacts, VmFacts, VnicPair,
+    WorldBuilder, WorldFacts,
 };
 pub use engine::FakeEngine;
 pub use fabric::lease::DEFAULT_LEASE_TIMEOUT;

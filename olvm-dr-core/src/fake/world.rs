@@ -124,6 +124,32 @@ impl World {
         self.with(|w, _| w.fabric.stop(pair));
     }
 
+    /// Every replication pair of the world (data domains and direct LUNs).
+    pub fn pairs(&self) -> Vec<PairId> {
+        let facts = self.facts();
+        facts
+            .domains
+            .iter()
+            .map(|d| d.pair)
+            .chain(facts.luns.iter().map(|l| l.pair))
+            .collect()
+    }
+
+    /// Stops every pair: what an administrator does on the arrays when the primary is lost —
+    /// the replicas become read-write.
+    pub fn stop_all_replication(&self) {
+        for pair in self.pairs() {
+            self.stop_replication(pair);
+        }
+    }
+
+    /// Reverses every pair: the former replicas become the sources (before a failback).
+    pub fn reverse_all_replication(&self) {
+        for pair in self.pairs() {
+            self.reverse_replication(pair);
+        }
+    }
+
     /// Restarts a pair in its direction after a full copy from its source.
     pub fn resync_replication(&self, pair: PairId) {
         self.with(|w, _| w.fabric.resync(pair));

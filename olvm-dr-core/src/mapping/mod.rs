@@ -14,21 +14,25 @@
 //! assert_eq!(mapping.site(Site::Secondary).url.hint(), Some("https://e1/ovirt-engine/api"));
 //! ```
 
+mod connection;
 mod field;
 mod model;
 pub mod read;
 mod save;
+mod secrets;
 mod storage;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+pub use connection::ConnectionError;
 pub use field::{Field, PerSite};
 pub use model::{
     DEFAULT_ISCSI_PORT, LunMapping, LunSite, Mapping, NameMapping, NameMappingKind, NetworkMapping,
     NetworkSite, SiteKeys,
 };
 pub use read::obj::PASSWORD_PLACEHOLDER;
+pub use secrets::MappingSecrets;
 pub use storage::{
     FcpStorage, FileSite, FileStorage, ImportStorage, IscsiSite, IscsiStorage, StorageCommon,
     StorageSite,

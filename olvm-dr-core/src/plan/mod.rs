@@ -5,6 +5,8 @@
 //! with a content hash; [`execute`](crate::execute) runs it.
 
 mod action;
+pub mod failover;
+mod problems;
 mod render;
 mod step;
 
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use action::{Action, DiscoveredVm, DomainRef};
+pub use failover::{FailoverOptions, MappingSource, plan_failover};
+pub use problems::PlanningError;
+pub use render::RenderOptions;
 pub use step::{Phase, Planned, Step, StepId};
 
 use crate::Site;

@@ -2,7 +2,8 @@
 //! and fix for each; a test checks that every code here is documented there.
 //!
 //! Numbering: `DR01xx` YAML and file, `DR02xx` shape and values, `DR03xx` storage domains,
-//! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`, `DR07xx` the passwords file.
+//! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`, `DR07xx` the passwords file,
+//! `DR09xx` planning a flow against a live site.
 
 /// The file is not well-formed YAML.
 pub const YAML_SYNTAX: &str = "DR0100";
@@ -103,6 +104,15 @@ pub const PASSWORDS_FILE: &str = "DR0700";
 /// A site's password is not in the passwords file.
 pub const PASSWORD_MISSING: &str = "DR0701";
 
+/// A storage entry's data center does not exist on the site a plan acts on.
+pub const PLAN_DC_NOT_FOUND: &str = "DR0900";
+/// No host is up in the data center a domain is to be imported into.
+pub const PLAN_NO_UP_HOST: &str = "DR0901";
+/// The domain is attached to another data center on the site a plan acts on.
+pub const PLAN_DOMAIN_ELSEWHERE: &str = "DR0902";
+/// The planner produced an inconsistent plan (a bug: please report it).
+pub const PLAN_INTERNAL: &str = "DR0999";
+
 /// Every code, for the documentation check.
 pub const ALL: &[&str] = &[
     YAML_SYNTAX,
@@ -151,4 +161,8 @@ pub const ALL: &[&str] = &[
     CONF_INVALID,
     PASSWORDS_FILE,
     PASSWORD_MISSING,
+    PLAN_DC_NOT_FOUND,
+    PLAN_NO_UP_HOST,
+    PLAN_DOMAIN_ELSEWHERE,
+    PLAN_INTERNAL,
 ];

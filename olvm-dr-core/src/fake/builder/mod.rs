@@ -15,6 +15,7 @@
 //! an imported but unattached ISO domain, and (in `medium` and `large`) its own hosted engine.
 
 mod facts;
+mod mapping;
 mod storage;
 mod topology;
 mod workload;
@@ -37,6 +38,7 @@ pub use facts::{
     ClusterFacts, DomainFacts, HostFacts, IscsiTargetFacts, Location, LunFacts, MappingFacts,
     Named, ProfileFacts, SiteFacts, TemplateFacts, VmFacts, VnicPair, WorldFacts,
 };
+pub use mapping::SiteUrls;
 
 /// The storage types of replicated data domains, in the order the builder creates them.
 pub const STORAGE_TYPES: [StorageType; 5] = [

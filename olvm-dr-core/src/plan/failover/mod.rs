@@ -1,0 +1,264 @@
+//! Planning a failover: bring the mapped domains, their templates and VMs up on the target.
+//!
+//! The plan reads the live target (and the source, if it answers) once and lays out: the
+//! split-brain guard; iSCSI logins; import and attach of every mapped domain, each data
+//! center's master first; discovery of what the domains' OVF stores hold once they are active;
+//! and one step that turns the discoveries into template registrations (base versions first),
+//! VM registrations (after their template), start waves (high-available VMs that were up, then
+//! the other VMs that were up) and waits for the started VMs. Entities already in place are
+//! steps marked "already done". Registration is scoped to the mapped domains unless
+//! `all_active_domains` asks for the role's behaviour (every active domain of the target).
+
+mod registration;
+pub(crate) mod state;
+pub(crate) mod storage;
+
+use std::path::Path;
+use std::time::Duration;
+
+use self::state::SiteState;
+use super::problems::PlanningError;
+use super::{Action, NoteLevel, Phase, Plan, PlanKind, PlanNote, StartSettings, Step, StepId};
+use crate::Site;
+use crate::engine::{Engine, StorageDomainStatus, StorageDomainType, VmSearch, VmStatus};
+use crate::mapping::Mapping;
+
+/// Choices for a failover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailoverOptions {
+    /// Start the VMs that were up (from their OVF status). Default `true`.
+    pub start_vms: bool,
+    /// Wait for the started VMs to be up and report those that are not. Default `true`.
+    pub wait_for_up: bool,
+    /// Also register what every other active domain of the target holds (the role's behaviour,
+    /// its B15). Default `false`: only the mapped domains.
+    pub all_active_domains: bool,
+    /// Register VMs and templates even if some of their disks are missing (the role's
+    /// `dr_partial_import`). Default `true`, as the role.
+    pub partial_import: bool,
+    /// Give new MACs to NICs whose MAC is out of the target pool's ranges or taken (the role's
+    /// `dr_reset_mac_pool`). Default `true`, as the role.
+    pub reassign_bad_macs: bool,
+    /// Proceed although the source still has the domains active; the reason is journaled.
+    pub force_reason: Option<String>,
+    /// A drill: the source is alive on purpose; the guard records evidence and proceeds.
+    pub drill: bool,
+}
+
+impl Default for FailoverOptions {
+    fn default() -> Self {
+        Self {
+            start_vms: true,
+            wait_for_up: true,
+            all_active_domains: false,
+            partial_import: true,
+            reassign_bad_macs: true,
+            force_reason: None,
+            drill: false,
+        }
+    }
+}
+
+/// The mapping a plan is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct MappingSource<'a> {
+    /// The mapping.
+    pub mapping: &'a Mapping,
+    /// Its file, for the positions in problems.
+    pub file: Option<&'a Path>,
+    /// SHA-256 of its file's bytes.
+    pub sha256: &'a str,
+}
+
+/// The step id of the split-brain guard.
+pub(crate) const GUARD: &str = "guard/split-brain";
+/// The step id of the registration expansion.
+pub(crate) const REGISTRATIONS: &str = "register-and-start";
+
+/// How long the planner waits for the source Engine when it only wants to preview what will be
+/// started. A dark site must not hold up the plan.
+const SOURCE_PREVIEW_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Makes the plan of a failover to `target`.
+///
+/// # Errors
+/// [`PlanningError::Engine`] when the target cannot be read; [`PlanningError::Problems`] when
+/// the mapping does not fit the target (a data center that does not exist, no host up, ...).
+pub async fn plan_failover(
+    source: MappingSource<'_>,
+    target: Site,
+    target_engine: &dyn Engine,
+    source_engine: Option<&dyn Engine>,
+    options: &FailoverOptions,
+) -> Result<Plan, PlanningError> {
+    let state = SiteState::read(target_engine)
+        .await
+        .map_err(|error| PlanningError::Engine {
+            site: target,
+            error,
+        })?;
+    let guard_id = StepId::from(GUARD);
+    let storage = storage::plan_storage(
+        source.mapping,
+        source.file,
+        target,
+        target_engine,
+        &state,
+        Some(&guard_id),
+    )
+    .await?;
+
+    let mut plan = Plan::new(PlanKind::Failover, target, source.sha256);
+    plan.notes.extend(storage.notes);
+    plan.registration = registration::settings(
+        source.mapping,
+        target.other(),
+        target,
+        &state,
+        options,
+        &mut plan.notes,
+    );
+    plan.start = StartSettings {
+        start_vms: options.start_vms,
+        wait_for_up: options.wait_for_up,
+    };
+
+    let guard = Step::new(
+        guard_id,
+        target,
+        Phase::Preflight,
+        Action::SplitBrainGuard {
+            domains: storage.domains.iter().map(|d| d.source.clone()).collect(),
+            force_reason: options.force_reason.clone(),
+            drill: options.drill,
+        },
+        format!(
+            "check that the {} site no longer uses the domains (split-brain guard)",
+            target.other()
+        ),
+    );
+    plan.steps.push(guard);
+    plan.steps.extend(storage.steps);
+
+    let mut discoveries: Vec<StepId> = Vec::new();
+    for d in &storage.domains {
+        let id = StepId::of(["discover", d.attach.as_str().trim_start_matches("attach/")]);
+        plan.steps.push(
+            Step::new(
+                id.clone(),
+                target,
+                Phase::Discovery,
+                Action::DiscoverEntities {
+                    domain: d.domain.clone(),
+                },
+                format!(
+                    "list the VMs and templates in the OVF store of {}",
+                    d.domain.describe()
+                ),
+            )
+            .after([d.attach.clone()]),
+        );
+        discoveries.push(id);
+    }
+    if options.all_active_domains {
+        let mapped: Vec<_> = storage.domains.iter().filter_map(|d| d.domain.id).collect();
+        for dc in &state.data_centers {
+            let attached = target_engine
+                .attached_storage_domains(dc.id)
+                .await
+                .map_err(|error| PlanningError::Engine {
+                    site: target,
+                    error,
+                })?;
+            for sd in attached.into_iter().filter(|sd| {
+                sd.status == Some(StorageDomainStatus::Active)
+                    && sd.kind == StorageDomainType::Data
+                    && !mapped.contains(&sd.id)
+            }) {
+                let id = StepId::of(["discover", &sd.name]);
+                let domain = super::DomainRef {
+                    id: Some(sd.id),
+                    name: sd.name.clone(),
+                    storage_type: sd
+                        .storage
+                        .storage_type
+                        .unwrap_or(crate::engine::StorageType::Nfs),
+                };
+                plan.steps.push(Step::new(id.clone(), target, Phase::Discovery, Action::DiscoverEntities { domain: domain.clone() },
+                    format!("list the VMs and templates in the OVF store of {} (active, not mapped: --all-active-domains)", domain.describe())));
+                discoveries.push(id);
+            }
+        }
+    }
+    plan.steps.push(
+        Step::new(
+            StepId::from(REGISTRATIONS),
+            target,
+            Phase::Discovery,
+            Action::PlanRegistrations { running_from: None },
+            "plan the registrations and starts from what the OVF stores hold",
+        )
+        .after_finished(discoveries),
+    );
+    plan.note(NoteLevel::Info, "templates and VMs are registered once every domain is active: their list comes from the domains' OVF stores");
+    if let Some(engine) = source_engine
+        && let Some(preview) = preview_source(engine, &storage.domains).await
+    {
+        plan.notes.push(preview);
+    }
+    plan.seal().map_err(|e| {
+        let code = match e {
+            super::PlanError::DuplicateStep(_) => crate::validate::codes::DUPLICATE_STORAGE,
+            _ => crate::validate::codes::PLAN_INTERNAL,
+        };
+        PlanningError::Problems(vec![
+            crate::Diagnostic::error(code, format!("the steps of the plan are inconsistent: {e}"))
+                .with_hint(
+                    "two storage entries probably name the same domain; run `olvm-dr validate`",
+                ),
+        ])
+    })?;
+    Ok(plan)
+}
+
+/// What the source shows on the mapped domains, when it answers quickly.
+async fn preview_source(engine: &dyn Engine, domains: &[storage::DomainSteps]) -> Option<PlanNote> {
+    let work = async {
+        let all = engine.storage_domains().await.ok()?;
+        let (mut vms, mut up, mut ha) = (0usize, 0usize, 0usize);
+        let mut seen = std::collections::HashSet::new();
+        for d in domains {
+            let Some(sd) = d
+                .source
+                .id
+                .and_then(|id| all.iter().find(|s| s.id == id))
+                .or_else(|| all.iter().find(|s| s.name == d.source.name))
+            else {
+                continue;
+            };
+            let search = VmSearch {
+                storage_domain: Some(sd.id),
+                ..VmSearch::default()
+            };
+            for vm in engine.vms(&search).await.ok()? {
+                if seen.insert(vm.id) {
+                    vms += 1;
+                    if vm.status == VmStatus::Up {
+                        up += 1;
+                        ha += usize::from(vm.high_availability.enabled);
+                    }
+                }
+            }
+        }
+        Some(PlanNote {
+            level: NoteLevel::Info,
+            text: format!(
+                "the source site answers: {vms} VMs on the mapped domains, {up} of them up ({ha} high-available)"
+            ),
+        })
+    };
+    tokio::time::timeout(SOURCE_PREVIEW_TIMEOUT, work)
+        .await
+        .ok()
+        .flatten()
+}

@@ -1,0 +1,232 @@
+//! The registration settings of a failover: the mapping's name, vNIC-profile and LUN mappings
+//! turned toward the target, checked against the target's live profiles.
+
+use super::FailoverOptions;
+use super::state::SiteState;
+use crate::Site;
+use crate::engine::{
+    LunMapping, LunTarget, NameMapping, Registration, StorageType, VnicProfileMapping, VnicTarget,
+};
+use crate::mapping::{DEFAULT_ISCSI_PORT, Mapping, NameMappingKind};
+use crate::plan::{NoteLevel, PlanNote, RegistrationSettings};
+
+fn note(notes: &mut Vec<PlanNote>, level: NoteLevel, text: String) {
+    notes.push(PlanNote { level, text });
+}
+
+fn line(pos: crate::mapping::Pos) -> String {
+    format!("line {}", pos.line)
+}
+
+/// The name mappings of one kind, source name → target name. Entries with either side not
+/// filled in are left out (the role would send its `EMPTY_ELEMENT` sentinel instead).
+fn names(
+    mapping: &Mapping,
+    kind: NameMappingKind,
+    source: Site,
+    target: Site,
+    notes: &mut Vec<PlanNote>,
+) -> Vec<NameMapping> {
+    let mut out = Vec::new();
+    for m in mapping.names(kind) {
+        match (m.name(source).get(), m.name(target).get()) {
+            (Some(from), Some(to)) => out.push(NameMapping::new(from.clone(), to.clone())),
+            (None, None) => {}
+            (from, _) => note(
+                notes,
+                NoteLevel::Warning,
+                format!(
+                    "{} mapping at {} ({}) has no {} name: it is not applied",
+                    kind.entity(),
+                    line(m.pos),
+                    from.map_or("unnamed", String::as_str),
+                    if from.is_some() { target } else { source }
+                ),
+            ),
+        }
+    }
+    out
+}
+
+/// vNIC profile mappings toward `target`, each target resolved to a live profile id.
+fn vnic_mappings(
+    mapping: &Mapping,
+    source: Site,
+    target: Site,
+    state: &SiteState,
+    notes: &mut Vec<PlanNote>,
+) -> Vec<VnicProfileMapping> {
+    let mut out = Vec::new();
+    for m in mapping.networks() {
+        let (s, t) = (m.site(source), m.site(target));
+        let (Some(src_net), Some(src_prof)) = (s.network_name.get(), s.profile_name.get()) else {
+            note(
+                notes,
+                NoteLevel::Warning,
+                format!(
+                    "network mapping at {} has no {source} network or profile name: it is not applied",
+                    line(m.pos)
+                ),
+            );
+            continue;
+        };
+        let what = format!("NICs on profile '{src_prof}' of network '{src_net}'");
+        let by_id = t.profile_id.get().copied();
+        let by_name = match (t.profile_name.get(), t.network_name.get()) {
+            (Some(p), Some(n)) => state.profile(p, n, t.network_dc.get().map(String::as_str)),
+            _ => None,
+        };
+        let target_profile = match (by_id, by_name) {
+            (Some(id), _) if state.profiles.iter().any(|p| p.id == id) => VnicTarget::Profile(id),
+            (Some(id), found) => {
+                note(
+                    notes,
+                    NoteLevel::Warning,
+                    format!(
+                        "network mapping at {}: {target} profile id {id} does not exist on the {target} site{}",
+                        line(m.pos),
+                        if found.is_some() {
+                            "; using the profile of the same name instead"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+                match found {
+                    Some(p) => VnicTarget::Profile(p.id),
+                    None => {
+                        note(
+                            notes,
+                            NoteLevel::Warning,
+                            format!("{what} will be unplugged from any network"),
+                        );
+                        VnicTarget::Unplugged
+                    }
+                }
+            }
+            (None, Some(p)) => VnicTarget::Profile(p.id),
+            (None, None) => {
+                let named = t.profile_name.get().zip(t.network_name.get());
+                let why = match named {
+                    Some((p, n)) => {
+                        format!("there is no profile '{p}' on network '{n}' on the {target} site")
+                    }
+                    None => format!("the mapping gives no {target} profile"),
+                };
+                note(
+                    notes,
+                    NoteLevel::Warning,
+                    format!(
+                        "{what} will be unplugged from any network: {why} (network mapping at {})",
+                        line(m.pos)
+                    ),
+                );
+                VnicTarget::Unplugged
+            }
+        };
+        out.push(VnicProfileMapping {
+            source_network: src_net.clone(),
+            source_profile: src_prof.clone(),
+            target: target_profile,
+        });
+    }
+    out
+}
+
+/// Direct-LUN mappings toward `target`. CHAP passwords are filled in at run time.
+fn lun_mappings(
+    mapping: &Mapping,
+    source: Site,
+    target: Site,
+    notes: &mut Vec<PlanNote>,
+) -> Vec<LunMapping> {
+    let mut out = Vec::new();
+    for m in mapping.luns() {
+        let (s, t) = (m.site(source), m.site(target));
+        let (Some(from), Some(to)) = (s.logical_unit_id.get(), t.logical_unit_id.get()) else {
+            note(
+                notes,
+                NoteLevel::Warning,
+                format!(
+                    "LUN mapping at {} lacks a {source} or {target} LUN id: it is not applied",
+                    line(m.pos)
+                ),
+            );
+            continue;
+        };
+        let storage_type = t.storage_type.get().copied();
+        let iscsi = storage_type == Some(StorageType::Iscsi);
+        out.push(LunMapping {
+            source_lun_id: from.clone(),
+            source_storage_type: s.storage_type.get().copied(),
+            target: LunTarget {
+                lun_id: to.clone(),
+                storage_type,
+                alias: m.alias.get().cloned(),
+                address: t.address.get().cloned(),
+                port: iscsi.then(|| t.port.get().copied().unwrap_or(DEFAULT_ISCSI_PORT)),
+                // The portal group tag; "1" is the role's default and the common one.
+                portal: iscsi.then(|| t.portal.get().cloned().unwrap_or_else(|| "1".to_owned())),
+                target: t.target.get().cloned(),
+                username: t.username.get().cloned(),
+                password: None,
+            },
+        });
+    }
+    out
+}
+
+/// Everything sent with registrations on `target`.
+pub(crate) fn settings(
+    mapping: &Mapping,
+    source: Site,
+    target: Site,
+    state: &SiteState,
+    options: &FailoverOptions,
+    notes: &mut Vec<PlanNote>,
+) -> RegistrationSettings {
+    let clusters = names(mapping, NameMappingKind::Cluster, source, target, notes);
+    let roles = names(mapping, NameMappingKind::Role, source, target, notes);
+    let domains = names(mapping, NameMappingKind::Domain, source, target, notes);
+    let groups = names(
+        mapping,
+        NameMappingKind::AffinityGroup,
+        source,
+        target,
+        notes,
+    );
+    let labels = names(
+        mapping,
+        NameMappingKind::AffinityLabel,
+        source,
+        target,
+        notes,
+    );
+    let vnics = vnic_mappings(mapping, source, target, state, notes);
+    let luns = lun_mappings(mapping, source, target, notes);
+    let template = Registration {
+        cluster: None,
+        allow_partial_import: options.partial_import,
+        reassign_bad_macs: false,
+        cluster_mappings: clusters.clone(),
+        role_mappings: roles.clone(),
+        domain_mappings: domains.clone(),
+        affinity_group_mappings: Vec::new(),
+        affinity_label_mappings: Vec::new(),
+        vnic_profile_mappings: vnics.clone(),
+        lun_mappings: Vec::new(),
+    };
+    let vm = Registration {
+        cluster: None,
+        allow_partial_import: options.partial_import,
+        reassign_bad_macs: options.reassign_bad_macs,
+        cluster_mappings: clusters,
+        role_mappings: roles,
+        domain_mappings: domains,
+        affinity_group_mappings: groups,
+        affinity_label_mappings: labels,
+        vnic_profile_mappings: vnics,
+        lun_mappings: luns,
+    };
+    RegistrationSettings { vm, template }
+}
