@@ -12,6 +12,7 @@ pub mod engine;
 pub mod execute;
 #[cfg(feature = "fake")]
 pub mod fake;
+pub mod flow;
 pub mod journal;
 pub mod mapping;
 pub mod plan;

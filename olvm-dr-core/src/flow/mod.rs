@@ -1,0 +1,263 @@
+//! Running the DR flows end to end: plan (or find the interrupted run to resume), keep the plan
+//! and journal in the state directory, execute against the sites' Engines with a bound on
+//! concurrent calls, and store the report. The CLI, the Python package and the bindings all go
+//! through here.
+
+mod runs;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use runs::{Resume, RunStore};
+
+use crate::Site;
+use crate::engine::{DEFAULT_CONCURRENCY, Engine, LimitedEngine};
+use crate::execute::{
+    EngineRunner, Execution, FlowTimeouts, SchedulerOptions, SecretSource, StorageGate,
+};
+use crate::journal::{JournalState, RunDir, StateDirError};
+use crate::mapping::Mapping;
+use crate::plan::{FailoverOptions, MappingSource, Plan, PlanningError, plan_failover};
+use crate::progress::{NoReporter, Reporter};
+use crate::report::Report;
+
+/// A flow could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    /// The plan could not be made.
+    #[error(transparent)]
+    Planning(Box<PlanningError>),
+    /// The state directory cannot be used (another run holds it, or a file system error).
+    #[error(transparent)]
+    State(#[from] StateDirError),
+    /// The run to resume cannot be resumed.
+    #[error("{0}")]
+    Resume(String),
+    /// A file of the run could not be written or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A site the flow needs has no Engine connection.
+    #[error("the {0} site is needed but no connection to it was given")]
+    NoEngine(Site),
+}
+
+impl From<PlanningError> for FlowError {
+    fn from(e: PlanningError) -> Self {
+        Self::Planning(Box::new(e))
+    }
+}
+
+impl FlowError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// What every flow starts from: the mapping, the sites' Engines, and where secrets come from.
+#[derive(Clone)]
+pub struct FlowContext {
+    /// The mapping.
+    pub mapping: Mapping,
+    /// Its file (positions in problems, and the base of relative paths).
+    pub mapping_file: Option<PathBuf>,
+    /// SHA-256 of its file's bytes.
+    pub mapping_sha256: String,
+    /// The Engines of the sites that can be reached (a dark site may be missing).
+    pub engines: BTreeMap<Site, Arc<dyn Engine>>,
+    /// CHAP passwords.
+    pub secrets: Arc<dyn SecretSource>,
+}
+
+impl std::fmt::Debug for FlowContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlowContext")
+            .field("mapping_file", &self.mapping_file)
+            .field("sites", &self.engines.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a run is executed.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// Engine calls in flight per site ([`DEFAULT_CONCURRENCY`]).
+    pub concurrency: usize,
+    /// Failure policy and scheduling bounds.
+    pub scheduler: SchedulerOptions,
+    /// Deadlines and polling.
+    pub timeouts: FlowTimeouts,
+    /// Where progress events go.
+    pub reporter: Arc<dyn Reporter>,
+    /// How storage gates are passed (failback, switchover, drills).
+    pub gate: Option<Arc<dyn StorageGate>>,
+    /// A drill.
+    pub drill: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_CONCURRENCY,
+            scheduler: SchedulerOptions::default(),
+            timeouts: FlowTimeouts::default(),
+            reporter: Arc::new(NoReporter),
+            gate: None,
+            drill: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("concurrency", &self.concurrency)
+            .field("scheduler", &self.scheduler)
+            .field("timeouts", &self.timeouts)
+            .field("drill", &self.drill)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A run ready to execute: a new plan, or an interrupted run found in the state directory.
+#[derive(Debug)]
+pub struct PreparedRun {
+    /// The plan (as approved, for a resumed run).
+    pub plan: Arc<Plan>,
+    /// Its directory (`None` with an in-memory store; created when a new run executes).
+    pub run: Option<RunDir>,
+    /// The journal of the interrupted run being resumed.
+    pub resumed: Option<JournalState>,
+}
+
+impl PreparedRun {
+    /// `true` when this continues an interrupted run.
+    pub fn is_resume(&self) -> bool {
+        self.resumed.is_some()
+    }
+
+    /// The run id (a new run gets its id when it executes).
+    pub fn run_id(&self) -> Option<&str> {
+        self.run.as_ref().map(|r| r.id.as_str())
+    }
+
+    /// Executes the run to its end and stores its report.
+    ///
+    /// # Errors
+    /// [`FlowError`] when the run's files cannot be created; failures of steps are in the
+    /// report, not errors.
+    pub async fn execute(
+        mut self,
+        ctx: &FlowContext,
+        store: &RunStore,
+        options: &RunOptions,
+    ) -> Result<Report, FlowError> {
+        if self.run.is_none() && self.resumed.is_none() {
+            self.run = store.create(&self.plan)?;
+        }
+        let journal = Arc::new(RunStore::journal(self.run.as_ref())?);
+        let engines: BTreeMap<Site, Arc<dyn Engine>> = ctx
+            .engines
+            .iter()
+            .map(|(site, e)| {
+                (
+                    *site,
+                    Arc::new(LimitedEngine::new(e.clone(), options.concurrency)) as Arc<dyn Engine>,
+                )
+            })
+            .collect();
+        let mut runner = EngineRunner::new(
+            self.plan.clone(),
+            engines,
+            options.timeouts,
+            ctx.secrets.clone(),
+        );
+        if let Some(gate) = &options.gate {
+            runner = runner.with_gate(gate.clone());
+        }
+        let run_id = self
+            .run
+            .as_ref()
+            .map_or_else(|| "in-memory".to_owned(), |r| r.id.clone());
+        let report = Execution {
+            plan: &self.plan,
+            runner: &runner,
+            journal,
+            reporter: options.reporter.clone(),
+            options: options.scheduler,
+            run_id,
+            previous: self.resumed,
+            drill: options.drill,
+        }
+        .run()
+        .await;
+        RunStore::save_report(self.run.as_ref(), &report)?;
+        Ok(report)
+    }
+}
+
+impl FlowContext {
+    fn engine(&self, site: Site) -> Result<&dyn Engine, FlowError> {
+        self.engines
+            .get(&site)
+            .map(|e| &**e)
+            .ok_or(FlowError::NoEngine(site))
+    }
+
+    fn source(&self) -> MappingSource<'_> {
+        MappingSource {
+            mapping: &self.mapping,
+            file: self.mapping_file.as_deref(),
+            sha256: &self.mapping_sha256,
+        }
+    }
+
+    /// The failover to `target`: the interrupted run to resume (per `resume`), or a new plan.
+    ///
+    /// # Errors
+    /// [`FlowError`] when the target cannot be read, the mapping does not fit it, or the run to
+    /// resume cannot be resumed.
+    pub async fn prepare_failover(
+        &self,
+        target: Site,
+        options: &FailoverOptions,
+        store: &RunStore,
+        resume: &Resume,
+    ) -> Result<PreparedRun, FlowError> {
+        if let Some((run, plan, state)) = store.find(
+            resume,
+            crate::plan::PlanKind::Failover,
+            target,
+            &self.mapping_sha256,
+        )? {
+            return Ok(PreparedRun {
+                plan: Arc::new(plan),
+                run: Some(run),
+                resumed: Some(state),
+            });
+        }
+        let target_engine = self.engine(target)?;
+        let source_engine = self.engines.get(&target.other()).map(|e| &**e);
+        let plan =
+            plan_failover(self.source(), target, target_engine, source_engine, options).await?;
+        Ok(PreparedRun {
+            plan: Arc::new(plan),
+            run: None,
+            resumed: None,
+        })
+    }
+}
+
+/// SHA-256 (hex) of a file's bytes, as plans and reports record the mapping.
+pub fn file_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    crate::plan::hex(&sha2::Sha256::digest(bytes))
+}
