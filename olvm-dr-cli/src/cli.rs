@@ -78,6 +78,14 @@ pub enum Command {
     /// Work with mapping files.
     #[command(subcommand)]
     Mapping(MappingCommand),
+    /// Make and print the plan of a flow, changing nothing.
+    #[command(subcommand)]
+    Plan(crate::flow_args::PlanCommand),
+    /// Bring the replicated domains, templates and VMs up on the target site.
+    Failover(crate::flow_args::FailoverArgs),
+    /// Show the reports of runs.
+    #[command(subcommand)]
+    Report(crate::flow_args::ReportCommand),
 }
 
 /// `olvm-dr validate`.

@@ -7,6 +7,8 @@ mod cli;
 mod commands;
 mod conf;
 mod exit;
+mod flow;
+mod flow_args;
 mod logging;
 mod output;
 mod vault_password;

@@ -51,6 +51,8 @@ pub enum Event {
         step: StepId,
         /// Its phase.
         phase: Phase,
+        /// What it did, for humans.
+        summary: String,
         /// How it ended.
         outcome: StepOutcome,
         /// The error text when it failed.

@@ -11,6 +11,10 @@ pub const HOME: &str = "HOME";
 /// Log filter directives (`tracing` syntax, e.g. `olvm_dr=debug`); overrides `--log-level`.
 pub const LOG: &str = "OLVM_DR_LOG";
 
+/// The state directory (plans, journals and reports of runs) when no `--state-dir` is given.
+/// Default: `olvm-dr` under the user's data directory (`~/.local/share/olvm-dr`).
+pub const STATE_DIR: &str = "OLVM_DR_STATE_DIR";
+
 /// Every variable, for the documentation.
 pub const ALL: &[(&str, &str)] = &[
     (
@@ -18,6 +22,10 @@ pub const ALL: &[(&str, &str)] = &[
         "ansible-vault password (prefer --vault-password-file)",
     ),
     (LOG, "log filter directives, overriding --log-level"),
+    (
+        STATE_DIR,
+        "state directory of runs (default ~/.local/share/olvm-dr)",
+    ),
     (HOME, "home directory, for ~ in dr.conf paths"),
 ];
 

@@ -675,6 +675,7 @@ fn record_result(ctx: &RunContext, r: &StepResult) {
     ctx.reporter.event(&Event::StepFinished {
         step: r.id.clone(),
         phase: r.phase,
+        summary: r.summary.clone(),
         outcome: r.outcome,
         error: r.error.clone(),
         duration: Duration::from_millis(r.duration_ms),

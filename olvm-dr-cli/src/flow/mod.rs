@@ -1,0 +1,158 @@
+//! What every flow command shares: loading its inputs, showing and confirming the plan,
+//! running it with progress, and printing the result.
+
+pub(crate) mod progress;
+pub(crate) mod setup;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+use olvm_dr_core::execute::{OnError, SchedulerOptions};
+use olvm_dr_core::flow::{FlowContext, FlowError, PreparedRun, Resume, RunOptions, RunStore};
+use olvm_dr_core::plan::{PlanningError, RenderOptions};
+use olvm_dr_core::report::Verdict;
+
+use self::progress::{CliReporter, ProgressMode};
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::exit::Exit;
+use crate::flow_args::{OnErrorArg, RunArgs};
+use crate::output;
+
+/// The async runtime of a flow command: the flows wait on many Engine calls at once; two worker
+/// threads are plenty for that (the work is waiting, not computing).
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            output::error_line(&format!("cannot start the async runtime: {e}"));
+            Exit::Failure
+        })
+}
+
+/// Which run to continue, from the options.
+pub(crate) fn resume_choice(run: &RunArgs) -> Resume {
+    match (&run.resume, run.new_run) {
+        (Some(id), _) => Resume::Run(id.clone()),
+        (None, true) => Resume::Never,
+        (None, false) => Resume::Auto,
+    }
+}
+
+/// Prints why a flow could not start and returns its exit code.
+pub(crate) fn report_flow_error(global: &GlobalArgs, e: &FlowError) -> Exit {
+    match e {
+        FlowError::Planning(p) => match p.as_ref() {
+            PlanningError::Problems(list) => {
+                output::out(&output::print_text(list, output::use_color(global.color)));
+                output::error_line("the plan cannot be made (see above); nothing was changed");
+            }
+            PlanningError::Engine { .. } => {
+                output::error_line(&format!("{p}; nothing was changed"))
+            }
+        },
+        other => output::error_line(&other.to_string()),
+    }
+    Exit::Failure
+}
+
+/// Shows the plan, asks for confirmation, runs it and prints the result.
+pub(crate) fn run_prepared(
+    global: &GlobalArgs,
+    rt: &tokio::runtime::Runtime,
+    ctx: &FlowContext,
+    store: &RunStore,
+    prepared: PreparedRun,
+    run: &RunArgs,
+    format: OutputFormat,
+) -> Exit {
+    let plan_text = prepared.plan.render(RenderOptions::default());
+    let header = match (&prepared.resumed, prepared.run_id()) {
+        (Some(state), Some(id)) => format!(
+            "Resuming run {id}: {} steps ended before it was interrupted (use --new-run to plan afresh).\n",
+            state.results.len()
+        ),
+        _ => String::new(),
+    };
+    if run.dry_run {
+        match format {
+            OutputFormat::Json => output::out(
+                &(serde_json::to_string_pretty(&*prepared.plan).unwrap_or_default() + "\n"),
+            ),
+            OutputFormat::Text => output::out(&format!(
+                "{header}{plan_text}\n(dry run: nothing was changed)\n"
+            )),
+        }
+        return Exit::Success;
+    }
+    // In JSON mode stdout carries only the report; the plan goes to stderr.
+    let show = format!("{header}{plan_text}");
+    match format {
+        OutputFormat::Text => output::out(&show),
+        OutputFormat::Json => {
+            let _ = write!(std::io::stderr().lock(), "{show}");
+        }
+    }
+    if !run.yes {
+        if !std::io::stdin().is_terminal() {
+            output::error_line(
+                "stdin is not a terminal: pass --yes to run the plan without confirmation",
+            );
+            return Exit::Usage;
+        }
+        let _ = write!(
+            std::io::stderr().lock(),
+            "\nRun this plan? Type 'yes' to go on: "
+        );
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if answer.trim() != "yes" {
+            output::note_line("not confirmed; nothing was changed");
+            return Exit::Failure;
+        }
+    }
+    let mode = if global.quiet > 0 {
+        ProgressMode::Silent
+    } else if run.no_progress || !std::io::stderr().is_terminal() || global.verbose > 0 {
+        ProgressMode::Lines
+    } else {
+        ProgressMode::Bar
+    };
+    let reporter = Arc::new(CliReporter::new(mode));
+    let options = RunOptions {
+        concurrency: run.concurrency,
+        scheduler: SchedulerOptions {
+            on_error: match run.on_error {
+                OnErrorArg::Continue => OnError::Continue,
+                OnErrorArg::Stop => OnError::Stop,
+            },
+            ..SchedulerOptions::default()
+        },
+        reporter: reporter.clone(),
+        ..RunOptions::default()
+    };
+    let result = rt.block_on(prepared.execute(ctx, store, &options));
+    reporter.finish();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return report_flow_error(global, &e),
+    };
+    match format {
+        OutputFormat::Text => output::out(&format!("\n{}", report.render_summary())),
+        OutputFormat::Json => output::out(&(report.to_json() + "\n")),
+    }
+    if let Some(root) = store.root() {
+        output::note_line(&format!(
+            "run {} is kept in {} (olvm-dr report show {})",
+            report.run_id,
+            root.join("runs").join(&report.run_id).display(),
+            report.run_id
+        ));
+    }
+    match report.verdict {
+        Verdict::Success => Exit::Success,
+        Verdict::Partial | Verdict::Failed => Exit::Failure,
+    }
+}

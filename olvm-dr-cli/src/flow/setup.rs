@@ -1,0 +1,222 @@
+//! Everything a flow needs before it plans: dr.conf, the mapping (checked offline), the
+//! passwords, the Engines of both sites, the state directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use olvm_dr_core::config::{DrConf, Passwords, PasswordsError, VaultError, env};
+use olvm_dr_core::engine::Engine;
+use olvm_dr_core::engine::rest::RestEngine;
+use olvm_dr_core::flow::{FlowContext, RunStore, file_sha256};
+use olvm_dr_core::journal::StateDir;
+use olvm_dr_core::mapping::{Mapping, MappingSecrets};
+use olvm_dr_core::validate::{OfflineOptions, validate_offline};
+use olvm_dr_core::{Diagnostic, Secret, Site};
+
+use crate::cli::GlobalArgs;
+use crate::exit::Exit;
+use crate::flow_args::FlowInputs;
+use crate::{conf, output, vault_password};
+
+/// A flow's inputs, loaded.
+pub(crate) struct Setup {
+    /// The mapping, Engines and secrets.
+    pub(crate) ctx: FlowContext,
+    /// The site the flow acts on.
+    pub(crate) target: Site,
+}
+
+/// The site a flow acts on: the option, else `[failover_failback] dr_target_host`, else
+/// secondary.
+pub(crate) fn target(option: Option<Site>, conf: Option<&DrConf>) -> Site {
+    option
+        .or_else(|| {
+            conf.and_then(|c| c.failover.dr_target_host.as_ref())
+                .map(|v| v.value)
+        })
+        .unwrap_or(Site::Secondary)
+}
+
+/// The state directory: the option, else `OLVM_DR_STATE_DIR`, else the user's data directory.
+pub(crate) fn state_dir(option: Option<&Path>) -> Result<PathBuf, String> {
+    option
+        .map(Path::to_path_buf)
+        .or_else(|| env::get(env::STATE_DIR).map(PathBuf::from))
+        .or_else(StateDir::default_root)
+        .ok_or_else(|| {
+            "no state directory: give --state-dir (the user's data directory is unknown)".to_owned()
+        })
+}
+
+/// Opens the state directory, refusing when another run holds it.
+pub(crate) fn open_store(option: Option<&Path>) -> Result<RunStore, Exit> {
+    let root = state_dir(option).map_err(|m| {
+        output::error_line(&m);
+        Exit::Usage
+    })?;
+    RunStore::open(&root).map_err(|e| {
+        output::error_line(&e.to_string());
+        Exit::Failure
+    })
+}
+
+/// Loads everything. The target (`target_option`, else dr.conf, else secondary) must be
+/// reachable; the other site is left out with a note when its password or keys are missing.
+pub(crate) fn load(
+    global: &GlobalArgs,
+    inputs: &FlowInputs,
+    target_option: Option<Site>,
+) -> Result<Setup, Exit> {
+    let usage = |m: &str| {
+        output::error_line(m);
+        Exit::Usage
+    };
+    let conf = match conf::load(global.conf_file.as_deref()) {
+        Ok(Some((c, diags))) => {
+            if diags.iter().any(Diagnostic::is_error) {
+                output::out(&output::print_text(&diags, output::use_color(global.color)));
+                return Err(usage("dr.conf has errors"));
+            }
+            Some(c)
+        }
+        Ok(None) => None,
+        Err(m) => return Err(usage(&m)),
+    };
+    let required = target(target_option, conf.as_ref());
+    let mapping_path = inputs
+        .mapping
+        .clone()
+        .or_else(|| conf.as_ref().and_then(|c| c.failover.var_file.as_ref()).map(|v| v.value.clone()))
+        .ok_or_else(|| usage("no mapping file: give --mapping, or set var_file in [failover_failback] of dr.conf"))?;
+    let bytes = std::fs::read(&mapping_path).map_err(|e| {
+        usage(&format!(
+            "cannot read mapping file {}: {e}",
+            mapping_path.display()
+        ))
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|_| {
+        usage(&format!(
+            "mapping file {} is not UTF-8",
+            mapping_path.display()
+        ))
+    })?;
+    let loaded = Mapping::from_str(&text, Some(&mapping_path));
+    let mut findings = loaded.diagnostics.clone();
+    let Some(mapping) = loaded.mapping else {
+        output::out(&output::print_text(
+            &findings,
+            output::use_color(global.color),
+        ));
+        output::error_line("the mapping file cannot be used; fix the errors above");
+        return Err(Exit::Failure);
+    };
+    findings.extend(validate_offline(
+        &mapping,
+        Some(&mapping_path),
+        &OfflineOptions::default(),
+    ));
+    if findings.iter().any(Diagnostic::is_error) {
+        output::out(&output::print_text(
+            &findings,
+            output::use_color(global.color),
+        ));
+        output::error_line(
+            "the mapping file has errors (see above; `olvm-dr validate` shows the same); nothing was changed",
+        );
+        return Err(Exit::Failure);
+    }
+
+    let passwords_path = inputs
+        .passwords
+        .clone()
+        .or_else(|| conf.as_ref().and_then(|c| c.failover.vault.as_ref()).map(|v| v.value.clone()))
+        .ok_or_else(|| usage("no passwords file: give --passwords, or set vault in [failover_failback] of dr.conf"))?;
+    let (passwords, vault) =
+        load_passwords(&passwords_path, inputs.vault_password_file.as_deref())?;
+
+    let base = mapping_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut engines: BTreeMap<Site, Arc<dyn Engine>> = BTreeMap::new();
+    for site in Site::BOTH {
+        let Some(password) = passwords.get(site).cloned() else {
+            if site == required {
+                return Err(usage(&format!(
+                    "the passwords file has no dr_sites_{site}_password"
+                )));
+            }
+            output::note_line(&format!(
+                "no password for the {site} site: it will not be contacted"
+            ));
+            continue;
+        };
+        let connection = match mapping.connection(site, password, &base) {
+            Ok(c) => c,
+            Err(e) if site == required => return Err(usage(&e.to_string())),
+            Err(e) => {
+                output::note_line(&format!("{e}: the {site} site will not be contacted"));
+                continue;
+            }
+        };
+        match RestEngine::connect(&connection) {
+            Ok(engine) => {
+                engines.insert(site, Arc::new(engine));
+            }
+            Err(e) if site == required => return Err(usage(&format!("{site} site: {e}"))),
+            Err(e) => output::note_line(&format!("{site} site: {e}; it will not be contacted")),
+        }
+    }
+    let ctx = FlowContext {
+        secrets: Arc::new(MappingSecrets::new(mapping.clone(), vault)),
+        mapping,
+        mapping_file: Some(mapping_path),
+        mapping_sha256: file_sha256(&bytes),
+        engines,
+    };
+    Ok(Setup {
+        ctx,
+        target: required,
+    })
+}
+
+/// Reads the passwords file, asking for the vault password only when something is encrypted.
+fn load_passwords(
+    path: &Path,
+    vault_file: Option<&Path>,
+) -> Result<(Passwords, Option<Secret>), Exit> {
+    let fail = |m: String| {
+        output::error_line(&m);
+        Exit::Usage
+    };
+    match Passwords::load(path, None) {
+        // Not encrypted: a vault password is still used for inline `!vault` CHAP values of the
+        // mapping when one is given, but not asked for.
+        Ok(p) => {
+            let given = if vault_file.is_some() || env::get(env::VAULT_PASSWORD).is_some() {
+                vault_password::get(vault_file).map_err(fail)?
+            } else {
+                None
+            };
+            Ok((p, given))
+        }
+        Err(PasswordsError::Vault {
+            source: VaultError::NoPassword,
+            ..
+        }) => {
+            let vault = vault_password::get(vault_file)
+                .map_err(fail)?
+                .ok_or_else(|| {
+                    fail(format!(
+                        "{} is encrypted: give --vault-password-file or set {}",
+                        path.display(),
+                        env::VAULT_PASSWORD
+                    ))
+                })?;
+            let p = Passwords::load(path, Some(&vault)).map_err(|e| fail(e.to_string()))?;
+            Ok((p, Some(vault)))
+        }
+        Err(e) => Err(fail(e.to_string())),
+    }
+}

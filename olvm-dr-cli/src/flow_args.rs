@@ -1,0 +1,159 @@
+//! Arguments of the flows (`plan`, `failover`, and later `cleanup`, `failback`, `switchover`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use olvm_dr_core::Site;
+use olvm_dr_core::engine::DEFAULT_CONCURRENCY;
+
+use crate::cli::OutputFormat;
+
+fn parse_site(s: &str) -> Result<Site, String> {
+    s.parse()
+        .map_err(|e: olvm_dr_core::site::UnknownSite| e.to_string())
+}
+
+/// Where a flow's inputs and state come from; every flow takes these.
+#[derive(Debug, Clone, Args)]
+pub struct FlowInputs {
+    /// The mapping file. Default: `[failover_failback] var_file` of dr.conf.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The passwords file (plain or ansible-vault). Default: `[failover_failback] vault` of
+    /// dr.conf.
+    #[arg(long, value_name = "FILE")]
+    pub passwords: Option<PathBuf>,
+    /// File holding the ansible-vault password (else OLVM_DR_VAULT_PASSWORD, else a prompt on
+    /// a terminal).
+    #[arg(long, value_name = "FILE")]
+    pub vault_password_file: Option<PathBuf>,
+    /// Where runs keep their plan, journal and report. Default: OLVM_DR_STATE_DIR, else
+    /// ~/.local/share/olvm-dr.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Result format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+/// What to do when a step fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OnErrorArg {
+    /// Go on with everything that does not depend on the failed step; report the failure.
+    #[default]
+    Continue,
+    /// Start nothing new after the first failure.
+    Stop,
+}
+
+/// How a flow runs; `failover`, `failback`, `cleanup` and `switchover` take these.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Engine calls in flight per site.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+    /// What to do when a step fails.
+    #[arg(long, value_enum, default_value_t = OnErrorArg::Continue)]
+    pub on_error: OnErrorArg,
+    /// Do not ask before running the plan. Required when stdin is not a terminal.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Make and print the plan, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Continue this interrupted run (by default, rerunning the same command continues the
+    /// newest interrupted run of the same flow, target and mapping).
+    #[arg(long, value_name = "RUN", conflicts_with = "new_run")]
+    pub resume: Option<String>,
+    /// Plan a new run even if an interrupted one could be continued.
+    #[arg(long)]
+    pub new_run: bool,
+    /// No progress display; plain log lines instead.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// `olvm-dr failover` (and `plan failover`).
+#[derive(Debug, Clone, Args)]
+pub struct FailoverChoices {
+    /// The site to fail over to. Default: `[failover_failback] dr_target_host` of dr.conf, else
+    /// secondary.
+    #[arg(long, value_parser = parse_site)]
+    pub target: Option<Site>,
+    /// Do not start the VMs that were running.
+    #[arg(long)]
+    pub no_start: bool,
+    /// Start VMs but do not wait for them to be up.
+    #[arg(long)]
+    pub no_wait_vms: bool,
+    /// Also register what every other active domain of the target holds (the role's behaviour).
+    #[arg(long)]
+    pub all_active_domains: bool,
+    /// Do not register VMs and templates whose disks are not all on the imported domains.
+    #[arg(long)]
+    pub no_partial_import: bool,
+    /// Keep MACs that are out of the target pool's range or taken (the Engine then refuses
+    /// duplicates) instead of reassigning them.
+    #[arg(long)]
+    pub keep_bad_macs: bool,
+    /// Proceed although the source site still has the domains active (split brain!). Needs
+    /// --reason, which is journaled.
+    #[arg(long, requires = "reason")]
+    pub force: bool,
+    /// Why --force is safe (for the journal and the report).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// `olvm-dr failover`.
+#[derive(Debug, Clone, Args)]
+pub struct FailoverArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub inputs: FlowInputs,
+    /// Failover choices.
+    #[command(flatten)]
+    pub choices: FailoverChoices,
+    /// Run options.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `olvm-dr plan ...`: make and print a plan without running it.
+#[derive(Debug, Clone, Subcommand)]
+pub enum PlanCommand {
+    /// The plan of a failover.
+    Failover {
+        /// Inputs.
+        #[command(flatten)]
+        inputs: FlowInputs,
+        /// Failover choices.
+        #[command(flatten)]
+        choices: FailoverChoices,
+        /// Print every step (by default at most 25 per phase).
+        #[arg(long)]
+        all_steps: bool,
+    },
+}
+
+/// `olvm-dr report ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ReportCommand {
+    /// Print a run's report.
+    Show {
+        /// The run id (see `olvm-dr report list`); default: the newest run.
+        run: Option<String>,
+        /// Where runs are kept. Default: OLVM_DR_STATE_DIR, else ~/.local/share/olvm-dr.
+        #[arg(long, value_name = "DIR")]
+        state_dir: Option<PathBuf>,
+        /// Result format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        output: OutputFormat,
+    },
+    /// List the runs in the state directory.
+    List {
+        /// Where runs are kept.
+        #[arg(long, value_name = "DIR")]
+        state_dir: Option<PathBuf>,
+    },
+}
