@@ -1,5 +1,8 @@
 //! Failover of fake worlds end to end: plan against the live (fake) target, execute, and check
-//! the world, not just the report.
+//! the world, not just the report. This drives the layers one by one (plan, runner,
+//! execution); the other flow tests go through `flow::FlowContext`.
+
+mod flow_support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -7,21 +10,12 @@ use std::sync::Arc;
 use olvm_dr_core::Site;
 use olvm_dr_core::engine::{Engine, VmSearch, VmStatus};
 use olvm_dr_core::execute::{EngineRunner, Execution, FlowTimeouts, SchedulerOptions};
-use olvm_dr_core::fake::{SiteUrls, World, WorldBuilder};
+use olvm_dr_core::fake::{World, WorldBuilder};
 use olvm_dr_core::journal::Journal;
 use olvm_dr_core::mapping::{Mapping, MappingSecrets};
 use olvm_dr_core::plan::{FailoverOptions, MappingSource, Plan, plan_failover};
 use olvm_dr_core::progress::NoReporter;
 use olvm_dr_core::report::{Report, Verdict};
-
-fn urls() -> SiteUrls {
-    SiteUrls {
-        primary: "https://primary.example/ovirt-engine/api".into(),
-        secondary: "https://secondary.example/ovirt-engine/api".into(),
-        username: "admin@internal".into(),
-        insecure: false,
-    }
-}
 
 async fn plan(world: &World, mapping: &Mapping, options: &FailoverOptions) -> Plan {
     let target = world.dyn_engine(Site::Secondary);
@@ -65,7 +59,7 @@ async fn run(world: &World, mapping: &Mapping, plan: Plan) -> Report {
 async fn failover_of_the_small_world_brings_every_running_vm_up_on_the_secondary() {
     let world = WorldBuilder::small(7).build();
     let facts = world.facts().clone();
-    let mapping = facts.mapping(&urls());
+    let mapping = facts.mapping(&flow_support::urls());
     world.disaster(Site::Primary);
     world.stop_all_replication();
 

@@ -2,43 +2,25 @@
 //! from the state directory, run through transient Engine failures, and held up by a hung
 //! Engine call.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+mod flow_support;
+
 use std::time::Duration;
 
+use flow_support::assert_nothing_done_twice;
+
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::{Engine, VmStatus};
-use olvm_dr_core::fake::{
-    Hang, LatencyProfile, Operation, RandomFailures, SiteUrls, World, WorldBuilder,
-};
+use olvm_dr_core::fake::{Hang, LatencyProfile, Operation, RandomFailures, World, WorldBuilder};
 use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
-use olvm_dr_core::journal::{Record, read_journal};
-use olvm_dr_core::mapping::MappingSecrets;
+use olvm_dr_core::journal::read_journal;
 use olvm_dr_core::plan::FailoverOptions;
 use olvm_dr_core::report::{Report, StepOutcome, Verdict};
 
 fn disaster_world(seed: u64, latency: LatencyProfile) -> (World, FlowContext) {
     let world = WorldBuilder::small(seed).build();
-    let urls = SiteUrls {
-        primary: "https://primary.example/ovirt-engine/api".into(),
-        secondary: "https://secondary.example/ovirt-engine/api".into(),
-        username: "admin@internal".into(),
-        insecure: false,
-    };
-    let mapping = world.facts().mapping(&urls);
+    let ctx = flow_support::context(&world, &format!("seed-{seed}"));
     world.set_latency(Site::Secondary, latency);
     world.disaster(Site::Primary);
     world.stop_all_replication();
-    let mut engines: BTreeMap<Site, Arc<dyn Engine>> = BTreeMap::new();
-    engines.insert(Site::Secondary, world.dyn_engine(Site::Secondary));
-    engines.insert(Site::Primary, world.dyn_engine(Site::Primary));
-    let ctx = FlowContext {
-        secrets: Arc::new(MappingSecrets::new(mapping.clone(), None)),
-        mapping,
-        mapping_file: None,
-        mapping_sha256: format!("seed-{seed}"),
-        engines,
-    };
     (world, ctx)
 }
 
@@ -60,34 +42,14 @@ async fn failover(ctx: &FlowContext, store: &RunStore, options: &RunOptions) -> 
 
 /// Every VM that was running is up on the secondary, every other one is registered and down.
 async fn assert_recovered(world: &World) {
-    let secondary = world.dyn_engine(Site::Secondary);
-    for vm in &world.facts().vms {
-        let got = secondary
-            .vm(vm.id)
-            .await
-            .unwrap_or_else(|e| panic!("VM {} not registered: {e}", vm.name));
-        let want = if vm.running {
-            VmStatus::Up
-        } else {
-            VmStatus::Down
-        };
-        assert_eq!(got.status, want, "VM {}", vm.name);
-    }
-}
-
-/// No step of the run reported doing its work twice (a step interrupted after its effect and
-/// run again finds it already done).
-fn assert_nothing_done_twice(records: &[Record]) {
-    let mut done: HashMap<String, usize> = HashMap::new();
-    for r in records {
-        if let Record::StepFinished { result, .. } = r
-            && result.outcome == StepOutcome::Done
-        {
-            *done.entry(result.id.0.clone()).or_default() += 1;
-        }
-    }
-    let twice: Vec<_> = done.into_iter().filter(|(_, n)| *n > 1).collect();
-    assert!(twice.is_empty(), "steps done twice: {twice:?}");
+    let running: Vec<_> = world
+        .facts()
+        .vms
+        .iter()
+        .filter(|v| v.running)
+        .map(|v| v.id)
+        .collect();
+    flow_support::assert_running_exactly(world, Site::Secondary, &running).await;
 }
 
 /// Simulated instants (ms) at which the runs are killed: spread over the whole run
@@ -207,7 +169,10 @@ async fn a_hung_engine_call_hits_its_deadline_and_is_reported() {
             .all(|v| v.up == Some(StepOutcome::Blocked))
     );
     assert!(
-        report.vms.iter().all(|v| v.registered == StepOutcome::Done),
+        report
+            .vms
+            .iter()
+            .all(|v| v.registered == Some(StepOutcome::Done)),
         "registrations are not held up"
     );
     assert!(

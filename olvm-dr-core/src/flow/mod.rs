@@ -18,7 +18,10 @@ use crate::execute::{
 };
 use crate::journal::{JournalState, RunDir, StateDirError};
 use crate::mapping::Mapping;
-use crate::plan::{FailoverOptions, MappingSource, Plan, PlanningError, plan_failover};
+use crate::plan::{
+    CleanupOptions, FailoverOptions, MappingSource, Plan, PlanKind, PlanningError, ReturnOptions,
+    plan_cleanup, plan_failback, plan_failover, plan_switchover,
+};
 use crate::progress::{NoReporter, Reporter};
 use crate::report::Report;
 
@@ -220,6 +223,32 @@ impl FlowContext {
         }
     }
 
+    /// The interrupted run of this flow to resume (per `resume`), or `plan` made afresh.
+    async fn prepare<F>(
+        &self,
+        kind: PlanKind,
+        target: Site,
+        store: &RunStore,
+        resume: &Resume,
+        plan: F,
+    ) -> Result<PreparedRun, FlowError>
+    where
+        F: std::future::Future<Output = Result<Plan, PlanningError>>,
+    {
+        if let Some((run, plan, state)) = store.find(resume, kind, target, &self.mapping_sha256)? {
+            return Ok(PreparedRun {
+                plan: Arc::new(plan),
+                run: Some(run),
+                resumed: Some(state),
+            });
+        }
+        Ok(PreparedRun {
+            plan: Arc::new(plan.await?),
+            run: None,
+            resumed: None,
+        })
+    }
+
     /// The failover to `target`: the interrupted run to resume (per `resume`), or a new plan.
     ///
     /// # Errors
@@ -232,27 +261,82 @@ impl FlowContext {
         store: &RunStore,
         resume: &Resume,
     ) -> Result<PreparedRun, FlowError> {
-        if let Some((run, plan, state)) = store.find(
-            resume,
-            crate::plan::PlanKind::Failover,
-            target,
-            &self.mapping_sha256,
-        )? {
-            return Ok(PreparedRun {
-                plan: Arc::new(plan),
-                run: Some(run),
-                resumed: Some(state),
-            });
-        }
         let target_engine = self.engine(target)?;
         let source_engine = self.engines.get(&target.other()).map(|e| &**e);
-        let plan =
-            plan_failover(self.source(), target, target_engine, source_engine, options).await?;
-        Ok(PreparedRun {
-            plan: Arc::new(plan),
-            run: None,
-            resumed: None,
-        })
+        self.prepare(
+            PlanKind::Failover,
+            target,
+            store,
+            resume,
+            plan_failover(self.source(), target, target_engine, source_engine, options),
+        )
+        .await
+    }
+
+    /// The cleanup of `site`.
+    ///
+    /// # Errors
+    /// As [`FlowContext::prepare_failover`].
+    pub async fn prepare_cleanup(
+        &self,
+        site: Site,
+        options: &CleanupOptions,
+        store: &RunStore,
+        resume: &Resume,
+    ) -> Result<PreparedRun, FlowError> {
+        let engine = self.engine(site)?;
+        self.prepare(
+            PlanKind::Cleanup,
+            site,
+            store,
+            resume,
+            plan_cleanup(self.source(), site, engine, options),
+        )
+        .await
+    }
+
+    /// The failback to `target` (the returning site); both sites' Engines are needed.
+    ///
+    /// # Errors
+    /// As [`FlowContext::prepare_failover`].
+    pub async fn prepare_failback(
+        &self,
+        target: Site,
+        options: &ReturnOptions,
+        store: &RunStore,
+        resume: &Resume,
+    ) -> Result<PreparedRun, FlowError> {
+        let (t, c) = (self.engine(target)?, self.engine(target.other())?);
+        self.prepare(
+            PlanKind::Failback,
+            target,
+            store,
+            resume,
+            plan_failback(self.source(), target, t, c, options),
+        )
+        .await
+    }
+
+    /// The planned switchover to `target`; both sites' Engines are needed.
+    ///
+    /// # Errors
+    /// As [`FlowContext::prepare_failover`].
+    pub async fn prepare_switchover(
+        &self,
+        target: Site,
+        options: &ReturnOptions,
+        store: &RunStore,
+        resume: &Resume,
+    ) -> Result<PreparedRun, FlowError> {
+        let (t, c) = (self.engine(target)?, self.engine(target.other())?);
+        self.prepare(
+            PlanKind::Switchover,
+            target,
+            store,
+            resume,
+            plan_switchover(self.source(), target, t, c, options),
+        )
+        .await
     }
 }
 

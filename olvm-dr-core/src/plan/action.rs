@@ -45,6 +45,19 @@ pub struct DiscoveredVm {
     pub template: Option<Id>,
 }
 
+/// How VMs are stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopMode {
+    /// Power off at once (the role's way; for a stale site whose guests cannot shut down).
+    PowerOff,
+    /// Guest shutdown only; a VM still up at the deadline is a failure (planned switchover:
+    /// never pull the plug on a running guest).
+    Graceful,
+    /// Guest shutdown, then power-off at the deadline (the cleanup default).
+    GracefulThenPowerOff,
+}
+
 /// What a step does. Each variant is an *ensure* operation: it checks the live state first and
 /// only acts when the effect is missing, so running a step twice never does the work twice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,8 +156,8 @@ pub enum Action {
         vm: Id,
         /// VM name.
         name: String,
-        /// Try a guest shutdown first (otherwise power off at once, as the role does).
-        graceful: bool,
+        /// How.
+        mode: StopMode,
     },
     /// Write the domain's OVF store and wait for the Engine's job.
     UpdateOvfStore {
@@ -163,6 +176,9 @@ pub enum Action {
         data_center_name: String,
         /// The master domain (deactivated last).
         master: bool,
+        /// Go to maintenance even if the OVF store cannot be written (a stale site whose storage
+        /// is now a read-only replica).
+        force: bool,
     },
     /// Make sure the domain is detached from the data center.
     DetachDomain {

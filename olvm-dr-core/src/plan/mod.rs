@@ -5,6 +5,8 @@
 //! with a content hash; [`execute`](crate::execute) runs it.
 
 mod action;
+pub mod cleanup;
+pub mod failback;
 pub mod failover;
 mod problems;
 mod render;
@@ -15,7 +17,9 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use action::{Action, DiscoveredVm, DomainRef};
+pub use action::{Action, DiscoveredVm, DomainRef, StopMode};
+pub use cleanup::{CleanupOptions, plan_cleanup};
+pub use failback::{ReturnOptions, plan_failback, plan_switchover};
 pub use failover::{FailoverOptions, MappingSource, plan_failover};
 pub use problems::PlanningError;
 pub use render::RenderOptions;

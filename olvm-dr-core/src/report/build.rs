@@ -107,39 +107,49 @@ pub fn build_report(
     let mut domains: Vec<EntityOutcome> = Vec::new();
     let mut templates: Vec<EntityOutcome> = Vec::new();
     let mut vms: Vec<VmOutcome> = Vec::new();
-    let mut entity_success = false;
     for (step, r) in steps.iter().zip(&all) {
+        let site = step.site;
         match &step.action {
-            Action::ImportDomain { domain, .. } | Action::AttachDomain { domain, .. } => {
-                merge_entity(
-                    &mut domains,
-                    &domain.name,
-                    domain.id.map(|i| i.to_string()),
-                    r,
-                );
+            Action::ImportDomain { domain, .. }
+            | Action::AttachDomain { domain, .. }
+            | Action::UpdateOvfStore { domain, .. }
+            | Action::DeactivateDomain { domain, .. }
+            | Action::DetachDomain { domain, .. }
+            | Action::RemoveDomain { domain, .. } => {
+                let id = domain.id.map(|i| i.to_string());
+                merge_entity(&mut domains, site, &domain.name, id, r);
             }
             Action::RegisterTemplate { template, name, .. } => {
-                merge_entity(&mut templates, name, Some(template.to_string()), r);
+                merge_entity(&mut templates, site, name, Some(template.to_string()), r);
             }
             Action::RegisterVm { vm } => {
-                let v = vm_entry(&mut vms, &vm.name, &vm.id.to_string());
-                v.registered = r.outcome;
+                let v = vm_entry(&mut vms, site, &vm.name, &vm.id.to_string());
+                v.registered = Some(r.outcome);
                 note_error(&mut v.error, r);
             }
             Action::StartVm { vm, name, .. } => {
-                let v = vm_entry(&mut vms, name, &vm.to_string());
+                let v = vm_entry(&mut vms, site, name, &vm.to_string());
                 v.started = Some(r.outcome);
                 note_error(&mut v.error, r);
             }
             Action::WaitVmUp { vm, name } => {
-                let v = vm_entry(&mut vms, name, &vm.to_string());
+                let v = vm_entry(&mut vms, site, name, &vm.to_string());
                 v.up = Some(r.outcome);
                 note_error(&mut v.error, r);
             }
-            _ => continue,
+            Action::ShutdownVm { vm, name, .. } => {
+                let v = vm_entry(&mut vms, site, name, &vm.to_string());
+                v.stopped = Some(r.outcome);
+                note_error(&mut v.error, r);
+            }
+            _ => {}
         }
-        entity_success |= r.outcome.is_success() && r.outcome != StepOutcome::Skipped;
     }
+    // "Failed" means nothing beyond the preflight checks got done.
+    let entity_success = all.iter().any(|r| {
+        r.phase != Phase::Preflight
+            && matches!(r.outcome, StepOutcome::Done | StepOutcome::AlreadyDone)
+    });
 
     let trouble = counts.failed + counts.blocked + counts.not_run > 0;
     let verdict = match (trouble, entity_success) {
@@ -185,12 +195,19 @@ pub fn build_report(
     }
 }
 
-fn merge_entity(list: &mut Vec<EntityOutcome>, name: &str, id: Option<String>, r: &StepResult) {
-    let pos = list.iter().position(|e| e.name == name);
+fn merge_entity(
+    list: &mut Vec<EntityOutcome>,
+    site: Site,
+    name: &str,
+    id: Option<String>,
+    r: &StepResult,
+) {
+    let pos = list.iter().position(|e| e.site == site && e.name == name);
     let e = match pos {
         Some(i) => &mut list[i],
         None => {
             list.push(EntityOutcome {
+                site,
                 name: name.to_owned(),
                 id: None,
                 outcome: StepOutcome::Skipped,
@@ -208,17 +225,24 @@ fn merge_entity(list: &mut Vec<EntityOutcome>, name: &str, id: Option<String>, r
     note_error(&mut e.error, r);
 }
 
-fn vm_entry<'a>(list: &'a mut Vec<VmOutcome>, name: &str, id: &str) -> &'a mut VmOutcome {
-    let pos = list.iter().position(|v| v.id == id);
+fn vm_entry<'a>(
+    list: &'a mut Vec<VmOutcome>,
+    site: Site,
+    name: &str,
+    id: &str,
+) -> &'a mut VmOutcome {
+    let pos = list.iter().position(|v| v.site == site && v.id == id);
     match pos {
         Some(i) => &mut list[i],
         None => {
             list.push(VmOutcome {
+                site,
                 name: name.to_owned(),
                 id: id.to_owned(),
-                registered: StepOutcome::NotRun,
+                registered: None,
                 started: None,
                 up: None,
+                stopped: None,
                 error: None,
             });
             list.last_mut().expect("just pushed")
@@ -317,7 +341,7 @@ mod tests {
         assert_eq!(report.verdict, Verdict::Partial);
         assert_eq!(report.vms.len(), 1);
         let v = &report.vms[0];
-        assert_eq!(v.registered, StepOutcome::Done);
+        assert_eq!(v.registered, Some(StepOutcome::Done));
         assert_eq!(v.started, Some(StepOutcome::Failed));
         assert_eq!(v.up, Some(StepOutcome::NotRun));
         assert_eq!(v.error.as_deref(), Some("boom"));

@@ -82,9 +82,11 @@ pub struct StepResult {
     pub lease_wait_ms: u64,
 }
 
-/// The outcome for one entity (domain, template or VM), merged from its steps.
+/// The outcome for one entity (domain, template or VM) on one site, merged from its steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntityOutcome {
+    /// The site.
+    pub site: Site,
     /// Name.
     pub name: String,
     /// Id, when known.
@@ -97,19 +99,24 @@ pub struct EntityOutcome {
     pub duration_ms: u64,
 }
 
-/// The outcome for one VM: registration, start and whether it came up.
+/// The outcome for one VM on one site: registration, start and whether it came up (target),
+/// or its shutdown (a site being released).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VmOutcome {
+    /// The site.
+    pub site: Site,
     /// Name.
     pub name: String,
     /// Id.
     pub id: String,
-    /// Registration.
-    pub registered: StepOutcome,
+    /// Registration, when the VM was to be registered.
+    pub registered: Option<StepOutcome>,
     /// Start, when the VM was to be started.
     pub started: Option<StepOutcome>,
     /// Reached `up`, when it was waited for.
     pub up: Option<StepOutcome>,
+    /// Shut down or powered off, when its site was released.
+    pub stopped: Option<StepOutcome>,
     /// What failed, if anything.
     pub error: Option<String>,
 }

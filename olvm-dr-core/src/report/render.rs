@@ -29,46 +29,63 @@ impl Report {
             self.run_id,
             secs(self.rto.total_ms)
         );
-        let ok = |o: StepOutcome| o.is_success();
-        if !self.storage_domains.is_empty() {
-            let good = self
+        for site in crate::Site::BOTH {
+            let domains: Vec<_> = self
                 .storage_domains
                 .iter()
-                .filter(|d| ok(d.outcome))
-                .count();
-            let _ = writeln!(
-                out,
-                "  storage domains: {good} of {} ready",
-                self.storage_domains.len()
-            );
-        }
-        if !self.templates.is_empty() {
-            let good = self.templates.iter().filter(|t| ok(t.outcome)).count();
-            let _ = writeln!(
-                out,
-                "  templates: {good} of {} registered",
-                self.templates.len()
-            );
-        }
-        if !self.vms.is_empty() {
-            let registered = self.vms.iter().filter(|v| ok(v.registered)).count();
-            let to_start = self.vms.iter().filter(|v| v.started.is_some()).count();
-            let started = self
-                .vms
-                .iter()
-                .filter(|v| v.started.is_some_and(ok))
-                .count();
-            let waited = self.vms.iter().filter(|v| v.up.is_some()).count();
-            let up = self.vms.iter().filter(|v| v.up.is_some_and(ok)).count();
-            let _ = write!(
-                out,
-                "  VMs: {registered} of {} registered, {started} of {to_start} started",
-                self.vms.len()
-            );
-            if waited > 0 {
-                let _ = write!(out, ", {up} of {waited} up");
+                .filter(|d| d.site == site)
+                .collect();
+            if !domains.is_empty() {
+                let good = domains.iter().filter(|d| d.outcome.is_success()).count();
+                let verb = if site == self.target && self.kind != crate::plan::PlanKind::Cleanup {
+                    "ready"
+                } else {
+                    "released"
+                };
+                let _ = writeln!(
+                    out,
+                    "  storage domains on the {site} site: {good} of {} {verb}",
+                    domains.len()
+                );
             }
-            out.push('\n');
+            let templates: Vec<_> = self.templates.iter().filter(|t| t.site == site).collect();
+            if !templates.is_empty() {
+                let good = templates.iter().filter(|t| t.outcome.is_success()).count();
+                let _ = writeln!(
+                    out,
+                    "  templates on the {site} site: {good} of {} registered",
+                    templates.len()
+                );
+            }
+            let vms: Vec<_> = self.vms.iter().filter(|v| v.site == site).collect();
+            if vms.is_empty() {
+                continue;
+            }
+            let count = |f: &dyn Fn(&super::VmOutcome) -> Option<StepOutcome>| {
+                let all = vms.iter().filter(|v| f(v).is_some()).count();
+                let good = vms
+                    .iter()
+                    .filter(|v| f(v).is_some_and(StepOutcome::is_success))
+                    .count();
+                (good, all)
+            };
+            let mut parts = Vec::new();
+            for (what, f) in [
+                (
+                    "stopped",
+                    &(|v: &super::VmOutcome| v.stopped)
+                        as &dyn Fn(&super::VmOutcome) -> Option<StepOutcome>,
+                ),
+                ("registered", &|v: &super::VmOutcome| v.registered),
+                ("started", &|v: &super::VmOutcome| v.started),
+                ("up", &|v: &super::VmOutcome| v.up),
+            ] {
+                let (good, all) = count(f);
+                if all > 0 {
+                    parts.push(format!("{good} of {all} {what}"));
+                }
+            }
+            let _ = writeln!(out, "  VMs on the {site} site: {}", parts.join(", "));
         }
         let r = &self.rto;
         let _ = writeln!(

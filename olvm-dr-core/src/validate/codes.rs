@@ -110,6 +110,8 @@ pub const PLAN_DC_NOT_FOUND: &str = "DR0900";
 pub const PLAN_NO_UP_HOST: &str = "DR0901";
 /// The domain is attached to another data center on the site a plan acts on.
 pub const PLAN_DOMAIN_ELSEWHERE: &str = "DR0902";
+/// A VM blocks the detach of a domain to release (delete-protected, or previewing a snapshot).
+pub const CLEANUP_BLOCKED: &str = "DR0903";
 /// The planner produced an inconsistent plan (a bug: please report it).
 pub const PLAN_INTERNAL: &str = "DR0999";
 
@@ -164,5 +166,6 @@ pub const ALL: &[&str] = &[
     PLAN_DC_NOT_FOUND,
     PLAN_NO_UP_HOST,
     PLAN_DOMAIN_ELSEWHERE,
+    CLEANUP_BLOCKED,
     PLAN_INTERNAL,
 ];

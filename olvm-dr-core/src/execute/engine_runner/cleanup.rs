@@ -10,7 +10,7 @@ use crate::engine::{
     StorageDomainStatus, VmSearch, VmStatus,
 };
 use crate::execute::{Completion, StepFailure};
-use crate::plan::DomainRef;
+use crate::plan::{DomainRef, StopMode};
 
 /// A VM recorded as running before the source was cleaned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,13 +61,13 @@ pub(crate) async fn record_running(
     })
 }
 
-/// Makes sure the VM is down: a guest shutdown with a deadline, then a power-off.
+/// Makes sure the VM is down, the way `mode` says.
 pub(crate) async fn ensure_down(
     op: &Op<'_>,
     engine: &dyn Engine,
     vm: Id,
     name: &str,
-    graceful: bool,
+    mode: StopMode,
 ) -> Result<Completion, StepFailure> {
     match op.call("vm", || engine.vm(vm)).await {
         Ok(v) if v.status == VmStatus::Down => return Ok(Completion::AlreadyDone { output: None }),
@@ -78,7 +78,7 @@ pub(crate) async fn ensure_down(
         Err(e) => return Err(e.into()),
     }
     let what = format!("VM '{name}' to be down");
-    if graceful {
+    if mode != StopMode::PowerOff {
         op.call("shutdown_vm", || engine.shutdown_vm(vm))
             .await
             .map_err(|e| StepFailure::from(e.on(format!("VM '{name}'"))))?;
@@ -86,6 +86,16 @@ pub(crate) async fn ensure_down(
             Ok(()) => {
                 return Ok(Completion::Done {
                     output: Some(serde_json::json!({ "stopped_by": "shutdown" })),
+                });
+            }
+            Err(f) if f.kind == Some(ErrorKind::Timeout) && mode == StopMode::Graceful => {
+                return Err(StepFailure {
+                    message: format!(
+                        "VM '{name}' did not shut down within {} s and is not powered off (a planned \
+                         switchover never pulls the plug); shut it down, then rerun",
+                        op.t.vm_down.as_secs()
+                    ),
+                    kind: Some(ErrorKind::Timeout),
                 });
             }
             Err(f) if f.kind == Some(ErrorKind::Timeout) => {
@@ -214,6 +224,7 @@ pub(crate) async fn ensure_maintenance(
     domain: &DomainRef,
     dc: Id,
     dc_name: &str,
+    force: bool,
 ) -> Result<Completion, StepFailure> {
     let Some(d) = find_domain(op, engine, domain, None).await? else {
         return Ok(Completion::AlreadyDone { output: None });
@@ -242,7 +253,7 @@ pub(crate) async fn ensure_maintenance(
             ) => {}
         Ok(_) => {
             with_task_retries(op, "deactivate_storage_domain", || {
-                engine.deactivate_storage_domain(dc, d.id, false)
+                engine.deactivate_storage_domain(dc, d.id, force)
             })
             .await?
         }
@@ -251,11 +262,17 @@ pub(crate) async fn ensure_maintenance(
         let a = engine.attached_storage_domain(dc, d.id).await?;
         match a.status {
             Some(StorageDomainStatus::Maintenance) => Ok(Seen::Ready(())),
-            Some(
-                s @ (StorageDomainStatus::Inactive
-                | StorageDomainStatus::Unknown
-                | StorageDomainStatus::Active),
-            ) => Ok(Seen::Pending(format!("status {s}"))),
+            // Deactivation moves it to `locked` at once; `active` again means the Engine gave
+            // up (it could not write the OVF store and the deactivation was not forced).
+            Some(StorageDomainStatus::Active) => Err(crate::EngineError::new(
+                ErrorKind::InvalidState,
+                "deactivate_storage_domain",
+            )
+            .on(format!("storage domain {}", domain.describe()))
+            .with_message(
+                "the domain went back to active: the Engine could not write its OVF store \
+                 (is the storage read-only?)",
+            )),
             s => Ok(Seen::Pending(format!(
                 "status {}",
                 s.map_or("none".into(), |s| s.to_string())

@@ -108,15 +108,63 @@ impl EngineRunner {
         })
     }
 
+    /// The steps that need no Engine of their own site (`None` for all others).
+    async fn dispatch_siteless(
+        &self,
+        step: &Step,
+        op: &Op<'_>,
+        ctx: &StepContext,
+    ) -> Option<Result<Completion, StepFailure>> {
+        Some(match &step.action {
+            Action::Barrier => Ok(Completion::Done { output: None }),
+            Action::PlanRegistrations { running_from } => registration::plan_registrations(
+                &self.plan,
+                step.site,
+                running_from.as_ref(),
+                &ctx.outputs(),
+            ),
+            Action::SplitBrainGuard {
+                domains,
+                force_reason,
+                drill,
+            } => {
+                let source = self.engines.get(&step.site.other()).map(|e| &**e);
+                guard::split_brain_guard(
+                    op,
+                    source,
+                    step.site.other(),
+                    domains,
+                    force_reason.as_deref(),
+                    *drill,
+                )
+                .await
+            }
+            Action::StorageGate { description } => match &self.gate {
+                Some(gate) => gate.wait_ready(description, ctx).await.map(|confirmed| {
+                    let _ = ctx.fact("storage_gate.confirmed", confirmed.clone());
+                    Completion::Done {
+                        output: Some(serde_json::json!({ "confirmed": confirmed })),
+                    }
+                }),
+                None => Err(StepFailure::new(
+                    "the plan has a storage gate but no way to pass it was given (prompt, command or file)",
+                )),
+            },
+            _ => return None,
+        })
+    }
+
     async fn dispatch(
         &self,
         step: &Step,
         op: &Op<'_>,
         ctx: &StepContext,
     ) -> Result<Completion, StepFailure> {
+        if let Some(result) = self.dispatch_siteless(step, op, ctx).await {
+            return result;
+        }
         let engine = self.engine(step.site)?;
         match &step.action {
-            Action::Barrier => Ok(Completion::Done { output: None }),
             Action::IscsiLogin { host, login, .. } => {
                 let mut login = login.clone();
                 if login.username.is_some() {
@@ -136,12 +184,6 @@ impl EngineRunner {
                 ..
             } => storage::ensure_attached(op, engine, domain, *data_center, data_center_name).await,
             Action::DiscoverEntities { domain } => registration::discover(op, engine, domain).await,
-            Action::PlanRegistrations { running_from } => registration::plan_registrations(
-                &self.plan,
-                step.site,
-                running_from.as_ref(),
-                &ctx.outputs(),
-            ),
             Action::RegisterTemplate {
                 domain,
                 template,
@@ -162,27 +204,15 @@ impl EngineRunner {
             }
             Action::StartVm { vm, name, .. } => vms::ensure_started(op, engine, *vm, name).await,
             Action::WaitVmUp { vm, name } => vms::wait_up(op, engine, *vm, name).await,
-            Action::SplitBrainGuard {
-                domains,
-                force_reason,
-                drill,
-            } => {
-                let source = self.engines.get(&step.site.other()).map(|e| &**e);
-                guard::split_brain_guard(
-                    op,
-                    source,
-                    step.site.other(),
-                    domains,
-                    force_reason.as_deref(),
-                    *drill,
-                )
-                .await
-            }
+            Action::Barrier
+            | Action::PlanRegistrations { .. }
+            | Action::SplitBrainGuard { .. }
+            | Action::StorageGate { .. } => unreachable!("handled above"),
             Action::RecordRunningVms { domains } => {
                 cleanup::record_running(op, engine, domains).await
             }
-            Action::ShutdownVm { vm, name, graceful } => {
-                cleanup::ensure_down(op, engine, *vm, name, *graceful).await
+            Action::ShutdownVm { vm, name, mode } => {
+                cleanup::ensure_down(op, engine, *vm, name, *mode).await
             }
             Action::UpdateOvfStore {
                 domain,
@@ -192,10 +222,18 @@ impl EngineRunner {
                 domain,
                 data_center,
                 data_center_name,
+                force,
                 ..
             } => {
-                cleanup::ensure_maintenance(op, engine, domain, *data_center, data_center_name)
-                    .await
+                cleanup::ensure_maintenance(
+                    op,
+                    engine,
+                    domain,
+                    *data_center,
+                    data_center_name,
+                    *force,
+                )
+                .await
             }
             Action::DetachDomain {
                 domain,
@@ -213,18 +251,6 @@ impl EngineRunner {
             Action::RemoveDisk { disk, alias } => {
                 cleanup::ensure_disk_removed(op, engine, *disk, alias).await
             }
-            Action::StorageGate { description } => match &self.gate {
-                Some(gate) => {
-                    let confirmed = gate.wait_ready(description, ctx).await?;
-                    let _ = ctx.fact("storage_gate.confirmed", confirmed.clone());
-                    Ok(Completion::Done {
-                        output: Some(serde_json::json!({ "confirmed": confirmed })),
-                    })
-                }
-                None => Err(StepFailure::new(
-                    "the plan has a storage gate but no way to pass it was given (prompt, command or file)",
-                )),
-            },
         }
     }
 }

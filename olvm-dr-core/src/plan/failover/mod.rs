@@ -79,24 +79,43 @@ pub(crate) const REGISTRATIONS: &str = "register-and-start";
 /// started. A dark site must not hold up the plan.
 const SOURCE_PREVIEW_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Makes the plan of a failover to `target`.
-///
-/// # Errors
-/// [`PlanningError::Engine`] when the target cannot be read; [`PlanningError::Problems`] when
-/// the mapping does not fit the target (a data center that does not exist, no host up, ...).
-pub async fn plan_failover(
+/// How the failover part of a composite flow starts and what it starts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FailoverPartOptions {
+    /// Steps the guard waits for (a cleanup and a storage gate before it).
+    pub(crate) after: Vec<StepId>,
+    /// Ignore what the target knows now: its domains are removed earlier in the same plan.
+    pub(crate) assume_absent: bool,
+    /// Start what this step recorded as running instead of what the OVF status says.
+    pub(crate) running_from: Option<StepId>,
+}
+
+/// The failover steps, with what they need in the plan.
+pub(crate) struct FailoverPart {
+    pub(crate) steps: Vec<Step>,
+    pub(crate) notes: Vec<PlanNote>,
+    pub(crate) registration: super::RegistrationSettings,
+    pub(crate) start: StartSettings,
+    /// The mapped domains as the source names them.
+    pub(crate) source_domains: Vec<super::DomainRef>,
+}
+
+/// Builds the failover steps to `target`.
+pub(crate) async fn failover_part(
     source: MappingSource<'_>,
     target: Site,
     target_engine: &dyn Engine,
-    source_engine: Option<&dyn Engine>,
     options: &FailoverOptions,
-) -> Result<Plan, PlanningError> {
-    let state = SiteState::read(target_engine)
-        .await
-        .map_err(|error| PlanningError::Engine {
-            site: target,
-            error,
-        })?;
+    part: &FailoverPartOptions,
+) -> Result<FailoverPart, PlanningError> {
+    let engine_err = |error| PlanningError::Engine {
+        site: target,
+        error,
+    };
+    let mut state = SiteState::read(target_engine).await.map_err(engine_err)?;
+    if part.assume_absent {
+        state.domains.clear();
+    }
     let guard_id = StepId::from(GUARD);
     let storage = storage::plan_storage(
         source.mapping,
@@ -108,42 +127,44 @@ pub async fn plan_failover(
     )
     .await?;
 
-    let mut plan = Plan::new(PlanKind::Failover, target, source.sha256);
-    plan.notes.extend(storage.notes);
-    plan.registration = registration::settings(
+    let mut notes = storage.notes;
+    let registration = registration::settings(
         source.mapping,
         target.other(),
         target,
         &state,
         options,
-        &mut plan.notes,
+        &mut notes,
     );
-    plan.start = StartSettings {
+    let start = StartSettings {
         start_vms: options.start_vms,
         wait_for_up: options.wait_for_up,
     };
-
-    let guard = Step::new(
-        guard_id,
-        target,
-        Phase::Preflight,
-        Action::SplitBrainGuard {
-            domains: storage.domains.iter().map(|d| d.source.clone()).collect(),
-            force_reason: options.force_reason.clone(),
-            drill: options.drill,
-        },
-        format!(
-            "check that the {} site no longer uses the domains (split-brain guard)",
-            target.other()
-        ),
+    let mut steps: Vec<Step> = Vec::new();
+    let source_domains: Vec<_> = storage.domains.iter().map(|d| d.source.clone()).collect();
+    steps.push(
+        Step::new(
+            guard_id,
+            target,
+            Phase::Preflight,
+            Action::SplitBrainGuard {
+                domains: source_domains.clone(),
+                force_reason: options.force_reason.clone(),
+                drill: options.drill,
+            },
+            format!(
+                "check that the {} site no longer uses the domains (split-brain guard)",
+                target.other()
+            ),
+        )
+        .after(part.after.iter().cloned()),
     );
-    plan.steps.push(guard);
-    plan.steps.extend(storage.steps);
+    steps.extend(storage.steps);
 
     let mut discoveries: Vec<StepId> = Vec::new();
     for d in &storage.domains {
         let id = StepId::of(["discover", d.attach.as_str().trim_start_matches("attach/")]);
-        plan.steps.push(
+        steps.push(
             Step::new(
                 id.clone(),
                 target,
@@ -166,10 +187,7 @@ pub async fn plan_failover(
             let attached = target_engine
                 .attached_storage_domains(dc.id)
                 .await
-                .map_err(|error| PlanningError::Engine {
-                    site: target,
-                    error,
-                })?;
+                .map_err(engine_err)?;
             for sd in attached.into_iter().filter(|sd| {
                 sd.status == Some(StorageDomainStatus::Active)
                     && sd.kind == StorageDomainType::Data
@@ -184,28 +202,46 @@ pub async fn plan_failover(
                         .storage_type
                         .unwrap_or(crate::engine::StorageType::Nfs),
                 };
-                plan.steps.push(Step::new(id.clone(), target, Phase::Discovery, Action::DiscoverEntities { domain: domain.clone() },
-                    format!("list the VMs and templates in the OVF store of {} (active, not mapped: --all-active-domains)", domain.describe())));
+                steps.push(
+                    Step::new(id.clone(), target, Phase::Discovery, Action::DiscoverEntities { domain: domain.clone() },
+                        format!("list the VMs and templates in the OVF store of {} (active, not mapped: --all-active-domains)", domain.describe()))
+                    .after([StepId::from(GUARD)]),
+                );
                 discoveries.push(id);
             }
         }
     }
-    plan.steps.push(
-        Step::new(
-            StepId::from(REGISTRATIONS),
-            target,
-            Phase::Discovery,
-            Action::PlanRegistrations { running_from: None },
-            "plan the registrations and starts from what the OVF stores hold",
-        )
-        .after_finished(discoveries),
-    );
-    plan.note(NoteLevel::Info, "templates and VMs are registered once every domain is active: their list comes from the domains' OVF stores");
-    if let Some(engine) = source_engine
-        && let Some(preview) = preview_source(engine, &storage.domains).await
-    {
-        plan.notes.push(preview);
+    let mut registrations = Step::new(
+        StepId::from(REGISTRATIONS),
+        target,
+        Phase::Discovery,
+        Action::PlanRegistrations { running_from: part.running_from.clone() },
+        match &part.running_from {
+            None => "plan the registrations and starts from what the OVF stores hold".to_owned(),
+            Some(r) => format!("plan the registrations from what the OVF stores hold, and the starts of the VMs '{r}' recorded"),
+        },
+    )
+    .after_finished(discoveries)
+    .after([StepId::from(GUARD)]);
+    if let Some(r) = &part.running_from {
+        registrations = registrations.after([r.clone()]);
     }
+    steps.push(registrations);
+    notes.push(PlanNote {
+        level: NoteLevel::Info,
+        text: "templates and VMs are registered once every domain is active: their list comes from the domains' OVF stores".into(),
+    });
+    Ok(FailoverPart {
+        steps,
+        notes,
+        registration,
+        start,
+        source_domains,
+    })
+}
+
+/// Seals a plan, turning a graph error into a planning problem.
+pub(crate) fn seal(plan: &mut Plan) -> Result<(), PlanningError> {
     plan.seal().map_err(|e| {
         let code = match e {
             super::PlanError::DuplicateStep(_) => crate::validate::codes::DUPLICATE_STORAGE,
@@ -217,22 +253,56 @@ pub async fn plan_failover(
                     "two storage entries probably name the same domain; run `olvm-dr validate`",
                 ),
         ])
-    })?;
+    })
+}
+
+/// Makes the plan of a failover to `target`.
+///
+/// # Errors
+/// [`PlanningError::Engine`] when the target cannot be read; [`PlanningError::Problems`] when
+/// the mapping does not fit the target (a data center that does not exist, no host up, ...).
+pub async fn plan_failover(
+    source: MappingSource<'_>,
+    target: Site,
+    target_engine: &dyn Engine,
+    source_engine: Option<&dyn Engine>,
+    options: &FailoverOptions,
+) -> Result<Plan, PlanningError> {
+    let part = failover_part(
+        source,
+        target,
+        target_engine,
+        options,
+        &FailoverPartOptions::default(),
+    )
+    .await?;
+    let mut plan = Plan::new(PlanKind::Failover, target, source.sha256);
+    plan.notes = part.notes;
+    plan.registration = part.registration;
+    plan.start = part.start;
+    plan.steps = part.steps;
+    if let Some(engine) = source_engine
+        && let Some(preview) = preview_source(engine, &part.source_domains).await
+    {
+        plan.notes.push(preview);
+    }
+    seal(&mut plan)?;
     Ok(plan)
 }
 
 /// What the source shows on the mapped domains, when it answers quickly.
-async fn preview_source(engine: &dyn Engine, domains: &[storage::DomainSteps]) -> Option<PlanNote> {
+pub(crate) async fn preview_source(
+    engine: &dyn Engine,
+    domains: &[super::DomainRef],
+) -> Option<PlanNote> {
     let work = async {
         let all = engine.storage_domains().await.ok()?;
         let (mut vms, mut up, mut ha) = (0usize, 0usize, 0usize);
         let mut seen = std::collections::HashSet::new();
         for d in domains {
-            let Some(sd) = d
-                .source
-                .id
-                .and_then(|id| all.iter().find(|s| s.id == id))
-                .or_else(|| all.iter().find(|s| s.name == d.source.name))
+            let Some(sd) =
+                d.id.and_then(|id| all.iter().find(|s| s.id == id))
+                    .or_else(|| all.iter().find(|s| s.name == d.name))
             else {
                 continue;
             };
