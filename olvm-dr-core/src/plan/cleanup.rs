@@ -222,7 +222,6 @@ pub(crate) async fn cleanup_part(
     }
 
     let destroy_fallback = options.force_remove || options.stale;
-    let mut deactivates: BTreeMap<Id, Vec<(bool, StepId)>> = BTreeMap::new();
     let mut detaches: BTreeMap<Id, Vec<(bool, StepId)>> = BTreeMap::new();
     let mut ends: Vec<StepId> = Vec::new();
     // Non-masters first so the masters' steps can wait for them.
@@ -277,9 +276,11 @@ pub(crate) async fn cleanup_part(
             )
             .after(deactivate_after)
             .after(after.iter().cloned());
+            // A detach needs an active master: the master is deactivated only once every
+            // other domain of its data center is detached.
             if f.master {
                 step = step.after(
-                    deactivates
+                    detaches
                         .get(dc)
                         .into_iter()
                         .flatten()
@@ -291,10 +292,6 @@ pub(crate) async fn cleanup_part(
                 step = step.already_done("in maintenance");
             }
             steps.push(step);
-            deactivates
-                .entry(*dc)
-                .or_default()
-                .push((f.master, deactivate.clone()));
 
             let detach = StepId::of([prefix, "detach", name]);
             let mut step = Step::new(
