@@ -83,6 +83,13 @@ pub enum Command {
     Plan(crate::flow_args::PlanCommand),
     /// Bring the replicated domains, templates and VMs up on the target site.
     Failover(crate::flow_args::FailoverArgs),
+    /// Release the mapped domains of a site (shut VMs down, write OVF stores, remove domains).
+    Cleanup(crate::flow_args::CleanupArgs),
+    /// Return to the site that failed: clean it, release the current site, wait for storage,
+    /// fail over to it and start what was running.
+    Failback(crate::flow_args::ReturnArgs),
+    /// Move the workload to the other site with both sites up and no data loss.
+    Switchover(crate::flow_args::ReturnArgs),
     /// Show the reports of runs.
     #[command(subcommand)]
     Report(crate::flow_args::ReportCommand),

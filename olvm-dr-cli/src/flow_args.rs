@@ -119,6 +119,93 @@ pub struct FailoverArgs {
     pub run: RunArgs,
 }
 
+/// How the storage gate of a failback or switchover is passed: the moment between "the old site
+/// released the domains" and "import on the new site", when replication is reversed and the new
+/// site's storage made writable outside olvm-dr.
+#[derive(Debug, Clone, Args)]
+pub struct GateArgs {
+    /// Run this command (e.g. the storage array's CLI) and continue when it exits with 0; its
+    /// output goes to the journal.
+    #[arg(long, value_name = "CMD", conflicts_with = "storage_ready_file")]
+    pub storage_ready_command: Option<String>,
+    /// Continue once this file exists.
+    #[arg(long, value_name = "PATH")]
+    pub storage_ready_file: Option<PathBuf>,
+    /// Ask on the terminal (the default on a terminal when no command or file is given).
+    #[arg(long, conflicts_with_all = ["storage_ready_command", "storage_ready_file"])]
+    pub storage_ready_prompt: bool,
+    /// How long to wait at the gate, in minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 240)]
+    pub storage_ready_timeout: u64,
+}
+
+/// `olvm-dr cleanup` choices (and `plan cleanup`).
+#[derive(Debug, Clone, Args)]
+pub struct CleanupChoices {
+    /// The site to clean. Default: `[failover_failback] dr_source_map` of dr.conf, else primary.
+    #[arg(long, value_parser = parse_site)]
+    pub site: Option<Site>,
+    /// Power VMs off at once (the role's way) instead of a guest shutdown first.
+    #[arg(long)]
+    pub power_off: bool,
+    /// Also remove the VMs the removed domains leave without disks, and their direct LUNs.
+    #[arg(long)]
+    pub remove_orphans: bool,
+    /// Remove domains whose detach is blocked (delete-protected or previewing VMs) from the
+    /// Engine's database only.
+    #[arg(long)]
+    pub force_remove: bool,
+}
+
+/// `olvm-dr cleanup`.
+#[derive(Debug, Clone, Args)]
+pub struct CleanupArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub inputs: FlowInputs,
+    /// Cleanup choices.
+    #[command(flatten)]
+    pub choices: CleanupChoices,
+    /// Run options.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// What failback and switchover choose besides their failover part.
+#[derive(Debug, Clone, Args)]
+pub struct ReturnChoices {
+    /// Failback: do not clean the returning site first (it was cleaned already).
+    #[arg(long)]
+    pub no_clean_returning_site: bool,
+    /// Switchover: power VMs off when their guest does not shut down in time (by default the
+    /// switchover stops instead).
+    #[arg(long)]
+    pub power_off_after_timeout: bool,
+    /// Remove domains whose detach is blocked from the Engine's database only.
+    #[arg(long)]
+    pub force_remove: bool,
+}
+
+/// `olvm-dr failback` / `olvm-dr switchover`.
+#[derive(Debug, Clone, Args)]
+pub struct ReturnArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub inputs: FlowInputs,
+    /// Failover choices (`--target` is the site to go to).
+    #[command(flatten)]
+    pub choices: FailoverChoices,
+    /// Failback and switchover choices.
+    #[command(flatten)]
+    pub returning: ReturnChoices,
+    /// The storage gate.
+    #[command(flatten)]
+    pub gate: GateArgs,
+    /// Run options.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
 /// `olvm-dr plan ...`: make and print a plan without running it.
 #[derive(Debug, Clone, Subcommand)]
 pub enum PlanCommand {
@@ -131,6 +218,48 @@ pub enum PlanCommand {
         #[command(flatten)]
         choices: FailoverChoices,
         /// Print every step (by default at most 25 per phase).
+        #[arg(long)]
+        all_steps: bool,
+    },
+    /// The plan of a cleanup.
+    Cleanup {
+        /// Inputs.
+        #[command(flatten)]
+        inputs: FlowInputs,
+        /// Cleanup choices.
+        #[command(flatten)]
+        choices: CleanupChoices,
+        /// Print every step.
+        #[arg(long)]
+        all_steps: bool,
+    },
+    /// The plan of a failback.
+    Failback {
+        /// Inputs.
+        #[command(flatten)]
+        inputs: FlowInputs,
+        /// Failover choices.
+        #[command(flatten)]
+        choices: FailoverChoices,
+        /// Failback choices.
+        #[command(flatten)]
+        returning: ReturnChoices,
+        /// Print every step.
+        #[arg(long)]
+        all_steps: bool,
+    },
+    /// The plan of a planned switchover.
+    Switchover {
+        /// Inputs.
+        #[command(flatten)]
+        inputs: FlowInputs,
+        /// Failover choices.
+        #[command(flatten)]
+        choices: FailoverChoices,
+        /// Switchover choices.
+        #[command(flatten)]
+        returning: ReturnChoices,
+        /// Print every step.
         #[arg(long)]
         all_steps: bool,
     },

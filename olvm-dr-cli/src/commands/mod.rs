@@ -1,8 +1,7 @@
 //! One module per subcommand.
 
-mod failover;
+mod flows;
 mod mapping;
-mod plan;
 mod report;
 mod validate;
 
@@ -14,8 +13,11 @@ pub(crate) fn dispatch(cli: &Cli) -> Exit {
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Mapping(MappingCommand::Normalize(args)) => mapping::normalize(&cli.global, args),
-        Command::Plan(command) => plan::run(&cli.global, command),
-        Command::Failover(args) => failover::run(&cli.global, args),
+        Command::Plan(command) => flows::plan(&cli.global, command),
+        Command::Failover(args) => flows::failover(&cli.global, args),
+        Command::Cleanup(args) => flows::cleanup(&cli.global, args),
+        Command::Failback(args) => flows::failback(&cli.global, args),
+        Command::Switchover(args) => flows::switchover(&cli.global, args),
         Command::Report(command) => report::run(&cli.global, command),
     }
 }

@@ -1,21 +1,26 @@
 //! What every flow command shares: loading its inputs, showing and confirming the plan,
 //! running it with progress, and printing the result.
 
+mod gate;
 pub(crate) mod progress;
 pub(crate) mod setup;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
+use olvm_dr_core::Site;
 use olvm_dr_core::execute::{OnError, SchedulerOptions};
 use olvm_dr_core::flow::{FlowContext, FlowError, PreparedRun, Resume, RunOptions, RunStore};
-use olvm_dr_core::plan::{PlanningError, RenderOptions};
+use olvm_dr_core::plan::{
+    Action, CleanupOptions, FailoverOptions, PlanningError, RenderOptions, ReturnOptions,
+};
 use olvm_dr_core::report::Verdict;
 
 use self::progress::{CliReporter, ProgressMode};
+use self::setup::Sites;
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Exit;
-use crate::flow_args::{OnErrorArg, RunArgs};
+use crate::flow_args::{FlowInputs, GateArgs, OnErrorArg, RunArgs};
 use crate::output;
 
 /// The async runtime of a flow command: the flows wait on many Engine calls at once; two worker
@@ -57,14 +62,133 @@ pub(crate) fn report_flow_error(global: &GlobalArgs, e: &FlowError) -> Exit {
     Exit::Failure
 }
 
+/// Which flow a command runs, with its choices.
+pub(crate) enum Request {
+    /// Failover.
+    Failover(FailoverOptions),
+    /// Cleanup.
+    Cleanup(CleanupOptions),
+    /// Failback.
+    Failback(ReturnOptions),
+    /// Switchover.
+    Switchover(ReturnOptions),
+}
+
+impl Request {
+    fn sites(&self) -> Sites {
+        match self {
+            Request::Failover(_) | Request::Cleanup(_) => Sites::Target,
+            Request::Failback(_) => Sites::ReturnTo,
+            Request::Switchover(_) => Sites::Both,
+        }
+    }
+
+    async fn prepare(
+        &self,
+        ctx: &FlowContext,
+        target: Site,
+        store: &RunStore,
+        resume: &Resume,
+    ) -> Result<PreparedRun, FlowError> {
+        match self {
+            Request::Failover(o) => ctx.prepare_failover(target, o, store, resume).await,
+            Request::Cleanup(o) => ctx.prepare_cleanup(target, o, store, resume).await,
+            Request::Failback(o) => ctx.prepare_failback(target, o, store, resume).await,
+            Request::Switchover(o) => ctx.prepare_switchover(target, o, store, resume).await,
+        }
+    }
+}
+
+/// Logs out of every Engine (SSO tokens are revoked, as the role's `always:` section does).
+fn close(rt: &tokio::runtime::Runtime, ctx: &FlowContext) {
+    for engine in ctx.engines.values() {
+        if let Err(e) = rt.block_on(engine.close()) {
+            tracing::warn!("logout failed: {e}");
+        }
+    }
+}
+
+/// `olvm-dr plan ...`: loads the inputs, makes the plan, prints it.
+pub(crate) fn plan_only(
+    global: &GlobalArgs,
+    inputs: &FlowInputs,
+    target: Option<Site>,
+    request: &Request,
+    all_steps: bool,
+) -> Exit {
+    let setup = match setup::load(global, inputs, target, request.sites()) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
+    };
+    // Planning only reads: no state directory, no lock.
+    let store = RunStore::in_memory();
+    let exit = match rt.block_on(request.prepare(&setup.ctx, setup.target, &store, &Resume::Never))
+    {
+        Ok(p) => {
+            match inputs.output {
+                OutputFormat::Json => output::out(
+                    &(serde_json::to_string_pretty(&*p.plan).unwrap_or_default() + "\n"),
+                ),
+                OutputFormat::Text => {
+                    let options = RenderOptions {
+                        max_steps_per_phase: if all_steps { None } else { Some(25) },
+                    };
+                    output::out(&p.plan.render(options));
+                }
+            }
+            Exit::Success
+        }
+        Err(e) => report_flow_error(global, &e),
+    };
+    close(&rt, &setup.ctx);
+    exit
+}
+
+/// `olvm-dr failover | cleanup | failback | switchover`: loads the inputs, prepares the run
+/// (resuming an interrupted one), shows the plan, asks, runs it and prints the result.
+pub(crate) fn run_flow(
+    global: &GlobalArgs,
+    inputs: &FlowInputs,
+    target: Option<Site>,
+    request: &Request,
+    run: &RunArgs,
+    gate: Option<&GateArgs>,
+) -> Exit {
+    let setup = match setup::load(global, inputs, target, request.sites()) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    let store = match setup::open_store(inputs.state_dir.as_deref()) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
+    };
+    let exit =
+        match rt.block_on(request.prepare(&setup.ctx, setup.target, &store, &resume_choice(run))) {
+            Ok(p) => run_prepared(global, &rt, &setup.ctx, &store, p, run, gate, inputs.output),
+            Err(e) => report_flow_error(global, &e),
+        };
+    close(&rt, &setup.ctx);
+    exit
+}
+
 /// Shows the plan, asks for confirmation, runs it and prints the result.
-pub(crate) fn run_prepared(
+#[allow(clippy::too_many_arguments)]
+fn run_prepared(
     global: &GlobalArgs,
     rt: &tokio::runtime::Runtime,
     ctx: &FlowContext,
     store: &RunStore,
     prepared: PreparedRun,
     run: &RunArgs,
+    gate: Option<&GateArgs>,
     format: OutputFormat,
 ) -> Exit {
     let plan_text = prepared.plan.render(RenderOptions::default());
@@ -86,6 +210,33 @@ pub(crate) fn run_prepared(
         }
         return Exit::Success;
     }
+    let mode = if global.quiet > 0 {
+        ProgressMode::Silent
+    } else if run.no_progress || !std::io::stderr().is_terminal() || global.verbose > 0 {
+        ProgressMode::Lines
+    } else {
+        ProgressMode::Bar
+    };
+    let reporter = Arc::new(CliReporter::new(mode));
+    let has_gate = prepared
+        .plan
+        .steps
+        .iter()
+        .any(|s| matches!(s.action, Action::StorageGate { .. }));
+    let gate = match (has_gate, gate) {
+        (false, _) => None,
+        (true, Some(args)) => match gate::from_args(args, &reporter) {
+            Ok(g) => Some(g),
+            Err(message) => {
+                output::error_line(&message);
+                return Exit::Usage;
+            }
+        },
+        (true, None) => {
+            output::error_line("the plan has a storage gate but this command cannot pass one");
+            return Exit::Usage;
+        }
+    };
     // In JSON mode stdout carries only the report; the plan goes to stderr.
     let show = format!("{header}{plan_text}");
     match format {
@@ -113,14 +264,6 @@ pub(crate) fn run_prepared(
             return Exit::Failure;
         }
     }
-    let mode = if global.quiet > 0 {
-        ProgressMode::Silent
-    } else if run.no_progress || !std::io::stderr().is_terminal() || global.verbose > 0 {
-        ProgressMode::Lines
-    } else {
-        ProgressMode::Bar
-    };
-    let reporter = Arc::new(CliReporter::new(mode));
     let options = RunOptions {
         concurrency: run.concurrency,
         scheduler: SchedulerOptions {
@@ -131,6 +274,7 @@ pub(crate) fn run_prepared(
             ..SchedulerOptions::default()
         },
         reporter: reporter.clone(),
+        gate,
         ..RunOptions::default()
     };
     let result = rt.block_on(prepared.execute(ctx, store, &options));

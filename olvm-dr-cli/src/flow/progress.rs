@@ -22,7 +22,8 @@ pub(crate) enum ProgressMode {
 /// The CLI's [`Reporter`].
 pub(crate) struct CliReporter {
     mode: ProgressMode,
-    bar: Option<ProgressBar>,
+    /// Drawn from the first event on (so nothing is drawn while the plan waits for approval).
+    bar: std::sync::OnceLock<ProgressBar>,
     start: Instant,
     state: Mutex<State>,
 }
@@ -47,7 +48,20 @@ fn outcome_word(o: StepOutcome) -> &'static str {
 
 impl CliReporter {
     pub(crate) fn new(mode: ProgressMode) -> Self {
-        let bar = (mode == ProgressMode::Bar).then(|| {
+        Self {
+            mode,
+            bar: std::sync::OnceLock::new(),
+            start: Instant::now(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// The bar, created on first use in bar mode.
+    fn bar(&self) -> Option<&ProgressBar> {
+        if self.mode != ProgressMode::Bar {
+            return None;
+        }
+        Some(self.bar.get_or_init(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
@@ -58,24 +72,26 @@ impl CliReporter {
             );
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
-        });
-        Self {
-            mode,
-            bar,
-            start: Instant::now(),
-            state: Mutex::new(State::default()),
+        }))
+    }
+
+    /// Runs `f` with the bar hidden (for a question on the terminal).
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match self.bar.get() {
+            Some(bar) => bar.suspend(f),
+            None => f(),
         }
     }
 
     /// Stops the bar (leaving the final line).
     pub(crate) fn finish(&self) {
-        if let Some(bar) = &self.bar {
+        if let Some(bar) = self.bar.get() {
             bar.finish_and_clear();
         }
     }
 
     fn line(&self, text: &str) {
-        match &self.bar {
+        match self.bar() {
             Some(bar) => bar.println(text),
             None => {
                 let elapsed = self.start.elapsed().as_secs_f64();
@@ -97,22 +113,22 @@ impl Reporter for CliReporter {
         match event {
             Event::RunStarted { total, .. } => {
                 state.total = *total as u64;
-                if let Some(bar) = &self.bar {
+                if let Some(bar) = self.bar() {
                     bar.set_length(state.total);
                 }
             }
             Event::StepsAdded { added, .. } => {
                 state.total += *added as u64;
-                if let Some(bar) = &self.bar {
+                if let Some(bar) = self.bar() {
                     bar.set_length(state.total);
                 }
             }
-            Event::PhaseStarted { phase } => match &self.bar {
+            Event::PhaseStarted { phase } => match self.bar() {
                 Some(bar) => bar.set_message(phase.title()),
                 None => self.line(&format!("--- {}", phase.title())),
             },
             Event::StepStarted { .. } => {}
-            Event::StepProgress { message, .. } => match &self.bar {
+            Event::StepProgress { message, .. } => match self.bar() {
                 Some(bar) => bar.set_message(message.clone()),
                 None => self.line(message),
             },
@@ -124,13 +140,13 @@ impl Reporter for CliReporter {
                 ..
             } => {
                 state.done += 1;
-                if let Some(bar) = &self.bar {
+                if let Some(bar) = self.bar() {
                     bar.set_position(state.done);
                 }
                 let failed = matches!(outcome, StepOutcome::Failed);
                 state.failed += u64::from(failed);
                 let secs = duration.as_secs_f64();
-                let show = self.bar.is_none() || failed;
+                let show = self.mode != ProgressMode::Bar || failed;
                 if show {
                     let mut text = format!("{:<8} {summary} ({secs:.1} s)", outcome_word(*outcome));
                     if let Some(e) = error.as_ref().filter(|_| !outcome.is_success()) {

@@ -38,6 +38,28 @@ pub(crate) fn target(option: Option<Site>, conf: Option<&DrConf>) -> Site {
         .unwrap_or(Site::Secondary)
 }
 
+/// Which sites a flow needs, and how its target is chosen by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sites {
+    /// Only the target (failover, cleanup); the other site is used when it can be reached.
+    Target,
+    /// Both sites; the target defaults as for failover (switchover).
+    Both,
+    /// Both sites; the target is the site failed back to: the option, else
+    /// `[failover_failback] dr_source_map` (as `ovirt-dr failback` swaps them), else primary.
+    ReturnTo,
+}
+
+/// The site a failback returns to.
+pub(crate) fn return_target(option: Option<Site>, conf: Option<&DrConf>) -> Site {
+    option
+        .or_else(|| {
+            conf.and_then(|c| c.failover.dr_source_map.as_ref())
+                .map(|v| v.value)
+        })
+        .unwrap_or(Site::Primary)
+}
+
 /// The state directory: the option, else `OLVM_DR_STATE_DIR`, else the user's data directory.
 pub(crate) fn state_dir(option: Option<&Path>) -> Result<PathBuf, String> {
     option
@@ -67,6 +89,7 @@ pub(crate) fn load(
     global: &GlobalArgs,
     inputs: &FlowInputs,
     target_option: Option<Site>,
+    sites: Sites,
 ) -> Result<Setup, Exit> {
     let usage = |m: &str| {
         output::error_line(m);
@@ -83,7 +106,11 @@ pub(crate) fn load(
         Ok(None) => None,
         Err(m) => return Err(usage(&m)),
     };
-    let required = target(target_option, conf.as_ref());
+    let required = match sites {
+        Sites::ReturnTo => return_target(target_option, conf.as_ref()),
+        _ => target(target_option, conf.as_ref()),
+    };
+    let needed = |site: Site| site == required || sites != Sites::Target;
     let mapping_path = inputs
         .mapping
         .clone()
@@ -142,7 +169,7 @@ pub(crate) fn load(
     let mut engines: BTreeMap<Site, Arc<dyn Engine>> = BTreeMap::new();
     for site in Site::BOTH {
         let Some(password) = passwords.get(site).cloned() else {
-            if site == required {
+            if needed(site) {
                 return Err(usage(&format!(
                     "the passwords file has no dr_sites_{site}_password"
                 )));
@@ -154,7 +181,7 @@ pub(crate) fn load(
         };
         let connection = match mapping.connection(site, password, &base) {
             Ok(c) => c,
-            Err(e) if site == required => return Err(usage(&e.to_string())),
+            Err(e) if needed(site) => return Err(usage(&e.to_string())),
             Err(e) => {
                 output::note_line(&format!("{e}: the {site} site will not be contacted"));
                 continue;
@@ -164,7 +191,7 @@ pub(crate) fn load(
             Ok(engine) => {
                 engines.insert(site, Arc::new(engine));
             }
-            Err(e) if site == required => return Err(usage(&format!("{site} site: {e}"))),
+            Err(e) if needed(site) => return Err(usage(&format!("{site} site: {e}"))),
             Err(e) => output::note_line(&format!("{site} site: {e}; it will not be contacted")),
         }
     }

@@ -1,0 +1,158 @@
+//! `olvm-dr plan | failover | cleanup | failback | switchover`: the DR flows.
+
+use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, ReturnOptions, StopMode};
+
+use crate::cli::GlobalArgs;
+use crate::exit::Exit;
+use crate::flow::{Request, plan_only, run_flow};
+use crate::flow_args::{
+    CleanupArgs, CleanupChoices, FailoverArgs, FailoverChoices, PlanCommand, ReturnArgs,
+    ReturnChoices,
+};
+
+/// The failover options the command line chose.
+fn failover_options(choices: &FailoverChoices) -> FailoverOptions {
+    FailoverOptions {
+        start_vms: !choices.no_start,
+        wait_for_up: !choices.no_wait_vms,
+        all_active_domains: choices.all_active_domains,
+        partial_import: !choices.no_partial_import,
+        reassign_bad_macs: !choices.keep_bad_macs,
+        force_reason: if choices.force {
+            choices.reason.clone()
+        } else {
+            None
+        },
+        drill: false,
+    }
+}
+
+fn cleanup_options(choices: &CleanupChoices) -> CleanupOptions {
+    CleanupOptions {
+        stop: if choices.power_off {
+            StopMode::PowerOff
+        } else {
+            StopMode::GracefulThenPowerOff
+        },
+        remove_orphans: choices.remove_orphans,
+        force_remove: choices.force_remove,
+        stale: false,
+    }
+}
+
+fn failback_options(choices: &FailoverChoices, returning: &ReturnChoices) -> ReturnOptions {
+    let mut o = ReturnOptions::failback();
+    o.failover = failover_options(choices);
+    o.clean_returning_site = !returning.no_clean_returning_site;
+    o.cleanup.force_remove = returning.force_remove;
+    o
+}
+
+fn switchover_options(choices: &FailoverChoices, returning: &ReturnChoices) -> ReturnOptions {
+    let mut o = ReturnOptions::switchover();
+    o.failover = failover_options(choices);
+    o.cleanup.force_remove = returning.force_remove;
+    if returning.power_off_after_timeout {
+        o.cleanup.stop = StopMode::GracefulThenPowerOff;
+    }
+    o
+}
+
+pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs) -> Exit {
+    let request = Request::Failover(failover_options(&args.choices));
+    run_flow(
+        global,
+        &args.inputs,
+        args.choices.target,
+        &request,
+        &args.run,
+        None,
+    )
+}
+
+pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs) -> Exit {
+    let request = Request::Cleanup(cleanup_options(&args.choices));
+    run_flow(
+        global,
+        &args.inputs,
+        args.choices.site,
+        &request,
+        &args.run,
+        None,
+    )
+}
+
+pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs) -> Exit {
+    let request = Request::Failback(failback_options(&args.choices, &args.returning));
+    run_flow(
+        global,
+        &args.inputs,
+        args.choices.target,
+        &request,
+        &args.run,
+        Some(&args.gate),
+    )
+}
+
+pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs) -> Exit {
+    let request = Request::Switchover(switchover_options(&args.choices, &args.returning));
+    run_flow(
+        global,
+        &args.inputs,
+        args.choices.target,
+        &request,
+        &args.run,
+        Some(&args.gate),
+    )
+}
+
+pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand) -> Exit {
+    match command {
+        PlanCommand::Failover {
+            inputs,
+            choices,
+            all_steps,
+        } => plan_only(
+            global,
+            inputs,
+            choices.target,
+            &Request::Failover(failover_options(choices)),
+            *all_steps,
+        ),
+        PlanCommand::Cleanup {
+            inputs,
+            choices,
+            all_steps,
+        } => plan_only(
+            global,
+            inputs,
+            choices.site,
+            &Request::Cleanup(cleanup_options(choices)),
+            *all_steps,
+        ),
+        PlanCommand::Failback {
+            inputs,
+            choices,
+            returning,
+            all_steps,
+        } => plan_only(
+            global,
+            inputs,
+            choices.target,
+            &Request::Failback(failback_options(choices, returning)),
+            *all_steps,
+        ),
+        PlanCommand::Switchover {
+            inputs,
+            choices,
+            returning,
+            all_steps,
+        } => plan_only(
+            global,
+            inputs,
+            choices.target,
+            &Request::Switchover(switchover_options(choices, returning)),
+            *all_steps,
+        ),
+    }
+}
