@@ -124,6 +124,14 @@ impl WorldBuilder {
         }
     }
 
+    /// Sets the number of templates made in each data center (one of them gets a second
+    /// version).
+    #[must_use]
+    pub fn templates_per_dc(mut self, count: usize) -> Self {
+        self.templates_per_dc = count;
+        self
+    }
+
     /// Sets the number of VMs (up to tens of thousands).
     #[must_use]
     pub fn vms(mut self, count: usize) -> Self {

@@ -46,7 +46,16 @@ pub(super) fn build(
         let domains = storage.in_dc(dc_ix);
         let cluster = p.clusters[dc_ix][0];
         for t in 0..b.templates_per_dc {
-            let name = TEMPLATE_NAMES[t % TEMPLATE_NAMES.len()];
+            // Template names are unique in an Engine: the first data center gets the plain names,
+            // the others (and further rounds) a suffix.
+            let plain = TEMPLATE_NAMES[t % TEMPLATE_NAMES.len()];
+            let round = t / TEMPLATE_NAMES.len();
+            let name: String = if dc_ix == 0 && round == 0 {
+                plain.to_owned()
+            } else {
+                format!("{plain}-dc{}-{}", dc_ix + 1, round + 1)
+            };
+            let name = name.as_str();
             let spec = |base: Option<Id>, version: u32| TemplateSpec {
                 name: name.into(),
                 cluster,
