@@ -21,6 +21,7 @@ pub mod report;
 mod secret;
 pub mod site;
 pub mod validate;
+pub mod verify;
 #[cfg(feature = "xml")]
 pub mod xml;
 

@@ -134,7 +134,7 @@ checks! {
     template_must_be_registered_before_its_vms,
     register_into_unknown_cluster_name_is_not_found,
     register_without_cluster_fails,
-    register_template_twice_conflicts,
+    registered_template_leaves_every_listing,
     register_vm_name_conflict,
     mac_conflict_without_reassignment,
     partial_import_drops_missing_disks,

@@ -24,6 +24,7 @@ use crate::plan::{
 };
 use crate::progress::{NoReporter, Reporter};
 use crate::report::Report;
+use crate::verify::{Expectations, verify_site};
 
 /// A flow could not run.
 #[derive(Debug, thiserror::Error)]
@@ -202,6 +203,31 @@ impl PreparedRun {
         }
         .run()
         .await;
+        let mut report = report;
+        if matches!(
+            self.plan.kind,
+            PlanKind::Failover | PlanKind::Failback | PlanKind::Switchover
+        ) && let Some(engine) = ctx.engines.get(&self.plan.target)
+        {
+            let running = report
+                .vms
+                .iter()
+                .filter(|v| v.site == self.plan.target && v.started.is_some())
+                .filter_map(|v| v.id.parse().ok())
+                .collect();
+            let expect = Expectations {
+                running,
+                isolation: None,
+            };
+            match verify_site(&ctx.mapping, self.plan.target, engine.as_ref(), &expect).await {
+                Ok(v) => report.attach_verification(v),
+                Err(e) => {
+                    report
+                        .facts
+                        .insert("verification_error".into(), e.to_string());
+                }
+            }
+        }
         RunStore::save_report(self.run.as_ref(), &report)?;
         Ok(report)
     }

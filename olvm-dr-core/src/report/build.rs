@@ -192,6 +192,7 @@ pub fn build_report(
         vms,
         steps: all,
         facts,
+        verification: None,
     }
 }
 

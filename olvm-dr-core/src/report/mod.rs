@@ -203,9 +203,19 @@ pub struct Report {
     pub steps: Vec<StepResult>,
     /// Extra facts recorded by the flow (e.g. split-brain evidence), by name.
     pub facts: BTreeMap<String, String>,
+    /// What a check of the target after the run found (failover, failback, switchover, drills).
+    pub verification: Option<crate::verify::Verification>,
 }
 
 impl Report {
+    /// Adds the verification of the target; differences turn a success into a partial result.
+    pub fn attach_verification(&mut self, verification: crate::verify::Verification) {
+        if !verification.is_clean() && self.verdict == Verdict::Success {
+            self.verdict = Verdict::Partial;
+        }
+        self.verification = Some(verification);
+    }
+
     /// The report as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()

@@ -104,6 +104,9 @@ impl Report {
             "  steps: {} done, {} already done, {} skipped, {} failed, {} blocked, {} not run",
             c.done, c.already_done, c.skipped, c.failed, c.blocked, c.not_run
         );
+        if let Some(v) = &self.verification {
+            out.push_str(&format!("  {}", v.render()));
+        }
         let failed: Vec<_> = self
             .steps
             .iter()

@@ -197,7 +197,10 @@ impl WorldState {
             labels,
             permissions,
         });
-        if let Some(rows) = s.unregistered.get_mut(&sd) {
+        // The Engine drops the entity's OVF rows of every domain, not only of `sd`
+        // (`unregisteredOVFDataDao.removeEntity(id, null)` in the import-from-configuration
+        // commands): an entity with disks on several domains is no longer listed anywhere.
+        for rows in s.unregistered.values_mut() {
             rows.vms.remove(&vm);
         }
         Ok(())

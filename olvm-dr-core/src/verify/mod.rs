@@ -1,0 +1,288 @@
+//! Verification: does a site hold what the mapping (and a run) say it should, after a failover,
+//! failback, switchover or drill?
+//!
+//! It compares, with one listing per collection:
+//! - every mapped domain: known to the Engine, attached to its mapped data center, active;
+//! - the domains' OVF stores: nothing left unregistered (a VM or template in an OVF store that
+//!   the Engine does not have is something the run did not bring back);
+//! - every registered VM with disks on the mapped domains: in a cluster the cluster mappings
+//!   lead to, its NICs on profiles the network mappings lead to (or unplugged; with a drill's
+//!   isolation, exactly the isolation profile), and up when the run started it.
+//!
+//! Each difference is a [`Difference`]; a clean verification has none.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Site;
+use crate::engine::{Engine, EngineResult, ErrorKind, Id, StorageDomainStatus, VmSearch, VmStatus};
+use crate::mapping::{ImportStorage, Mapping, NameMappingKind};
+
+/// Where drill VMs' NICs must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "profile")]
+pub enum Isolation {
+    /// Every NIC unplugged.
+    Unplugged,
+    /// Every NIC on this profile.
+    Profile(Id),
+}
+
+/// What a run adds to the mapping's expectations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expectations {
+    /// VMs that must be up (those the run started).
+    pub running: BTreeSet<Id>,
+    /// The isolation a drill registered NICs with.
+    pub isolation: Option<Isolation>,
+}
+
+/// One difference between what should be and what is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Difference {
+    /// What it is about, e.g. `VM 'web01'`.
+    pub entity: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// The result of verifying a site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The site.
+    pub site: Site,
+    /// Mapped domains checked.
+    pub domains: usize,
+    /// Registered VMs checked.
+    pub vms: usize,
+    /// The differences found.
+    pub differences: Vec<Difference>,
+}
+
+impl Verification {
+    /// `true` when nothing differs.
+    pub fn is_clean(&self) -> bool {
+        self.differences.is_empty()
+    }
+
+    /// For humans: one line, then one line per difference.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "verification of the {} site: {} domains, {} VMs checked, {}\n",
+            self.site,
+            self.domains,
+            self.vms,
+            if self.is_clean() {
+                "no differences".to_owned()
+            } else {
+                format!("{} differences", self.differences.len())
+            }
+        );
+        for d in &self.differences {
+            out.push_str(&format!("  - {}: {}\n", d.entity, d.problem));
+        }
+        out
+    }
+}
+
+/// Verifies `site` against `mapping` and `expect`.
+///
+/// # Errors
+/// The Engine error when a listing fails.
+pub async fn verify_site(
+    mapping: &Mapping,
+    site: Site,
+    engine: &dyn Engine,
+    expect: &Expectations,
+) -> EngineResult<Verification> {
+    let (dcs, clusters, domains, profiles, networks) = tokio::try_join!(
+        engine.data_centers(),
+        engine.clusters(),
+        engine.storage_domains(),
+        engine.vnic_profiles(),
+        engine.networks(),
+    )?;
+    let mut diffs: Vec<Difference> = Vec::new();
+    let mut diff = |entity: String, problem: String| diffs.push(Difference { entity, problem });
+
+    let mut active: Vec<(Id, String)> = Vec::new();
+    for storage in mapping.storages() {
+        let name = storage.name(site).get().cloned();
+        let id = storage.domain_id().and_then(|f| f.get().copied());
+        let label = name
+            .clone()
+            .or_else(|| id.map(|i| i.to_string()))
+            .unwrap_or_default();
+        let entity = format!("storage domain '{label}'");
+        let export = match storage {
+            ImportStorage::Nfs(f) | ImportStorage::Glusterfs(f) | ImportStorage::Posixfs(f) => {
+                let s = f.site(site);
+                s.address.get().cloned().zip(s.path.get().cloned())
+            }
+            _ => None,
+        };
+        let found = id
+            .and_then(|id| domains.iter().find(|d| d.id == id))
+            .or_else(|| {
+                name.as_ref()
+                    .and_then(|n| domains.iter().find(|d| &d.name == n))
+            })
+            .or_else(|| {
+                let (a, p) = export.as_ref()?;
+                domains.iter().find(|d| {
+                    d.storage.address.as_deref() == Some(a) && d.storage.path.as_deref() == Some(p)
+                })
+            });
+        let Some(found) = found else {
+            diff(entity, format!("not known to the {site} Engine"));
+            continue;
+        };
+        let want_dc = storage
+            .dc_name(site)
+            .get()
+            .and_then(|n| dcs.iter().find(|d| &d.name == n));
+        let Some(&dc) = found.data_centers.first() else {
+            diff(entity, "not attached to a data center".into());
+            continue;
+        };
+        if let Some(want) = want_dc
+            && want.id != dc
+        {
+            let actual = dcs
+                .iter()
+                .find(|d| d.id == dc)
+                .map_or_else(|| dc.to_string(), |d| d.name.clone());
+            diff(
+                entity.clone(),
+                format!(
+                    "attached to data center '{actual}', the mapping says '{}'",
+                    want.name
+                ),
+            );
+        }
+        match engine.attached_storage_domain(dc, found.id).await {
+            Ok(a) if a.status == Some(StorageDomainStatus::Active) => {
+                active.push((found.id, found.name.clone()))
+            }
+            Ok(a) => diff(
+                entity,
+                format!(
+                    "is {}, not active",
+                    a.status
+                        .map_or("without status".to_owned(), |s| s.to_string())
+                ),
+            ),
+            Err(e) if e.kind == ErrorKind::NotFound => diff(entity, "not attached".into()),
+            Err(e) => return Err(e),
+        }
+    }
+
+    // Nothing left behind in the OVF stores (an entity listed there whose id the Engine has is
+    // registered: it kept a disk on another domain through the disaster).
+    let all_vms = VmSearch::default();
+    let (registered_vms, registered_templates) =
+        tokio::try_join!(engine.vms(&all_vms), engine.templates())?;
+    let vm_ids: HashSet<Id> = registered_vms.iter().map(|v| v.id).collect();
+    let template_ids: HashSet<Id> = registered_templates.iter().map(|t| t.id).collect();
+    for (sd, name) in &active {
+        for t in engine.unregistered_templates(*sd).await? {
+            if !template_ids.contains(&t.id) {
+                diff(
+                    format!("template '{}'", t.name),
+                    format!("in the OVF store of '{name}' but not registered"),
+                );
+            }
+        }
+        for v in engine.unregistered_vms(*sd).await? {
+            if !vm_ids.contains(&v.id) {
+                diff(
+                    format!("VM '{}'", v.name),
+                    format!("in the OVF store of '{name}' but not registered"),
+                );
+            }
+        }
+    }
+
+    // Registered VMs: cluster, NICs, running.
+    let targets: HashSet<&str> = mapping
+        .names(NameMappingKind::Cluster)
+        .iter()
+        .filter_map(|m| m.name(site).get().map(String::as_str))
+        .collect();
+    let network_name: HashMap<Id, &str> =
+        networks.iter().map(|n| (n.id, n.name.as_str())).collect();
+    let mapped_profiles: HashSet<Id> = mapping
+        .networks()
+        .iter()
+        .filter_map(|m| {
+            let s = m.site(site);
+            s.profile_id.get().copied().or_else(|| {
+                let (p, n) = (s.profile_name.get()?, s.network_name.get()?);
+                profiles
+                    .iter()
+                    .find(|x| &x.name == p && network_name.get(&x.network) == Some(&n.as_str()))
+                    .map(|x| x.id)
+            })
+        })
+        .collect();
+    let active_ids: HashSet<Id> = active.iter().map(|(id, _)| *id).collect();
+    let mut checked = 0usize;
+    for vm in &registered_vms {
+        if !vm.storage_domains.iter().any(|d| active_ids.contains(d)) {
+            continue;
+        }
+        {
+            checked += 1;
+            let entity = format!("VM '{}'", vm.name);
+            let cluster = vm
+                .cluster
+                .and_then(|c| clusters.iter().find(|x| x.id == c))
+                .map(|c| c.name.as_str());
+            if !targets.is_empty() && !cluster.is_some_and(|c| targets.contains(c)) {
+                diff(
+                    entity.clone(),
+                    format!(
+                        "in cluster '{}', which no cluster mapping leads to",
+                        cluster.unwrap_or("none")
+                    ),
+                );
+            }
+            for nic in &vm.nics {
+                let ok = match (expect.isolation, nic.vnic_profile) {
+                    (Some(Isolation::Unplugged), p) => p.is_none(),
+                    (Some(Isolation::Profile(want)), p) => p == Some(want),
+                    (None, None) => true,
+                    (None, Some(p)) => mapped_profiles.is_empty() || mapped_profiles.contains(&p),
+                };
+                if !ok {
+                    let actual = nic
+                        .vnic_profile
+                        .and_then(|p| profiles.iter().find(|x| x.id == p))
+                        .map_or_else(
+                            || "unplugged".to_owned(),
+                            |p| format!("profile '{}'", p.name),
+                        );
+                    let want = match expect.isolation {
+                        Some(Isolation::Unplugged) => "unplugged (drill isolation)".to_owned(),
+                        Some(Isolation::Profile(id)) => format!("the isolation profile {id}"),
+                        None => "a profile the network mappings lead to".to_owned(),
+                    };
+                    diff(
+                        entity.clone(),
+                        format!("NIC '{}' is {actual}, expected {want}", nic.name),
+                    );
+                }
+            }
+            if expect.running.contains(&vm.id) && vm.status != VmStatus::Up {
+                diff(entity, format!("is {}, expected up", vm.status));
+            }
+        }
+    }
+    Ok(Verification {
+        site,
+        domains: mapping.storages().len(),
+        vms: checked,
+        differences: diffs,
+    })
+}
