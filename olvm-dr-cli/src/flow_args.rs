@@ -103,6 +103,9 @@ pub struct FailoverChoices {
     /// Why --force is safe (for the journal and the report).
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
+    /// Only these mapped domains (names of either site, comma-separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub domains: Vec<String>,
 }
 
 /// `olvm-dr failover`.
@@ -155,6 +158,9 @@ pub struct CleanupChoices {
     /// Engine's database only.
     #[arg(long)]
     pub force_remove: bool,
+    /// Only these mapped domains (names of either site, comma-separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub domains: Vec<String>,
 }
 
 /// `olvm-dr cleanup`.

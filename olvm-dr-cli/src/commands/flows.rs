@@ -1,6 +1,6 @@
 //! `olvm-dr plan | failover | cleanup | failback | switchover`: the DR flows.
 
-use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, ReturnOptions, StopMode};
+use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, NicIsolation, ReturnOptions, StopMode};
 
 use crate::cli::GlobalArgs;
 use crate::exit::Exit;
@@ -9,6 +9,11 @@ use crate::flow_args::{
     CleanupArgs, CleanupChoices, FailoverArgs, FailoverChoices, PlanCommand, ReturnArgs,
     ReturnChoices,
 };
+
+/// `--domains`: `None` when not given.
+fn selection(names: &[String]) -> Option<Vec<String>> {
+    (!names.is_empty()).then(|| names.to_vec())
+}
 
 /// The failover options the command line chose.
 fn failover_options(choices: &FailoverChoices) -> FailoverOptions {
@@ -24,6 +29,8 @@ fn failover_options(choices: &FailoverChoices) -> FailoverOptions {
             None
         },
         drill: false,
+        isolation: NicIsolation::None,
+        domains: selection(&choices.domains),
     }
 }
 
@@ -36,6 +43,7 @@ fn cleanup_options(choices: &CleanupChoices) -> CleanupOptions {
         },
         remove_orphans: choices.remove_orphans,
         force_remove: choices.force_remove,
+        domains: selection(&choices.domains),
         stale: false,
     }
 }
@@ -45,6 +53,7 @@ fn failback_options(choices: &FailoverChoices, returning: &ReturnChoices) -> Ret
     o.failover = failover_options(choices);
     o.clean_returning_site = !returning.no_clean_returning_site;
     o.cleanup.force_remove = returning.force_remove;
+    o.cleanup.domains = o.failover.domains.clone();
     o
 }
 
@@ -52,6 +61,7 @@ fn switchover_options(choices: &FailoverChoices, returning: &ReturnChoices) -> R
     let mut o = ReturnOptions::switchover();
     o.failover = failover_options(choices);
     o.cleanup.force_remove = returning.force_remove;
+    o.cleanup.domains = o.failover.domains.clone();
     if returning.power_off_after_timeout {
         o.cleanup.stop = StopMode::GracefulThenPowerOff;
     }

@@ -143,6 +143,24 @@ impl World {
         }
     }
 
+    /// Splits every replica off for a drill: each becomes a read-write copy that no longer
+    /// receives writes, and whose sanlock lease area no longer sees the source site's renewals
+    /// (what an array's test-failover clone, or a suspended mirror presented read-write, gives).
+    /// The source site keeps running on its own volumes.
+    pub fn isolate_all_replication(&self) {
+        for pair in self.pairs() {
+            self.with(|w, now| w.fabric.isolate(pair, now));
+        }
+    }
+
+    /// Resumes every pair in its direction with a full copy from the source (after a drill:
+    /// the drill copies are overwritten).
+    pub fn resync_all_replication(&self) {
+        for pair in self.pairs() {
+            self.resync_replication(pair);
+        }
+    }
+
     /// Reverses every pair: the former replicas become the sources (before a failback).
     pub fn reverse_all_replication(&self) {
         for pair in self.pairs() {

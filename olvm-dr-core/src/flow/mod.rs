@@ -199,7 +199,7 @@ impl PreparedRun {
             options: options.scheduler,
             run_id,
             previous: self.resumed,
-            drill: options.drill,
+            drill: self.plan.drill || options.drill,
         }
         .run()
         .await;

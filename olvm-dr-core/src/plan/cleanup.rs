@@ -24,7 +24,7 @@ use crate::mapping::ImportStorage;
 use crate::validate::codes;
 
 /// Choices for a cleanup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CleanupOptions {
     /// How VMs are stopped. Default: guest shutdown, power-off at the deadline.
     pub stop: StopMode,
@@ -33,6 +33,8 @@ pub struct CleanupOptions {
     /// Domains whose detach is blocked (delete-protected or previewing VMs) are removed from the
     /// Engine's database only. Default `false`: such VMs make the plan fail with their names.
     pub force_remove: bool,
+    /// Only these mapped domains (by their name on either site); `None` = all.
+    pub domains: Option<Vec<String>>,
     /// The site is a stale copy coming back after a disaster (the first phase of a failback):
     /// VMs are powered off, deactivation is forced (its storage is a read-only replica now) and
     /// domains that cannot be removed normally are removed from the database only.
@@ -45,6 +47,7 @@ impl Default for CleanupOptions {
             stop: StopMode::GracefulThenPowerOff,
             remove_orphans: false,
             force_remove: false,
+            domains: None,
             stale: false,
         }
     }
@@ -81,7 +84,22 @@ pub(crate) async fn cleanup_part(
     let mut problems = Problems::new(source.file, site);
     let mut notes: Vec<PlanNote> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
-    for storage in source.mapping.storages() {
+    for name in super::selection::unknown(source.mapping, options.domains.as_deref()) {
+        problems.error(
+            codes::PLAN_UNKNOWN_DOMAIN,
+            None,
+            Some("dr_import_storages".into()),
+            Some(format!("storage domain '{name}'")),
+            format!("no storage entry of the mapping is named '{name}' on either site"),
+            "use the domain names of the mapping file",
+        );
+    }
+    for storage in source
+        .mapping
+        .storages()
+        .iter()
+        .filter(|s| super::selection::selected(s, options.domains.as_deref()))
+    {
         let storage_type = storage.storage_type();
         let id = storage.domain_id().and_then(|f| f.get().copied());
         let name = storage.name(site).get().cloned();

@@ -138,7 +138,7 @@ async fn compose(
     if kind == PlanKind::Failback && options.clean_returning_site {
         let stale = CleanupOptions {
             stale: true,
-            ..options.cleanup
+            ..options.cleanup.clone()
         };
         let part = cleanup_part(source, target, target_engine, &stale, &[]).await?;
         plan.notes.extend(part.notes);
@@ -167,6 +167,10 @@ async fn compose(
     gate_after.extend(part.ends);
     gate_after.push(record.clone());
 
+    let source_pairs = match options.failover.isolation {
+        super::NicIsolation::None => Vec::new(),
+        _ => super::failover::source_profile_pairs(current_engine).await,
+    };
     let gate = StepId::from(STORAGE_GATE);
     let description = match kind {
         PlanKind::Failback => format!(
@@ -198,9 +202,12 @@ async fn compose(
             after: vec![gate],
             assume_absent: kind == PlanKind::Failback,
             running_from: Some(record),
+            source_pairs,
         },
     )
     .await?;
+    plan.drill = options.failover.drill;
+    plan.isolation = part.isolation;
     plan.notes.extend(part.notes);
     plan.registration = part.registration;
     plan.start = part.start;

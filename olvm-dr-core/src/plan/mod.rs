@@ -10,6 +10,7 @@ pub mod failback;
 pub mod failover;
 mod problems;
 mod render;
+mod selection;
 mod step;
 
 use std::collections::{HashMap, HashSet};
@@ -20,7 +21,7 @@ use sha2::{Digest, Sha256};
 pub use action::{Action, DiscoveredVm, DomainRef, StopMode};
 pub use cleanup::{CleanupOptions, plan_cleanup};
 pub use failback::{ReturnOptions, plan_failback, plan_switchover};
-pub use failover::{FailoverOptions, MappingSource, plan_failover};
+pub use failover::{FailoverOptions, MappingSource, NicIsolation, plan_failover};
 pub use problems::PlanningError;
 pub use render::RenderOptions;
 pub use step::{Phase, Planned, Step, StepId};
@@ -130,6 +131,12 @@ pub struct Plan {
     pub notes: Vec<PlanNote>,
     /// The steps, in a valid execution order.
     pub steps: Vec<Step>,
+    /// A drill (rehearsal): reports and journals say so.
+    #[serde(default)]
+    pub drill: bool,
+    /// Where a drill put every NIC, for the verification after the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<crate::verify::Isolation>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
     pub hash: String,
 }
@@ -166,6 +173,8 @@ impl Plan {
             start: StartSettings::default(),
             notes: Vec::new(),
             steps: Vec::new(),
+            drill: false,
+            isolation: None,
             hash: String::new(),
         }
     }

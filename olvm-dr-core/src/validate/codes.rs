@@ -112,6 +112,9 @@ pub const PLAN_NO_UP_HOST: &str = "DR0901";
 pub const PLAN_DOMAIN_ELSEWHERE: &str = "DR0902";
 /// A VM blocks the detach of a domain to release (delete-protected, or previewing a snapshot).
 pub const CLEANUP_BLOCKED: &str = "DR0903";
+/// `--domains` names a domain the mapping does not have, or an isolation profile is not on the
+/// target.
+pub const PLAN_UNKNOWN_DOMAIN: &str = "DR0904";
 /// The planner produced an inconsistent plan (a bug: please report it).
 pub const PLAN_INTERNAL: &str = "DR0999";
 
@@ -167,5 +170,6 @@ pub const ALL: &[&str] = &[
     PLAN_NO_UP_HOST,
     PLAN_DOMAIN_ELSEWHERE,
     CLEANUP_BLOCKED,
+    PLAN_UNKNOWN_DOMAIN,
     PLAN_INTERNAL,
 ];

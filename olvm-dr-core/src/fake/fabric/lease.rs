@@ -101,6 +101,38 @@ impl Leases {
         Ok(())
     }
 
+    /// Whether `site` may use `domain` on a copy split off from the holder's storage at `since`
+    /// (a drill copy). Nothing is granted on the shared lease: the copy's lease area is its own,
+    /// and it holds only the state the holder had written before the split, so it is free
+    /// `timeout` after that — or at once if `site` holds it or nobody does.
+    pub(crate) fn check_isolated_copy(
+        &self,
+        domain: Id,
+        site: Site,
+        now: Instant,
+        timeout: Duration,
+        since: Instant,
+        hosts_down_at: impl Fn(Site) -> Option<Instant>,
+    ) -> Result<(), Held> {
+        let Some(l) = self.by_domain.get(&domain) else {
+            return Ok(());
+        };
+        if l.holder == site || l.released_at.is_some_and(|r| r <= now) {
+            return Ok(());
+        }
+        let last_renewal = [Some(since), hosts_down_at(l.holder), l.released_at]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(since);
+        let free_at = last_renewal + timeout;
+        if now < free_at {
+            Err(Held::Until(free_at))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Makes every lease held by `site` expired as of `now` (its hosts stopped renewing at least
     /// `timeout` ago): a test helper for when tokio's clock cannot be advanced.
     pub(crate) fn expire_all_of(&mut self, site: Site, now: Instant, timeout: Duration) {

@@ -127,6 +127,9 @@ pub(crate) struct Pair {
     pub(crate) secondary: VolumeId,
     pub(crate) direction: ReplicationDirection,
     pub(crate) running: bool,
+    /// Set while the replica is split off for a drill: read-write, no longer copied to, and no
+    /// longer seeing the source site's sanlock renewals (since this instant).
+    pub(crate) isolated_since: Option<tokio::time::Instant>,
 }
 
 impl Pair {
@@ -192,6 +195,7 @@ impl Fabric {
             secondary,
             direction: ReplicationDirection::PrimaryToSecondary,
             running: true,
+            isolated_since: None,
         });
         self.pair_of.insert(primary, idx);
         self.pair_of.insert(secondary, idx);
@@ -270,12 +274,29 @@ impl Fabric {
     /// Stops a pair: no more copying, the replica becomes read-write (promoted).
     pub(crate) fn stop(&mut self, p: PairId) {
         self.pairs[p.0].running = false;
+        self.pairs[p.0].isolated_since = None;
+    }
+
+    /// Splits the replica off for a drill at `now`: read-write, no more copying, and (unlike a
+    /// promotion after a disaster) its lease area is its own from now on.
+    pub(crate) fn isolate(&mut self, p: PairId, now: tokio::time::Instant) {
+        self.pairs[p.0].running = false;
+        self.pairs[p.0].isolated_since = Some(now);
+    }
+
+    /// When `v` was split off as a drill copy, if it is one.
+    pub(crate) fn isolated_since(&self, v: VolumeId) -> Option<tokio::time::Instant> {
+        let pair = &self.pairs[self.pair_of(v)?];
+        (pair.source_target().1 == v)
+            .then_some(pair.isolated_since)
+            .flatten()
     }
 
     /// Starts (or restarts) a pair in its current direction, first copying the source over the
     /// target (a full resync).
     pub(crate) fn resync(&mut self, p: PairId) {
         self.pairs[p.0].running = true;
+        self.pairs[p.0].isolated_since = None;
         let (source, _) = self.pairs[p.0].source_target();
         self.propagate(source);
     }

@@ -211,6 +211,12 @@ impl WorldState {
             self.hosts_down_at(Site::Secondary),
         ];
         let timeout = self.lease_timeout;
+        if let Some(since) = self.fabric.isolated_since(v) {
+            return self
+                .leases
+                .check_isolated_copy(sd, site, now, timeout, since, |s| down[super::ix(s)])
+                .map_err(|_| msg::cannot_acquire_host_id(op));
+        }
         self.leases
             .acquire(sd, site, now, timeout, |s| down[super::ix(s)])
             .map_err(|_| msg::cannot_acquire_host_id(op))

@@ -43,6 +43,23 @@ pub struct FailoverOptions {
     pub force_reason: Option<String>,
     /// A drill: the source is alive on purpose; the guard records evidence and proceeds.
     pub drill: bool,
+    /// Where drill VMs' NICs go (a drill must not reach production networks).
+    pub isolation: NicIsolation,
+    /// Only these mapped domains (by their name on either site); `None` = all.
+    pub domains: Option<Vec<String>>,
+}
+
+/// Where the NICs of the registered VMs go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum NicIsolation {
+    /// As the network mappings say (a real failover).
+    #[default]
+    None,
+    /// Every NIC unplugged from any network.
+    Unplugged,
+    /// Every NIC on this profile of the target (`name`, or `name/network` when the name is on
+    /// several networks).
+    Profile(String),
 }
 
 impl Default for FailoverOptions {
@@ -55,6 +72,8 @@ impl Default for FailoverOptions {
             reassign_bad_macs: true,
             force_reason: None,
             drill: false,
+            isolation: NicIsolation::None,
+            domains: None,
         }
     }
 }
@@ -88,6 +107,8 @@ pub(crate) struct FailoverPartOptions {
     pub(crate) assume_absent: bool,
     /// Start what this step recorded as running instead of what the OVF status says.
     pub(crate) running_from: Option<StepId>,
+    /// Every (network, profile) pair of the source, for drill isolation (empty: the mapping's).
+    pub(crate) source_pairs: Vec<(String, String)>,
 }
 
 /// The failover steps, with what they need in the plan.
@@ -98,6 +119,8 @@ pub(crate) struct FailoverPart {
     pub(crate) start: StartSettings,
     /// The mapped domains as the source names them.
     pub(crate) source_domains: Vec<super::DomainRef>,
+    /// Where a drill put every NIC.
+    pub(crate) isolation: Option<crate::verify::Isolation>,
 }
 
 /// Builds the failover steps to `target`.
@@ -124,11 +147,12 @@ pub(crate) async fn failover_part(
         target_engine,
         &state,
         Some(&guard_id),
+        options.domains.as_deref(),
     )
     .await?;
 
     let mut notes = storage.notes;
-    let registration = registration::settings(
+    let mut registration = registration::settings(
         source.mapping,
         target.other(),
         target,
@@ -136,6 +160,21 @@ pub(crate) async fn failover_part(
         options,
         &mut notes,
     );
+    let isolation = registration::isolate(
+        &mut registration,
+        source.mapping,
+        target,
+        &state,
+        &options.isolation,
+        &part.source_pairs,
+        &mut notes,
+    )
+    .map_err(|message| {
+        PlanningError::Problems(vec![
+            crate::Diagnostic::error(crate::validate::codes::PLAN_UNKNOWN_DOMAIN, message)
+                .with_hint("name a vNIC profile of the target site, as NAME or NAME/NETWORK"),
+        ])
+    })?;
     let start = StartSettings {
         start_vms: options.start_vms,
         wait_for_up: options.wait_for_up,
@@ -237,6 +276,7 @@ pub(crate) async fn failover_part(
         registration,
         start,
         source_domains,
+        isolation,
     })
 }
 
@@ -268,15 +308,24 @@ pub async fn plan_failover(
     source_engine: Option<&dyn Engine>,
     options: &FailoverOptions,
 ) -> Result<Plan, PlanningError> {
+    let source_pairs = match (&options.isolation, source_engine) {
+        (NicIsolation::None, _) | (_, None) => Vec::new(),
+        (_, Some(engine)) => source_profile_pairs(engine).await,
+    };
     let part = failover_part(
         source,
         target,
         target_engine,
         options,
-        &FailoverPartOptions::default(),
+        &FailoverPartOptions {
+            source_pairs,
+            ..FailoverPartOptions::default()
+        },
     )
     .await?;
     let mut plan = Plan::new(PlanKind::Failover, target, source.sha256);
+    plan.drill = options.drill;
+    plan.isolation = part.isolation;
     plan.notes = part.notes;
     plan.registration = part.registration;
     plan.start = part.start;
@@ -288,6 +337,31 @@ pub async fn plan_failover(
     }
     seal(&mut plan)?;
     Ok(plan)
+}
+
+/// Every (network, profile) pair of a site, when it answers quickly (drill isolation maps them
+/// all); empty when it does not.
+pub(crate) async fn source_profile_pairs(engine: &dyn Engine) -> Vec<(String, String)> {
+    let work = async {
+        let (profiles, networks) =
+            tokio::try_join!(engine.vnic_profiles(), engine.networks()).ok()?;
+        Some(
+            profiles
+                .iter()
+                .filter_map(|p| {
+                    networks
+                        .iter()
+                        .find(|n| n.id == p.network)
+                        .map(|n| (n.name.clone(), p.name.clone()))
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    tokio::time::timeout(SOURCE_PREVIEW_TIMEOUT, work)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// What the source shows on the mapped domains, when it answers quickly.

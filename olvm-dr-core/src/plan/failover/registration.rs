@@ -230,3 +230,109 @@ pub(crate) fn settings(
     };
     RegistrationSettings { vm, template }
 }
+
+/// Applies a drill's NIC isolation: every (network, profile) pair of the source — or, when the
+/// source cannot tell, of the mapping — goes to the isolation target, so no NIC falls back to a
+/// production profile of the same name. Returns where the NICs go, for the verification.
+pub(crate) fn isolate(
+    settings: &mut RegistrationSettings,
+    mapping: &Mapping,
+    target: Site,
+    state: &SiteState,
+    isolation: &super::NicIsolation,
+    source_pairs: &[(String, String)],
+    notes: &mut Vec<PlanNote>,
+) -> Result<Option<crate::verify::Isolation>, String> {
+    let (to, verify) = match isolation {
+        super::NicIsolation::None => return Ok(None),
+        super::NicIsolation::Unplugged => {
+            (VnicTarget::Unplugged, crate::verify::Isolation::Unplugged)
+        }
+        super::NicIsolation::Profile(spec) => {
+            let (name, network) = match spec.split_once('/') {
+                Some((p, n)) => (p, Some(n)),
+                None => (spec.as_str(), None),
+            };
+            let found: Vec<_> = state
+                .profiles
+                .iter()
+                .filter(|p| {
+                    p.name == name
+                        && network.is_none_or(|n| {
+                            state
+                                .networks
+                                .iter()
+                                .any(|x| x.id == p.network && x.name == n)
+                        })
+                })
+                .collect();
+            match found.as_slice() {
+                [one] => (
+                    VnicTarget::Profile(one.id),
+                    crate::verify::Isolation::Profile(one.id),
+                ),
+                [] => {
+                    return Err(format!(
+                        "there is no vNIC profile '{spec}' on the {target} site for the drill's isolation"
+                    ));
+                }
+                _ => {
+                    return Err(format!(
+                        "vNIC profile '{name}' is on several networks of the {target} site: write --isolate profile={name}/NETWORK"
+                    ));
+                }
+            }
+        }
+    };
+    let source = target.other();
+    let mut pairs: Vec<(String, String)> = source_pairs.to_vec();
+    if pairs.is_empty() {
+        pairs = mapping
+            .networks()
+            .iter()
+            .filter_map(|m| {
+                let s = m.site(source);
+                Some((s.network_name.get()?.clone(), s.profile_name.get()?.clone()))
+            })
+            .collect();
+        note(
+            notes,
+            NoteLevel::Warning,
+            format!(
+                "the {source} site did not list its vNIC profiles: isolation covers the {} pairs of the mapping; the verification after the run checks every NIC",
+                pairs.len()
+            ),
+        );
+    }
+    pairs.sort();
+    pairs.dedup();
+    let mappings: Vec<VnicProfileMapping> = pairs
+        .into_iter()
+        .map(|(network, profile)| VnicProfileMapping {
+            source_network: network,
+            source_profile: profile,
+            target: to.clone(),
+        })
+        .collect();
+    note(
+        notes,
+        NoteLevel::Info,
+        format!(
+            "drill isolation: every NIC ({} source profiles) goes {}",
+            mappings.len(),
+            match &to {
+                VnicTarget::Unplugged => "unplugged from any network".to_owned(),
+                _ => format!(
+                    "to the isolation profile '{}'",
+                    match isolation {
+                        super::NicIsolation::Profile(p) => p.as_str(),
+                        _ => "",
+                    }
+                ),
+            }
+        ),
+    );
+    settings.vm.vnic_profile_mappings = mappings.clone();
+    settings.template.vnic_profile_mappings = mappings;
+    Ok(Some(verify))
+}

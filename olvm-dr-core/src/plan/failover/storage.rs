@@ -79,9 +79,20 @@ pub(crate) async fn plan_storage(
     engine: &dyn Engine,
     state: &SiteState,
     guard: Option<&StepId>,
+    only: Option<&[String]>,
 ) -> Result<StoragePlan, PlanningError> {
     let source = target.other();
     let mut problems = Problems::new(file, target);
+    for name in crate::plan::selection::unknown(mapping, only) {
+        problems.error(
+            codes::PLAN_UNKNOWN_DOMAIN,
+            None,
+            Some("dr_import_storages".into()),
+            Some(format!("storage domain '{name}'")),
+            format!("no storage entry of the mapping is named '{name}' on either site"),
+            "use the domain names of the mapping file",
+        );
+    }
     let mut steps: Vec<Step> = Vec::new();
     let mut domains: Vec<DomainSteps> = Vec::new();
     // The attach step of each target data center's master, for ordering the others after it.
@@ -97,7 +108,10 @@ pub(crate) async fn plan_storage(
         .collect();
     ordered.extend(mapping.storages().iter().filter(|s| !s.is_master(target)));
 
-    for storage in ordered {
+    for storage in ordered
+        .into_iter()
+        .filter(|s| crate::plan::selection::selected(s, only))
+    {
         let storage_type = storage.storage_type();
         let common = storage.common();
         let index = common.index;
