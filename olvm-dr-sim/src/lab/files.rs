@@ -103,6 +103,9 @@ fn write_private(path: &Path, text: &str) -> Result<(), LabError> {
             .mode(0o600)
             .open(path)
             .map_err(err)?;
+        // A file left by an earlier lab keeps its mode on open: narrow it before writing.
+        f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .map_err(err)?;
         f.write_all(text.as_bytes()).map_err(err)
     }
     #[cfg(not(unix))]

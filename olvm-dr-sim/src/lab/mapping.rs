@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use olvm_dr_core::Site;
 use olvm_dr_core::config::SecretValue;
-use olvm_dr_core::engine::{Id, NameMapping as Names, StorageDomainType, StorageType};
+use olvm_dr_core::engine::{
+    Id, NameMapping as Names, StorageDomain, StorageDomainType, StorageType,
+};
 use olvm_dr_core::fake::{DomainFacts, Location, ProfileFacts, WorldFacts};
 use olvm_dr_core::mapping::{
     FcpStorage, Field, FileSite, FileStorage, ImportStorage, IscsiSite, IscsiStorage, LunMapping,
@@ -24,12 +26,20 @@ pub(crate) struct SiteUrls {
 /// Network id → data center name, per site (for `{site}_network_dc`).
 pub(crate) type NetworkDcs = PerSite<HashMap<Id, String>>;
 
+/// The primary's domains by id (their attributes: wipe, backup, space thresholds, discard).
+pub(crate) type Domains = HashMap<Id, StorageDomain>;
+
 fn set<T>(value: T) -> Field<T> {
     Field::set(value, Pos::default())
 }
 
 /// The whole mapping for `facts`.
-pub(crate) fn mapping(facts: &WorldFacts, urls: &SiteUrls, network_dcs: &NetworkDcs) -> Mapping {
+pub(crate) fn mapping(
+    facts: &WorldFacts,
+    urls: &SiteUrls,
+    network_dcs: &NetworkDcs,
+    domains: &Domains,
+) -> Mapping {
     let site_keys = |url: &str| SiteKeys {
         url: set(url.to_owned()),
         username: set(urls.username.clone()),
@@ -59,7 +69,7 @@ pub(crate) fn mapping(facts: &WorldFacts, urls: &SiteUrls, network_dcs: &Network
             .domains
             .iter()
             .enumerate()
-            .map(|(i, d)| storage(i, d, &masters))
+            .map(|(i, d)| storage(i, d, &masters, domains.get(&d.id)))
             .collect()),
         network_mappings: set(facts
             .mappings
@@ -133,7 +143,14 @@ fn masters(facts: &WorldFacts, site: Site) -> Vec<Id> {
     out
 }
 
-fn storage(index: usize, d: &DomainFacts, masters: &PerSite<Vec<Id>>) -> ImportStorage {
+fn storage(
+    index: usize,
+    d: &DomainFacts,
+    masters: &PerSite<Vec<Id>>,
+    attrs: Option<&StorageDomain>,
+) -> ImportStorage {
+    let attr = |f: fn(&StorageDomain) -> bool| attrs.map_or(Field::Missing, |a| set(f(a)));
+    let number = |f: fn(&StorageDomain) -> u32| attrs.map_or(Field::Missing, |a| set(f(a)));
     let site_common = |site: Site| StorageSite {
         name: set(d.name.clone()),
         dc_name: set(match site {
@@ -145,6 +162,10 @@ fn storage(index: usize, d: &DomainFacts, masters: &PerSite<Vec<Id>>) -> ImportS
     let common = StorageCommon {
         index,
         storage_domain_type: set(StorageDomainType::Data),
+        wipe_after_delete: attr(|a| a.wipe_after_delete),
+        backup: attr(|a| a.backup),
+        critical_space_action_blocker: number(|a| a.critical_space_action_blocker),
+        warning_low_space: number(|a| a.warning_low_space_indicator),
         sites: PerSite::from_fn(site_common),
         ..StorageCommon::default()
     };
@@ -152,13 +173,13 @@ fn storage(index: usize, d: &DomainFacts, masters: &PerSite<Vec<Id>>) -> ImportS
         StorageType::Iscsi => ImportStorage::Iscsi(IscsiStorage {
             common,
             domain_id: set(d.id),
+            discard_after_delete: attr(|a| a.discard_after_delete),
             sites: PerSite::from_fn(|site| iscsi_site(d.location(site))),
-            ..IscsiStorage::default()
         }),
         StorageType::Fcp => ImportStorage::Fcp(FcpStorage {
             common,
             domain_id: set(d.id),
-            ..FcpStorage::default()
+            discard_after_delete: attr(|a| a.discard_after_delete),
         }),
         t => {
             let file = FileStorage {

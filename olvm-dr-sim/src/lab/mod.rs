@@ -262,6 +262,13 @@ impl Lab {
         let [primary, secondary]: [SimServer; 2] =
             servers.try_into().expect("one server per site was started");
         let network_dcs = network_dcs(&world).await?;
+        let domains = world
+            .engine(Site::Primary)
+            .storage_domains()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
         let urls = mapping::SiteUrls {
             primary: primary.api_url(),
             secondary: secondary.api_url(),
@@ -286,7 +293,7 @@ impl Lab {
             seed: options.seed,
             latency: options.latency,
         };
-        let m = mapping::mapping(world.facts(), &urls, &network_dcs);
+        let m = mapping::mapping(world.facts(), &urls, &network_dcs, &domains);
         files.write(&m, &credentials, &state)?;
         Ok(Self {
             world,
