@@ -28,7 +28,11 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
     let text = std::fs::read_to_string(&files.mapping).unwrap();
     assert!(text.contains(&lab.api_url(Site::Secondary)));
     for d in &lab.world().facts().domains {
-        assert!(text.contains(&d.name), "{} missing from the mapping", d.name);
+        assert!(
+            text.contains(&d.name),
+            "{} missing from the mapping",
+            d.name
+        );
     }
 
     // dr.conf points at the mapping and the passwords file, which holds both passwords.
@@ -42,7 +46,10 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&files.passwords).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&files.passwords)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "the passwords file is private");
     }
 
@@ -62,7 +69,10 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
 
     // Either control endpoint acts on the shared world.
     let control = ControlClient::new(lab.control_url(Site::Secondary));
-    control.site_action(Site::Primary, "disaster").await.unwrap();
+    control
+        .site_action(Site::Primary, "disaster")
+        .await
+        .unwrap();
     assert!(!lab.world().is_up(Site::Primary));
     let status = control.status().await.unwrap();
     assert_eq!(status["sites"]["primary"]["up"], false);
@@ -81,6 +91,9 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
     assert!(e.to_string().contains("unknown replication action"), "{e}");
 
     lab.shutdown().await;
-    assert!(!files.state.exists(), "the state file is removed on shutdown");
+    assert!(
+        !files.state.exists(),
+        "the state file is removed on shutdown"
+    );
     assert!(files.mapping.exists(), "the other files stay");
 }

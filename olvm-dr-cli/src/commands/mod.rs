@@ -1,9 +1,10 @@
 //! One module per subcommand.
 
+mod lab;
 mod mapping;
 mod validate;
 
-use crate::cli::{Cli, Command, MappingCommand};
+use crate::cli::{Cli, Command, LabCommand, MappingCommand};
 use crate::exit::Exit;
 
 /// Runs the parsed command.
@@ -11,5 +12,10 @@ pub(crate) fn dispatch(cli: &Cli) -> Exit {
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Mapping(MappingCommand::Normalize(args)) => mapping::normalize(&cli.global, args),
+        Command::Lab(LabCommand::Up(args)) => lab::up(args),
+        Command::Lab(LabCommand::Status(args)) => lab::status(args),
+        Command::Lab(LabCommand::Disaster(args)) => lab::site(args, "disaster"),
+        Command::Lab(LabCommand::Recover(args)) => lab::site(args, "recover"),
+        Command::Lab(LabCommand::Replication(args)) => lab::replication(args),
     }
 }
