@@ -245,8 +245,10 @@ async fn api(
         return empty(StatusCode::NOT_FOUND);
     };
     // An unsupported version is a bare 400 (`VersionFilter`).
-    if let Some(v) = headers.get("version")
-        && v.as_bytes().trim_ascii() != b"4"
+    if headers
+        .get_all("version")
+        .iter()
+        .any(|v| v.as_bytes().trim_ascii() != b"4")
     {
         return empty(StatusCode::BAD_REQUEST);
     }
