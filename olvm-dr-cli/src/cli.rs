@@ -93,6 +93,119 @@ pub enum Command {
     /// Show the reports of runs.
     #[command(subcommand)]
     Report(crate::flow_args::ReportCommand),
+    /// A simulated two-site lab: Engines on loopback ports to rehearse against.
+    #[command(subcommand)]
+    Lab(LabCommand),
+}
+
+/// `olvm-dr lab ...`.
+#[derive(Debug, Subcommand)]
+pub enum LabCommand {
+    /// Start two simulated Engines (primary, secondary) and write a ready mapping file,
+    /// passwords file and dr.conf for them; runs until Ctrl-C.
+    Up(LabUpArgs),
+    /// Show the running lab: sites up or down, replication.
+    Status(LabStatusArgs),
+    /// Declare a site's disaster: its Engine and hosts go dark.
+    Disaster(LabSiteArgs),
+    /// Bring a site back (with the state it had).
+    Recover(LabSiteArgs),
+    /// Change the storage replication: stop (replicas become read-write), reverse, resync.
+    Replication(LabReplicationArgs),
+}
+
+/// Where the lab's files and state are.
+#[derive(Debug, Args)]
+pub struct LabDir {
+    /// The lab directory.
+    #[arg(long, value_name = "DIR", default_value = "olvm-dr-lab")]
+    pub dir: PathBuf,
+}
+
+/// `olvm-dr lab up`.
+#[derive(Debug, Args)]
+pub struct LabUpArgs {
+    /// World preset.
+    #[arg(long, value_enum, default_value_t = LabSize::Small, conflicts_with = "vms")]
+    pub size: LabSize,
+    /// Number of VMs (on a small world) instead of a preset.
+    #[arg(long)]
+    pub vms: Option<usize>,
+    /// Seed of the world: the same seed gives the same names and ids.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// How fast the simulated Engines work.
+    #[arg(long, value_enum, default_value_t = LabLatency::Instant)]
+    pub latency: LabLatency,
+    /// Where the files and state go.
+    #[command(flatten)]
+    pub dir: LabDir,
+}
+
+/// The world presets of `lab up`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LabSize {
+    /// 2 data centers, 3 replicated domains, 20 VMs.
+    Small,
+    /// 2 data centers, 10 domains of all five storage types, 500 VMs.
+    Medium,
+    /// 4 data centers, 20 domains, 2 000 VMs.
+    Large,
+}
+
+/// The latency profiles of `lab up`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LabLatency {
+    /// Every call and state change takes no time.
+    Instant,
+    /// The durations of a real Engine.
+    Realistic,
+}
+
+/// `olvm-dr lab status`.
+#[derive(Debug, Args)]
+pub struct LabStatusArgs {
+    /// Result format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// The lab.
+    #[command(flatten)]
+    pub dir: LabDir,
+}
+
+/// `olvm-dr lab disaster|recover SITE`.
+#[derive(Debug, Args)]
+pub struct LabSiteArgs {
+    /// primary or secondary.
+    pub site: olvm_dr_core::Site,
+    /// The lab.
+    #[command(flatten)]
+    pub dir: LabDir,
+}
+
+/// `olvm-dr lab replication ACTION [TARGET]`.
+#[derive(Debug, Args)]
+pub struct LabReplicationArgs {
+    /// What to do with the replication pairs.
+    #[arg(value_enum)]
+    pub action: ReplicationAction,
+    /// A storage domain or direct LUN alias; every pair when omitted.
+    #[arg(default_value = "all")]
+    pub target: String,
+    /// The lab.
+    #[command(flatten)]
+    pub dir: LabDir,
+}
+
+/// Replication changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplicationAction {
+    /// Stop copying: the replicas become read-write (what a failover needs).
+    Stop,
+    /// Copy the other way, after a full resync (before a failback).
+    Reverse,
+    /// Resynchronise and restart in the current direction.
+    Resync,
 }
 
 /// `olvm-dr validate`.

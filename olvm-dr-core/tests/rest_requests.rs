@@ -255,9 +255,16 @@ async fn storage_domain_paths_use_the_data_center_scope() {
 }
 
 #[tokio::test]
-async fn imports_send_import_true_for_block_domains_and_refuse_them_without_id() {
+async fn imports_send_import_true_for_block_domains_even_without_id() {
     let server = start().await;
-    server.engine.respond(|_| {
+    server.engine.respond(|s| {
+        if StorageDomainAdd::read(&s.body).is_ok_and(|a| a.id.is_none()) {
+            // What the Engine answers an import without id (`BackendStorageDomainsResource`).
+            return Reply::xml(
+                400,
+                "<fault><detail>StorageDomain [id] required for add</detail><reason>Incomplete parameters</reason></fault>",
+            );
+        }
         let mut d = domain(0xa2, "dr_data_iscsi");
         d.status = Some(StorageDomainStatus::Unattached);
         Reply::xml(201, write_one(&d, &Scope::new("storagedomains")))
@@ -278,17 +285,18 @@ async fn imports_send_import_true_for_block_domains_and_refuse_them_without_id()
         critical_space_action_blocker: None,
         warning_low_space_indicator: None,
     };
+    // Without an id the body still says import=true, so the Engine cannot create a domain: it
+    // refuses, and its fault reaches the caller.
     let e = engine.import_storage_domain(&request).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadRequest);
-    assert!(
-        server.engine.api_requests().is_empty(),
-        "refused before sending"
-    );
+    assert_eq!(e.fault.unwrap().reason, "Incomplete parameters");
+    let sent = StorageDomainAdd::read(&server.engine.api_requests()[0].body).unwrap();
+    assert!(sent.import && sent.id.is_none());
 
     request.id = Some(id(0xa2));
     let d = engine.import_storage_domain(&request).await.unwrap();
     assert_eq!(d.status, Some(StorageDomainStatus::Unattached));
-    let sent = StorageDomainAdd::read(&server.engine.api_requests()[0].body).unwrap();
+    let sent = StorageDomainAdd::read(&server.engine.api_requests()[1].body).unwrap();
     assert!(sent.import);
     assert_eq!(sent.id, Some(id(0xa2)));
     assert_eq!(sent.host, Some(EntityRef::Id(id(4))));

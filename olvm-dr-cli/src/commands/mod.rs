@@ -1,11 +1,12 @@
 //! One module per subcommand.
 
 mod flows;
+mod lab;
 mod mapping;
 mod report;
 mod validate;
 
-use crate::cli::{Cli, Command, MappingCommand};
+use crate::cli::{Cli, Command, LabCommand, MappingCommand};
 use crate::exit::Exit;
 
 /// Runs the parsed command.
@@ -19,5 +20,10 @@ pub(crate) fn dispatch(cli: &Cli) -> Exit {
         Command::Failback(args) => flows::failback(&cli.global, args),
         Command::Switchover(args) => flows::switchover(&cli.global, args),
         Command::Report(command) => report::run(&cli.global, command),
+        Command::Lab(LabCommand::Up(args)) => lab::up(args),
+        Command::Lab(LabCommand::Status(args)) => lab::status(args),
+        Command::Lab(LabCommand::Disaster(args)) => lab::site(args, "disaster"),
+        Command::Lab(LabCommand::Recover(args)) => lab::site(args, "recover"),
+        Command::Lab(LabCommand::Replication(args)) => lab::replication(args),
     }
 }

@@ -42,13 +42,22 @@ const LOCKED_TEXTS: &[&str] = &[
 
 /// 409 details blaming the entity's state (`..._STORAGE_DOMAIN_STATUS_ILLEGAL2`,
 /// `..._VDS_STATUS_ILLEGAL`, `..._VM_IS_RUNNING`, `..._VM_IS_NOT_RUNNING`, `..._VM_IS_NOT_DOWN`,
-/// `..._VM_STATUS_ILLEGAL`).
+/// `..._VM_STATUS_ILLEGAL`, `..._DETECTED_ACTIVE_VMS`, `..._NO_VDS_IN_POOL`,
+/// `..._STORAGE_POOL_STATUS_ILLEGAL`, `CANNOT_REMOVE_STORAGE_DOMAIN_HOST_NOT_UP`,
+/// `SCHEDULING_ALL_HOSTS_FILTERED_OUT`, and the OVF_STORE disk removal that needs an ILLEGAL
+/// disk).
 const STATE_TEXTS: &[&str] = &[
     "status is",
     "VM is running",
     "VM is not running",
     "is not down",
     "because the VM is in",
+    "VMs in a state other than",
+    "There is no active Host in the Data Center",
+    "Unknown Data Center status",
+    "is not up.",
+    "There is no host that satisfies current scheduling constraints",
+    "in ILLEGAL status",
 ];
 
 /// The one mapping from an HTTP status and the Engine's fault to an [`ErrorKind`].
@@ -215,6 +224,20 @@ mod tests {
         assert_eq!(kind_for(409, Some(&state)), ErrorKind::InvalidState);
         let running = f("[Cannot run VM. VM is running.]");
         assert_eq!(kind_for(409, Some(&running)), ErrorKind::InvalidState);
+        for detail in [
+            "[Cannot deactivate Storage. VMs in a state other than \"Down\" or \"Suspended\" were detected.]",
+            "[Cannot attach Storage. There is no active Host in the Data Center.]",
+            "[Cannot attach Storage. Unknown Data Center status.]",
+            "[Cannot remove Storage. Host hv1 is not up.]",
+            "[Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:]",
+            "[Cannot remove Virtual Disk. The operation can be performed only for OVF disks that are in ILLEGAL status.]",
+        ] {
+            assert_eq!(
+                kind_for(409, Some(&f(detail))),
+                ErrorKind::InvalidState,
+                "{detail}"
+            );
+        }
         let dup = f("[Cannot add Storage. The Storage Domain already exists.]");
         assert_eq!(kind_for(409, Some(&dup)), ErrorKind::Conflict);
         let lease = f("[Cannot acquire host id]");

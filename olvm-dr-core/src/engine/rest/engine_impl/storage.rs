@@ -4,8 +4,8 @@ use super::super::RestEngine;
 use super::super::errors::Call;
 use super::super::search::{disk_search, encode_query};
 use crate::engine::{
-    Disk, DiskFilter, EngineResult, ErrorKind, Id, ImportStorageDomain, IscsiLogin, IscsiPortal,
-    IscsiTarget, RemoveStorageDomain, StorageDomain,
+    Disk, DiskFilter, EngineResult, Id, ImportStorageDomain, IscsiLogin, IscsiPortal, IscsiTarget,
+    RemoveStorageDomain, StorageDomain,
 };
 use crate::xml::actions::{empty_action, write_force, write_iscsi_discover, write_iscsi_login};
 use crate::xml::read_one;
@@ -50,9 +50,10 @@ impl RestEngine {
             .await
     }
 
-    /// Refuses, without sending anything, a block import without an id: without `id` and
-    /// `import=true` the Engine would create a new domain on the LUNs, destroying the
-    /// replicated one.
+    /// A block import always carries `import=true` (see `StorageDomainAdd::import`), so the
+    /// Engine never turns it into a creation on the LUNs: a missing id or storage type is
+    /// refused by the Engine itself with 400 `Incomplete parameters` (`StorageDomain [id]
+    /// required for add`, `BackendStorageDomainsResource.add`), and the caller sees that fault.
     pub(super) async fn post_import_storage_domain(
         &self,
         request: &ImportStorageDomain,
@@ -63,16 +64,6 @@ impl RestEngine {
             (None, None) => "storage domain".to_owned(),
         };
         let call = Call::new("import_storage_domain").on(target);
-        let Some(storage_type) = request.storage.storage_type else {
-            return Err(call
-                .error(ErrorKind::BadRequest)
-                .with_message("the storage type is required to import a domain"));
-        };
-        if storage_type.is_block() && request.id.is_none() {
-            return Err(call.error(ErrorKind::BadRequest).with_message(
-                "a block (iSCSI/FC) domain is imported by its id; without it the Engine would create a new domain",
-            ));
-        }
         let body = StorageDomainAdd::import(request).write();
         let answer = self.transport.post(&call, "storagedomains", body).await?;
         read_one(&answer.body).map_err(|e| call.protocol(answer.status, &e))

@@ -1,0 +1,249 @@
+//! `olvm-dr lab`: a simulated two-site lab on loopback ports (`olvm-dr-sim`), its files, and
+//! commands that talk to the running lab through its control endpoint.
+
+use std::path::Path;
+
+use olvm_dr_core::Site;
+use olvm_dr_sim::{ControlClient, Lab, LabOptions, LabState, Latency, WorldSize};
+use serde_json::Value;
+
+use crate::cli::{
+    LabLatency, LabReplicationArgs, LabSiteArgs, LabSize, LabStatusArgs, LabUpArgs, OutputFormat,
+    ReplicationAction,
+};
+use crate::exit::Exit;
+use crate::output;
+
+fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            output::error_line(&format!("cannot start the async runtime: {e}"));
+            Exit::Failure
+        })
+}
+
+/// `olvm-dr lab up`.
+pub(crate) fn up(args: &LabUpArgs) -> Exit {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return e,
+    };
+    let dir = &args.dir.dir;
+    if let Ok(state) = LabState::load(dir)
+        && rt
+            .block_on(ControlClient::new(state.control_urls.primary.clone()).status())
+            .is_ok()
+    {
+        output::error_line(&format!(
+            "a lab is already running in {} (process {}); stop it first",
+            dir.display(),
+            state.pid
+        ));
+        return Exit::Usage;
+    }
+    let options = LabOptions {
+        size: match args.size {
+            LabSize::Small => WorldSize::Small,
+            LabSize::Medium => WorldSize::Medium,
+            LabSize::Large => WorldSize::Large,
+        },
+        vms: args.vms,
+        seed: args.seed,
+        latency: match args.latency {
+            LabLatency::Instant => Latency::Instant,
+            LabLatency::Realistic => Latency::Realistic,
+        },
+        ..LabOptions::new(dir)
+    };
+    rt.block_on(async {
+        let lab = match Lab::start(options).await {
+            Ok(lab) => lab,
+            Err(e) => {
+                output::error_line(&e.to_string());
+                return Exit::Failure;
+            }
+        };
+        output::out(&banner(&lab));
+        wait_for_stop().await;
+        lab.shutdown().await;
+        output::out("olvm-dr lab: stopped\n");
+        Exit::Success
+    })
+}
+
+/// What `lab up` prints once both sites answer.
+fn banner(lab: &Lab) -> String {
+    let s = lab.state();
+    let f = lab.files();
+    let dir = f.dir.display();
+    let mut t = format!(
+        "olvm-dr lab: two simulated Engines are running ({} world, {} VMs, seed {}, {} latency)\n",
+        format!("{:?}", s.size).to_lowercase(),
+        s.vms,
+        s.seed,
+        s.latency.as_str()
+    );
+    for site in Site::BOTH {
+        t.push_str(&format!(
+            "  {:<10} {}   (control: {})\n",
+            site.as_str(),
+            lab.api_url(site),
+            lab.control_url(site)
+        ));
+    }
+    t.push_str(&format!(
+        "  user       {} (password in {})\n\nFiles:\n  mapping    {}\n  passwords  {}\n  dr.conf    {}\n\n",
+        olvm_dr_sim::DEFAULT_USERNAME,
+        f.passwords.display(),
+        f.mapping.display(),
+        f.passwords.display(),
+        f.dr_conf.display()
+    ));
+    t.push_str(&format!(
+        "Try, in another terminal:\n  olvm-dr -f {conf} validate --offline\n  olvm-dr lab status --dir {dir}\n  olvm-dr lab disaster primary --dir {dir}\n  olvm-dr lab replication stop --dir {dir}\n  olvm-dr lab recover primary --dir {dir}\n\nPress Ctrl-C to stop the lab.\n",
+        conf = f.dr_conf.display()
+    ));
+    t
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The running lab's control endpoint (the primary's; either acts on the whole world).
+fn control(dir: &Path) -> Result<(LabState, ControlClient), Exit> {
+    match LabState::load(dir) {
+        Ok(state) => {
+            let client = ControlClient::new(state.control_urls.primary.clone());
+            Ok((state, client))
+        }
+        Err(e) => {
+            output::error_line(&format!(
+                "{e}; start one with `olvm-dr lab up --dir {}`",
+                dir.display()
+            ));
+            Err(Exit::Usage)
+        }
+    }
+}
+
+/// Runs one control request and reports a failure.
+fn ask<F, Fut>(dir: &Path, f: F) -> Result<(LabState, Value), Exit>
+where
+    F: FnOnce(ControlClient) -> Fut,
+    Fut: Future<Output = Result<Value, olvm_dr_sim::ControlError>>,
+{
+    let (state, client) = control(dir)?;
+    let rt = runtime()?;
+    match rt.block_on(f(client)) {
+        Ok(v) => Ok((state, v)),
+        Err(e) => {
+            output::error_line(&e.to_string());
+            Err(Exit::Failure)
+        }
+    }
+}
+
+/// `olvm-dr lab status`.
+pub(crate) fn status(args: &LabStatusArgs) -> Exit {
+    let (state, v) = match ask(&args.dir.dir, |c| async move { c.status().await }) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    match args.output {
+        OutputFormat::Json => {
+            output::out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
+        }
+        OutputFormat::Text => output::out(&status_text(&state, &v)),
+    }
+    Exit::Success
+}
+
+fn status_text(state: &LabState, v: &Value) -> String {
+    let mut t = String::new();
+    for site in Site::BOTH {
+        let s = &v["sites"][site.as_str()];
+        let up = if s["up"] == true { "up" } else { "DOWN" };
+        t.push_str(&format!(
+            "{:<10} {up:<5} {}  ({} Engine calls)\n",
+            site.as_str(),
+            state.api_urls.get(site),
+            s["calls"]
+        ));
+    }
+    t.push_str("replication:\n");
+    for p in v["replication"].as_array().into_iter().flatten() {
+        let volumes: Vec<&str> = p["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let running = if p["running"] == true {
+            "running"
+        } else {
+            "stopped"
+        };
+        t.push_str(&format!(
+            "  {:<40} {:<22} {running}\n",
+            volumes.join(", "),
+            p["direction"].as_str().unwrap_or_default()
+        ));
+    }
+    t
+}
+
+/// `olvm-dr lab disaster|recover SITE`.
+pub(crate) fn site(args: &LabSiteArgs, action: &'static str) -> Exit {
+    let site = args.site;
+    match ask(&args.dir.dir, |c| async move {
+        c.site_action(site, action).await
+    }) {
+        Ok(_) => {
+            let what = if action == "disaster" {
+                "is down (Engine and hosts dark)"
+            } else {
+                "is back"
+            };
+            output::out(&format!("{site} {what}\n"));
+            Exit::Success
+        }
+        Err(e) => e,
+    }
+}
+
+/// `olvm-dr lab replication ACTION [TARGET]`.
+pub(crate) fn replication(args: &LabReplicationArgs) -> Exit {
+    let action = match args.action {
+        ReplicationAction::Stop => "stop",
+        ReplicationAction::Reverse => "reverse",
+        ReplicationAction::Resync => "resync",
+    };
+    let target = args.target.clone();
+    match ask(&args.dir.dir, |c| async move {
+        c.replication(action, &target).await
+    }) {
+        Ok((state, v)) => {
+            output::out(&status_text(&state, &v));
+            Exit::Success
+        }
+        Err(e) => e,
+    }
+}

@@ -1,0 +1,403 @@
+//! The control endpoint, outside the Engine's paths: JSON requests that change the simulated
+//! world (both sites share it, so either site's endpoint acts on the whole lab).
+//!
+//! | request | effect |
+//! | --- | --- |
+//! | `GET /_sim/status` | sites up or down, call counts, replication pairs |
+//! | `GET /_sim/facts` | the world's facts (names, ids, mappings), as JSON |
+//! | `POST /_sim/sites/{site}/disaster` | the site goes dark: Engine and hosts |
+//! | `POST /_sim/sites/{site}/engine-outage` | only the site's Engine stops answering |
+//! | `POST /_sim/sites/{site}/recover` | the site comes back with its old state |
+//! | `POST /_sim/sites/{site}/expire-leases` | the dead site's sanlock leases expire now |
+//! | `POST /_sim/replication` `{"action": "stop" \| "reverse" \| "resync", "target": "all" \| NAME}` | a replication change for every pair, or the pair of one domain or direct LUN |
+//! | `PUT /_sim/sites/{site}/latency` `{"profile": "instant" \| "realistic"}` | the site's latency profile |
+//! | `POST /_sim/sites/{site}/faults` (one of the bodies below) | inject a fault |
+//! | `DELETE /_sim/sites/{site}/faults` | remove every injected fault of the site |
+//! | `POST /_sim/lease-timeout` `{"seconds": N}` | the sanlock lease timeout |
+//! | `POST /_sim/sessions/expire` | this server's SSO tokens are revoked (clients get 401) |
+//!
+//! Fault bodies (operations are the `Engine` method names, e.g. `attach_storage_domain`):
+//! - `{"fail_next": {"operation": OP, "calls": N, "status": 409, "detail": "[...]", "reason": "Operation Failed"}}`
+//!   — the next N calls fail with that HTTP status and fault (kind as a client classifies it);
+//! - `{"random": {"fraction": 0.1, "seed": 1, "operations": [OP, ...]}}` — transient failures
+//!   (503, timeouts) of a fraction of the calls;
+//! - `{"hang": {"operation": OP, "calls": N, "seconds": S}}` — calls hang (forever without
+//!   `seconds`; every call without `calls`);
+//! - `{"drop": {"after_calls": N, "outage": "disaster" \| "engine"}}` — the site drops out after
+//!   N more calls.
+//!
+//! Errors are 400 (or 404 for an unknown target) with `{"error": "..."}`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use olvm_dr_core::Site;
+use olvm_dr_core::engine::rest::kind_for;
+use olvm_dr_core::engine::{EngineError, Fault};
+use olvm_dr_core::fake::{
+    Hang, LatencyProfile, Operation, Outage, PairId, RandomFailures, Trigger, World,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::json_response;
+use crate::server::SiteServer;
+
+/// Where the control endpoint lives.
+pub const PREFIX: &str = "/_sim";
+
+pub(crate) fn router() -> Router<Arc<SiteServer>> {
+    Router::new()
+        .route("/status", get(status))
+        .route("/facts", get(facts))
+        .route("/sites/{site}/{action}", post(site_action))
+        .route("/sites/{site}/latency", put(latency))
+        .route("/sites/{site}/faults", post(inject).delete(clear_faults))
+        .route("/replication", post(replication))
+        .route("/lease-timeout", post(lease_timeout))
+        .route("/sessions/expire", post(expire_sessions))
+}
+
+type Answer = Result<Response, (StatusCode, String)>;
+
+fn done(value: Value) -> Answer {
+    Ok(json_response(StatusCode::OK, &value))
+}
+
+fn bad(message: impl Into<String>) -> (StatusCode, String) {
+    (StatusCode::BAD_REQUEST, message.into())
+}
+
+fn finish(answer: Answer) -> Response {
+    answer.unwrap_or_else(|(status, message)| json_response(status, &json!({"error": message})))
+}
+
+fn site(text: &str) -> Result<Site, (StatusCode, String)> {
+    text.parse()
+        .map_err(|_| (StatusCode::NOT_FOUND, format!("unknown site '{text}'")))
+}
+
+fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, (StatusCode, String)> {
+    serde_json::from_slice(bytes).map_err(|e| bad(format!("invalid JSON body: {e}")))
+}
+
+/// The replication pairs of the world with the domains and LUNs on them.
+fn pairs(world: &World) -> Vec<(PairId, Vec<String>)> {
+    let facts = world.facts();
+    let mut out: Vec<(PairId, Vec<String>)> = Vec::new();
+    let names = facts
+        .domains
+        .iter()
+        .map(|d| (d.pair, d.name.clone()))
+        .chain(facts.luns.iter().map(|l| (l.pair, l.alias.clone())));
+    for (pair, name) in names {
+        match out.iter_mut().find(|(p, _)| *p == pair) {
+            Some((_, list)) => list.push(name),
+            None => out.push((pair, vec![name])),
+        }
+    }
+    out
+}
+
+/// The status of the world as JSON (also what `olvm-dr lab status` prints).
+pub fn status_json(world: &World) -> Value {
+    let sites: serde_json::Map<String, Value> = Site::BOTH
+        .iter()
+        .map(|s| {
+            (
+                s.to_string(),
+                json!({"up": world.is_up(*s), "calls": world.calls(*s)}),
+            )
+        })
+        .collect();
+    let replication: Vec<Value> = pairs(world)
+        .into_iter()
+        .map(|(pair, names)| {
+            let r = world.replication(pair);
+            json!({"pair": pair, "volumes": names, "direction": r.direction, "running": r.running})
+        })
+        .collect();
+    json!({"sites": sites, "replication": replication})
+}
+
+async fn status(State(st): State<Arc<SiteServer>>) -> Response {
+    let mut v = status_json(&st.world);
+    v["served_site"] = json!(st.site.as_str());
+    v["sessions"] = json!(st.sessions.active());
+    finish(done(v))
+}
+
+async fn facts(State(st): State<Arc<SiteServer>>) -> Response {
+    finish(
+        serde_json::to_value(st.world.facts())
+            .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+            .and_then(done),
+    )
+}
+
+async fn site_action(
+    State(st): State<Arc<SiteServer>>,
+    Path((name, action)): Path<(String, String)>,
+) -> Response {
+    let run = || -> Answer {
+        let s = site(&name)?;
+        let w = &st.world;
+        match action.as_str() {
+            "disaster" => w.disaster(s),
+            "engine-outage" => w.engine_outage(s),
+            "recover" => w.recover(s),
+            "expire-leases" => w.expire_leases(s),
+            other => {
+                return Err((
+                    StatusCode::NOT_FOUND,
+                    format!("unknown site action '{other}'"),
+                ));
+            }
+        }
+        done(json!({"site": s.as_str(), "action": action, "up": w.is_up(s)}))
+    };
+    finish(run())
+}
+
+#[derive(Deserialize)]
+struct LatencyBody {
+    profile: String,
+}
+
+async fn latency(
+    State(st): State<Arc<SiteServer>>,
+    Path(name): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    let run = || -> Answer {
+        let s = site(&name)?;
+        let b: LatencyBody = body(&bytes)?;
+        let profile = profile(&b.profile).ok_or_else(|| {
+            bad(format!(
+                "unknown latency profile '{}': use instant or realistic",
+                b.profile
+            ))
+        })?;
+        st.world.set_latency(s, profile);
+        done(json!({"site": s.as_str(), "profile": b.profile}))
+    };
+    finish(run())
+}
+
+/// A latency profile by name: `instant` or `realistic`.
+pub fn profile(name: &str) -> Option<LatencyProfile> {
+    match name {
+        "instant" => Some(LatencyProfile::instant()),
+        "realistic" => Some(LatencyProfile::realistic()),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum FaultBody {
+    FailNext {
+        operation: String,
+        #[serde(default = "one")]
+        calls: u32,
+        status: u16,
+        #[serde(default)]
+        detail: String,
+        #[serde(default = "operation_failed")]
+        reason: String,
+    },
+    Random {
+        fraction: f64,
+        #[serde(default)]
+        seed: u64,
+        #[serde(default)]
+        operations: Option<Vec<String>>,
+    },
+    Hang {
+        operation: String,
+        #[serde(default)]
+        calls: Option<u32>,
+        #[serde(default)]
+        seconds: Option<f64>,
+    },
+    Drop {
+        after_calls: u64,
+        #[serde(default = "disaster")]
+        outage: String,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn operation_failed() -> String {
+    "Operation Failed".into()
+}
+
+fn disaster() -> String {
+    "disaster".into()
+}
+
+fn operation(name: &str) -> Result<Operation, (StatusCode, String)> {
+    name.parse()
+        .map_err(|_| bad(format!("'{name}' is not an Engine operation")))
+}
+
+async fn inject(
+    State(st): State<Arc<SiteServer>>,
+    Path(name): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    let run = || -> Answer {
+        let s = site(&name)?;
+        let w = &st.world;
+        match body::<FaultBody>(&bytes)? {
+            FaultBody::FailNext {
+                operation: op,
+                calls,
+                status,
+                detail,
+                reason,
+            } => {
+                let op = operation(&op)?;
+                let fault = Fault::new(reason, detail);
+                let error = EngineError::new(kind_for(status, Some(&fault)), op.as_str())
+                    .with_status(status)
+                    .with_fault(fault);
+                w.fail_next(s, op, calls, error);
+            }
+            FaultBody::Random {
+                fraction,
+                seed,
+                operations,
+            } => {
+                if !(0.0..=1.0).contains(&fraction) {
+                    return Err(bad("fraction must be between 0 and 1"));
+                }
+                let operations = operations
+                    .map(|ops| {
+                        ops.iter()
+                            .map(|o| operation(o))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .transpose()?;
+                w.fail_randomly(
+                    s,
+                    RandomFailures {
+                        operations,
+                        ..RandomFailures::transient(fraction, seed)
+                    },
+                );
+            }
+            FaultBody::Hang {
+                operation: op,
+                calls,
+                seconds,
+            } => {
+                let duration = match seconds {
+                    Some(x) if x.is_finite() && x >= 0.0 => Some(Duration::from_secs_f64(x)),
+                    Some(_) => return Err(bad("seconds must be a non-negative number")),
+                    None => None,
+                };
+                w.hang(s, operation(&op)?, Hang { calls, duration });
+            }
+            FaultBody::Drop {
+                after_calls,
+                outage,
+            } => {
+                let outage = match outage.as_str() {
+                    "disaster" => Outage::Disaster,
+                    "engine" => Outage::Engine,
+                    other => {
+                        return Err(bad(format!(
+                            "unknown outage '{other}': use disaster or engine"
+                        )));
+                    }
+                };
+                let at = w.calls(s) + after_calls;
+                w.drop_site(s, Trigger::AfterCalls(at), outage);
+            }
+        }
+        done(json!({"site": s.as_str(), "injected": true}))
+    };
+    finish(run())
+}
+
+async fn clear_faults(State(st): State<Arc<SiteServer>>, Path(name): Path<String>) -> Response {
+    finish(site(&name).and_then(|s| {
+        st.world.clear_faults(s);
+        done(json!({"site": s.as_str(), "cleared": true}))
+    }))
+}
+
+#[derive(Deserialize)]
+struct ReplicationBody {
+    action: String,
+    #[serde(default = "all")]
+    target: String,
+}
+
+fn all() -> String {
+    "all".into()
+}
+
+async fn replication(State(st): State<Arc<SiteServer>>, bytes: Bytes) -> Response {
+    let run = || -> Answer {
+        let b: ReplicationBody = body(&bytes)?;
+        let w = &st.world;
+        let selected: Vec<(PairId, Vec<String>)> = pairs(w)
+            .into_iter()
+            .filter(|(_, names)| b.target == "all" || names.contains(&b.target))
+            .collect();
+        if selected.is_empty() {
+            return Err((
+                StatusCode::NOT_FOUND,
+                format!("no replicated domain or LUN named '{}'", b.target),
+            ));
+        }
+        for (pair, _) in &selected {
+            match b.action.as_str() {
+                "stop" => w.stop_replication(*pair),
+                "reverse" => w.reverse_replication(*pair),
+                "resync" => w.resync_replication(*pair),
+                other => {
+                    return Err(bad(format!(
+                        "unknown replication action '{other}': use stop, reverse or resync"
+                    )));
+                }
+            }
+        }
+        done(status_json(w))
+    };
+    finish(run())
+}
+
+#[derive(Deserialize)]
+struct LeaseBody {
+    seconds: f64,
+}
+
+async fn lease_timeout(State(st): State<Arc<SiteServer>>, bytes: Bytes) -> Response {
+    let run = || -> Answer {
+        let b: LeaseBody = body(&bytes)?;
+        if !(b.seconds.is_finite() && b.seconds >= 0.0) {
+            return Err(bad("seconds must be a non-negative number"));
+        }
+        st.world
+            .set_lease_timeout(Duration::from_secs_f64(b.seconds));
+        done(json!({"lease_timeout_seconds": b.seconds}))
+    };
+    finish(run())
+}
+
+async fn expire_sessions(State(st): State<Arc<SiteServer>>) -> Response {
+    st.sessions.expire_all();
+    finish(done(json!({"site": st.site.as_str(), "sessions": 0})))
+}

@@ -1,0 +1,378 @@
+//! [`Lab`]: both sites of one simulated world on two loopback ports, with the files a DR run
+//! needs to use them: the mapping file (the role's format, every value filled in from the
+//! world's facts), the passwords file and a `dr.conf` whose `[failover_failback]` points at
+//! both. A state file (`lab.json`) tells `olvm-dr lab status|disaster|recover|replication`
+//! where the running lab is.
+//!
+//! The Engines speak plain HTTP on loopback (the SDK and the REST client apply TLS to `https`
+//! URLs only), so the mapping gives `http://127.0.0.1:PORT/ovirt-engine/api` URLs and neither
+//! a CA file nor `insecure`: offline validation accepts that with one warning per site
+//! (DR0501, the password travels unencrypted), which is true and harmless on loopback.
+
+mod files;
+mod mapping;
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use olvm_dr_core::engine::Engine;
+use olvm_dr_core::fake::{World, WorldBuilder};
+use olvm_dr_core::mapping::PerSite;
+use olvm_dr_core::{Secret, Site, SiteConnection};
+use serde::{Deserialize, Serialize};
+
+pub use files::LabFiles;
+
+use crate::auth::{Credentials, DEFAULT_TOKEN_TTL};
+use crate::server::{ServerOptions, SimServer};
+use crate::{DEFAULT_USERNAME, control};
+
+/// The size of the simulated world: the fake's presets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorldSize {
+    /// 2 data centers, 3 replicated domains, 20 VMs.
+    #[default]
+    Small,
+    /// 2 data centers, 10 domains of all five storage types, 500 VMs.
+    Medium,
+    /// 4 data centers, 20 domains, 2 000 VMs.
+    Large,
+}
+
+/// How fast the simulated Engines work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Latency {
+    /// Every call and transition takes no time.
+    #[default]
+    Instant,
+    /// The durations of a real Engine (seconds per attach, VM start, ...).
+    Realistic,
+}
+
+impl Latency {
+    /// `instant` or `realistic`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Latency::Instant => "instant",
+            Latency::Realistic => "realistic",
+        }
+    }
+}
+
+/// How to start a lab.
+#[derive(Debug, Clone)]
+pub struct LabOptions {
+    /// World preset.
+    pub size: WorldSize,
+    /// Number of VMs instead of the preset's.
+    pub vms: Option<usize>,
+    /// Seed of the world (same seed, same names and ids).
+    pub seed: u64,
+    /// Latency profile of both sites.
+    pub latency: Latency,
+    /// Where the files go (created if missing).
+    pub dir: PathBuf,
+    /// Ports for the primary and the secondary; 0 picks a free one.
+    pub ports: [u16; 2],
+    /// The admin password of both Engines; `None` makes a random one.
+    pub password: Option<Secret>,
+}
+
+impl LabOptions {
+    /// A small instant world with seed 1 on free ports, files in `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            size: WorldSize::Small,
+            vms: None,
+            seed: 1,
+            latency: Latency::Instant,
+            dir: dir.into(),
+            ports: [0, 0],
+            password: None,
+        }
+    }
+
+    /// The world these options describe.
+    pub fn build_world(&self) -> World {
+        let builder = match self.size {
+            WorldSize::Small => WorldBuilder::small(self.seed),
+            WorldSize::Medium => WorldBuilder::medium(self.seed),
+            WorldSize::Large => WorldBuilder::large(self.seed),
+        };
+        let builder = match self.vms {
+            Some(n) => builder.vms(n),
+            None => builder,
+        };
+        let world = builder.build();
+        for site in Site::BOTH {
+            world.set_latency(
+                site,
+                control::profile(self.latency.as_str()).unwrap_or_default(),
+            );
+        }
+        world
+    }
+}
+
+/// A lab could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum LabError {
+    /// A port could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The state file of a running lab could not be read.
+    #[error("no running lab found in {}: {reason}", dir.display())]
+    NoLab {
+        /// The lab directory.
+        dir: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The world could not be read to write the mapping.
+    #[error("cannot read the simulated world: {0}")]
+    World(#[from] olvm_dr_core::EngineError),
+}
+
+/// What `lab.json` records about a running lab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabState {
+    /// The process serving it.
+    pub pid: u32,
+    /// API URL per site.
+    pub api_urls: PerSiteUrls,
+    /// Control endpoint per site.
+    pub control_urls: PerSiteUrls,
+    /// The mapping file.
+    pub mapping: PathBuf,
+    /// The passwords file.
+    pub passwords: PathBuf,
+    /// The `dr.conf`.
+    pub dr_conf: PathBuf,
+    /// World preset, VM count, seed and latency.
+    pub size: WorldSize,
+    /// VMs on the primary.
+    pub vms: usize,
+    /// The seed.
+    pub seed: u64,
+    /// The latency profile at start.
+    pub latency: Latency,
+}
+
+/// A URL per site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerSiteUrls {
+    /// The primary's.
+    pub primary: String,
+    /// The secondary's.
+    pub secondary: String,
+}
+
+impl PerSiteUrls {
+    /// The URL of `site`.
+    pub fn get(&self, site: Site) -> &str {
+        match site {
+            Site::Primary => &self.primary,
+            Site::Secondary => &self.secondary,
+        }
+    }
+}
+
+impl LabState {
+    /// Reads `DIR/lab.json`.
+    ///
+    /// # Errors
+    /// [`LabError::NoLab`] when it is missing or unreadable.
+    pub fn load(dir: &Path) -> Result<Self, LabError> {
+        let path = LabFiles::in_dir(dir).state;
+        let no_lab = |reason: String| LabError::NoLab {
+            dir: dir.to_path_buf(),
+            reason,
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| no_lab(format!("{}: {e}", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| no_lab(format!("{}: {e}", path.display())))
+    }
+}
+
+/// Two simulated sites of one world, running in this process.
+#[derive(Debug)]
+pub struct Lab {
+    world: World,
+    servers: [SimServer; 2],
+    credentials: Credentials,
+    files: LabFiles,
+    state: LabState,
+}
+
+impl Lab {
+    /// Builds the world, starts both sites on loopback and writes the lab's files.
+    ///
+    /// # Errors
+    /// A port that cannot be bound or a file that cannot be written.
+    pub async fn start(options: LabOptions) -> Result<Self, LabError> {
+        let world = options.build_world();
+        Self::start_with(world, options).await
+    }
+
+    /// Like [`start`](Self::start) with a world made by the caller (its latency is kept).
+    ///
+    /// # Errors
+    /// A port that cannot be bound or a file that cannot be written.
+    pub async fn start_with(world: World, options: LabOptions) -> Result<Self, LabError> {
+        let password = options
+            .password
+            .clone()
+            .unwrap_or_else(|| Secret::new(uuid::Uuid::new_v4().simple().to_string()));
+        let credentials = Credentials {
+            username: DEFAULT_USERNAME.to_owned(),
+            password,
+        };
+        let mut servers = Vec::with_capacity(2);
+        for (site, port) in Site::BOTH.into_iter().zip(options.ports) {
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+            let server_options = ServerOptions {
+                site,
+                bind: addr,
+                credentials: credentials.clone(),
+                token_ttl: DEFAULT_TOKEN_TTL,
+            };
+            let server = SimServer::start(world.clone(), server_options)
+                .await
+                .map_err(|source| LabError::Bind { addr, source })?;
+            servers.push(server);
+        }
+        let [primary, secondary]: [SimServer; 2] =
+            servers.try_into().expect("one server per site was started");
+        let network_dcs = network_dcs(&world).await?;
+        let domains = world
+            .engine(Site::Primary)
+            .storage_domains()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        let urls = mapping::SiteUrls {
+            primary: primary.api_url(),
+            secondary: secondary.api_url(),
+            username: credentials.username.clone(),
+        };
+        let files = LabFiles::in_dir(&options.dir);
+        let state = LabState {
+            pid: std::process::id(),
+            api_urls: PerSiteUrls {
+                primary: primary.api_url(),
+                secondary: secondary.api_url(),
+            },
+            control_urls: PerSiteUrls {
+                primary: primary.control_url(),
+                secondary: secondary.control_url(),
+            },
+            mapping: files.mapping.clone(),
+            passwords: files.passwords.clone(),
+            dr_conf: files.dr_conf.clone(),
+            size: options.size,
+            vms: world.facts().vms.len(),
+            seed: options.seed,
+            latency: options.latency,
+        };
+        let m = mapping::mapping(world.facts(), &urls, &network_dcs, &domains);
+        files.write(&m, &credentials, &state)?;
+        Ok(Self {
+            world,
+            servers: [primary, secondary],
+            credentials,
+            files,
+            state,
+        })
+    }
+
+    /// The world both sites serve.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    fn server(&self, site: Site) -> &SimServer {
+        match site {
+            Site::Primary => &self.servers[0],
+            Site::Secondary => &self.servers[1],
+        }
+    }
+
+    /// `site`'s API URL.
+    pub fn api_url(&self, site: Site) -> String {
+        self.server(site).api_url()
+    }
+
+    /// `site`'s control endpoint.
+    pub fn control_url(&self, site: Site) -> String {
+        self.server(site).control_url()
+    }
+
+    /// How to connect to `site` (for a `RestEngine`).
+    pub fn site_connection(&self, site: Site) -> SiteConnection {
+        SiteConnection {
+            url: self.api_url(site),
+            username: self.credentials.username.clone(),
+            password: self.credentials.password.clone(),
+            ca_file: None,
+            insecure: false,
+        }
+    }
+
+    /// The files written for the lab.
+    pub fn files(&self) -> &LabFiles {
+        &self.files
+    }
+
+    /// What `lab.json` says.
+    pub fn state(&self) -> &LabState {
+        &self.state
+    }
+
+    /// Stops both sites and removes the state file (the other files stay for inspection).
+    pub async fn shutdown(self) {
+        let [primary, secondary] = self.servers;
+        primary.shutdown().await;
+        secondary.shutdown().await;
+        let _ = std::fs::remove_file(&self.files.state);
+    }
+}
+
+/// Network id → data center name on each site.
+async fn network_dcs(world: &World) -> Result<mapping::NetworkDcs, LabError> {
+    let mut out: [HashMap<_, _>; 2] = [HashMap::new(), HashMap::new()];
+    for (i, site) in Site::BOTH.into_iter().enumerate() {
+        let engine = world.engine(site);
+        let dcs: HashMap<_, _> = engine
+            .data_centers()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        for n in engine.networks().await? {
+            if let Some(name) = dcs.get(&n.data_center) {
+                out[i].insert(n.id, name.clone());
+            }
+        }
+    }
+    let [primary, secondary] = out;
+    Ok(PerSite { primary, secondary })
+}

@@ -1,0 +1,159 @@
+//! `/datacenters`: listing with search (`name`, `status`, `storage`), one data center, and
+//! below it the attached storage domains (attach, activate, deactivate, detach), its clusters
+//! and networks.
+
+use std::sync::Arc;
+
+use axum::http::Method;
+use olvm_dr_core::engine::{Engine, EntityRef, Id};
+use olvm_dr_core::xml::actions::read_force;
+use olvm_dr_core::xml::requests::read_attach;
+
+use super::lookup::{Names, Need};
+use super::{find, id, limit, perform, query, scope, search};
+use crate::respond::{ApiError, Reply, complete, created, list, one};
+use crate::search::Value;
+use crate::server::{ApiRequest, SiteServer};
+
+pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> Reply {
+    let get = req.method == Method::GET;
+    match rest {
+        [] if get => {
+            let dcs = st.engine.data_centers().await?;
+            let q = query(&req.params)?;
+            let need = Need {
+                domains: q.as_ref().is_some_and(|q| q.uses("storage")),
+                ..Need::default()
+            };
+            let names = Names::load(st, need).await?;
+            let dcs = search(dcs, &req.params, |d, field| match field {
+                "name" => Some(Value::Text(d.name.clone())),
+                "status" => Some(Value::Enum(d.status.as_str().to_owned())),
+                "storage" => Some(names.domains_of_dc(Some(d.id))),
+                "local" => Some(Value::Enum(d.local.to_string())),
+                _ => None,
+            })?;
+            Ok(list(&dcs, &scope("datacenters", &req.params)))
+        }
+        [dc] if get => {
+            let dc = find(st.engine.data_centers().await?, id(dc)?, |d| d.id)?;
+            Ok(one(&dc, &scope("datacenters", &req.params)))
+        }
+        [dc, "storagedomains", more @ ..] => storage(st, req, id(dc)?, more).await,
+        [dc, "clusters", more @ ..] if get => clusters(st, req, id(dc)?, more).await,
+        [dc, "networks"] if get => {
+            let dc = id(dc)?;
+            existing(st, dc).await?;
+            let mut nets = st.engine.networks().await?;
+            nets.retain(|n| n.data_center == dc);
+            Ok(list(
+                &limit(nets, &req.params),
+                &scope("networks", &req.params),
+            ))
+        }
+        [_, "setmaster"] => Err(ApiError::Unsupported("setting the master domain")),
+        [] | [_] | [_, "clusters" | "networks", ..] => super::not_allowed(),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// 404 unless data center `dc` exists.
+async fn existing(st: &SiteServer, dc: Id) -> Result<(), ApiError> {
+    find(st.engine.data_centers().await?, dc, |d| d.id).map(|_| ())
+}
+
+/// `/datacenters/{dc}/clusters[/{c}[/affinitygroups[/{g}]]]`.
+async fn clusters(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Reply {
+    existing(st, dc).await?;
+    let mut all = st.engine.clusters().await?;
+    all.retain(|c| c.data_center == Some(dc));
+    match rest {
+        [] => {
+            let all = super::clusters::filtered(st, req, all).await?;
+            Ok(list(&all, &scope("clusters", &req.params)))
+        }
+        [c] => Ok(one(
+            &find(all, id(c)?, |x| x.id)?,
+            &scope("clusters", &req.params),
+        )),
+        [c, "affinitygroups", more @ ..] => {
+            let c = find(all, id(c)?, |x| x.id)?;
+            super::clusters::affinity_groups(st, req, c.id, more).await
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// `/datacenters/{dc}/storagedomains[/{sd}[/activate|deactivate|disks]]`.
+async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Reply {
+    let sc = scope(format!("datacenters/{dc}/storagedomains"), &req.params);
+    match (&req.method, rest) {
+        (&Method::GET, []) => {
+            let domains = st.engine.attached_storage_domains(dc).await?;
+            Ok(list(&limit(domains, &req.params), &sc))
+        }
+        (&Method::POST, []) => {
+            let sd = match read_attach(req.text()).map_err(|e| ApiError::bad_body(&e))? {
+                EntityRef::Id(id) => id,
+                EntityRef::Name(name) => st
+                    .engine
+                    .storage_domains()
+                    .await?
+                    .into_iter()
+                    .find(|d| d.name == name)
+                    .map(|d| d.id)
+                    .ok_or_else(|| ApiError::entity_not_found(&format!("Storage: name={name}")))?,
+            };
+            st.engine.attach_storage_domain(dc, sd).await?;
+            let attached = st.engine.attached_storage_domain(dc, sd).await?;
+            Ok(created(&attached, &sc, &sd.to_string()))
+        }
+        (&Method::GET, [sd]) => {
+            let d = st.engine.attached_storage_domain(dc, id(sd)?).await?;
+            Ok(one(&d, &sc))
+        }
+        (&Method::DELETE, [sd]) => {
+            let sd = id(sd)?;
+            let engine = Arc::clone(&st.engine);
+            perform(
+                req,
+                async move { engine.detach_storage_domain(dc, sd).await },
+            )
+            .await
+        }
+        (&Method::POST, [sd, "activate"]) => {
+            st.engine
+                .activate_storage_domain(dc, id(sd)?)
+                .await
+                .map_err(ApiError::in_action)?;
+            Ok(complete())
+        }
+        (&Method::POST, [sd, "deactivate"]) => {
+            let sd = id(sd)?;
+            let force = read_force(req.text()).map_err(|e| ApiError::bad_body(&e))?;
+            st.engine
+                .deactivate_storage_domain(dc, sd, force)
+                .await
+                .map_err(ApiError::in_action)?;
+            Ok(complete())
+        }
+        (&Method::GET, [sd, "disks"]) => {
+            if req.params.is("unregistered") {
+                return Err(ApiError::Unsupported("unregistered floating disks"));
+            }
+            let sd = id(sd)?;
+            st.engine.attached_storage_domain(dc, sd).await?;
+            let disks = st.engine.storage_domain_disks(sd).await?;
+            let sc = scope(
+                format!("datacenters/{dc}/storagedomains/{sd}/disks"),
+                &req.params,
+            );
+            Ok(list(&limit(disks, &req.params), &sc))
+        }
+        (_, [_, "disks", _, "register"]) => {
+            Err(ApiError::Unsupported("registering floating disks"))
+        }
+        (_, [] | [_] | [_, "activate" | "deactivate" | "disks"]) => super::not_allowed(),
+        _ => Err(ApiError::NotFound),
+    }
+}

@@ -1,0 +1,96 @@
+//! `/vms`: listing with search (`name`, `status`, `cluster`, `datacenter`, `host`, `storage`,
+//! `storage.name`) and `follow`, one VM, power actions, removal, and its NICs, disk
+//! attachments, snapshots and affinity labels.
+
+use std::sync::Arc;
+
+use axum::http::Method;
+use olvm_dr_core::engine::{Engine, Id, VmSearch};
+use olvm_dr_core::xml::{Scope, write_disk_attachments, write_snapshots};
+
+use super::lookup::{Names, Need};
+use super::{id, limit, perform, query, scope, search};
+use crate::respond::{ApiError, Reply, complete, list, ok, one};
+use crate::search::Value;
+use crate::server::{ApiRequest, SiteServer};
+
+pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> Reply {
+    let sc = scope("vms", &req.params);
+    match (&req.method, rest) {
+        (&Method::GET, []) => {
+            let vms = st.engine.vms(&VmSearch::default()).await?;
+            let q = query(&req.params)?;
+            let uses = |f: &str| q.as_ref().is_some_and(|q| q.uses(f));
+            let need = Need {
+                data_centers: uses("datacenter"),
+                clusters: uses("datacenter") || uses("cluster"),
+                domains: uses("storage") || uses("storage.name"),
+            };
+            let names = Names::load(st, need).await?;
+            let hosts = if uses("host") {
+                st.engine.hosts().await?
+            } else {
+                Vec::new()
+            };
+            let vms = search(vms, &req.params, |vm, field| match field {
+                "name" => Some(Value::Text(vm.name.clone())),
+                "status" => Some(Value::Enum(vm.status.as_str().to_owned())),
+                "cluster" => Some(names.cluster(vm.cluster)),
+                "datacenter" => Some(names.dc(names.cluster_dc(vm.cluster))),
+                "storage" | "storage.name" => Some(names.domain_names(&vm.storage_domains)),
+                "host" => Some(
+                    hosts
+                        .iter()
+                        .find(|h| Some(h.id) == vm.host)
+                        .map_or(Value::Absent, |h| Value::Text(h.name.clone())),
+                ),
+                "origin" => Some(Value::Enum(vm.origin.clone())),
+                _ => None,
+            })?;
+            Ok(list(&vms, &sc))
+        }
+        (&Method::GET, [vm]) => Ok(one(&st.engine.vm(id(vm)?).await?, &sc)),
+        (&Method::DELETE, [vm]) => {
+            let vm = id(vm)?;
+            let engine = Arc::clone(&st.engine);
+            perform(req, async move { engine.remove_vm(vm).await }).await
+        }
+        (&Method::POST, [vm, verb @ ("start" | "stop" | "shutdown")]) => {
+            let vm = id(vm)?;
+            let result = match *verb {
+                "start" => st.engine.start_vm(vm).await,
+                "stop" => st.engine.stop_vm(vm).await,
+                _ => st.engine.shutdown_vm(vm).await,
+            };
+            result.map_err(ApiError::in_action)?;
+            Ok(complete())
+        }
+        (&Method::GET, [vm, sub]) => sub_collection(st, req, id(vm)?, sub).await,
+        (_, [] | [_] | [_, "start" | "stop" | "shutdown"]) => super::not_allowed(),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) -> Reply {
+    match sub {
+        "nics" => {
+            let v = st.engine.vm(vm).await?;
+            Ok(list(
+                &limit(v.nics, &req.params),
+                &Scope::new(format!("vms/{vm}/nics")),
+            ))
+        }
+        "diskattachments" => Ok(ok(write_disk_attachments(&st.engine.vm(vm).await?))),
+        "snapshots" => Ok(ok(write_snapshots(&st.engine.vm(vm).await?))),
+        "affinitylabels" => {
+            st.engine.vm(vm).await?;
+            let mut labels = st.engine.affinity_labels().await?;
+            labels.retain(|l| l.vms.contains(&vm));
+            Ok(list(&labels, &scope("affinitylabels", &req.params)))
+        }
+        "permissions" | "tags" | "graphicsconsoles" | "reporteddevices" => {
+            Err(ApiError::Unsupported("this sub-collection of a VM"))
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}

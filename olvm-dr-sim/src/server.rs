@@ -1,0 +1,291 @@
+//! [`SimServer`]: one site's simulated Engine on a TCP port: the SSO endpoints, the REST API
+//! under `/ovirt-engine/api`, and the control endpoint under `/_sim`.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use olvm_dr_core::Site;
+use olvm_dr_core::fake::{FakeEngine, World};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::{self, API_SCOPE, Credentials, DEFAULT_TOKEN_TTL, Sessions};
+use crate::params::{ApiPath, Params};
+use crate::respond::empty;
+use crate::{control, routes};
+
+/// How one site's server is set up.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// The site of the world it serves.
+    pub site: Site,
+    /// Where to listen. Default `127.0.0.1:0` (loopback, a free port).
+    pub bind: SocketAddr,
+    /// The user the SSO accepts.
+    pub credentials: Credentials,
+    /// How long an unused token stays valid (default [`DEFAULT_TOKEN_TTL`]).
+    pub token_ttl: Duration,
+}
+
+impl ServerOptions {
+    /// Loopback, a free port, the default token lifetime.
+    pub fn new(site: Site, credentials: Credentials) -> Self {
+        Self {
+            site,
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            credentials,
+            token_ttl: DEFAULT_TOKEN_TTL,
+        }
+    }
+}
+
+/// What every handler of one server shares.
+#[derive(Debug)]
+pub(crate) struct SiteServer {
+    pub(crate) world: World,
+    pub(crate) site: Site,
+    pub(crate) engine: Arc<FakeEngine>,
+    pub(crate) sessions: Sessions,
+}
+
+/// A running simulated Engine. Dropping it stops the server as well; [`shutdown`]
+/// (Self::shutdown) also waits for it.
+#[derive(Debug)]
+pub struct SimServer {
+    addr: SocketAddr,
+    site: Site,
+    state: Arc<SiteServer>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SimServer {
+    /// Starts serving `site` of `world`.
+    ///
+    /// # Errors
+    /// When the address cannot be bound.
+    pub async fn start(world: World, options: ServerOptions) -> std::io::Result<Self> {
+        let state = Arc::new(SiteServer {
+            engine: world.engine(options.site),
+            world,
+            site: options.site,
+            sessions: Sessions::new(options.credentials, options.token_ttl),
+        });
+        let listener = tokio::net::TcpListener::bind(options.bind).await?;
+        let addr = listener.local_addr()?;
+        // Small requests and answers on keep-alive connections: without TCP_NODELAY each
+        // answer waits for the client's delayed ACK (tens of milliseconds).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let app = router(Arc::clone(&state));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            if let Err(e) = server.await {
+                tracing::error!(error = %e, "simulated Engine stopped");
+            }
+        });
+        tracing::info!(site = %options.site, %addr, "simulated Engine listening");
+        Ok(Self {
+            addr,
+            site: options.site,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The site it serves.
+    pub fn site(&self) -> Site {
+        self.site
+    }
+
+    /// `http://ADDR`.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The API URL, `http://ADDR/ovirt-engine/api` (what a client is configured with).
+    pub fn api_url(&self) -> String {
+        format!("{}/ovirt-engine/api", self.origin())
+    }
+
+    /// The control endpoint, `http://ADDR/_sim`.
+    pub fn control_url(&self) -> String {
+        format!("{}{}", self.origin(), control::PREFIX)
+    }
+
+    /// Revokes every token this site's SSO issued.
+    pub fn expire_sessions(&self) {
+        self.state.sessions.expire_all();
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn router(state: Arc<SiteServer>) -> Router {
+    Router::new()
+        .route("/ovirt-engine/sso/oauth/token", post(token))
+        .route("/ovirt-engine/services/sso-logout", post(logout))
+        .nest(control::PREFIX, control::router())
+        .fallback(api)
+        .with_state(state)
+}
+
+fn form(body: &Bytes) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// `POST /ovirt-engine/sso/oauth/token`.
+async fn token(State(st): State<Arc<SiteServer>>, headers: HeaderMap, body: Bytes) -> Response {
+    if !st.world.is_up(st.site) {
+        return empty(StatusCode::SERVICE_UNAVAILABLE);
+    }
+    let form = form(&body);
+    let api_scope = form
+        .iter()
+        .any(|(k, v)| k == "scope" && v.split_whitespace().any(|s| s == API_SCOPE));
+    match st.sessions.login(&headers, &form) {
+        Ok(token) => auth::json_response(
+            StatusCode::OK,
+            &serde_json::json!({
+                "access_token": token,
+                "token_type": "bearer",
+                "scope": API_SCOPE,
+                "exp": "9223372036854775807",
+            }),
+        ),
+        Err(e) => auth::sso_error(&e, api_scope),
+    }
+}
+
+/// `POST /ovirt-engine/services/sso-logout`.
+async fn logout(State(st): State<Arc<SiteServer>>, body: Bytes) -> Response {
+    if !st.world.is_up(st.site) {
+        return empty(StatusCode::SERVICE_UNAVAILABLE);
+    }
+    let form = form(&body);
+    if let Some((_, token)) = form.iter().find(|(k, _)| k == "token") {
+        st.sessions.logout(token);
+    }
+    auth::json_response(StatusCode::OK, &serde_json::json!({}))
+}
+
+/// A request to the API, as the routes see it.
+#[derive(Debug)]
+pub(crate) struct ApiRequest {
+    pub(crate) method: Method,
+    pub(crate) segments: Vec<String>,
+    pub(crate) params: Params,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl ApiRequest {
+    /// The body as text (the Engine's bodies are UTF-8 XML).
+    pub(crate) fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+
+    /// `true` when the client asked a "performAction" operation to run in the background:
+    /// `async=true` as a parameter, or `Expect: 202-accepted` (also as `X-Ovirt-Expect`).
+    pub(crate) fn wants_async(&self) -> bool {
+        let expect = |name: &str| {
+            self.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.to_ascii_lowercase().contains("202-accepted"))
+        };
+        self.params.is("async") || expect("expect") || expect("x-ovirt-expect")
+    }
+}
+
+/// Everything below `/ovirt-engine/api` (and 404 for any other path).
+async fn api(
+    State(st): State<Arc<SiteServer>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(path) = ApiPath::parse(uri.path()) else {
+        return empty(StatusCode::NOT_FOUND);
+    };
+    // An unsupported version is a bare 400 (`VersionFilter`).
+    if headers
+        .get_all("version")
+        .iter()
+        .any(|v| v.as_bytes().trim_ascii() != b"4")
+    {
+        return empty(StatusCode::BAD_REQUEST);
+    }
+    if !st.world.is_up(st.site) {
+        return empty(StatusCode::SERVICE_UNAVAILABLE);
+    }
+    if !st.sessions.authorized(&headers) {
+        return auth::unauthorized();
+    }
+    let correlation = correlation_id(&headers);
+    let request = ApiRequest {
+        method,
+        params: Params::new(uri.query(), path.matrix),
+        segments: path.segments,
+        headers,
+        body,
+    };
+    let mut response = match routes::dispatch(&st, &request).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    };
+    if let Some(id) = correlation
+        && let Ok(v) = HeaderValue::from_str(&id)
+    {
+        response.headers_mut().insert("correlation-id", v);
+    }
+    response
+}
+
+/// The request's `Correlation-Id` as the Engine keeps it: `[0-9A-Za-z_-]` only, at most 36
+/// characters.
+fn correlation_id(headers: &HeaderMap) -> Option<String> {
+    let raw = headers.get("correlation-id")?.to_str().ok()?;
+    let id: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .take(36)
+        .collect();
+    (!id.is_empty()).then_some(id)
+}

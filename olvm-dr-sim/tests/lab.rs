@@ -1,0 +1,99 @@
+//! A lab: two sites on loopback, files that validate, the control endpoint acting on the
+//! shared world.
+
+use olvm_dr_core::Site;
+use olvm_dr_core::config::{DrConf, Passwords};
+use olvm_dr_core::engine::Engine;
+use olvm_dr_core::engine::rest::RestEngine;
+use olvm_dr_core::validate::{OfflineOptions, validate_offline_file};
+use olvm_dr_sim::{ControlClient, Lab, LabOptions, LabState, WorldSize};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = LabOptions {
+        size: WorldSize::Medium,
+        vms: Some(40),
+        ..LabOptions::new(dir.path())
+    };
+    let lab = Lab::start(options).await.unwrap();
+    let files = lab.files().clone();
+
+    // The mapping validates offline: no error, and only the plain-http warning per site.
+    let findings = validate_offline_file(&files.mapping, &OfflineOptions::default()).unwrap();
+    let errors: Vec<_> = findings.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let codes: Vec<&str> = findings.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["DR0501", "DR0501"], "{findings:#?}");
+    let text = std::fs::read_to_string(&files.mapping).unwrap();
+    assert!(text.contains(&lab.api_url(Site::Secondary)));
+    for d in &lab.world().facts().domains {
+        assert!(
+            text.contains(&d.name),
+            "{} missing from the mapping",
+            d.name
+        );
+    }
+
+    // dr.conf points at the mapping and the passwords file, which holds both passwords.
+    let (conf, diags) = DrConf::load(&files.dr_conf).unwrap();
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    assert_eq!(conf.failover.var_file.unwrap().value, files.mapping);
+    let vault = conf.failover.vault.unwrap().value;
+    assert_eq!(vault, files.passwords);
+    let passwords = Passwords::load(&vault, None).unwrap();
+    assert!(passwords.get(Site::Primary).is_some() && passwords.get(Site::Secondary).is_some());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files.passwords)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the passwords file is private");
+    }
+
+    // The state file tells where the lab runs.
+    let state = LabState::load(dir.path()).unwrap();
+    assert_eq!(state.api_urls.primary, lab.api_url(Site::Primary));
+    assert_eq!(state.vms, 40);
+
+    // Both Engines answer over HTTP with the lab's credentials.
+    for site in Site::BOTH {
+        let engine = RestEngine::connect(&lab.site_connection(site)).unwrap();
+        let info = engine.api_info().await.unwrap();
+        assert_eq!(info.version.major, 4);
+        assert!(!engine.data_centers().await.unwrap().is_empty());
+        engine.close().await.unwrap();
+    }
+
+    // Either control endpoint acts on the shared world.
+    let control = ControlClient::new(lab.control_url(Site::Secondary));
+    control
+        .site_action(Site::Primary, "disaster")
+        .await
+        .unwrap();
+    assert!(!lab.world().is_up(Site::Primary));
+    let status = control.status().await.unwrap();
+    assert_eq!(status["sites"]["primary"]["up"], false);
+    assert_eq!(status["sites"]["secondary"]["up"], true);
+    let primary = RestEngine::connect(&lab.site_connection(Site::Primary)).unwrap();
+    assert_eq!(
+        primary.api_info().await.unwrap_err().kind,
+        olvm_dr_core::ErrorKind::Unavailable
+    );
+    control.site_action(Site::Primary, "recover").await.unwrap();
+    assert!(lab.world().is_up(Site::Primary));
+    let after = control.replication("stop", "all").await.unwrap();
+    let pairs = after["replication"].as_array().unwrap();
+    assert!(!pairs.is_empty() && pairs.iter().all(|p| p["running"] == false));
+    let e = control.replication("explode", "all").await.unwrap_err();
+    assert!(e.to_string().contains("unknown replication action"), "{e}");
+
+    lab.shutdown().await;
+    assert!(
+        !files.state.exists(),
+        "the state file is removed on shutdown"
+    );
+    assert!(files.mapping.exists(), "the other files stay");
+}
