@@ -272,7 +272,7 @@ async fn cleanup_names_the_vms_that_block_it_and_force_remove_goes_through() {
         .filter_map(|d| d.location.entity.as_deref()?.split('\'').nth(1))
         .collect();
     assert_eq!(vms.len(), 2, "{vms:?}");
-    assert!(list.iter().all(|d| d.code == "DR0903"));
+    assert!(list.iter().all(|d| d.code == "DR1203"));
     assert!(
         list.iter()
             .any(|d| d.message.contains("is delete-protected"))

@@ -73,9 +73,9 @@ mod state;
 mod world;
 
 pub use builder::{
-    ClusterFacts, DomainFacts, HostFacts, IscsiTargetFacts, Location, LunFacts, MappingFacts,
-    Named, ProfileFacts, STORAGE_TYPES, SiteFacts, SiteUrls, TemplateFacts, VmFacts, VnicPair,
-    WorldBuilder, WorldFacts,
+    ClusterFacts, DomainFacts, HostFacts, IscsiTargetFacts, LiveDetails, Location, LunFacts,
+    MappingFacts, Named, ProfileFacts, STORAGE_TYPES, SiteFacts, SiteUrls, TemplateFacts, VmFacts,
+    VnicPair, WorldBuilder, WorldFacts,
 };
 pub use engine::FakeEngine;
 pub use fabric::lease::DEFAULT_LEASE_TIMEOUT;

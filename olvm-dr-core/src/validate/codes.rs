@@ -3,7 +3,7 @@
 //!
 //! Numbering: `DR01xx` YAML and file, `DR02xx` shape and values, `DR03xx` storage domains,
 //! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`, `DR07xx` the passwords file,
-//! `DR09xx` planning a flow against a live site.
+//! `DR12xx` planning a flow against a live site.
 
 /// The file is not well-formed YAML.
 pub const YAML_SYNTAX: &str = "DR0100";
@@ -105,18 +105,18 @@ pub const PASSWORDS_FILE: &str = "DR0700";
 pub const PASSWORD_MISSING: &str = "DR0701";
 
 /// A storage entry's data center does not exist on the site a plan acts on.
-pub const PLAN_DC_NOT_FOUND: &str = "DR0900";
+pub const PLAN_DC_NOT_FOUND: &str = "DR1200";
 /// No host is up in the data center a domain is to be imported into.
-pub const PLAN_NO_UP_HOST: &str = "DR0901";
+pub const PLAN_NO_UP_HOST: &str = "DR1201";
 /// The domain is attached to another data center on the site a plan acts on.
-pub const PLAN_DOMAIN_ELSEWHERE: &str = "DR0902";
+pub const PLAN_DOMAIN_ELSEWHERE: &str = "DR1202";
 /// A VM blocks the detach of a domain to release (delete-protected, or previewing a snapshot).
-pub const CLEANUP_BLOCKED: &str = "DR0903";
+pub const CLEANUP_BLOCKED: &str = "DR1203";
 /// `--domains` names a domain the mapping does not have, or an isolation profile is not on the
 /// target.
-pub const PLAN_UNKNOWN_DOMAIN: &str = "DR0904";
+pub const PLAN_UNKNOWN_DOMAIN: &str = "DR1204";
 /// The planner produced an inconsistent plan (a bug: please report it).
-pub const PLAN_INTERNAL: &str = "DR0999";
+pub const PLAN_INTERNAL: &str = "DR1299";
 
 /// Every code, for the documentation check.
 pub const ALL: &[&str] = &[

@@ -10,14 +10,13 @@
 //! (DR0501, the password travels unencrypted), which is true and harmless on loopback.
 
 mod files;
-mod mapping;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use olvm_dr_core::engine::Engine;
-use olvm_dr_core::fake::{World, WorldBuilder};
+use olvm_dr_core::fake::{LiveDetails, SiteUrls, World, WorldBuilder};
 use olvm_dr_core::mapping::PerSite;
 use olvm_dr_core::{Secret, Site, SiteConnection};
 use serde::{Deserialize, Serialize};
@@ -269,10 +268,11 @@ impl Lab {
             .into_iter()
             .map(|d| (d.id, d))
             .collect();
-        let urls = mapping::SiteUrls {
+        let urls = SiteUrls {
             primary: primary.api_url(),
             secondary: secondary.api_url(),
             username: credentials.username.clone(),
+            insecure: false,
         };
         let files = LabFiles::in_dir(&options.dir);
         let state = LabState {
@@ -293,7 +293,13 @@ impl Lab {
             seed: options.seed,
             latency: options.latency,
         };
-        let m = mapping::mapping(world.facts(), &urls, &network_dcs, &domains);
+        let m = world.facts().mapping_with(
+            &urls,
+            &LiveDetails {
+                network_dcs,
+                domains,
+            },
+        );
         files.write(&m, &credentials, &state)?;
         Ok(Self {
             world,
@@ -357,7 +363,9 @@ impl Lab {
 }
 
 /// Network id → data center name on each site.
-async fn network_dcs(world: &World) -> Result<mapping::NetworkDcs, LabError> {
+async fn network_dcs(
+    world: &World,
+) -> Result<PerSite<HashMap<olvm_dr_core::engine::Id, String>>, LabError> {
     let mut out: [HashMap<_, _>; 2] = [HashMap::new(), HashMap::new()];
     for (i, site) in Site::BOTH.into_iter().enumerate() {
         let engine = world.engine(site);

@@ -38,7 +38,7 @@ pub use facts::{
     ClusterFacts, DomainFacts, HostFacts, IscsiTargetFacts, Location, LunFacts, MappingFacts,
     Named, ProfileFacts, SiteFacts, TemplateFacts, VmFacts, VnicPair, WorldFacts,
 };
-pub use mapping::SiteUrls;
+pub use mapping::{LiveDetails, SiteUrls};
 
 /// The storage types of replicated data domains, in the order the builder creates them.
 pub const STORAGE_TYPES: [StorageType; 5] = [
