@@ -14,6 +14,7 @@
 //! assert_eq!(mapping.site(Site::Secondary).url.hint(), Some("https://e1/ovirt-engine/api"));
 //! ```
 
+mod comments;
 mod field;
 mod model;
 pub mod read;
@@ -23,6 +24,7 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+pub use comments::SaveComments;
 pub use field::{Field, PerSite};
 pub use model::{
     DEFAULT_ISCSI_PORT, LunMapping, LunSite, Mapping, NameMapping, NameMappingKind, NetworkMapping,
