@@ -12,6 +12,8 @@ pub mod engine;
 pub mod execute;
 #[cfg(feature = "fake")]
 pub mod fake;
+pub mod generate;
+pub mod inventory;
 pub mod journal;
 pub mod mapping;
 pub mod plan;
