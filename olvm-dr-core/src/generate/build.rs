@@ -8,6 +8,7 @@ use super::placeholder::{hint, set};
 use super::{ConnectionKeys, GenerateOptions, Generated, fill, lists, storages, summary};
 use crate::engine::LogicalUnit;
 use crate::inventory::Inventory;
+use crate::mapping::yaml::emit;
 use crate::mapping::{Field, Mapping, NameMappingKind, PerSite, SaveComments, SiteKeys};
 
 fn site_keys(keys: &ConnectionKeys) -> SiteKeys {
@@ -27,9 +28,12 @@ fn site_keys(keys: &ConnectionKeys) -> SiteKeys {
 /// The secondary's keys as placeholders showing the primary's.
 fn site_placeholders(keys: &ConnectionKeys) -> SiteKeys {
     SiteKeys {
-        url: hint(&keys.url),
-        username: hint(&keys.username),
-        ca_file: keys.ca_file.as_ref().map_or(Field::Missing, hint),
+        url: hint(emit::string(&keys.url)),
+        username: hint(emit::string(&keys.username)),
+        ca_file: keys
+            .ca_file
+            .as_ref()
+            .map_or(Field::Missing, |c| hint(emit::string(c))),
         insecure: if keys.insecure {
             hint(true)
         } else {

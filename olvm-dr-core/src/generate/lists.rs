@@ -18,7 +18,7 @@ fn name_entry(index: usize, name: &str) -> NameMapping {
         index,
         names: PerSite {
             primary: set(name.to_owned()),
-            secondary: hint(name),
+            secondary: hint(crate::mapping::yaml::emit::string(name)),
         },
         ..NameMapping::default()
     }
@@ -237,7 +237,7 @@ pub(super) fn luns(
 
 /// The secondary's placeholder for an iSCSI key: a hint when the primary has a value, an empty
 /// placeholder when it does not, nothing for other storage types.
-fn present<T: std::fmt::Display>(field: &Field<T>, wanted: bool) -> Field<T> {
+fn present<T: super::placeholder::HintText>(field: &Field<T>, wanted: bool) -> Field<T> {
     if wanted {
         hint_of(field)
     } else {

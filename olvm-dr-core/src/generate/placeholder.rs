@@ -33,10 +33,49 @@ pub(super) fn password<T>() -> Field<T> {
     }
 }
 
-/// The placeholder for the other site of a field: the hint is the field's value.
-pub(super) fn hint_of<T: Display>(field: &Field<T>) -> Field<T> {
+/// How a value is shown in a placeholder's comment: as YAML that means that value, so that
+/// deleting `# ` gives it (`'no'`, not `no`, which would load as false).
+pub(super) trait HintText {
+    /// The value as YAML text.
+    fn hint_text(&self) -> String;
+}
+
+impl HintText for String {
+    fn hint_text(&self) -> String {
+        crate::mapping::yaml::emit::string(self)
+    }
+}
+
+impl HintText for Vec<String> {
+    fn hint_text(&self) -> String {
+        flow_list(self)
+    }
+}
+
+macro_rules! plain_hint {
+    ($($t:ty),*) => {
+        $(impl HintText for $t {
+            fn hint_text(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+
+plain_hint!(
+    bool,
+    u16,
+    u32,
+    crate::engine::Id,
+    crate::engine::StorageType,
+    crate::engine::NfsVersion,
+    crate::engine::StorageDomainType
+);
+
+/// The placeholder for the other site of a field: the hint is the field's value, as YAML.
+pub(super) fn hint_of<T: HintText>(field: &Field<T>) -> Field<T> {
     match field.get() {
-        Some(v) => hint(v),
+        Some(v) => hint(v.hint_text()),
         None => blank(),
     }
 }

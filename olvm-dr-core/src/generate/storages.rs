@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::placeholder::{blank, flow_list, hint, hint_of, password, set};
+use super::placeholder::{blank, hint_of, password, set};
 use crate::engine::{DataCenter, Id, NfsVersion, StorageDomain, StorageDomainType, StorageType};
 use crate::inventory::Inventory;
 use crate::mapping::yaml::emit;
@@ -161,10 +161,7 @@ fn entry(
             let secondary = IscsiSite {
                 address: hint_of(&primary.address),
                 port: hint_of(&primary.port),
-                targets: match primary.targets.get() {
-                    Some(t) => hint(flow_list(t)),
-                    None => blank(),
-                },
+                targets: hint_of(&primary.targets),
                 username: hint_of_present(&primary.username),
                 password: if primary.username.is_set() {
                     password()
@@ -188,7 +185,7 @@ fn entry(
 }
 
 /// A hint for a key the primary has; nothing for one it does not have.
-fn hint_of_present<T: std::fmt::Display>(field: &Field<T>) -> Field<T> {
+fn hint_of_present<T: super::placeholder::HintText>(field: &Field<T>) -> Field<T> {
     if field.is_set() {
         hint_of(field)
     } else {
