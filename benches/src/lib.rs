@@ -1,3 +1,4 @@
 //! Workloads shared by the benchmarks (each benchmark is its own file under `benches/`).
 
+pub mod dr_world;
 pub mod synthetic;
