@@ -251,3 +251,39 @@ async fn generated_pre_filled_and_completed_validates_clean_online() {
     let d = online(&world, &m, &OnlineOptions::default()).await;
     assert!(d.iter().all(|d| !d.is_error()), "{}", show(&d));
 }
+
+#[tokio::test]
+async fn the_pre_fill_never_changes_a_value_already_set() {
+    use olvm_dr_core::generate::fill::fill_from;
+    use olvm_dr_core::inventory::{Collections, Inventory};
+    use olvm_dr_core::mapping::{Field, Pos, SaveComments};
+    let world = WorldBuilder::small(7).build();
+    let options = GenerateOptions::new(keys(Site::Primary));
+    let mut g = generate(world.dyn_engine(Site::Primary).as_ref(), None, &options)
+        .await
+        .unwrap();
+    let Field::Set {
+        value: clusters, ..
+    } = &mut g.mapping.cluster_mappings
+    else {
+        panic!("clusters");
+    };
+    // prod-dc1-c1 exists on the secondary under the same name; the administrator chose another.
+    clusters[0].names.secondary = Field::set("chosen-by-hand".into(), Pos::default());
+    let secondary = Inventory::read(
+        world.dyn_engine(Site::Secondary).as_ref(),
+        &Collections::all(),
+    )
+    .await
+    .unwrap();
+    let mut comments = SaveComments::default();
+    let matched = fill_from(&mut g.mapping, &mut comments, &secondary.index());
+    let names = g
+        .mapping
+        .names(olvm_dr_core::mapping::NameMappingKind::Cluster);
+    assert_eq!(
+        names[0].name(Site::Secondary).get().unwrap(),
+        "chosen-by-hand"
+    );
+    assert_eq!(matched.clusters, 0, "{matched:?}");
+}
