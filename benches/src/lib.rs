@@ -1,4 +1,5 @@
 //! Workloads shared by the benchmarks (each benchmark is its own file under `benches/`).
 
+pub mod dr_world;
 pub mod lower_bound;
 pub mod synthetic;

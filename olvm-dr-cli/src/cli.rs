@@ -73,7 +73,11 @@ pub enum OutputFormat {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check a mapping file (the role's disaster_recovery_vars.yml).
+    /// Write the mapping file (the role's disaster_recovery_vars.yml) from the primary site's
+    /// Engine, optionally pre-filled from the secondary's.
+    Generate(Box<GenerateArgs>),
+    /// Check a mapping file (the role's disaster_recovery_vars.yml), offline and against both
+    /// sites' Engines.
     Validate(ValidateArgs),
     /// Work with mapping files.
     #[command(subcommand)]
@@ -208,21 +212,49 @@ pub enum ReplicationAction {
     Resync,
 }
 
+/// The two sites, as `--target` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SiteArg {
+    /// The primary site.
+    Primary,
+    /// The secondary site.
+    Secondary,
+}
+
+impl From<SiteArg> for olvm_dr_core::Site {
+    fn from(s: SiteArg) -> Self {
+        match s {
+            SiteArg::Primary => olvm_dr_core::Site::Primary,
+            SiteArg::Secondary => olvm_dr_core::Site::Secondary,
+        }
+    }
+}
+
 /// `olvm-dr validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Only the checks that need no Engine (online validation is not available yet; without
-    /// this flag the offline checks run and a note says so).
+    /// Only the checks that need no Engine. Without it, both sites' Engines are read too (URLs,
+    /// users and CA files from the mapping, passwords from the passwords file).
     #[arg(long)]
     pub offline: bool,
+    /// The site a failover or failback would recover to (the role's dr_target_host). Default:
+    /// `[failover_failback] dr_target_host` of dr.conf, else secondary.
+    #[arg(long, value_enum, value_name = "SITE", conflicts_with = "offline")]
+    pub target: Option<SiteArg>,
+    /// The other (source) site may be down, as in a real disaster: not reaching it is a
+    /// warning, and the target is still checked.
+    #[arg(long, conflicts_with = "offline")]
+    pub source_may_be_down: bool,
     /// Result format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
     /// Do not check that the CA files exist (when validating on another machine).
     #[arg(long)]
     pub no_ca_check: bool,
-    /// Also check the passwords file (plain or ansible-vault). Default: `[failover_failback]
-    /// vault` of dr.conf, when set.
+    /// The passwords file (plain or ansible-vault): checked, and where the Engine passwords come
+    /// from. Default: `[failover_failback] vault` of dr.conf, when set. A site it has no
+    /// password for is asked for OLVM_DR_PRIMARY_PASSWORD / OLVM_DR_SECONDARY_PASSWORD, then on
+    /// the terminal.
     #[arg(long, value_name = "FILE")]
     pub passwords: Option<PathBuf>,
     /// File holding the ansible-vault password (else OLVM_DR_VAULT_PASSWORD, else a prompt on
@@ -231,6 +263,61 @@ pub struct ValidateArgs {
     pub vault_password_file: Option<PathBuf>,
     /// The mapping file. Default: `[validate_vars] var_file` of dr.conf.
     pub mapping: Option<PathBuf>,
+}
+
+/// `olvm-dr generate`: the options of `ovirt-dr generate` (`[generate_vars]` of dr.conf), and
+/// the secondary to pre-fill from. Passwords never on the command line.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The primary Engine's API URL, e.g. https://engine.example.com/ovirt-engine/api.
+    /// Default: `[generate_vars] site`; asked on a terminal.
+    #[arg(long, value_name = "URL")]
+    pub site: Option<String>,
+    /// The primary Engine's user. Default: `[generate_vars] username`, else admin@internal.
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+    /// The primary Engine's CA certificate (PEM). Default: `[generate_vars] ca_file`, else
+    /// /etc/pki/ovirt-engine/ca.pem when it exists (on the Engine's own machine).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Do not verify the primary Engine's TLS certificate (the file then says so:
+    /// dr_sites_primary_insecure: true).
+    #[arg(long)]
+    pub insecure: bool,
+    /// File holding the primary Engine's password. Else `[generate_vars] password` (with a
+    /// warning), OLVM_DR_PRIMARY_PASSWORD, or a prompt on a terminal.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Also read the secondary Engine at this API URL and pre-fill every secondary value whose
+    /// entity exists there under the same name.
+    #[arg(long, value_name = "URL")]
+    pub secondary: Option<String>,
+    /// The secondary Engine's user (default: the primary's).
+    #[arg(long, value_name = "USER", requires = "secondary")]
+    pub secondary_username: Option<String>,
+    /// The secondary Engine's CA certificate (PEM).
+    #[arg(long, value_name = "FILE", requires = "secondary")]
+    pub secondary_ca_file: Option<PathBuf>,
+    /// Do not verify the secondary Engine's TLS certificate.
+    #[arg(long, requires = "secondary")]
+    pub secondary_insecure: bool,
+    /// File holding the secondary Engine's password. Else OLVM_DR_SECONDARY_PASSWORD, or a
+    /// prompt on a terminal.
+    #[arg(long, value_name = "FILE", requires = "secondary")]
+    pub secondary_password_file: Option<PathBuf>,
+    /// Where to write the mapping. Default: `[generate_vars] output_file`; asked on a terminal.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Overwrite the output file if it exists (otherwise asked on a terminal, refused elsewhere).
+    #[arg(long)]
+    pub force: bool,
+    /// Write the file even when VM disks are on the hosted-engine storage domain: they are
+    /// left out of disaster recovery, and a comment at the top of the file lists them.
+    #[arg(long)]
+    pub skip_hosted_engine_disks: bool,
+    /// Result format (the summary on stdout).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 /// `olvm-dr mapping ...`.

@@ -6,11 +6,13 @@
 mod cli;
 mod commands;
 mod conf;
+mod connect;
 mod exit;
 mod flow;
 mod flow_args;
 mod logging;
 mod output;
+mod secrets;
 mod vault_password;
 
 use std::ffi::OsString;
@@ -19,11 +21,23 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use cli::{Cli, ColorChoice, Command, OutputFormat};
+pub use connect::{Connect, rest as connect_rest};
 pub use exit::Exit;
 
 /// Runs `olvm-dr` with `args` (the first is the program name) and returns the exit code:
 /// 0 success or valid, 1 the operation or validation failed, 2 usage or configuration error.
+/// Engines are reached over their REST API.
 pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with(args, &connect::rest)
+}
+
+/// [`run`], reaching each site's Engine through `connect` (for tests and programs that embed
+/// the command: an in-process fake world, a simulator, a recording proxy).
+pub fn run_with<I, T>(args: I, connect: &Connect<'_>) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -47,7 +61,7 @@ where
             return Exit::Usage.into();
         }
     };
-    commands::dispatch(&cli).into()
+    commands::dispatch(&cli, connect).into()
 }
 
 #[cfg(test)]

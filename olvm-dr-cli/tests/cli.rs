@@ -16,6 +16,8 @@ fn olvm_dr(args: &[&str]) -> Output {
         .args(args)
         .current_dir(std::env::temp_dir())
         .env_remove("OLVM_DR_VAULT_PASSWORD")
+        .env_remove("OLVM_DR_PRIMARY_PASSWORD")
+        .env_remove("OLVM_DR_SECONDARY_PASSWORD")
         .env_remove("OLVM_DR_LOG")
         .output()
         .expect("the binary runs")
@@ -61,11 +63,65 @@ fn an_invalid_file_exits_1_with_position_code_and_hint() {
 }
 
 #[test]
-fn without_offline_it_says_online_is_not_available_and_runs_offline() {
+fn without_offline_it_needs_the_passwords_and_never_connects_without_them() {
     let f = fixture("mapping/filled/nfs.yml");
-    let o = olvm_dr(&["validate", path(&f)]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("online validation"), "{}", stderr(&o));
+    let o = olvm_dr(&["validate", "--output", "json", path(&f)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["mode"], "online");
+    let missing: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "DR0701")
+        .map(|d| d["site"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(missing, ["primary", "secondary"]);
+    assert!(
+        !stdout(&o).contains("DR0800"),
+        "no connection was tried: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn generate_refuses_to_overwrite_and_needs_a_ca_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("vars.yml");
+    std::fs::write(&out, "keep me\n").unwrap();
+    let o = olvm_dr(&[
+        "generate",
+        "--site",
+        "https://engine.example.com/ovirt-engine/api",
+        "--insecure",
+        "--output-file",
+        path(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("exists: give --force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me\n");
+    let o = olvm_dr(&[
+        "generate",
+        "--site",
+        "https://engine.example.com/ovirt-engine/api",
+        "--ca-file",
+        "/no/such/ca.pem",
+        "--output-file",
+        path(&dir.path().join("new.yml")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("CA file /no/such/ca.pem does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    // A password is never taken from the command line.
+    let o = olvm_dr(&["generate", "--password", "secret"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

@@ -13,6 +13,8 @@ pub mod execute;
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod flow;
+pub mod generate;
+pub mod inventory;
 pub mod journal;
 pub mod mapping;
 pub mod plan;

@@ -1,18 +1,22 @@
 //! One module per subcommand.
 
 mod flows;
+mod generate;
 mod lab;
 mod mapping;
+mod online;
 mod report;
 mod validate;
 
 use crate::cli::{Cli, Command, LabCommand, MappingCommand};
+use crate::connect::Connect;
 use crate::exit::Exit;
 
 /// Runs the parsed command.
-pub(crate) fn dispatch(cli: &Cli) -> Exit {
+pub(crate) fn dispatch(cli: &Cli, connect: &Connect<'_>) -> Exit {
     match &cli.command {
-        Command::Validate(args) => validate::run(&cli.global, args),
+        Command::Generate(args) => generate::run(&cli.global, args, connect),
+        Command::Validate(args) => validate::run(&cli.global, args, connect),
         Command::Mapping(MappingCommand::Normalize(args)) => mapping::normalize(&cli.global, args),
         Command::Plan(command) => flows::plan(&cli.global, command),
         Command::Failover(args) => flows::failover(&cli.global, args),

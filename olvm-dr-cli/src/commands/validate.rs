@@ -1,19 +1,22 @@
 //! `olvm-dr validate`: the offline checks of a mapping file (and of dr.conf and the passwords
-//! file when they are given).
+//! file when they are given), then, unless `--offline`, the online checks against both sites.
 
 use std::path::{Path, PathBuf};
 
 use olvm_dr_core::config::{Passwords, PasswordsError, VaultError};
+use olvm_dr_core::mapping::Mapping;
 use olvm_dr_core::validate::codes;
 use olvm_dr_core::validate::findings::{Findings, sort};
-use olvm_dr_core::validate::{OfflineOptions, validate_offline_file};
-use olvm_dr_core::{Diagnostic, Site};
+use olvm_dr_core::validate::{OfflineOptions, OnlineOptions, validate_offline};
+use olvm_dr_core::{Diagnostic, Secret, Site};
 
+use super::online;
 use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
+use crate::connect::Connect;
 use crate::exit::Exit;
 use crate::{conf, output, vault_password};
 
-pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Exit {
+pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_>) -> Exit {
     let conf = match conf::load(global.conf_file.as_deref()) {
         Ok(c) => c,
         Err(message) => {
@@ -39,32 +42,37 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Exit {
         );
         return Exit::Usage;
     };
-    if !args.offline {
-        output::note_line(
-            "online validation (against the Engines) is not available yet; running the offline checks",
-        );
-    }
     tracing::info!(file = %mapping.display(), "validating mapping file offline");
     let options = OfflineOptions {
         check_ca_files: !args.no_ca_check,
         base_dir: None,
     };
-    match validate_offline_file(&mapping, &options) {
-        Ok(d) => all.extend(d),
+    let loaded = match Mapping::load(&mapping) {
+        Ok(l) => l,
         Err(e) => {
             output::error_line(&e.to_string());
             return Exit::Usage;
         }
+    };
+    all.extend(loaded.diagnostics.iter().cloned());
+    if let Some(m) = &loaded.mapping {
+        all.extend(validate_offline(m, Some(&mapping), &options));
     }
     let mut files = vec![mapping.display().to_string()];
-    let passwords = args.passwords.clone().or_else(|| {
+    let passwords_file = args.passwords.clone().or_else(|| {
         conf.as_ref()
             .and_then(|c| c.failover.vault.as_ref())
             .map(|v| v.value.clone())
     });
-    if let Some(path) = passwords {
+    let mut passwords = None;
+    let mut vault = None;
+    if let Some(path) = passwords_file {
         match check_passwords(&path, args.vault_password_file.as_deref()) {
-            Ok(d) => all.extend(d),
+            Ok((d, p, v)) => {
+                all.extend(d);
+                passwords = p;
+                vault = v;
+            }
             Err(message) => {
                 output::error_line(&message);
                 return Exit::Usage;
@@ -72,10 +80,37 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Exit {
         }
         files.push(path.display().to_string());
     }
+    if !args.offline
+        && let Some(m) = &loaded.mapping
+    {
+        let target = args.target.map(Site::from).unwrap_or_else(|| {
+            conf.as_ref()
+                .and_then(|c| c.failover.dr_target_host.as_ref())
+                .map_or(Site::Secondary, |v| v.value)
+        });
+        tracing::info!(target = %target, "validating mapping file against both sites");
+        let input = online::Input {
+            file: &mapping,
+            passwords: passwords.as_ref(),
+            vault_password: vault.as_ref(),
+            options: OnlineOptions {
+                target,
+                source_required: !args.source_may_be_down,
+            },
+        };
+        match online::run(m, &input, connect) {
+            Ok(d) => all.extend(d),
+            Err(message) => {
+                output::error_line(&message);
+                return Exit::Usage;
+            }
+        }
+    }
     sort(&mut all);
+    let mode = if args.offline { "offline" } else { "online" };
     let text = match args.output {
         OutputFormat::Text => output::print_text(&all, output::use_color(global.color)),
-        OutputFormat::Json => output::print_json(&all, "offline", &files),
+        OutputFormat::Json => output::print_json(&all, mode, &files),
     };
     output::out(&text);
     if conf_broken {
@@ -87,12 +122,17 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Exit {
     }
 }
 
+/// What reading the passwords file gave: its findings, the passwords, and the vault password
+/// when one was needed.
+type PasswordsRead = (Vec<Diagnostic>, Option<Passwords>, Option<Secret>);
+
 /// Opens the passwords file (asking for the vault password only when it is encrypted) and
 /// checks that both sites have a password. `Err` only when the vault password file itself
 /// cannot be read.
-fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<Vec<Diagnostic>, String> {
+fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRead, String> {
     let mut f = Findings::new(Some(path));
     let mut result = Passwords::load(path, None);
+    let mut vault = None;
     if matches!(
         result,
         Err(PasswordsError::Vault {
@@ -102,7 +142,9 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<Vec<Diagnos
     ) && let Some(password) = vault_password::get(vault_file)?
     {
         result = Passwords::load(path, Some(&password));
+        vault = Some(password);
     }
+    let mut passwords = None;
     match result {
         Ok(p) => {
             for site in Site::BOTH {
@@ -116,6 +158,7 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<Vec<Diagnos
                     .hint = Some(format!("add dr_sites_{site}_password"));
                 }
             }
+            passwords = Some(p);
         }
         Err(e) => {
             let pos = match &e {
@@ -137,5 +180,5 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<Vec<Diagnos
             });
         }
     }
-    Ok(f.into_sorted())
+    Ok((f.into_sorted(), passwords, vault))
 }

@@ -1,6 +1,6 @@
 //! Findings for programs: the stable JSON document described in docs/json-output.md.
 
-use olvm_dr_core::{Diagnostic, Severity};
+use olvm_dr_core::{Diagnostic, Severity, Site};
 use serde::Serialize;
 
 /// The schema identifier; a breaking change gets a new one.
@@ -31,6 +31,8 @@ struct Item<'a> {
     line: Option<u32>,
     column: Option<u32>,
     key: Option<&'a str>,
+    site: Option<Site>,
+    entity: Option<&'a str>,
     message: &'a str,
     hint: Option<&'a str>,
 }
@@ -57,6 +59,8 @@ pub(crate) fn print_json(diagnostics: &[Diagnostic], mode: &str, files: &[String
                 line: d.location.line,
                 column: d.location.column,
                 key: d.location.key.as_deref(),
+                site: d.location.site,
+                entity: d.location.entity.as_deref(),
                 message: &d.message,
                 hint: d.hint.as_deref(),
             })

@@ -53,8 +53,18 @@ pub(crate) fn print_text(diagnostics: &[Diagnostic], color: bool) -> String {
             d.code,
             d.message
         );
+        let mut at: Vec<String> = Vec::new();
+        if let Some(site) = d.location.site {
+            at.push(format!("[{site}]"));
+        }
+        if let Some(entity) = &d.location.entity {
+            at.push(entity.clone());
+        }
         if let Some(key) = &d.location.key {
-            let _ = writeln!(out, "  {:>7}  {}", "", paint(DIM, &format!("at {key}")));
+            at.push(format!("at {key}"));
+        }
+        if !at.is_empty() {
+            let _ = writeln!(out, "  {:>7}  {}", "", paint(DIM, &at.join(" ")));
         }
         if let Some(hint) = &d.hint {
             let _ = writeln!(out, "  {:>7}  {}", "", paint(DIM, &format!("hint: {hint}")));

@@ -5,6 +5,22 @@
 /// other processes of the same user.
 pub const VAULT_PASSWORD: &str = "OLVM_DR_VAULT_PASSWORD";
 
+/// The primary site's Engine password, when no passwords file (validate) or password file
+/// (generate) gives it. Prefer a file: other processes of the same user can read the
+/// environment.
+pub const PRIMARY_PASSWORD: &str = "OLVM_DR_PRIMARY_PASSWORD";
+
+/// The secondary site's Engine password, as [`PRIMARY_PASSWORD`] for the primary.
+pub const SECONDARY_PASSWORD: &str = "OLVM_DR_SECONDARY_PASSWORD";
+
+/// The variable holding `site`'s Engine password.
+pub fn site_password(site: crate::Site) -> &'static str {
+    match site {
+        crate::Site::Primary => PRIMARY_PASSWORD,
+        crate::Site::Secondary => SECONDARY_PASSWORD,
+    }
+}
+
 /// The user's home directory, for `~` in `dr.conf` paths.
 pub const HOME: &str = "HOME";
 
@@ -20,6 +36,14 @@ pub const ALL: &[(&str, &str)] = &[
     (
         VAULT_PASSWORD,
         "ansible-vault password (prefer --vault-password-file)",
+    ),
+    (
+        PRIMARY_PASSWORD,
+        "the primary Engine's password (prefer a passwords or password file)",
+    ),
+    (
+        SECONDARY_PASSWORD,
+        "the secondary Engine's password (prefer a passwords or password file)",
     ),
     (LOG, "log filter directives, overriding --log-level"),
     (

@@ -14,6 +14,7 @@
 //! assert_eq!(mapping.site(Site::Secondary).url.hint(), Some("https://e1/ovirt-engine/api"));
 //! ```
 
+mod comments;
 mod connection;
 mod field;
 mod model;
@@ -25,6 +26,7 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+pub use comments::SaveComments;
 pub use connection::ConnectionError;
 pub use field::{Field, PerSite};
 pub use model::{

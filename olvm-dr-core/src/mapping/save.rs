@@ -4,6 +4,7 @@
 
 use std::fmt::Display;
 
+use super::comments::{SaveComments, comment_line};
 use super::field::Field;
 use super::model::{LunMapping, Mapping, NameMappingKind, NetworkMapping};
 use super::read::obj::PASSWORD_PLACEHOLDER;
@@ -19,8 +20,20 @@ impl Mapping {
     /// Values that loading reported as invalid are written as not filled in; save a mapping
     /// whose loading found no errors to keep every value.
     pub fn to_yaml(&self) -> String {
-        let mut w = Writer::default();
+        self.to_yaml_with(&SaveComments::default())
+    }
+
+    /// [`to_yaml`](Self::to_yaml) with comment lines (see [`SaveComments`]). The comments do not
+    /// change what the text loads to.
+    pub fn to_yaml_with(&self, comments: &SaveComments) -> String {
+        let mut w = Writer::new(comments);
         w.line("---");
+        for line in &comments.header {
+            comment_line(&mut w.out, 0, line);
+        }
+        if !comments.header.is_empty() {
+            w.blank();
+        }
         for site in Site::BOTH {
             if site == Site::Secondary {
                 w.line("# The secondary site's Engine:");
@@ -129,7 +142,8 @@ fn iscsi_site(w: &mut Writer, i: &IscsiStorage, site: Site) {
     match &s.targets {
         Field::Set { value, .. } => {
             let items: Vec<String> = value.iter().map(|t| emit::string(t)).collect();
-            w.line(&format!("  {}: [{}]", k("target"), items.join(", ")));
+            w.key(2, &k("target"));
+            w.out.push_str(&format!(" [{}]\n", items.join(", ")));
         }
         other => w.placeholder(2, &k("target"), other),
     }
@@ -170,14 +184,43 @@ fn lun(w: &mut Writer, l: &LunMapping) {
 }
 
 /// Accumulates the text. List entries start with `- ` in place of the first key's indent.
-#[derive(Default)]
-struct Writer {
+struct Writer<'a> {
     out: String,
     /// The next key line starts a list entry.
     entry_start: bool,
+    comments: &'a SaveComments,
+    /// The key path of the entry being written (`dr_import_storages[2].`), empty at the top.
+    prefix: String,
 }
 
-impl Writer {
+impl<'a> Writer<'a> {
+    fn new(comments: &'a SaveComments) -> Self {
+        Self {
+            out: String::new(),
+            entry_start: false,
+            comments,
+            prefix: String::new(),
+        }
+    }
+
+    /// The comment lines that go before the key path `path`.
+    fn comments_at(&mut self, indent: usize, path: &str) {
+        if let Some(lines) = self.comments.before.get(path) {
+            for line in lines {
+                comment_line(&mut self.out, indent, line);
+            }
+        }
+    }
+
+    /// The comment lines that go before `key` of the current entry (or the top level).
+    fn comments_before(&mut self, indent: usize, key: &str) {
+        if self.comments.before.is_empty() {
+            return;
+        }
+        let path = format!("{}{key}", self.prefix);
+        self.comments_at(indent, &path);
+    }
+
     fn finish(self) -> String {
         let mut out = self.out;
         while out.ends_with("\n\n") {
@@ -198,6 +241,7 @@ impl Writer {
     }
 
     fn key(&mut self, indent: usize, key: &str) {
+        self.comments_before(indent, key);
         if self.entry_start && indent >= 2 {
             self.out.push_str(&" ".repeat(indent - 2));
             self.out.push_str("- ");
@@ -212,6 +256,8 @@ impl Writer {
     /// `key: # hint` (or `key:`) for a field with no value; nothing for a missing one.
     fn placeholder<T>(&mut self, indent: usize, key: &str, field: &Field<T>) {
         if field.is_missing() {
+            // A key the mapping does not have may still be shown commented out.
+            self.comments_before(indent, key);
             return;
         }
         self.key(indent, key);
@@ -306,7 +352,10 @@ impl Writer {
             Field::Set { value, .. } => {
                 self.key(indent, key);
                 self.out.push('\n');
-                for v in value {
+                for (i, v) in value.iter().enumerate() {
+                    let entry = format!("{key}[{i}]");
+                    self.comments_at(indent, &entry);
+                    self.prefix = format!("{entry}.");
                     self.entry_start = true;
                     item(self, v);
                     if self.entry_start {
@@ -316,8 +365,14 @@ impl Writer {
                         self.entry_start = false;
                     }
                 }
+                self.prefix.clear();
             }
             other => self.placeholder(indent, key, other),
+        }
+        if let Some(lines) = self.comments.list_end.get(key) {
+            for line in lines {
+                comment_line(&mut self.out, indent, line);
+            }
         }
         self.blank();
     }

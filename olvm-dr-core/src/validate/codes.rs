@@ -2,8 +2,10 @@
 //! and fix for each; a test checks that every code here is documented there.
 //!
 //! Numbering: `DR01xx` YAML and file, `DR02xx` shape and values, `DR03xx` storage domains,
-//! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`, `DR07xx` the passwords file,
-//! `DR12xx` planning a flow against a live site.
+//! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`, `DR07xx` the passwords file;
+//! online: `DR08xx` the sites, their versions and storage, `DR09xx` mapped entities on the sites,
+//! `DR10xx` the workload (capacity, failback blockers, drift); `DR11xx` generate; `DR12xx`
+//! planning a flow against a live site.
 
 /// The file is not well-formed YAML.
 pub const YAML_SYNTAX: &str = "DR0100";
@@ -117,6 +119,87 @@ pub const CLEANUP_BLOCKED: &str = "DR1203";
 pub const PLAN_UNKNOWN_DOMAIN: &str = "DR1204";
 /// The planner produced an inconsistent plan (a bug: please report it).
 pub const PLAN_INTERNAL: &str = "DR1299";
+/// A site's Engine cannot be reached.
+pub const SITE_UNREACHABLE: &str = "DR0800";
+/// A site's Engine rejects the credentials (or the user lacks a permission).
+pub const SITE_CREDENTIALS: &str = "DR0801";
+/// A listing failed on a site that answered.
+pub const SITE_READ_FAILED: &str = "DR0802";
+/// Rules that need a site were not run: it could not be read, or its keys are not filled in.
+pub const SITE_NOT_CHECKED: &str = "DR0803";
+/// The two Engines run different versions.
+pub const ENGINE_VERSION_MISMATCH: &str = "DR0804";
+/// Mapped clusters have different compatibility versions.
+pub const CLUSTER_VERSION_MISMATCH: &str = "DR0805";
+/// The data centers of a storage entry have different compatibility versions.
+pub const DC_VERSION_MISMATCH: &str = "DR0806";
+/// A storage domain of the mapping is not on the source site.
+pub const DOMAIN_NOT_ON_SOURCE: &str = "DR0810";
+/// The source Engine's connection facts of a domain differ from the mapping.
+pub const DOMAIN_FACTS_DIFFER: &str = "DR0811";
+/// A replicated domain is attached to a data center of the target site.
+pub const DOMAIN_ATTACHED_AT_TARGET: &str = "DR0812";
+/// A target data center has no UP host to import the domains with.
+pub const TARGET_DC_NO_UP_HOST: &str = "DR0813";
+/// On the source, a domain is attached to another data center than the mapping says.
+pub const DOMAIN_DC_DIFFERS: &str = "DR0814";
+
+/// A mapped cluster does not exist on its site.
+pub const CLUSTER_NOT_FOUND: &str = "DR0900";
+/// A mapped affinity group does not exist on its site.
+pub const AFFINITY_GROUP_NOT_FOUND: &str = "DR0901";
+/// A mapped affinity label does not exist on its site.
+pub const AFFINITY_LABEL_NOT_FOUND: &str = "DR0902";
+/// A mapped authz domain does not exist on its site.
+pub const AUTHZ_DOMAIN_NOT_FOUND: &str = "DR0903";
+/// A mapped role does not exist on its site.
+pub const ROLE_NOT_FOUND: &str = "DR0904";
+/// The data center of a storage entry does not exist on its site.
+pub const DATA_CENTER_NOT_FOUND: &str = "DR0905";
+/// A mapped vNIC profile (profile, network, data center) does not exist on its site.
+pub const VNIC_PROFILE_NOT_FOUND: &str = "DR0906";
+/// A mapped profile and network name exist in several data centers and no data center is given.
+pub const VNIC_PROFILE_AMBIGUOUS: &str = "DR0907";
+/// A mapped profile id does not exist, or names another profile.
+pub const VNIC_PROFILE_ID: &str = "DR0908";
+/// A mapped LUN is not found on its site.
+pub const LUN_NOT_FOUND: &str = "DR0909";
+/// An iSCSI LUN of the target is not visible yet (no host is logged in to its target).
+pub const LUN_NOT_VISIBLE: &str = "DR0910";
+/// The Engine's facts of a mapped LUN differ from the mapping.
+pub const LUN_FACTS_DIFFER: &str = "DR0911";
+/// A target LUN already backs a disk on the target site.
+pub const LUN_IN_USE_AT_TARGET: &str = "DR0912";
+
+/// The VMs to start need more memory than the target cluster's UP hosts offer.
+pub const CAPACITY_MEMORY: &str = "DR1000";
+/// A VM to start is larger than every UP host of its target cluster.
+pub const VM_TOO_LARGE: &str = "DR1001";
+/// The VMs to start have more vCPUs than the target cluster's UP hosts have threads.
+pub const VCPU_OVERCOMMIT: &str = "DR1002";
+/// A target cluster that is to run VMs has no UP host.
+pub const TARGET_CLUSTER_NO_UP_HOST: &str = "DR1003";
+/// A VM on a replicated domain has a snapshot in preview (blocks failback).
+pub const VM_IN_PREVIEW: &str = "DR1010";
+/// A VM on a replicated domain is delete-protected (blocks failback).
+pub const VM_DELETE_PROTECTED: &str = "DR1011";
+/// The hosted-engine VM is delete-protected; it is not on a replicated domain and is left out.
+pub const HOSTED_ENGINE_VM_EXCLUDED: &str = "DR1012";
+/// VMs on replicated domains use a cluster with no mapping and no namesake on the target.
+pub const DRIFT_CLUSTER: &str = "DR1020";
+/// VMs on replicated domains use a vNIC profile with no mapping and no namesake on the target.
+pub const DRIFT_PROFILE: &str = "DR1021";
+/// VMs on replicated domains are in an affinity group with no mapping and no namesake.
+pub const DRIFT_AFFINITY_GROUP: &str = "DR1022";
+/// VMs on replicated domains carry an affinity label with no mapping and no namesake.
+pub const DRIFT_AFFINITY_LABEL: &str = "DR1023";
+
+/// `generate`: a VM disk is on the hosted-engine storage domain.
+pub const GENERATE_HOSTED_ENGINE_DISK: &str = "DR1100";
+/// `generate`: a domain is written commented out (hosted engine, export, unsupported type).
+pub const GENERATE_DOMAIN_LEFT_OUT: &str = "DR1101";
+/// `generate`: the Engine does not report a fact the file needs (portal, target, network).
+pub const GENERATE_FACTS_UNKNOWN: &str = "DR1102";
 
 /// Every code, for the documentation check.
 pub const ALL: &[&str] = &[
@@ -172,4 +255,43 @@ pub const ALL: &[&str] = &[
     CLEANUP_BLOCKED,
     PLAN_UNKNOWN_DOMAIN,
     PLAN_INTERNAL,
+    SITE_UNREACHABLE,
+    SITE_CREDENTIALS,
+    SITE_READ_FAILED,
+    SITE_NOT_CHECKED,
+    ENGINE_VERSION_MISMATCH,
+    CLUSTER_VERSION_MISMATCH,
+    DC_VERSION_MISMATCH,
+    DOMAIN_NOT_ON_SOURCE,
+    DOMAIN_FACTS_DIFFER,
+    DOMAIN_ATTACHED_AT_TARGET,
+    TARGET_DC_NO_UP_HOST,
+    DOMAIN_DC_DIFFERS,
+    CLUSTER_NOT_FOUND,
+    AFFINITY_GROUP_NOT_FOUND,
+    AFFINITY_LABEL_NOT_FOUND,
+    AUTHZ_DOMAIN_NOT_FOUND,
+    ROLE_NOT_FOUND,
+    DATA_CENTER_NOT_FOUND,
+    VNIC_PROFILE_NOT_FOUND,
+    VNIC_PROFILE_AMBIGUOUS,
+    VNIC_PROFILE_ID,
+    LUN_NOT_FOUND,
+    LUN_NOT_VISIBLE,
+    LUN_FACTS_DIFFER,
+    LUN_IN_USE_AT_TARGET,
+    CAPACITY_MEMORY,
+    VM_TOO_LARGE,
+    VCPU_OVERCOMMIT,
+    TARGET_CLUSTER_NO_UP_HOST,
+    VM_IN_PREVIEW,
+    VM_DELETE_PROTECTED,
+    HOSTED_ENGINE_VM_EXCLUDED,
+    DRIFT_CLUSTER,
+    DRIFT_PROFILE,
+    DRIFT_AFFINITY_GROUP,
+    DRIFT_AFFINITY_LABEL,
+    GENERATE_HOSTED_ENGINE_DISK,
+    GENERATE_DOMAIN_LEFT_OUT,
+    GENERATE_FACTS_UNKNOWN,
 ];

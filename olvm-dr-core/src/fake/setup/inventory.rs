@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::Site;
-use crate::engine::{HostStatus, Id, Version};
+use crate::engine::{HostStatus, Id, ProductVersion, Version};
 
 use super::super::state::inventory::{
     AffinityGroupRec, ClusterRec, DcRec, HostRec, LabelRec, NetworkRec, ProfileRec, RoleRec,
@@ -13,6 +13,12 @@ use super::super::state::macs::{MacPool, parse_mac};
 use super::Setup;
 
 impl Setup<'_> {
+    /// Sets the product version `site`'s Engine reports (`GET /ovirt-engine/api`), e.g. to
+    /// check a rule that both sites run the same version.
+    pub fn set_product_version(&mut self, site: Site, version: ProductVersion) {
+        self.w.site_mut(site).api.version = version;
+    }
+
     /// Adds a data center (it stays `uninitialized` until a data domain is attached).
     pub fn add_data_center(&mut self, site: Site, name: &str, version: Version) -> Id {
         let id = self.new_id(site);
