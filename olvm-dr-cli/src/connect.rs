@@ -3,12 +3,11 @@
 //! embed the CLI pass their own through [`run_with`](crate::run_with) (an in-process fake world,
 //! a recording proxy), never through an option or an environment variable.
 
-use std::path::Path;
 use std::sync::Arc;
 
-use olvm_dr_core::config::resolve_path;
+use olvm_dr_core::config::{Passwords, SecretValue};
 use olvm_dr_core::engine::rest::RestEngine;
-use olvm_dr_core::mapping::SiteKeys;
+use olvm_dr_core::mapping::{Field, Mapping};
 use olvm_dr_core::{Engine, Secret, Site, SiteConnection};
 
 /// Builds the Engine of `site` from how to reach it. `Err` says why it cannot (a bad URL, an
@@ -23,35 +22,35 @@ pub fn rest(_site: Site, connection: &SiteConnection) -> Result<Arc<dyn Engine>,
         .map_err(|e| e.to_string())
 }
 
-/// The connection to `site` described by a mapping's `dr_sites_{site}_*` keys (a relative CA
-/// file is relative to the mapping's directory), with `password`. `None` when the URL or the
-/// user is not filled in (the offline rules report that).
-pub(crate) fn from_mapping(
-    keys: &SiteKeys,
-    mapping_dir: &Path,
-    password: Secret,
-) -> Option<SiteConnection> {
-    let url = keys.url.get()?.trim().to_owned();
-    let username = keys.username.get()?.trim().to_owned();
-    let ca_file = keys
-        .ca_file
-        .get()
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .map(|c| resolve_path(c, mapping_dir));
-    Some(SiteConnection {
-        url,
-        username,
-        password,
-        ca_file,
-        insecure: keys.insecure.get().copied().unwrap_or(false),
-    })
+/// `site`'s password: the passwords file, else the mapping itself (discouraged, DR0505), else
+/// the environment or a prompt.
+pub(crate) fn site_password(
+    mapping: &Mapping,
+    site: Site,
+    passwords: Option<&Passwords>,
+    vault_password: Option<&Secret>,
+) -> Result<Option<Secret>, String> {
+    if let Some(p) = passwords.and_then(|p| p.get(site)) {
+        return Ok(Some(p.clone()));
+    }
+    if let Field::Set { value, .. } = &mapping.site(site).password {
+        return match value {
+            SecretValue::Plain(s) => Ok(Some(s.clone())),
+            v => v
+                .reveal(vault_password)
+                .map(Some)
+                .map_err(|e| format!("dr_sites_{site}_password in the mapping: {e}")),
+        };
+    }
+    crate::secrets::from_env_or_prompt(site, &format!("the {site} site's Engine"))
 }
 
-/// The runtime the commands run their Engine calls on: one thread is plenty for I/O-bound
-/// requests to two Engines, and keeps the process light.
+/// The runtime the commands run their Engine calls on: the work is waiting on Engines, so two
+/// worker threads are plenty (one is left for progress output, prompts and a simulated lab
+/// served in the same process).
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))

@@ -3,6 +3,7 @@
 use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, NicIsolation, ReturnOptions, StopMode};
 
 use crate::cli::GlobalArgs;
+use crate::connect::Connect;
 use crate::exit::Exit;
 use crate::flow::{Request, plan_only, run_flow};
 use crate::flow_args::{
@@ -68,7 +69,7 @@ fn switchover_options(choices: &FailoverChoices, returning: &ReturnChoices) -> R
     o
 }
 
-pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs) -> Exit {
+pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs, connect: &Connect<'_>) -> Exit {
     let request = Request::Failover(failover_options(&args.choices));
     run_flow(
         global,
@@ -77,10 +78,11 @@ pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs) -> Exit {
         &request,
         &args.run,
         None,
+        connect,
     )
 }
 
-pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs) -> Exit {
+pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs, connect: &Connect<'_>) -> Exit {
     let request = Request::Cleanup(cleanup_options(&args.choices));
     run_flow(
         global,
@@ -89,10 +91,11 @@ pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs) -> Exit {
         &request,
         &args.run,
         None,
+        connect,
     )
 }
 
-pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs) -> Exit {
+pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
     let request = Request::Failback(failback_options(&args.choices, &args.returning));
     run_flow(
         global,
@@ -101,10 +104,11 @@ pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs) -> Exit {
         &request,
         &args.run,
         Some(&args.gate),
+        connect,
     )
 }
 
-pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs) -> Exit {
+pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
     let request = Request::Switchover(switchover_options(&args.choices, &args.returning));
     run_flow(
         global,
@@ -113,10 +117,11 @@ pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs) -> Exit {
         &request,
         &args.run,
         Some(&args.gate),
+        connect,
     )
 }
 
-pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand) -> Exit {
+pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect<'_>) -> Exit {
     match command {
         PlanCommand::Failover {
             inputs,
@@ -128,6 +133,7 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand) -> Exit {
             choices.target,
             &Request::Failover(failover_options(choices)),
             *all_steps,
+            connect,
         ),
         PlanCommand::Cleanup {
             inputs,
@@ -139,6 +145,7 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand) -> Exit {
             choices.site,
             &Request::Cleanup(cleanup_options(choices)),
             *all_steps,
+            connect,
         ),
         PlanCommand::Failback {
             inputs,
@@ -151,6 +158,7 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand) -> Exit {
             choices.target,
             &Request::Failback(failback_options(choices, returning)),
             *all_steps,
+            connect,
         ),
         PlanCommand::Switchover {
             inputs,
@@ -163,6 +171,7 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand) -> Exit {
             choices.target,
             &Request::Switchover(switchover_options(choices, returning)),
             *all_steps,
+            connect,
         ),
     }
 }

@@ -5,13 +5,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use olvm_dr_core::config::{Passwords, SecretValue};
-use olvm_dr_core::mapping::{Field, Mapping, PerSite};
+use olvm_dr_core::config::Passwords;
+use olvm_dr_core::mapping::{Mapping, PerSite};
 use olvm_dr_core::validate::{OnlineOptions, codes, validate_online};
 use olvm_dr_core::{Diagnostic, Engine, Location, Secret, Site};
 
 use crate::connect::{self, Connect};
-use crate::secrets;
 
 /// What the online validation needs besides the mapping.
 pub(crate) struct Input<'a> {
@@ -40,24 +39,6 @@ fn finding(
     })
 }
 
-/// `site`'s password: the passwords file, else the mapping itself (discouraged, DR0505), else
-/// the environment or a prompt.
-fn password(m: &Mapping, site: Site, input: &Input<'_>) -> Result<Option<Secret>, String> {
-    if let Some(p) = input.passwords.and_then(|p| p.get(site)) {
-        return Ok(Some(p.clone()));
-    }
-    if let Field::Set { value, .. } = &m.site(site).password {
-        return match value {
-            SecretValue::Plain(s) => Ok(Some(s.clone())),
-            v => v
-                .reveal(input.vault_password)
-                .map(Some)
-                .map_err(|e| format!("dr_sites_{site}_password in the mapping: {e}")),
-        };
-    }
-    secrets::from_env_or_prompt(site, &format!("the {site} site's Engine"))
-}
-
 /// Connects to the sites and runs the online rules; the findings of connecting come first.
 pub(crate) fn run(
     m: &Mapping,
@@ -72,7 +53,9 @@ pub(crate) fn run(
         if !(keys.url.is_set() && keys.username.is_set()) {
             continue;
         }
-        let Some(password) = password(m, site, input)? else {
+        let Some(password) =
+            connect::site_password(m, site, input.passwords, input.vault_password)?
+        else {
             let mut d = finding(
                 input.file,
                 site,
@@ -87,7 +70,7 @@ pub(crate) fn run(
             out.push(d);
             continue;
         };
-        let Some(conn) = connect::from_mapping(keys, dir, password) else {
+        let Ok(conn) = m.connection(site, password, dir) else {
             continue;
         };
         match connect(site, &conn) {

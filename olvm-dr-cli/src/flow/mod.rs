@@ -19,6 +19,7 @@ use olvm_dr_core::report::Verdict;
 use self::progress::{CliReporter, ProgressMode};
 use self::setup::Sites;
 use crate::cli::{GlobalArgs, OutputFormat};
+use crate::connect::Connect;
 use crate::exit::Exit;
 use crate::flow_args::{FlowInputs, GateArgs, OnErrorArg, RunArgs};
 use crate::output;
@@ -101,11 +102,8 @@ impl Request {
 
 /// Logs out of every Engine (SSO tokens are revoked, as the role's `always:` section does).
 fn close(rt: &tokio::runtime::Runtime, ctx: &FlowContext) {
-    for engine in ctx.engines.values() {
-        if let Err(e) = rt.block_on(engine.close()) {
-            tracing::warn!("logout failed: {e}");
-        }
-    }
+    let engines: Vec<_> = ctx.engines.values().cloned().collect();
+    rt.block_on(crate::connect::close_all(&engines));
 }
 
 /// `olvm-dr plan ...`: loads the inputs, makes the plan, prints it.
@@ -115,8 +113,9 @@ pub(crate) fn plan_only(
     target: Option<Site>,
     request: &Request,
     all_steps: bool,
+    connect: &Connect<'_>,
 ) -> Exit {
-    let setup = match setup::load(global, inputs, target, request.sites()) {
+    let setup = match setup::load(global, inputs, target, request.sites(), connect) {
         Ok(s) => s,
         Err(exit) => return exit,
     };
@@ -157,8 +156,9 @@ pub(crate) fn run_flow(
     request: &Request,
     run: &RunArgs,
     gate: Option<&GateArgs>,
+    connect: &Connect<'_>,
 ) -> Exit {
-    let setup = match setup::load(global, inputs, target, request.sites()) {
+    let setup = match setup::load(global, inputs, target, request.sites(), connect) {
         Ok(s) => s,
         Err(exit) => return exit,
     };

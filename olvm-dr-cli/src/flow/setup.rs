@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use olvm_dr_core::config::{DrConf, Passwords, PasswordsError, VaultError, env};
 use olvm_dr_core::engine::Engine;
-use olvm_dr_core::engine::rest::RestEngine;
 use olvm_dr_core::flow::{FlowContext, RunStore, file_sha256};
 use olvm_dr_core::journal::StateDir;
 use olvm_dr_core::mapping::{Mapping, MappingSecrets};
@@ -15,6 +14,7 @@ use olvm_dr_core::validate::{OfflineOptions, validate_offline};
 use olvm_dr_core::{Diagnostic, Secret, Site};
 
 use crate::cli::GlobalArgs;
+use crate::connect::{self, Connect};
 use crate::exit::Exit;
 use crate::flow_args::FlowInputs;
 use crate::{conf, output, vault_password};
@@ -90,6 +90,7 @@ pub(crate) fn load(
     inputs: &FlowInputs,
     target_option: Option<Site>,
     sites: Sites,
+    connect: &Connect<'_>,
 ) -> Result<Setup, Exit> {
     let usage = |m: &str| {
         output::error_line(m);
@@ -154,13 +155,18 @@ pub(crate) fn load(
         return Err(Exit::Failure);
     }
 
-    let passwords_path = inputs
-        .passwords
-        .clone()
-        .or_else(|| conf.as_ref().and_then(|c| c.failover.vault.as_ref()).map(|v| v.value.clone()))
-        .ok_or_else(|| usage("no passwords file: give --passwords, or set vault in [failover_failback] of dr.conf"))?;
-    let (passwords, vault) =
-        load_passwords(&passwords_path, inputs.vault_password_file.as_deref())?;
+    let passwords_path = inputs.passwords.clone().or_else(|| {
+        conf.as_ref()
+            .and_then(|c| c.failover.vault.as_ref())
+            .map(|v| v.value.clone())
+    });
+    let (passwords, vault) = match &passwords_path {
+        Some(path) => {
+            let (p, v) = load_passwords(path, inputs.vault_password_file.as_deref())?;
+            (Some(p), v)
+        }
+        None => (None, None),
+    };
 
     let base = mapping_path
         .parent()
@@ -168,10 +174,13 @@ pub(crate) fn load(
         .unwrap_or_default();
     let mut engines: BTreeMap<Site, Arc<dyn Engine>> = BTreeMap::new();
     for site in Site::BOTH {
-        let Some(password) = passwords.get(site).cloned() else {
+        let password = connect::site_password(&mapping, site, passwords.as_ref(), vault.as_ref())
+            .map_err(|e| usage(&e))?;
+        let Some(password) = password else {
             if needed(site) {
                 return Err(usage(&format!(
-                    "the passwords file has no dr_sites_{site}_password"
+                    "no password for the {site} site: give the passwords file (--passwords, or vault in [failover_failback] of dr.conf) or set {}",
+                    env::site_password(site)
                 )));
             }
             output::note_line(&format!(
@@ -187,9 +196,9 @@ pub(crate) fn load(
                 continue;
             }
         };
-        match RestEngine::connect(&connection) {
+        match connect(site, &connection) {
             Ok(engine) => {
-                engines.insert(site, Arc::new(engine));
+                engines.insert(site, engine);
             }
             Err(e) if needed(site) => return Err(usage(&format!("{site} site: {e}"))),
             Err(e) => output::note_line(&format!("{site} site: {e}; it will not be contacted")),
