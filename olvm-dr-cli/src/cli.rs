@@ -100,6 +100,32 @@ pub enum Command {
     /// A simulated two-site lab: Engines on loopback ports to rehearse against.
     #[command(subcommand)]
     Lab(LabCommand),
+    /// The whole DR cycle on an embedded two-site lab, no Engine needed: generate and validate
+    /// the mapping, a disaster, failover, failback.
+    Demo(DemoArgs),
+}
+
+/// `olvm-dr demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the files, journals and reports in this directory (default: a temporary one).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Keep the temporary directory after the demo.
+    #[arg(long)]
+    pub keep: bool,
+    /// Seed of the world: the same seed gives the same names and ids.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of VMs (default: the small world's 20).
+    #[arg(long)]
+    pub vms: Option<usize>,
+    /// Simulate a real Engine's durations (minutes instead of seconds).
+    #[arg(long)]
+    pub realistic: bool,
+    /// Print every step of the runs as it finishes.
+    #[arg(long)]
+    pub steps: bool,
 }
 
 /// `olvm-dr lab ...`.

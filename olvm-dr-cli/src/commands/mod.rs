@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod demo;
 mod flows;
 mod generate;
 mod lab;
@@ -29,5 +30,6 @@ pub(crate) fn dispatch(cli: &Cli, connect: &Connect<'_>) -> Exit {
         Command::Lab(LabCommand::Disaster(args)) => lab::site(args, "disaster"),
         Command::Lab(LabCommand::Recover(args)) => lab::site(args, "recover"),
         Command::Lab(LabCommand::Replication(args)) => lab::replication(args),
+        Command::Demo(args) => demo::run(args),
     }
 }

@@ -96,7 +96,7 @@ pub(crate) const REGISTRATIONS: &str = "register-and-start";
 
 /// How long the planner waits for the source Engine when it only wants to preview what will be
 /// started. A dark site must not hold up the plan.
-const SOURCE_PREVIEW_TIMEOUT: Duration = Duration::from_secs(15);
+const SOURCE_PREVIEW_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How the failover part of a composite flow starts and what it starts.
 #[derive(Debug, Clone, Default)]
