@@ -70,6 +70,10 @@ impl Engine for Buggy {
         self.bug.apply(self.inner.vnic_profiles().await)
     }
 
+    async fn cluster_networks(&self, cluster: Id) -> EngineResult<Vec<Network>> {
+        self.bug.apply(self.inner.cluster_networks(cluster).await)
+    }
+
     async fn affinity_groups(&self, cluster: Id) -> EngineResult<Vec<AffinityGroup>> {
         self.bug.apply(self.inner.affinity_groups(cluster).await)
     }

@@ -61,6 +61,19 @@ pub async fn inventory_is_consistent(ctx: &Context) -> Result<(), Failure> {
             );
         }
         let network_ids: HashSet<_> = networks.iter().map(|n| n.id).collect();
+        let mut attached = 0;
+        for c in &clusters {
+            for n in ok("cluster_networks", e.cluster_networks(c.id).await)? {
+                ensure!(
+                    network_ids.contains(&n.id) && Some(n.data_center) == c.data_center,
+                    "{site}: cluster {} lists network {} of another data center",
+                    c.name,
+                    n.name
+                );
+                attached += 1;
+            }
+        }
+        ensure!(attached > 0, "{site}: no cluster has a network attached");
         for p in ok("vnic_profiles", e.vnic_profiles().await)? {
             ensure!(
                 network_ids.contains(&p.network),
@@ -94,6 +107,11 @@ pub async fn unknown_entities_are_not_found(ctx: &Context) -> Result<(), Failure
     err("template", e.template(x).await, ErrorKind::NotFound)?;
     err("job", e.job(x).await, ErrorKind::NotFound)?;
     err("host_luns", e.host_luns(x).await, ErrorKind::NotFound)?;
+    err(
+        "cluster_networks",
+        e.cluster_networks(x).await,
+        ErrorKind::NotFound,
+    )?;
     err(
         "attached_storage_domains",
         e.attached_storage_domains(x).await,

@@ -60,6 +60,7 @@ limited! {
     fn host_luns(&self, host: Id) -> EngineResult<Vec<HostLun>>;
     fn networks(&self) -> EngineResult<Vec<Network>>;
     fn vnic_profiles(&self) -> EngineResult<Vec<VnicProfile>>;
+    fn cluster_networks(&self, cluster: Id) -> EngineResult<Vec<Network>>;
     fn affinity_groups(&self, cluster: Id) -> EngineResult<Vec<AffinityGroup>>;
     fn affinity_labels(&self) -> EngineResult<Vec<AffinityLabel>>;
     fn authz_domains(&self) -> EngineResult<Vec<AuthzDomain>>;

@@ -57,6 +57,10 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// Every vNIC profile.
     async fn vnic_profiles(&self) -> EngineResult<Vec<VnicProfile>>;
 
+    /// The networks attached to `cluster`. A NIC registered into the cluster can only be on a
+    /// profile of one of them: the Engine falls back to the source's profile names otherwise.
+    async fn cluster_networks(&self, cluster: Id) -> EngineResult<Vec<Network>>;
+
     /// The affinity groups of `cluster`.
     async fn affinity_groups(&self, cluster: Id) -> EngineResult<Vec<AffinityGroup>>;
 

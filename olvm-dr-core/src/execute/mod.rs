@@ -11,7 +11,8 @@ use std::sync::Arc;
 pub use clock::{RunClock, millis, wall_clock};
 pub use engine_runner::{
     CommandGate, DiscoveredTemplate, DiscoveredVmFacts, Discovery, DomainEvidence, EngineRunner,
-    FileGate, FlowTimeouts, GuardEvidence, NoSecrets, RunningVm, SecretSource, StorageGate,
+    FileGate, FlowTimeouts, GATE_DESCRIPTION_ENV, GATE_ENV, GATE_PLACEHOLDER, GuardEvidence,
+    NoSecrets, RunningVm, SecretSource, StorageGate,
 };
 pub use scheduler::{
     Completion, OnError, RunContext, RunOutcome, SchedulerOptions, StepContext, StepFailure,
@@ -69,6 +70,7 @@ impl Execution<'_> {
             mapping_sha256: self.plan.mapping_sha256.clone(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             resumed: self.previous.is_some(),
+            drill: self.drill,
             at: wall_clock(),
             t_ms: clock.now_ms(),
         };

@@ -155,6 +155,11 @@ impl std::fmt::Debug for StepContext {
 }
 
 impl StepContext {
+    /// The step being run.
+    pub fn step(&self) -> &StepId {
+        &self.step
+    }
+
     /// Reports how a long step is doing.
     pub fn progress(&self, message: impl Into<String>) {
         self.reporter.event(&Event::StepProgress {

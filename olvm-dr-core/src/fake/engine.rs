@@ -196,6 +196,13 @@ impl Engine for FakeEngine {
         .await
     }
 
+    async fn cluster_networks(&self, cluster: Id) -> EngineResult<Vec<Network>> {
+        self.call(Operation::ClusterNetworks, key(cluster), |w, s, _| {
+            w.cluster_networks_view(s, cluster)
+        })
+        .await
+    }
+
     async fn affinity_groups(&self, cluster: Id) -> EngineResult<Vec<AffinityGroup>> {
         self.call(Operation::AffinityGroups, key(cluster), |w, s, _| {
             w.affinity_groups_view(s, cluster)

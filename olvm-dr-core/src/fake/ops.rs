@@ -55,6 +55,8 @@ operations! {
     Networks = "networks",
     /// `vnic_profiles`.
     VnicProfiles = "vnic_profiles",
+    /// `cluster_networks`.
+    ClusterNetworks = "cluster_networks",
     /// `affinity_groups`.
     AffinityGroups = "affinity_groups",
     /// `affinity_labels`.
@@ -144,6 +146,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 41);
+        assert_eq!(Operation::ALL.len(), 42);
     }
 }

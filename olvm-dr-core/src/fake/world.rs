@@ -149,8 +149,13 @@ impl World {
     /// The source site keeps running on its own volumes.
     pub fn isolate_all_replication(&self) {
         for pair in self.pairs() {
-            self.with(|w, now| w.fabric.isolate(pair, now));
+            self.isolate_replication(pair);
         }
+    }
+
+    /// Splits one replica off for a drill (see [`World::isolate_all_replication`]).
+    pub fn isolate_replication(&self, pair: PairId) {
+        self.with(|w, now| w.fabric.isolate(pair, now));
     }
 
     /// Resumes every pair in its direction with a full copy from the source (after a drill:

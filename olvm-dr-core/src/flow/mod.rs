@@ -3,12 +3,14 @@
 //! concurrent calls, and store the report. The CLI, the Python package and the bindings all go
 //! through here.
 
+mod drill;
 mod runs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use drill::DrillRecord;
 pub use runs::{Resume, RunStore};
 
 use crate::Site;
@@ -217,7 +219,8 @@ impl PreparedRun {
                 .collect();
             let expect = Expectations {
                 running,
-                isolation: None,
+                isolation: self.plan.isolation.clone(),
+                domains: self.plan.domains.clone(),
             };
             match verify_site(&ctx.mapping, self.plan.target, engine.as_ref(), &expect).await {
                 Ok(v) => report.attach_verification(v),
@@ -234,14 +237,14 @@ impl PreparedRun {
 }
 
 impl FlowContext {
-    fn engine(&self, site: Site) -> Result<&dyn Engine, FlowError> {
+    pub(crate) fn engine(&self, site: Site) -> Result<&dyn Engine, FlowError> {
         self.engines
             .get(&site)
             .map(|e| &**e)
             .ok_or(FlowError::NoEngine(site))
     }
 
-    fn source(&self) -> MappingSource<'_> {
+    pub(crate) fn source(&self) -> MappingSource<'_> {
         MappingSource {
             mapping: &self.mapping,
             file: self.mapping_file.as_deref(),
@@ -250,10 +253,11 @@ impl FlowContext {
     }
 
     /// The interrupted run of this flow to resume (per `resume`), or `plan` made afresh.
-    async fn prepare<F>(
+    pub(crate) async fn prepare<F>(
         &self,
         kind: PlanKind,
         target: Site,
+        drill: bool,
         store: &RunStore,
         resume: &Resume,
         plan: F,
@@ -261,7 +265,9 @@ impl FlowContext {
     where
         F: std::future::Future<Output = Result<Plan, PlanningError>>,
     {
-        if let Some((run, plan, state)) = store.find(resume, kind, target, &self.mapping_sha256)? {
+        if let Some((run, plan, state)) =
+            store.find(resume, kind, target, drill, &self.mapping_sha256)?
+        {
             return Ok(PreparedRun {
                 plan: Arc::new(plan),
                 run: Some(run),
@@ -292,6 +298,7 @@ impl FlowContext {
         self.prepare(
             PlanKind::Failover,
             target,
+            options.drill,
             store,
             resume,
             plan_failover(self.source(), target, target_engine, source_engine, options),
@@ -314,6 +321,7 @@ impl FlowContext {
         self.prepare(
             PlanKind::Cleanup,
             site,
+            false,
             store,
             resume,
             plan_cleanup(self.source(), site, engine, options),
@@ -336,6 +344,7 @@ impl FlowContext {
         self.prepare(
             PlanKind::Failback,
             target,
+            options.failover.drill || options.drill,
             store,
             resume,
             plan_failback(self.source(), target, t, c, options),
@@ -358,6 +367,7 @@ impl FlowContext {
         self.prepare(
             PlanKind::Switchover,
             target,
+            options.failover.drill || options.drill,
             store,
             resume,
             plan_switchover(self.source(), target, t, c, options),

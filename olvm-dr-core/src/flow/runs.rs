@@ -56,6 +56,7 @@ impl RunStore {
         resume: &Resume,
         kind: PlanKind,
         target: Site,
+        drill: bool,
         mapping_sha256: &str,
     ) -> Result<Option<(RunDir, Plan, JournalState)>, FlowError> {
         let Some(dir) = &self.dir else {
@@ -68,7 +69,7 @@ impl RunStore {
         };
         let run = match resume {
             Resume::Never => return Ok(None),
-            Resume::Auto => match dir.resumable(kind, target, mapping_sha256) {
+            Resume::Auto => match dir.resumable(kind, target, drill, mapping_sha256) {
                 Some(r) => r,
                 None => return Ok(None),
             },
@@ -85,24 +86,34 @@ impl RunStore {
                 run.id
             )));
         }
-        let text = std::fs::read_to_string(run.plan_path())
-            .map_err(|e| FlowError::io(&run.plan_path(), e))?;
-        let plan: Plan = serde_json::from_str(&text).map_err(|e| {
-            FlowError::Resume(format!("the plan of run {} cannot be read: {e}", run.id))
-        })?;
+        let plan = Self::plan_of(&run)?;
         if plan.hash != state.plan_hash || plan.compute_hash() != plan.hash {
             return Err(FlowError::Resume(format!(
                 "the plan of run {} does not match its journal (edited?); plan a new run",
                 run.id
             )));
         }
-        if plan.kind != kind || plan.target != target {
+        let label = |drill: bool| if drill { "drill " } else { "" };
+        if plan.kind != kind || plan.target != target || plan.drill != drill {
             return Err(FlowError::Resume(format!(
-                "run {} is a {} to {}, not a {kind} to {target}",
-                run.id, plan.kind, plan.target
+                "run {} is a {}{} to {}, not a {}{kind} to {target}",
+                run.id,
+                label(plan.drill),
+                plan.kind,
+                plan.target,
+                label(drill)
             )));
         }
         Ok(Some((run, plan, state)))
+    }
+
+    /// The stored plan of `run`.
+    pub(crate) fn plan_of(run: &RunDir) -> Result<Plan, FlowError> {
+        let text = std::fs::read_to_string(run.plan_path())
+            .map_err(|e| FlowError::io(&run.plan_path(), e))?;
+        serde_json::from_str(&text).map_err(|e| {
+            FlowError::Resume(format!("the plan of run {} cannot be read: {e}", run.id))
+        })
     }
 
     /// Creates the directory of a new run and stores its plan there.
@@ -110,7 +121,7 @@ impl RunStore {
         let Some(dir) = &self.dir else {
             return Ok(None);
         };
-        let run = dir.new_run(plan.kind, plan.target)?;
+        let run = dir.new_run(plan.kind, plan.target, plan.drill)?;
         write_json(
             &run.plan_path(),
             &serde_json::to_vec_pretty(plan).unwrap_or_default(),

@@ -27,6 +27,8 @@ pub struct JournalState {
     pub plan_hash: String,
     /// SHA-256 of the mapping file.
     pub mapping_sha256: String,
+    /// A drill (rehearsal).
+    pub drill: bool,
     /// The last result of every step that ended.
     pub results: HashMap<StepId, StepResult>,
     /// Steps added while running, with the step that added them, in the order they were added.
@@ -59,6 +61,7 @@ impl JournalState {
                 plan_hash,
                 mapping_sha256,
                 at,
+                drill,
                 ..
             } = r
             {
@@ -70,6 +73,7 @@ impl JournalState {
                             target: *target,
                             plan_hash: plan_hash.clone(),
                             mapping_sha256: mapping_sha256.clone(),
+                            drill: *drill,
                             results: HashMap::new(),
                             added: Vec::new(),
                             outputs: HashMap::new(),

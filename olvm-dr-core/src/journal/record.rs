@@ -34,6 +34,9 @@ pub enum Record {
         tool_version: String,
         /// `true` when this segment resumes an interrupted run.
         resumed: bool,
+        /// A drill (rehearsal); absent in journals written before drills existed.
+        #[serde(default)]
+        drill: bool,
         /// Wall clock.
         at: String,
         /// Run clock.

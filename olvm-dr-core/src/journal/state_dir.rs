@@ -138,14 +138,20 @@ impl StateDir {
     }
 
     /// Creates the directory of a new run.
-    pub fn new_run(&self, kind: PlanKind, target: Site) -> Result<RunDir, StateDirError> {
+    pub fn new_run(
+        &self,
+        kind: PlanKind,
+        target: Site,
+        drill: bool,
+    ) -> Result<RunDir, StateDirError> {
         let stamp: String = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
             .to_string()
             .chars()
             .filter(|c| *c != '-' && *c != ':')
             .collect();
         let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
-        let id = format!("{kind}-{target}-{stamp}-{suffix}");
+        let drill = if drill { "drill-" } else { "" };
+        let id = format!("{drill}{kind}-{target}-{stamp}-{suffix}");
         let path = self.root.join("runs").join(&id);
         fs::create_dir_all(&path).map_err(|source| StateDirError::Io {
             path: path.clone(),
@@ -188,14 +194,21 @@ impl StateDir {
         runs.into_iter().map(|(_, r)| r).collect()
     }
 
-    /// The newest unfinished run of this flow, target and mapping: the one a rerun of the same
-    /// command resumes.
-    pub fn resumable(&self, kind: PlanKind, target: Site, mapping_sha256: &str) -> Option<RunDir> {
+    /// The newest unfinished run of this flow, target and mapping, drill or not: the one a
+    /// rerun of the same command resumes.
+    pub fn resumable(
+        &self,
+        kind: PlanKind,
+        target: Site,
+        drill: bool,
+        mapping_sha256: &str,
+    ) -> Option<RunDir> {
         self.runs().into_iter().rev().find(|r| {
             r.state().is_some_and(|s| {
                 s.finished.is_none()
                     && s.kind == kind
                     && s.target == target
+                    && s.drill == drill
                     && s.mapping_sha256 == mapping_sha256
             })
         })
@@ -218,7 +231,9 @@ mod tests {
         );
         drop(first);
         let again = StateDir::open(dir.path()).unwrap();
-        let run = again.new_run(PlanKind::Failover, Site::Secondary).unwrap();
+        let run = again
+            .new_run(PlanKind::Failover, Site::Secondary, false)
+            .unwrap();
         assert!(run.id.starts_with("failover-secondary-"));
         assert_eq!(again.runs(), vec![run.clone()]);
         assert!(run.state().is_none());

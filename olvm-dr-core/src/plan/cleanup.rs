@@ -450,6 +450,7 @@ pub async fn plan_cleanup(
 ) -> Result<Plan, PlanningError> {
     let part = cleanup_part(source, site, engine, options, &[]).await?;
     let mut plan = Plan::new(PlanKind::Cleanup, site, source.sha256);
+    plan.domains = options.domains.clone();
     plan.notes = part.notes;
     plan.steps = part.steps;
     super::failover::seal(&mut plan)?;

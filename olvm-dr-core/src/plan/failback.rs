@@ -27,8 +27,6 @@ use crate::mapping::ImportStorage;
 
 /// The id of the step recording the running VMs.
 pub(crate) const RECORD_RUNNING: &str = "record-running-vms";
-/// The id of the storage gate.
-pub(crate) const STORAGE_GATE: &str = "storage-gate";
 
 /// Choices for a failback or a switchover.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +38,14 @@ pub struct ReturnOptions {
     /// Failback only: clean the returning site first (the `ovirt-dr failback` behaviour).
     /// Default `true`.
     pub clean_returning_site: bool,
+    /// A leg of a drill: reports and journals say so. Unlike [`FailoverOptions::drill`] it
+    /// leaves the split-brain guard strict, since the plan itself releases the other site
+    /// first. Default `false`.
+    pub drill: bool,
+    /// End with a storage gate ([`gates::RESTORE`](super::gates::RESTORE)) that waits until
+    /// replication runs again from the target toward the other site (the end of a drill that
+    /// returned to its home site). Default `false`.
+    pub restore_replication: bool,
 }
 
 impl ReturnOptions {
@@ -49,6 +55,8 @@ impl ReturnOptions {
             failover: FailoverOptions::default(),
             cleanup: CleanupOptions::default(),
             clean_returning_site: true,
+            drill: false,
+            restore_replication: false,
         }
     }
 
@@ -61,6 +69,8 @@ impl ReturnOptions {
                 ..CleanupOptions::default()
             },
             clean_returning_site: false,
+            drill: false,
+            restore_replication: false,
         }
     }
 }
@@ -171,7 +181,7 @@ async fn compose(
         super::NicIsolation::None => Vec::new(),
         _ => super::failover::source_profile_pairs(current_engine).await,
     };
-    let gate = StepId::from(STORAGE_GATE);
+    let gate = StepId::from(super::gates::PROMOTE);
     let description = match kind {
         PlanKind::Failback => format!(
             "replication reversed or resynchronised toward the {target} site, and its storage read-write"
@@ -206,12 +216,34 @@ async fn compose(
         },
     )
     .await?;
-    plan.drill = options.failover.drill;
+    plan.drill = options.failover.drill || options.drill;
+    plan.domains = options
+        .failover
+        .domains
+        .clone()
+        .or_else(|| options.cleanup.domains.clone());
     plan.isolation = part.isolation;
     plan.notes.extend(part.notes);
     plan.registration = part.registration;
     plan.start = part.start;
     plan.steps.extend(part.steps);
+    if options.restore_replication {
+        let everything: Vec<StepId> = plan.steps.iter().map(|s| s.id.clone()).collect();
+        let description =
+            format!("replication running again from the {target} site toward the {current} site");
+        plan.steps.push(
+            Step::new(
+                StepId::from(super::gates::RESTORE),
+                target,
+                Phase::StorageGate,
+                Action::StorageGate {
+                    description: description.clone(),
+                },
+                format!("wait until {description} (so the next disaster finds replicas)"),
+            )
+            .after(everything),
+        );
+    }
     seal(&mut plan)?;
     Ok(plan)
 }

@@ -6,11 +6,13 @@
 
 mod action;
 pub mod cleanup;
+pub mod drill;
 pub mod failback;
 pub mod failover;
+pub mod gates;
 mod problems;
 mod render;
-mod selection;
+pub(crate) mod selection;
 mod step;
 
 use std::collections::{HashMap, HashSet};
@@ -20,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 pub use action::{Action, DiscoveredVm, DomainRef, StopMode};
 pub use cleanup::{CleanupOptions, plan_cleanup};
+pub use drill::{DrillEndOptions, plan_drill, plan_drill_end};
 pub use failback::{ReturnOptions, plan_failback, plan_switchover};
 pub use failover::{FailoverOptions, MappingSource, NicIsolation, plan_failover};
 pub use problems::PlanningError;
@@ -137,6 +140,9 @@ pub struct Plan {
     /// Where a drill put every NIC, for the verification after the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<crate::verify::Isolation>,
+    /// The mapped domains the plan is restricted to (names on either site); `None` = all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<String>>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
     pub hash: String,
 }
@@ -175,6 +181,7 @@ impl Plan {
             steps: Vec::new(),
             drill: false,
             isolation: None,
+            domains: None,
             hash: String::new(),
         }
     }

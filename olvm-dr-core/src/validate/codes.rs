@@ -114,9 +114,11 @@ pub const PLAN_NO_UP_HOST: &str = "DR1201";
 pub const PLAN_DOMAIN_ELSEWHERE: &str = "DR1202";
 /// A VM blocks the detach of a domain to release (delete-protected, or previewing a snapshot).
 pub const CLEANUP_BLOCKED: &str = "DR1203";
-/// `--domains` names a domain the mapping does not have, or an isolation profile is not on the
-/// target.
+/// `--domains` names a domain the mapping does not have.
 pub const PLAN_UNKNOWN_DOMAIN: &str = "DR1204";
+/// A drill's isolation profile is not on the target, is ambiguous, or its network is not
+/// attached to a cluster the drill VMs register into.
+pub const PLAN_ISOLATION: &str = "DR1205";
 /// The planner produced an inconsistent plan (a bug: please report it).
 pub const PLAN_INTERNAL: &str = "DR1299";
 /// A site's Engine cannot be reached.
@@ -254,6 +256,7 @@ pub const ALL: &[&str] = &[
     PLAN_DOMAIN_ELSEWHERE,
     CLEANUP_BLOCKED,
     PLAN_UNKNOWN_DOMAIN,
+    PLAN_ISOLATION,
     PLAN_INTERNAL,
     SITE_UNREACHABLE,
     SITE_CREDENTIALS,

@@ -20,13 +20,13 @@ use crate::engine::{Engine, EngineResult, ErrorKind, Id, StorageDomainStatus, Vm
 use crate::mapping::{ImportStorage, Mapping, NameMappingKind};
 
 /// Where drill VMs' NICs must be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "profile")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "profiles")]
 pub enum Isolation {
     /// Every NIC unplugged.
     Unplugged,
-    /// Every NIC on this profile.
-    Profile(Id),
+    /// Every NIC on one of these profiles (the isolation profile of each data center).
+    Profiles(Vec<Id>),
 }
 
 /// What a run adds to the mapping's expectations.
@@ -36,6 +36,9 @@ pub struct Expectations {
     pub running: BTreeSet<Id>,
     /// The isolation a drill registered NICs with.
     pub isolation: Option<Isolation>,
+    /// Only these mapped domains (names on either site), as the run was restricted; `None` =
+    /// every mapped domain.
+    pub domains: Option<Vec<String>>,
 }
 
 /// One difference between what should be and what is.
@@ -107,7 +110,13 @@ pub async fn verify_site(
     let mut diff = |entity: String, problem: String| diffs.push(Difference { entity, problem });
 
     let mut active: Vec<(Id, String)> = Vec::new();
-    for storage in mapping.storages() {
+    let mut checked_domains = 0usize;
+    for storage in mapping
+        .storages()
+        .iter()
+        .filter(|s| crate::plan::selection::selected(s, expect.domains.as_deref()))
+    {
+        checked_domains += 1;
         let name = storage.name(site).get().cloned();
         let id = storage.domain_id().and_then(|f| f.get().copied());
         let label = name
@@ -249,9 +258,9 @@ pub async fn verify_site(
                 );
             }
             for nic in &vm.nics {
-                let ok = match (expect.isolation, nic.vnic_profile) {
+                let ok = match (&expect.isolation, nic.vnic_profile) {
                     (Some(Isolation::Unplugged), p) => p.is_none(),
-                    (Some(Isolation::Profile(want)), p) => p == Some(want),
+                    (Some(Isolation::Profiles(want)), p) => p.is_some_and(|p| want.contains(&p)),
                     (None, None) => true,
                     (None, Some(p)) => mapped_profiles.is_empty() || mapped_profiles.contains(&p),
                 };
@@ -263,9 +272,9 @@ pub async fn verify_site(
                             || "unplugged".to_owned(),
                             |p| format!("profile '{}'", p.name),
                         );
-                    let want = match expect.isolation {
+                    let want = match &expect.isolation {
                         Some(Isolation::Unplugged) => "unplugged (drill isolation)".to_owned(),
-                        Some(Isolation::Profile(id)) => format!("the isolation profile {id}"),
+                        Some(Isolation::Profiles(_)) => "the drill's isolation profile".to_owned(),
                         None => "a profile the network mappings lead to".to_owned(),
                     };
                     diff(
@@ -281,7 +290,7 @@ pub async fn verify_site(
     }
     Ok(Verification {
         site,
-        domains: mapping.storages().len(),
+        domains: checked_domains,
         vms: checked,
         differences: diffs,
     })

@@ -139,3 +139,41 @@ pub fn assert_nothing_done_twice(records: &[Record]) {
     let twice: Vec<_> = done.into_iter().filter(|(_, n)| *n > 1).collect();
     assert!(twice.is_empty(), "steps done twice: {twice:?}");
 }
+
+/// A storage gate that acts on the world per gate (the gate step's id) and remembers the
+/// gates it passed, in order.
+pub struct PerGate {
+    world: World,
+    action: Box<dyn Fn(&World, &str) + Send + Sync>,
+    passed: std::sync::Mutex<Vec<String>>,
+}
+
+impl PerGate {
+    /// A gate that runs `action(world, gate_id)` when the run reaches a gate.
+    pub fn new(world: &World, action: impl Fn(&World, &str) + Send + Sync + 'static) -> Arc<Self> {
+        Arc::new(Self {
+            world: world.clone(),
+            action: Box::new(action),
+            passed: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The gates passed so far.
+    pub fn passed(&self) -> Vec<String> {
+        self.passed.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl StorageGate for PerGate {
+    async fn wait_ready(
+        &self,
+        _description: &str,
+        ctx: &StepContext,
+    ) -> Result<String, StepFailure> {
+        let gate = ctx.step().as_str().to_owned();
+        (self.action)(&self.world, &gate);
+        self.passed.lock().unwrap().push(gate.clone());
+        Ok(format!("the test's storage administrator passed {gate}"))
+    }
+}

@@ -12,7 +12,7 @@ use crate::server::{ApiRequest, SiteServer};
 pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> Reply {
     if req.method != Method::GET {
         return match rest {
-            [] | [_] | [_, "affinitygroups", ..] => super::not_allowed(),
+            [] | [_] | [_, "affinitygroups" | "networks", ..] => super::not_allowed(),
             _ => Err(ApiError::NotFound),
         };
     }
@@ -28,6 +28,13 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             Ok(one(&cluster, &scope("clusters", &req.params)))
         }
         [c, "affinitygroups", more @ ..] => affinity_groups(st, req, id(c)?, more).await,
+        [c, "networks"] => {
+            let networks = st.engine.cluster_networks(id(c)?).await?;
+            Ok(list(
+                &limit(networks, &req.params),
+                &scope("networks", &req.params),
+            ))
+        }
         _ => Err(ApiError::NotFound),
     }
 }

@@ -12,7 +12,7 @@
 //! | `/datacenters/{dc}/storagedomains/{sd}/activate`, `…/deactivate` | POST |
 //! | `/datacenters/{dc}/storagedomains/{sd}/disks` | GET |
 //! | `/datacenters/{dc}/clusters[/{c}[/affinitygroups[/{g}]]]`, `/datacenters/{dc}/networks` | GET |
-//! | `/clusters[/{c}]` (search), `/clusters/{c}/affinitygroups[/{g}]` | GET |
+//! | `/clusters[/{c}]` (search), `/clusters/{c}/affinitygroups[/{g}]`, `/clusters/{c}/networks` | GET |
 //! | `/hosts[/{h}]` (search), `/hosts/{h}/storage` | GET |
 //! | `/hosts/{h}/iscsidiscover`, `…/discoveriscsi`, `…/iscsilogin` | POST |
 //! | `/storagedomains` | GET (search), POST (import) |

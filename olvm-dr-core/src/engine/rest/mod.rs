@@ -22,6 +22,7 @@
 //! | `close` | `POST /ovirt-engine/services/sso-logout` (when logged in) |
 //! | `data_centers`, `clusters`, `hosts`, `networks`, `vnic_profiles`, `authz_domains`, `roles` | `GET /datacenters`, `/clusters`, `/hosts`, `/networks`, `/vnicprofiles`, `/domains`, `/roles` |
 //! | `host_luns` | `GET /hosts/{id}/storage` |
+//! | `cluster_networks` | `GET /clusters/{id}/networks` |
 //! | `affinity_groups` | `GET /clusters/{id}/affinitygroups` |
 //! | `affinity_labels` | `GET /affinitylabels?follow=hosts,vms` |
 //! | `storage_domains`, `storage_domain` | `GET /storagedomains[/{id}]` |

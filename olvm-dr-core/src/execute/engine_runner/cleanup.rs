@@ -430,6 +430,14 @@ pub(crate) async fn ensure_vm_removed(
             v.status
         )));
     }
+    // Removing a VM removes its disks: one that still has images (its domain's removal
+    // failed, or a disk lives elsewhere) is kept, never deleted with its data.
+    if !v.storage_domains.is_empty() {
+        return Err(StepFailure::new(format!(
+            "VM '{name}' still has disks on {} storage domain(s); it is not removed (did the removal of its domain fail?)",
+            v.storage_domains.len()
+        )));
+    }
     op.call("remove_vm", || engine.remove_vm(vm)).await?;
     op.poll(
         &format!("VM '{name}' to be removed"),

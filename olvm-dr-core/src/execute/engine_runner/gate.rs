@@ -19,8 +19,17 @@ pub trait StorageGate: Send + Sync {
     -> Result<String, StepFailure>;
 }
 
+/// The environment variable that names the gate a [`CommandGate`]'s command is run for: the
+/// gate step's id (one of [`crate::plan::gates`]), so one script can serve every gate of a plan.
+pub const GATE_ENV: &str = "OLVM_DR_GATE";
+/// The environment variable with the gate's description, for humans and logs.
+pub const GATE_DESCRIPTION_ENV: &str = "OLVM_DR_GATE_DESCRIPTION";
+/// The placeholder a [`FileGate`] path may contain; it becomes the gate step's id.
+pub const GATE_PLACEHOLDER: &str = "{gate}";
+
 /// Runs a command (through `sh -c`, e.g. a storage array's CLI that reverses replication) and
-/// continues when it exits with 0. Its output is recorded in the journal.
+/// continues when it exits with 0. Its output is recorded in the journal. The command sees
+/// [`GATE_ENV`] and [`GATE_DESCRIPTION_ENV`] in its environment.
 #[derive(Debug, Clone)]
 pub struct CommandGate {
     /// The command line.
@@ -49,7 +58,7 @@ fn tail(bytes: &[u8]) -> String {
 impl StorageGate for CommandGate {
     async fn wait_ready(
         &self,
-        _description: &str,
+        description: &str,
         ctx: &StepContext,
     ) -> Result<String, StepFailure> {
         ctx.progress(format!(
@@ -59,6 +68,8 @@ impl StorageGate for CommandGate {
         let child = tokio::process::Command::new("sh")
             .arg("-c")
             .arg(&self.command)
+            .env(GATE_ENV, ctx.step().as_str())
+            .env(GATE_DESCRIPTION_ENV, description)
             .stdin(std::process::Stdio::null())
             .kill_on_drop(true)
             .output();
@@ -96,13 +107,33 @@ impl StorageGate for CommandGate {
     }
 }
 
-/// Waits until a file exists (created by whoever reversed replication).
+/// Waits until a file exists (created by whoever reversed replication). A path containing
+/// [`GATE_PLACEHOLDER`] names one file per gate (`/run/dr/{gate}.ready` waits for
+/// `/run/dr/storage-gate.ready` at the failback's gate, see [`crate::plan::gates`]); without it, every gate of a plan waits
+/// for the same file.
 #[derive(Debug, Clone)]
 pub struct FileGate {
-    /// The file.
+    /// The file, possibly with [`GATE_PLACEHOLDER`].
     pub path: PathBuf,
     /// How long to wait.
     pub timeout: Duration,
+}
+
+impl FileGate {
+    /// The file the gate step `gate` waits for.
+    pub fn path_for(&self, gate: &str) -> PathBuf {
+        let text = self.path.to_string_lossy();
+        if text.contains(GATE_PLACEHOLDER) {
+            PathBuf::from(text.replace(GATE_PLACEHOLDER, gate))
+        } else {
+            self.path.clone()
+        }
+    }
+
+    /// `true` when every gate has its own file.
+    pub fn is_per_gate(&self) -> bool {
+        self.path.to_string_lossy().contains(GATE_PLACEHOLDER)
+    }
 }
 
 #[async_trait]
@@ -112,23 +143,24 @@ impl StorageGate for FileGate {
         description: &str,
         ctx: &StepContext,
     ) -> Result<String, StepFailure> {
+        let path = self.path_for(ctx.step().as_str());
         let start = Instant::now();
         let mut reported = Instant::now() - Duration::from_secs(60);
         loop {
-            if tokio::fs::try_exists(&self.path).await.unwrap_or(false) {
-                return Ok(format!("{} exists", self.path.display()));
+            if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                return Ok(format!("{} exists", path.display()));
             }
             if start.elapsed() >= self.timeout {
                 return Err(StepFailure::new(format!(
                     "{} did not appear within {} s",
-                    self.path.display(),
+                    path.display(),
                     self.timeout.as_secs()
                 )));
             }
             if reported.elapsed() >= Duration::from_secs(30) {
                 ctx.progress(format!(
                     "{description}; waiting for {} to exist",
-                    self.path.display()
+                    path.display()
                 ));
                 reported = Instant::now();
             }

@@ -15,7 +15,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use cleanup::RunningVm;
-pub use gate::{CommandGate, FileGate, StorageGate};
+pub use gate::{
+    CommandGate, FileGate, GATE_DESCRIPTION_ENV, GATE_ENV, GATE_PLACEHOLDER, StorageGate,
+};
 pub use guard::{DomainEvidence, GuardEvidence};
 pub use options::FlowTimeouts;
 pub use registration::{DiscoveredTemplate, DiscoveredVmFacts, Discovery};

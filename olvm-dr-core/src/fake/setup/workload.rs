@@ -182,6 +182,22 @@ impl Setup<'_> {
         id
     }
 
+    /// Puts NIC `nic` (by name) of registered VM `vm` on `profile` (`None`: unplugged from any
+    /// network), as an administrator's later edit would. Returns `false` when there is no such
+    /// VM or NIC on `site`.
+    pub fn set_nic_profile(&mut self, site: Site, vm: Id, nic: &str, profile: Option<Id>) -> bool {
+        let Some(rec) = self.w.site_mut(site).vms.get_mut(&vm) else {
+            return false;
+        };
+        match rec.nics.iter_mut().find(|n| n.name == nic) {
+            Some(n) => {
+                n.profile = profile;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Writes the OVF stores of every active data domain of `site`, as the periodic update would.
     pub fn write_ovf_stores(&mut self, site: Site) {
         let now = self.now;

@@ -6,8 +6,8 @@ use tokio::time::Instant;
 
 use crate::Site;
 use crate::engine::{
-    AffinityGroup, AffinityLabel, Cluster, EngineResult, Host, Id, StorageDomain, Template,
-    UnregisteredTemplate, UnregisteredVm, Vm, VmStatus,
+    AffinityGroup, AffinityLabel, Cluster, EngineResult, Host, Id, Network, StorageDomain,
+    Template, UnregisteredTemplate, UnregisteredVm, Vm, VmStatus,
 };
 
 use super::super::messages as msg;
@@ -37,6 +37,25 @@ impl WorldState {
                     .host_view(h, spm, used.get(&h.id).copied().unwrap_or(0))
             })
             .collect()
+    }
+
+    pub(crate) fn cluster_networks_view(
+        &self,
+        site: Site,
+        cluster: Id,
+    ) -> EngineResult<Vec<Network>> {
+        let s = self.site(site);
+        let Some(c) = s.inv.clusters.get(&cluster) else {
+            return Err(msg::not_found(
+                Operation::ClusterNetworks,
+                format!("cluster {cluster}"),
+            ));
+        };
+        Ok(s.inv
+            .networks_view()
+            .into_iter()
+            .filter(|n| c.networks.contains(&n.id))
+            .collect())
     }
 
     pub(crate) fn affinity_groups_view(

@@ -160,6 +160,14 @@ pub(crate) async fn failover_part(
         options,
         &mut notes,
     );
+    let cluster_networks = match options.isolation {
+        NicIsolation::Profile(_) => {
+            registration::receiving_cluster_networks(source.mapping, target, target_engine, &state)
+                .await
+                .map_err(engine_err)?
+        }
+        _ => Vec::new(),
+    };
     let isolation = registration::isolate(
         &mut registration,
         source.mapping,
@@ -167,12 +175,15 @@ pub(crate) async fn failover_part(
         &state,
         &options.isolation,
         &part.source_pairs,
+        &cluster_networks,
         &mut notes,
     )
     .map_err(|message| {
         PlanningError::Problems(vec![
-            crate::Diagnostic::error(crate::validate::codes::PLAN_UNKNOWN_DOMAIN, message)
-                .with_hint("name a vNIC profile of the target site, as NAME or NAME/NETWORK"),
+            crate::Diagnostic::error(crate::validate::codes::PLAN_ISOLATION, message).with_hint(
+                "name a vNIC profile of the target site (NAME or NAME/NETWORK) whose network is attached to every cluster \
+                 the drill VMs go to, or use --isolate unplugged",
+            ),
         ])
     })?;
     let start = StartSettings {
@@ -325,6 +336,7 @@ pub async fn plan_failover(
     .await?;
     let mut plan = Plan::new(PlanKind::Failover, target, source.sha256);
     plan.drill = options.drill;
+    plan.domains = options.domains.clone();
     plan.isolation = part.isolation;
     plan.notes = part.notes;
     plan.registration = part.registration;

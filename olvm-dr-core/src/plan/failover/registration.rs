@@ -5,7 +5,8 @@ use super::FailoverOptions;
 use super::state::SiteState;
 use crate::Site;
 use crate::engine::{
-    LunMapping, LunTarget, NameMapping, Registration, StorageType, VnicProfileMapping, VnicTarget,
+    Id, LunMapping, LunTarget, NameMapping, Registration, StorageType, VnicProfileMapping,
+    VnicTarget,
 };
 use crate::mapping::{DEFAULT_ISCSI_PORT, Mapping, NameMappingKind};
 use crate::plan::{NoteLevel, PlanNote, RegistrationSettings};
@@ -231,6 +232,111 @@ pub(crate) fn settings(
     RegistrationSettings { vm, template }
 }
 
+/// The clusters of `target` that registered VMs go to, with the networks attached to each: the
+/// clusters the cluster mappings name on `target`, or with no cluster mapping every cluster of
+/// the data centers the storage entries name there.
+pub(crate) async fn receiving_cluster_networks(
+    mapping: &Mapping,
+    target: Site,
+    engine: &dyn crate::engine::Engine,
+    state: &SiteState,
+) -> crate::engine::EngineResult<Vec<(String, Vec<Id>)>> {
+    let mapped: Vec<&str> = mapping
+        .names(NameMappingKind::Cluster)
+        .iter()
+        .filter_map(|m| m.name(target).get().map(String::as_str))
+        .collect();
+    let dcs: Vec<Id> = mapping
+        .storages()
+        .iter()
+        .filter_map(|s| s.dc_name(target).get())
+        .filter_map(|n| state.data_center(n).map(|d| d.id))
+        .collect();
+    let clusters = state.clusters.iter().filter(|c| {
+        if mapped.is_empty() {
+            c.data_center.is_some_and(|d| dcs.contains(&d))
+        } else {
+            mapped.contains(&c.name.as_str())
+        }
+    });
+    let reads = clusters.map(|c| async move {
+        let nets = engine.cluster_networks(c.id).await?;
+        Ok::<_, crate::engine::EngineError>((
+            c.name.clone(),
+            nets.into_iter().map(|n| n.id).collect(),
+        ))
+    });
+    futures_util::future::try_join_all(reads).await
+}
+
+/// Resolves `--isolate profile=NAME[/NETWORK]`: networks belong to one data center, so the
+/// target is given to the Engine by names, and it picks the profile of that name on the
+/// network of that name attached to each VM's cluster. Every receiving cluster must have one;
+/// otherwise the Engine would fall back to the source's profile names — production networks.
+/// Returns the mapping target and the ids of the profiles the NICs may end up on.
+fn isolation_profile(
+    spec: &str,
+    target: Site,
+    state: &SiteState,
+    cluster_networks: &[(String, Vec<Id>)],
+) -> Result<(VnicTarget, Vec<Id>), String> {
+    let (name, network) = match spec.split_once('/') {
+        Some((p, n)) => (p, Some(n)),
+        None => (spec, None),
+    };
+    let network_name = |id: Id| {
+        state
+            .networks
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.name.as_str())
+    };
+    let found: Vec<_> = state
+        .profiles
+        .iter()
+        .filter(|p| p.name == name && network.is_none_or(|n| network_name(p.network) == Some(n)))
+        .collect();
+    let mut networks: Vec<&str> = found
+        .iter()
+        .filter_map(|p| network_name(p.network))
+        .collect();
+    networks.sort_unstable();
+    networks.dedup();
+    let network = match networks.as_slice() {
+        [] => {
+            return Err(format!(
+                "there is no vNIC profile '{spec}' on the {target} site for the drill's isolation"
+            ));
+        }
+        [one] => *one,
+        several => {
+            return Err(format!(
+                "vNIC profile '{name}' is on networks '{}' of the {target} site: write --isolate profile={name}/NETWORK",
+                several.join("', '")
+            ));
+        }
+    };
+    let missing: Vec<&str> = cluster_networks
+        .iter()
+        .filter(|(_, nets)| !found.iter().any(|p| nets.contains(&p.network)))
+        .map(|(cluster, _)| cluster.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "no network '{network}' with vNIC profile '{name}' is attached to cluster(s) '{}' of the {target} site: \
+             the Engine would put drill NICs there on the profile of the same name as at the source, a production network",
+            missing.join("', '")
+        ));
+    }
+    Ok((
+        VnicTarget::ProfileByName {
+            profile: name.to_owned(),
+            network: network.to_owned(),
+        },
+        found.iter().map(|p| p.id).collect(),
+    ))
+}
+
 /// Applies a drill's NIC isolation: every (network, profile) pair of the source — or, when the
 /// source cannot tell, of the mapping — goes to the isolation target, so no NIC falls back to a
 /// production profile of the same name. Returns where the NICs go, for the verification.
@@ -241,6 +347,7 @@ pub(crate) fn isolate(
     state: &SiteState,
     isolation: &super::NicIsolation,
     source_pairs: &[(String, String)],
+    cluster_networks: &[(String, Vec<Id>)],
     notes: &mut Vec<PlanNote>,
 ) -> Result<Option<crate::verify::Isolation>, String> {
     let (to, verify) = match isolation {
@@ -249,39 +356,8 @@ pub(crate) fn isolate(
             (VnicTarget::Unplugged, crate::verify::Isolation::Unplugged)
         }
         super::NicIsolation::Profile(spec) => {
-            let (name, network) = match spec.split_once('/') {
-                Some((p, n)) => (p, Some(n)),
-                None => (spec.as_str(), None),
-            };
-            let found: Vec<_> = state
-                .profiles
-                .iter()
-                .filter(|p| {
-                    p.name == name
-                        && network.is_none_or(|n| {
-                            state
-                                .networks
-                                .iter()
-                                .any(|x| x.id == p.network && x.name == n)
-                        })
-                })
-                .collect();
-            match found.as_slice() {
-                [one] => (
-                    VnicTarget::Profile(one.id),
-                    crate::verify::Isolation::Profile(one.id),
-                ),
-                [] => {
-                    return Err(format!(
-                        "there is no vNIC profile '{spec}' on the {target} site for the drill's isolation"
-                    ));
-                }
-                _ => {
-                    return Err(format!(
-                        "vNIC profile '{name}' is on several networks of the {target} site: write --isolate profile={name}/NETWORK"
-                    ));
-                }
-            }
+            let (to, profiles) = isolation_profile(spec, target, state, cluster_networks)?;
+            (to, crate::verify::Isolation::Profiles(profiles))
         }
     };
     let source = target.other();

@@ -90,6 +90,12 @@ impl Engine for RestEngine {
             .await
     }
 
+    async fn cluster_networks(&self, cluster: Id) -> EngineResult<Vec<Network>> {
+        let call = Call::new("cluster_networks").on(format!("cluster {cluster}"));
+        self.list(&call, &format!("clusters/{cluster}/networks"), "")
+            .await
+    }
+
     async fn affinity_groups(&self, cluster: Id) -> EngineResult<Vec<AffinityGroup>> {
         self.get_affinity_groups(cluster).await
     }
