@@ -140,11 +140,14 @@ pub fn assert_nothing_done_twice(records: &[Record]) {
     assert!(twice.is_empty(), "steps done twice: {twice:?}");
 }
 
+/// What the storage administrator does at a gate (the gate step's id).
+type GateAction = Box<dyn Fn(&World, &str) + Send + Sync>;
+
 /// A storage gate that acts on the world per gate (the gate step's id) and remembers the
 /// gates it passed, in order.
 pub struct PerGate {
     world: World,
-    action: Box<dyn Fn(&World, &str) + Send + Sync>,
+    action: GateAction,
     passed: std::sync::Mutex<Vec<String>>,
 }
 

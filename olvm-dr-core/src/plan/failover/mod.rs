@@ -173,9 +173,11 @@ pub(crate) async fn failover_part(
         source.mapping,
         target,
         &state,
-        &options.isolation,
-        &part.source_pairs,
-        &cluster_networks,
+        &registration::IsolationInputs {
+            isolation: &options.isolation,
+            source_pairs: &part.source_pairs,
+            cluster_networks: &cluster_networks,
+        },
         &mut notes,
     )
     .map_err(|message| {

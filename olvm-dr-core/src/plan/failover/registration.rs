@@ -337,6 +337,16 @@ fn isolation_profile(
     ))
 }
 
+/// A drill's isolation choice with what the planner read for it.
+pub(crate) struct IsolationInputs<'a> {
+    /// The choice.
+    pub(crate) isolation: &'a super::NicIsolation,
+    /// Every (network, profile) pair of the source (empty when it did not answer).
+    pub(crate) source_pairs: &'a [(String, String)],
+    /// The clusters registered VMs go to, with their networks (profile isolation only).
+    pub(crate) cluster_networks: &'a [(String, Vec<Id>)],
+}
+
 /// Applies a drill's NIC isolation: every (network, profile) pair of the source — or, when the
 /// source cannot tell, of the mapping — goes to the isolation target, so no NIC falls back to a
 /// production profile of the same name. Returns where the NICs go, for the verification.
@@ -345,11 +355,14 @@ pub(crate) fn isolate(
     mapping: &Mapping,
     target: Site,
     state: &SiteState,
-    isolation: &super::NicIsolation,
-    source_pairs: &[(String, String)],
-    cluster_networks: &[(String, Vec<Id>)],
+    inputs: &IsolationInputs<'_>,
     notes: &mut Vec<PlanNote>,
 ) -> Result<Option<crate::verify::Isolation>, String> {
+    let IsolationInputs {
+        isolation,
+        source_pairs,
+        cluster_networks,
+    } = *inputs;
     let (to, verify) = match isolation {
         super::NicIsolation::None => return Ok(None),
         super::NicIsolation::Unplugged => {
