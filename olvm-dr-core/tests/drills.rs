@@ -119,6 +119,37 @@ async fn a_discreet_drill_leaves_the_primary_untouched_and_drill_end_restores_th
         }
     }
 
+    // What the run expects of the secondary, for a later `verify`.
+    assert_eq!(
+        store.last_run_to(Site::Secondary).as_deref(),
+        Some(report.run_id.as_str())
+    );
+    let expected = store.expectations(&report.run_id).unwrap();
+    assert!(expected.drill);
+    assert_eq!(
+        expected.expect.isolation,
+        Some(olvm_dr_core::verify::Isolation::Unplugged)
+    );
+    assert_eq!(
+        expected.expect.running.iter().copied().collect::<Vec<_>>(),
+        was_running
+    );
+
+    // A drill of every domain cannot be failed back: the production VMs run at home.
+    let refused = ctx
+        .prepare_drill_return(
+            Site::Primary,
+            &ReturnOptions::failback(),
+            &store,
+            &Resume::Never,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, olvm_dr_core::flow::FlowError::Drill(m) if m.contains("covered every mapped domain")),
+        "{refused}"
+    );
+
     // The drill end reads the drill's run, touches only the secondary, and gates the resync.
     let (end_options, last) = ctx.drill_end_options(Site::Secondary, &store).unwrap();
     let last = last.expect("the drill is found in the state directory");
@@ -305,17 +336,21 @@ async fn a_drill_on_dedicated_domains_fails_over_and_back_without_touching_the_r
         .unwrap();
     assert!(on_secondary.iter().all(|v| test_vms.contains(&v.id)));
 
-    let mut back = ReturnOptions::failback();
-    back.failover.domains = only.clone();
-    back.cleanup.domains = only.clone();
+    // The domains come from the drill's run.
     let prepared = ctx
-        .prepare_drill_return(Site::Primary, &back, &store, &Resume::Never)
+        .prepare_drill_return(
+            Site::Primary,
+            &ReturnOptions::failback(),
+            &store,
+            &Resume::Never,
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         prepared.plan.steps.last().map(|s| s.id.as_str()),
         Some(gates::RESTORE)
     );
+    assert_eq!(prepared.plan.domains, only);
     let running_in_drill = running_on(&world, Site::Secondary).await;
     let report = prepared.execute(&ctx, &store, &run).await.unwrap();
     assert_success(&report, "return of the test domain");

@@ -139,9 +139,13 @@ impl FlowContext {
 
     /// The return of a drill's dedicated domains to `target` (their home site): a failback
     /// restricted to them, marked as a drill, ending with the gate that restores replication.
+    /// Without a domain selection in `options`, the domains of the last drill on the other site
+    /// are taken — and a drill that covered every mapped domain is refused: failing it back
+    /// would first power off the production VMs still running at home.
     ///
     /// # Errors
-    /// As [`FlowContext::prepare_failover`].
+    /// [`FlowError::Drill`] as said above or when there is no drill to return from; otherwise
+    /// as [`FlowContext::prepare_failover`].
     pub async fn prepare_drill_return(
         &self,
         target: Site,
@@ -149,11 +153,39 @@ impl FlowContext {
         store: &RunStore,
         resume: &Resume,
     ) -> Result<PreparedRun, FlowError> {
-        let options = ReturnOptions {
+        let mut options = ReturnOptions {
             drill: true,
             restore_replication: true,
             ..options.clone()
         };
+        let drill_site = target.other();
+        if options.failover.domains.is_none() {
+            let domains = match store.last_drill(drill_site)? {
+                Some(DrillRecord {
+                    domains: Some(d), ..
+                }) => d,
+                Some(d) => {
+                    return Err(FlowError::Drill(format!(
+                        "drill {} on the {drill_site} site covered every mapped domain: returning it would power off the \
+                         production VMs on the {target} site. A drill failback is for dedicated test domains (drill start \
+                         --domains); end this drill with `olvm-dr drill end`, or test everything with `olvm-dr drill full`",
+                        d.run_id
+                    )));
+                }
+                None => {
+                    return Err(FlowError::Drill(format!(
+                        "no drill on the {drill_site} site in {}: start one with `olvm-dr drill start --domains ...`, or name the domains with --domains",
+                        store
+                            .root()
+                            .map_or_else(|| "memory".to_owned(), |r| r.display().to_string())
+                    )));
+                }
+            };
+            options.failover.domains = Some(domains);
+        }
+        if options.cleanup.domains.is_none() {
+            options.cleanup.domains = options.failover.domains.clone();
+        }
         let (t, c) = (self.engine(target)?, self.engine(target.other())?);
         self.prepare(
             PlanKind::Failback,

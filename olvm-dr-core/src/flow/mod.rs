@@ -4,6 +4,7 @@
 //! through here.
 
 mod drill;
+mod expect;
 mod runs;
 
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use drill::DrillRecord;
+pub use expect::RunExpectations;
 pub use runs::{Resume, RunStore};
 
 use crate::Site;
@@ -51,6 +53,9 @@ pub enum FlowError {
     /// A site the flow needs has no Engine connection.
     #[error("the {0} site is needed but no connection to it was given")]
     NoEngine(Site),
+    /// A drill step cannot go on in the state the earlier drills left (what to do is said).
+    #[error("{0}")]
+    Drill(String),
 }
 
 impl From<PlanningError> for FlowError {
