@@ -94,6 +94,14 @@ pub enum Command {
     Failback(crate::flow_args::ReturnArgs),
     /// Move the workload to the other site with both sites up and no data loss.
     Switchover(crate::flow_args::ReturnArgs),
+    /// Rehearse: the discreet failover test, its end, the failback of dedicated test domains,
+    /// and the full failover and failback test.
+    #[command(subcommand)]
+    Drill(crate::drill_args::DrillCommand),
+    /// Check that a site holds what the mapping and the last run say: domains active in their
+    /// data centers, nothing left unregistered, VMs in mapped clusters and profiles, started
+    /// VMs up.
+    Verify(crate::drill_args::VerifyArgs),
     /// Show the reports of runs.
     #[command(subcommand)]
     Report(crate::flow_args::ReportCommand),
@@ -140,7 +148,8 @@ pub enum LabCommand {
     Disaster(LabSiteArgs),
     /// Bring a site back (with the state it had).
     Recover(LabSiteArgs),
-    /// Change the storage replication: stop (replicas become read-write), reverse, resync.
+    /// Change the storage replication: stop (replicas become read-write), reverse, resync, split
+    /// (drill copies).
     Replication(LabReplicationArgs),
 }
 
@@ -236,6 +245,9 @@ pub enum ReplicationAction {
     Reverse,
     /// Resynchronise and restart in the current direction.
     Resync,
+    /// Split the replicas off for a drill: read-write copies with their own leases, while the
+    /// source keeps running.
+    Split,
 }
 
 /// The two sites, as `--target` takes them.

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod conf;
 mod connect;
+mod drill_args;
 mod exit;
 mod flow;
 mod flow_args;

@@ -107,7 +107,7 @@ impl ControlClient {
         .await
     }
 
-    /// `POST /replication`: `stop`, `reverse` or `resync` of every pair (`target` = `all`) or
+    /// `POST /replication`: `stop`, `reverse`, `resync` or `split` (a drill copy) of every pair (`target` = `all`) or
     /// of the pair of one domain or direct LUN.
     pub async fn replication(&self, action: &str, target: &str) -> Result<Value, ControlError> {
         let body = json!({"action": action, "target": target});

@@ -9,7 +9,7 @@
 //! | `POST /_sim/sites/{site}/engine-outage` | only the site's Engine stops answering |
 //! | `POST /_sim/sites/{site}/recover` | the site comes back with its old state |
 //! | `POST /_sim/sites/{site}/expire-leases` | the dead site's sanlock leases expire now |
-//! | `POST /_sim/replication` `{"action": "stop" \| "reverse" \| "resync", "target": "all" \| NAME}` | a replication change for every pair, or the pair of one domain or direct LUN |
+//! | `POST /_sim/replication` `{"action": "stop" \| "reverse" \| "resync" \| "split", "target": "all" \| NAME}` | a replication change for every pair, or the pair of one domain or direct LUN |
 //! | `PUT /_sim/sites/{site}/latency` `{"profile": "instant" \| "realistic"}` | the site's latency profile |
 //! | `POST /_sim/sites/{site}/faults` (one of the bodies below) | inject a fault |
 //! | `DELETE /_sim/sites/{site}/faults` | remove every injected fault of the site |
@@ -367,9 +367,10 @@ async fn replication(State(st): State<Arc<SiteServer>>, bytes: Bytes) -> Respons
                 "stop" => w.stop_replication(*pair),
                 "reverse" => w.reverse_replication(*pair),
                 "resync" => w.resync_replication(*pair),
+                "split" => w.isolate_replication(*pair),
                 other => {
                     return Err(bad(format!(
-                        "unknown replication action '{other}': use stop, reverse or resync"
+                        "unknown replication action '{other}': use stop, reverse, resync or split"
                     )));
                 }
             }

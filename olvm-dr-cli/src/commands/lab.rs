@@ -235,6 +235,7 @@ pub(crate) fn replication(args: &LabReplicationArgs) -> Exit {
         ReplicationAction::Stop => "stop",
         ReplicationAction::Reverse => "reverse",
         ReplicationAction::Resync => "resync",
+        ReplicationAction::Split => "split",
     };
     let target = args.target.clone();
     match ask(&args.dir.dir, |c| async move {

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod demo;
+mod drill;
 mod flows;
 mod generate;
 mod lab;
@@ -8,6 +9,7 @@ mod mapping;
 mod online;
 mod report;
 mod validate;
+mod verify;
 
 use crate::cli::{Cli, Command, LabCommand, MappingCommand};
 use crate::connect::Connect;
@@ -24,6 +26,8 @@ pub(crate) fn dispatch(cli: &Cli, connect: &Connect<'_>) -> Exit {
         Command::Cleanup(args) => flows::cleanup(&cli.global, args, connect),
         Command::Failback(args) => flows::failback(&cli.global, args, connect),
         Command::Switchover(args) => flows::switchover(&cli.global, args, connect),
+        Command::Drill(command) => drill::run(&cli.global, command, connect),
+        Command::Verify(args) => verify::run(&cli.global, args, connect),
         Command::Report(command) => report::run(&cli.global, command),
         Command::Lab(LabCommand::Up(args)) => lab::up(args),
         Command::Lab(LabCommand::Status(args)) => lab::status(args),

@@ -26,11 +26,12 @@ impl StorageGate for PromptGate {
         ctx.progress("waiting for the operator at the storage gate");
         let reporter = self.reporter.clone();
         let description = description.to_owned();
+        let gate = ctx.step().as_str().to_owned();
         let ask = tokio::task::spawn_blocking(move || {
             reporter.suspend(|| {
                 let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "\n=== Storage gate ===");
-                let _ = writeln!(err, "Before the import on the new site: {description}.");
+                let _ = writeln!(err, "\n=== Storage gate: {gate} ===");
+                let _ = writeln!(err, "Waiting until {description}.");
                 let _ = writeln!(
                     err,
                     "Do this on the storage arrays now (olvm-dr does not touch them)."

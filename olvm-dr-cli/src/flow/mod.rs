@@ -9,7 +9,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 use olvm_dr_core::Site;
-use olvm_dr_core::execute::{OnError, SchedulerOptions};
+use olvm_dr_core::execute::{GATE_PLACEHOLDER, OnError, SchedulerOptions};
 use olvm_dr_core::flow::{FlowContext, FlowError, PreparedRun, Resume, RunOptions, RunStore};
 use olvm_dr_core::plan::{
     Action, CleanupOptions, FailoverOptions, PlanningError, RenderOptions, ReturnOptions,
@@ -73,18 +73,25 @@ pub(crate) enum Request {
     Failback(ReturnOptions),
     /// Switchover.
     Switchover(ReturnOptions),
+    /// A drill's start (a drill-mode failover after the split gate).
+    DrillStart(FailoverOptions),
+    /// The end of the last drill on the target.
+    DrillEnd,
+    /// The return of the last drill's test domains to the target, their home.
+    DrillFailback(ReturnOptions),
 }
 
 impl Request {
-    fn sites(&self) -> Sites {
+    pub(crate) fn sites(&self) -> Sites {
         match self {
-            Request::Failover(_) | Request::Cleanup(_) => Sites::Target,
-            Request::Failback(_) => Sites::ReturnTo,
+            Request::Failover(_) | Request::Cleanup(_) | Request::DrillStart(_) => Sites::Target,
+            Request::DrillEnd => Sites::Only,
+            Request::Failback(_) | Request::DrillFailback(_) => Sites::ReturnTo,
             Request::Switchover(_) => Sites::Both,
         }
     }
 
-    async fn prepare(
+    pub(crate) async fn prepare(
         &self,
         ctx: &FlowContext,
         target: Site,
@@ -96,12 +103,32 @@ impl Request {
             Request::Cleanup(o) => ctx.prepare_cleanup(target, o, store, resume).await,
             Request::Failback(o) => ctx.prepare_failback(target, o, store, resume).await,
             Request::Switchover(o) => ctx.prepare_switchover(target, o, store, resume).await,
+            Request::DrillStart(o) => ctx.prepare_drill(target, o, store, resume).await,
+            Request::DrillEnd => {
+                let (options, last) = ctx.drill_end_options(target, store)?;
+                match &last {
+                    Some(d) => output::note_line(&format!(
+                        "ending drill {} on the {target} site: {}, {} VMs it registered",
+                        d.run_id,
+                        d.domains.as_ref().map_or_else(
+                            || "every mapped domain".to_owned(),
+                            |n| format!("domains {}", n.join(", "))
+                        ),
+                        d.vms.len()
+                    )),
+                    None => output::note_line(&format!(
+                        "no drill on the {target} site in the state directory: every mapped domain the {target} site has is released"
+                    )),
+                }
+                ctx.prepare_drill_end(target, &options, store, resume).await
+            }
+            Request::DrillFailback(o) => ctx.prepare_drill_return(target, o, store, resume).await,
         }
     }
 }
 
 /// Logs out of every Engine (SSO tokens are revoked, as the role's `always:` section does).
-fn close(rt: &tokio::runtime::Runtime, ctx: &FlowContext) {
+pub(crate) fn close(rt: &tokio::runtime::Runtime, ctx: &FlowContext) {
     let engines: Vec<_> = ctx.engines.values().cloned().collect();
     rt.block_on(crate::connect::close_all(&engines));
 }
@@ -181,7 +208,7 @@ pub(crate) fn run_flow(
 
 /// Shows the plan, asks for confirmation, runs it and prints the result.
 #[allow(clippy::too_many_arguments)]
-fn run_prepared(
+pub(crate) fn run_prepared(
     global: &GlobalArgs,
     rt: &tokio::runtime::Runtime,
     ctx: &FlowContext,
@@ -218,12 +245,24 @@ fn run_prepared(
         ProgressMode::Bar
     };
     let reporter = Arc::new(CliReporter::new(mode));
-    let has_gate = prepared
+    let gates = prepared
         .plan
         .steps
         .iter()
-        .any(|s| matches!(s.action, Action::StorageGate { .. }));
-    let gate = match (has_gate, gate) {
+        .filter(|s| matches!(s.action, Action::StorageGate { .. }))
+        .count();
+    if gates > 1
+        && let Some(file) = gate.and_then(|g| g.storage_ready_file.as_ref())
+        && !file.to_string_lossy().contains(GATE_PLACEHOLDER)
+    {
+        output::error_line(&format!(
+            "this plan has {gates} storage gates: put {GATE_PLACEHOLDER} in --storage-ready-file (e.g. {}) so each gate waits for its own file",
+            file.with_file_name(format!("{GATE_PLACEHOLDER}.ready"))
+                .display()
+        ));
+        return Exit::Usage;
+    }
+    let gate = match (gates > 0, gate) {
         (false, _) => None,
         (true, Some(args)) => match gate::from_args(args, &reporter) {
             Ok(g) => Some(g),

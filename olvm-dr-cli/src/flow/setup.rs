@@ -43,6 +43,8 @@ pub(crate) fn target(option: Option<Site>, conf: Option<&DrConf>) -> Site {
 pub(crate) enum Sites {
     /// Only the target (failover, cleanup); the other site is used when it can be reached.
     Target,
+    /// Only the target; the other site is never contacted (drill end, verify).
+    Only,
     /// Both sites; the target defaults as for failover (switchover).
     Both,
     /// Both sites; the target is the site failed back to: the option, else
@@ -111,7 +113,7 @@ pub(crate) fn load(
         Sites::ReturnTo => return_target(target_option, conf.as_ref()),
         _ => target(target_option, conf.as_ref()),
     };
-    let needed = |site: Site| site == required || sites != Sites::Target;
+    let needed = |site: Site| site == required || matches!(sites, Sites::Both | Sites::ReturnTo);
     let mapping_path = inputs
         .mapping
         .clone()
@@ -174,6 +176,9 @@ pub(crate) fn load(
         .unwrap_or_default();
     let mut engines: BTreeMap<Site, Arc<dyn Engine>> = BTreeMap::new();
     for site in Site::BOTH {
+        if sites == Sites::Only && site != required {
+            continue;
+        }
         let password = connect::site_password(&mapping, site, passwords.as_ref(), vault.as_ref())
             .map_err(|e| usage(&e))?;
         let Some(password) = password else {

@@ -11,8 +11,8 @@ use std::sync::Arc;
 pub use clock::{RunClock, millis, wall_clock};
 pub use engine_runner::{
     CommandGate, DiscoveredTemplate, DiscoveredVmFacts, Discovery, DomainEvidence, EngineRunner,
-    FileGate, FlowTimeouts, GATE_DESCRIPTION_ENV, GATE_ENV, GATE_PLACEHOLDER, GuardEvidence,
-    NoSecrets, RunningVm, SecretSource, StorageGate,
+    FileGate, FlowTimeouts, GATE_DESCRIPTION_ENV, GATE_ENV, GATE_PLACEHOLDER, GATE_SITE_ENV,
+    GuardEvidence, NoSecrets, RunningVm, SecretSource, StorageGate,
 };
 pub use scheduler::{
     Completion, OnError, RunContext, RunOutcome, SchedulerOptions, StepContext, StepFailure,

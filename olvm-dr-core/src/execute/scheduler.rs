@@ -139,6 +139,7 @@ pub trait StepRunner: Send + Sync {
 /// What a running step can use besides its own data.
 pub struct StepContext {
     step: StepId,
+    site: crate::Site,
     clock: RunClock,
     started_ms: u64,
     reporter: Arc<dyn Reporter>,
@@ -158,6 +159,11 @@ impl StepContext {
     /// The step being run.
     pub fn step(&self) -> &StepId {
         &self.step
+    }
+
+    /// The site the step acts on.
+    pub fn site(&self) -> crate::Site {
+        self.site
     }
 
     /// Reports how a long step is doing.
@@ -408,6 +414,7 @@ pub async fn run_steps(
             });
             let step_ctx = StepContext {
                 step: step.id.clone(),
+                site: step.site,
                 clock: ctx.clock,
                 started_ms,
                 reporter: Arc::clone(&ctx.reporter),

@@ -61,6 +61,18 @@ impl PlanKind {
     }
 }
 
+impl PlanKind {
+    /// How people call a run of this flow: `failover to secondary`, `cleanup (drill) of
+    /// secondary`.
+    pub fn title(self, drill: bool, target: Site) -> String {
+        let drill = if drill { " (drill)" } else { "" };
+        match self {
+            PlanKind::Cleanup => format!("{self}{drill} of {target}"),
+            _ => format!("{self}{drill} to {target}"),
+        }
+    }
+}
+
 impl std::fmt::Display for PlanKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -34,12 +34,14 @@ impl Plan {
             .iter()
             .filter(|s| matches!(s.planned, Planned::Skipped { .. }))
             .count();
+        let from = match self.kind {
+            super::PlanKind::Cleanup => String::new(),
+            _ => format!(" (from {})", self.source),
+        };
         let _ = writeln!(
             out,
-            "{} to {} (from {}) - plan {} - {} steps ({} to do, {} already done, {} skipped)",
-            self.kind,
-            self.target,
-            self.source,
+            "{}{from} - plan {} - {} steps ({} to do, {} already done, {} skipped)",
+            self.kind.title(self.drill, self.target),
             self.short_hash(),
             self.steps.len(),
             self.steps.len() - done - skipped,

@@ -18,13 +18,10 @@ impl Report {
             Verdict::Partial => "PARTIAL",
             Verdict::Failed => "FAILED",
         };
-        let drill = if self.drill { " (drill)" } else { "" };
         let _ = writeln!(
             out,
-            "{}{} to {}: {} (run {}, {})",
-            self.kind,
-            drill,
-            self.target,
+            "{}: {} (run {}, {})",
+            self.kind.title(self.drill, self.target),
             verdict,
             self.run_id,
             secs(self.rto.total_ms)

@@ -22,6 +22,9 @@ pub trait StorageGate: Send + Sync {
 /// The environment variable that names the gate a [`CommandGate`]'s command is run for: the
 /// gate step's id (one of [`crate::plan::gates`]), so one script can serve every gate of a plan.
 pub const GATE_ENV: &str = "OLVM_DR_GATE";
+/// The environment variable with the site the gate's step belongs to (the site whose storage
+/// must become ready: `primary` or `secondary`).
+pub const GATE_SITE_ENV: &str = "OLVM_DR_GATE_SITE";
 /// The environment variable with the gate's description, for humans and logs.
 pub const GATE_DESCRIPTION_ENV: &str = "OLVM_DR_GATE_DESCRIPTION";
 /// The placeholder a [`FileGate`] path may contain; it becomes the gate step's id.
@@ -29,7 +32,7 @@ pub const GATE_PLACEHOLDER: &str = "{gate}";
 
 /// Runs a command (through `sh -c`, e.g. a storage array's CLI that reverses replication) and
 /// continues when it exits with 0. Its output is recorded in the journal. The command sees
-/// [`GATE_ENV`] and [`GATE_DESCRIPTION_ENV`] in its environment.
+/// [`GATE_ENV`], [`GATE_SITE_ENV`] and [`GATE_DESCRIPTION_ENV`] in its environment.
 #[derive(Debug, Clone)]
 pub struct CommandGate {
     /// The command line.
@@ -69,6 +72,7 @@ impl StorageGate for CommandGate {
             .arg("-c")
             .arg(&self.command)
             .env(GATE_ENV, ctx.step().as_str())
+            .env(GATE_SITE_ENV, ctx.site().as_str())
             .env(GATE_DESCRIPTION_ENV, description)
             .stdin(std::process::Stdio::null())
             .kill_on_drop(true)

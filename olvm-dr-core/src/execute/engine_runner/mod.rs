@@ -16,7 +16,8 @@ use async_trait::async_trait;
 
 pub use cleanup::RunningVm;
 pub use gate::{
-    CommandGate, FileGate, GATE_DESCRIPTION_ENV, GATE_ENV, GATE_PLACEHOLDER, StorageGate,
+    CommandGate, FileGate, GATE_DESCRIPTION_ENV, GATE_ENV, GATE_PLACEHOLDER, GATE_SITE_ENV,
+    StorageGate,
 };
 pub use guard::{DomainEvidence, GuardEvidence};
 pub use options::FlowTimeouts;

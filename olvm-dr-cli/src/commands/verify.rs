@@ -1,0 +1,97 @@
+//! `olvm-dr verify`: does a site hold what the mapping and its last run say it should?
+
+use olvm_dr_core::verify::{Expectations, verify_site};
+
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::connect::Connect;
+use crate::drill_args::VerifyArgs;
+use crate::exit::Exit;
+use crate::flow::{self, setup};
+use crate::output;
+
+pub(crate) fn run(global: &GlobalArgs, args: &VerifyArgs, connect: &Connect<'_>) -> Exit {
+    let setup = match setup::load(global, &args.inputs, args.site, setup::Sites::Only, connect) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    let site = setup.target;
+    let (expect, run_id) = match expectations(args, site) {
+        Ok(e) => e,
+        Err(exit) => return exit,
+    };
+    let rt = match flow::runtime() {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
+    };
+    let Some(engine) = setup.ctx.engines.get(&site).cloned() else {
+        output::error_line(&format!("the {site} site cannot be contacted"));
+        return Exit::Failure;
+    };
+    let result = rt.block_on(verify_site(
+        &setup.ctx.mapping,
+        site,
+        engine.as_ref(),
+        &expect,
+    ));
+    flow::close(&rt, &setup.ctx);
+    let verification = match result {
+        Ok(v) => v,
+        Err(e) => {
+            output::error_line(&format!("the {site} site cannot be read: {e}"));
+            return Exit::Failure;
+        }
+    };
+    match args.inputs.output {
+        OutputFormat::Text => output::out(&verification.render()),
+        OutputFormat::Json => output::out(
+            &(serde_json::to_string_pretty(&serde_json::json!({
+                "site": site,
+                "run": run_id,
+                "verification": verification,
+            }))
+            .unwrap_or_default()
+                + "\n"),
+        ),
+    }
+    if verification.is_clean() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    }
+}
+
+/// What the run to check expects (`--run`, else the newest run that brought a workload to the
+/// site), or the mapping alone.
+fn expectations(
+    args: &VerifyArgs,
+    site: olvm_dr_core::Site,
+) -> Result<(Expectations, Option<String>), Exit> {
+    if args.no_run {
+        return Ok((Expectations::default(), None));
+    }
+    let store = setup::open_store(args.inputs.state_dir.as_deref())?;
+    let Some(id) = args.run.clone().or_else(|| store.last_run_to(site)) else {
+        output::note_line(&format!(
+            "no run brought a workload to the {site} site in the state directory: checking it against the mapping only"
+        ));
+        return Ok((Expectations::default(), None));
+    };
+    let run = store.expectations(&id).map_err(|e| {
+        output::error_line(&e.to_string());
+        Exit::Usage
+    })?;
+    if run.target != site {
+        output::error_line(&format!(
+            "run {id} brought its workload to the {} site, not the {site} site: give --site {}",
+            run.target, run.target
+        ));
+        return Err(Exit::Usage);
+    }
+    output::note_line(&format!(
+        "checking what {}{} run {id} left on the {site} site ({} VMs it started must be up)",
+        if run.drill { "drill " } else { "" },
+        run.kind,
+        run.expect.running.len()
+    ));
+    Ok((run.expect, Some(id)))
+}
