@@ -5,43 +5,24 @@
 //! Run with `cargo bench -p olvm-dr-benches --bench failover_fake`. Target: within 1.25× of the
 //! lower bound. The table is also how the default concurrency was chosen.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use olvm_dr_benches::failover_world::{self, VMS};
 use olvm_dr_benches::lower_bound::{FailoverShape, failover_lower_bound};
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::{StorageType, VmStatus};
-use olvm_dr_core::fake::{
-    DEFAULT_CONCURRENCY_LIMIT, DEFAULT_LEASE_TIMEOUT, LatencyProfile, SiteUrls, WorldBuilder,
-};
+use olvm_dr_core::fake::{DEFAULT_CONCURRENCY_LIMIT, DEFAULT_LEASE_TIMEOUT, LatencyProfile};
 use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
 use olvm_dr_core::mapping::MappingSecrets;
 use olvm_dr_core::plan::FailoverOptions;
 use olvm_dr_core::report::Verdict;
 
-const VMS: usize = 1_000;
-
 async fn one(concurrency: usize) -> (u64, u64, f64) {
-    let mut builder = WorldBuilder::small(42)
-        .templates_per_dc(10)
-        .vms(VMS)
-        .direct_luns(0);
-    for t in [
-        StorageType::Nfs,
-        StorageType::Glusterfs,
-        StorageType::Posixfs,
-        StorageType::Iscsi,
-        StorageType::Fcp,
-    ] {
-        builder = builder.domains(t, 2);
-    }
-    let world = builder.build();
-    let urls = SiteUrls {
-        primary: "https://primary.example/ovirt-engine/api".into(),
-        secondary: "https://secondary.example/ovirt-engine/api".into(),
-        username: "admin@internal".into(),
-        insecure: false,
-    };
-    let mapping = world.facts().mapping(&urls);
+    let world = failover_world::world();
+    let mapping = failover_world::mapping(
+        &world,
+        "https://primary.example/ovirt-engine/api",
+        "https://secondary.example/ovirt-engine/api",
+    );
     let profile = LatencyProfile::realistic();
     world.set_latency(Site::Secondary, profile.clone());
     world.disaster(Site::Primary);
@@ -101,7 +82,6 @@ async fn one(concurrency: usize) -> (u64, u64, f64) {
         .filter(|v| v.up == Some(olvm_dr_core::report::StepOutcome::Done))
         .count();
     assert_eq!(up, shape.started);
-    let _ = VmStatus::Up;
     (
         report.rto.total_ms,
         bound.total_ms,
@@ -140,5 +120,4 @@ fn main() {
             "concurrency {c}: {ratio:.3}x the lower bound"
         );
     }
-    let _ = Duration::ZERO;
 }
