@@ -4,6 +4,7 @@
 //! its validation, and the failover, cleanup and failback flows as plans executed against the
 //! [`Engine`](engine::Engine) trait.
 
+mod civil;
 pub mod config;
 #[cfg(feature = "conformance")]
 pub mod conformance;
