@@ -18,6 +18,7 @@ pub mod generate;
 pub mod inventory;
 pub mod journal;
 pub mod mapping;
+pub mod ovf;
 pub mod plan;
 pub mod progress;
 pub mod report;
