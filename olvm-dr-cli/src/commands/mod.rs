@@ -6,6 +6,7 @@ mod generate;
 mod lab;
 mod mapping;
 mod online;
+mod ovf_update;
 mod report;
 mod validate;
 
@@ -25,6 +26,7 @@ pub(crate) fn dispatch(cli: &Cli, connect: &Connect<'_>) -> Exit {
         Command::Failback(args) => flows::failback(&cli.global, args, connect),
         Command::Switchover(args) => flows::switchover(&cli.global, args, connect),
         Command::Report(command) => report::run(&cli.global, command),
+        Command::OvfUpdate(args) => ovf_update::run(&cli.global, args, connect),
         Command::Lab(LabCommand::Up(args)) => lab::up(args),
         Command::Lab(LabCommand::Status(args)) => lab::status(args),
         Command::Lab(LabCommand::Disaster(args)) => lab::site(args, "disaster"),
