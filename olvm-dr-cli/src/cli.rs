@@ -105,6 +105,10 @@ pub enum Command {
     /// Show the reports of runs.
     #[command(subcommand)]
     Report(crate::flow_args::ReportCommand),
+    /// Have a site's Engine write the OVF stores of the mapped storage domains now and wait
+    /// until it has (the "Update OVFs" of the administration portal): the VMs and templates
+    /// as they are now reach the replicas.
+    OvfUpdate(OvfUpdateArgs),
     /// A simulated two-site lab: Engines on loopback ports to rehearse against.
     #[command(subcommand)]
     Lab(LabCommand),
@@ -289,6 +293,10 @@ pub struct ValidateArgs {
     /// Do not check that the CA files exist (when validating on another machine).
     #[arg(long)]
     pub no_ca_check: bool,
+    /// The oldest, in minutes, the OVF store of a source domain may be before it is a warning
+    /// (DR0815). Default 60: the Engine's default OVF update interval.
+    #[arg(long, value_name = "MINUTES", conflicts_with = "offline", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_ovf_age: Option<u64>,
     /// The passwords file (plain or ansible-vault): checked, and where the Engine passwords come
     /// from. Default: `[failover_failback] vault` of dr.conf, when set. A site it has no
     /// password for is asked for OLVM_DR_PRIMARY_PASSWORD / OLVM_DR_SECONDARY_PASSWORD, then on
@@ -374,4 +382,30 @@ pub struct NormalizeArgs {
     /// Where to write (default: stdout).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `olvm-dr ovf-update`.
+#[derive(Debug, Args)]
+pub struct OvfUpdateArgs {
+    /// The site whose Engine writes the stores: the one the workload runs on.
+    #[arg(long, value_enum, value_name = "SITE")]
+    pub site: SiteArg,
+    /// The mapping file. Default: `[failover_failback] var_file` of dr.conf.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The passwords file (plain or ansible-vault). Default: `[failover_failback] vault` of
+    /// dr.conf. Without it the password comes from OLVM_DR_PRIMARY_PASSWORD /
+    /// OLVM_DR_SECONDARY_PASSWORD, then a prompt on a terminal.
+    #[arg(long, value_name = "FILE")]
+    pub passwords: Option<PathBuf>,
+    /// File holding the ansible-vault password (else OLVM_DR_VAULT_PASSWORD, else a prompt on
+    /// a terminal).
+    #[arg(long, value_name = "FILE")]
+    pub vault_password_file: Option<PathBuf>,
+    /// How long, in seconds, one domain's update job may run before it counts as failed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub job_timeout: u64,
+    /// Result format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }

@@ -4,6 +4,7 @@
 //! its validation, and the failover, cleanup and failback flows as plans executed against the
 //! [`Engine`](engine::Engine) trait.
 
+mod civil;
 pub mod config;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -17,6 +18,7 @@ pub mod generate;
 pub mod inventory;
 pub mod journal;
 pub mod mapping;
+pub mod ovf;
 pub mod plan;
 pub mod progress;
 pub mod report;

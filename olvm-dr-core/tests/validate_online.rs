@@ -9,7 +9,7 @@ use olvm_dr_core::engine::{
 };
 use olvm_dr_core::fake::{DiskSpec, NicSpec, Operation, VmSpec, World, WorldBuilder};
 use olvm_dr_core::mapping::{Field, ImportStorage, Mapping, NameMapping, PerSite};
-use olvm_dr_core::validate::{OnlineOptions, codes};
+use olvm_dr_core::validate::{DEFAULT_MAX_OVF_AGE, OnlineOptions, codes};
 use olvm_dr_core::{Diagnostic, Severity, Site};
 
 fn list<T>(f: &mut Field<Vec<T>>) -> &mut Vec<T> {
@@ -63,6 +63,7 @@ async fn small() -> (World, Mapping) {
 const FAILOVER: OnlineOptions = OnlineOptions {
     target: Site::Secondary,
     source_required: true,
+    max_ovf_age: DEFAULT_MAX_OVF_AGE,
 };
 
 #[tokio::test]
@@ -576,8 +577,9 @@ async fn reads_are_one_listing_per_collection_per_site() {
     );
     let clusters = |s: Site| world.facts().site(s).clusters.len() as u64;
     // api, data centers, clusters, labels, authz, roles, hosts, networks, profiles, domains,
-    // LUN disks, VMs: 12, plus one affinity-group listing per cluster; the target also asks its
-    // UP hosts for their LUNs (one batch here).
+    // LUN disks, VMs: 12, plus one affinity-group listing per cluster; the source also lists
+    // the disks of each mapped domain (their OVF stores' age); the target asks its UP hosts
+    // for their LUNs (one batch here).
     let up_hosts = world
         .facts()
         .secondary
@@ -585,6 +587,7 @@ async fn reads_are_one_listing_per_collection_per_site() {
         .iter()
         .filter(|h| h.up)
         .count() as u64;
-    assert_eq!(calls.0, 12 + clusters(Site::Primary));
+    let domains = world.facts().domains.len() as u64;
+    assert_eq!(calls.0, 12 + clusters(Site::Primary) + domains);
     assert_eq!(calls.1, 12 + clusters(Site::Secondary) + up_hosts.min(8));
 }

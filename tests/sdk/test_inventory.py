@@ -1,5 +1,7 @@
 """Connection, errors, every collection the DR flows read, and the searches the role sends."""
 
+import datetime
+import json
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -18,6 +20,11 @@ def test_connect_test_read_root_and_close(lab):
     assert api.product_info.vendor == "ovirt.org"
     assert (api.product_info.version.major, api.product_info.version.minor) == (4, 5)
     assert api.product_info.version.full_version == "4.5.6-1.el9"
+    # <time>: the Engine's clock, an xsd:dateTime with its offset; the world's clock is this
+    # machine's.
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert api.time.tzinfo is not None
+    assert abs((api.time - now).total_seconds()) < 300
     token = c.authenticate()
     assert token
     c.close()
@@ -180,4 +187,23 @@ def test_matrix_parameters_version_header_and_relogin(lab):
     # Tokens revoked behind the SDK's back: it logs in again and resends.
     lab.control("primary", "POST", "/sessions/expire")
     assert c.system_service().data_centers_service().list()
+    c.close()
+
+
+def test_ovf_store_disks_of_a_storage_domain(lab):
+    """`GET /storagedomains/{id}/disks`: two OVF_STORE disks per data domain, content type
+    ovf_store, the description the Engine writes into the volume metadata after an update."""
+    c = lab.connect("primary")
+    sds = c.system_service().storage_domains_service()
+    for d in lab.facts["domains"]:
+        disks = sds.storage_domain_service(d["id"]).disks_service().list()
+        ovf = [x for x in disks if x.content_type == sdk.types.DiskContentType.OVF_STORE]
+        assert len(ovf) == 2, d["name"]
+        for x in ovf:
+            assert x.alias == "OVF_STORE"
+            info = json.loads(x.description)
+            assert info["Disk Description"] == "OVF_STORE"
+            assert info["Storage Domains"] == [{"uuid": d["id"]}]
+            # java.util.Date.toString() in a UTC JVM.
+            datetime.datetime.strptime(info["Last Updated"], "%a %b %d %H:%M:%S UTC %Y")
     c.close()

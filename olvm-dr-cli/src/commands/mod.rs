@@ -7,6 +7,7 @@ mod generate;
 mod lab;
 mod mapping;
 mod online;
+mod ovf_update;
 mod report;
 mod validate;
 mod verify;
@@ -29,6 +30,7 @@ pub(crate) fn dispatch(cli: &Cli, connect: &Connect<'_>) -> Exit {
         Command::Drill(command) => drill::run(&cli.global, command, connect),
         Command::Verify(args) => verify::run(&cli.global, args, connect),
         Command::Report(command) => report::run(&cli.global, command),
+        Command::OvfUpdate(args) => ovf_update::run(&cli.global, args, connect),
         Command::Lab(LabCommand::Up(args)) => lab::up(args),
         Command::Lab(LabCommand::Status(args)) => lab::status(args),
         Command::Lab(LabCommand::Disaster(args)) => lab::site(args, "disaster"),

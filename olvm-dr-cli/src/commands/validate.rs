@@ -7,7 +7,9 @@ use olvm_dr_core::config::{Passwords, PasswordsError, VaultError};
 use olvm_dr_core::mapping::Mapping;
 use olvm_dr_core::validate::codes;
 use olvm_dr_core::validate::findings::{Findings, sort};
-use olvm_dr_core::validate::{OfflineOptions, OnlineOptions, validate_offline};
+use olvm_dr_core::validate::{
+    DEFAULT_MAX_OVF_AGE, OfflineOptions, OnlineOptions, validate_offline,
+};
 use olvm_dr_core::{Diagnostic, Secret, Site};
 
 use super::online;
@@ -96,6 +98,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
             options: OnlineOptions {
                 target,
                 source_required: !args.source_may_be_down,
+                max_ovf_age: args.max_ovf_age.map_or(DEFAULT_MAX_OVF_AGE, |minutes| {
+                    std::time::Duration::from_secs(minutes.saturating_mul(60))
+                }),
             },
         };
         match online::run(m, &input, connect) {

@@ -8,12 +8,13 @@ use crate::engine::{AuthzDomain, ErrorKind, RemoveStorageDomain, VmSearch};
 use super::Context;
 use super::support::{Failure, ensure, err, ok, unknown_id};
 
-/// `api_info` names the product and a 4.x version on both sites.
+/// `api_info` names the product and a 4.x version on both sites, and the Engine's time.
 pub async fn api_info_reports_the_product(ctx: &Context) -> Result<(), Failure> {
     for site in Site::BOTH {
         let info = ok("api_info", ctx.engine(site).api_info().await)?;
         ensure!(!info.product_name.is_empty(), "{site}: empty product name");
         ensure!(info.version.major == 4, "{site}: version {}", info.version);
+        ensure!(info.time.is_some(), "{site}: the API root has no <time>");
     }
     Ok(())
 }

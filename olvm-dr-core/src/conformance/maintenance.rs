@@ -6,6 +6,7 @@ use crate::engine::{
     Engine, ErrorKind, Id, JobStatus, RemoveStorageDomain, StorageDomainStatus, VmSearch, VmStatus,
 };
 use crate::fake::DomainFacts;
+use crate::ovf::{Clock, Freshness, format_age, read_domain};
 
 use super::Context;
 use super::support::{Failure, ensure, err, err_text, host, ok};
@@ -216,5 +217,62 @@ pub async fn update_ovf_store_runs_a_job(ctx: &Context) -> Result<(), Failure> {
         ErrorKind::InvalidState,
         "[Cannot update OVFs for Storage. The relevant Storage Domain's status is Maintenance.]",
     )?;
+    Ok(())
+}
+
+/// An OVF update moves the OVF_STORE disks' last update time to now, as read through the
+/// Engine (`GET /storagedomains/{id}/disks`, the description's `Last Updated`), against the
+/// Engine's own clock (`<time>` of the API root).
+pub async fn update_ovf_store_advances_the_last_update(ctx: &Context) -> Result<(), Failure> {
+    let Some(d) = ctx.facts().domains.first() else {
+        return Ok(());
+    };
+    let e = ctx.engine(Site::Primary);
+    let two_hours = std::time::Duration::from_secs(2 * 3600);
+    ensure!(
+        ctx.world().age_ovf_store(Site::Primary, d.id, two_hours),
+        "{}: the world cannot age its OVF store",
+        d.name
+    );
+    let clock = ok("api_info", Clock::read(e).await)?;
+    let before = read_domain(e, d.id, &clock).await.freshness;
+    let Freshness::Known {
+        last_update: then,
+        age,
+    } = before
+    else {
+        return Err(Failure::new(format!(
+            "{}: OVF store age not readable: {before:?}",
+            d.name
+        )));
+    };
+    ensure!(
+        age >= two_hours,
+        "{}: aged by 2h, the Engine shows it {} old",
+        d.name,
+        format_age(age)
+    );
+    let job = ok("update_ovf_store", e.update_ovf_store(d.id).await)?
+        .ok_or_else(|| Failure::new("update_ovf_store returned no job"))?;
+    let j = ok("job", e.job(job).await)?;
+    ensure!(j.status == JobStatus::Finished, "job {:?}", j.status);
+    let clock = ok("api_info", Clock::read(e).await)?;
+    let after = read_domain(e, d.id, &clock).await.freshness;
+    let Freshness::Known {
+        last_update: now,
+        age,
+    } = after
+    else {
+        return Err(Failure::new(format!(
+            "{}: OVF store age not readable after the update: {after:?}",
+            d.name
+        )));
+    };
+    ensure!(
+        now > then && age < std::time::Duration::from_secs(60),
+        "{}: after the update the store is {} old",
+        d.name,
+        format_age(age)
+    );
     Ok(())
 }

@@ -130,6 +130,7 @@ checks! {
     detach_keeps_the_ovf_store,
     remove_storage_domain_rules,
     update_ovf_store_runs_a_job,
+    update_ovf_store_advances_the_last_update,
     failover_registers_every_vm_with_mappings,
     template_must_be_registered_before_its_vms,
     register_into_unknown_cluster_name_is_not_found,

@@ -8,6 +8,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
+use crate::civil::{LocalDateTime, MONTHS, weekday};
+
 /// Maps tokio instants to wall-clock time: `base_system` is the wall time at `base_instant`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct WallClock {
@@ -38,41 +40,21 @@ impl WallClock {
 /// into the `Last Updated` field of an OVF_STORE disk's description
 /// (ovirt-engine `ProcessOvfUpdateForStorageDomainCommand.generateOvfStoreDescription`).
 pub(crate) fn java_date_utc(t: SystemTime) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let secs = t
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let l = LocalDateTime::of(UNIX_EPOCH + Duration::from_secs(secs.max(0) as u64), 0);
     format!(
         "{} {} {:02} {:02}:{:02}:{:02} UTC {}",
-        DAYS[days.rem_euclid(7) as usize],
-        MONTHS[(month - 1) as usize],
-        day,
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        year
+        weekday(days),
+        MONTHS[(l.month - 1) as usize],
+        l.day,
+        l.hour,
+        l.minute,
+        l.second,
+        l.year
     )
-}
-
-/// Days since 1970-01-01 → (year, month 1..=12, day 1..=31) in the proleptic Gregorian calendar
-/// (H. Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// A status that changes by itself over time: a list of intermediate statuses with how long each

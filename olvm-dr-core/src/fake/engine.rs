@@ -150,8 +150,17 @@ impl FakeEngine {
 #[async_trait]
 impl Engine for FakeEngine {
     async fn api_info(&self) -> EngineResult<ApiInfo> {
-        self.call(Operation::ApiInfo, 0, |w, s, _| Ok(w.site(s).api.clone()))
-            .await
+        // The fake's Engines run in UTC; their clock is the world's wall clock.
+        self.call(Operation::ApiInfo, 0, |w, s, now| {
+            Ok(ApiInfo {
+                time: Some(EngineTime {
+                    at: w.clock.wall(now),
+                    utc_offset: 0,
+                }),
+                ..w.site(s).api.clone()
+            })
+        })
+        .await
     }
 
     async fn close(&self) -> EngineResult<()> {

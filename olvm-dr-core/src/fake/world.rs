@@ -212,6 +212,16 @@ impl World {
         });
     }
 
+    /// Makes the OVF store of domain `domain` on `site` look `by` older: its `Last Updated` (what
+    /// the OVF_STORE disks' descriptions show) moves back, the content stays. For tests of the
+    /// metadata recovery point without waiting for the clock. The change is a write to the
+    /// domain's volume, so it reaches the replica while replication runs. Returns `false` when
+    /// nothing changed: the domain is not on the site, its store was never written, or the
+    /// volume is a read-only replica.
+    pub fn age_ovf_store(&self, site: Site, domain: Id, by: Duration) -> bool {
+        self.with(|w, _| w.age_ovf_store(site, domain, by))
+    }
+
     /// Lets the leases held by `site`'s dead hosts expire now, as if the lease timeout had
     /// already passed since the disaster. No effect while `site`'s hosts run: a live holder's
     /// lease never expires. For tests that cannot advance tokio's clock (a simulator served

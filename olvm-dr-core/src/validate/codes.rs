@@ -145,6 +145,10 @@ pub const DOMAIN_ATTACHED_AT_TARGET: &str = "DR0812";
 pub const TARGET_DC_NO_UP_HOST: &str = "DR0813";
 /// On the source, a domain is attached to another data center than the mapping says.
 pub const DOMAIN_DC_DIFFERS: &str = "DR0814";
+/// The age of a source domain's OVF store: a warning when older than the limit, else an info.
+pub const OVF_STORE_AGE: &str = "DR0815";
+/// The age of a source domain's OVF store is not known (and why).
+pub const OVF_STORE_AGE_UNKNOWN: &str = "DR0816";
 
 /// A mapped cluster does not exist on its site.
 pub const CLUSTER_NOT_FOUND: &str = "DR0900";
@@ -270,6 +274,8 @@ pub const ALL: &[&str] = &[
     DOMAIN_ATTACHED_AT_TARGET,
     TARGET_DC_NO_UP_HOST,
     DOMAIN_DC_DIFFERS,
+    OVF_STORE_AGE,
+    OVF_STORE_AGE_UNKNOWN,
     CLUSTER_NOT_FOUND,
     AFFINITY_GROUP_NOT_FOUND,
     AFFINITY_LABEL_NOT_FOUND,

@@ -9,4 +9,4 @@ mod online;
 pub mod suggest;
 
 pub use offline::{OfflineOptions, validate_offline, validate_offline_file};
-pub use online::{OnlineOptions, validate_online};
+pub use online::{DEFAULT_MAX_OVF_AGE, OnlineOptions, validate_online};

@@ -18,6 +18,7 @@
 //! the bodies of imports and attaches.
 
 pub mod actions;
+pub mod datetime;
 pub mod dom;
 mod entities;
 pub mod fault;

@@ -1,6 +1,7 @@
 //! Inventory entities: what an Engine manages besides storage and VMs.
 
 use std::fmt;
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,22 @@ pub struct ApiInfo {
     pub vendor: String,
     /// The product version.
     pub version: ProductVersion,
+    /// The Engine's clock when it answered (`<time>` of the API root: "the date and time when
+    /// this information was generated", ovirt-engine-api-model `types/Api.java`); `None` when
+    /// the answer had none.
+    #[serde(default)]
+    pub time: Option<EngineTime>,
+}
+
+/// A moment as the Engine's clock gave it: the instant, and the UTC offset of the Engine's time
+/// zone it was written in (the zone the Engine also uses for the dates it writes as text, such
+/// as an OVF_STORE disk's `Last Updated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineTime {
+    /// The instant.
+    pub at: SystemTime,
+    /// Seconds east of UTC (`+01:00` is 3600).
+    pub utc_offset: i32,
 }
 
 /// A product version: `major.minor.build.revision` plus the package's full version string.

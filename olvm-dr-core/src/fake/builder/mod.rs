@@ -213,6 +213,8 @@ impl WorldBuilder {
                 revision: 1,
                 full_version: "4.5.6-1.el9".into(),
             },
+            // Set on every answer from the world's clock.
+            time: None,
         };
         let sites = [
             SiteState::new(Site::Primary, api.clone(), self.seed, origin),

@@ -204,6 +204,30 @@ impl WorldState {
             .is_ok()
     }
 
+    /// Moves the last update of the OVF store of `site`'s domain `sd` back by `by`, as if the
+    /// Engine had last written it that much earlier (the content stays). A write like any
+    /// other: it reaches the replica while replication runs. `false` when there is nothing to
+    /// age: the domain is not on the site, its store was never written, or its volume is a
+    /// read-only replica.
+    pub(crate) fn age_ovf_store(&mut self, site: Site, sd: Id, by: std::time::Duration) -> bool {
+        let Some(volume) = self.site(site).domains.get(&sd).map(|d| d.volume) else {
+            return false;
+        };
+        let written = self.fabric.volumes[volume]
+            .content
+            .as_ref()
+            .is_some_and(|c| c.meta.id == sd && c.ovf.last_update.is_some());
+        if !written {
+            return false;
+        }
+        self.fabric
+            .write(volume, |c| {
+                let store = Arc::make_mut(&mut c.ovf);
+                store.last_update = store.last_update.and_then(|t| t.checked_sub(by));
+            })
+            .is_ok()
+    }
+
     /// The periodic OVF update of `site` at `t`: every active data domain.
     pub(crate) fn periodic_ovf_write(&mut self, site: Site, t: Instant) {
         let s = self.site(site);

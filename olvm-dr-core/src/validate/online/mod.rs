@@ -16,7 +16,9 @@
 //! * VMs on the replicated domains: failback blockers (snapshot in preview, delete protection;
 //!   the hosted-engine VM is excluded and reported as info), and drift since the file was
 //!   generated (clusters, profiles and affinity entities with no mapping and no namesake on the
-//!   target).
+//!   target);
+//! * the metadata recovery point: how old the OVF stores of the source's mapped domains are
+//!   (the one rule that reads more than the inventory: each domain's disks).
 //!
 //! Which site is the target is an option (the role's `dr_target_host`); the default, the
 //! secondary, is a failover. For a failback pass the primary.
@@ -27,12 +29,14 @@ mod entities;
 mod luns;
 mod networks;
 mod out;
+mod ovf_age;
 mod read;
 mod storage;
 mod versions;
 mod workload;
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::engine::Engine;
 use crate::inventory::{HostLuns, Index, Inventory};
@@ -40,6 +44,8 @@ use crate::mapping::{Mapping, PerSite};
 use crate::{Diagnostic, Site};
 
 use out::Out;
+
+pub use ovf_age::DEFAULT_MAX_OVF_AGE;
 
 /// Options of the online validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +55,9 @@ pub struct OnlineOptions {
     /// A source site that cannot be read is an error (default `true`, as in the role). `false`
     /// makes it a warning, for checking the target while the source is down (a real disaster).
     pub source_required: bool,
+    /// The oldest a source domain's OVF store may be before it is a warning (DR0815). Default
+    /// [`DEFAULT_MAX_OVF_AGE`], one hour: the Engine's default update interval.
+    pub max_ovf_age: Duration,
 }
 
 impl Default for OnlineOptions {
@@ -56,6 +65,7 @@ impl Default for OnlineOptions {
         Self {
             target: Site::Secondary,
             source_required: true,
+            max_ovf_age: DEFAULT_MAX_OVF_AGE,
         }
     }
 }
@@ -136,5 +146,7 @@ pub async fn validate_online(
     workload::check(&ctx, &mut out);
     capacity::check(&ctx, &mut out);
     drift::check(&ctx, &mut out);
+    let ages = ovf_age::read(&ctx, *engines.get(ctx.source)).await;
+    ovf_age::check(&ctx, ages.as_ref(), options, &mut out);
     out.into_sorted()
 }

@@ -1,6 +1,7 @@
 //! `<api>`: the API root (`GET /ovirt-engine/api`).
 
 use crate::engine::{ApiInfo, Id, ProductVersion};
+use crate::xml::datetime::{format_date_time, parse_date_time};
 use crate::xml::{API_PREFIX, Node, XmlError, XmlWriter, expect_root, parse};
 
 /// Top-level collections the root links to; the searchable ones also get a `…/search` link, as
@@ -22,7 +23,9 @@ const COLLECTIONS: &[(&str, bool)] = &[
 ];
 
 /// Reads an `<api>` document. `product_info/name` and `version/major`, `version/minor` are
-/// required; a missing vendor, build, revision or full version reads as empty or 0.
+/// required; a missing vendor, build, revision or full version reads as empty or 0. `<time>`
+/// (the Engine's clock) is optional; a value that is not an `xsd:dateTime` with an offset reads
+/// as absent, as an unknown value never fails the root.
 pub fn read_api(text: &str) -> Result<ApiInfo, XmlError> {
     let root = parse(text)?;
     expect_root(&root, "api")?;
@@ -48,6 +51,7 @@ pub fn read_api(text: &str) -> Result<ApiInfo, XmlError> {
             revision: number("revision")?.unwrap_or(0),
             full_version: version.string_of("full_version").unwrap_or_default(),
         },
+        time: root.text_of("time").and_then(parse_date_time),
     })
 }
 
@@ -79,6 +83,9 @@ pub fn write_api(info: &ApiInfo) -> String {
     w.reference("blank_template", "templates", Id::NIL);
     w.reference("root_tag", "tags", Id::NIL);
     w.close("special_objects");
+    if let Some(t) = &info.time {
+        w.text("time", &format_date_time(t));
+    }
     w.close("api");
     w.finish()
 }
@@ -113,7 +120,16 @@ mod tests {
         assert_eq!(info.version.level().to_string(), "4.5");
         assert_eq!(info.version.build, 6);
         assert_eq!(info.version.full_version, "4.5.6-1.el9");
+        let time = info.time.expect("<time> is read");
+        assert_eq!(time.utc_offset, 3600);
+        assert_eq!(
+            crate::xml::datetime::format_date_time(&time),
+            "2026-01-10T10:00:00.000+01:00"
+        );
         assert_eq!(read_api(&write_api(&info)).unwrap(), info);
+        let without = ApiInfo { time: None, ..info };
+        assert!(!write_api(&without).contains("<time>"));
+        assert_eq!(read_api(&write_api(&without)).unwrap(), without);
     }
 
     #[test]
