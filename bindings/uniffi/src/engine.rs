@@ -156,11 +156,12 @@ impl Engine {
             .collect())
     }
 
-    /// Logs out (revokes the SSO token); the next call logs in again.
+    /// Logs out (revokes the SSO token); the next call logs in again. (Not `close`: the
+    /// generated Kotlin and Swift objects already have a `close` that frees them.)
     ///
     /// # Errors
     /// The Engine error kind's variant.
-    pub fn close(&self) -> Result<(), DrError> {
+    pub fn logout(&self) -> Result<(), DrError> {
         block_on(self.inner.close())??;
         Ok(())
     }

@@ -17,122 +17,122 @@ use crate::types::Diagnostic;
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum DrError {
     /// The entity does not exist (HTTP 404).
-    #[error("{message}")]
+    #[error("{reason}")]
     NotFound {
         /// What failed, with the Engine's words.
-        message: String,
+        reason: String,
     },
     /// The request clashes with existing state (a duplicate, a MAC conflict, a master rule).
-    #[error("{message}")]
+    #[error("{reason}")]
     Conflict {
         /// What failed, with the Engine's words.
-        message: String,
+        reason: String,
     },
     /// The entity's state does not allow the operation.
-    #[error("{message}")]
+    #[error("{reason}")]
     InvalidState {
         /// What failed, with the Engine's words.
-        message: String,
+        reason: String,
     },
     /// A related operation is in progress; the same call later will probably work.
-    #[error("{message}")]
+    #[error("{reason}")]
     Locked {
         /// What failed, with the Engine's words.
-        message: String,
+        reason: String,
     },
     /// A storage domain's sanlock lease is still held by the other site's hosts.
-    #[error("{message}")]
+    #[error("{reason}")]
     LeaseHeld {
         /// What failed, with the Engine's words.
-        message: String,
+        reason: String,
     },
     /// No, bad or expired credentials.
-    #[error("{message}")]
+    #[error("{reason}")]
     Unauthenticated {
         /// What failed.
-        message: String,
+        reason: String,
     },
     /// The user lacks a permission.
-    #[error("{message}")]
+    #[error("{reason}")]
     Forbidden {
         /// What failed.
-        message: String,
+        reason: String,
     },
     /// The request was malformed.
-    #[error("{message}")]
+    #[error("{reason}")]
     BadRequest {
         /// What failed, with the Engine's words.
-        message: String,
+        reason: String,
     },
     /// No answer within the deadline.
-    #[error("{message}")]
+    #[error("{reason}")]
     Timeout {
         /// What failed.
-        message: String,
+        reason: String,
     },
     /// The Engine cannot be reached, or its site is down.
-    #[error("{message}")]
+    #[error("{reason}")]
     Unavailable {
         /// What failed.
-        message: String,
+        reason: String,
     },
     /// The Engine failed internally, or this library did (a bug: please report it).
-    #[error("{message}")]
+    #[error("{reason}")]
     Internal {
         /// What failed.
-        message: String,
+        reason: String,
     },
     /// The Engine's answer could not be understood.
-    #[error("{message}")]
+    #[error("{reason}")]
     Protocol {
         /// What failed.
-        message: String,
+        reason: String,
     },
     /// The Engine does not offer the operation.
-    #[error("{message}")]
+    #[error("{reason}")]
     Unsupported {
         /// What failed.
-        message: String,
+        reason: String,
     },
     /// The mapping file has errors (reading it, or the offline rules); nothing was changed.
-    #[error("{message}")]
+    #[error("{reason}")]
     Validation {
         /// A summary.
-        message: String,
+        reason: String,
         /// Every finding, errors first by position.
         diagnostics: Vec<Diagnostic>,
     },
     /// The plan cannot be made: the mapping does not fit the live site; nothing was changed.
-    #[error("{message}")]
+    #[error("{reason}")]
     Planning {
         /// A summary.
-        message: String,
+        reason: String,
         /// Each problem, with its place in the mapping file.
         diagnostics: Vec<Diagnostic>,
     },
     /// A file cannot be read or written.
-    #[error("{message}")]
+    #[error("{reason}")]
     Io {
         /// Which file, and why.
-        message: String,
+        reason: String,
     },
     /// A setting cannot work: a bad URL, an unusable CA file, a missing site key or Engine.
-    #[error("{message}")]
+    #[error("{reason}")]
     Config {
         /// What, and what to do.
-        message: String,
+        reason: String,
     },
     /// The state directory is held by another run, or the run to resume cannot be resumed.
-    #[error("{message}")]
+    #[error("{reason}")]
     State {
         /// What, and what to do.
-        message: String,
+        reason: String,
     },
     /// A callback implemented in the foreign language raised something other than `DrError`.
-    #[error("{message}")]
+    #[error("{reason}")]
     Callback {
         /// What it raised.
-        message: String,
+        reason: String,
     },
 }
 
@@ -160,22 +160,22 @@ impl DrError {
     /// The variant mirroring `kind`, with `message`.
     pub(crate) fn of_kind(kind: ErrorKind, message: String) -> Self {
         match kind {
-            ErrorKind::NotFound => Self::NotFound { message },
-            ErrorKind::Conflict => Self::Conflict { message },
-            ErrorKind::InvalidState => Self::InvalidState { message },
-            ErrorKind::Locked => Self::Locked { message },
-            ErrorKind::LeaseHeld => Self::LeaseHeld { message },
-            ErrorKind::Unauthenticated => Self::Unauthenticated { message },
-            ErrorKind::Forbidden => Self::Forbidden { message },
-            ErrorKind::BadRequest => Self::BadRequest { message },
-            ErrorKind::Timeout => Self::Timeout { message },
-            ErrorKind::Unavailable => Self::Unavailable { message },
-            ErrorKind::Protocol => Self::Protocol { message },
-            ErrorKind::Unsupported => Self::Unsupported { message },
+            ErrorKind::NotFound => Self::NotFound { reason: message },
+            ErrorKind::Conflict => Self::Conflict { reason: message },
+            ErrorKind::InvalidState => Self::InvalidState { reason: message },
+            ErrorKind::Locked => Self::Locked { reason: message },
+            ErrorKind::LeaseHeld => Self::LeaseHeld { reason: message },
+            ErrorKind::Unauthenticated => Self::Unauthenticated { reason: message },
+            ErrorKind::Forbidden => Self::Forbidden { reason: message },
+            ErrorKind::BadRequest => Self::BadRequest { reason: message },
+            ErrorKind::Timeout => Self::Timeout { reason: message },
+            ErrorKind::Unavailable => Self::Unavailable { reason: message },
+            ErrorKind::Protocol => Self::Protocol { reason: message },
+            ErrorKind::Unsupported => Self::Unsupported { reason: message },
             // `Internal`, and kinds added to the core later (named in the message).
-            ErrorKind::Internal => Self::Internal { message },
+            ErrorKind::Internal => Self::Internal { reason: message },
             other => Self::Internal {
-                message: format!("{message} [{other}]"),
+                reason: format!("{message} [{other}]"),
             },
         }
     }
@@ -191,7 +191,7 @@ impl From<PlanningError> for DrError {
     fn from(e: PlanningError) -> Self {
         match e {
             PlanningError::Problems(list) => Self::Planning {
-                message: format!(
+                reason: format!(
                     "{} problem(s) prevent a plan; nothing was changed",
                     list.len()
                 ),
@@ -207,13 +207,13 @@ impl From<FlowError> for DrError {
         match e {
             FlowError::Planning(p) => (*p).into(),
             FlowError::State(_) | FlowError::Resume(_) => Self::State {
-                message: e.to_string(),
+                reason: e.to_string(),
             },
             FlowError::Io { .. } => Self::Io {
-                message: e.to_string(),
+                reason: e.to_string(),
             },
             FlowError::NoEngine(_) => Self::Config {
-                message: e.to_string(),
+                reason: e.to_string(),
             },
         }
     }
@@ -222,7 +222,7 @@ impl From<FlowError> for DrError {
 impl From<RestConfigError> for DrError {
     fn from(e: RestConfigError) -> Self {
         Self::Config {
-            message: e.to_string(),
+            reason: e.to_string(),
         }
     }
 }
@@ -230,7 +230,7 @@ impl From<RestConfigError> for DrError {
 impl From<ConnectionError> for DrError {
     fn from(e: ConnectionError) -> Self {
         Self::Config {
-            message: e.to_string(),
+            reason: e.to_string(),
         }
     }
 }
@@ -238,7 +238,7 @@ impl From<ConnectionError> for DrError {
 impl From<ReadError> for DrError {
     fn from(e: ReadError) -> Self {
         Self::Io {
-            message: e.to_string(),
+            reason: e.to_string(),
         }
     }
 }
@@ -246,7 +246,7 @@ impl From<ReadError> for DrError {
 impl From<uniffi::UnexpectedUniFFICallbackError> for DrError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         Self::Callback {
-            message: format!("a callback raised an unexpected error: {}", e.reason),
+            reason: format!("a callback raised an unexpected error: {}", e.reason),
         }
     }
 }
@@ -268,8 +268,8 @@ mod tests {
             ));
         let d = DrError::from(e);
         assert_eq!(d.engine_kind(), Some(ErrorKind::InvalidState));
-        assert!(matches!(&d, DrError::InvalidState { message }
-            if message.contains("The relevant Storage Domain's status is Active")));
+        assert!(matches!(&d, DrError::InvalidState { reason }
+            if reason.contains("The relevant Storage Domain's status is Active")));
     }
 
     #[test]

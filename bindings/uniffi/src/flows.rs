@@ -337,7 +337,7 @@ impl FlowContext {
 
     /// Logs out of every Engine (revokes the SSO tokens); a failure to log out is ignored, as
     /// the session expires on the Engine anyway.
-    pub fn close(&self) {
+    pub fn logout(&self) {
         for engine in self.ctx.engines.values() {
             let _ = block_on(engine.close());
         }

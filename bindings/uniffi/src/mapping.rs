@@ -73,7 +73,7 @@ impl Mapping {
         let Some(inner) = loaded.mapping else {
             let shown = diagnostics(&findings);
             return Err(DrError::Validation {
-                message: format!(
+                reason: format!(
                     "{} is not a mapping file: {}",
                     loaded
                         .file
@@ -105,7 +105,7 @@ impl Mapping {
             return Ok(());
         }
         Err(DrError::Validation {
-            message: format!(
+            reason: format!(
                 "the mapping has {errors} error(s) (see the diagnostics); nothing was changed"
             ),
             diagnostics: diagnostics(&self.findings),
@@ -197,7 +197,7 @@ impl Mapping {
     /// `Io` when the file cannot be written.
     pub fn save(&self, path: String) -> Result<(), DrError> {
         std::fs::write(&path, self.inner.to_yaml()).map_err(|e| DrError::Io {
-            message: format!("cannot write {path}: {e}"),
+            reason: format!("cannot write {path}: {e}"),
         })
     }
 

@@ -38,7 +38,7 @@ fn runtime() -> Result<&'static Runtime, DrError> {
         })
         .as_ref()
         .map_err(|message| DrError::Internal {
-            message: message.clone(),
+            reason: message.clone(),
         })
 }
 
@@ -117,7 +117,7 @@ where
         }
     }
     let output = rt.block_on(handle).map_err(|e| DrError::Internal {
-        message: format!("the run stopped unexpectedly: {e}"),
+        reason: format!("the run stopped unexpectedly: {e}"),
     })?;
     Ok(Driven {
         output,

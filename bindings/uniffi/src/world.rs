@@ -51,6 +51,7 @@ fn urls() -> SiteUrls {
 #[derive(Debug, uniffi::Object)]
 pub struct FakeWorld {
     world: World,
+    mapping: Arc<Mapping>,
 }
 
 #[uniffi::export]
@@ -58,8 +59,17 @@ impl FakeWorld {
     /// Builds a world: deterministic from `size`, `seed` and `vms` (the number of VMs instead
     /// of the preset's). Engine calls take no time unless `realistic_latency` (the API
     /// reference's typical durations).
+    ///
+    /// # Errors
+    /// Only when the async runtime cannot start (the new sites are read for the mapping's
+    /// network data centers and domain attributes, as `olvm-dr generate` does).
     #[uniffi::constructor(default(seed = 7, vms = None, realistic_latency = false))]
-    pub fn new(size: WorldSize, seed: u64, vms: Option<u32>, realistic_latency: bool) -> Arc<Self> {
+    pub fn new(
+        size: WorldSize,
+        seed: u64,
+        vms: Option<u32>,
+        realistic_latency: bool,
+    ) -> Result<Arc<Self>, DrError> {
         let mut builder = match size {
             WorldSize::Small => WorldBuilder::small(seed),
             WorldSize::Medium => WorldBuilder::medium(seed),
@@ -69,12 +79,17 @@ impl FakeWorld {
             builder = builder.vms(n as usize);
         }
         let world = builder.build();
+        let live = block_on(live_details(&world))??;
+        let text = world.facts().mapping_with(&urls(), &live).to_yaml();
+        let loaded = olvm_dr_core::mapping::Mapping::from_str(&text, None);
+        let mapping = Arc::new(Mapping::from_loaded(loaded, &text, true)?);
+        // After reading the sites for the mapping, which is not part of any flow.
         if realistic_latency {
             for site in olvm_dr_core::Site::BOTH {
                 world.set_latency(site, LatencyProfile::realistic());
             }
         }
-        Arc::new(Self { world })
+        Ok(Arc::new(Self { world, mapping }))
     }
 
     /// `site`'s Engine.
@@ -87,22 +102,10 @@ impl FakeWorld {
     }
 
     /// The mapping file of this world, filled in for both sites (what an administrator has
-    /// after `generate` and completing it).
-    ///
-    /// # Errors
-    /// Only when the async runtime cannot start (the fake sites are read for the networks'
-    /// data centers and the domains' attributes, as `olvm-dr generate` does).
-    pub fn mapping(&self) -> Result<Arc<Mapping>, DrError> {
-        let live = block_on(live_details(&self.world))?;
-        let inner = match live {
-            Ok(live) => self.world.facts().mapping_with(&urls(), &live),
-            // A dark site: the facts alone (names that repeat across data centers stay
-            // ambiguous, which validation reports).
-            Err(_) => self.world.facts().mapping(&urls()),
-        };
-        let text = inner.to_yaml();
-        let loaded = olvm_dr_core::mapping::Mapping::from_str(&text, None);
-        Ok(Arc::new(Mapping::from_loaded(loaded, &text, true)?))
+    /// after `generate` and completing it). Made when the world is built, so it is the same
+    /// whatever happened to the sites since.
+    pub fn mapping(&self) -> Arc<Mapping> {
+        Arc::clone(&self.mapping)
     }
 
     /// The VMs of the world (on the primary when built; the hosted engine excluded).
