@@ -1,0 +1,44 @@
+//! olvm-dr for other languages: uniffi bindings over `olvm-dr-core` for Kotlin/Java, Swift,
+//! Python and Ruby.
+//!
+//! The core stays free of uniffi: this crate wraps its types in FFI-shaped records, enums and
+//! objects, and every flow goes through the core's `FlowContext` / `PreparedRun::execute`.
+//!
+//! - [`load_mapping`], [`validate_mapping`], [`Mapping`] (summary, findings, online validation);
+//! - [`Engine`]: a site's Engine over REST ([`Engine::rest`], [`Engine::from_mapping`]) or from
+//!   a [`FakeWorld`];
+//! - [`FlowContext`]: plan and run failover, cleanup, failback and switchover, with a
+//!   [`ProgressListener`] and a [`StorageGate`] implemented in the foreign language, returning
+//!   a [`Report`] (record and JSON);
+//! - [`FakeWorld`]: the in-memory two-site world, for tests;
+//! - [`DrError`]: every failure, one variant per Engine error kind plus validation, planning,
+//!   files, settings, the state directory and callbacks.
+//!
+//! Every function blocks until its work is done; the work runs on one process-wide tokio
+//! runtime, and foreign callbacks are called on the calling thread (see `runtime.rs`).
+
+mod callbacks;
+mod engine;
+mod error;
+mod flows;
+mod mapping;
+mod options;
+mod report;
+mod runtime;
+mod types;
+mod world;
+
+pub use callbacks::{ProgressEvent, ProgressListener, StorageGate};
+pub use engine::{ApiInfo, Engine, VmInfo};
+pub use error::DrError;
+pub use flows::{FlowContext, PlanSummary};
+pub use mapping::{Mapping, MappingSummary, load_mapping, validate_mapping};
+pub use options::{CleanupOptions, FailoverOptions, ReturnOptions, RunSettings, StopMode};
+pub use report::{
+    EntityOutcome, FlowKind, Report, Rto, StepCounts, StepOutcome, StepResult, Verdict,
+    Verification, VmOutcome,
+};
+pub use types::{Diagnostic, Severity, Site};
+pub use world::{FakeWorld, WorldSize};
+
+uniffi::setup_scaffolding!();
