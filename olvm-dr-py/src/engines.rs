@@ -11,7 +11,6 @@ use olvm_dr_core::generate::ConnectionKeys;
 use olvm_dr_core::{Engine, Secret, Site, SiteConnection};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use crate::errors::{Error, Result};
 use crate::values::Repr;
@@ -166,21 +165,24 @@ impl PyRestEngine {
     }
 }
 
-/// The engines a flow is given: `{"primary": engine, "secondary": engine}` (either may be left
-/// out or `None`, e.g. the dark site of a disaster).
+/// The engines a flow is given: a mapping (usually a dict) `{"primary": engine, "secondary":
+/// engine}`; either may be left out or `None`, e.g. the dark site of a disaster.
 pub(crate) fn engines_from(
-    dict: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<BTreeMap<Site, Arc<dyn Engine>>> {
     let mut out = BTreeMap::new();
-    let Some(dict) = dict else {
+    let Some(engines) = engines.filter(|e| !e.is_none()) else {
         return Ok(out);
     };
-    for (k, v) in dict.iter() {
-        let name: String = k.extract().map_err(|_| {
-            PyTypeError::new_err(
-                "engines must be a dict of site name ('primary', 'secondary') to Engine",
-            )
-        })?;
+    let shape = || {
+        PyTypeError::new_err(
+            "engines must be a dict of site name ('primary', 'secondary') to Engine",
+        )
+    };
+    let items = engines.call_method0("items").map_err(|_| shape())?;
+    for item in items.try_iter()? {
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        let name: String = k.extract().map_err(|_| shape())?;
         let site = values::site(&name)?;
         if v.is_none() {
             continue;

@@ -15,7 +15,6 @@ use olvm_dr_core::validate::{OfflineOptions, validate_offline};
 use olvm_dr_core::{Diagnostic, Site};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use crate::engines::engines_from;
 use crate::errors::{Error, Result};
@@ -63,7 +62,7 @@ impl Request {
 /// rules) is refused before any Engine is contacted, as `olvm-dr` refuses it.
 fn context(
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<FlowContext> {
     let m = mapping_arg(mapping)?;
     let engines = engines_from(engines)?;
@@ -328,7 +327,7 @@ fn execute(
 pub(crate) fn plan_failover(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     target: &str,
     start_vms: bool,
     wait_for_vms: bool,
@@ -370,7 +369,7 @@ pub(crate) fn plan_failover(
 pub(crate) fn failover(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     target: &str,
     start_vms: bool,
     wait_for_vms: bool,
@@ -427,7 +426,7 @@ fn resume_or_default<'py>(
 pub(crate) fn plan_cleanup(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     site: &str,
     power_off: bool,
     remove_orphans: bool,
@@ -455,7 +454,7 @@ pub(crate) fn plan_cleanup(
 pub(crate) fn cleanup(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     site: &str,
     power_off: bool,
     remove_orphans: bool,
@@ -490,7 +489,7 @@ pub(crate) fn cleanup(
 pub(crate) fn plan_failback(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     target: &str,
     start_vms: bool,
     wait_for_vms: bool,
@@ -540,7 +539,7 @@ pub(crate) fn plan_failback(
 pub(crate) fn failback(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     target: &str,
     start_vms: bool,
     wait_for_vms: bool,
@@ -599,7 +598,7 @@ pub(crate) fn failback(
 pub(crate) fn plan_switchover(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     target: &str,
     start_vms: bool,
     wait_for_vms: bool,
@@ -646,7 +645,7 @@ pub(crate) fn plan_switchover(
 pub(crate) fn switchover(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     target: &str,
     start_vms: bool,
     wait_for_vms: bool,

@@ -240,6 +240,14 @@ impl PyNetworkMapping {
 
 #[pymethods]
 impl PyNetworkMapping {
+    /// The profile of `site` (`primary` or `secondary`).
+    fn site(&self, site: &str) -> Result<PyNetworkSite> {
+        Ok(match values::site(site)? {
+            Site::Primary => self.primary.clone(),
+            Site::Secondary => self.secondary.clone(),
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<NetworkMapping {}/{} -> {}/{}>",
@@ -332,6 +340,14 @@ impl PyLunMapping {
 
 #[pymethods]
 impl PyLunMapping {
+    /// The LUN of `site` (`primary` or `secondary`).
+    fn site(&self, site: &str) -> Result<PyLunSite> {
+        Ok(match values::site(site)? {
+            Site::Primary => self.primary.clone(),
+            Site::Secondary => self.secondary.clone(),
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<LunMapping {}: {} -> {}>",

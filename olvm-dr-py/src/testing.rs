@@ -102,6 +102,14 @@ fn world_size(name: &str) -> Result<WorldSize> {
     }
 }
 
+fn size_name(size: WorldSize) -> &'static str {
+    match size {
+        WorldSize::Small => "small",
+        WorldSize::Medium => "medium",
+        WorldSize::Large => "large",
+    }
+}
+
 fn latency(name: &str) -> Result<Latency> {
     match name {
         "instant" => Ok(Latency::Instant),
@@ -226,6 +234,12 @@ impl PyWorld {
     #[getter]
     fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// The preset: `small`, `medium` or `large`.
+    #[getter]
+    fn size(&self) -> &'static str {
+        size_name(self.size)
     }
 
     /// `site`'s Engine.
@@ -539,11 +553,7 @@ impl PyWorld {
     fn __repr__(&self) -> String {
         format!(
             "<World {} seed={} vms={} latency={}>",
-            match self.size {
-                WorldSize::Small => "small",
-                WorldSize::Medium => "medium",
-                WorldSize::Large => "large",
-            },
+            size_name(self.size),
             self.seed,
             self.world.facts().vms.len(),
             self.latency.as_str()

@@ -9,7 +9,6 @@ use olvm_dr_core::validate::{OfflineOptions, OnlineOptions, validate_offline, va
 use olvm_dr_core::{Diagnostic, Site};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use crate::diagnostic::PyDiagnostic;
 use crate::engines::engines_from;
@@ -59,7 +58,7 @@ pub(crate) fn validate(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
     offline: bool,
-    engines: Option<&Bound<'_, PyDict>>,
+    engines: Option<&Bound<'_, PyAny>>,
     target: &str,
     source_may_be_down: bool,
     check_ca_files: bool,
