@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use super::facts::{DomainFacts, Location, ProfileFacts, WorldFacts};
 use crate::Site;
 use crate::config::SecretValue;
-use crate::engine::{Id, StorageDomain, StorageDomainType, StorageType};
+use crate::engine::{Engine, EngineError, Id, StorageDomain, StorageDomainType, StorageType};
+use crate::fake::World;
 use crate::mapping::{
     FcpStorage, Field, FileSite, FileStorage, ImportStorage, IscsiSite, IscsiStorage, LunMapping,
     LunSite, Mapping, NameMapping, NameMappingKind, NetworkMapping, NetworkSite, PerSite, Pos,
@@ -42,6 +43,45 @@ pub struct LiveDetails {
     pub network_dcs: PerSite<HashMap<Id, String>>,
     /// The primary's domains by id (their attributes: wipe, backup, space thresholds, discard).
     pub domains: HashMap<Id, StorageDomain>,
+}
+
+impl LiveDetails {
+    /// Reads them from `world`'s Engines: every network's data center on both sites, and the
+    /// primary's storage domains. With them, [`WorldFacts::mapping_with`] gives the mapping an
+    /// administrator has (profile names that repeat across data centers are told apart by
+    /// `{site}_network_dc`, so the file passes offline validation).
+    ///
+    /// # Errors
+    /// A site's Engine does not answer (read before a disaster).
+    pub async fn read(world: &World) -> Result<Self, EngineError> {
+        let mut network_dcs: PerSite<HashMap<Id, String>> = PerSite::default();
+        for site in Site::BOTH {
+            let engine = world.engine(site);
+            let dcs: HashMap<Id, String> = engine
+                .data_centers()
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect();
+            let out = network_dcs.get_mut(site);
+            for n in engine.networks().await? {
+                if let Some(name) = dcs.get(&n.data_center) {
+                    out.insert(n.id, name.clone());
+                }
+            }
+        }
+        let domains = world
+            .engine(Site::Primary)
+            .storage_domains()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        Ok(Self {
+            network_dcs,
+            domains,
+        })
+    }
 }
 
 impl WorldFacts {
@@ -278,4 +318,33 @@ fn lun(location: &Location, storage_type: StorageType) -> LunSite {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::WorldBuilder;
+    use crate::validate::{OfflineOptions, validate_offline};
+
+    #[tokio::test]
+    async fn the_mapping_with_live_details_passes_offline_validation() {
+        let world = WorldBuilder::small(4).build();
+        let live = LiveDetails::read(&world).await.unwrap();
+        assert!(!live.network_dcs.primary.is_empty() && !live.network_dcs.secondary.is_empty());
+        let urls = SiteUrls {
+            primary: "http://p.invalid/ovirt-engine/api".into(),
+            secondary: "http://s.invalid/ovirt-engine/api".into(),
+            username: "admin@internal".into(),
+            insecure: false,
+        };
+        let text = world.facts().mapping_with(&urls, &live).to_yaml();
+        let loaded = Mapping::from_str(&text, None);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let found = validate_offline(&loaded.mapping.unwrap(), None, &OfflineOptions::default());
+        let errors: Vec<_> = found.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+
+        world.disaster(Site::Primary);
+        assert!(LiveDetails::read(&world).await.is_err());
+    }
 }

@@ -1,0 +1,27 @@
+"""Test support: the fake two-site world and a simulated Engine server.
+
+``World`` is the core's in-memory pair of sites whose Engines follow the real Engine's rules
+(storage domain states, master domains, OVF stores, registration with mappings, sanlock
+leases, the Engine's fault texts). Drive it with the same flow functions as real Engines::
+
+    from olvm_dr import failover
+    from olvm_dr.testing import World
+
+    world = World("small", seed=1)
+    world.lose("primary")            # dark site, leases expired, replicas writable
+    report = failover(world.mapping(), world.engines())
+    assert report.ok
+    assert {v.name for v in world.vms("secondary") if v.status == "up"}
+
+``start_simulator(world)`` serves the same world over HTTP on loopback ports (the Engine's
+REST API v4, XML, SSO), for code that uses ``RestEngine``, the ``olvm-dr`` command or the
+official ``ovirtsdk4``::
+
+    with start_simulator(World()) as sim:
+        import ovirtsdk4
+        conn = ovirtsdk4.Connection(**sim.sdk_connection("primary"))
+"""
+
+from ._olvm_dr import FakeEngine, Simulator, VmState, World, start_simulator
+
+__all__ = ["FakeEngine", "Simulator", "VmState", "World", "start_simulator"]

@@ -1,0 +1,73 @@
+//! The `olvm_dr._olvm_dr` extension module: the olvm-dr core for Python.
+//!
+//! This file only declares the module; each concern has its file: [`errors`] (the Python
+//! exceptions), [`runtime`] (the shared tokio runtime, GIL release, Ctrl-C), [`mapping`] and
+//! [`mapping_view`] (the mapping file), [`validate`], [`generate`], [`engines`], [`flows`]
+//! (plan and run the DR flows), [`plan`], [`report`], [`progress`] (the progress callback),
+//! [`gate`] (storage gates), [`testing`] and [`simulator`] (`olvm_dr.testing`). Everything goes
+//! through the core's public API; the Python package (`python/olvm_dr`) re-exports it with
+//! type stubs.
+
+mod diagnostic;
+mod engines;
+mod errors;
+mod flows;
+mod gate;
+mod generate;
+mod mapping;
+mod mapping_view;
+mod plan;
+mod progress;
+mod report;
+mod runtime;
+mod simulator;
+mod testing;
+mod validate;
+mod values;
+
+use pyo3::prelude::*;
+
+/// The compiled part of `olvm_dr`; import `olvm_dr` (and `olvm_dr.testing`) instead.
+#[pymodule]
+fn _olvm_dr(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add(
+        "DEFAULT_CONCURRENCY",
+        olvm_dr_core::engine::DEFAULT_CONCURRENCY,
+    )?;
+    m.add_class::<diagnostic::PyDiagnostic>()?;
+    m.add_class::<mapping::PyMapping>()?;
+    m.add_class::<mapping_view::PySiteKeys>()?;
+    m.add_class::<mapping_view::PyStorage>()?;
+    m.add_class::<mapping_view::PyStorageSite>()?;
+    m.add_class::<mapping_view::PyNetworkMapping>()?;
+    m.add_class::<mapping_view::PyNetworkSite>()?;
+    m.add_class::<mapping_view::PyLunMapping>()?;
+    m.add_class::<mapping_view::PyLunSite>()?;
+    m.add_class::<engines::PyEngine>()?;
+    m.add_class::<engines::PyRestEngine>()?;
+    m.add_class::<plan::PyPlan>()?;
+    m.add_class::<plan::PyPlanStep>()?;
+    m.add_class::<report::PyReport>()?;
+    m.add_class::<report::PyVmOutcome>()?;
+    m.add_class::<report::PyEntityOutcome>()?;
+    m.add_class::<report::PyStepResult>()?;
+    m.add_class::<report::PyRto>()?;
+    m.add_class::<report::PyStepCounts>()?;
+    m.add_class::<testing::PyWorld>()?;
+    m.add_class::<testing::PyFakeEngine>()?;
+    m.add_class::<testing::PyVmState>()?;
+    m.add_class::<simulator::PySimulator>()?;
+    m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(generate::generate, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::plan_failover, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::failover, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::plan_cleanup, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::cleanup, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::plan_failback, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::failback, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::plan_switchover, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::switchover, m)?)?;
+    m.add_function(wrap_pyfunction!(simulator::start_simulator, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,562 @@
+//! `olvm_dr.testing.World` and `FakeEngine`: the core's in-memory two-site world for tests of
+//! DR automation, with its controls (disasters, replication, latency, faults) and facts.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use olvm_dr_core::Site;
+use olvm_dr_core::engine::rest::kind_for;
+use olvm_dr_core::engine::{EngineError, Fault};
+use olvm_dr_core::fake::{
+    Hang, LiveDetails, Operation, Outage, PairId, RandomFailures, SiteUrls, Trigger, World,
+    WorldBuilder,
+};
+use olvm_dr_core::generate::{ConnectionKeys, complete_for_world};
+use olvm_dr_sim::{Latency, WorldSize};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::engines::PyEngine;
+use crate::errors::{Error, Result, parse_kind};
+use crate::mapping::PyMapping;
+use crate::values::Repr;
+use crate::{runtime, values};
+
+/// The user of a fake world's Engines, as the Engine's built-in administrator.
+const USERNAME: &str = olvm_dr_sim::DEFAULT_USERNAME;
+
+/// The URL a fake world's mapping gives `site`. Never contacted (the `.invalid` top-level
+/// domain never resolves); plain `http` so that offline validation needs no CA file (it warns,
+/// DR0501, as it does for the simulator's loopback URLs).
+fn fake_url(site: Site) -> String {
+    format!("http://{site}.fake.invalid/ovirt-engine/api")
+}
+
+/// A fake world's Engine for one site; pass it to the flow functions like a `RestEngine`.
+#[pyclass(name = "FakeEngine", module = "olvm_dr.testing", extends = PyEngine, frozen)]
+pub(crate) struct PyFakeEngine {
+    site: Site,
+}
+
+#[pymethods]
+impl PyFakeEngine {
+    /// The site this Engine serves.
+    #[getter]
+    fn site(&self) -> &'static str {
+        self.site.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<FakeEngine {}>", self.site)
+    }
+}
+
+/// One VM as a site's Engine knows it now.
+#[pyclass(name = "VmState", module = "olvm_dr.testing", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub(crate) struct PyVmState {
+    /// Name.
+    name: String,
+    /// Id.
+    id: String,
+    /// Status: `up`, `down`, `powering_up`, ...
+    status: String,
+    /// The name of its cluster on that site.
+    cluster: Option<String>,
+}
+
+#[pymethods]
+impl PyVmState {
+    fn __repr__(&self) -> String {
+        format!(
+            "<VmState {} {} in {}>",
+            self.name,
+            self.status,
+            self.cluster.repr()
+        )
+    }
+}
+
+/// Two fake sites (primary and secondary) and the replicated storage between them, whose
+/// Engines follow the real Engine's rules; deterministic from `size` and `seed`.
+#[pyclass(name = "World", module = "olvm_dr.testing", frozen)]
+pub(crate) struct PyWorld {
+    pub(crate) world: World,
+    /// The world's mapping file, made while both sites answered.
+    mapping_yaml: Arc<str>,
+    pub(crate) size: WorldSize,
+    pub(crate) seed: u64,
+    pub(crate) vms: Option<usize>,
+    pub(crate) latency: Latency,
+}
+
+fn world_size(name: &str) -> Result<WorldSize> {
+    match name {
+        "small" => Ok(WorldSize::Small),
+        "medium" => Ok(WorldSize::Medium),
+        "large" => Ok(WorldSize::Large),
+        other => Err(Error::config(format!(
+            "unknown world size '{other}': use small, medium or large"
+        ))),
+    }
+}
+
+fn size_name(size: WorldSize) -> &'static str {
+    match size {
+        WorldSize::Small => "small",
+        WorldSize::Medium => "medium",
+        WorldSize::Large => "large",
+    }
+}
+
+fn latency(name: &str) -> Result<Latency> {
+    match name {
+        "instant" => Ok(Latency::Instant),
+        "realistic" => Ok(Latency::Realistic),
+        other => Err(Error::config(format!(
+            "unknown latency profile '{other}': use instant or realistic"
+        ))),
+    }
+}
+
+fn operation(name: &str) -> Result<Operation> {
+    name.parse().map_err(|_| {
+        Error::config(format!(
+            "'{name}' is not an Engine operation (e.g. attach_storage_domain)"
+        ))
+    })
+}
+
+impl PyWorld {
+    fn pair(&self, name: &str) -> Result<PairId> {
+        let f = self.world.facts();
+        f.domains
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.pair)
+            .or_else(|| f.luns.iter().find(|l| l.alias == name).map(|l| l.pair))
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "no replicated domain or direct LUN named '{name}' in this world"
+                ))
+            })
+    }
+
+    /// The pairs `name` selects: one, or every pair when `None`.
+    fn pairs(&self, name: Option<&str>) -> Result<Vec<PairId>> {
+        match name {
+            Some(n) => Ok(vec![self.pair(n)?]),
+            None => Ok(self.world.pairs()),
+        }
+    }
+
+    pub(crate) fn urls() -> SiteUrls {
+        SiteUrls {
+            primary: fake_url(Site::Primary),
+            secondary: fake_url(Site::Secondary),
+            username: USERNAME.to_owned(),
+            insecure: false,
+        }
+    }
+
+    fn wrap(
+        world: World,
+        mapping_yaml: Arc<str>,
+        size: WorldSize,
+        seed: u64,
+        vms: Option<usize>,
+        latency: Latency,
+    ) -> Self {
+        Self {
+            world,
+            mapping_yaml,
+            size,
+            seed,
+            vms,
+            latency,
+        }
+    }
+}
+
+#[pymethods]
+impl PyWorld {
+    /// Builds a world: `size` `small` (2 data centers, 3 replicated domains, 20 VMs), `medium`
+    /// (10 domains of all five storage types, 500 VMs) or `large` (20 domains, 2 000 VMs);
+    /// `vms` overrides the VM count; `latency` `instant` (every call and transition takes no
+    /// time) or `realistic` (a real Engine's durations: attaches take 25 s, ...);
+    /// `lease_timeout` the sanlock lease timeout in seconds (default 80, as sanlock).
+    #[new]
+    #[pyo3(signature = (size = "small", seed = 0, vms = None, latency = "instant", lease_timeout = None))]
+    fn new(
+        py: Python<'_>,
+        size: &str,
+        seed: u64,
+        vms: Option<usize>,
+        latency: &str,
+        lease_timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        let size = world_size(size)?;
+        let profile = self::latency(latency)?;
+        let builder = match size {
+            WorldSize::Small => WorldBuilder::small(seed),
+            WorldSize::Medium => WorldBuilder::medium(seed),
+            WorldSize::Large => WorldBuilder::large(seed),
+        };
+        let builder = match vms {
+            Some(n) => builder.vms(n),
+            None => builder,
+        };
+        let world = builder.build();
+        // The mapping is read from the Engines now, while both sites answer and before a slow
+        // latency profile applies.
+        let reading = world.clone();
+        let live = runtime::wait(py, async move { LiveDetails::read(&reading).await })?
+            .map_err(Error::from)?;
+        let mapping_yaml: Arc<str> = world
+            .facts()
+            .mapping_with(&Self::urls(), &live)
+            .to_yaml()
+            .into();
+        for site in Site::BOTH {
+            world.set_latency(
+                site,
+                olvm_dr_sim::control::profile(profile.as_str()).unwrap_or_default(),
+            );
+        }
+        if let Some(t) = lease_timeout {
+            world.set_lease_timeout(values::seconds("lease_timeout", t)?);
+        }
+        Ok(Self::wrap(world, mapping_yaml, size, seed, vms, profile))
+    }
+
+    /// The seed.
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The preset: `small`, `medium` or `large`.
+    #[getter]
+    fn size(&self) -> &'static str {
+        size_name(self.size)
+    }
+
+    /// `site`'s Engine.
+    fn engine(&self, py: Python<'_>, site: &str) -> PyResult<Py<PyFakeEngine>> {
+        let site = values::site(site)?;
+        let keys = ConnectionKeys::new(fake_url(site), USERNAME, None);
+        let init = PyClassInitializer::from(PyEngine::new(self.world.dyn_engine(site), keys))
+            .add_subclass(PyFakeEngine { site });
+        Py::new(py, init)
+    }
+
+    /// Both Engines: `{"primary": FakeEngine, "secondary": FakeEngine}`, for the flow functions.
+    fn engines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for site in Site::BOTH {
+            d.set_item(site.as_str(), self.engine(py, site.as_str())?)?;
+        }
+        Ok(d)
+    }
+
+    /// The mapping file for this world, every value filled in for both sites (what an
+    /// administrator has after `generate` and completing the secondary). Its URLs are
+    /// `http://{site}.fake.invalid/...`: never contacted.
+    fn mapping(&self) -> Result<PyMapping> {
+        PyMapping::from_text(&self.mapping_yaml, None, None)
+    }
+
+    /// `mapping` with its secondary placeholders filled in from the world's facts, as an
+    /// administrator completes a generated file from their own knowledge.
+    fn complete_mapping(
+        &self,
+        py: Python<'_>,
+        mapping: &Bound<'_, PyMapping>,
+    ) -> PyResult<PyMapping> {
+        let mut m = (*mapping.get().mapping).clone();
+        let world = self.world.clone();
+        let (m, filled) = runtime::wait(py, async move {
+            let r = complete_for_world(&mut m, &world).await;
+            (m, r)
+        })?;
+        filled.map_err(|e| Error::from(e.error))?;
+        Ok(PyMapping::from_model(&m)?)
+    }
+
+    /// Everything the builder made, as dicts: names and ids of data centers, clusters, hosts,
+    /// profiles, domains (with their replication pair), LUNs, VMs, templates, and the mappings
+    /// between the sites.
+    fn facts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::to_py(py, self.world.facts())
+    }
+
+    /// The VMs `site`'s Engine knows now, with their status and cluster name (the hosted-engine
+    /// VM included).
+    fn vms(&self, site: &str) -> Result<Vec<PyVmState>> {
+        let site = values::site(site)?;
+        let snapshot = self.world.snapshot(site);
+        let clusters = &self.world.facts().site(site).clusters;
+        Ok(snapshot
+            .vms
+            .iter()
+            .map(|v| PyVmState {
+                name: v.name.clone(),
+                id: v.id.to_string(),
+                status: v.status.as_str().to_owned(),
+                cluster: clusters
+                    .iter()
+                    .find(|c| c.id == v.cluster)
+                    .map(|c| c.name.clone()),
+            })
+            .collect())
+    }
+
+    /// `site`'s Engine state now (data centers, domains, VMs, templates, unregistered VMs), as
+    /// dicts, for "unchanged" assertions.
+    fn snapshot<'py>(&self, py: Python<'py>, site: &str) -> PyResult<Bound<'py, PyAny>> {
+        let site = values::site(site)?;
+        values::to_py(py, &self.world.snapshot(site))
+    }
+
+    /// The whole site goes dark: its Engine stops answering and its hosts stop.
+    fn disaster(&self, site: &str) -> Result<()> {
+        self.world.disaster(values::site(site)?);
+        Ok(())
+    }
+
+    /// A disaster as the storage team handles it: `site` goes dark, its sanlock leases expire
+    /// at once (instead of after the lease timeout) and replication stops, so the other site's
+    /// replicas are writable. What a failover test usually needs.
+    fn lose(&self, site: &str) -> Result<()> {
+        let site = values::site(site)?;
+        self.world.disaster(site);
+        self.world.expire_leases(site);
+        self.world.stop_all_replication();
+        Ok(())
+    }
+
+    /// Only `site`'s Engine stops answering; its hosts keep running (a split brain, seen from
+    /// the other site).
+    fn engine_outage(&self, site: &str) -> Result<()> {
+        self.world.engine_outage(values::site(site)?);
+        Ok(())
+    }
+
+    /// `site` comes back with the state it had (its Engine stale).
+    fn recover(&self, site: &str) -> Result<()> {
+        self.world.recover(values::site(site)?);
+        Ok(())
+    }
+
+    /// `True` while `site`'s Engine answers.
+    fn is_up(&self, site: &str) -> Result<bool> {
+        Ok(self.world.is_up(values::site(site)?))
+    }
+
+    /// The leases held by `site`'s dead hosts expire now.
+    fn expire_leases(&self, site: &str) -> Result<()> {
+        self.world.expire_leases(values::site(site)?);
+        Ok(())
+    }
+
+    /// Sets the sanlock lease timeout, in seconds.
+    fn set_lease_timeout(&self, seconds: f64) -> Result<()> {
+        self.world
+            .set_lease_timeout(values::seconds("lease timeout", seconds)?);
+        Ok(())
+    }
+
+    /// The replication pairs: `[{"pair": 0, "volumes": [names], "direction": ..., "running":
+    /// ...}]`.
+    fn replication<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::json_to_py(
+            py,
+            &olvm_dr_sim::control::status_json(&self.world)["replication"],
+        )
+    }
+
+    /// Stops replication (every pair, or the pair of one domain or direct LUN): the replicas
+    /// become read-write.
+    #[pyo3(signature = (name = None))]
+    fn stop_replication(&self, name: Option<&str>) -> Result<()> {
+        for p in self.pairs(name)? {
+            self.world.stop_replication(p);
+        }
+        Ok(())
+    }
+
+    /// Reverses replication (the old replicas become the sources), resynchronised and running.
+    #[pyo3(signature = (name = None))]
+    fn reverse_replication(&self, name: Option<&str>) -> Result<()> {
+        for p in self.pairs(name)? {
+            self.world.reverse_replication(p);
+        }
+        Ok(())
+    }
+
+    /// Restarts replication in its direction after a full copy from its source.
+    #[pyo3(signature = (name = None))]
+    fn resync_replication(&self, name: Option<&str>) -> Result<()> {
+        for p in self.pairs(name)? {
+            self.world.resync_replication(p);
+        }
+        Ok(())
+    }
+
+    /// Splits every replica off for a drill: read-write copies that no longer receive writes.
+    fn isolate_replication(&self) {
+        self.world.isolate_all_replication();
+    }
+
+    /// Sets `site`'s latency profile: `instant` or `realistic`.
+    fn set_latency(&self, site: &str, profile: &str) -> Result<()> {
+        let site = values::site(site)?;
+        let p = latency(profile)?;
+        self.world.set_latency(
+            site,
+            olvm_dr_sim::control::profile(p.as_str()).unwrap_or_default(),
+        );
+        Ok(())
+    }
+
+    /// The next `calls` calls of `operation` (an Engine method name, e.g.
+    /// `attach_storage_domain`) on `site` fail: with `kind` (`conflict`, `locked`, ...), or with
+    /// the kind an HTTP `status` and fault `detail` mean to a REST client.
+    #[pyo3(signature = (site, operation, calls = 1, *, kind = None, status = None, detail = "", reason = "Operation Failed"))]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the fault's parts as keyword arguments"
+    )]
+    fn fail_next(
+        &self,
+        site: &str,
+        operation: &str,
+        calls: u32,
+        kind: Option<&str>,
+        status: Option<u16>,
+        detail: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let site = values::site(site)?;
+        let op = self::operation(operation)?;
+        let fault = Fault::new(reason, detail);
+        let kind = match (kind, status) {
+            (Some(k), _) => parse_kind(k)?,
+            (None, Some(s)) => kind_for(s, Some(&fault)),
+            (None, None) => {
+                return Err(Error::config("fail_next needs kind= or status="));
+            }
+        };
+        let mut error = EngineError::new(kind, op.as_str()).with_fault(fault);
+        if let Some(s) = status {
+            error = error.with_status(s);
+        }
+        self.world.fail_next(site, op, calls, error);
+        Ok(())
+    }
+
+    /// A random `fraction` (0.0-1.0) of `site`'s calls (of `operations`, default all) fail
+    /// with transient errors (503, timeouts), deterministically from `seed`.
+    #[pyo3(signature = (site, fraction, *, seed = 0, operations = None))]
+    fn fail_randomly(
+        &self,
+        site: &str,
+        fraction: f64,
+        seed: u64,
+        operations: Option<Vec<String>>,
+    ) -> Result<()> {
+        let site = values::site(site)?;
+        if !(0.0..=1.0).contains(&fraction) {
+            return Err(Error::config("fraction must be between 0.0 and 1.0"));
+        }
+        let operations = operations
+            .map(|ops| ops.iter().map(|o| operation(o)).collect::<Result<Vec<_>>>())
+            .transpose()?;
+        self.world.fail_randomly(
+            site,
+            RandomFailures {
+                operations,
+                ..RandomFailures::transient(fraction, seed)
+            },
+        );
+        Ok(())
+    }
+
+    /// Calls of `operation` on `site` hang: for `seconds` (forever without), the next `calls`
+    /// calls (every call without).
+    #[pyo3(signature = (site, operation, *, calls = None, seconds = None))]
+    fn hang(
+        &self,
+        site: &str,
+        operation: &str,
+        calls: Option<u32>,
+        seconds: Option<f64>,
+    ) -> Result<()> {
+        let site = values::site(site)?;
+        let op = self::operation(operation)?;
+        let duration: Option<Duration> =
+            seconds.map(|s| values::seconds("seconds", s)).transpose()?;
+        self.world.hang(site, op, Hang { calls, duration });
+        Ok(())
+    }
+
+    /// `site` drops out after `after_calls` more calls: a `disaster` (Engine and hosts) or an
+    /// `engine` outage only.
+    #[pyo3(signature = (site, after_calls, outage = "disaster"))]
+    fn drop_site(&self, site: &str, after_calls: u64, outage: &str) -> Result<()> {
+        let site = values::site(site)?;
+        let outage = match outage {
+            "disaster" => Outage::Disaster,
+            "engine" => Outage::Engine,
+            other => {
+                return Err(Error::config(format!(
+                    "outage must be 'disaster' or 'engine', not '{other}'"
+                )));
+            }
+        };
+        let after = self.world.calls(site) + after_calls;
+        self.world
+            .drop_site(site, Trigger::AfterCalls(after), outage);
+        Ok(())
+    }
+
+    /// Removes every injected fault of `site`.
+    fn clear_faults(&self, site: &str) -> Result<()> {
+        self.world.clear_faults(values::site(site)?);
+        Ok(())
+    }
+
+    /// How many calls `site`'s Engine has received.
+    fn calls(&self, site: &str) -> Result<u64> {
+        Ok(self.world.calls(values::site(site)?))
+    }
+
+    /// An independent copy of the world in its current state.
+    fn fork(&self) -> Self {
+        Self::wrap(
+            self.world.fork(),
+            self.mapping_yaml.clone(),
+            self.size,
+            self.seed,
+            self.vms,
+            self.latency,
+        )
+    }
+
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(PyTypeError::new_err(
+            "a World holds live state and CHAP passwords and cannot be pickled; build it again from its size and seed",
+        ))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<World {} seed={} vms={} latency={}>",
+            size_name(self.size),
+            self.seed,
+            self.world.facts().vms.len(),
+            self.latency.as_str()
+        )
+    }
+}

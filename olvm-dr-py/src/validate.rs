@@ -1,0 +1,97 @@
+//! `validate`: the offline rules, and the online rules against both sites' Engines.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use olvm_dr_core::mapping::{Mapping, PerSite};
+use olvm_dr_core::validate::findings::sort;
+use olvm_dr_core::validate::{OfflineOptions, OnlineOptions, validate_offline, validate_online};
+use olvm_dr_core::{Diagnostic, Site};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::diagnostic::PyDiagnostic;
+use crate::engines::engines_from;
+use crate::errors::Error;
+use crate::mapping::PyMapping;
+use crate::{runtime, values};
+
+/// What to validate: the mapping (`None` when the file is not a YAML mapping at all), its
+/// file, and what loading found. A path is read now, and its loading problems become
+/// diagnostics instead of an exception.
+type Input = (Option<Arc<Mapping>>, Option<PathBuf>, Vec<Diagnostic>);
+
+fn input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
+    if let Ok(m) = value.cast::<PyMapping>() {
+        let m = m.get();
+        return Ok((
+            Some(m.mapping.clone()),
+            m.path.clone(),
+            m.diagnostics.clone(),
+        ));
+    }
+    let path: PathBuf = value.extract().map_err(|_| {
+        PyTypeError::new_err("mapping must be an olvm_dr.Mapping or the path of a mapping file")
+    })?;
+    let loaded = Mapping::load(&path).map_err(|e| Error::file(&path, e.source))?;
+    Ok((loaded.mapping.map(Arc::new), Some(path), loaded.diagnostics))
+}
+
+/// Checks a mapping (an `olvm_dr.Mapping` or a file path) and returns every finding, sorted by
+/// position: what loading found, the offline rules, and with `offline=False` the online rules
+/// against `engines` (`{"primary": ..., "secondary": ...}`; a missing site is not checked and
+/// says so). `target` is the site recovered to (`secondary` for a failover, `primary` before a
+/// failback); `source_may_be_down=True` makes an unreachable source a warning (a real
+/// disaster). `check_ca_files=False` skips checking that CA files exist (validating on another
+/// machine than the one that runs the failover).
+#[pyfunction]
+#[pyo3(signature = (
+    mapping,
+    offline = true,
+    engines = None,
+    *,
+    target = "secondary",
+    source_may_be_down = false,
+    check_ca_files = true,
+))]
+pub(crate) fn validate(
+    py: Python<'_>,
+    mapping: &Bound<'_, PyAny>,
+    offline: bool,
+    engines: Option<&Bound<'_, PyAny>>,
+    target: &str,
+    source_may_be_down: bool,
+    check_ca_files: bool,
+) -> PyResult<Vec<PyDiagnostic>> {
+    let target = values::site(target)?;
+    let engines = engines_from(engines)?;
+    if !offline && engines.is_empty() {
+        return Err(Error::config(
+            "online validation needs engines={'primary': ..., 'secondary': ...} (e.g. mapping.connect(passwords=...)), or offline=True",
+        )
+        .into());
+    }
+    let (m, file, mut all) = input(mapping)?;
+    let Some(m) = m else {
+        return Ok(all.into_iter().map(PyDiagnostic::from).collect());
+    };
+    let options = OfflineOptions {
+        check_ca_files,
+        base_dir: None,
+    };
+    let file_ref = file.as_deref();
+    all.extend(py.detach(|| validate_offline(&m, file_ref, &options)));
+    if !offline {
+        let options = OnlineOptions {
+            target,
+            source_required: !source_may_be_down,
+        };
+        let found = runtime::wait(py, async {
+            let refs = PerSite::from_fn(|site: Site| engines.get(&site).map(|e| &**e));
+            validate_online(&m, file_ref, refs, &options).await
+        })?;
+        all.extend(found);
+    }
+    sort(&mut all);
+    Ok(all.into_iter().map(PyDiagnostic::from).collect())
+}
