@@ -35,9 +35,7 @@ async fn once() -> (Duration, Duration) {
         password: Some(Secret::new("bench")),
         ..LabOptions::new(dir.path())
     };
-    let lab = Lab::start_with(world.clone(), options)
-        .await
-        .expect("lab");
+    let lab = Lab::start_with(world.clone(), options).await.expect("lab");
     world.set_lease_timeout(Duration::ZERO);
     let mapping = failover_world::mapping(
         &world,
@@ -46,9 +44,8 @@ async fn once() -> (Duration, Duration) {
     );
     world.disaster(Site::Primary);
     world.stop_all_replication();
-    let secondary: Arc<dyn Engine> = Arc::new(
-        RestEngine::connect(&lab.site_connection(Site::Secondary)).expect("client"),
-    );
+    let secondary: Arc<dyn Engine> =
+        Arc::new(RestEngine::connect(&lab.site_connection(Site::Secondary)).expect("client"));
     let ctx = FlowContext {
         secrets: Arc::new(MappingSecrets::new(mapping.clone(), None)),
         mapping,

@@ -261,7 +261,7 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             }
             FlowError::State(StateDirError::Io { path, source })
             | FlowError::Io { path, source } => file(py, path, &source)?,
-            e @ (FlowError::State(_) | FlowError::Resume(_)) => {
+            e @ (FlowError::State(_) | FlowError::Resume(_) | FlowError::Drill(_)) => {
                 instance(py, "RunStateError", (e.to_string(),))?
             }
             e @ FlowError::NoEngine(_) => instance(py, "ConfigurationError", (e.to_string(),))?,

@@ -354,6 +354,27 @@ impl PyWorld {
         Ok(self.world.is_up(values::site(site)?))
     }
 
+    /// Makes the OVF store of the replicated domain `domain` (by name) on `site` look `seconds`
+    /// older, as if the Engine had not written it for that long; `False` when nothing changed
+    /// (the store was never written, or the volume is a read-only replica).
+    fn age_ovf_store(&self, site: &str, domain: &str, seconds: f64) -> Result<bool> {
+        let site = values::site(site)?;
+        let by = values::seconds("age", seconds)?;
+        let id = self
+            .world
+            .facts()
+            .domains
+            .iter()
+            .find(|d| d.name == domain)
+            .map(|d| d.id)
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "no replicated domain named '{domain}' in this world"
+                ))
+            })?;
+        Ok(self.world.age_ovf_store(site, id, by))
+    }
+
     /// The leases held by `site`'s dead hosts expire now.
     fn expire_leases(&self, site: &str) -> Result<()> {
         self.world.expire_leases(values::site(site)?);

@@ -43,7 +43,9 @@ fn input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
 /// says so). `target` is the site recovered to (`secondary` for a failover, `primary` before a
 /// failback); `source_may_be_down=True` makes an unreachable source a warning (a real
 /// disaster). `check_ca_files=False` skips checking that CA files exist (validating on another
-/// machine than the one that runs the failover).
+/// machine than the one that runs the failover). `max_ovf_age_minutes` is the oldest a source
+/// domain's OVF store may be before it is a warning (DR0815; default 60, the Engine's default
+/// OVF update interval).
 #[pyfunction]
 #[pyo3(signature = (
     mapping,
@@ -53,7 +55,12 @@ fn input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
     target = "secondary",
     source_may_be_down = false,
     check_ca_files = true,
+    max_ovf_age_minutes = 60,
 ))]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one keyword argument per option of the command"
+)]
 pub(crate) fn validate(
     py: Python<'_>,
     mapping: &Bound<'_, PyAny>,
@@ -62,7 +69,13 @@ pub(crate) fn validate(
     target: &str,
     source_may_be_down: bool,
     check_ca_files: bool,
+    max_ovf_age_minutes: u64,
 ) -> PyResult<Vec<PyDiagnostic>> {
+    if max_ovf_age_minutes == 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "max_ovf_age_minutes must be at least 1",
+        ));
+    }
     let target = values::site(target)?;
     let engines = engines_from(engines)?;
     if !offline && engines.is_empty() {
@@ -85,6 +98,7 @@ pub(crate) fn validate(
         let options = OnlineOptions {
             target,
             source_required: !source_may_be_down,
+            max_ovf_age: std::time::Duration::from_secs(max_ovf_age_minutes * 60),
         };
         let found = runtime::wait(py, async {
             let refs = PerSite::from_fn(|site: Site| engines.get(&site).map(|e| &**e));

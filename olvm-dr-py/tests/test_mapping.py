@@ -169,6 +169,21 @@ def test_validate_online_against_the_world(world: World, mapping: olvm_dr.Mappin
         olvm_dr.validate(mapping, offline=False)
 
 
+def test_validate_online_tells_a_stale_ovf_store(world: World, mapping: olvm_dr.Mapping) -> None:
+    def stale(found: list[olvm_dr.Diagnostic]) -> list[olvm_dr.Diagnostic]:
+        return [d for d in found if d.code == "DR0815" and d.severity == "warning"]
+
+    assert not stale(olvm_dr.validate(mapping, offline=False, engines=world.engines()))
+    domain = world.facts()["domains"][0]["name"]
+    assert world.age_ovf_store("primary", domain, 2 * 3600)
+    warned = stale(olvm_dr.validate(mapping, offline=False, engines=world.engines()))
+    assert len(warned) == 1 and warned[0].site == "primary" and domain in (warned[0].entity or ""), warned
+    relaxed = olvm_dr.validate(mapping, offline=False, engines=world.engines(), max_ovf_age_minutes=180)
+    assert not stale(relaxed)
+    with pytest.raises(ValueError):
+        olvm_dr.validate(mapping, offline=False, engines=world.engines(), max_ovf_age_minutes=0)
+
+
 def test_validate_online_with_the_source_down(lost: World, mapping: olvm_dr.Mapping) -> None:
     strict = olvm_dr.validate(mapping, offline=False, engines=lost.engines())
     assert any(d.is_error and d.site == "primary" for d in strict)

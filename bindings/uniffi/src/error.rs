@@ -206,7 +206,7 @@ impl From<FlowError> for DrError {
     fn from(e: FlowError) -> Self {
         match e {
             FlowError::Planning(p) => (*p).into(),
-            FlowError::State(_) | FlowError::Resume(_) => Self::State {
+            FlowError::State(_) | FlowError::Resume(_) | FlowError::Drill(_) => Self::State {
                 reason: e.to_string(),
             },
             FlowError::Io { .. } => Self::Io {

@@ -221,6 +221,7 @@ impl Mapping {
         let options = OnlineOptions {
             target: target.into(),
             source_required,
+            ..OnlineOptions::default()
         };
         let found = block_on(validate_online(
             &self.inner,
