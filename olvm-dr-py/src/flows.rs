@@ -3,97 +3,15 @@
 //! them) and execute, through the core's `FlowContext` exactly as the `olvm-dr` command does.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use olvm_dr_core::engine::DEFAULT_CONCURRENCY;
-use olvm_dr_core::execute::{OnError, SchedulerOptions, StorageGate};
-use olvm_dr_core::flow::{FlowContext, PreparedRun, Resume, RunOptions, RunStore};
-use olvm_dr_core::plan::{
-    Action, CleanupOptions, FailoverOptions, NicIsolation, Plan, PlanKind, ReturnOptions, StopMode,
-};
-use olvm_dr_core::validate::{OfflineOptions, validate_offline};
-use olvm_dr_core::{Diagnostic, Site};
-use pyo3::exceptions::PyTypeError;
+use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, NicIsolation, ReturnOptions, StopMode};
 use pyo3::prelude::*;
 
-use crate::engines::engines_from;
-use crate::errors::{Error, Result};
-use crate::mapping::{PyMapping, mapping_arg};
+use crate::flow_run::{Request, context, execute, make_plan, run_args, selection};
 use crate::plan::PyPlan;
-use crate::progress::PyReporter;
 use crate::report::PyReport;
-use crate::{gate, runtime, values};
-
-/// Which flow, with its choices.
-enum Request {
-    Failover(FailoverOptions),
-    Cleanup(CleanupOptions),
-    Failback(ReturnOptions),
-    Switchover(ReturnOptions),
-}
-
-impl Request {
-    fn kind(&self) -> PlanKind {
-        match self {
-            Request::Failover(_) => PlanKind::Failover,
-            Request::Cleanup(_) => PlanKind::Cleanup,
-            Request::Failback(_) => PlanKind::Failback,
-            Request::Switchover(_) => PlanKind::Switchover,
-        }
-    }
-
-    async fn prepare(
-        &self,
-        ctx: &FlowContext,
-        target: Site,
-        store: &RunStore,
-        resume: &Resume,
-    ) -> std::result::Result<PreparedRun, olvm_dr_core::flow::FlowError> {
-        match self {
-            Request::Failover(o) => ctx.prepare_failover(target, o, store, resume).await,
-            Request::Cleanup(o) => ctx.prepare_cleanup(target, o, store, resume).await,
-            Request::Failback(o) => ctx.prepare_failback(target, o, store, resume).await,
-            Request::Switchover(o) => ctx.prepare_switchover(target, o, store, resume).await,
-        }
-    }
-}
-
-/// The mapping and engines of a flow, checked: a mapping with errors (loading or the offline
-/// rules) is refused before any Engine is contacted, as `olvm-dr` refuses it.
-fn context(
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-) -> PyResult<FlowContext> {
-    let m = mapping_arg(mapping)?;
-    let engines = engines_from(engines)?;
-    check(&m)?;
-    Ok(FlowContext {
-        secrets: Arc::new(m.secrets()),
-        mapping: (*m.mapping).clone(),
-        mapping_file: m.path.clone(),
-        mapping_sha256: m.sha256.clone(),
-        engines,
-    })
-}
-
-fn check(m: &PyMapping) -> Result<()> {
-    let mut all: Vec<Diagnostic> = m.diagnostics.clone();
-    all.extend(validate_offline(
-        &m.mapping,
-        m.path.as_deref(),
-        &OfflineOptions::default(),
-    ));
-    if all.iter().any(Diagnostic::is_error) {
-        all.sort_by_key(|d| !d.is_error());
-        return Err(Error::validation("the flow was not started", all));
-    }
-    Ok(())
-}
-
-/// `domains=`: `None` (all mapped domains) or names of either site.
-fn selection(domains: Option<Vec<String>>) -> Option<Vec<String>> {
-    domains.filter(|d| !d.is_empty())
-}
+use crate::{gate, values};
 
 /// The failover choices every flow but cleanup takes.
 struct Choices {
@@ -167,148 +85,6 @@ fn switchover_options(
         o.cleanup.stop = StopMode::GracefulThenPowerOff;
     }
     o
-}
-
-/// Makes the plan; nothing is changed, no state directory is used.
-fn make_plan(
-    py: Python<'_>,
-    ctx: &FlowContext,
-    target: Site,
-    request: &Request,
-) -> PyResult<PyPlan> {
-    let store = RunStore::in_memory();
-    let prepared = runtime::wait(py, request.prepare(ctx, target, &store, &Resume::Never))?
-        .map_err(Error::from)?;
-    Ok(PyPlan {
-        plan: prepared.plan,
-    })
-}
-
-/// How a flow runs.
-struct Run {
-    concurrency: usize,
-    on_error: OnError,
-    state_dir: Option<PathBuf>,
-    resume: Resume,
-    progress: Option<Py<PyAny>>,
-    plan: Option<Arc<Plan>>,
-    gate: Option<Arc<dyn StorageGate>>,
-}
-
-fn run_args(
-    concurrency: usize,
-    on_error: &str,
-    state_dir: Option<PathBuf>,
-    resume: &Bound<'_, PyAny>,
-    progress: Option<Py<PyAny>>,
-    plan: Option<&Bound<'_, PyPlan>>,
-) -> PyResult<Run> {
-    if concurrency == 0 {
-        return Err(Error::config("concurrency must be at least 1").into());
-    }
-    let on_error = match on_error {
-        "continue" => OnError::Continue,
-        "stop" => OnError::Stop,
-        other => {
-            return Err(Error::config(format!(
-                "on_error must be 'continue' or 'stop', not '{other}'"
-            ))
-            .into());
-        }
-    };
-    let resume = if let Ok(flag) = resume.extract::<bool>() {
-        if flag { Resume::Auto } else { Resume::Never }
-    } else if let Ok(id) = resume.extract::<String>() {
-        Resume::Run(id)
-    } else {
-        return Err(PyTypeError::new_err(
-            "resume must be True (continue an interrupted run if there is one), False, or a run id",
-        ));
-    };
-    if let Some(p) = &progress
-        && !Python::attach(|py| p.bind(py).is_callable())
-    {
-        return Err(PyTypeError::new_err(
-            "progress must be a callable taking one dict",
-        ));
-    }
-    Ok(Run {
-        concurrency,
-        on_error,
-        state_dir,
-        resume,
-        progress,
-        plan: plan.map(|p| p.get().plan.clone()),
-        gate: None,
-    })
-}
-
-/// Plans (or resumes, or takes the given plan) and executes; the report whatever the verdict.
-fn execute(
-    py: Python<'_>,
-    ctx: &FlowContext,
-    target: Site,
-    request: &Request,
-    run: Run,
-) -> PyResult<PyReport> {
-    let store = match &run.state_dir {
-        Some(dir) => RunStore::open(dir).map_err(|e| Error::Flow(e.into()))?,
-        None => RunStore::in_memory(),
-    };
-    let prepared = match &run.plan {
-        Some(plan) => {
-            let kind = request.kind();
-            if plan.kind != kind || plan.target != target {
-                return Err(Error::config(format!(
-                    "the plan is a {} to {}, not a {kind} to {target}",
-                    plan.kind, plan.target
-                ))
-                .into());
-            }
-            if plan.mapping_sha256 != ctx.mapping_sha256 {
-                return Err(Error::config(
-                    "the plan was made from another mapping file (its SHA-256 differs); plan again",
-                )
-                .into());
-            }
-            PreparedRun {
-                plan: plan.clone(),
-                run: None,
-                resumed: None,
-            }
-        }
-        None => runtime::wait(py, request.prepare(ctx, target, &store, &run.resume))?
-            .map_err(Error::from)?,
-    };
-    let has_gate = prepared
-        .plan
-        .steps
-        .iter()
-        .any(|s| matches!(s.action, Action::StorageGate { .. }));
-    if has_gate && run.gate.is_none() {
-        return Err(Error::config(
-            "the plan waits for storage (replication reversed, the new site writable): give storage_gate=callable, storage_ready_command= or storage_ready_file=",
-        )
-        .into());
-    }
-    let options = RunOptions {
-        concurrency: run.concurrency,
-        scheduler: SchedulerOptions {
-            on_error: run.on_error,
-            ..SchedulerOptions::default()
-        },
-        reporter: match run.progress {
-            Some(callback) => Arc::new(PyReporter::new(callback)),
-            None => RunOptions::default().reporter,
-        },
-        gate: run.gate,
-        ..RunOptions::default()
-    };
-    let report =
-        runtime::wait(py, prepared.execute(ctx, &store, &options))?.map_err(Error::from)?;
-    Ok(PyReport {
-        report: Arc::new(report),
-    })
 }
 
 /// The plan of a failover to `target`: what `failover` with the same arguments would do.
@@ -396,20 +172,8 @@ pub(crate) fn failover(
         force_reason,
         domains,
     };
-    let resume = resume_or_default(py, resume);
-    let run = run_args(concurrency, on_error, state_dir, &resume, progress, plan)?;
+    let run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
     execute(py, &ctx, target, &Request::Failover(choices.options()), run)
-}
-
-/// `resume=None` means `True`: rerunning the same call continues an interrupted run.
-fn resume_or_default<'py>(
-    py: Python<'py>,
-    resume: Option<&Bound<'py, PyAny>>,
-) -> Bound<'py, PyAny> {
-    match resume {
-        Some(r) if !r.is_none() => r.clone(),
-        _ => pyo3::types::PyBool::new(py, true).to_owned().into_any(),
-    }
 }
 
 /// The plan of a cleanup of `site`: its mapped domains released (VMs stopped, domains
@@ -470,8 +234,7 @@ pub(crate) fn cleanup(
     let site = values::site(site)?;
     let ctx = context(mapping, engines)?;
     let options = cleanup_options(power_off, remove_orphans, force_remove, domains);
-    let resume = resume_or_default(py, resume);
-    let run = run_args(concurrency, on_error, state_dir, &resume, progress, plan)?;
+    let run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
     execute(py, &ctx, site, &Request::Cleanup(options), run)
 }
 
@@ -573,9 +336,9 @@ pub(crate) fn failback(
         domains,
     };
     let options = failback_options(choices, clean_returning_site, force_remove);
-    let resume = resume_or_default(py, resume);
-    let mut run = run_args(concurrency, on_error, state_dir, &resume, progress, plan)?;
+    let mut run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
     run.gate = gate::choose(
+        py,
         storage_gate,
         storage_ready_command,
         storage_ready_file,
@@ -679,9 +442,9 @@ pub(crate) fn switchover(
         domains,
     };
     let options = switchover_options(choices, power_off_after_timeout, force_remove);
-    let resume = resume_or_default(py, resume);
-    let mut run = run_args(concurrency, on_error, state_dir, &resume, progress, plan)?;
+    let mut run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
     run.gate = gate::choose(
+        py,
         storage_gate,
         storage_ready_command,
         storage_ready_file,

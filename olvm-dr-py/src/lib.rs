@@ -3,27 +3,35 @@
 //! This file only declares the module; each concern has its file: [`errors`] (the Python
 //! exceptions), [`runtime`] (the shared tokio runtime, GIL release, Ctrl-C), [`mapping`] and
 //! [`mapping_view`] (the mapping file), [`validate`], [`generate`], [`engines`], [`flows`]
-//! (plan and run the DR flows), [`plan`], [`report`], [`progress`] (the progress callback),
-//! [`gate`] (storage gates), [`testing`] and [`simulator`] (`olvm_dr.testing`). Everything goes
+//! (plan and run the DR flows) and [`flow_run`] (what they share), [`drills`], [`verify`],
+//! [`ovf_age`] and [`ovf_update`] (OVF store ages, forced updates), [`plan`], [`report`],
+//! [`progress`] (the progress callback), [`gate`] (storage gates), [`testing`] and
+//! [`simulator`] (`olvm_dr.testing`). Everything goes
 //! through the core's public API; the Python package (`python/olvm_dr`) re-exports it with
 //! type stubs.
 
 mod diagnostic;
+mod drills;
 mod engines;
 mod errors;
+mod flow_run;
 mod flows;
 mod gate;
 mod generate;
 mod mapping;
 mod mapping_view;
+mod ovf_age;
+mod ovf_update;
 mod plan;
 mod progress;
 mod report;
 mod runtime;
 mod simulator;
 mod testing;
+mod testing_nics;
 mod validate;
 mod values;
+mod verify;
 
 use pyo3::prelude::*;
 
@@ -54,6 +62,13 @@ fn _olvm_dr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<report::PyStepResult>()?;
     m.add_class::<report::PyRto>()?;
     m.add_class::<report::PyStepCounts>()?;
+    m.add_class::<verify::PyVerification>()?;
+    m.add_class::<verify::PyDifference>()?;
+    m.add_class::<ovf_age::PyOvfAge>()?;
+    m.add_class::<ovf_age::PyOvfDomainAge>()?;
+    m.add_class::<ovf_age::PyOvfFreshness>()?;
+    m.add_class::<ovf_update::PyOvfUpdate>()?;
+    m.add_class::<ovf_update::PyOvfDomainUpdate>()?;
     m.add_class::<testing::PyWorld>()?;
     m.add_class::<testing::PyFakeEngine>()?;
     m.add_class::<testing::PyVmState>()?;
@@ -68,6 +83,14 @@ fn _olvm_dr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(flows::failback, m)?)?;
     m.add_function(wrap_pyfunction!(flows::plan_switchover, m)?)?;
     m.add_function(wrap_pyfunction!(flows::switchover, m)?)?;
+    m.add_function(wrap_pyfunction!(drills::plan_drill, m)?)?;
+    m.add_function(wrap_pyfunction!(drills::drill_start, m)?)?;
+    m.add_function(wrap_pyfunction!(drills::drill_end, m)?)?;
+    m.add_function(wrap_pyfunction!(drills::drill_failback, m)?)?;
+    m.add_function(wrap_pyfunction!(drills::drill_full, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(ovf_age::ovf_freshness, m)?)?;
+    m.add_function(wrap_pyfunction!(ovf_update::ovf_update, m)?)?;
     m.add_function(wrap_pyfunction!(simulator::start_simulator, m)?)?;
     Ok(())
 }

@@ -89,6 +89,42 @@ where
     }
 }
 
+/// As [`wait`], for a future the compiler cannot prove `Send` (some of the core's futures
+/// borrow across stream combinators): `make` builds it on a blocking thread of the runtime,
+/// which drives it there. Ctrl-C drops it there as [`wait`] drops its future.
+pub(crate) fn wait_on_thread<M, F>(py: Python<'_>, make: M) -> PyResult<F::Output>
+where
+    M: FnOnce() -> F + Send + 'static,
+    F: Future,
+    F::Output: Send + 'static,
+{
+    let rt = runtime_or_err()?;
+    let handle = rt.handle().clone();
+    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    let task = rt.spawn_blocking(move || {
+        handle.block_on(async move {
+            tokio::select! {
+                out = make() => Some(out),
+                _ = cancelled => None,
+            }
+        })
+    });
+    let out = wait(py, async move {
+        // Dropped with this future (Ctrl-C): the thread's select then drops `make`'s future.
+        let _cancel = cancel;
+        task.await
+    })?;
+    match out {
+        Ok(Some(out)) => Ok(out),
+        Ok(None) => Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "the call was cancelled",
+        )),
+        Err(e) => Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+            "the call's thread failed: {e}"
+        ))),
+    }
+}
+
 /// Blocks on `fut`. A thread that is already inside the runtime (a progress callback or a
 /// storage gate calling back into the package) cannot block on it again, so the future is
 /// then driven from a short-lived thread of its own.

@@ -312,6 +312,18 @@ impl PyWorld {
             .collect())
     }
 
+    /// Every VM's NICs on `site` now: `{vm name: {nic name: profile name or None}}` (`None`: the
+    /// NIC has no vNIC profile, as a drill's `unplugged` isolation leaves it).
+    fn nics(&self, py: Python<'_>, site: &str) -> PyResult<crate::testing_nics::Nics> {
+        let site = values::site(site)?;
+        let world = self.world.clone();
+        Ok(runtime::wait(
+            py,
+            async move { crate::testing_nics::read(&world, site).await },
+        )?
+        .map_err(Error::from)?)
+    }
+
     /// `site`'s Engine state now (data centers, domains, VMs, templates, unregistered VMs), as
     /// dicts, for "unchanged" assertions.
     fn snapshot<'py>(&self, py: Python<'py>, site: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -425,9 +437,37 @@ impl PyWorld {
         Ok(())
     }
 
-    /// Splits every replica off for a drill: read-write copies that no longer receive writes.
-    fn isolate_replication(&self) {
-        self.world.isolate_all_replication();
+    /// Splits replicas off for a drill (every pair, or the pair of one domain or direct LUN):
+    /// read-write copies that no longer receive writes.
+    #[pyo3(signature = (name = None))]
+    fn isolate_replication(&self, name: Option<&str>) -> Result<()> {
+        match name {
+            None => self.world.isolate_all_replication(),
+            Some(n) => self.world.isolate_replication(self.pair(n)?),
+        }
+        Ok(())
+    }
+
+    /// Powers off the VM named `vm` on `site` through its Engine, as an administrator would
+    /// by hand (e.g. to see `verify` find a VM that should run); `False` when it was down
+    /// already.
+    fn stop_vm(&self, py: Python<'_>, site: &str, vm: &str) -> PyResult<bool> {
+        let site = values::site(site)?;
+        let found = self
+            .world
+            .snapshot(site)
+            .vms
+            .iter()
+            .find(|v| v.name == vm)
+            .map(|v| (v.id, v.status))
+            .ok_or_else(|| Error::config(format!("no VM named '{vm}' on the {site} site")))?;
+        let (id, status) = found;
+        if status == olvm_dr_core::engine::VmStatus::Down {
+            return Ok(false);
+        }
+        let engine = self.world.dyn_engine(site);
+        runtime::wait(py, async move { engine.stop_vm(id).await })?.map_err(Error::from)?;
+        Ok(true)
     }
 
     /// Sets `site`'s latency profile: `instant` or `realistic`.

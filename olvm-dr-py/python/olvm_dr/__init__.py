@@ -1,8 +1,10 @@
 """olvm_dr: disaster recovery for Oracle Linux Virtualization Manager (OLVM) and oVirt.
 
 Read and check the ``ovirt.ovirt.disaster_recovery`` role's mapping file, generate it from an
-Engine, and run failover, cleanup, failback and planned switchover as plans with a journal and
-a report, from Python::
+Engine, run failover, cleanup, failback, planned switchover and drills (``drill_start``,
+``drill_end``, ``drill_failback``, ``drill_full``) as plans with a journal and a report, check a
+site afterwards (``verify``), and measure or refresh the OVF stores (``ovf_freshness``,
+``ovf_update``), from Python::
 
     import olvm_dr
 
@@ -23,6 +25,7 @@ from ``OlvmDrError``.
 from ._olvm_dr import (
     DEFAULT_CONCURRENCY,
     Diagnostic,
+    Difference,
     Engine,
     EntityOutcome,
     LunMapping,
@@ -30,6 +33,11 @@ from ._olvm_dr import (
     Mapping,
     NetworkMapping,
     NetworkSite,
+    OvfAge,
+    OvfDomainAge,
+    OvfDomainUpdate,
+    OvfFreshness,
+    OvfUpdate,
     Plan,
     PlanStep,
     Report,
@@ -40,18 +48,27 @@ from ._olvm_dr import (
     StepResult,
     Storage,
     StorageSite,
+    Verification,
     VmOutcome,
     __version__,
     cleanup,
+    drill_end,
+    drill_failback,
+    drill_full,
+    drill_start,
     failback,
     failover,
     generate,
+    ovf_freshness,
+    ovf_update,
     plan_cleanup,
+    plan_drill,
     plan_failback,
     plan_failover,
     plan_switchover,
     switchover,
     validate,
+    verify,
 )
 from .exceptions import (
     AuthenticationError,
@@ -83,6 +100,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Diagnostic",
+    "Difference",
     "Engine",
     "EngineError",
     "EngineInternalError",
@@ -101,6 +119,11 @@ __all__ = [
     "NetworkSite",
     "NotFoundError",
     "OlvmDrError",
+    "OvfAge",
+    "OvfDomainAge",
+    "OvfDomainUpdate",
+    "OvfFreshness",
+    "OvfUpdate",
     "Plan",
     "PlanStep",
     "PlanningError",
@@ -116,16 +139,25 @@ __all__ = [
     "StorageSite",
     "UnsupportedError",
     "ValidationError",
+    "Verification",
     "VmOutcome",
     "__version__",
     "cleanup",
+    "drill_end",
+    "drill_failback",
+    "drill_full",
+    "drill_start",
     "failback",
     "failover",
     "generate",
+    "ovf_freshness",
+    "ovf_update",
     "plan_cleanup",
+    "plan_drill",
     "plan_failback",
     "plan_failover",
     "plan_switchover",
     "switchover",
     "validate",
+    "verify",
 ]

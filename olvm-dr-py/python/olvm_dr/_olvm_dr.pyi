@@ -16,7 +16,9 @@ from typing_extensions import Self
 _Path = str | PathLike[str]
 _Engines = _Map[str, Engine | None]
 _Progress = Callable[[dict[str, Any]], object]
-_Gate = Callable[[str], bool | str | None]
+# A storage gate callable gets the gate's description; one that also takes the keywords
+# ``gate`` and ``site`` gets the gate's id and the waiting site.
+_Gate = Callable[..., bool | str | None]
 
 __version__: str
 DEFAULT_CONCURRENCY: int
@@ -620,6 +622,223 @@ def switchover(
     plan: Plan | None = None,
 ) -> Report: ...
 
+def plan_drill(
+    mapping: Mapping | _Path,
+    engines: _Engines | None,
+    *,
+    target: str = "secondary",
+    isolation: str = "unplugged",
+    domains: list[str] | None = None,
+    start_vms: bool = True,
+    wait_for_vms: bool = True,
+) -> Plan: ...
+def drill_start(
+    mapping: Mapping | _Path,
+    engines: _Engines | None,
+    *,
+    target: str = "secondary",
+    isolation: str = "unplugged",
+    domains: list[str] | None = None,
+    start_vms: bool = True,
+    wait_for_vms: bool = True,
+    storage_gate: _Gate | None = None,
+    storage_ready_command: str | None = None,
+    storage_ready_file: _Path | None = None,
+    storage_ready_timeout: float | None = None,
+    concurrency: int = ...,
+    on_error: Literal["continue", "stop"] = "continue",
+    state_dir: _Path | None = None,
+    resume: bool | str | None = True,
+    progress: _Progress | None = None,
+    plan: Plan | None = None,
+) -> Report: ...
+def drill_end(
+    mapping: Mapping | _Path,
+    engines: _Engines | None,
+    *,
+    site: str = "secondary",
+    storage_gate: _Gate | None = None,
+    storage_ready_command: str | None = None,
+    storage_ready_file: _Path | None = None,
+    storage_ready_timeout: float | None = None,
+    concurrency: int = ...,
+    on_error: Literal["continue", "stop"] = "continue",
+    state_dir: _Path | None = None,
+    resume: bool | str | None = True,
+    progress: _Progress | None = None,
+) -> Report: ...
+def drill_failback(
+    mapping: Mapping | _Path,
+    engines: _Engines | None,
+    *,
+    target: str = "primary",
+    domains: list[str] | None = None,
+    storage_gate: _Gate | None = None,
+    storage_ready_command: str | None = None,
+    storage_ready_file: _Path | None = None,
+    storage_ready_timeout: float | None = None,
+    concurrency: int = ...,
+    on_error: Literal["continue", "stop"] = "continue",
+    state_dir: _Path | None = None,
+    resume: bool | str | None = True,
+    progress: _Progress | None = None,
+) -> Report: ...
+def drill_full(
+    mapping: Mapping | _Path,
+    engines: _Engines | None,
+    *,
+    target: str = "secondary",
+    stay: bool = False,
+    power_off_after_timeout: bool = False,
+    storage_gate: _Gate | None = None,
+    storage_ready_command: str | None = None,
+    storage_ready_file: _Path | None = None,
+    storage_ready_timeout: float | None = None,
+    concurrency: int = ...,
+    on_error: Literal["continue", "stop"] = "continue",
+    state_dir: _Path | None = None,
+    resume: bool | str | None = True,
+    progress: _Progress | None = None,
+) -> list[Report]: ...
+
+@final
+class Difference:
+    """One difference between what should be and what is."""
+
+    @property
+    def entity(self) -> str: ...
+    @property
+    def problem(self) -> str: ...
+
+@final
+class Verification:
+    """What ``verify`` found on a site."""
+
+    @property
+    def site(self) -> str: ...
+    @property
+    def clean(self) -> bool: ...
+    @property
+    def run_id(self) -> str | None: ...
+    @property
+    def run_kind(self) -> Literal["failover", "failback", "switchover"] | None: ...
+    @property
+    def drill(self) -> bool: ...
+    @property
+    def expected_up(self) -> list[str]: ...
+    @property
+    def domains(self) -> int: ...
+    @property
+    def vms(self) -> int: ...
+    @property
+    def differences(self) -> list[Difference]: ...
+    def render(self) -> str: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def verify(
+    mapping: Mapping | _Path,
+    engines: _Engines | None,
+    *,
+    site: str = "secondary",
+    state_dir: _Path | None = None,
+    run: str | bool | None = None,
+) -> Verification: ...
+
+@final
+class OvfAge:
+    """How old an OVF store is, or why that is not known."""
+
+    @property
+    def last_update(self) -> str | None: ...
+    @property
+    def age_seconds(self) -> int | None: ...
+    @property
+    def unknown(self) -> str | None: ...
+    @property
+    def known(self) -> bool: ...
+
+@final
+class OvfDomainAge:
+    """One mapped storage domain's OVF store age on a site."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def domain(self) -> str | None: ...
+    @property
+    def ovf_disks(self) -> int: ...
+    @property
+    def age(self) -> OvfAge | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class OvfFreshness:
+    """The OVF store ages of a site's mapped domains."""
+
+    @property
+    def site(self) -> str: ...
+    @property
+    def clock(self) -> Literal["engine", "local"]: ...
+    @property
+    def domains(self) -> list[OvfDomainAge]: ...
+    @property
+    def oldest_seconds(self) -> int | None: ...
+
+@final
+class OvfDomainUpdate:
+    """One storage entry's OVF update, with its store's age before and after."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def domain(self) -> str | None: ...
+    @property
+    def outcome(self) -> Literal["updated", "skipped", "failed"]: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def job(self) -> str | None: ...
+    @property
+    def took_seconds(self) -> float | None: ...
+    @property
+    def before(self) -> OvfAge | None: ...
+    @property
+    def after(self) -> OvfAge | None: ...
+    @property
+    def updated(self) -> bool: ...
+
+@final
+class OvfUpdate:
+    """The result of ``ovf_update``."""
+
+    @property
+    def site(self) -> str: ...
+    @property
+    def clock(self) -> Literal["engine", "local"]: ...
+    @property
+    def all_updated(self) -> bool: ...
+    @property
+    def domains(self) -> list[OvfDomainUpdate]: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def ovf_freshness(
+    mapping: Mapping | _Path, engines: _Engines | None, *, site: str = "primary"
+) -> OvfFreshness: ...
+def ovf_update(
+    mapping: Mapping | _Path,
+    engines: _Engines | None,
+    *,
+    site: str = "primary",
+    job_timeout: float = 600.0,
+    concurrency: int = 4,
+) -> OvfUpdate: ...
+
 # olvm_dr.testing
 
 @final
@@ -657,6 +876,7 @@ class World:
     def complete_mapping(self, mapping: Mapping) -> Mapping: ...
     def facts(self) -> dict[str, Any]: ...
     def vms(self, site: str) -> list[VmState]: ...
+    def nics(self, site: str) -> dict[str, dict[str, str | None]]: ...
     def snapshot(self, site: str) -> dict[str, Any]: ...
     def disaster(self, site: str) -> None: ...
     def lose(self, site: str) -> None: ...
@@ -670,7 +890,8 @@ class World:
     def stop_replication(self, name: str | None = None) -> None: ...
     def reverse_replication(self, name: str | None = None) -> None: ...
     def resync_replication(self, name: str | None = None) -> None: ...
-    def isolate_replication(self) -> None: ...
+    def isolate_replication(self, name: str | None = None) -> None: ...
+    def stop_vm(self, site: str, vm: str) -> bool: ...
     def set_latency(self, site: str, profile: Literal["instant", "realistic"]) -> None: ...
     def fail_next(
         self,

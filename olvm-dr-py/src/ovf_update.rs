@@ -1,0 +1,214 @@
+//! `ovf_update`: the site's Engine writes the OVF stores of every mapped storage domain it holds
+//! active, and the call waits for each job — `olvm-dr ovf-update`, with its result as a class.
+
+use std::time::Duration;
+
+use olvm_dr_core::ovf::{
+    DomainOvfUpdate, OvfUpdateReport, UpdateOptions, UpdateOutcome, update_ovf_stores,
+};
+use pyo3::prelude::*;
+use serde_json::{Value, json};
+
+use crate::errors::Error;
+use crate::flow_run::context;
+use crate::ovf_age::{PyOvfAge, clock_name, site_engine};
+use crate::values::Repr;
+use crate::{runtime, values};
+
+/// What happened to one storage entry's domain: `outcome` is `updated`, `skipped` (not
+/// attempted: not on the site, not attached, not active, not a data domain) or `failed`, with
+/// the store's age before and after (`None` when not attempted).
+#[pyclass(name = "OvfDomainUpdate", module = "olvm_dr", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub(crate) struct PyOvfDomainUpdate {
+    /// Its index in `dr_import_storages`.
+    index: usize,
+    /// Its name on the site (or its id).
+    name: String,
+    /// The domain's id, `None` when the site does not have it.
+    domain: Option<String>,
+    /// `updated`, `skipped` or `failed`.
+    outcome: String,
+    /// Why it was skipped or failed.
+    reason: Option<String>,
+    /// The Engine's job, when it returned one.
+    job: Option<String>,
+    /// From the request to the end of the job, in seconds (updated domains).
+    took_seconds: Option<f64>,
+    /// The store's age before.
+    before: Option<PyOvfAge>,
+    /// The store's age after.
+    after: Option<PyOvfAge>,
+}
+
+impl From<&DomainOvfUpdate> for PyOvfDomainUpdate {
+    fn from(d: &DomainOvfUpdate) -> Self {
+        let (outcome, reason, job, took) = match &d.outcome {
+            UpdateOutcome::Updated { job, took } => (
+                "updated",
+                None,
+                job.map(|j| j.to_string()),
+                Some(took.as_secs_f64()),
+            ),
+            UpdateOutcome::Skipped(why) => ("skipped", Some(why.clone()), None, None),
+            UpdateOutcome::Failed(why) => ("failed", Some(why.clone()), None, None),
+        };
+        Self {
+            index: d.index,
+            name: d.name.clone(),
+            domain: d.domain.map(|i| i.to_string()),
+            outcome: outcome.to_owned(),
+            reason,
+            job,
+            took_seconds: took,
+            before: d.before.as_ref().map(Into::into),
+            after: d.after.as_ref().map(Into::into),
+        }
+    }
+}
+
+impl PyOvfDomainUpdate {
+    /// One entry of the `olvm-dr/ovf-update/v1` JSON.
+    fn json(&self) -> Value {
+        json!({
+            "index": self.index,
+            "name": self.name,
+            "domain": self.domain,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "job": self.job,
+            "took_seconds": self.took_seconds,
+            "before": self.before.as_ref().map(PyOvfAge::json),
+            "after": self.after.as_ref().map(PyOvfAge::json),
+        })
+    }
+}
+
+#[pymethods]
+impl PyOvfDomainUpdate {
+    /// `True` when the store was written.
+    #[getter]
+    fn updated(&self) -> bool {
+        self.outcome == "updated"
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<OvfDomainUpdate {}: {} {}>",
+            self.name,
+            self.outcome,
+            self.reason.repr()
+        )
+    }
+}
+
+/// The result of `ovf_update`: every storage entry of the mapping, in its order.
+#[pyclass(name = "OvfUpdate", module = "olvm_dr", frozen)]
+#[derive(Debug, Clone)]
+pub(crate) struct PyOvfUpdate {
+    report: OvfUpdateReport,
+}
+
+#[pymethods]
+impl PyOvfUpdate {
+    /// The site whose Engine wrote the stores.
+    #[getter]
+    fn site(&self) -> &'static str {
+        self.report.site.as_str()
+    }
+
+    /// Whose clock the ages are measured against: `engine` or `local`.
+    #[getter]
+    fn clock(&self) -> &'static str {
+        clock_name(self.report.clock)
+    }
+
+    /// `True` when every domain was written (nothing skipped, nothing failed, at least one).
+    #[getter]
+    fn all_updated(&self) -> bool {
+        self.report.all_updated()
+    }
+
+    /// Every storage entry, before and after.
+    #[getter]
+    fn domains(&self) -> Vec<PyOvfDomainUpdate> {
+        self.report.domains.iter().map(Into::into).collect()
+    }
+
+    /// As `olvm-dr ovf-update --output json` prints it (`olvm-dr/ovf-update/v1`).
+    fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.json()).unwrap_or_default()
+    }
+
+    /// The same as dicts and lists.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::json_to_py(py, &self.json())
+    }
+
+    fn __repr__(&self) -> String {
+        let updated = self.report.domains.iter().filter(|d| d.updated()).count();
+        format!(
+            "<OvfUpdate on {}: {updated} of {} updated>",
+            self.report.site,
+            self.report.domains.len()
+        )
+    }
+}
+
+impl PyOvfUpdate {
+    fn json(&self) -> Value {
+        let domains: Vec<Value> = self
+            .report
+            .domains
+            .iter()
+            .map(|d| PyOvfDomainUpdate::from(d).json())
+            .collect();
+        json!({
+            "schema": "olvm-dr/ovf-update/v1",
+            "site": self.report.site.as_str(),
+            "clock": clock_name(self.report.clock),
+            "all_updated": self.report.all_updated(),
+            "domains": domains,
+        })
+    }
+}
+
+/// Has `site`'s Engine write the OVF stores of every mapped storage domain it holds active
+/// (what the OLVM DR guide has administrators do by hand before a planned failover or a
+/// drill), `concurrency` domains at a time (default 4), and waits for each job (at most
+/// `job_timeout` seconds each, default 600). Returns the result whatever happened to each
+/// domain (check `.all_updated`); raises an `EngineError` when the site cannot be read at all
+/// (then nothing was changed).
+#[pyfunction]
+#[pyo3(signature = (mapping, engines, *, site = "primary", job_timeout = 600.0, concurrency = 4))]
+pub(crate) fn ovf_update(
+    py: Python<'_>,
+    mapping: &Bound<'_, PyAny>,
+    engines: Option<&Bound<'_, PyAny>>,
+    site: &str,
+    job_timeout: f64,
+    concurrency: usize,
+) -> PyResult<PyOvfUpdate> {
+    let site = values::site(site)?;
+    let job_timeout: Duration = values::seconds("job_timeout", job_timeout)?;
+    if job_timeout.is_zero() || concurrency == 0 {
+        return Err(Error::config("job_timeout and concurrency must be greater than zero").into());
+    }
+    let ctx = context(mapping, engines)?;
+    let engine = site_engine(&ctx, site)?;
+    let options = UpdateOptions {
+        concurrency,
+        job_timeout,
+        ..UpdateOptions::default()
+    };
+    let mapping = ctx.mapping;
+    let report = runtime::wait_on_thread(py, move || async move {
+        update_ovf_stores(engine.as_ref(), &mapping, site, &options).await
+    })?
+    .map_err(|e| Error::Engine {
+        site: Some(e.site),
+        message: Some(format!("{e}; nothing was changed")),
+        error: Box::new(e.error),
+    })?;
+    Ok(PyOvfUpdate { report })
+}
