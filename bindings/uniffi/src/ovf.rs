@@ -1,6 +1,6 @@
 //! OVF store ages: [`Mapping::ovf_freshness`], how old the OVF stores of a site's mapped
 //! domains are — the metadata recovery point that the online validation warns about (DR0815)
-//! and that [`Mapping::ovf_update`](crate::ovf_update) shortens.
+//! and that [`Mapping::ovf_update`] shortens.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -79,15 +79,13 @@ fn up_on(world: &FakeWorld, site: Site) -> Vec<String> {
 }
 
 /// The world of a drill: the split copies carry the primary's sanlock leases, which nobody
-/// renews there; they expire after the lease timeout, shortened from sanlock's 80 s.
+/// renews there; a zero lease timeout lets them expire at once instead of after sanlock's 80 s
+/// (and the core's retries of a held lease).
 fn drill_world(seed: u64, vms: Option<u32>) -> Arc<FakeWorld> {
     let world = FakeWorld::new(WorldSize::Small, seed, vms, false).unwrap();
-    world.set_lease_timeout_ms(LEASE_TIMEOUT_MS);
+    world.set_lease_timeout_ms(0);
     world
 }
-
-/// The lease timeout of the drill worlds: long enough to be seen waiting, short for a test.
-const LEASE_TIMEOUT_MS: u64 = 300;
 
 fn both_sites(world: &FakeWorld, state: &tempfile::TempDir) -> Arc<FlowContext> {
     FlowContext::new(
