@@ -13,6 +13,7 @@ use tokio::sync::oneshot;
 use crate::error::DrError;
 use crate::report::StepOutcome;
 use crate::runtime::Callback;
+use crate::types::Site;
 
 /// One thing that happened during a run. Times are in milliseconds; `phase` is the phase's
 /// stable name (`storage`, `vms`, `start`, ...).
@@ -166,17 +167,27 @@ pub trait ProgressListener: Send + Sync {
     fn on_event(&self, event: ProgressEvent) -> Result<(), DrError>;
 }
 
-/// Decides when storage is ready during a failback or switchover: the replication between the
-/// arrays has been reversed (or stopped) so that the site the VMs move to has writable volumes.
-/// olvm-dr never touches the arrays; this is the storage administrator's (or a script's) part.
+/// Decides when storage is ready at a gate of a run: the arrays' replication has been changed
+/// as the gate's description says. olvm-dr never touches the arrays; this is the storage
+/// administrator's (or a script's) part.
 ///
-/// Called on the thread that started the run; it may block as long as it needs (the step's
-/// deadline is the scheduler's, 30 minutes).
+/// A plan may hold several gates; `gate` says which one is reached:
+/// - `storage-gate` (failback, switchover, a drill's return or a full drill's legs):
+///   replication reversed or stopped, the site the VMs move to has writable volumes;
+/// - `split-replication` (drill start): replication toward the drill site paused, its copies
+///   writable while the other site keeps running;
+/// - `resume-replication` (drill end): replication toward the drill site running again (a
+///   resync overwrites the drill copies);
+/// - `restore-replication` (the end of a drill's return or of a full drill): replication
+///   restored in its normal direction.
+///
+/// `site` is the site whose step waits at the gate. Called on the thread that started the run;
+/// it may block as long as it needs (the step's deadline is the scheduler's, 30 minutes).
 #[uniffi::export(foreign)]
 pub trait StorageGate: Send + Sync {
     /// Returns once storage is ready, with what confirmed it (it goes to the journal); raises
     /// (any `DrError`) when it is not, which fails the gate step and stops what depends on it.
-    fn wait_ready(&self, description: String) -> Result<String, DrError>;
+    fn wait_ready(&self, description: String, gate: String, site: Site) -> Result<String, DrError>;
 }
 
 /// The core reporter of a run: passes every event to the waiting caller.
@@ -203,6 +214,8 @@ impl olvm_dr_core::execute::StorageGate for ChannelGate {
         self.0
             .send(Callback::Gate {
                 description: description.to_owned(),
+                gate: ctx.step().as_str().to_owned(),
+                site: ctx.site().into(),
                 reply,
             })
             .map_err(|_| StepFailure::new("the caller no longer waits for the storage gate"))?;

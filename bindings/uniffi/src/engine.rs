@@ -52,6 +52,18 @@ pub struct VmInfo {
     pub status: String,
     /// `true` for the hosted-engine VM (never part of DR).
     pub hosted_engine: bool,
+    /// Its NICs.
+    pub nics: Vec<NicInfo>,
+}
+
+/// A NIC of a VM.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NicInfo {
+    /// Name, e.g. `nic1`.
+    pub name: String,
+    /// The vNIC profile's id; `None` when the NIC is on no network (unplugged, as a drill
+    /// leaves it by default).
+    pub vnic_profile: Option<String>,
 }
 
 impl Engine {
@@ -150,6 +162,14 @@ impl Engine {
             .map(|v| VmInfo {
                 id: v.id.to_string(),
                 hosted_engine: v.is_hosted_engine(),
+                nics: v
+                    .nics
+                    .iter()
+                    .map(|n| NicInfo {
+                        name: n.name.clone(),
+                        vnic_profile: n.vnic_profile.map(|p| p.to_string()),
+                    })
+                    .collect(),
                 name: v.name,
                 status: v.status.as_str().to_owned(),
             })

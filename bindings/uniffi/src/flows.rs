@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use olvm_dr_core::flow::{self, FlowError, PreparedRun, Resume, RunStore};
+use olvm_dr_core::flow::{self, FlowError, Resume, RunStore};
 use olvm_dr_core::mapping::MappingSecrets;
 use olvm_dr_core::plan::{self as core_plan, RenderOptions};
 
@@ -16,6 +16,7 @@ use crate::error::DrError;
 use crate::mapping::Mapping;
 use crate::options::{CleanupOptions, FailoverOptions, ReturnOptions, RunSettings};
 use crate::report::{FlowKind, Report};
+use crate::request::Request;
 use crate::runtime::{block_on, drive};
 use crate::types::Site;
 
@@ -65,31 +66,6 @@ impl From<&core_plan::Plan> for PlanSummary {
     }
 }
 
-/// Which flow to prepare, with its core options.
-enum Request {
-    Failover(core_plan::FailoverOptions),
-    Cleanup(core_plan::CleanupOptions),
-    Failback(core_plan::ReturnOptions),
-    Switchover(core_plan::ReturnOptions),
-}
-
-impl Request {
-    async fn prepare(
-        &self,
-        ctx: &flow::FlowContext,
-        target: olvm_dr_core::Site,
-        store: &RunStore,
-        resume: &Resume,
-    ) -> Result<PreparedRun, FlowError> {
-        match self {
-            Self::Failover(o) => ctx.prepare_failover(target, o, store, resume).await,
-            Self::Cleanup(o) => ctx.prepare_cleanup(target, o, store, resume).await,
-            Self::Failback(o) => ctx.prepare_failback(target, o, store, resume).await,
-            Self::Switchover(o) => ctx.prepare_switchover(target, o, store, resume).await,
-        }
-    }
-}
-
 /// The mapping and the sites' Engines every flow starts from, and where runs are kept.
 ///
 /// With a `state_dir`, each run's plan, journal and report are kept there and an interrupted
@@ -101,8 +77,8 @@ impl Request {
 /// calling thread.
 #[derive(uniffi::Object)]
 pub struct FlowContext {
-    ctx: flow::FlowContext,
-    store: Arc<RunStore>,
+    pub(crate) ctx: flow::FlowContext,
+    pub(crate) store: Arc<RunStore>,
 }
 
 impl std::fmt::Debug for FlowContext {
@@ -115,7 +91,8 @@ impl std::fmt::Debug for FlowContext {
 }
 
 impl FlowContext {
-    fn plan(&self, request: Request, target: Site) -> Result<PlanSummary, DrError> {
+    /// The plan `request` makes for `target`, without running it (no state directory used).
+    pub(crate) fn plan(&self, request: Request, target: Site) -> Result<PlanSummary, DrError> {
         // Planning only reads: no state directory, no run.
         let store = RunStore::in_memory();
         let prepared =
@@ -123,7 +100,9 @@ impl FlowContext {
         Ok(PlanSummary::from(prepared.plan.as_ref()))
     }
 
-    fn run(
+    /// Plans (or resumes) `request` for `target` and runs it, serving the callbacks on this
+    /// thread; the report whatever the verdict.
+    pub(crate) fn run(
         &self,
         request: Request,
         target: Site,

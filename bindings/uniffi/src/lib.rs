@@ -9,7 +9,10 @@
 //!   a [`FakeWorld`];
 //! - [`FlowContext`]: plan and run failover, cleanup, failback and switchover, with a
 //!   [`ProgressListener`] and a [`StorageGate`] implemented in the foreign language, returning
-//!   a [`Report`] (record and JSON);
+//!   a [`Report`] (record and JSON); drills (start, end, failback, full); `verify` of a site
+//!   after a run ([`SiteVerification`]);
+//! - OVF stores: their ages ([`Mapping::ovf_freshness`]) and a forced update
+//!   ([`Mapping::ovf_update`]);
 //! - [`FakeWorld`]: the in-memory two-site world, for tests;
 //! - [`DrError`]: every failure, one variant per Engine error kind plus validation, planning,
 //!   files, settings, the state directory and callbacks.
@@ -18,27 +21,38 @@
 //! runtime, and foreign callbacks are called on the calling thread (see `runtime.rs`).
 
 mod callbacks;
+mod drill_options;
+mod drills;
 mod engine;
 mod error;
 mod flows;
 mod mapping;
 mod options;
+mod ovf;
+mod ovf_update;
 mod report;
+mod request;
 mod runtime;
 mod types;
+mod verify;
 mod world;
+mod world_controls;
 
 pub use callbacks::{ProgressEvent, ProgressListener, StorageGate};
-pub use engine::{ApiInfo, Engine, VmInfo};
+pub use drill_options::{DrillFullOptions, DrillIsolation, DrillOptions};
+pub use engine::{ApiInfo, Engine, NicInfo, VmInfo};
 pub use error::DrError;
 pub use flows::{FlowContext, PlanSummary};
 pub use mapping::{Mapping, MappingSummary, load_mapping, validate_mapping};
 pub use options::{CleanupOptions, FailoverOptions, ReturnOptions, RunSettings, StopMode};
+pub use ovf::{OvfAge, OvfClock, OvfDomainAge, OvfFreshness};
+pub use ovf_update::{OvfDomainUpdate, OvfUpdate, OvfUpdateOutcome};
 pub use report::{
     EntityOutcome, FlowKind, Report, Rto, StepCounts, StepOutcome, StepResult, Verdict,
     Verification, VmOutcome,
 };
 pub use types::{Diagnostic, Severity, Site};
+pub use verify::{Difference, SiteVerification};
 pub use world::{FakeWorld, WorldSize};
 
 uniffi::setup_scaffolding!();

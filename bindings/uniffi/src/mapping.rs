@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use olvm_dr_core::flow::file_sha256;
 use olvm_dr_core::mapping::{Field, NameMappingKind};
@@ -203,17 +204,32 @@ impl Mapping {
 
     /// Checks the mapping against both sites (the online rules): names, ids and storage as the
     /// Engines see them. A missing Engine is reported as not checked; a source site that cannot
-    /// be read is an error unless `source_required` is `false` (a real disaster).
+    /// be read is an error unless `source_required` is `false` (a real disaster). A source
+    /// domain whose OVF store is older than `max_ovf_age_minutes` is a warning (DR0815);
+    /// default: the core's 60 minutes, the Engine's default OVF update interval.
     ///
     /// # Errors
-    /// Only when the async runtime cannot start; every problem with a site is a finding.
+    /// `Config` for `max_ovf_age_minutes = 0`; otherwise only when the async runtime cannot
+    /// start: every problem with a site is a finding.
+    #[uniffi::method(default(max_ovf_age_minutes = None))]
     pub fn validate_online(
         &self,
         primary: Option<Arc<Engine>>,
         secondary: Option<Arc<Engine>>,
         target: Site,
         source_required: bool,
+        max_ovf_age_minutes: Option<u32>,
     ) -> Result<Vec<Diagnostic>, DrError> {
+        let defaults = OnlineOptions::default();
+        let max_ovf_age = match max_ovf_age_minutes {
+            None => defaults.max_ovf_age,
+            Some(0) => {
+                return Err(DrError::Config {
+                    reason: "max_ovf_age_minutes must be at least 1".into(),
+                });
+            }
+            Some(m) => Duration::from_secs(u64::from(m) * 60),
+        };
         let engines = olvm_dr_core::mapping::PerSite {
             primary: primary.as_ref().map(|e| e.inner.as_ref()),
             secondary: secondary.as_ref().map(|e| e.inner.as_ref()),
@@ -221,7 +237,7 @@ impl Mapping {
         let options = OnlineOptions {
             target: target.into(),
             source_required,
-            ..OnlineOptions::default()
+            max_ovf_age,
         };
         let found = block_on(validate_online(
             &self.inner,

@@ -18,6 +18,7 @@ use tokio::sync::oneshot;
 
 use crate::callbacks::{ProgressEvent, ProgressListener, StorageGate};
 use crate::error::DrError;
+use crate::types::Site;
 
 /// Worker threads of the runtime. Two: the flows wait on Engine calls far more than they
 /// compute, so two threads keep hundreds of calls in flight (the CLI uses the same number).
@@ -55,6 +56,10 @@ pub(crate) enum Callback {
     Gate {
         /// What storage must be like before the flow goes on.
         description: String,
+        /// The gate's id (the step id, e.g. `split-replication`).
+        gate: String,
+        /// The site whose step waits.
+        site: Site,
         /// The gate's answer: what confirmed it, or why not.
         reply: oneshot::Sender<Result<String, String>>,
     },
@@ -106,9 +111,16 @@ where
                     listener = None;
                 }
             }
-            Callback::Gate { description, reply } => {
+            Callback::Gate {
+                description,
+                gate: id,
+                site,
+                reply,
+            } => {
                 let answer = match gate {
-                    Some(g) => g.wait_ready(description).map_err(|e| e.to_string()),
+                    Some(g) => g
+                        .wait_ready(description, id, site)
+                        .map_err(|e| e.to_string()),
                     None => Err("no storage gate was given for this flow".to_owned()),
                 };
                 let _ = reply.send(answer);

@@ -50,7 +50,7 @@ fn urls() -> SiteUrls {
 /// shorter `set_lease_timeout_ms`.
 #[derive(Debug, uniffi::Object)]
 pub struct FakeWorld {
-    world: World,
+    pub(crate) world: World,
     mapping: Arc<Mapping>,
 }
 

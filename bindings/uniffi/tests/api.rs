@@ -31,8 +31,9 @@ impl ProgressListener for Listener {
 struct Promote(Arc<FakeWorld>, Mutex<u32>);
 
 impl StorageGate for Promote {
-    fn wait_ready(&self, description: String) -> Result<String, DrError> {
+    fn wait_ready(&self, description: String, gate: String, site: Site) -> Result<String, DrError> {
         assert!(!description.is_empty());
+        assert_eq!((gate.as_str(), site), ("storage-gate", Site::Primary));
         *self.1.lock().unwrap() += 1;
         self.0.stop_all_replication();
         Ok("promoted by the test".into())

@@ -1,6 +1,6 @@
 // The generated Kotlin bindings, for real on the JVM (JNA): validation of mapping files, a
-// failover and a switchover of the small fake world, and errors that mirror the Engine's error
-// kinds. A plain main() (no test framework is available offline): it prints
+// failover, a switchover and a drill of the small fake world, and errors that mirror the
+// Engine's error kinds. A plain main() (no test framework is available offline): it prints
 // "kotlin: N passed, M failed" and exits non-zero when a check fails.
 //
 // Run by .ci/run; the repository root comes as the first argument.
@@ -107,7 +107,8 @@ fun main(args: Array<String>) {
             val wasUp = upOn(primary)
             var asked = 0
             val gate = object : StorageGate {
-                override fun waitReady(description: String): String {
+                override fun waitReady(description: String, gate: String, site: Site): String {
+                    expect(gate == "storage-gate" && site == Site.SECONDARY) { "$gate on $site" }
                     asked++
                     world.reverseAllReplication()
                     return "replication reversed by the test"
@@ -118,6 +119,42 @@ fun main(args: Array<String>) {
             expect(asked == 1) { "the gate was asked $asked times" }
             expect(upOn(secondary) == wasUp) { "the running VMs did not move" }
             expect(upOn(primary).isEmpty()) { "VMs still run on the primary" }
+        }
+    }
+
+    check("a drill runs beside the primary, is verified and ends") {
+        FakeWorld(WorldSize.SMALL, seed = 23uL, vms = 6u).use { world ->
+            // The split copies' sanlock leases expire at once instead of after sanlock's 80 s.
+            world.setLeaseTimeoutMs(0uL)
+            val primary = world.engine(Site.PRIMARY)
+            val secondary = world.engine(Site.SECONDARY)
+            val primaryBefore = world.snapshotJson(Site.PRIMARY)
+            val state = Files.createTempDirectory("olvm-dr-drill").toFile()
+            val passed = mutableListOf<String>()
+            val arrays = object : StorageGate {
+                override fun waitReady(description: String, gate: String, site: Site): String {
+                    when (gate) {
+                        "split-replication" -> world.isolateAllReplication()
+                        "resume-replication" -> world.resyncAllReplication()
+                        else -> throw DrException.Config("unexpected gate $gate")
+                    }
+                    passed.add("$gate@$site")
+                    return "$gate done"
+                }
+            }
+            FlowContext(world.mapping(), primary, secondary, state.path).use { flows ->
+                val drill = flows.drillStart(Site.SECONDARY, arrays)
+                expect(drill.verdict == Verdict.SUCCESS && drill.drill) { drill.summary }
+                expect(world.snapshotJson(Site.PRIMARY) == primaryBefore) { "the drill changed the primary" }
+                val nics = secondary.vms().flatMap { it.nics }
+                expect(nics.isNotEmpty() && nics.all { it.vnicProfile == null }) { "$nics" }
+                val verified = flows.verify(Site.SECONDARY)
+                expect(verified.clean && verified.drill && verified.runId == drill.runId) { verified.text }
+                val end = flows.drillEnd(Site.SECONDARY, arrays)
+                expect(end.verdict == Verdict.SUCCESS) { end.summary }
+            }
+            expect(passed == listOf("split-replication@SECONDARY", "resume-replication@SECONDARY")) { "$passed" }
+            state.deleteRecursively()
         }
     }
 

@@ -1,5 +1,6 @@
 """The generated Python bindings, for real: validation of mapping files, a failover and a
-switchover of the small fake world, and errors that mirror the Engine's error kinds."""
+switchover of the small fake world, a drill (start, verify, end), verify after a failover,
+and errors that mirror the Engine's error kinds."""
 
 import http.server
 import json
@@ -32,8 +33,8 @@ class ReverseReplication(dr.StorageGate):
         self.world = world
         self.asked = []
 
-    def wait_ready(self, description):
-        self.asked.append(description)
+    def wait_ready(self, description, gate, site):
+        self.asked.append((gate, site))
         self.world.reverse_all_replication()
         return "replication reversed by the test"
 
@@ -126,7 +127,7 @@ def test_a_planned_switchover_waits_at_the_storage_gate():
     gate = ReverseReplication(world)
     report = flows.switchover(dr.Site.SECONDARY, gate)
     assert report.verdict == dr.Verdict.SUCCESS, report.summary
-    assert len(gate.asked) == 1
+    assert gate.asked == [("storage-gate", dr.Site.SECONDARY)]
     assert up_on(secondary) == was_up
     assert up_on(primary) == set()
 
@@ -136,7 +137,7 @@ def test_a_gate_that_refuses_stops_the_move():
     primary, secondary = world.engine(dr.Site.PRIMARY), world.engine(dr.Site.SECONDARY)
 
     class Refuse(dr.StorageGate):
-        def wait_ready(self, description):
+        def wait_ready(self, description, gate, site):
             raise dr.DrError.Config(reason="the arrays are not reversed yet")
 
     report = dr.FlowContext(world.mapping(), primary, secondary).switchover(
@@ -147,6 +148,85 @@ def test_a_gate_that_refuses_stops_the_move():
     assert gate and gate[0].outcome == dr.StepOutcome.FAILED
     assert "the arrays are not reversed yet" in gate[0].error
     assert not [v for v in report.vms if v.site == dr.Site.SECONDARY and v.registered in OK]
+
+
+class DrillArrays(dr.StorageGate):
+    """The storage administrator of a drill: splits replication for its start, resumes it at
+    its end."""
+
+    def __init__(self, world):
+        self.world = world
+        self.passed = []
+
+    def wait_ready(self, description, gate, site):
+        if gate == "split-replication":
+            self.world.isolate_all_replication()
+        elif gate == "resume-replication":
+            self.world.resync_all_replication()
+        else:
+            raise dr.DrError.Config(reason=f"unexpected gate {gate}")
+        self.passed.append((gate, site))
+        return f"{gate} done"
+
+
+def test_a_drill_runs_beside_the_primary_is_verified_and_ends(tmp_path):
+    world = dr.FakeWorld(dr.WorldSize.SMALL, seed=14)
+    # The split copies carry the primary's sanlock leases, which nobody renews there: they
+    # expire at once instead of after sanlock's 80 s.
+    world.set_lease_timeout_ms(0)
+    primary, secondary = world.engine(dr.Site.PRIMARY), world.engine(dr.Site.SECONDARY)
+    primary_before = world.snapshot_json(dr.Site.PRIMARY)
+    secondary_before = world.snapshot_json(dr.Site.SECONDARY)
+    was_up = up_on(primary)
+    flows = dr.FlowContext(world.mapping(), primary, secondary, state_dir=str(tmp_path))
+    arrays = DrillArrays(world)
+
+    report = flows.drill_start(
+        dr.Site.SECONDARY, arrays, options=dr.DrillOptions(isolation=dr.DrillIsolation.UNPLUGGED())
+    )
+    assert report.verdict == dr.Verdict.SUCCESS, report.summary
+    assert report.drill and report.kind == dr.FlowKind.FAILOVER
+    assert world.snapshot_json(dr.Site.PRIMARY) == primary_before
+    assert up_on(secondary) == was_up
+    nics = [n for v in secondary.vms() for n in v.nics]
+    assert nics and all(n.vnic_profile is None for n in nics)
+
+    verified = flows.verify(dr.Site.SECONDARY)
+    assert verified.clean, verified.text
+    assert verified.drill and verified.run_id == report.run_id
+    assert json.loads(verified.json)["run"] == report.run_id
+
+    end = flows.drill_end(dr.Site.SECONDARY, arrays)
+    assert end.verdict == dr.Verdict.SUCCESS, end.summary
+    assert arrays.passed == [
+        ("split-replication", dr.Site.SECONDARY),
+        ("resume-replication", dr.Site.SECONDARY),
+    ]
+    assert world.snapshot_json(dr.Site.SECONDARY) == secondary_before
+    assert world.snapshot_json(dr.Site.PRIMARY) == primary_before
+
+
+def test_verify_finds_a_vm_that_should_run(tmp_path):
+    world = dr.FakeWorld(dr.WorldSize.SMALL, seed=15, vms=6)
+    world.disaster(dr.Site.PRIMARY)
+    world.expire_leases(dr.Site.PRIMARY)
+    world.stop_all_replication()
+    secondary = world.engine(dr.Site.SECONDARY)
+    flows = dr.FlowContext(world.mapping(), None, secondary, state_dir=str(tmp_path))
+    report = flows.failover(dr.Site.SECONDARY)
+    assert report.verdict == dr.Verdict.SUCCESS, report.summary
+    verified = flows.verify(dr.Site.SECONDARY)
+    assert verified.clean and verified.run_kind == dr.FlowKind.FAILOVER, verified.text
+
+    name = next(v.name for v in secondary.vms() if v.id in verified.expected_up)
+    assert world.stop_vm(dr.Site.SECONDARY, name)
+    found = flows.verify(dr.Site.SECONDARY)
+    assert [(d.entity, "expected up" in d.problem) for d in found.differences] == [
+        (f"VM '{name}'", True)
+    ]
+    assert flows.verify(dr.Site.SECONDARY, mapping_only=True).clean
+    with pytest.raises(dr.DrError.State):
+        flows.verify(dr.Site.SECONDARY, run_id="no-such-run")
 
 
 def test_errors_mirror_the_engine_error_kinds_and_hide_the_password():

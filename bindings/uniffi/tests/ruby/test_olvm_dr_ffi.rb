@@ -1,5 +1,5 @@
 # The generated Ruby bindings, for real (ruby-ffi): validation of mapping files, a failover of
-# the small fake world, and errors that mirror the Engine's error kinds.
+# the small fake world and its verification, and errors that mirror the Engine's error kinds.
 #
 # OLVM_DR_FFI_BINDINGS is the directory of the generated olvm_dr_ffi.rb; libolvm_dr_ffi.so must
 # be on LD_LIBRARY_PATH (see .ci/run).
@@ -79,6 +79,12 @@ class TestOlvmDrFfi < Minitest::Test
     assert_kind_of ProgressEvent::RUN_STARTED, events.events.first
     assert_kind_of ProgressEvent::RUN_FINISHED, events.events.last
     assert_equal "success", JSON.parse(report.json)["verdict"]
+
+    verified = flows.verify(Site::SECONDARY, nil, true)
+    assert verified.clean, verified.text
+    assert_nil verified.run_id
+    assert verified.vms.positive?
+    assert_equal "secondary", JSON.parse(verified.json)["site"]
   end
 
   def test_errors_mirror_the_engine_error_kinds

@@ -1,0 +1,213 @@
+//! Drills, as `olvm-dr drill start | end | failback | full` runs them: the discreet failover
+//! test ([`FlowContext::drill_start`], then [`FlowContext::drill_end`]), its return on dedicated
+//! test domains ([`FlowContext::drill_failback`]), and the full failover and failback test
+//! ([`FlowContext::drill_full`]). Every run is journaled and reported as a drill
+//! (`Report.drill`); the context's state directory links a drill's start to its end and return.
+
+use std::sync::Arc;
+
+use olvm_dr_core::flow::{Resume, RunStore};
+use olvm_dr_core::plan::{self as core_plan, PlanKind};
+
+use crate::callbacks::{ProgressListener, StorageGate};
+use crate::drill_options::{DrillFullOptions, DrillOptions, selection};
+use crate::error::DrError;
+use crate::flows::{FlowContext, PlanSummary};
+use crate::options::RunSettings;
+use crate::report::{Report, Verdict};
+use crate::request::Request;
+use crate::types::Site;
+
+/// Which leg of a full drill comes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leg {
+    /// Move the workload to the drill target (a switchover marked as a drill).
+    Out,
+    /// Return it home (a failback marked as a drill, restoring replication at the end).
+    Home,
+}
+
+/// The newest run of a full drill to `to` decides, as for `olvm-dr drill full`: an
+/// interrupted leg is continued, a finished move out is followed by the return, anything else
+/// starts afresh.
+fn next_leg(store: &RunStore, to: olvm_dr_core::Site) -> Leg {
+    let last = store.runs().into_iter().rev().find_map(|r| {
+        let s = r.state()?;
+        let out = s.kind == PlanKind::Switchover && s.target == to;
+        let home = s.kind == PlanKind::Failback && s.target == to.other();
+        (s.drill && (out || home)).then_some((out, s.finished.is_some()))
+    });
+    match last {
+        Some((true, _) | (false, false)) => Leg::Home,
+        _ => Leg::Out,
+    }
+}
+
+/// The flow of a leg and the site it brings the workload to.
+fn leg_request(leg: Leg, to: Site, power_off_after_timeout: bool) -> (Request, Site) {
+    match leg {
+        Leg::Out => {
+            let mut o = core_plan::ReturnOptions::switchover();
+            o.drill = true;
+            if power_off_after_timeout {
+                o.cleanup.stop = core_plan::StopMode::GracefulThenPowerOff;
+            }
+            (Request::Switchover(o), to)
+        }
+        Leg::Home => {
+            let o = core_plan::ReturnOptions {
+                drill: true,
+                restore_replication: true,
+                ..core_plan::ReturnOptions::failback()
+            };
+            let home = olvm_dr_core::Site::from(to).other();
+            (Request::Failback(o), home.into())
+        }
+    }
+}
+
+#[uniffi::export]
+impl FlowContext {
+    /// The plan of a drill on `target`: what `drill_start` with the same options would do.
+    ///
+    /// # Errors
+    /// As `plan_failover`; `Config` for an isolation profile that cannot name one.
+    #[uniffi::method(default(options = None))]
+    pub fn plan_drill(
+        &self,
+        target: Site,
+        options: Option<DrillOptions>,
+    ) -> Result<PlanSummary, DrError> {
+        let o = options.unwrap_or_default().core()?;
+        self.plan(Request::DrillStart(o), target)
+    }
+
+    /// Starts a drill on `target` (the discreet failover test): waits at the
+    /// `split-replication` gate until replication toward `target` is paused and its copies are
+    /// writable, then fails over in drill mode while the other site keeps running (its Engine,
+    /// when given, is only read). The drill VMs' NICs go where `options.isolation` says
+    /// (unplugged by default). Give the context a state directory: `drill_end` and
+    /// `drill_failback` read from it what this drill brought up.
+    ///
+    /// # Errors
+    /// As `failover`; `Config` for an isolation profile that cannot name one. Failed steps
+    /// are in the report.
+    #[uniffi::method(default(options = None, settings = None, listener = None))]
+    pub fn drill_start(
+        &self,
+        target: Site,
+        gate: Arc<dyn StorageGate>,
+        options: Option<DrillOptions>,
+        settings: Option<RunSettings>,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Report, DrError> {
+        let o = options.unwrap_or_default().core()?;
+        self.run(
+            Request::DrillStart(o),
+            target,
+            settings,
+            listener,
+            Some(gate),
+        )
+    }
+
+    /// Ends the last drill on `site`, as the state directory records it: powers off and removes
+    /// what it brought up there (its domains go to maintenance without an OVF write, are
+    /// detached and removed, never formatted; VMs it registered that are left behind are
+    /// removed), then waits at the `resume-replication` gate until replication toward `site`
+    /// runs again. Only `site`'s Engine is used. Without a drill in the state directory (or
+    /// without one), every mapped domain `site` holds is released.
+    ///
+    /// # Errors
+    /// As `failover`; `State` when the last drill's files cannot be read.
+    #[uniffi::method(default(settings = None, listener = None))]
+    pub fn drill_end(
+        &self,
+        site: Site,
+        gate: Arc<dyn StorageGate>,
+        settings: Option<RunSettings>,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Report, DrError> {
+        self.run(Request::DrillEnd, site, settings, listener, Some(gate))
+    }
+
+    /// Returns a drill's dedicated test domains to `target`, their home site: a failback
+    /// restricted to them, marked as a drill, with two gates — `storage-gate` (replication
+    /// reversed toward home, home writable), then `restore-replication` (replication in its
+    /// normal direction again). `domains` defaults to those of the last drill on the other
+    /// site in the state directory.
+    ///
+    /// # Errors
+    /// `State` when that drill covered every mapped domain (returning it would first power off
+    /// the production VMs at home: end it with `drill_end`, or test everything with
+    /// `drill_full`) or when there is no drill to return from; otherwise as `failback`.
+    #[uniffi::method(default(domains = None, settings = None, listener = None))]
+    pub fn drill_failback(
+        &self,
+        target: Site,
+        gate: Arc<dyn StorageGate>,
+        domains: Option<Vec<String>>,
+        settings: Option<RunSettings>,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Report, DrError> {
+        let mut o = core_plan::ReturnOptions::failback();
+        if let Some(d) = selection(domains) {
+            o.failover.domains = Some(d.clone());
+            o.cleanup.domains = Some(d);
+        }
+        self.run(
+            Request::DrillFailback(o),
+            target,
+            settings,
+            listener,
+            Some(gate),
+        )
+    }
+
+    /// The full failover and failback test: a planned switchover of everything to `target`,
+    /// then a failback home ending with the `restore-replication` gate, both reported as a
+    /// drill. Returns the reports of the legs this call ran (one or two): the return runs only
+    /// after a successful move out, and not with `options.stay`. Unless `settings.new_run`,
+    /// the state directory decides where to go on, as `olvm-dr drill full` does: an
+    /// interrupted leg is continued, a finished move out is followed by the return. The gate
+    /// is called with `storage-gate` on `target` (out: the arrays' planned failover), with
+    /// `storage-gate` on the home site (the home site writable), then `restore-replication`.
+    ///
+    /// # Errors
+    /// As `switchover` when a leg cannot start; the reports of legs already run are lost
+    /// then, but they are in the state directory.
+    #[uniffi::method(default(options = None, settings = None, listener = None))]
+    pub fn drill_full(
+        &self,
+        target: Site,
+        gate: Arc<dyn StorageGate>,
+        options: Option<DrillFullOptions>,
+        settings: Option<RunSettings>,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Vec<Report>, DrError> {
+        let options = options.unwrap_or_default();
+        let settings = settings.unwrap_or_default();
+        let mut leg = match settings.resume() {
+            Resume::Never => Leg::Out,
+            _ => next_leg(&self.store, target.into()),
+        };
+        let mut reports = Vec::new();
+        loop {
+            let (request, to) = leg_request(leg, target, options.power_off_after_timeout);
+            let report = self.run(
+                request,
+                to,
+                Some(settings.clone()),
+                listener.clone(),
+                Some(Arc::clone(&gate)),
+            )?;
+            let ok = report.verdict == Verdict::Success;
+            reports.push(report);
+            if leg == Leg::Out && ok && !options.stay {
+                leg = Leg::Home;
+            } else {
+                return Ok(reports);
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! OVF store ages: [`Mapping::ovf_freshness`], how old the OVF stores of a site's mapped
+//! domains are — the metadata recovery point that the online validation warns about (DR0815)
+//! and that [`Mapping::ovf_update`] shortens.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use olvm_dr_core::engine::{Id, StorageDomainType};
+use olvm_dr_core::ovf::{
+    Clock, ClockSource, DomainFreshness, Freshness, mapped_domains, read_domains,
+};
+use olvm_dr_core::xml::datetime::{format_date_time, utc};
+use serde_json::{Value, json};
+
+use crate::engine::Engine;
+use crate::error::DrError;
+use crate::mapping::Mapping;
+use crate::runtime::block_on;
+use crate::types::Site;
+
+/// Whose clock ages are measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum OvfClock {
+    /// The Engine's (it reported its time): skew between the machines does not count.
+    Engine,
+    /// This machine's (the Engine did not report its time): clock skew counts.
+    Local,
+}
+
+impl From<ClockSource> for OvfClock {
+    fn from(c: ClockSource) -> Self {
+        match c {
+            ClockSource::Engine => Self::Engine,
+            ClockSource::Local => Self::Local,
+        }
+    }
+}
+
+impl OvfClock {
+    /// The name in JSON (`engine`, `local`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Engine => "engine",
+            Self::Local => "local",
+        }
+    }
+}
+
+/// How old a storage domain's OVF store is: when the Engine last wrote it and how long ago
+/// (both set), or why that is not known (`unknown` set).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OvfAge {
+    /// When the Engine last wrote the store (RFC 3339, UTC).
+    pub last_update: Option<String>,
+    /// How long ago, in whole seconds.
+    pub age_seconds: Option<u64>,
+    /// Why the age is not known (no OVF_STORE disk, a description that cannot be read, ...).
+    pub unknown: Option<String>,
+}
+
+impl From<&Freshness> for OvfAge {
+    fn from(f: &Freshness) -> Self {
+        match f {
+            Freshness::Known { last_update, age } => Self {
+                last_update: Some(timestamp(*last_update)),
+                age_seconds: Some(age.as_secs()),
+                unknown: None,
+            },
+            Freshness::Unknown(why) => Self {
+                last_update: None,
+                age_seconds: None,
+                unknown: Some(why.to_string()),
+            },
+        }
+    }
+}
+
+impl OvfAge {
+    /// As the `olvm-dr/ovf-update/v1` JSON has it.
+    pub(crate) fn json(&self) -> Value {
+        match (&self.last_update, self.age_seconds, &self.unknown) {
+            (Some(at), Some(age), _) => json!({ "last_update": at, "age_seconds": age }),
+            (_, _, why) => json!({ "unknown": why }),
+        }
+    }
+}
+
+fn timestamp(t: SystemTime) -> String {
+    format_date_time(&utc(t))
+}
+
+/// One mapped storage domain's OVF store age on a site.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OvfDomainAge {
+    /// Its index in `dr_import_storages`.
+    pub index: u32,
+    /// Its name on the site (or its id).
+    pub name: String,
+    /// The domain's id; `None` when the site does not have it.
+    pub domain: Option<String>,
+    /// How many OVF_STORE disks it has.
+    pub ovf_disks: u32,
+    /// Its store's age; `None` when the domain is not on the site or not an attached data
+    /// domain (only those stores are kept up to date by the Engine).
+    pub age: Option<OvfAge>,
+}
+
+/// The OVF store ages of a site's mapped domains.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OvfFreshness {
+    /// The site.
+    pub site: Site,
+    /// Whose clock the ages are measured against.
+    pub clock: OvfClock,
+    /// Every storage entry of the mapping, in its order.
+    pub domains: Vec<OvfDomainAge>,
+    /// The oldest known age in seconds; `None` when no age is known.
+    pub oldest_seconds: Option<u64>,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Reads the OVF store ages of every mapped storage domain on `site`, with the clock used.
+async fn read(
+    mapping: &olvm_dr_core::mapping::Mapping,
+    site: olvm_dr_core::Site,
+    engine: &dyn olvm_dr_core::Engine,
+) -> Result<OvfFreshness, DrError> {
+    let (api, domains) = tokio::join!(engine.api_info(), engine.storage_domains());
+    let clock = Clock::of(api.ok().as_ref());
+    let domains = domains.map_err(|e| {
+        DrError::of_kind(
+            e.kind,
+            format!("cannot list the {site} site's storage domains: {e}"),
+        )
+    })?;
+    let entries = mapped_domains(mapping, site, &domains);
+    // Only an attached data domain's store is kept up to date by its Engine (the online
+    // validation reads the same ones).
+    let mut readable: Vec<Id> = entries
+        .iter()
+        .filter_map(|e| e.domain)
+        .filter(|d| d.kind == StorageDomainType::Data && !d.data_centers.is_empty())
+        .map(|d| d.id)
+        .collect();
+    readable.sort_unstable();
+    readable.dedup();
+    let ages: HashMap<Id, DomainFreshness> = read_domains(engine, &readable, &clock)
+        .await
+        .into_iter()
+        .map(|a| (a.domain, a))
+        .collect();
+    let domains: Vec<OvfDomainAge> = entries
+        .iter()
+        .map(|e| {
+            let age = e.domain.and_then(|d| ages.get(&d.id));
+            OvfDomainAge {
+                index: count(e.index),
+                name: e.label.clone(),
+                domain: e.domain.map(|d| d.id.to_string()),
+                ovf_disks: age.map_or(0, |a| count(a.ovf_disks)),
+                age: age.map(|a| (&a.freshness).into()),
+            }
+        })
+        .collect();
+    let oldest_seconds = domains
+        .iter()
+        .filter_map(|d| d.age.as_ref()?.age_seconds)
+        .max();
+    Ok(OvfFreshness {
+        site: site.into(),
+        clock: clock.source.into(),
+        domains,
+        oldest_seconds,
+    })
+}
+
+#[uniffi::export]
+impl Mapping {
+    /// How old the OVF stores of the mapped storage domains on `site` are, read through
+    /// `engine` (`site`'s Engine): one listing of disks per domain, a few at a time; nothing is
+    /// changed. What a VM or template became on `site` since its domain's store was written is
+    /// not on the replica. Ages use the Engine's clock when it reports its time.
+    ///
+    /// # Errors
+    /// `Validation` when the mapping has errors; the Engine error kind's variant when the
+    /// site's domains cannot be listed. A domain whose disks cannot be read has an unknown age.
+    pub fn ovf_freshness(&self, engine: Arc<Engine>, site: Site) -> Result<OvfFreshness, DrError> {
+        self.ensure_valid()?;
+        block_on(read(&self.inner, site.into(), engine.inner.as_ref()))?
+    }
+}
