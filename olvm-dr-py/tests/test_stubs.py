@@ -97,7 +97,13 @@ def test_the_package_exports() -> None:
 def test_mypy_accepts_the_example_scripts() -> None:
     need(importlib.util.find_spec("mypy") is not None, "mypy is not installed")
     examples = ROOT / "examples" / "python"
-    scripts = ["failover_drill.py", "my_automation.py", "discreet_drill.py", "test_discreet_drill.py"]
+    scripts = [
+        "failover_drill.py",
+        "test_failover_drill.py",
+        "my_automation.py",
+        "discreet_drill.py",
+        "test_discreet_drill.py",
+    ]
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *(str(examples / s) for s in scripts)],
         capture_output=True,
