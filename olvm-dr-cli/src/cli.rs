@@ -155,6 +155,9 @@ pub enum LabCommand {
     /// Change the storage replication: stop (replicas become read-write), reverse, resync, split
     /// (drill copies).
     Replication(LabReplicationArgs),
+    /// Make a storage domain's OVF store look older (its last update moves back), to rehearse
+    /// the RPO guard: `validate` warns (DR0815) until `ovf-update` writes the stores.
+    OvfAge(LabOvfAgeArgs),
 }
 
 /// Where the lab's files and state are.
@@ -235,6 +238,22 @@ pub struct LabReplicationArgs {
     /// A storage domain or direct LUN alias; every pair when omitted.
     #[arg(default_value = "all")]
     pub target: String,
+    /// The lab.
+    #[command(flatten)]
+    pub dir: LabDir,
+}
+
+/// `olvm-dr lab ovf-age DOMAIN --minutes N`.
+#[derive(Debug, Args)]
+pub struct LabOvfAgeArgs {
+    /// A replicated storage domain's name (or id).
+    pub domain: String,
+    /// How many minutes older its OVF store should look.
+    #[arg(long, value_name = "N")]
+    pub minutes: u64,
+    /// The site whose store ages: the source of a failover (the primary in a fresh lab).
+    #[arg(long, value_enum, value_name = "SITE", default_value_t = SiteArg::Primary)]
+    pub site: SiteArg,
     /// The lab.
     #[command(flatten)]
     pub dir: LabDir,

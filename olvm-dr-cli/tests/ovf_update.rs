@@ -139,3 +139,87 @@ async fn validate_warns_ovf_update_writes_and_validate_is_clean() {
     );
     lab.shutdown().await;
 }
+
+/// The RPO guard rehearsed in the lab, as an administrator would: `lab ovf-age` through the
+/// control endpoint, `validate` warns, `ovf-update` writes the stores, `validate` is quiet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lab_ovf_age_makes_validate_warn_until_ovf_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab_dir = dir.path().join("lab");
+    let lab = Lab::start(LabOptions::new(&lab_dir)).await.unwrap();
+    let conf = lab.files().dr_conf.clone();
+    let domain = lab.world().facts().domains[1].clone();
+    let validate_args = ["-f", s(&conf), "validate", "--output", "json"];
+    let validate = || olvm_dr(&validate_args);
+
+    let (code, out, err) = olvm_dr(&[
+        "lab",
+        "ovf-age",
+        &domain.name,
+        "--minutes",
+        "150",
+        "--dir",
+        s(&lab_dir),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "storage domain '{}' on the primary site",
+            domain.name
+        )),
+        "{out}"
+    );
+    let (code, out, err) = validate().await;
+    assert_eq!(code, 0, "{out}{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let w = stale_warnings(&json);
+    assert_eq!(w.len(), 1, "{out}");
+    assert_eq!(w[0]["entity"], format!("storage domain '{}'", domain.name));
+    assert!(
+        w[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("last written 2h 30m ago"),
+        "{out}"
+    );
+
+    let (code, out, err) = olvm_dr(&["-f", s(&conf), "ovf-update", "--site", "primary"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = validate().await;
+    assert_eq!(code, 0, "{out}{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(stale_warnings(&json).is_empty(), "{out}");
+
+    // The secondary does not hold the domain before a failover; an unknown name is refused.
+    let (code, _, err) = olvm_dr(&[
+        "lab",
+        "ovf-age",
+        &domain.name,
+        "--minutes",
+        "60",
+        "--site",
+        "secondary",
+        "--dir",
+        s(&lab_dir),
+    ])
+    .await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("was not changed"), "{err}");
+    let (code, _, err) = olvm_dr(&[
+        "lab",
+        "ovf-age",
+        "no_such_domain",
+        "--minutes",
+        "60",
+        "--dir",
+        s(&lab_dir),
+    ])
+    .await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("no replicated storage domain named 'no_such_domain'"),
+        "{err}"
+    );
+    lab.shutdown().await;
+}

@@ -9,7 +9,9 @@ use std::time::Duration;
 use dr_support::{completed_mapping, online, show, with_code};
 use olvm_dr_core::engine::{EngineError, ErrorKind, VmSearch, VmStatus};
 use olvm_dr_core::fake::{Operation, World, WorldBuilder};
-use olvm_dr_core::ovf::{ClockSource, Freshness, UpdateOptions, UpdateOutcome, update_ovf_stores};
+use olvm_dr_core::ovf::{
+    ClockSource, Freshness, UpdateOptions, UpdateOutcome, read_site, update_ovf_stores,
+};
 use olvm_dr_core::validate::{OnlineOptions, codes};
 use olvm_dr_core::{Severity, Site};
 
@@ -283,4 +285,47 @@ async fn a_job_that_does_not_finish_is_a_failure_after_the_deadline() {
         .unwrap();
     assert!(report.all_updated(), "{report:#?}");
     let _ = e.close().await;
+}
+
+#[tokio::test]
+async fn read_site_tells_every_mapped_domain_s_age_and_nothing_for_a_site_without_them() {
+    let (world, m) = world().await;
+    let stale = world.facts().domains[0].clone();
+    assert!(world.age_ovf_store(Site::Primary, stale.id, 2 * HOUR));
+    let e = world.dyn_engine(Site::Primary);
+    let ages = read_site(e.as_ref(), &m, Site::Primary).await.unwrap();
+    assert_eq!(
+        (ages.site, ages.clock),
+        (Site::Primary, ClockSource::Engine)
+    );
+    assert_eq!(ages.domains.len(), m.storages().len());
+    let entry = ages
+        .domains
+        .iter()
+        .find(|d| d.domain == Some(stale.id))
+        .expect("the aged domain is mapped");
+    assert_eq!(entry.name, stale.name);
+    assert!(entry.ovf_disks > 0);
+    let age = entry.freshness.as_ref().and_then(Freshness::age).unwrap();
+    assert!(age >= 2 * HOUR, "{age:?}");
+    assert_eq!(ages.oldest(), Some(age));
+    let doc = serde_json::to_value(&ages).unwrap();
+    assert_eq!(doc["clock"], "engine");
+    assert_eq!(
+        doc["domains"][entry.index]["age"]["age_seconds"],
+        age.as_secs()
+    );
+
+    // Before a failover the secondary holds none of the mapped domains: nothing is read.
+    let e = world.dyn_engine(Site::Secondary);
+    let ages = read_site(e.as_ref(), &m, Site::Secondary).await.unwrap();
+    assert!(
+        ages.domains
+            .iter()
+            .all(|d| d.domain.is_none() && d.freshness.is_none())
+    );
+    assert_eq!(ages.oldest(), None);
+    world.disaster(Site::Primary);
+    let e = world.dyn_engine(Site::Primary);
+    assert!(read_site(e.as_ref(), &m, Site::Primary).await.is_err());
 }

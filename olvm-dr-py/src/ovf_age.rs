@@ -2,35 +2,15 @@
 //! `ovf_freshness`: how old the OVF stores of a site's mapped domains are — the metadata
 //! recovery point that `validate` warns about (DR0815).
 
-use std::collections::HashMap;
-use std::time::SystemTime;
-
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::{Engine, Id, StorageDomainType};
-use olvm_dr_core::mapping::Mapping;
-use olvm_dr_core::ovf::{
-    Clock, ClockSource, DomainFreshness, Freshness, mapped_domains, read_domains,
-};
-use olvm_dr_core::xml::datetime::{format_date_time, utc};
+use olvm_dr_core::engine::Engine;
+use olvm_dr_core::ovf::{Freshness, MappedFreshness, SiteFreshness, read_site, utc_timestamp};
 use pyo3::prelude::*;
-use serde_json::{Value, json};
 
 use crate::errors::Error;
 use crate::flow_run::context;
 use crate::values::Repr;
 use crate::{runtime, values};
-
-/// The name of a clock source in results (`engine` or `local`).
-pub(crate) fn clock_name(source: ClockSource) -> &'static str {
-    match source {
-        ClockSource::Engine => "engine",
-        ClockSource::Local => "local",
-    }
-}
-
-fn timestamp(t: SystemTime) -> String {
-    format_date_time(&utc(t))
-}
 
 /// How old a storage domain's OVF store is: when the Engine last wrote it and how long ago, or
 /// why that is not known.
@@ -49,7 +29,7 @@ impl From<&Freshness> for PyOvfAge {
     fn from(f: &Freshness) -> Self {
         match f {
             Freshness::Known { last_update, age } => Self {
-                last_update: Some(timestamp(*last_update)),
+                last_update: Some(utc_timestamp(*last_update)),
                 age_seconds: Some(age.as_secs()),
                 unknown: None,
             },
@@ -58,16 +38,6 @@ impl From<&Freshness> for PyOvfAge {
                 age_seconds: None,
                 unknown: Some(why.to_string()),
             },
-        }
-    }
-}
-
-impl PyOvfAge {
-    /// As the `olvm-dr/ovf-update/v1` JSON has it.
-    pub(crate) fn json(&self) -> Value {
-        match (&self.last_update, self.age_seconds, &self.unknown) {
-            (Some(at), Some(age), _) => json!({ "last_update": at, "age_seconds": age }),
-            (_, _, why) => json!({ "unknown": why }),
         }
     }
 }
@@ -89,92 +59,57 @@ impl PyOvfAge {
 }
 
 /// One mapped storage domain's OVF store age on a site.
-#[pyclass(name = "OvfDomainAge", module = "olvm_dr", frozen, get_all)]
+#[pyclass(name = "OvfDomainAge", module = "olvm_dr", frozen)]
 #[derive(Debug, Clone)]
 pub(crate) struct PyOvfDomainAge {
-    /// Its index in `dr_import_storages`.
-    index: usize,
-    /// Its name on the site (or its id).
-    name: String,
-    /// The domain's id, `None` when the site does not have it.
-    domain: Option<String>,
-    /// How many OVF_STORE disks it has.
-    ovf_disks: usize,
-    /// Its store's age; `None` when the domain is not on the site or not an attached data
-    /// domain (only those stores are kept up to date by the Engine).
-    age: Option<PyOvfAge>,
+    entry: MappedFreshness,
 }
 
 #[pymethods]
 impl PyOvfDomainAge {
+    /// Its index in `dr_import_storages`.
+    #[getter]
+    fn index(&self) -> usize {
+        self.entry.index
+    }
+
+    /// Its name on the site (or its id).
+    #[getter]
+    fn name(&self) -> &str {
+        &self.entry.name
+    }
+
+    /// The domain's id, `None` when the site does not have it.
+    #[getter]
+    fn domain(&self) -> Option<String> {
+        self.entry.domain.map(|d| d.to_string())
+    }
+
+    /// How many OVF_STORE disks it has.
+    #[getter]
+    fn ovf_disks(&self) -> usize {
+        self.entry.ovf_disks
+    }
+
+    /// Its store's age; `None` when the domain is not on the site or not an attached data
+    /// domain (only those stores are kept up to date by the Engine).
+    #[getter]
+    fn age(&self) -> Option<PyOvfAge> {
+        self.entry.freshness.as_ref().map(Into::into)
+    }
+
     /// As a dict (`age` as in `olvm-dr ovf-update --output json`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::json_to_py(
-            py,
-            &json!({
-                "index": self.index,
-                "name": self.name,
-                "domain": self.domain,
-                "ovf_disks": self.ovf_disks,
-                "age": self.age.as_ref().map(PyOvfAge::json),
-            }),
-        )
+        values::to_py(py, &self.entry)
     }
 
     fn __repr__(&self) -> String {
-        let age = match &self.age {
+        let age = match self.age() {
             Some(a) => a.__repr__(),
             None => "not read".to_owned(),
         };
-        format!("<OvfDomainAge {}: {age}>", self.name)
+        format!("<OvfDomainAge {}: {age}>", self.entry.name)
     }
-}
-
-/// Reads the OVF store ages of every mapped storage domain on `site`, with the clock used.
-async fn read(
-    mapping: &Mapping,
-    site: Site,
-    engine: &dyn Engine,
-) -> Result<(Clock, Vec<PyOvfDomainAge>), Error> {
-    let (api, domains) = tokio::join!(engine.api_info(), engine.storage_domains());
-    let clock = Clock::of(api.ok().as_ref());
-    let domains = domains.map_err(|error| Error::Engine {
-        site: Some(site),
-        message: Some(format!(
-            "cannot list the {site} site's storage domains: {error}"
-        )),
-        error: Box::new(error),
-    })?;
-    let entries = mapped_domains(mapping, site, &domains);
-    // Only an attached data domain's store is kept up to date by its Engine (validate reads
-    // the same ones).
-    let mut readable: Vec<Id> = entries
-        .iter()
-        .filter_map(|e| e.domain)
-        .filter(|d| d.kind == StorageDomainType::Data && !d.data_centers.is_empty())
-        .map(|d| d.id)
-        .collect();
-    readable.sort_unstable();
-    readable.dedup();
-    let ages: HashMap<Id, DomainFreshness> = read_domains(engine, &readable, &clock)
-        .await
-        .into_iter()
-        .map(|a| (a.domain, a))
-        .collect();
-    let out = entries
-        .iter()
-        .map(|e| {
-            let age = e.domain.and_then(|d| ages.get(&d.id));
-            PyOvfDomainAge {
-                index: e.index,
-                name: e.label.clone(),
-                domain: e.domain.map(|d| d.id.to_string()),
-                ovf_disks: age.map_or(0, |a| a.ovf_disks),
-                age: age.map(|a| (&a.freshness).into()),
-            }
-        })
-        .collect();
-    Ok((clock, out))
 }
 
 /// The Engine of `site` among the flow's engines.
@@ -190,34 +125,50 @@ pub(crate) fn site_engine(
 }
 
 /// The OVF store ages of a site's mapped domains.
-#[pyclass(name = "OvfFreshness", module = "olvm_dr", frozen, get_all)]
+#[pyclass(name = "OvfFreshness", module = "olvm_dr", frozen)]
 #[derive(Debug, Clone)]
 pub(crate) struct PyOvfFreshness {
-    /// The site.
-    site: String,
-    /// Whose clock the ages are measured against: `engine` (the Engine reported its time) or
-    /// `local` (this machine's; clock skew counts).
-    clock: String,
-    /// Every storage entry of the mapping named on the site, in its order.
-    domains: Vec<PyOvfDomainAge>,
+    ages: SiteFreshness,
 }
 
 #[pymethods]
 impl PyOvfFreshness {
+    /// The site.
+    #[getter]
+    fn site(&self) -> &'static str {
+        self.ages.site.as_str()
+    }
+
+    /// Whose clock the ages are measured against: `engine` (the Engine reported its time) or
+    /// `local` (this machine's; clock skew counts).
+    #[getter]
+    fn clock(&self) -> &'static str {
+        self.ages.clock.as_str()
+    }
+
+    /// Every storage entry of the mapping named on the site, in its order.
+    #[getter]
+    fn domains(&self) -> Vec<PyOvfDomainAge> {
+        self.ages
+            .domains
+            .iter()
+            .map(|entry| PyOvfDomainAge {
+                entry: entry.clone(),
+            })
+            .collect()
+    }
+
     /// The oldest known age in seconds, `None` when no age is known.
     #[getter]
     fn oldest_seconds(&self) -> Option<u64> {
-        self.domains
-            .iter()
-            .filter_map(|d| d.age.as_ref()?.age_seconds)
-            .max()
+        self.ages.oldest().map(|a| a.as_secs())
     }
 
     fn __repr__(&self) -> String {
         format!(
             "<OvfFreshness of {}: {} domains, oldest {} s>",
-            self.site,
-            self.domains.len(),
+            self.ages.site,
+            self.ages.domains.len(),
             self.oldest_seconds()
                 .map_or_else(|| "unknown".to_owned(), |s| s.to_string())
         )
@@ -241,10 +192,14 @@ pub(crate) fn ovf_freshness(
     let ctx = context(mapping, engines)?;
     let engine = site_engine(&ctx, site)?;
     let mapping = &ctx.mapping;
-    let (clock, domains) = runtime::wait(py, read(mapping, site, engine.as_ref()))??;
-    Ok(PyOvfFreshness {
-        site: site.as_str().to_owned(),
-        clock: clock_name(clock.source).to_owned(),
-        domains,
-    })
+    let ages = runtime::wait(py, read_site(engine.as_ref(), mapping, site))?.map_err(|error| {
+        Error::Engine {
+            site: Some(site),
+            message: Some(format!(
+                "cannot list the {site} site's storage domains: {error}"
+            )),
+            error: Box::new(error),
+        }
+    })?;
+    Ok(PyOvfFreshness { ages })
 }

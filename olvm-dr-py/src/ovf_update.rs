@@ -7,11 +7,10 @@ use olvm_dr_core::ovf::{
     DomainOvfUpdate, OvfUpdateReport, UpdateOptions, UpdateOutcome, update_ovf_stores,
 };
 use pyo3::prelude::*;
-use serde_json::{Value, json};
 
 use crate::errors::Error;
 use crate::flow_run::context;
-use crate::ovf_age::{PyOvfAge, clock_name, site_engine};
+use crate::ovf_age::{PyOvfAge, site_engine};
 use crate::values::Repr;
 use crate::{runtime, values};
 
@@ -43,44 +42,23 @@ pub(crate) struct PyOvfDomainUpdate {
 
 impl From<&DomainOvfUpdate> for PyOvfDomainUpdate {
     fn from(d: &DomainOvfUpdate) -> Self {
-        let (outcome, reason, job, took) = match &d.outcome {
-            UpdateOutcome::Updated { job, took } => (
-                "updated",
-                None,
-                job.map(|j| j.to_string()),
-                Some(took.as_secs_f64()),
-            ),
-            UpdateOutcome::Skipped(why) => ("skipped", Some(why.clone()), None, None),
-            UpdateOutcome::Failed(why) => ("failed", Some(why.clone()), None, None),
+        let (job, took) = match &d.outcome {
+            UpdateOutcome::Updated { job, took } => {
+                (job.map(|j| j.to_string()), Some(took.as_secs_f64()))
+            }
+            UpdateOutcome::Skipped(_) | UpdateOutcome::Failed(_) => (None, None),
         };
         Self {
             index: d.index,
             name: d.name.clone(),
             domain: d.domain.map(|i| i.to_string()),
-            outcome: outcome.to_owned(),
-            reason,
+            outcome: d.outcome.as_str().to_owned(),
+            reason: d.outcome.reason().map(str::to_owned),
             job,
             took_seconds: took,
             before: d.before.as_ref().map(Into::into),
             after: d.after.as_ref().map(Into::into),
         }
-    }
-}
-
-impl PyOvfDomainUpdate {
-    /// One entry of the `olvm-dr/ovf-update/v1` JSON.
-    fn json(&self) -> Value {
-        json!({
-            "index": self.index,
-            "name": self.name,
-            "domain": self.domain,
-            "outcome": self.outcome,
-            "reason": self.reason,
-            "job": self.job,
-            "took_seconds": self.took_seconds,
-            "before": self.before.as_ref().map(PyOvfAge::json),
-            "after": self.after.as_ref().map(PyOvfAge::json),
-        })
     }
 }
 
@@ -120,7 +98,7 @@ impl PyOvfUpdate {
     /// Whose clock the ages are measured against: `engine` or `local`.
     #[getter]
     fn clock(&self) -> &'static str {
-        clock_name(self.report.clock)
+        self.report.clock.as_str()
     }
 
     /// `True` when every domain was written (nothing skipped, nothing failed, at least one).
@@ -137,12 +115,12 @@ impl PyOvfUpdate {
 
     /// As `olvm-dr ovf-update --output json` prints it (`olvm-dr/ovf-update/v1`).
     fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.json()).unwrap_or_default()
+        self.report.to_json()
     }
 
     /// The same as dicts and lists.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::json_to_py(py, &self.json())
+        values::to_py(py, &self.report)
     }
 
     fn __repr__(&self) -> String {
@@ -152,24 +130,6 @@ impl PyOvfUpdate {
             self.report.site,
             self.report.domains.len()
         )
-    }
-}
-
-impl PyOvfUpdate {
-    fn json(&self) -> Value {
-        let domains: Vec<Value> = self
-            .report
-            .domains
-            .iter()
-            .map(|d| PyOvfDomainUpdate::from(d).json())
-            .collect();
-        json!({
-            "schema": "olvm-dr/ovf-update/v1",
-            "site": self.report.site.as_str(),
-            "clock": clock_name(self.report.clock),
-            "all_updated": self.report.all_updated(),
-            "domains": domains,
-        })
     }
 }
 

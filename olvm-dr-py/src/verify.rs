@@ -121,12 +121,12 @@ impl PyVerification {
 
     /// As `olvm-dr verify --output json` prints it: `{"site", "run", "verification"}`.
     fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.json()).unwrap_or_default()
+        self.verification.document(self.run_id()).to_json()
     }
 
     /// The same as dicts and lists.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::json_to_py(py, &self.json())
+        values::to_py(py, &self.verification.document(self.run_id()))
     }
 
     fn __str__(&self) -> String {
@@ -140,16 +140,6 @@ impl PyVerification {
             self.verification.differences.len(),
             self.run_id().map(str::to_owned).repr()
         )
-    }
-}
-
-impl PyVerification {
-    fn json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "site": self.verification.site,
-            "run": self.run_id(),
-            "verification": &*self.verification,
-        })
     }
 }
 

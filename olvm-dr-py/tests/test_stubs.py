@@ -1,6 +1,6 @@
 """The hand-written stubs (_olvm_dr.pyi) and the extension agree: every name in the stubs
 exists at runtime and every public runtime name is in the stubs, for the module and for each
-class; the package's __all__ lists exist; mypy accepts an example script."""
+class; the package's __all__ lists exist; mypy accepts the example scripts."""
 
 from __future__ import annotations
 
@@ -94,15 +94,21 @@ def test_the_package_exports() -> None:
     assert olvm_dr.__version__ == "0.1.0"
 
 
-def test_mypy_accepts_the_example_drill_script() -> None:
+def test_mypy_accepts_the_example_scripts() -> None:
     need(importlib.util.find_spec("mypy") is not None, "mypy is not installed")
-    example = ROOT / "examples" / "python" / "failover_drill.py"
-    tested = ROOT / "examples" / "python" / "test_my_automation.py"
+    examples = ROOT / "examples" / "python"
+    scripts = [
+        "failover_drill.py",
+        "test_failover_drill.py",
+        "my_automation.py",
+        "discreet_drill.py",
+        "test_discreet_drill.py",
+    ]
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(example), str(tested.with_name("my_automation.py"))],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *(str(examples / s) for s in scripts)],
         capture_output=True,
         text=True,
-        cwd=tested.parent,
+        cwd=examples,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     # mypy catches a misuse through the stubs.

@@ -136,6 +136,23 @@ impl ControlClient {
         .await
     }
 
+    /// `POST /sites/{site}/ovf` `{"action": "age"}`: the site's OVF store of `domain` (a
+    /// replicated domain's name or id) looks `minutes` older.
+    pub async fn age_ovf_store(
+        &self,
+        site: Site,
+        domain: &str,
+        minutes: f64,
+    ) -> Result<Value, ControlError> {
+        let body = json!({"action": "age", "domain": domain, "minutes": minutes});
+        self.send(
+            reqwest::Method::POST,
+            &format!("/sites/{site}/ovf"),
+            Some(body),
+        )
+        .await
+    }
+
     /// `DELETE /sites/{site}/faults`.
     pub async fn clear_faults(&self, site: Site) -> Result<Value, ControlError> {
         self.send(

@@ -13,6 +13,7 @@
 //! | `PUT /_sim/sites/{site}/latency` `{"profile": "instant" \| "realistic"}` | the site's latency profile |
 //! | `POST /_sim/sites/{site}/faults` (one of the bodies below) | inject a fault |
 //! | `DELETE /_sim/sites/{site}/faults` | remove every injected fault of the site |
+//! | `POST /_sim/sites/{site}/ovf` `{"action": "age", "domain": NAME, "minutes": N}` | the site's OVF store of one domain (name or id) looks N minutes older (its `Last Updated` moves back, the content stays; 409 when the site holds no written, writable store of it) |
 //! | `POST /_sim/lease-timeout` `{"seconds": N}` | the sanlock lease timeout |
 //! | `POST /_sim/sessions/expire` | this server's SSO tokens are revoked (clients get 401) |
 //!
@@ -59,6 +60,7 @@ pub(crate) fn router() -> Router<Arc<SiteServer>> {
         .route("/sites/{site}/{action}", post(site_action))
         .route("/sites/{site}/latency", put(latency))
         .route("/sites/{site}/faults", post(inject).delete(clear_faults))
+        .route("/sites/{site}/ovf", post(ovf))
         .route("/replication", post(replication))
         .route("/lease-timeout", post(lease_timeout))
         .route("/sessions/expire", post(expire_sessions))
@@ -376,6 +378,61 @@ async fn replication(State(st): State<Arc<SiteServer>>, bytes: Bytes) -> Respons
             }
         }
         done(status_json(w))
+    };
+    finish(run())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OvfBody {
+    action: String,
+    domain: String,
+    minutes: f64,
+}
+
+/// Ages one domain's OVF store on a site, so that the RPO guard (validate's DR0815) can be
+/// rehearsed without waiting an hour.
+async fn ovf(
+    State(st): State<Arc<SiteServer>>,
+    Path(name): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    let run = || -> Answer {
+        let s = site(&name)?;
+        let b: OvfBody = body(&bytes)?;
+        if b.action != "age" {
+            return Err(bad(format!("unknown OVF action '{}': use age", b.action)));
+        }
+        let by = Duration::try_from_secs_f64(b.minutes * 60.0)
+            .map_err(|_| bad("minutes must be a non-negative number"))?;
+        let w = &st.world;
+        let domain = w
+            .facts()
+            .domains
+            .iter()
+            .find(|d| d.name == b.domain || d.id.to_string() == b.domain)
+            .ok_or_else(|| {
+                (
+                    StatusCode::NOT_FOUND,
+                    format!("no replicated storage domain named '{}'", b.domain),
+                )
+            })?;
+        if !w.age_ovf_store(s, domain.id, by) {
+            return Err((
+                StatusCode::CONFLICT,
+                format!(
+                    "the OVF store of storage domain '{}' on the {s} site was not changed: the site does not hold the domain, its store was never written, or its volume is a read-only replica",
+                    domain.name
+                ),
+            ));
+        }
+        let last_updated = w.ovf_store(s, domain.id).and_then(|o| o.last_updated);
+        done(json!({
+            "site": s.as_str(),
+            "domain": domain.name,
+            "aged_minutes": b.minutes,
+            "last_updated": last_updated,
+        }))
     };
     finish(run())
 }

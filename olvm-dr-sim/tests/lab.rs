@@ -97,3 +97,53 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
     );
     assert!(files.mapping.exists(), "the other files stay");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_endpoint_ages_one_domain_s_ovf_store_on_one_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = Lab::start(LabOptions::new(dir.path())).await.unwrap();
+    let world = lab.world().clone();
+    let domain = world.facts().domains[0].clone();
+    let before = world.ovf_store(Site::Primary, domain.id).unwrap();
+    // Either site's endpoint: the site in the path decides whose store ages.
+    let control = ControlClient::new(lab.control_url(Site::Secondary));
+    let answer = control
+        .age_ovf_store(Site::Primary, &domain.name, 90.0)
+        .await
+        .unwrap();
+    let after = world.ovf_store(Site::Primary, domain.id).unwrap();
+    assert_eq!(answer["domain"], domain.name.as_str());
+    assert_eq!(
+        answer["last_updated"],
+        after.last_updated.as_deref().unwrap()
+    );
+    assert_ne!(before.last_updated, after.last_updated);
+    assert_eq!((before.vms, before.templates), (after.vms, after.templates));
+    // By id too.
+    control
+        .age_ovf_store(Site::Primary, &domain.id.to_string(), 1.0)
+        .await
+        .unwrap();
+
+    let refused = |r: Result<serde_json::Value, olvm_dr_sim::ControlError>| match r {
+        Err(olvm_dr_sim::ControlError::Refused {
+            status, message, ..
+        }) => (status, message),
+        other => panic!("{other:?}"),
+    };
+    let (status, message) = refused(
+        control
+            .age_ovf_store(Site::Secondary, &domain.name, 5.0)
+            .await,
+    );
+    assert_eq!(status, 409, "{message}");
+    let (status, _) = refused(control.age_ovf_store(Site::Primary, "nope", 5.0).await);
+    assert_eq!(status, 404);
+    let (status, message) = refused(
+        control
+            .age_ovf_store(Site::Primary, &domain.name, -1.0)
+            .await,
+    );
+    assert_eq!(status, 400, "{message}");
+    lab.shutdown().await;
+}

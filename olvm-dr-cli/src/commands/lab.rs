@@ -8,8 +8,8 @@ use olvm_dr_sim::{ControlClient, Lab, LabOptions, LabState, Latency, WorldSize};
 use serde_json::Value;
 
 use crate::cli::{
-    LabLatency, LabReplicationArgs, LabSiteArgs, LabSize, LabStatusArgs, LabUpArgs, OutputFormat,
-    ReplicationAction,
+    LabLatency, LabOvfAgeArgs, LabReplicationArgs, LabSiteArgs, LabSize, LabStatusArgs, LabUpArgs,
+    OutputFormat, ReplicationAction,
 };
 use crate::exit::Exit;
 use crate::output;
@@ -243,6 +243,25 @@ pub(crate) fn replication(args: &LabReplicationArgs) -> Exit {
     }) {
         Ok((state, v)) => {
             output::out(&status_text(&state, &v));
+            Exit::Success
+        }
+        Err(e) => e,
+    }
+}
+
+/// `olvm-dr lab ovf-age DOMAIN --minutes N [--site SITE]`.
+pub(crate) fn ovf_age(args: &LabOvfAgeArgs) -> Exit {
+    let site = Site::from(args.site);
+    let (domain, minutes) = (args.domain.clone(), args.minutes);
+    match ask(&args.dir.dir, |c| async move {
+        c.age_ovf_store(site, &domain, minutes as f64).await
+    }) {
+        Ok((_, v)) => {
+            output::out(&format!(
+                "the OVF store of storage domain '{}' on the {site} site now shows its last update {minutes} minute(s) earlier ({})\n",
+                v["domain"].as_str().unwrap_or(&args.domain),
+                v["last_updated"].as_str().unwrap_or("never written")
+            ));
             Exit::Success
         }
         Err(e) => e,

@@ -12,9 +12,7 @@ use olvm_dr_core::ovf::{
     update_ovf_stores,
 };
 use olvm_dr_core::validate::{OfflineOptions, validate_offline};
-use olvm_dr_core::xml::datetime::{format_date_time, utc};
 use olvm_dr_core::{Diagnostic, Secret, Site};
-use serde_json::{Value, json};
 
 use crate::cli::{GlobalArgs, OutputFormat, OvfUpdateArgs};
 use crate::connect::{self, Connect};
@@ -100,7 +98,7 @@ fn run_inner(
     })?;
     output::out(&match args.output {
         OutputFormat::Text => text(&report),
-        OutputFormat::Json => format!("{:#}\n", to_json(&report)),
+        OutputFormat::Json => report.to_json() + "\n",
     });
     Ok(if report.all_updated() {
         Exit::Success
@@ -221,56 +219,4 @@ fn text(r: &OvfUpdateReport) -> String {
         count(|d| matches!(d.outcome, UpdateOutcome::Failed(_))),
     ));
     s
-}
-
-fn freshness_json(f: Option<&Freshness>) -> Value {
-    match f {
-        None => Value::Null,
-        Some(Freshness::Known { last_update, age }) => json!({
-            "last_update": format_date_time(&utc(*last_update)),
-            "age_seconds": age.as_secs(),
-        }),
-        Some(Freshness::Unknown(why)) => json!({ "unknown": why.to_string() }),
-    }
-}
-
-/// The JSON report (`olvm-dr/ovf-update/v1`, see docs/json-output.md).
-fn to_json(r: &OvfUpdateReport) -> Value {
-    let domains: Vec<Value> = r
-        .domains
-        .iter()
-        .map(|d| {
-            let (outcome, reason, job, took) = match &d.outcome {
-                UpdateOutcome::Updated { job, took } => (
-                    "updated",
-                    None,
-                    job.map(|j| j.to_string()),
-                    Some(took.as_secs_f64()),
-                ),
-                UpdateOutcome::Skipped(why) => ("skipped", Some(why.clone()), None, None),
-                UpdateOutcome::Failed(why) => ("failed", Some(why.clone()), None, None),
-            };
-            json!({
-                "index": d.index,
-                "name": d.name,
-                "domain": d.domain.map(|i| i.to_string()),
-                "outcome": outcome,
-                "reason": reason,
-                "job": job,
-                "took_seconds": took,
-                "before": freshness_json(d.before.as_ref()),
-                "after": freshness_json(d.after.as_ref()),
-            })
-        })
-        .collect();
-    json!({
-        "schema": "olvm-dr/ovf-update/v1",
-        "site": r.site.as_str(),
-        "clock": match r.clock {
-            olvm_dr_core::ovf::ClockSource::Engine => "engine",
-            olvm_dr_core::ovf::ClockSource::Local => "local",
-        },
-        "all_updated": r.all_updated(),
-        "domains": domains,
-    })
 }

@@ -43,15 +43,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &VerifyArgs, connect: &Connect<'_>)
     };
     match args.inputs.output {
         OutputFormat::Text => output::out(&verification.render()),
-        OutputFormat::Json => output::out(
-            &(serde_json::to_string_pretty(&serde_json::json!({
-                "site": site,
-                "run": run_id,
-                "verification": verification,
-            }))
-            .unwrap_or_default()
-                + "\n"),
-        ),
+        OutputFormat::Json => {
+            output::out(&(verification.document(run_id.as_deref()).to_json() + "\n"));
+        }
     }
     if verification.is_clean() {
         Exit::Success

@@ -4,7 +4,9 @@
 //! Engine writes those disks every `OvfUpdateIntervalInMinutes` (60 by default), and then only
 //! for domains where something changed, and when a domain goes to maintenance. What changed on
 //! the source since its last write is not on the replica: the metadata's recovery point. This
-//! module measures it ([`freshness`]) and shortens it on demand ([`update_ovf_stores`]).
+//! module measures it ([`freshness`], [`read_site`]) and shortens it on demand
+//! ([`update_ovf_stores`]). The results serialize to the documents every front end prints
+//! (`olvm-dr/ovf-update/v1`, see `docs/json-output.md`).
 //!
 //! ```
 //! use olvm_dr_core::Site;
@@ -27,6 +29,8 @@
 mod domains;
 pub mod freshness;
 pub mod java_date;
+mod json;
+mod site_freshness;
 mod update;
 
 pub use domains::{MappedDomain, find_domain, mapped_domains};
@@ -35,6 +39,8 @@ pub use freshness::{
     format_age, parse_description, read_domain, read_domains,
 };
 pub use java_date::{JavaDateError, parse_java_date};
+pub use json::{OVF_UPDATE_SCHEMA, utc_timestamp};
+pub use site_freshness::{MappedFreshness, SiteFreshness, read_site};
 pub use update::{
     DomainOvfUpdate, OvfUpdateReport, UpdateError, UpdateOptions, UpdateOutcome, update_ovf_stores,
 };

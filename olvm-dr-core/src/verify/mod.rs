@@ -87,6 +87,35 @@ impl Verification {
         }
         out
     }
+
+    /// The document every front end prints (`olvm-dr verify --output json`, the Python
+    /// package's `Verification.to_json`), with `run`: the id of the run whose expectations
+    /// were checked (`None`: the mapping only).
+    pub fn document<'a>(&'a self, run: Option<&'a str>) -> VerifyDocument<'a> {
+        VerifyDocument {
+            site: self.site,
+            run,
+            verification: self,
+        }
+    }
+}
+
+/// A verification with the run it checked: `{"site", "run", "verification"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VerifyDocument<'a> {
+    /// The site verified.
+    pub site: Site,
+    /// The run whose expectations were checked, `None` for the mapping only.
+    pub run: Option<&'a str>,
+    /// What was found.
+    pub verification: &'a Verification,
+}
+
+impl VerifyDocument<'_> {
+    /// Pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
 }
 
 /// Verifies `site` against `mapping` and `expect`.
@@ -294,4 +323,39 @@ pub async fn verify_site(
         vms: checked,
         differences: diffs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_names_the_site_and_the_run_around_the_verification() {
+        let v = Verification {
+            site: Site::Secondary,
+            domains: 2,
+            vms: 5,
+            differences: vec![Difference {
+                entity: "VM 'web01'".into(),
+                problem: "down, expected up".into(),
+            }],
+        };
+        let doc: serde_json::Value =
+            serde_json::from_str(&v.document(Some("run-1")).to_json()).unwrap();
+        assert_eq!(
+            doc,
+            serde_json::json!({
+                "site": "secondary",
+                "run": "run-1",
+                "verification": {
+                    "site": "secondary", "domains": 2, "vms": 5,
+                    "differences": [{ "entity": "VM 'web01'", "problem": "down, expected up" }]
+                }
+            })
+        );
+        assert_eq!(
+            serde_json::to_value(v.document(None)).unwrap()["run"],
+            serde_json::Value::Null
+        );
+    }
 }
