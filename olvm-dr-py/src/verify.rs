@@ -119,7 +119,7 @@ impl PyVerification {
         self.verification.render()
     }
 
-    /// As `olvm-dr verify --output json` prints it: `{"site", "run", "verification"}`.
+    /// As `olvm-dr verify --output json` prints it: `{"schema", "site", "run", "verification"}`.
     fn to_json(&self) -> String {
         self.verification.document(self.run_id()).to_json()
     }

@@ -29,6 +29,7 @@ def test_verify_is_clean_after_a_good_failover_and_finds_a_stopped_vm(
     assert set(clean.expected_up) == started
     assert "no differences" in clean.render() and str(clean) == clean.render()
     assert json.loads(clean.to_json()) == {
+        "schema": "olvm-dr/verify/v1",
         "site": "secondary",
         "run": report.run_id,
         "verification": clean.to_dict()["verification"],

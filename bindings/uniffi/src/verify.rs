@@ -42,18 +42,15 @@ pub struct SiteVerification {
     pub differences: Vec<Difference>,
     /// For people: what `olvm-dr verify` prints.
     pub text: String,
-    /// As `olvm-dr verify --output json` prints it: `{"site", "run", "verification"}`.
+    /// As `olvm-dr verify --output json` prints it: `{"schema", "site", "run", "verification"}`
+    /// (docs/json-output.md).
     pub json: String,
 }
 
 impl SiteVerification {
     fn new(v: &core::Verification, run: Option<&RunExpectations>) -> Self {
         let run_id = run.map(|r| r.run_id.clone());
-        let json = serde_json::json!({
-            "site": v.site,
-            "run": run_id,
-            "verification": v,
-        });
+        let json = v.document(run_id.as_deref()).to_json();
         Self {
             site: v.site.into(),
             clean: v.is_clean(),
@@ -74,7 +71,7 @@ impl SiteVerification {
                 })
                 .collect(),
             text: v.render(),
-            json: serde_json::to_string_pretty(&json).unwrap_or_default(),
+            json,
         }
     }
 }

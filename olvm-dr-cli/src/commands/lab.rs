@@ -102,8 +102,14 @@ fn banner(lab: &Lab) -> String {
         f.dr_conf.display()
     ));
     t.push_str(&format!(
-        "Try, in another terminal:\n  olvm-dr -f {conf} validate --offline\n  olvm-dr lab status --dir {dir}\n  olvm-dr lab disaster primary --dir {dir}\n  olvm-dr lab replication stop --dir {dir}\n  olvm-dr lab recover primary --dir {dir}\n\nPress Ctrl-C to stop the lab.\n",
-        conf = f.dr_conf.display()
+        "Try, in another terminal:\n  olvm-dr -f {conf} validate\n  olvm-dr lab ovf-age {domain} --minutes 120 --dir {dir}\n  olvm-dr lab status --dir {dir}\n  olvm-dr lab disaster primary --dir {dir}\n  olvm-dr lab replication stop --dir {dir}\n  olvm-dr -f {conf} failover --yes\n  olvm-dr lab recover primary --dir {dir}\n\nPress Ctrl-C to stop the lab.\n",
+        conf = f.dr_conf.display(),
+        domain = lab
+            .world()
+            .facts()
+            .domains
+            .first()
+            .map_or("DOMAIN", |d| d.name.as_str()),
     ));
     t
 }

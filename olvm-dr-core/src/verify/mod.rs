@@ -93,6 +93,7 @@ impl Verification {
     /// were checked (`None`: the mapping only).
     pub fn document<'a>(&'a self, run: Option<&'a str>) -> VerifyDocument<'a> {
         VerifyDocument {
+            schema: VERIFY_SCHEMA,
             site: self.site,
             run,
             verification: self,
@@ -100,9 +101,15 @@ impl Verification {
     }
 }
 
-/// A verification with the run it checked: `{"site", "run", "verification"}`.
+/// The schema id of [`VerifyDocument`] (docs/json-output.md): fields are only added within a
+/// version, never renamed or removed.
+pub const VERIFY_SCHEMA: &str = "olvm-dr/verify/v1";
+
+/// A verification with the run it checked: `{"schema", "site", "run", "verification"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct VerifyDocument<'a> {
+    /// [`VERIFY_SCHEMA`].
+    pub schema: &'static str,
     /// The site verified.
     pub site: Site,
     /// The run whose expectations were checked, `None` for the mapping only.
@@ -345,6 +352,7 @@ mod tests {
         assert_eq!(
             doc,
             serde_json::json!({
+                "schema": "olvm-dr/verify/v1",
                 "site": "secondary",
                 "run": "run-1",
                 "verification": {
