@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use olvm_dr_core::Site;
 use olvm_dr_core::engine::DEFAULT_CONCURRENCY;
-use olvm_dr_core::flow::{FlowContext, Resume, RunStore};
-use olvm_dr_core::plan::{FailoverOptions, NicIsolation, PlanKind, ReturnOptions, StopMode};
+use olvm_dr_core::flow::{FlowContext, FullDrillLeg, Resume, RunStore};
+use olvm_dr_core::plan::{FailoverOptions, NicIsolation, ReturnOptions};
 use olvm_dr_core::report::Verdict;
 use pyo3::prelude::*;
 
@@ -232,51 +232,14 @@ pub(crate) fn drill_failback(
     execute(py, &ctx, target, &Request::DrillFailback(options), run)
 }
 
-/// Which leg of a full drill comes next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leg {
-    /// Move the workload to the drill target (a switchover marked as a drill).
-    Out,
-    /// Return it home (a failback marked as a drill, restoring replication at the end).
-    Home,
-}
-
-/// The newest run of a full drill to `to` decides, as for `olvm-dr drill full`: an
-/// interrupted leg is continued, a finished move out is followed by the return, anything else
-/// starts afresh.
-fn next_leg(store: &RunStore, to: Site) -> Leg {
-    let last = store.runs().into_iter().rev().find_map(|r| {
-        let s = r.state()?;
-        let out = s.kind == PlanKind::Switchover && s.target == to;
-        let home = s.kind == PlanKind::Failback && s.target == to.other();
-        (s.drill && (out || home)).then_some((out, s.finished.is_some()))
-    });
-    match last {
-        Some((true, _) | (false, false)) => Leg::Home,
-        _ => Leg::Out,
-    }
-}
-
-/// The flow of a leg.
-fn leg_request(leg: Leg, to: Site, power_off_after_timeout: bool) -> (Request, Site) {
-    match leg {
-        Leg::Out => {
-            let mut o = ReturnOptions::switchover();
-            o.drill = true;
-            if power_off_after_timeout {
-                o.cleanup.stop = StopMode::GracefulThenPowerOff;
-            }
-            (Request::Switchover(o), to)
-        }
-        Leg::Home => {
-            let o = ReturnOptions {
-                drill: true,
-                restore_replication: true,
-                ..ReturnOptions::failback()
-            };
-            (Request::Failback(o), to.other())
-        }
-    }
+/// The request of a leg and the site it brings the workload to.
+fn leg_request(leg: FullDrillLeg, to: Site, power_off_after_timeout: bool) -> (Request, Site) {
+    let options = leg.options(power_off_after_timeout);
+    let request = match leg {
+        FullDrillLeg::Out => Request::Switchover(options),
+        FullDrillLeg::Home => Request::Failback(options),
+    };
+    (request, leg.target(to))
 }
 
 /// Runs the legs of a full drill from `leg` on, with one store for both.
@@ -284,7 +247,7 @@ fn full_legs(
     py: Python<'_>,
     ctx: &FlowContext,
     store: &RunStore,
-    (to, mut leg): (Site, Leg),
+    (to, mut leg): (Site, FullDrillLeg),
     (stay, power_off_after_timeout): (bool, bool),
     run: &Run,
 ) -> PyResult<Vec<PyReport>> {
@@ -296,8 +259,8 @@ fn full_legs(
         let report = execute_prepared(py, ctx, store, prepared, run.clone_ref(py))?;
         let ok = report.report.verdict == Verdict::Success;
         reports.push(report);
-        if leg == Leg::Out && ok && !stay {
-            leg = Leg::Home;
+        if leg == FullDrillLeg::Out && ok && !stay {
+            leg = FullDrillLeg::Home;
         } else {
             return Ok(reports);
         }
@@ -353,8 +316,8 @@ pub(crate) fn drill_full(
         storage_ready_timeout,
     )?;
     let leg = match run.resume {
-        Resume::Never => Leg::Out,
-        _ => next_leg(&store, to),
+        Resume::Never => FullDrillLeg::Out,
+        _ => store.next_full_drill_leg(to),
     };
     full_legs(
         py,

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use olvm_dr_core::flow::{Resume, RunStore};
-use olvm_dr_core::plan::{self as core_plan, PlanKind};
+use olvm_dr_core::flow::{FullDrillLeg, Resume};
+use olvm_dr_core::plan as core_plan;
 
 use crate::callbacks::{ProgressListener, StorageGate};
 use crate::drill_options::{DrillFullOptions, DrillOptions, selection};
@@ -18,52 +18,14 @@ use crate::report::{Report, Verdict};
 use crate::request::Request;
 use crate::types::Site;
 
-/// Which leg of a full drill comes next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leg {
-    /// Move the workload to the drill target (a switchover marked as a drill).
-    Out,
-    /// Return it home (a failback marked as a drill, restoring replication at the end).
-    Home,
-}
-
-/// The newest run of a full drill to `to` decides, as for `olvm-dr drill full`: an
-/// interrupted leg is continued, a finished move out is followed by the return, anything else
-/// starts afresh.
-fn next_leg(store: &RunStore, to: olvm_dr_core::Site) -> Leg {
-    let last = store.runs().into_iter().rev().find_map(|r| {
-        let s = r.state()?;
-        let out = s.kind == PlanKind::Switchover && s.target == to;
-        let home = s.kind == PlanKind::Failback && s.target == to.other();
-        (s.drill && (out || home)).then_some((out, s.finished.is_some()))
-    });
-    match last {
-        Some((true, _) | (false, false)) => Leg::Home,
-        _ => Leg::Out,
-    }
-}
-
-/// The flow of a leg and the site it brings the workload to.
-fn leg_request(leg: Leg, to: Site, power_off_after_timeout: bool) -> (Request, Site) {
-    match leg {
-        Leg::Out => {
-            let mut o = core_plan::ReturnOptions::switchover();
-            o.drill = true;
-            if power_off_after_timeout {
-                o.cleanup.stop = core_plan::StopMode::GracefulThenPowerOff;
-            }
-            (Request::Switchover(o), to)
-        }
-        Leg::Home => {
-            let o = core_plan::ReturnOptions {
-                drill: true,
-                restore_replication: true,
-                ..core_plan::ReturnOptions::failback()
-            };
-            let home = olvm_dr_core::Site::from(to).other();
-            (Request::Failback(o), home.into())
-        }
-    }
+/// The request of a leg and the site it brings the workload to.
+fn leg_request(leg: FullDrillLeg, to: Site, power_off_after_timeout: bool) -> (Request, Site) {
+    let options = leg.options(power_off_after_timeout);
+    let request = match leg {
+        FullDrillLeg::Out => Request::Switchover(options),
+        FullDrillLeg::Home => Request::Failback(options),
+    };
+    (request, leg.target(to.into()).into())
 }
 
 #[uniffi::export]
@@ -188,8 +150,8 @@ impl FlowContext {
         let options = options.unwrap_or_default();
         let settings = settings.unwrap_or_default();
         let mut leg = match settings.resume() {
-            Resume::Never => Leg::Out,
-            _ => next_leg(&self.store, target.into()),
+            Resume::Never => FullDrillLeg::Out,
+            _ => self.store.next_full_drill_leg(target.into()),
         };
         let mut reports = Vec::new();
         loop {
@@ -203,8 +165,8 @@ impl FlowContext {
             )?;
             let ok = report.verdict == Verdict::Success;
             reports.push(report);
-            if leg == Leg::Out && ok && !options.stay {
-                leg = Leg::Home;
+            if leg == FullDrillLeg::Out && ok && !options.stay {
+                leg = FullDrillLeg::Home;
             } else {
                 return Ok(reports);
             }

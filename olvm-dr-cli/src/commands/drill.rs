@@ -1,8 +1,7 @@
 //! `olvm-dr drill start | end | failback | full`: the OLVM DR guide's three tests as commands.
 
-use olvm_dr_core::Site;
-use olvm_dr_core::flow::{Resume, RunStore};
-use olvm_dr_core::plan::{FailoverOptions, PlanKind, ReturnOptions, StopMode};
+use olvm_dr_core::flow::{FullDrillLeg, Resume};
+use olvm_dr_core::plan::{FailoverOptions, ReturnOptions};
 
 use crate::cli::GlobalArgs;
 use crate::connect::Connect;
@@ -71,31 +70,6 @@ fn failback(global: &GlobalArgs, args: &DrillFailbackArgs, connect: &Connect<'_>
     )
 }
 
-/// Which leg of a full drill comes next, from the runs in the state directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leg {
-    /// Move the workload to the drill target (a switchover marked as a drill).
-    Out,
-    /// Return it home (a failback marked as a drill, restoring replication at the end).
-    Home,
-}
-
-/// The newest run of a full drill decides: an interrupted leg is continued, a finished move
-/// out is followed by the return, anything else starts afresh.
-fn next_leg(store: &RunStore, to: Site) -> Leg {
-    let last = store.runs().into_iter().rev().find_map(|r| {
-        let s = r.state()?;
-        let out = s.kind == PlanKind::Switchover && s.target == to;
-        let home = s.kind == PlanKind::Failback && s.target == to.other();
-        (s.drill && (out || home)).then_some((out, s.finished.is_some()))
-    });
-    match last {
-        Some((true, _)) => Leg::Home,
-        Some((false, false)) => Leg::Home,
-        _ => Leg::Out,
-    }
-}
-
 fn full(global: &GlobalArgs, args: &DrillFullArgs, connect: &Connect<'_>) -> Exit {
     let setup = match setup::load(
         global,
@@ -118,34 +92,25 @@ fn full(global: &GlobalArgs, args: &DrillFullArgs, connect: &Connect<'_>) -> Exi
     let to = setup.target;
     let resume = flow::resume_choice(&args.run);
     let mut leg = if matches!(resume, Resume::Never) {
-        Leg::Out
+        FullDrillLeg::Out
     } else {
-        next_leg(&store, to)
+        store.next_full_drill_leg(to)
     };
     let exit = loop {
-        let (request, target) = match leg {
-            Leg::Out => {
-                let mut o = ReturnOptions::switchover();
-                o.drill = true;
-                if args.power_off_after_timeout {
-                    o.cleanup.stop = StopMode::GracefulThenPowerOff;
-                }
+        let target = leg.target(to);
+        let options = leg.options(args.power_off_after_timeout);
+        let request = match leg {
+            FullDrillLeg::Out => {
                 output::note_line(&format!(
                     "full drill, leg 1 of 2: everything moves to the {to} site (planned switchover)"
                 ));
-                (Request::Switchover(o), to)
+                Request::Switchover(options)
             }
-            Leg::Home => {
-                let o = ReturnOptions {
-                    drill: true,
-                    restore_replication: true,
-                    ..ReturnOptions::failback()
-                };
+            FullDrillLeg::Home => {
                 output::note_line(&format!(
-                    "full drill, leg 2 of 2: everything returns to the {} site (failback)",
-                    to.other()
+                    "full drill, leg 2 of 2: everything returns to the {target} site (failback)"
                 ));
-                (Request::Failback(o), to.other())
+                Request::Failback(options)
             }
         };
         let prepared = match rt.block_on(request.prepare(&setup.ctx, target, &store, &resume)) {
@@ -163,17 +128,17 @@ fn full(global: &GlobalArgs, args: &DrillFullArgs, connect: &Connect<'_>) -> Exi
             args.inputs.output,
         );
         match (leg, exit) {
-            (Leg::Out, Exit::Success) if args.run.dry_run => {
+            (FullDrillLeg::Out, Exit::Success) if args.run.dry_run => {
                 output::note_line("(dry run: the return leg is planned once the move is done)");
                 break Exit::Success;
             }
-            (Leg::Out, Exit::Success) if args.stay => {
+            (FullDrillLeg::Out, Exit::Success) if args.stay => {
                 output::note_line(&format!(
                     "the workload runs on the {to} site; run `olvm-dr drill full` again to return home"
                 ));
                 break Exit::Success;
             }
-            (Leg::Out, Exit::Success) => leg = Leg::Home,
+            (FullDrillLeg::Out, Exit::Success) => leg = FullDrillLeg::Home,
             (_, exit) => break exit,
         }
     };

@@ -5,6 +5,7 @@
 
 mod drill;
 mod expect;
+mod full_drill;
 mod runs;
 
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 pub use drill::DrillRecord;
 pub use expect::RunExpectations;
+pub use full_drill::FullDrillLeg;
 pub use runs::{Resume, RunStore};
 
 use crate::Site;
