@@ -129,6 +129,29 @@ pub(crate) fn weekday(days: i64) -> &'static str {
     DAYS_FROM_THURSDAY[days.rem_euclid(7) as usize]
 }
 
+/// `t` as an RFC 3339 / `xsd:dateTime` with milliseconds, in the zone `offset` seconds east of
+/// UTC: `2026-01-10T08:00:00.000Z` for UTC, `…+01:00` otherwise.
+pub(crate) fn format_date_time_millis(t: SystemTime, offset: i32) -> String {
+    let l = LocalDateTime::of(t, offset);
+    let zone = if offset == 0 {
+        "Z".to_owned()
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let a = offset.unsigned_abs();
+        format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
+    };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{zone}",
+        l.year,
+        l.month,
+        l.day,
+        l.hour,
+        l.minute,
+        l.second,
+        l.nanos / 1_000_000
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

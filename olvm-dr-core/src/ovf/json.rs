@@ -16,7 +16,6 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::freshness::{ClockSource, Freshness};
 use super::update::{DomainOvfUpdate, OvfUpdateReport, UpdateOutcome};
 use crate::Site;
-use crate::civil::LocalDateTime;
 
 /// The schema of the [`OvfUpdateReport`] document.
 pub const OVF_UPDATE_SCHEMA: &str = "olvm-dr/ovf-update/v1";
@@ -24,17 +23,7 @@ pub const OVF_UPDATE_SCHEMA: &str = "olvm-dr/ovf-update/v1";
 /// `t` in UTC with milliseconds (`2026-01-10T08:00:00.000Z`), as the other documents write
 /// times.
 pub fn utc_timestamp(t: SystemTime) -> String {
-    let l = LocalDateTime::of(t, 0);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        l.year,
-        l.month,
-        l.day,
-        l.hour,
-        l.minute,
-        l.second,
-        l.nanos / 1_000_000
-    )
+    crate::civil::format_date_time_millis(t, 0)
 }
 
 impl ClockSource {

@@ -53,24 +53,7 @@ pub fn parse_date_time(text: &str) -> Option<EngineTime> {
 
 /// Writes an `xsd:dateTime` with milliseconds, in the offset `t` carries, as the Engine does.
 pub fn format_date_time(t: &EngineTime) -> String {
-    let l = LocalDateTime::of(t.at, t.utc_offset);
-    let offset = if t.utc_offset == 0 {
-        "Z".to_owned()
-    } else {
-        let sign = if t.utc_offset < 0 { '-' } else { '+' };
-        let a = t.utc_offset.unsigned_abs();
-        format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
-    };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{offset}",
-        l.year,
-        l.month,
-        l.day,
-        l.hour,
-        l.minute,
-        l.second,
-        l.nanos / 1_000_000
-    )
+    crate::civil::format_date_time_millis(t.at, t.utc_offset)
 }
 
 /// `now` in UTC, as an [`EngineTime`].
