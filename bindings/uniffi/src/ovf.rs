@@ -2,16 +2,9 @@
 //! domains are — the metadata recovery point that the online validation warns about (DR0815)
 //! and that [`Mapping::ovf_update`] shortens.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use olvm_dr_core::engine::{Id, StorageDomainType};
-use olvm_dr_core::ovf::{
-    Clock, ClockSource, DomainFreshness, Freshness, mapped_domains, read_domains,
-};
-use olvm_dr_core::xml::datetime::{format_date_time, utc};
-use serde_json::{Value, json};
+use olvm_dr_core::ovf::{ClockSource, Freshness, read_site, utc_timestamp};
 
 use crate::engine::Engine;
 use crate::error::DrError;
@@ -37,16 +30,6 @@ impl From<ClockSource> for OvfClock {
     }
 }
 
-impl OvfClock {
-    /// The name in JSON (`engine`, `local`).
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Engine => "engine",
-            Self::Local => "local",
-        }
-    }
-}
-
 /// How old a storage domain's OVF store is: when the Engine last wrote it and how long ago
 /// (both set), or why that is not known (`unknown` set).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -63,7 +46,7 @@ impl From<&Freshness> for OvfAge {
     fn from(f: &Freshness) -> Self {
         match f {
             Freshness::Known { last_update, age } => Self {
-                last_update: Some(timestamp(*last_update)),
+                last_update: Some(utc_timestamp(*last_update)),
                 age_seconds: Some(age.as_secs()),
                 unknown: None,
             },
@@ -74,20 +57,6 @@ impl From<&Freshness> for OvfAge {
             },
         }
     }
-}
-
-impl OvfAge {
-    /// As the `olvm-dr/ovf-update/v1` JSON has it.
-    pub(crate) fn json(&self) -> Value {
-        match (&self.last_update, self.age_seconds, &self.unknown) {
-            (Some(at), Some(age), _) => json!({ "last_update": at, "age_seconds": age }),
-            (_, _, why) => json!({ "unknown": why }),
-        }
-    }
-}
-
-fn timestamp(t: SystemTime) -> String {
-    format_date_time(&utc(t))
 }
 
 /// One mapped storage domain's OVF store age on a site.
@@ -129,52 +98,28 @@ async fn read(
     site: olvm_dr_core::Site,
     engine: &dyn olvm_dr_core::Engine,
 ) -> Result<OvfFreshness, DrError> {
-    let (api, domains) = tokio::join!(engine.api_info(), engine.storage_domains());
-    let clock = Clock::of(api.ok().as_ref());
-    let domains = domains.map_err(|e| {
+    let read = read_site(engine, mapping, site).await.map_err(|e| {
         DrError::of_kind(
             e.kind,
             format!("cannot list the {site} site's storage domains: {e}"),
         )
     })?;
-    let entries = mapped_domains(mapping, site, &domains);
-    // Only an attached data domain's store is kept up to date by its Engine (the online
-    // validation reads the same ones).
-    let mut readable: Vec<Id> = entries
+    let domains = read
+        .domains
         .iter()
-        .filter_map(|e| e.domain)
-        .filter(|d| d.kind == StorageDomainType::Data && !d.data_centers.is_empty())
-        .map(|d| d.id)
-        .collect();
-    readable.sort_unstable();
-    readable.dedup();
-    let ages: HashMap<Id, DomainFreshness> = read_domains(engine, &readable, &clock)
-        .await
-        .into_iter()
-        .map(|a| (a.domain, a))
-        .collect();
-    let domains: Vec<OvfDomainAge> = entries
-        .iter()
-        .map(|e| {
-            let age = e.domain.and_then(|d| ages.get(&d.id));
-            OvfDomainAge {
-                index: count(e.index),
-                name: e.label.clone(),
-                domain: e.domain.map(|d| d.id.to_string()),
-                ovf_disks: age.map_or(0, |a| count(a.ovf_disks)),
-                age: age.map(|a| (&a.freshness).into()),
-            }
+        .map(|d| OvfDomainAge {
+            index: count(d.index),
+            name: d.name.clone(),
+            domain: d.domain.map(|id| id.to_string()),
+            ovf_disks: count(d.ovf_disks),
+            age: d.freshness.as_ref().map(Into::into),
         })
         .collect();
-    let oldest_seconds = domains
-        .iter()
-        .filter_map(|d| d.age.as_ref()?.age_seconds)
-        .max();
     Ok(OvfFreshness {
         site: site.into(),
-        clock: clock.source.into(),
+        clock: read.clock.into(),
         domains,
-        oldest_seconds,
+        oldest_seconds: read.oldest().map(|age| age.as_secs()),
     })
 }
 

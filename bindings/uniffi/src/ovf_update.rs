@@ -8,7 +8,6 @@ use std::time::Duration;
 use olvm_dr_core::ovf::{
     DomainOvfUpdate, OvfUpdateReport, UpdateOptions, UpdateOutcome, update_ovf_stores,
 };
-use serde_json::{Value, json};
 
 use crate::engine::Engine;
 use crate::error::DrError;
@@ -26,16 +25,6 @@ pub enum OvfUpdateOutcome {
     Skipped,
     /// Attempted and failed.
     Failed,
-}
-
-impl OvfUpdateOutcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Updated => "updated",
-            Self::Skipped => "skipped",
-            Self::Failed => "failed",
-        }
-    }
 }
 
 /// One storage entry of the mapping, before and after the update.
@@ -89,23 +78,6 @@ impl From<&DomainOvfUpdate> for OvfDomainUpdate {
     }
 }
 
-impl OvfDomainUpdate {
-    /// One entry of the `olvm-dr/ovf-update/v1` JSON.
-    fn json(&self) -> Value {
-        json!({
-            "index": self.index,
-            "name": self.name,
-            "domain": self.domain,
-            "outcome": self.outcome.as_str(),
-            "reason": self.reason,
-            "job": self.job,
-            "took_seconds": self.took_seconds,
-            "before": self.before.as_ref().map(OvfAge::json),
-            "after": self.after.as_ref().map(OvfAge::json),
-        })
-    }
-}
-
 /// The result of `ovf_update`: every storage entry of the mapping, in its order.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OvfUpdate {
@@ -124,20 +96,12 @@ pub struct OvfUpdate {
 impl From<&OvfUpdateReport> for OvfUpdate {
     fn from(r: &OvfUpdateReport) -> Self {
         let domains: Vec<OvfDomainUpdate> = r.domains.iter().map(Into::into).collect();
-        let clock = OvfClock::from(r.clock);
-        let json = json!({
-            "schema": "olvm-dr/ovf-update/v1",
-            "site": r.site.as_str(),
-            "clock": clock.as_str(),
-            "all_updated": r.all_updated(),
-            "domains": domains.iter().map(OvfDomainUpdate::json).collect::<Vec<_>>(),
-        });
         Self {
             site: r.site.into(),
-            clock,
+            clock: r.clock.into(),
             all_updated: r.all_updated(),
             domains,
-            json: serde_json::to_string_pretty(&json).unwrap_or_default(),
+            json: r.to_json(),
         }
     }
 }
