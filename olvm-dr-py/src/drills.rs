@@ -272,8 +272,8 @@ fn full_legs(
 /// a drill. Returns the reports of the legs this call ran (one or two): the return leg runs
 /// only after a successful move out, and not with `stay=True` (the next call with the same
 /// `state_dir` returns home). With `resume` true (default) the state directory decides where
-/// to go on, as `olvm-dr drill full` does: an interrupted leg is continued, a finished move out
-/// is followed by the return; `resume=False` starts with the move out. Gates: `storage-gate`
+/// to go on, as `olvm-dr drill full` does: a leg that succeeded is followed by the other, one
+/// that did not runs again (continued when interrupted); `resume=False` starts with the move out. Gates: `storage-gate`
 /// (out: the arrays' planned failover; home: the home site writable), then
 /// `restore-replication`; a `storage_ready_file` must contain `{gate}`.
 #[pyfunction]

@@ -130,9 +130,9 @@ impl FlowContext {
     /// then a failback home ending with the `restore-replication` gate, both reported as a
     /// drill. Returns the reports of the legs this call ran (one or two): the return runs only
     /// after a successful move out, and not with `options.stay`. Unless `settings.new_run`,
-    /// the state directory decides where to go on, as `olvm-dr drill full` does: an
-    /// interrupted leg is continued, a finished move out is followed by the return. The gate
-    /// is called with `storage-gate` on `target` (out: the arrays' planned failover), with
+    /// the state directory decides where to go on, as `olvm-dr drill full` does: a leg that
+    /// succeeded is followed by the other, one that did not runs again (continued when
+    /// interrupted). The gate is called with `storage-gate` on `target` (out: the arrays' planned failover), with
     /// `storage-gate` on the home site (the home site writable), then `restore-replication`.
     ///
     /// # Errors
