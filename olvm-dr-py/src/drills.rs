@@ -176,7 +176,7 @@ pub(crate) fn drill_end(
         storage_ready_file,
         storage_ready_timeout,
     )?;
-    execute(py, &ctx, site, &Request::DrillEnd, run)
+    execute(py, &ctx, site, &Request::DrillEnd(None), run)
 }
 
 /// Returns a drill's dedicated test domains to `target`, their home site (the discreet

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use olvm_dr_core::execute::{GATE_PLACEHOLDER, OnError, SchedulerOptions};
-use olvm_dr_core::flow::{FlowContext, FlowError, PreparedRun, Resume, RunOptions, RunStore};
-use olvm_dr_core::plan::{Action, CleanupOptions, FailoverOptions, Plan, PlanKind, ReturnOptions};
+use olvm_dr_core::flow::{FlowContext, PreparedRun, Resume, RunOptions, RunStore};
+use olvm_dr_core::plan::{Action, Plan};
 use olvm_dr_core::validate::{OfflineOptions, validate_offline};
 use olvm_dr_core::{Diagnostic, Site};
 use pyo3::exceptions::PyTypeError;
@@ -23,63 +23,8 @@ use crate::progress::PyReporter;
 use crate::report::PyReport;
 use crate::runtime;
 
-/// Which flow, with its choices.
-pub(crate) enum Request {
-    Failover(FailoverOptions),
-    Cleanup(CleanupOptions),
-    Failback(ReturnOptions),
-    Switchover(ReturnOptions),
-    /// A drill's start: the split gate, then a drill-mode failover.
-    DrillStart(FailoverOptions),
-    /// The end of the last drill on the target (read from the state directory).
-    DrillEnd,
-    /// The return of a drill's dedicated domains to the target, their home.
-    DrillFailback(ReturnOptions),
-}
-
-impl Request {
-    /// The kind of plan this request makes.
-    pub(crate) fn kind(&self) -> PlanKind {
-        match self {
-            Request::Failover(_) | Request::DrillStart(_) => PlanKind::Failover,
-            Request::Cleanup(_) | Request::DrillEnd => PlanKind::Cleanup,
-            Request::Failback(_) | Request::DrillFailback(_) => PlanKind::Failback,
-            Request::Switchover(_) => PlanKind::Switchover,
-        }
-    }
-
-    /// `true` when the plan is a drill's (a full drill's legs say so in their options).
-    fn drill(&self) -> bool {
-        match self {
-            Request::Failover(o) => o.drill,
-            Request::Cleanup(_) => false,
-            Request::Failback(o) | Request::Switchover(o) => o.drill || o.failover.drill,
-            Request::DrillStart(_) | Request::DrillEnd | Request::DrillFailback(_) => true,
-        }
-    }
-
-    /// Plans, or finds the interrupted run to resume.
-    pub(crate) async fn prepare(
-        &self,
-        ctx: &FlowContext,
-        target: Site,
-        store: &RunStore,
-        resume: &Resume,
-    ) -> std::result::Result<PreparedRun, FlowError> {
-        match self {
-            Request::Failover(o) => ctx.prepare_failover(target, o, store, resume).await,
-            Request::Cleanup(o) => ctx.prepare_cleanup(target, o, store, resume).await,
-            Request::Failback(o) => ctx.prepare_failback(target, o, store, resume).await,
-            Request::Switchover(o) => ctx.prepare_switchover(target, o, store, resume).await,
-            Request::DrillStart(o) => ctx.prepare_drill(target, o, store, resume).await,
-            Request::DrillEnd => {
-                let (options, _) = ctx.drill_end_options(target, store)?;
-                ctx.prepare_drill_end(target, &options, store, resume).await
-            }
-            Request::DrillFailback(o) => ctx.prepare_drill_return(target, o, store, resume).await,
-        }
-    }
-}
+/// Which flow, with its choices (the core's request, as every front end hands it over).
+pub(crate) use olvm_dr_core::flow::FlowRequest as Request;
 
 /// The mapping and engines of a flow, checked: a mapping with errors (loading or the offline
 /// rules) is refused before any Engine is contacted, as `olvm-dr` refuses it.

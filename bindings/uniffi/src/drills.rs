@@ -15,8 +15,8 @@ use crate::error::DrError;
 use crate::flows::{FlowContext, PlanSummary};
 use crate::options::RunSettings;
 use crate::report::{Report, Verdict};
-use crate::request::Request;
 use crate::types::Site;
+use olvm_dr_core::flow::FlowRequest as Request;
 
 /// The request of a leg and the site it brings the workload to.
 fn leg_request(leg: FullDrillLeg, to: Site, power_off_after_timeout: bool) -> (Request, Site) {
@@ -90,7 +90,13 @@ impl FlowContext {
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Report, DrError> {
-        self.run(Request::DrillEnd, site, settings, listener, Some(gate))
+        self.run(
+            Request::DrillEnd(None),
+            site,
+            settings,
+            listener,
+            Some(gate),
+        )
     }
 
     /// Returns a drill's dedicated test domains to `target`, their home site: a failback

@@ -16,9 +16,9 @@ use crate::error::DrError;
 use crate::mapping::Mapping;
 use crate::options::{CleanupOptions, FailoverOptions, ReturnOptions, RunSettings};
 use crate::report::{FlowKind, Report};
-use crate::request::Request;
 use crate::runtime::{block_on, drive};
 use crate::types::Site;
+use olvm_dr_core::flow::FlowRequest as Request;
 
 /// A plan, for the operator to read before approving it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

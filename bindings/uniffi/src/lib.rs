@@ -31,7 +31,6 @@ mod options;
 mod ovf;
 mod ovf_update;
 mod report;
-mod request;
 mod runtime;
 mod types;
 mod verify;

@@ -46,7 +46,7 @@ fn end(global: &GlobalArgs, args: &DrillEndArgs, connect: &Connect<'_>) -> Exit 
         global,
         &args.inputs,
         args.site,
-        &Request::DrillEnd,
+        &Request::DrillEnd(None),
         &args.run,
         Some(&args.gate),
         connect,

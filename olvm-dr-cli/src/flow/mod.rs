@@ -11,9 +11,7 @@ use std::sync::Arc;
 use olvm_dr_core::Site;
 use olvm_dr_core::execute::{GATE_PLACEHOLDER, OnError, SchedulerOptions};
 use olvm_dr_core::flow::{FlowContext, FlowError, PreparedRun, Resume, RunOptions, RunStore};
-use olvm_dr_core::plan::{
-    Action, CleanupOptions, FailoverOptions, PlanningError, RenderOptions, ReturnOptions,
-};
+use olvm_dr_core::plan::{Action, PlanningError, RenderOptions};
 use olvm_dr_core::report::Verdict;
 
 use self::progress::{CliReporter, ProgressMode};
@@ -64,67 +62,48 @@ pub(crate) fn report_flow_error(global: &GlobalArgs, e: &FlowError) -> Exit {
 }
 
 /// Which flow a command runs, with its choices.
-pub(crate) enum Request {
-    /// Failover.
-    Failover(FailoverOptions),
-    /// Cleanup.
-    Cleanup(CleanupOptions),
-    /// Failback.
-    Failback(ReturnOptions),
-    /// Switchover.
-    Switchover(ReturnOptions),
-    /// A drill's start (a drill-mode failover after the split gate).
-    DrillStart(FailoverOptions),
-    /// The end of the last drill on the target.
-    DrillEnd,
-    /// The return of the last drill's test domains to the target, their home.
-    DrillFailback(ReturnOptions),
+pub(crate) use olvm_dr_core::flow::FlowRequest as Request;
+
+/// The sites a request needs.
+pub(crate) fn sites(request: &Request) -> Sites {
+    match request {
+        Request::Failover(_) | Request::Cleanup(_) | Request::DrillStart(_) => Sites::Target,
+        Request::DrillEnd(_) => Sites::Only,
+        Request::Failback(_) | Request::DrillFailback(_) => Sites::ReturnTo,
+        Request::Switchover(_) => Sites::Both,
+    }
 }
 
-impl Request {
-    pub(crate) fn sites(&self) -> Sites {
-        match self {
-            Request::Failover(_) | Request::Cleanup(_) | Request::DrillStart(_) => Sites::Target,
-            Request::DrillEnd => Sites::Only,
-            Request::Failback(_) | Request::DrillFailback(_) => Sites::ReturnTo,
-            Request::Switchover(_) => Sites::Both,
-        }
+/// Plans the request (or finds the run to resume); the end of a drill first says which drill
+/// it ends, read once from the state directory.
+pub(crate) async fn prepare(
+    request: &Request,
+    ctx: &FlowContext,
+    target: Site,
+    store: &RunStore,
+    resume: &Resume,
+) -> Result<PreparedRun, FlowError> {
+    if !matches!(request, Request::DrillEnd(None)) {
+        return request.prepare(ctx, target, store, resume).await;
     }
-
-    pub(crate) async fn prepare(
-        &self,
-        ctx: &FlowContext,
-        target: Site,
-        store: &RunStore,
-        resume: &Resume,
-    ) -> Result<PreparedRun, FlowError> {
-        match self {
-            Request::Failover(o) => ctx.prepare_failover(target, o, store, resume).await,
-            Request::Cleanup(o) => ctx.prepare_cleanup(target, o, store, resume).await,
-            Request::Failback(o) => ctx.prepare_failback(target, o, store, resume).await,
-            Request::Switchover(o) => ctx.prepare_switchover(target, o, store, resume).await,
-            Request::DrillStart(o) => ctx.prepare_drill(target, o, store, resume).await,
-            Request::DrillEnd => {
-                let (options, last) = ctx.drill_end_options(target, store)?;
-                match &last {
-                    Some(d) => output::note_line(&format!(
-                        "ending drill {} on the {target} site: {}, {} VMs it registered",
-                        d.run_id,
-                        d.domains.as_ref().map_or_else(
-                            || "every mapped domain".to_owned(),
-                            |n| format!("domains {}", n.join(", "))
-                        ),
-                        d.vms.len()
-                    )),
-                    None => output::note_line(&format!(
-                        "no drill on the {target} site in the state directory: every mapped domain the {target} site has is released"
-                    )),
-                }
-                ctx.prepare_drill_end(target, &options, store, resume).await
-            }
-            Request::DrillFailback(o) => ctx.prepare_drill_return(target, o, store, resume).await,
-        }
+    let (options, last) = ctx.drill_end_options(target, store)?;
+    match &last {
+        Some(d) => output::note_line(&format!(
+            "ending drill {} on the {target} site: {}, {} VMs it registered",
+            d.run_id,
+            d.domains.as_ref().map_or_else(
+                || "every mapped domain".to_owned(),
+                |n| format!("domains {}", n.join(", "))
+            ),
+            d.vms.len()
+        )),
+        None => output::note_line(&format!(
+            "no drill on the {target} site in the state directory: every mapped domain the {target} site has is released"
+        )),
     }
+    Request::DrillEnd(Some(options))
+        .prepare(ctx, target, store, resume)
+        .await
 }
 
 /// Logs out of every Engine (SSO tokens are revoked, as the role's `always:` section does).
@@ -142,7 +121,7 @@ pub(crate) fn plan_only(
     all_steps: bool,
     connect: &Connect<'_>,
 ) -> Exit {
-    let setup = match setup::load(global, inputs, target, request.sites(), connect) {
+    let setup = match setup::load(global, inputs, target, sites(request), connect) {
         Ok(s) => s,
         Err(exit) => return exit,
     };
@@ -152,8 +131,13 @@ pub(crate) fn plan_only(
     };
     // Planning only reads: no state directory, no lock.
     let store = RunStore::in_memory();
-    let exit = match rt.block_on(request.prepare(&setup.ctx, setup.target, &store, &Resume::Never))
-    {
+    let exit = match rt.block_on(prepare(
+        request,
+        &setup.ctx,
+        setup.target,
+        &store,
+        &Resume::Never,
+    )) {
         Ok(p) => {
             match inputs.output {
                 OutputFormat::Json => output::out(
@@ -185,7 +169,7 @@ pub(crate) fn run_flow(
     gate: Option<&GateArgs>,
     connect: &Connect<'_>,
 ) -> Exit {
-    let setup = match setup::load(global, inputs, target, request.sites(), connect) {
+    let setup = match setup::load(global, inputs, target, sites(request), connect) {
         Ok(s) => s,
         Err(exit) => return exit,
     };
@@ -197,11 +181,16 @@ pub(crate) fn run_flow(
         Ok(rt) => rt,
         Err(exit) => return exit,
     };
-    let exit =
-        match rt.block_on(request.prepare(&setup.ctx, setup.target, &store, &resume_choice(run))) {
-            Ok(p) => run_prepared(global, &rt, &setup.ctx, &store, p, run, gate, inputs.output),
-            Err(e) => report_flow_error(global, &e),
-        };
+    let exit = match rt.block_on(prepare(
+        request,
+        &setup.ctx,
+        setup.target,
+        &store,
+        &resume_choice(run),
+    )) {
+        Ok(p) => run_prepared(global, &rt, &setup.ctx, &store, p, run, gate, inputs.output),
+        Err(e) => report_flow_error(global, &e),
+    };
     close(&rt, &setup.ctx);
     exit
 }

@@ -6,6 +6,7 @@
 mod drill;
 mod expect;
 mod full_drill;
+mod request;
 mod runs;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 pub use drill::DrillRecord;
 pub use expect::RunExpectations;
 pub use full_drill::FullDrillLeg;
+pub use request::FlowRequest;
 pub use runs::{Resume, RunStore};
 
 use crate::Site;
