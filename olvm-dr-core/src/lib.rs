@@ -20,6 +20,7 @@ pub mod journal;
 pub mod mapping;
 pub mod ovf;
 pub mod plan;
+pub mod probe;
 pub mod progress;
 pub mod report;
 mod secret;

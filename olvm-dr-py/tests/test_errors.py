@@ -25,6 +25,10 @@ KINDS = {
     "internal": exceptions.EngineInternalError,
     "protocol": exceptions.ProtocolError,
     "unsupported": exceptions.UnsupportedError,
+    # Nothing answered: the same class as a proxy's 503, for code that catches "cannot reach".
+    "unreachable": exceptions.EngineUnavailableError,
+    # No class of its own: the base class.
+    "certificate": exceptions.EngineError,
 }
 
 

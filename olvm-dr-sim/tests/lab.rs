@@ -78,9 +78,10 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
     assert_eq!(status["sites"]["primary"]["up"], false);
     assert_eq!(status["sites"]["secondary"]["up"], true);
     let primary = RestEngine::connect(&lab.site_connection(Site::Primary)).unwrap();
+    // Dark: the connection is refused, which the client tells apart from any answer.
     assert_eq!(
         primary.api_info().await.unwrap_err().kind,
-        olvm_dr_core::ErrorKind::Unavailable
+        olvm_dr_core::ErrorKind::Unreachable
     );
     control.site_action(Site::Primary, "recover").await.unwrap();
     assert!(lab.world().is_up(Site::Primary));

@@ -30,6 +30,7 @@ use crate::plan::{
     CleanupOptions, FailoverOptions, MappingSource, Plan, PlanKind, PlanningError, ReturnOptions,
     plan_cleanup, plan_failback, plan_failover, plan_switchover,
 };
+use crate::probe::{HostProbe, TcpHostProbe};
 use crate::progress::{NoReporter, Reporter};
 use crate::report::Report;
 use crate::verify::{Expectations, verify_site};
@@ -116,6 +117,10 @@ pub struct RunOptions {
     pub gate: Option<Arc<dyn StorageGate>>,
     /// A drill.
     pub drill: bool,
+    /// How the split-brain guard probes the source's hosts when its Engine does not answer
+    /// (default: a TCP connect to VDSM's port; a fake world's
+    /// [`host_probe`](crate::fake::World::host_probe) in tests).
+    pub host_probe: Arc<dyn HostProbe>,
 }
 
 impl Default for RunOptions {
@@ -127,6 +132,7 @@ impl Default for RunOptions {
             reporter: Arc::new(NoReporter),
             gate: None,
             drill: false,
+            host_probe: Arc::new(TcpHostProbe),
         }
     }
 }
@@ -175,6 +181,8 @@ impl PreparedRun {
         store: &RunStore,
         options: &RunOptions,
     ) -> Result<Report, FlowError> {
+        // Before the run's directory exists: a run killed meanwhile leaves nothing to resume.
+        remember_hosts(ctx, store).await;
         if self.run.is_none() && self.resumed.is_none() {
             self.run = store.create(&self.plan)?;
         }
@@ -198,6 +206,7 @@ impl PreparedRun {
         if let Some(gate) = &options.gate {
             runner = runner.with_gate(gate.clone());
         }
+        runner = runner.with_hosts(options.host_probe.clone(), store.known_hosts());
         let run_id = self
             .run
             .as_ref()
@@ -242,6 +251,33 @@ impl PreparedRun {
         }
         RunStore::save_report(self.run.as_ref(), &report)?;
         Ok(report)
+    }
+}
+
+/// How long a run waits for a site's host list before it starts. A dark site refuses at once
+/// (one attempt); 5 s bounds one whose connect hangs.
+const HOST_LIST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Records the hosts of every site that answers, so that a later guard can probe them when
+/// that site's Engine no longer does. Failures only cost the record (logged).
+async fn remember_hosts(ctx: &FlowContext, store: &RunStore) {
+    if store.root().is_none() {
+        return;
+    }
+    let reads = ctx.engines.iter().map(|(site, engine)| async move {
+        let hosts = tokio::time::timeout(HOST_LIST_TIMEOUT, engine.hosts()).await;
+        (*site, hosts)
+    });
+    for (site, hosts) in futures_util::future::join_all(reads).await {
+        match hosts {
+            Ok(Ok(hosts)) => {
+                if let Err(e) = store.remember_hosts(site, &hosts) {
+                    tracing::warn!(%site, error = %e, "cannot record the site's hosts");
+                }
+            }
+            Ok(Err(e)) => tracing::debug!(%site, error = %e, "hosts not read"),
+            Err(_) => tracing::debug!(%site, "hosts not read in time"),
+        }
     }
 }
 

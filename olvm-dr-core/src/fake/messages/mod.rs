@@ -177,10 +177,19 @@ pub(crate) fn block_domain_not_visible(op: Operation, id: impl std::fmt::Display
         )
 }
 
-/// The site's Engine does not answer (disaster, outage or injected drop): no HTTP status.
+/// The site's Engine does not answer (disaster, outage or injected drop): no HTTP status, no
+/// connection, as when nothing listens any more.
 pub(crate) fn unavailable(op: Operation, site: crate::Site) -> EngineError {
-    EngineError::new(ErrorKind::Unavailable, op.as_str())
+    EngineError::new(ErrorKind::Unreachable, op.as_str())
         .with_message(format!("the {site} site's Engine is not answering"))
+}
+
+/// The site's Engine died while a call was in flight: the connection was made and broke, so the
+/// caller sees a cut-off answer, not a refused connection.
+pub(crate) fn connection_lost(op: Operation, site: crate::Site) -> EngineError {
+    EngineError::new(ErrorKind::Unavailable, op.as_str()).with_message(format!(
+        "the {site} site's Engine went away before it answered"
+    ))
 }
 
 #[cfg(test)]
