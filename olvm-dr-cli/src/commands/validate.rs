@@ -102,6 +102,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
                     std::time::Duration::from_secs(minutes.saturating_mul(60))
                 }),
             },
+            state_dir: args.state_dir.as_deref(),
         };
         match online::run(m, &input, connect) {
             Ok(d) => all.extend(d),
