@@ -206,6 +206,16 @@ async fn a_forced_run_proceeds_and_records_why() {
         "{}",
         evidence(&report)
     );
+    assert!(report.facts.contains_key("split_brain.forced_by"));
+    assert!(report.facts.contains_key("split_brain.forced_at"));
+    // Shown in the text summary (and so in `report show`), not only in the JSON.
+    let text = report.render_summary();
+    assert!(
+        text.contains("FORCED past the split-brain guard by ")
+            && text.contains(": hosts fenced at the PDU")
+            && text.contains("what the guard saw: the primary Engine did not answer"),
+        "{text}"
+    );
 }
 
 /// A run while the source answers records its hosts in the state directory, where a later

@@ -175,6 +175,13 @@ pub(crate) async fn split_brain_guard(
     if let Some(reason) = force_reason {
         let _ = op.ctx.fact("split_brain.force_reason", reason);
     }
+    if evidence.decision == "proceed-forced" {
+        let _ = op.ctx.fact("split_brain.forced_by", operator());
+        let _ = op.ctx.fact(
+            "split_brain.forced_at",
+            crate::civil::format_date_time_millis(std::time::SystemTime::now(), 0),
+        );
+    }
     if evidence.decision == "refuse"
         && let Some(danger) = danger
     {
@@ -187,6 +194,22 @@ pub(crate) async fn split_brain_guard(
     Ok(Completion::Done {
         output: Some(output),
     })
+}
+
+/// Who forced the run: `user@host` as the process sees them (`USER` or `LOGNAME`, and the
+/// kernel's host name), for the journal and the report.
+fn operator() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown user".into());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_default();
+    if host.is_empty() {
+        user
+    } else {
+        format!("{user}@{host}")
+    }
 }
 
 /// What to do about an Engine that answered with an error.
