@@ -253,6 +253,7 @@ fn normalize_round_trips_and_refuses_broken_files() {
 #[test]
 fn logs_go_to_the_log_file_with_the_epoch_placeholder() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
     let pattern = dir.path().join("logs/dr-{}.log");
     let f = fixture("mapping/filled/nfs.yml");
     let o = olvm_dr(&[
@@ -278,4 +279,75 @@ fn logs_go_to_the_log_file_with_the_epoch_placeholder() {
     );
     let content = std::fs::read_to_string(logs[0].as_ref().unwrap().path()).unwrap();
     assert!(content.contains("validating mapping file"), "{content}");
+    assert!(!content.contains('\x1b'), "no colour in a file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = logs[0]
+            .as_ref()
+            .unwrap()
+            .metadata()
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the log is the operator's only");
+    }
+}
+
+#[test]
+fn a_log_file_in_a_missing_directory_is_a_usage_error_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/dr.log");
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&[
+        "--log-file",
+        path(&missing),
+        "validate",
+        "--offline",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("does not exist; create it or give another --log-file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "nothing ran: {}", stdout(&o));
+    assert!(!dir.path().join("no").exists(), "no directory was made");
+}
+
+#[test]
+fn color_never_and_no_color_keep_escapes_out_of_the_logs_on_stderr() {
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&[
+        "--color",
+        "never",
+        "--log-level",
+        "INFO",
+        "validate",
+        "--offline",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("validating mapping file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains('\x1b'), "{:?}", stderr(&o));
+    // --color auto on a pipe: none either.
+    let o = olvm_dr(&["--log-level", "INFO", "validate", "--offline", path(&f)]);
+    assert!(stderr(&o).contains("validating mapping file"));
+    assert!(!stderr(&o).contains('\x1b'), "{:?}", stderr(&o));
+    // Asked for: there.
+    let o = olvm_dr(&[
+        "--color",
+        "always",
+        "--log-level",
+        "INFO",
+        "validate",
+        "--offline",
+        path(&f),
+    ]);
+    assert!(stderr(&o).contains('\x1b'), "{:?}", stderr(&o));
 }
