@@ -207,12 +207,38 @@ fn dr_conf_gives_the_mapping_and_the_passwords_file() {
         "--vault-password-file",
         path(wrong.path()),
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    // A configuration error, exit 2, the same as from the flows.
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("DR0700") && stdout(&o).contains("vault password is wrong"),
+        stderr(&o).contains("vault password is wrong"),
         "{}",
-        stdout(&o)
+        stderr(&o)
     );
+    let dir = tempfile::tempdir().unwrap();
+    for flow in ["failover", "cleanup"] {
+        let o = olvm_dr(&[
+            "-f",
+            path(&conf),
+            flow,
+            "--dry-run",
+            "--state-dir",
+            path(dir.path()),
+            "--vault-password-file",
+            path(wrong.path()),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{flow}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("vault password is wrong"),
+            "{flow}: {}",
+            stderr(&o)
+        );
+    }
 
     let o = Command::new(env!("CARGO_BIN_EXE_olvm-dr"))
         .args(["-f", path(&conf), "validate", "--offline"])

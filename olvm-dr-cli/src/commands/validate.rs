@@ -133,8 +133,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
 type PasswordsRead = (Vec<Diagnostic>, Option<Passwords>, Option<Secret>);
 
 /// Opens the passwords file (asking for the vault password only when it is encrypted) and
-/// checks that both sites have a password. `Err` only when the vault password file itself
-/// cannot be read.
+/// checks that both sites have a password. `Err` when the vault password file itself cannot be
+/// read or the vault password is wrong (configuration errors, exit 2).
 fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRead, String> {
     let mut f = Findings::new(Some(path));
     let mut result = Passwords::load(path, None);
@@ -151,6 +151,19 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRe
         vault = Some(password);
     }
     let mut passwords = None;
+    // A wrong vault password is a configuration error, as in every flow (exit 2), not a
+    // finding about the file.
+    if let Err(
+        e @ PasswordsError::Vault {
+            source: VaultError::WrongPassword,
+            ..
+        },
+    ) = &result
+    {
+        return Err(format!(
+            "{e}; give the right one with --vault-password-file or OLVM_DR_VAULT_PASSWORD"
+        ));
+    }
     match result {
         Ok(p) => {
             for site in Site::BOTH {
@@ -178,10 +191,6 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRe
                     ..
                 } => "give the vault password with --vault-password-file or OLVM_DR_VAULT_PASSWORD"
                     .into(),
-                PasswordsError::Vault {
-                    source: VaultError::WrongPassword,
-                    ..
-                } => "check the vault password".into(),
                 _ => "check the file".into(),
             });
         }
