@@ -85,6 +85,23 @@ async fn a_primary_that_refuses_the_password_is_up_and_the_failover_is_refused()
     assert_ne!(wrong, passwords);
     std::fs::write(&files.passwords, wrong + "\n").unwrap();
 
+    // A dry run says the real run would be refused, and writes nothing.
+    let dry_state = dir.path().join("dry-state");
+    let (code, out) = olvm_dr(&[
+        "-f",
+        s(&files.dr_conf),
+        "failover",
+        "--dry-run",
+        "--state-dir",
+        s(&dry_state),
+    ])
+    .await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("(dry run: nothing was changed)"), "{out}");
+    assert!(out.contains("a real run would be refused"), "{out}");
+    assert!(out.contains("unauthenticated"), "{out}");
+    assert!(!dry_state.exists(), "a dry run creates no state directory");
+
     let (code, out) = failover(&files.dr_conf, &dir.path().join("state")).await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("refusing to import"), "{out}");
@@ -138,6 +155,20 @@ async fn an_engine_only_outage_is_refused_and_a_whole_site_disaster_goes_through
     // Now the whole site goes dark: nothing answers, the guard proceeds at once.
     let (code, out) = olvm_dr(&["lab", "disaster", "primary", "--dir", s(&lab_dir)]).await;
     assert_eq!(code, 0, "{out}");
+    // A dry run in an existing state directory takes no lock and makes no run.
+    let before = entries(&state);
+    let (code, out) = olvm_dr(&[
+        "-f",
+        s(&files.dr_conf),
+        "failover",
+        "--dry-run",
+        "--state-dir",
+        s(&state),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("the primary Engine does not answer"), "{out}");
+    assert_eq!(entries(&state), before, "a dry run writes nothing");
     let (code, out) = olvm_dr(&[
         "-f",
         s(&files.dr_conf),
@@ -170,4 +201,43 @@ async fn an_engine_only_outage_is_refused_and_a_whole_site_disaster_goes_through
     let ms = guard["duration_ms"].as_u64().unwrap();
     assert!(ms < 1000, "the guard took {ms} ms");
     assert_eq!(imported(&lab).await, lab.world().facts().domains.len());
+    assert_private(&state);
+}
+
+/// Every file and directory under `dir`, with its size, sorted.
+fn entries(dir: &Path) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                todo.push(e.path());
+            }
+            out.push((
+                e.path().display().to_string(),
+                if m.is_dir() { 0 } else { m.len() },
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The state directory and what is in it are the owner's only: directories 0700, files 0600.
+fn assert_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    let mut files = 0;
+    for (path, _) in entries(dir) {
+        let p = Path::new(&path);
+        let want = if p.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(p), want, "{path}");
+        files += usize::from(!p.is_dir());
+    }
+    assert!(
+        files >= 4,
+        "the lock, the known hosts, and a run's plan, journal, report"
+    );
 }

@@ -73,6 +73,19 @@ pub(crate) fn state_dir(option: Option<&Path>) -> Result<PathBuf, String> {
         })
 }
 
+/// The state directory for a run: locked (refusing when another run holds it), or, for a dry
+/// run, only read (nothing is created or written).
+pub(crate) fn open_store_for(option: Option<&Path>, dry_run: bool) -> Result<RunStore, Exit> {
+    if !dry_run {
+        return open_store(option);
+    }
+    let root = state_dir(option).map_err(|m| {
+        output::error_line(&m);
+        Exit::Usage
+    })?;
+    Ok(RunStore::open_to_read(&root))
+}
+
 /// Opens the state directory, refusing when another run holds it.
 pub(crate) fn open_store(option: Option<&Path>) -> Result<RunStore, Exit> {
     let root = state_dir(option).map_err(|m| {

@@ -42,6 +42,15 @@ impl RunStore {
         })
     }
 
+    /// The state directory at `root` to read only (no lock, nothing created or written: for a
+    /// dry run, which still finds the run it would resume); a store in memory when `root` does
+    /// not exist.
+    pub fn open_to_read(root: &Path) -> Self {
+        Self {
+            dir: StateDir::open_to_read(root),
+        }
+    }
+
     /// A store that keeps nothing on disk.
     pub fn in_memory() -> Self {
         Self { dir: None }
@@ -217,7 +226,12 @@ const KNOWN_HOSTS: &str = "known-hosts.json";
 fn write_json(path: &PathBuf, bytes: &[u8]) -> Result<(), FlowError> {
     use std::io::Write;
     let tmp = path.with_extension("json.tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(|e| FlowError::io(&tmp, e))?;
+    let mut f = crate::journal::private::file_options()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(&tmp)
+        .map_err(|e| FlowError::io(&tmp, e))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .map_err(|e| FlowError::io(&tmp, e))?;

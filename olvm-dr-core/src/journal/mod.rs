@@ -1,6 +1,7 @@
 //! The run journal: what a run did, written as it happens, so an interrupted run can resume.
 
 mod file;
+pub(crate) mod private;
 mod record;
 mod state_dir;
 
