@@ -377,3 +377,40 @@ fn color_never_and_no_color_keep_escapes_out_of_the_logs_on_stderr() {
     ]);
     assert!(stderr(&o).contains('\x1b'), "{:?}", stderr(&o));
 }
+
+#[test]
+fn devices_and_fifos_are_refused_as_inputs_without_reading_them() {
+    let o = olvm_dr(&["validate", "--offline", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a device, not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("vars.yml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Nobody writes to it: reading it would wait forever.
+    let o = olvm_dr(&["validate", "--offline", path(&fifo)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a FIFO, not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&[
+        "validate",
+        "--offline",
+        "--passwords",
+        "/dev/zero",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+}

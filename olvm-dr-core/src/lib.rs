@@ -15,6 +15,7 @@ pub mod execute;
 pub mod fake;
 pub mod flow;
 pub mod generate;
+pub mod input;
 pub mod inventory;
 pub mod journal;
 pub mod mapping;

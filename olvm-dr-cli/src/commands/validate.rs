@@ -164,6 +164,10 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRe
             "{e}; give the right one with --vault-password-file or OLVM_DR_VAULT_PASSWORD"
         ));
     }
+    // So is a file that cannot be read at all (missing, a device, a FIFO, too large).
+    if let Err(e @ PasswordsError::Read { .. }) = &result {
+        return Err(e.to_string());
+    }
     match result {
         Ok(p) => {
             for site in Site::BOTH {

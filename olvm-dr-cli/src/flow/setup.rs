@@ -132,12 +132,14 @@ pub(crate) fn load(
         .clone()
         .or_else(|| conf.as_ref().and_then(|c| c.failover.var_file.as_ref()).map(|v| v.value.clone()))
         .ok_or_else(|| usage("no mapping file: give --mapping, or set var_file in [failover_failback] of dr.conf"))?;
-    let bytes = std::fs::read(&mapping_path).map_err(|e| {
-        usage(&format!(
-            "cannot read mapping file {}: {e}",
-            mapping_path.display()
-        ))
-    })?;
+    let bytes =
+        olvm_dr_core::input::read_bytes(&mapping_path, olvm_dr_core::input::MAX_INPUT_BYTES)
+            .map_err(|e| {
+                usage(&format!(
+                    "cannot read mapping file {}: {e}",
+                    mapping_path.display()
+                ))
+            })?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         usage(&format!(
             "mapping file {} is not UTF-8",
