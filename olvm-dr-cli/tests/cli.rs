@@ -414,3 +414,46 @@ fn devices_and_fifos_are_refused_as_inputs_without_reading_them() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
 }
+
+#[test]
+fn a_broken_dr_conf_is_reported_the_same_way_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("dr.conf");
+    std::fs::write(
+        &conf,
+        "[validate_vars]\nvar_file = vars.yml\nthis line is not INI\n",
+    )
+    .unwrap();
+    let state = dir.path().join("state");
+    let mut lines = Vec::new();
+    for args in [
+        vec!["validate", "--offline"],
+        vec!["failover", "--dry-run", "--state-dir", path(&state)],
+        vec!["generate"],
+    ] {
+        let mut all = vec!["--color", "never", "-f", path(&conf)];
+        all.extend(args.iter().copied());
+        let o = olvm_dr(&all);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("dr.conf has errors"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        let finding = stdout(&o)
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or_else(|| panic!("{args:?}: {}", stdout(&o)))
+            .to_owned();
+        assert!(finding.contains("3:1"), "{args:?}: {finding}");
+        assert!(!stderr(&o).contains("no mapping file"), "{args:?}");
+        lines.push(finding);
+    }
+    assert!(lines.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
+}

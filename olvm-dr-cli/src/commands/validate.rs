@@ -19,17 +19,12 @@ use crate::exit::Exit;
 use crate::{conf, output, vault_password};
 
 pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_>) -> Exit {
-    let conf = match conf::load(global.conf_file.as_deref()) {
+    let conf = match conf::load_checked(global.conf_file.as_deref(), global.color) {
         Ok(c) => c,
-        Err(message) => {
-            output::error_line(&message);
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let mut all: Vec<Diagnostic> = Vec::new();
-    let mut conf_broken = false;
     if let Some((_, d)) = &conf {
-        conf_broken = d.iter().any(Diagnostic::is_error);
         all.extend(d.iter().cloned());
     }
     let conf = conf.map(|(c, _)| c);
@@ -119,9 +114,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
         OutputFormat::Json => output::print_json(&all, mode, &files),
     };
     output::out(&text);
-    if conf_broken {
-        Exit::Usage
-    } else if all.iter().any(Diagnostic::is_error) {
+    if all.iter().any(Diagnostic::is_error) {
         Exit::Failure
     } else {
         Exit::Success

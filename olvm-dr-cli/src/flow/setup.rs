@@ -111,17 +111,7 @@ pub(crate) fn load(
         output::error_line(m);
         Exit::Usage
     };
-    let conf = match conf::load(global.conf_file.as_deref()) {
-        Ok(Some((c, diags))) => {
-            if diags.iter().any(Diagnostic::is_error) {
-                output::out(&output::print_text(&diags, output::use_color(global.color)));
-                return Err(usage("dr.conf has errors"));
-            }
-            Some(c)
-        }
-        Ok(None) => None,
-        Err(m) => return Err(usage(&m)),
-    };
+    let conf = conf::load_checked(global.conf_file.as_deref(), global.color)?.map(|(c, _)| c);
     let required = match sites {
         Sites::ReturnTo => return_target(target_option, conf.as_ref()),
         _ => target(target_option, conf.as_ref()),
