@@ -516,4 +516,20 @@ impl Engine for FakeEngine {
         })
         .await
     }
+
+    async fn tags(&self) -> EngineResult<Vec<Tag>> {
+        self.call(Operation::Tags, 0, |w, s, _| Ok(w.tags(s))).await
+    }
+
+    async fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag> {
+        self.call(Operation::AddTag, 0, |w, s, _| {
+            w.add_tag(s, name, description)
+        })
+        .await
+    }
+
+    async fn remove_tag(&self, id: Id) -> EngineResult<()> {
+        self.call(Operation::RemoveTag, key(id), |w, s, _| w.remove_tag(s, id))
+            .await
+    }
 }

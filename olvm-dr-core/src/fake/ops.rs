@@ -123,6 +123,12 @@ operations! {
     StopVm = "stop_vm",
     /// `remove_vm`.
     RemoveVm = "remove_vm",
+    /// `tags`.
+    Tags = "tags",
+    /// `add_tag`.
+    AddTag = "add_tag",
+    /// `remove_tag`.
+    RemoveTag = "remove_tag",
 }
 
 impl fmt::Display for Operation {

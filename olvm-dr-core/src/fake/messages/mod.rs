@@ -145,6 +145,15 @@ pub(crate) fn not_found(op: Operation, what: impl Into<String>) -> EngineError {
         .with_status(404)
 }
 
+/// A tag whose name is in use: `AddTagCommand.validate`'s `TAGS_SPECIFY_TAG_IS_IN_USE`
+/// ("The specified Tag name already exists." in `AppErrors.properties`), a validation failure,
+/// so 409 with the Engine's usual reason.
+pub(crate) fn tag_name_in_use(op: Operation) -> EngineError {
+    EngineError::new(ErrorKind::Conflict, op.as_str())
+        .with_status(409)
+        .with_fault_text(OPERATION_FAILED, "[The specified Tag name already exists.]")
+}
+
 /// A named reference in the body that resolves to nothing: 404, detail `Entity not found: <what>`
 /// (restapi `ENTITY_NOT_FOUND_TEMPLATE`), e.g. `Cluster: name=dr-cluster`.
 pub(crate) fn entity_not_found(op: Operation, what: &str) -> EngineError {
