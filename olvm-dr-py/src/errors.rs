@@ -263,8 +263,13 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             }
             FlowError::State(StateDirError::Io { path, source })
             | FlowError::Io { path, source } => file(py, path, &source)?,
-            e @ (FlowError::State(_) | FlowError::Resume(_) | FlowError::Drill(_)) => {
-                instance(py, "RunStateError", (e.to_string(),))?
+            e @ (FlowError::State(_)
+            | FlowError::Resume(_)
+            | FlowError::Drill(_)
+            | FlowError::Locked { .. }) => instance(py, "RunStateError", (e.to_string(),))?,
+            FlowError::Lock { site, ref error } => {
+                let text = flow.to_string();
+                engine(py, Some(site), error, text)?
             }
             e @ FlowError::NoEngine(_) => instance(py, "ConfigurationError", (e.to_string(),))?,
         },

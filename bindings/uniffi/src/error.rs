@@ -222,9 +222,13 @@ impl From<FlowError> for DrError {
     fn from(e: FlowError) -> Self {
         match e {
             FlowError::Planning(p) => (*p).into(),
-            FlowError::State(_) | FlowError::Resume(_) | FlowError::Drill(_) => Self::State {
+            FlowError::State(_)
+            | FlowError::Resume(_)
+            | FlowError::Drill(_)
+            | FlowError::Locked { .. } => Self::State {
                 reason: e.to_string(),
             },
+            FlowError::Lock { ref error, .. } => Self::of_kind(error.kind, e.to_string()),
             FlowError::Io { .. } => Self::Io {
                 reason: e.to_string(),
             },

@@ -342,6 +342,7 @@ pub(crate) fn run_prepared(
         },
         reporter: reporter.clone(),
         gate,
+        break_lock: run.break_lock,
         ..RunOptions::default()
     };
     let result = rt.block_on(prepared.execute(ctx, store, &options));

@@ -152,6 +152,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 42);
+        assert_eq!(Operation::ALL.len(), 45);
     }
 }

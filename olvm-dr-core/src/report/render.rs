@@ -112,6 +112,16 @@ impl Report {
                 fact("split_brain.evidence"),
             );
         }
+        if let Some(replaced) = self.facts.get("engine_lock.replaced") {
+            let _ = writeln!(
+                out,
+                "  run lock on the {} Engine taken over from {replaced}",
+                self.target
+            );
+        }
+        if let Some(error) = self.facts.get("engine_lock.release_error") {
+            let _ = writeln!(out, "  {error}");
+        }
         if let Some(v) = &self.verification {
             out.push_str(&format!("  {}", v.render()));
         }
