@@ -7,12 +7,12 @@ mod flow_support;
 use std::time::Duration;
 
 use flow_support::context;
+use olvm_dr_core::Site;
 use olvm_dr_core::fake::{LatencyProfile, World, WorldBuilder};
 use olvm_dr_core::flow::lock::{LockHolder, RUN_LOCK_TAG};
 use olvm_dr_core::flow::{FlowContext, FlowError, Resume, RunOptions, RunStore};
 use olvm_dr_core::plan::FailoverOptions;
 use olvm_dr_core::report::{Report, Verdict};
-use olvm_dr_core::Site;
 
 async fn failover(
     ctx: &FlowContext,

@@ -43,6 +43,8 @@ struct Sockets {
 #[derive(Debug)]
 pub(crate) struct EngineSwitch {
     addr: SocketAddr,
+    /// The server stopped: the port stays closed whatever the world does.
+    closed: AtomicBool,
     up: watch::Sender<bool>,
     sockets: Mutex<Sockets>,
     next_id: AtomicU64,
@@ -52,6 +54,7 @@ impl EngineSwitch {
     fn new(addr: SocketAddr, up: bool) -> Arc<Self> {
         Arc::new(Self {
             addr,
+            closed: AtomicBool::new(false),
             up: watch::Sender::new(up),
             sockets: Mutex::new(Sockets::default()),
             next_id: AtomicU64::new(0),
@@ -67,6 +70,7 @@ impl EngineSwitch {
     /// listens again on the same address before it returns (connections wait in the backlog
     /// until the accept loop takes the socket).
     fn set(&self, up: bool) {
+        let up = up && !self.closed.load(Ordering::SeqCst);
         let mut s = self.sockets();
         if up {
             if s.listener.is_none() && s.reopened.is_none() {
@@ -91,6 +95,15 @@ impl EngineSwitch {
         }
         drop(s);
         self.up.send_replace(up);
+    }
+}
+
+impl EngineSwitch {
+    /// Closes the port for good (the server stops): the duplicates of its sockets are shut
+    /// down and dropped, so nothing listens there any more.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.set(false);
     }
 }
 
@@ -128,6 +141,11 @@ impl SwitchedListener {
     /// The address it listens on.
     pub(crate) fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// What opens and closes it.
+    pub(crate) fn switch(&self) -> Arc<EngineSwitch> {
+        Arc::clone(&self.switch)
     }
 
     /// The socket the switch opened on recovery, or a new one.

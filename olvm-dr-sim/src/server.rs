@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::auth::{self, API_SCOPE, Credentials, DEFAULT_TOKEN_TTL, Sessions};
-use crate::dark::{HostPorts, SwitchedListener};
+use crate::dark::{EngineSwitch, HostPorts, SwitchedListener};
 use crate::params::{ApiPath, Params};
 use crate::respond::empty;
 use crate::{control, routes};
@@ -65,6 +65,7 @@ pub struct SimServer {
     site: Site,
     state: Arc<SiteServer>,
     hosts: Arc<HostPorts>,
+    engine_port: Arc<EngineSwitch>,
     stop: Option<watch::Sender<bool>>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -85,6 +86,7 @@ impl SimServer {
         // its own, so that a lab can still be told to recover.
         let listener = SwitchedListener::bind(&state.world, options.site, options.bind).await?;
         let addr = listener.local_addr();
+        let engine_port = listener.switch();
         let control_listener =
             tokio::net::TcpListener::bind(SocketAddr::new(options.bind.ip(), 0)).await?;
         let control_addr = control_listener.local_addr()?;
@@ -124,6 +126,7 @@ impl SimServer {
             site: options.site,
             state,
             hosts,
+            engine_port,
             stop: Some(stop),
             tasks,
         })
@@ -169,6 +172,7 @@ impl SimServer {
         for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
+        self.engine_port.close();
     }
 }
 
@@ -178,6 +182,7 @@ impl Drop for SimServer {
             let _ = stop.send(true);
         }
         self.hosts.close();
+        self.engine_port.close();
     }
 }
 
