@@ -184,6 +184,10 @@ impl Engine for Buggy {
         self.bug.apply(self.inner.vm(id).await)
     }
 
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>> {
+        self.bug.apply(self.inner.vm_disk_attachments(id).await)
+    }
+
     async fn templates(&self) -> EngineResult<Vec<Template>> {
         self.bug.apply(self.inner.templates().await)
     }

@@ -149,6 +149,10 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// One VM.
     async fn vm(&self, id: Id) -> EngineResult<Vm>;
 
+    /// The disks attached to VM `id`, each with its attachment's settings
+    /// (`GET /vms/{id}/diskattachments?follow=disk`).
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>>;
+
     /// Every registered template (the blank template excluded).
     async fn templates(&self) -> EngineResult<Vec<Template>>;
 

@@ -375,6 +375,13 @@ impl Engine for FakeEngine {
             .await
     }
 
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>> {
+        self.call(Operation::VmDiskAttachments, key(id), |w, s, _| {
+            w.vm_disk_attachments_view(s, id)
+        })
+        .await
+    }
+
     async fn templates(&self) -> EngineResult<Vec<Template>> {
         self.call(Operation::Templates, 0, |w, s, now| {
             Ok(w.templates_view(s, now))

@@ -103,6 +103,8 @@ operations! {
     Vms = "vms",
     /// `vm`.
     Vm = "vm",
+    /// `vm_disk_attachments`.
+    VmDiskAttachments = "vm_disk_attachments",
     /// `templates`.
     Templates = "templates",
     /// `template`.
@@ -146,6 +148,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 42);
+        assert_eq!(Operation::ALL.len(), 43);
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::http::Method;
 use olvm_dr_core::engine::{Engine, Id, VmSearch};
-use olvm_dr_core::xml::{Scope, write_disk_attachments, write_snapshots};
+use olvm_dr_core::xml::{Scope, write_snapshots};
 
 use super::lookup::{Names, Need};
 use super::{id, limit, perform, query, scope, search};
@@ -80,7 +80,10 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
                 &Scope::new(format!("vms/{vm}/nics")),
             ))
         }
-        "diskattachments" => Ok(ok(write_disk_attachments(&st.engine.vm(vm).await?))),
+        "diskattachments" => Ok(list(
+            &limit(st.engine.vm_disk_attachments(vm).await?, &req.params),
+            &Scope::new(format!("vms/{vm}/diskattachments")),
+        )),
         "snapshots" => Ok(ok(write_snapshots(&st.engine.vm(vm).await?))),
         "affinitylabels" => {
             st.engine.vm(vm).await?;

@@ -29,6 +29,8 @@ pub(crate) struct NicRec {
     pub(crate) name: String,
     pub(crate) mac: Option<Mac>,
     pub(crate) profile: Option<Id>,
+    /// Plugged into the VM.
+    pub(crate) plugged: bool,
 }
 
 /// A registered VM.
@@ -139,6 +141,7 @@ impl SiteState {
                     name: n.name.clone(),
                     mac: n.mac.map(format_mac),
                     vnic_profile: n.profile,
+                    plugged: n.plugged,
                 })
                 .collect(),
             storage_domains: self.vm_domains(v),

@@ -196,6 +196,10 @@ impl Engine for RestEngine {
         self.get_vm(id).await
     }
 
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>> {
+        self.get_vm_disk_attachments(id).await
+    }
+
     async fn templates(&self) -> EngineResult<Vec<Template>> {
         self.get_templates().await
     }
