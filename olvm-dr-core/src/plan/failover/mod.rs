@@ -223,6 +223,7 @@ pub(crate) async fn failover_part(
                 Phase::Discovery,
                 Action::DiscoverEntities {
                     domain: d.domain.clone(),
+                    target_dc: d.target_dc.clone(),
                 },
                 format!(
                     "list the VMs and templates in the OVF store of {}",
@@ -255,7 +256,7 @@ pub(crate) async fn failover_part(
                         .unwrap_or(crate::engine::StorageType::Nfs),
                 };
                 steps.push(
-                    Step::new(id.clone(), target, Phase::Discovery, Action::DiscoverEntities { domain: domain.clone() },
+                    Step::new(id.clone(), target, Phase::Discovery, Action::DiscoverEntities { domain: domain.clone(), target_dc: None },
                         format!("list the VMs and templates in the OVF store of {} (active, not mapped: --all-active-domains)", domain.describe()))
                     .after([StepId::from(GUARD)]),
                 );
