@@ -212,8 +212,10 @@ async fn drill_on_a_test_domain_and_its_failback() {
         let name = facts
             .domains
             .iter()
-            .find(|d| !d.primary_master)
-            .expect("a non-master domain to dedicate to tests")
+            .find(|d| d.storage_type == olvm_dr_core::engine::StorageType::Iscsi)
+            .expect(
+                "the second data center's domain, with no VM spanning others, to dedicate to tests",
+            )
             .name
             .clone();
         *test.lock().unwrap() = name.clone();
