@@ -109,15 +109,23 @@ async fn a_discreet_drill_leaves_the_primary_untouched_and_drill_end_restores_th
     let drill_vms = secondary.vms(&VmSearch::default()).await.unwrap();
     let nics: usize = drill_vms.iter().map(|v| v.nics.len()).sum();
     assert!(nics > 0);
+    // Unplugged as oVirt means it: on their mapped profiles, not plugged into the VM.
     for vm in &drill_vms {
         for nic in &vm.nics {
-            assert_eq!(
-                nic.vnic_profile, None,
-                "NIC {} of drill VM {}",
+            assert!(
+                !nic.plugged,
+                "NIC {} of drill VM {} is plugged",
                 nic.name, vm.name
             );
         }
     }
+    assert!(
+        drill_vms
+            .iter()
+            .flat_map(|v| &v.nics)
+            .any(|n| n.vnic_profile.is_some()),
+        "the NICs keep their mapped profiles"
+    );
 
     // What the run expects of the secondary, for a later `verify`.
     assert_eq!(
@@ -508,7 +516,7 @@ async fn verify_finds_a_broken_registration() {
             .iter()
             .any(|d| d.entity == format!("VM '{}'", victim.name)
                 && d.problem
-                    .contains(&format!("NIC '{nic}' is profile 'stray'"))),
+                    .contains(&format!("NIC '{nic}' is plugged, on profile 'stray'"))),
         "{text} (stray profile {stray})"
     );
     assert!(

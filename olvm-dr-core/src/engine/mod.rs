@@ -153,6 +153,11 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// (`GET /vms/{id}/diskattachments?follow=disk`).
     async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>>;
 
+    /// Plugs or unplugs NIC `nic` of VM `vm` (`PUT /vms/{vm}/nics/{nic}` with
+    /// `<nic><plugged>…</plugged></nic>`, the Engine's `UpdateVmInterfaceCommand`). An
+    /// unplugged NIC keeps its vNIC profile; the guest does not see it.
+    async fn set_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()>;
+
     /// Every registered template (the blank template excluded).
     async fn templates(&self) -> EngineResult<Vec<Template>>;
 

@@ -382,6 +382,13 @@ impl Engine for FakeEngine {
         .await
     }
 
+    async fn set_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()> {
+        self.call(Operation::SetNicPlugged, key(vm), |w, s, _| {
+            w.set_nic_plugged(s, vm, nic, plugged)
+        })
+        .await
+    }
+
     async fn templates(&self) -> EngineResult<Vec<Template>> {
         self.call(Operation::Templates, 0, |w, s, now| {
             Ok(w.templates_view(s, now))

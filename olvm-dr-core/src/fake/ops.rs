@@ -105,6 +105,8 @@ operations! {
     Vm = "vm",
     /// `vm_disk_attachments`.
     VmDiskAttachments = "vm_disk_attachments",
+    /// `set_nic_plugged`.
+    SetNicPlugged = "set_nic_plugged",
     /// `templates`.
     Templates = "templates",
     /// `template`.
@@ -148,6 +150,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 43);
+        assert_eq!(Operation::ALL.len(), 44);
     }
 }

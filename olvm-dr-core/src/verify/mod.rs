@@ -312,23 +312,30 @@ pub async fn verify_site(
             }
             for nic in &vm.nics {
                 let ok = match (&expect.isolation, nic.vnic_profile) {
-                    (Some(Isolation::Unplugged), p) => p.is_none(),
+                    (Some(Isolation::Unplugged), _) => !nic.plugged,
                     (Some(Isolation::Profiles(want)), p) => p.is_some_and(|p| want.contains(&p)),
                     (None, None) => true,
                     (None, Some(p)) => mapped_profiles.is_empty() || mapped_profiles.contains(&p),
                 };
                 if !ok {
-                    let actual = nic
+                    let profile = nic
                         .vnic_profile
                         .and_then(|p| profiles.iter().find(|x| x.id == p))
                         .map_or_else(
-                            || "unplugged".to_owned(),
-                            |p| format!("profile '{}'", p.name),
+                            || "on no network".to_owned(),
+                            |p| format!("on profile '{}'", p.name),
                         );
+                    let actual = if nic.plugged {
+                        format!("plugged, {profile}")
+                    } else {
+                        format!("unplugged, {profile}")
+                    };
                     let want = match &expect.isolation {
-                        Some(Isolation::Unplugged) => "unplugged (drill isolation)".to_owned(),
+                        Some(Isolation::Unplugged) => {
+                            "unplugged (the drill's isolation)".to_owned()
+                        }
                         Some(Isolation::Profiles(_)) => "the drill's isolation profile".to_owned(),
-                        None => "a profile the network mappings lead to".to_owned(),
+                        None => "on a profile the network mappings lead to".to_owned(),
                     };
                     diff(
                         entity.clone(),

@@ -46,7 +46,9 @@ pub(super) async fn check_vm(
             diff(problem);
         }
     }
-    if views.isolation.is_none() {
+    // With profile isolation every NIC is on the isolation profile (checked by the caller);
+    // unplugged NICs keep their mapped profiles, checked here like a failover's.
+    if !matches!(views.isolation, Some(Isolation::Profiles(_))) {
         for problem in nic_problems(views, vm, want) {
             diff(problem);
         }

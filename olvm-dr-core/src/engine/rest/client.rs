@@ -108,6 +108,25 @@ impl Transport {
         .await
     }
 
+    /// `PUT {api}/{path}` with an XML body (an update); never retried. Any 2xx is returned.
+    pub(crate) async fn put(
+        &self,
+        call: &Call,
+        path: &str,
+        body: String,
+    ) -> Result<Answer, EngineError> {
+        let url = self.url(path, "");
+        self.exchange(
+            call,
+            Method::PUT,
+            &url,
+            Some(body),
+            true,
+            self.config.action_timeout,
+        )
+        .await
+    }
+
     /// `DELETE {api}/{path}?{query}`; never retried. Any 2xx counts as done, body ignored.
     pub(crate) async fn delete(
         &self,

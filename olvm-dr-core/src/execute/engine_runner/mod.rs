@@ -207,7 +207,11 @@ impl EngineRunner {
                     .plan
                     .registration
                     .for_data_center(&self.vm_registration, vm.target_dc.as_deref());
-                registration::ensure_vm(op, engine, vm, &registration).await
+                let unplug = matches!(
+                    self.plan.isolation,
+                    Some(crate::verify::Isolation::Unplugged)
+                );
+                registration::ensure_vm(op, engine, vm, &registration, unplug).await
             }
             Action::StartVm { vm, name, .. } => vms::ensure_started(op, engine, *vm, name).await,
             Action::WaitVmUp { vm, name } => vms::wait_up(op, engine, *vm, name).await,

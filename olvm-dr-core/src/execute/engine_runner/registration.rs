@@ -519,14 +519,24 @@ pub(crate) async fn ensure_template(
 /// Makes sure the VM is registered with every disk its source had. A VM the Engine registered
 /// without some of them (partial import drops a disk whose image it cannot find) is a failure
 /// naming the missing disks: it stays registered, and is not started. NICs whose MAC the
-/// Engine changed (out of the target pool's ranges, or taken) are the step's output.
+/// Engine changed (out of the target pool's ranges, or taken) are the step's output. With
+/// `unplug` (a drill's `--isolate unplugged`) every NIC is unplugged before the step ends.
 pub(crate) async fn ensure_vm(
     op: &Op<'_>,
     engine: &dyn Engine,
     vm: &DiscoveredVm,
     registration: &Registration,
+    unplug: bool,
 ) -> Result<Completion, StepFailure> {
     let (did_work, registered) = register_vm(op, engine, vm, registration).await?;
+    if unplug {
+        for nic in registered.nics.iter().filter(|n| n.plugged) {
+            op.call("set_nic_plugged", || {
+                engine.set_nic_plugged(vm.id, nic.id, false)
+            })
+            .await?;
+        }
+    }
     if !vm.expect.disks.is_empty() {
         let attached = op
             .call("vm_disk_attachments", || engine.vm_disk_attachments(vm.id))

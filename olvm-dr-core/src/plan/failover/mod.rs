@@ -55,7 +55,9 @@ pub enum NicIsolation {
     /// As the network mappings say (a real failover).
     #[default]
     None,
-    /// Every NIC unplugged from any network.
+    /// Every NIC unplugged (`plugged=false`), keeping the vNIC profile the network mappings
+    /// give it: the guest sees no NIC until one is plugged, so a drill's VMs can be connected
+    /// one by one (oVirt's meaning of "unplugged").
     Unplugged,
     /// Every NIC on this profile of the target (`name`, or `name/network` when the name is on
     /// several networks).

@@ -390,7 +390,14 @@ pub(crate) fn isolate(
     let (to, verify) = match isolation {
         super::NicIsolation::None => return Ok(None),
         super::NicIsolation::Unplugged => {
-            (VnicTarget::Unplugged, crate::verify::Isolation::Unplugged)
+            // oVirt's meaning: the NICs keep the profiles the mappings give them and are
+            // unplugged after registration, before any start; a test connects them one by one.
+            note(
+                notes,
+                NoteLevel::Info,
+                "drill isolation: every NIC keeps its mapped vNIC profile and is unplugged (plugged=false) before the VM starts".to_owned(),
+            );
+            return Ok(Some(crate::verify::Isolation::Unplugged));
         }
         super::NicIsolation::Profile(spec) => {
             let (to, profiles) = isolation_profile(spec, target, state, cluster_networks)?;

@@ -80,6 +80,19 @@ impl RestEngine {
         self.one(&call, &format!("vms/{id}"), &query).await
     }
 
+    /// `PUT /vms/{vm}/nics/{nic}` with only `plugged`: the Engine updates what the body sets.
+    pub(super) async fn put_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()> {
+        let call = Call::new("set_nic_plugged").on(format!("NIC {nic} of VM {vm}"));
+        let mut w = crate::xml::XmlWriter::document();
+        w.open("nic", &[]);
+        w.bool("plugged", plugged);
+        w.close("nic");
+        self.transport
+            .put(&call, &format!("vms/{vm}/nics/{nic}"), w.finish())
+            .await
+            .map(|_| ())
+    }
+
     /// `GET /vms/{id}/diskattachments?follow=disk`: the disks come inlined, so one request
     /// gives every disk's domains, size and the attachment's settings.
     pub(super) async fn get_vm_disk_attachments(
