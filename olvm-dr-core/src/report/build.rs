@@ -395,4 +395,66 @@ mod tests {
         );
         assert_eq!(all_failed.verdict, Verdict::Failed);
     }
+
+    #[test]
+    fn template_versions_count_as_the_engine_counts_them_and_reassigned_macs_are_listed() {
+        let template = |id: u128| {
+            Step::new(
+                StepId::of(["register-template", &id.to_string()]),
+                Site::Secondary,
+                Phase::Templates,
+                Action::RegisterTemplate {
+                    domain: Id::from_u128(1),
+                    template: Id::from_u128(id),
+                    name: "rhel9".into(),
+                    target_dc: None,
+                },
+                "register",
+            )
+        };
+        let vm = DiscoveredVm {
+            id: Id::from_u128(7),
+            name: "web1".into(),
+            domain: Id::from_u128(1),
+            was_up: false,
+            high_availability: false,
+            ha_priority: 0,
+            template: None,
+            target_dc: None,
+            expect: Default::default(),
+        };
+        let reg = Step::new(
+            "register-vm/7".into(),
+            Site::Secondary,
+            Phase::Vms,
+            Action::RegisterVm { vm },
+            "register",
+        );
+        let steps = vec![template(10), template(11), reg.clone()];
+        let results: Vec<StepResult> = steps
+            .iter()
+            .map(|s| result(s, StepOutcome::Done, 0, 1))
+            .collect();
+        let mut report = build_report(&meta(), &steps, &results, BTreeMap::new());
+        assert_eq!(report.templates.len(), 2, "two versions of one template");
+        let outputs: HashMap<StepId, serde_json::Value> = [(
+            reg.id.clone(),
+            serde_json::json!({ "macs_reassigned": [
+                { "nic": "nic1", "from": "56:6f:1a:00:00:01", "to": "56:6f:2b:00:00:07" }
+            ] }),
+        )]
+        .into_iter()
+        .collect();
+        add_step_outputs(&mut report, &steps, &outputs);
+        assert_eq!(report.vms[0].macs_reassigned.len(), 1);
+        let text = report.render_summary();
+        assert!(
+            text.contains("VM 'web1': nic1 56:6f:1a:00:00:01 -> 56:6f:2b:00:00:07"),
+            "{text}"
+        );
+        assert!(
+            text.contains("templates on the secondary site: 2 of 2 registered"),
+            "{text}"
+        );
+    }
 }
