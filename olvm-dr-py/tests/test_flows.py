@@ -71,6 +71,12 @@ def test_failover_brings_the_workload_up_on_the_secondary(world: World, mapping:
     for name in running:
         v = by_name[name]
         assert (v.site, v.registered, v.started, v.up) == ("secondary", "done", "done", "done")
+    # MACs the Engine changed at registration are listed per VM, as (nic, from, to).
+    for v in report.vms:
+        assert all(len(m) == 3 and m[1] != m[2] for m in v.macs_reassigned), v
+    assert json.loads(report.to_json())["vms"][0].get("macs_reassigned", []) == [
+        {"nic": n, "from": f, "to": t} for n, f, t in by_name[json.loads(report.to_json())["vms"][0]["name"]].macs_reassigned
+    ]
     assert {d.name for d in report.storage_domains} == {s.secondary.name for s in mapping.storages}
     assert all(d.outcome == "done" for d in report.storage_domains)
     assert report.templates and all(t.outcome == "done" for t in report.templates)

@@ -338,6 +338,10 @@ class VmOutcome:
     def stopped(self) -> str | None: ...
     @property
     def error(self) -> str | None: ...
+    @property
+    def macs_reassigned(self) -> list[tuple[str, str, str]]:
+        """NICs whose MAC the Engine changed at registration: (nic, from, to)."""
+        ...
 
 @final
 class EntityOutcome:
