@@ -56,7 +56,8 @@ pub struct DrillStartArgs {
     /// else secondary.
     #[arg(long, value_parser = parse_site)]
     pub target: Option<Site>,
-    /// Where drill NICs go: `unplugged` (no network), `profile=NAME` (a test network's vNIC
+    /// Where drill NICs go: `unplugged` (on their mapped profiles, unplugged: the guest sees no
+    /// NIC until one is plugged, so VMs can be connected one by one), `profile=NAME` (a test network's vNIC
     /// profile, `NAME/NETWORK` when the name is on several networks; it must be in every
     /// cluster the VMs go to), or `none` (the mapped production networks — only when those are
     /// isolated already).

@@ -48,6 +48,7 @@ fn listing() -> Vec<Vm> {
                         n & 0xff
                     )),
                     vnic_profile: Some(Id::from_u128(0x300 + i)),
+                    plugged: true,
                 })
                 .collect(),
             storage_domains: vec![Id::from_u128(0xa0 + n % 8)],

@@ -184,6 +184,15 @@ impl Engine for Buggy {
         self.bug.apply(self.inner.vm(id).await)
     }
 
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>> {
+        self.bug.apply(self.inner.vm_disk_attachments(id).await)
+    }
+
+    async fn set_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()> {
+        self.bug
+            .apply(self.inner.set_nic_plugged(vm, nic, plugged).await)
+    }
+
     async fn templates(&self) -> EngineResult<Vec<Template>> {
         self.bug.apply(self.inner.templates().await)
     }

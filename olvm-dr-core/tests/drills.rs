@@ -109,15 +109,23 @@ async fn a_discreet_drill_leaves_the_primary_untouched_and_drill_end_restores_th
     let drill_vms = secondary.vms(&VmSearch::default()).await.unwrap();
     let nics: usize = drill_vms.iter().map(|v| v.nics.len()).sum();
     assert!(nics > 0);
+    // Unplugged as oVirt means it: on their mapped profiles, not plugged into the VM.
     for vm in &drill_vms {
         for nic in &vm.nics {
-            assert_eq!(
-                nic.vnic_profile, None,
-                "NIC {} of drill VM {}",
+            assert!(
+                !nic.plugged,
+                "NIC {} of drill VM {} is plugged",
                 nic.name, vm.name
             );
         }
     }
+    assert!(
+        drill_vms
+            .iter()
+            .flat_map(|v| &v.nics)
+            .any(|n| n.vnic_profile.is_some()),
+        "the NICs keep their mapped profiles"
+    );
 
     // What the run expects of the secondary, for a later `verify`.
     assert_eq!(
@@ -288,8 +296,8 @@ async fn a_drill_on_dedicated_domains_fails_over_and_back_without_touching_the_r
     let test = facts
         .domains
         .iter()
-        .find(|d| !d.primary_master)
-        .expect("a non-master domain to dedicate to tests")
+        .find(|d| d.storage_type == olvm_dr_core::engine::StorageType::Iscsi)
+        .expect("the second data center's domain, with no VM spanning others, to dedicate to tests")
         .clone();
     let only = Some(vec![test.name.clone()]);
     let on_test = |v: &&olvm_dr_core::fake::VmFacts| v.domains.contains(&test.id);
@@ -508,7 +516,7 @@ async fn verify_finds_a_broken_registration() {
             .iter()
             .any(|d| d.entity == format!("VM '{}'", victim.name)
                 && d.problem
-                    .contains(&format!("NIC '{nic}' is profile 'stray'"))),
+                    .contains(&format!("NIC '{nic}' is plugged, on profile 'stray'"))),
         "{text} (stray profile {stray})"
     );
     assert!(
@@ -518,4 +526,78 @@ async fn verify_finds_a_broken_registration() {
             .any(|d| d.problem.contains("expected up")),
         "{text}"
     );
+}
+
+/// A selection that keeps some of a VM's domains and leaves out others would take disks away
+/// from it (a detach drops them from the VM; a registration from part of its domains drops the
+/// rest): drills and cleanups refuse it before anything changes, naming the VMs and the
+/// domains to add.
+#[tokio::test(start_paused = true)]
+async fn a_selection_that_splits_a_vm_is_refused_before_anything_changes() {
+    let world = WorldBuilder::small(43).build();
+    let ctx = context(&world, "split");
+    let facts = world.facts().clone();
+    // The first VM of each data center spans two of its domains.
+    let spanning = facts
+        .vms
+        .iter()
+        .find(|v| v.domains.len() > 1)
+        .expect("a VM with disks on two domains")
+        .clone();
+    let names = |id: Id| {
+        facts
+            .domains
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap()
+    };
+    let one = names(spanning.domains[0]);
+    let other = names(spanning.domains[1]);
+    let primary_before = world.snapshot(Site::Primary);
+    let secondary_before = world.snapshot(Site::Secondary);
+
+    let store = RunStore::in_memory();
+    let options = FailoverOptions {
+        isolation: NicIsolation::Unplugged,
+        domains: Some(vec![one.clone()]),
+        ..FailoverOptions::default()
+    };
+    let Err(e) = ctx
+        .prepare_drill(Site::Secondary, &options, &store, &Resume::Never)
+        .await
+    else {
+        panic!("the drill is refused");
+    };
+    let text = e.to_string();
+    assert!(text.contains("DR1206"), "{text}");
+    assert!(text.contains(&format!("'{}'", spanning.name)), "{text}");
+    assert!(
+        text.contains(&format!("add '{other}' to --domains")),
+        "{text}"
+    );
+
+    let cleanup = olvm_dr_core::plan::CleanupOptions {
+        domains: Some(vec![one.clone()]),
+        ..olvm_dr_core::plan::CleanupOptions::default()
+    };
+    let Err(e) = ctx
+        .prepare_cleanup(Site::Primary, &cleanup, &store, &Resume::Never)
+        .await
+    else {
+        panic!("the cleanup is refused");
+    };
+    assert!(e.to_string().contains("DR1206"), "{e}");
+
+    assert_eq!(world.snapshot(Site::Primary), primary_before);
+    assert_eq!(world.snapshot(Site::Secondary), secondary_before);
+
+    // With both of its domains the selection is whole.
+    let both = FailoverOptions {
+        domains: Some(vec![one, other]),
+        ..options
+    };
+    ctx.prepare_drill(Site::Secondary, &both, &store, &Resume::Never)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
 }

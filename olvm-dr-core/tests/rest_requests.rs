@@ -29,6 +29,7 @@ fn vm(n: u128, name: &str, status: VmStatus) -> Vm {
             name: "nic1".into(),
             mac: None,
             vnic_profile: Some(id(0xf1)),
+            plugged: true,
         }],
         storage_domains: vec![id(0xa1)],
         luns: vec![],

@@ -43,6 +43,8 @@ pub(crate) struct PyVmOutcome {
     stopped: Option<String>,
     /// What failed, if anything.
     error: Option<String>,
+    /// NICs whose MAC the Engine changed at registration: `(nic, from, to)`.
+    macs_reassigned: Vec<(String, String, String)>,
 }
 
 impl From<&VmOutcome> for PyVmOutcome {
@@ -56,6 +58,11 @@ impl From<&VmOutcome> for PyVmOutcome {
             up: opt_name(v.up.as_ref()),
             stopped: opt_name(v.stopped.as_ref()),
             error: v.error.clone(),
+            macs_reassigned: v
+                .macs_reassigned
+                .iter()
+                .map(|m| (m.nic.clone(), m.from.clone(), m.to.clone()))
+                .collect(),
         }
     }
 }

@@ -312,8 +312,9 @@ impl PyWorld {
             .collect())
     }
 
-    /// Every VM's NICs on `site` now: `{vm name: {nic name: profile name or None}}` (`None`: the
-    /// NIC has no vNIC profile, as a drill's `unplugged` isolation leaves it).
+    /// Every VM's NICs on `site` now: `{vm name: {nic name: {"profile": name or None,
+    /// "plugged": bool}}}` (a drill's `unplugged` isolation leaves NICs on their mapped
+    /// profiles with `plugged` false).
     fn nics(&self, py: Python<'_>, site: &str) -> PyResult<crate::testing_nics::Nics> {
         let site = values::site(site)?;
         let world = self.world.clone();

@@ -11,7 +11,8 @@ pub enum DrillIsolation {
     /// On the mapped production networks. The plan warns: drill VMs would answer on the
     /// production addresses while the production VMs still run.
     None,
-    /// Every NIC unplugged from any network (the default).
+    /// Every NIC unplugged (`plugged=false`) on the profile its network mapping gives it (the
+    /// default): the guest sees no NIC until one is plugged.
     Unplugged,
     /// Every NIC on this vNIC profile of the drill site: `NAME`, or `NAME/NETWORK` when the
     /// profile name is on several networks (a test network).

@@ -61,9 +61,11 @@ pub struct VmInfo {
 pub struct NicInfo {
     /// Name, e.g. `nic1`.
     pub name: String,
-    /// The vNIC profile's id; `None` when the NIC is on no network (unplugged, as a drill
-    /// leaves it by default).
+    /// The vNIC profile's id; `None` when the NIC is on no network.
     pub vnic_profile: Option<String>,
+    /// Plugged into the VM (a drill's default isolation unplugs every NIC, keeping its
+    /// profile).
+    pub plugged: bool,
 }
 
 impl Engine {
@@ -168,6 +170,7 @@ impl Engine {
                     .map(|n| NicInfo {
                         name: n.name.clone(),
                         vnic_profile: n.vnic_profile.map(|p| p.to_string()),
+                        plugged: n.plugged,
                     })
                     .collect(),
                 name: v.name,

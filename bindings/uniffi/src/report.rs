@@ -154,6 +154,20 @@ pub struct VmOutcome {
     pub stopped: Option<StepOutcome>,
     /// What failed.
     pub error: Option<String>,
+    /// NICs whose MAC the Engine changed at registration.
+    pub macs_reassigned: Vec<MacChange>,
+}
+
+/// A NIC whose MAC the Engine changed at registration (out of the target pool's ranges, or
+/// taken there).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MacChange {
+    /// NIC name.
+    pub nic: String,
+    /// The MAC the source had.
+    pub from: String,
+    /// The MAC it has now.
+    pub to: String,
 }
 
 /// One step's result.
@@ -303,6 +317,15 @@ impl From<&core::Report> for Report {
                     up: outcome(v.up),
                     stopped: outcome(v.stopped),
                     error: v.error.clone(),
+                    macs_reassigned: v
+                        .macs_reassigned
+                        .iter()
+                        .map(|m| MacChange {
+                            nic: m.nic.clone(),
+                            from: m.from.clone(),
+                            to: m.to.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
             steps: r

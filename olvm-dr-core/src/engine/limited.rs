@@ -84,6 +84,8 @@ limited! {
     fn remove_disk(&self, id: Id) -> EngineResult<()>;
     fn vms(&self, search: &VmSearch) -> EngineResult<Vec<Vm>>;
     fn vm(&self, id: Id) -> EngineResult<Vm>;
+    fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>>;
+    fn set_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()>;
     fn templates(&self) -> EngineResult<Vec<Template>>;
     fn template(&self, id: Id) -> EngineResult<Template>;
     fn unregistered_vms(&self, sd: Id) -> EngineResult<Vec<UnregisteredVm>>;

@@ -149,6 +149,15 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// One VM.
     async fn vm(&self, id: Id) -> EngineResult<Vm>;
 
+    /// The disks attached to VM `id`, each with its attachment's settings
+    /// (`GET /vms/{id}/diskattachments?follow=disk`).
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>>;
+
+    /// Plugs or unplugs NIC `nic` of VM `vm` (`PUT /vms/{vm}/nics/{nic}` with
+    /// `<nic><plugged>…</plugged></nic>`, the Engine's `UpdateVmInterfaceCommand`). An
+    /// unplugged NIC keeps its vNIC profile; the guest does not see it.
+    async fn set_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()>;
+
     /// Every registered template (the blank template excluded).
     async fn templates(&self) -> EngineResult<Vec<Template>>;
 

@@ -110,7 +110,8 @@ impl Execution<'_> {
             mapping_sha256: self.plan.mapping_sha256.clone(),
             plan_hash: self.plan.hash.clone(),
         };
-        let report = build_report(&meta, &outcome.steps, &outcome.results, facts);
+        let mut report = build_report(&meta, &outcome.steps, &outcome.results, facts);
+        crate::report::add_step_outputs(&mut report, &outcome.steps, &outcome.outputs);
         let end = Record::RunFinished {
             verdict: report.verdict,
             at: wall_clock(),

@@ -442,6 +442,20 @@ impl Engine for FakeEngine {
             .await
     }
 
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>> {
+        self.call(Operation::VmDiskAttachments, key(id), |w, s, _| {
+            w.vm_disk_attachments_view(s, id)
+        })
+        .await
+    }
+
+    async fn set_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()> {
+        self.call(Operation::SetNicPlugged, key(vm), |w, s, _| {
+            w.set_nic_plugged(s, vm, nic, plugged)
+        })
+        .await
+    }
+
     async fn templates(&self) -> EngineResult<Vec<Template>> {
         self.call(Operation::Templates, 0, |w, s, now| {
             Ok(w.templates_view(s, now))

@@ -103,6 +103,10 @@ operations! {
     Vms = "vms",
     /// `vm`.
     Vm = "vm",
+    /// `vm_disk_attachments`.
+    VmDiskAttachments = "vm_disk_attachments",
+    /// `set_nic_plugged`.
+    SetNicPlugged = "set_nic_plugged",
     /// `templates`.
     Templates = "templates",
     /// `template`.
@@ -152,6 +156,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 45);
+        assert_eq!(Operation::ALL.len(), 47);
     }
 }

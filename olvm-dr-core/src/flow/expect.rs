@@ -83,7 +83,44 @@ impl RunStore {
                 running: started,
                 isolation: plan.isolation.clone(),
                 domains: plan.domains.clone(),
+                vms: registered_vms(
+                    plan.target,
+                    plan.steps.iter().chain(state.added.iter().map(|(_, s)| s)),
+                ),
+                left_unregistered: skipped_vms(
+                    plan.target,
+                    plan.steps.iter().chain(state.added.iter().map(|(_, s)| s)),
+                ),
             },
         })
     }
+}
+
+/// The VMs the registration steps among `steps` bring to `target`, with what their source
+/// recorded of them.
+pub(crate) fn registered_vms<'a>(
+    target: Site,
+    steps: impl Iterator<Item = &'a crate::plan::Step>,
+) -> std::collections::BTreeMap<crate::engine::Id, crate::plan::DiscoveredVm> {
+    steps
+        .filter(|s| s.site == target && !matches!(s.planned, crate::plan::Planned::Skipped { .. }))
+        .filter_map(|s| match &s.action {
+            Action::RegisterVm { vm } => Some((vm.id, vm.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The VMs whose registration steps among `steps` were planned as skipped.
+pub(crate) fn skipped_vms<'a>(
+    target: Site,
+    steps: impl Iterator<Item = &'a crate::plan::Step>,
+) -> std::collections::BTreeSet<crate::engine::Id> {
+    steps
+        .filter(|s| s.site == target && matches!(s.planned, crate::plan::Planned::Skipped { .. }))
+        .filter_map(|s| match &s.action {
+            Action::RegisterVm { vm } => Some(vm.id),
+            _ => None,
+        })
+        .collect()
 }

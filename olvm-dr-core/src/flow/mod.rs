@@ -277,7 +277,7 @@ impl PreparedRun {
         let report = Execution {
             plan: &self.plan,
             runner: &runner,
-            journal,
+            journal: Arc::clone(&journal),
             reporter: options.reporter.clone(),
             options: options.scheduler,
             run_id,
@@ -298,10 +298,25 @@ impl PreparedRun {
                 .filter(|v| v.site == self.plan.target && v.started.is_some())
                 .filter_map(|v| v.id.parse().ok())
                 .collect();
+            // Every registration step of the run, those of earlier segments included.
+            let added: Vec<crate::plan::Step> = journal
+                .records()
+                .ok()
+                .and_then(|r| crate::journal::JournalState::from_records(&r))
+                .map(|s| s.added.into_iter().map(|(_, s)| s).collect())
+                .unwrap_or_default();
             let expect = Expectations {
                 running,
                 isolation: self.plan.isolation.clone(),
                 domains: self.plan.domains.clone(),
+                vms: expect::registered_vms(
+                    self.plan.target,
+                    self.plan.steps.iter().chain(added.iter()),
+                ),
+                left_unregistered: expect::skipped_vms(
+                    self.plan.target,
+                    self.plan.steps.iter().chain(added.iter()),
+                ),
             };
             match verify_site(&ctx.mapping, self.plan.target, engine.as_ref(), &expect).await {
                 Ok(v) => report.attach_verification(v),

@@ -43,6 +43,55 @@ pub struct DiscoveredVm {
     pub ha_priority: i32,
     /// The template it is based on, when not blank.
     pub template: Option<Id>,
+    /// The target data center it is registered into, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_dc: Option<String>,
+    /// What the source recorded of it: what the registered VM must have.
+    #[serde(default)]
+    pub expect: ExpectedVm,
+}
+
+/// What a VM's source recorded of it (its OVF in the stores the run read), against which the
+/// registered VM is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExpectedVm {
+    /// Every disk any store records for it (images and direct LUNs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disks: Vec<ExpectedDisk>,
+    /// Its NICs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nics: Vec<ExpectedNic>,
+    /// The affinity groups it was in, by their source names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affinity_groups: Vec<String>,
+    /// Its affinity labels, by their source names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affinity_labels: Vec<String>,
+}
+
+/// A NIC as the source recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectedNic {
+    /// NIC name.
+    pub name: String,
+    /// Its MAC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+    /// Its network and vNIC profile names; `None` when it was on no network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_profile: Option<(String, String)>,
+}
+
+/// A disk a registered VM must have, as its source recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectedDisk {
+    /// Disk id (kept by registration).
+    pub id: Id,
+    /// Alias.
+    pub alias: String,
+    /// The domains holding its image, by name (empty for a direct LUN).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
 }
 
 /// How VMs are stopped.
@@ -96,6 +145,10 @@ pub enum Action {
     DiscoverEntities {
         /// The domain.
         domain: DomainRef,
+        /// The target data center it is attached to (scopes the vNIC profile mappings of what
+        /// it brings); `None` when not known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_dc: Option<String>,
     },
     /// Turn what discovery found into registration and start steps (adds steps to the run).
     PlanRegistrations {
@@ -113,6 +166,9 @@ pub enum Action {
         template: Id,
         /// Template name.
         name: String,
+        /// The target data center it is registered into, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_dc: Option<String>,
     },
     /// Make sure the VM is registered.
     RegisterVm {

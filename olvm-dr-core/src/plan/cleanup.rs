@@ -3,8 +3,11 @@
 //!
 //! For every mapped domain the site still knows: stop the VMs with disks on it (guest shutdown
 //! with a deadline and a power-off fallback by default), write its OVF store so the replica
-//! carries the final state, move it to maintenance (each data center's master last), detach it
-//! (master last), and remove it from the Engine through an UP host — never formatting it. VMs
+//! carries the final state, move it to maintenance, detach it, and remove it from the Engine
+//! through an UP host — never formatting it. Within a data center every store is written and
+//! every non-master domain is in maintenance before the first detach (a detach changes the VMs
+//! with disks on several domains, and a store written after it would describe them without
+//! those disks); the master goes to maintenance and is detached last. VMs
 //! that block a detach (delete-protected, previewing a snapshot) are reported before anything
 //! changes; `force_remove` removes such domains from the Engine's database instead. With
 //! `remove_orphans`, VMs left without any disk and the direct-LUN disks they used are removed.
@@ -195,6 +198,13 @@ pub(crate) async fn cleanup_part(
     if !problems.is_empty() {
         return Err(problems.into_error());
     }
+    let splits =
+        super::selection::split_vms(source.mapping, site, engine, options.domains.as_deref())
+            .await
+            .map_err(err)?;
+    if let Some(problem) = super::selection::split_problem(&splits, site) {
+        return Err(PlanningError::Problems(vec![problem]));
+    }
 
     let prefix = site.as_str();
     let stop_mode = if options.stale {
@@ -240,41 +250,67 @@ pub(crate) async fn cleanup_part(
     }
 
     let destroy_fallback = options.force_remove || options.stale;
-    let mut detaches: BTreeMap<Id, Vec<(bool, StepId)>> = BTreeMap::new();
-    let mut ends: Vec<StepId> = Vec::new();
     // Non-masters first so the masters' steps can wait for them.
     let mut ordered: Vec<&Found> = found.iter().filter(|f| !f.master).collect();
     ordered.extend(found.iter().filter(|f| f.master));
-    for f in ordered {
-        let name = &f.domain.name;
-        let vm_stops: Vec<StepId> = vms_by_domain
+    let vm_stops_of = |f: &Found| -> Vec<StepId> {
+        vms_by_domain
             .get(&f.known.id)
             .into_iter()
             .flatten()
             .filter_map(|v| stop_steps.get(v).cloned())
-            .collect();
+            .collect()
+    };
+
+    // Every OVF store of a data center is written before any of its domains changes: a detach
+    // takes the disks on the detached domain out of the VMs that also have disks elsewhere
+    // (`Remove_Entities_From_storage_domain`, ovirt-engine `storages_sp.sql`), so a store
+    // written after a detach would describe those VMs without them.
+    let mut ovf_writes: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
+    for f in &ordered {
+        let Some((dc, _)) = &f.data_center else {
+            continue;
+        };
+        if f.status != Some(StorageDomainStatus::Active) || options.stale {
+            continue;
+        }
+        let name = &f.domain.name;
+        let ovf = StepId::of([prefix, "ovf-update", name]);
+        steps.push(
+            Step::new(
+                ovf.clone(),
+                site,
+                Phase::OvfUpdate,
+                Action::UpdateOvfStore {
+                    domain: f.domain.clone(),
+                    data_center: *dc,
+                },
+                format!("write the OVF store of '{name}' on the {site} site"),
+            )
+            .after(after.iter().cloned())
+            .after_finished(vm_stops_of(f)),
+        );
+        ovf_writes.entry(*dc).or_default().push(ovf);
+    }
+
+    // Every non-master domain of a data center is in maintenance (which writes its store
+    // again, with every disk still attached) before any of them is detached. The master is
+    // deactivated last, once the others are detached: a non-master detach needs an active
+    // master, and the master can only be detached as the last domain of its data center
+    // (`StorageDomainCommandBase.canDetachDomain`, `isDetachAllowed`).
+    let mut detaches: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
+    let mut ends: Vec<StepId> = Vec::new();
+    for f in ordered {
+        let name = &f.domain.name;
+        let vm_stops = vm_stops_of(f);
         let mut before_removal: Vec<StepId> = vm_stops.clone();
         let mut detach_id: Option<StepId> = None;
         if let Some((dc, dc_name)) = &f.data_center {
-            let mut deactivate_after: Vec<StepId> = vm_stops.clone();
-            if f.status == Some(StorageDomainStatus::Active) && !options.stale {
-                let ovf = StepId::of([prefix, "ovf-update", name]);
-                steps.push(
-                    Step::new(
-                        ovf.clone(),
-                        site,
-                        Phase::OvfUpdate,
-                        Action::UpdateOvfStore {
-                            domain: f.domain.clone(),
-                            data_center: *dc,
-                        },
-                        format!("write the OVF store of '{name}' on the {site} site"),
-                    )
-                    .after(after.iter().cloned())
-                    .after_finished(vm_stops.iter().cloned()),
-                );
-                deactivate_after.push(ovf);
-            }
+            let others_detached: Vec<StepId> = if f.master {
+                detaches.get(dc).cloned().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             let deactivate = StepId::of([prefix, "deactivate", name]);
             let mut step = Step::new(
                 deactivate.clone(),
@@ -292,20 +328,10 @@ pub(crate) async fn cleanup_part(
                     if f.master { " (master, last)" } else { "" }
                 ),
             )
-            .after(deactivate_after)
-            .after(after.iter().cloned());
-            // A detach needs an active master: the master is deactivated only once every
-            // other domain of its data center is detached.
-            if f.master {
-                step = step.after(
-                    detaches
-                        .get(dc)
-                        .into_iter()
-                        .flatten()
-                        .filter(|(m, _)| !m)
-                        .map(|(_, s)| s.clone()),
-                );
-            }
+            .after(vm_stops)
+            .after(ovf_writes.get(dc).into_iter().flatten().cloned())
+            .after(after.iter().cloned())
+            .after(others_detached.iter().cloned());
             if f.status == Some(StorageDomainStatus::Maintenance) {
                 step = step.already_done("in maintenance");
             }
@@ -323,22 +349,18 @@ pub(crate) async fn cleanup_part(
                 },
                 format!("detach '{name}' from '{dc_name}' on the {site} site"),
             )
-            .after([deactivate]);
-            if f.master {
-                step = step.after(
-                    detaches
-                        .get(dc)
-                        .into_iter()
-                        .flatten()
-                        .filter(|(m, _)| !m)
-                        .map(|(_, s)| s.clone()),
-                );
+            .after([deactivate])
+            .after(others_detached);
+            if !f.master {
+                // Non-masters come first in `ordered`: every one of the data center is listed.
+                let non_masters = found
+                    .iter()
+                    .filter(|o| !o.master && o.data_center.as_ref().map(|(d, _)| d) == Some(dc))
+                    .map(|o| StepId::of([prefix, "deactivate", &o.domain.name]));
+                step = step.after(non_masters);
+                detaches.entry(*dc).or_default().push(detach.clone());
             }
             steps.push(step);
-            detaches
-                .entry(*dc)
-                .or_default()
-                .push((f.master, detach.clone()));
             detach_id = Some(detach);
             before_removal.clear();
         }

@@ -55,6 +55,16 @@ pub async fn plan_drill(
         ..options.clone()
     };
     let other = target.other();
+    // The source is alive in a drill: a selection that splits its VMs is refused before
+    // anything changes (on a dark source, the registrations skip such VMs instead).
+    if let Some(engine) = source_engine
+        && let Ok(splits) =
+            super::selection::split_vms(source.mapping, other, engine, options.domains.as_deref())
+                .await
+        && let Some(problem) = super::selection::split_problem(&splits, other)
+    {
+        return Err(PlanningError::Problems(vec![problem]));
+    }
     let source_pairs = match (&options.isolation, source_engine) {
         (NicIsolation::None, _) | (_, None) => Vec::new(),
         (_, Some(engine)) => source_profile_pairs(engine).await,

@@ -145,10 +145,19 @@ async fn compose(
     let mut plan = Plan::new(kind, target, source.sha256);
     let mut gate_after: Vec<StepId> = Vec::new();
 
+    // A VM with a direct LUN (or a disk on an unmapped domain) outlives the removal of its
+    // domains, minus their disks (`Remove_Entities_From_storage_domain`, ovirt-engine
+    // `storages_sp.sql`). Its workload moves to the other site and comes back from the OVF
+    // stores, where a stale record with the same id would keep the registration from bringing
+    // the disks back: such records are removed with the domains (never a disk with an image).
+    let release = CleanupOptions {
+        remove_orphans: true,
+        ..options.cleanup.clone()
+    };
     if kind == PlanKind::Failback && options.clean_returning_site {
         let stale = CleanupOptions {
             stale: true,
-            ..options.cleanup.clone()
+            ..release.clone()
         };
         let part = cleanup_part(source, target, target_engine, &stale, &[]).await?;
         plan.notes.extend(part.notes);
@@ -168,7 +177,7 @@ async fn compose(
         source,
         current,
         current_engine,
-        &options.cleanup,
+        &release,
         std::slice::from_ref(&record),
     )
     .await?;

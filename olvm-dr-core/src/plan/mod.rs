@@ -20,7 +20,9 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use action::{Action, DiscoveredVm, DomainRef, StopMode};
+pub use action::{
+    Action, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, StopMode,
+};
 pub use cleanup::{CleanupOptions, plan_cleanup};
 pub use drill::{DrillEndOptions, plan_drill, plan_drill_end};
 pub use failback::{ReturnOptions, plan_failback, plan_switchover};
@@ -86,6 +88,48 @@ pub struct RegistrationSettings {
     pub vm: Registration,
     /// Sent with every template registration.
     pub template: Registration,
+    /// For each of `vm.vnic_profile_mappings` (and the template's, the same list): the target
+    /// data center of the profile it leads to, `None` when that is not known at planning time
+    /// (a profile given by name only, or none). Empty when the mappings apply to every data
+    /// center (a drill's isolation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vnic_dcs: Vec<Option<String>>,
+}
+
+impl RegistrationSettings {
+    /// `registration` (the VM's or the template's settings) for an entity registered into
+    /// target data center `target_dc`: the vNIC profile mappings that lead to other data
+    /// centers' profiles are left out, and those of `target_dc` come before those whose data
+    /// center is not known. The Engine applies the first mapping whose source network and
+    /// profile names match a NIC (`ImportVmCommandBase`, `VnicProfileMappingEntity` look-up),
+    /// and two data centers may use the same names for different networks: another data
+    /// center's mapping would put the NIC on a profile its cluster does not have, i.e. none.
+    pub fn for_data_center(
+        &self,
+        registration: &Registration,
+        target_dc: Option<&str>,
+    ) -> Registration {
+        let Some(dc) = target_dc else {
+            return registration.clone();
+        };
+        if self.vnic_dcs.is_empty() {
+            return registration.clone();
+        }
+        let mut own = Vec::new();
+        let mut any = Vec::new();
+        for (i, m) in registration.vnic_profile_mappings.iter().enumerate() {
+            match self.vnic_dcs.get(i).and_then(Option::as_deref) {
+                Some(d) if d == dc => own.push(m.clone()),
+                Some(_) => {}
+                None => any.push(m.clone()),
+            }
+        }
+        own.extend(any);
+        Registration {
+            vnic_profile_mappings: own,
+            ..registration.clone()
+        }
+    }
 }
 
 /// Settings of the start phase.

@@ -196,6 +196,29 @@ pub fn build_report(
     }
 }
 
+/// Adds to `report` what the steps' outputs say about entities: the NICs whose MAC a VM
+/// registration changed.
+pub fn add_step_outputs(
+    report: &mut Report,
+    steps: &[Step],
+    outputs: &HashMap<StepId, serde_json::Value>,
+) {
+    for step in steps {
+        let Action::RegisterVm { vm } = &step.action else {
+            continue;
+        };
+        let Some(changes) = outputs
+            .get(&step.id)
+            .and_then(|o| o.get("macs_reassigned"))
+            .and_then(|c| serde_json::from_value::<Vec<super::MacChange>>(c.clone()).ok())
+        else {
+            continue;
+        };
+        let v = vm_entry(&mut report.vms, step.site, &vm.name, &vm.id.to_string());
+        v.macs_reassigned = changes;
+    }
+}
+
 fn merge_entity(
     list: &mut Vec<EntityOutcome>,
     site: Site,
@@ -203,7 +226,18 @@ fn merge_entity(
     id: Option<String>,
     r: &StepResult,
 ) {
-    let pos = list.iter().position(|e| e.site == site && e.name == name);
+    // By id where the step knows it: template versions share their base's name. A domain's
+    // import step may not know the id yet; its later steps join it by name.
+    let pos = id
+        .as_ref()
+        .and_then(|id| {
+            list.iter()
+                .position(|e| e.site == site && e.id.as_ref() == Some(id))
+        })
+        .or_else(|| {
+            list.iter()
+                .position(|e| e.site == site && e.name == name && (e.id.is_none() || id.is_none()))
+        });
     let e = match pos {
         Some(i) => &mut list[i],
         None => {
@@ -245,6 +279,7 @@ fn vm_entry<'a>(
                 up: None,
                 stopped: None,
                 error: None,
+                macs_reassigned: Vec::new(),
             });
             list.last_mut().expect("just pushed")
         }
@@ -304,6 +339,8 @@ mod tests {
             high_availability: false,
             ha_priority: 0,
             template: None,
+            target_dc: None,
+            expect: Default::default(),
         };
         let reg = Step::new(
             "register-vm/7".into(),
@@ -357,5 +394,67 @@ mod tests {
             BTreeMap::new(),
         );
         assert_eq!(all_failed.verdict, Verdict::Failed);
+    }
+
+    #[test]
+    fn template_versions_count_as_the_engine_counts_them_and_reassigned_macs_are_listed() {
+        let template = |id: u128| {
+            Step::new(
+                StepId::of(["register-template", &id.to_string()]),
+                Site::Secondary,
+                Phase::Templates,
+                Action::RegisterTemplate {
+                    domain: Id::from_u128(1),
+                    template: Id::from_u128(id),
+                    name: "rhel9".into(),
+                    target_dc: None,
+                },
+                "register",
+            )
+        };
+        let vm = DiscoveredVm {
+            id: Id::from_u128(7),
+            name: "web1".into(),
+            domain: Id::from_u128(1),
+            was_up: false,
+            high_availability: false,
+            ha_priority: 0,
+            template: None,
+            target_dc: None,
+            expect: Default::default(),
+        };
+        let reg = Step::new(
+            "register-vm/7".into(),
+            Site::Secondary,
+            Phase::Vms,
+            Action::RegisterVm { vm },
+            "register",
+        );
+        let steps = vec![template(10), template(11), reg.clone()];
+        let results: Vec<StepResult> = steps
+            .iter()
+            .map(|s| result(s, StepOutcome::Done, 0, 1))
+            .collect();
+        let mut report = build_report(&meta(), &steps, &results, BTreeMap::new());
+        assert_eq!(report.templates.len(), 2, "two versions of one template");
+        let outputs: HashMap<StepId, serde_json::Value> = [(
+            reg.id.clone(),
+            serde_json::json!({ "macs_reassigned": [
+                { "nic": "nic1", "from": "56:6f:1a:00:00:01", "to": "56:6f:2b:00:00:07" }
+            ] }),
+        )]
+        .into_iter()
+        .collect();
+        add_step_outputs(&mut report, &steps, &outputs);
+        assert_eq!(report.vms[0].macs_reassigned.len(), 1);
+        let text = report.render_summary();
+        assert!(
+            text.contains("VM 'web1': nic1 56:6f:1a:00:00:01 -> 56:6f:2b:00:00:07"),
+            "{text}"
+        );
+        assert!(
+            text.contains("templates on the secondary site: 2 of 2 registered"),
+            "{text}"
+        );
     }
 }

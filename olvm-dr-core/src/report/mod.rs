@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use build::{RunMeta, build_report};
+pub use build::{RunMeta, add_step_outputs, build_report};
 
 use crate::Site;
 use crate::plan::{Phase, PlanKind, StepId};
@@ -119,6 +119,21 @@ pub struct VmOutcome {
     pub stopped: Option<StepOutcome>,
     /// What failed, if anything.
     pub error: Option<String>,
+    /// NICs the Engine gave a new MAC at registration (out of the target pool's ranges, or
+    /// taken there).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub macs_reassigned: Vec<MacChange>,
+}
+
+/// A NIC whose MAC changed at registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MacChange {
+    /// NIC name.
+    pub nic: String,
+    /// The MAC the source had.
+    pub from: String,
+    /// The MAC it has now.
+    pub to: String,
 }
 
 /// Where the recovery time went: the wall-clock span of each part of the run, in milliseconds.

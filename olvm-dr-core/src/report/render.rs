@@ -131,6 +131,26 @@ impl Report {
         if let Some(v) = &self.verification {
             out.push_str(&format!("  {}", v.render()));
         }
+        let moved: Vec<_> = self
+            .vms
+            .iter()
+            .filter(|v| !v.macs_reassigned.is_empty())
+            .collect();
+        if !moved.is_empty() {
+            let _ = writeln!(
+                out,
+                "
+MACs reassigned by the Engine (out of the target pool's ranges, or taken there):"
+            );
+            for v in moved {
+                let nics: Vec<String> = v
+                    .macs_reassigned
+                    .iter()
+                    .map(|m| format!("{} {} -> {}", m.nic, m.from, m.to))
+                    .collect();
+                let _ = writeln!(out, "  - VM '{}': {}", v.name, nics.join(", "));
+            }
+        }
         let failed: Vec<_> = self
             .steps
             .iter()

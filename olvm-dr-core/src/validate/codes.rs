@@ -123,6 +123,8 @@ pub const PLAN_UNKNOWN_DOMAIN: &str = "DR1204";
 /// A drill's isolation profile is not on the target, is ambiguous, or its network is not
 /// attached to a cluster the drill VMs register into.
 pub const PLAN_ISOLATION: &str = "DR1205";
+/// `--domains` selects some domains of a VM and leaves out others it has disks on.
+pub const PLAN_SPLITS_VM: &str = "DR1206";
 /// The planner produced an inconsistent plan (a bug: please report it).
 pub const PLAN_INTERNAL: &str = "DR1299";
 /// A site's Engine cannot be reached.

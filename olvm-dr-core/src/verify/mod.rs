@@ -9,9 +9,21 @@
 //!   lead to, its NICs on profiles the network mappings lead to (or unplugged; with a drill's
 //!   isolation, exactly the isolation profile), and up when the run started it.
 //!
+//! - with a run's expectations, every VM the run registered: there, with every disk its
+//!   source recorded on the domains recorded, each NIC on the profile the network mappings
+//!   lead to from the source's profile (scoped by the source data center), and in the affinity
+//!   groups and labels the source gave it (through the name mappings).
+//!
 //! Each difference is a [`Difference`]; a clean verification has none.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+mod site_state;
+mod vm_checks;
+
+pub use site_state::{
+    DiskState, DomainState, DrState, NicState, TemplateState, VmState, read_dr_state,
+};
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +51,11 @@ pub struct Expectations {
     /// Only these mapped domains (names on either site), as the run was restricted; `None` =
     /// every mapped domain.
     pub domains: Option<Vec<String>>,
+    /// The VMs the run registered, with what their source recorded of them.
+    pub vms: BTreeMap<Id, crate::plan::DiscoveredVm>,
+    /// VMs the run chose not to register (disks on domains it did not bring): expected to stay
+    /// in the OVF stores.
+    pub left_unregistered: BTreeSet<Id>,
 }
 
 /// One difference between what should be and what is.
@@ -240,7 +257,7 @@ pub async fn verify_site(
             }
         }
         for v in engine.unregistered_vms(*sd).await? {
-            if !vm_ids.contains(&v.id) {
+            if !vm_ids.contains(&v.id) && !expect.left_unregistered.contains(&v.id) {
                 diff(
                     format!("VM '{}'", v.name),
                     format!("in the OVF store of '{name}' but not registered"),
@@ -295,23 +312,30 @@ pub async fn verify_site(
             }
             for nic in &vm.nics {
                 let ok = match (&expect.isolation, nic.vnic_profile) {
-                    (Some(Isolation::Unplugged), p) => p.is_none(),
+                    (Some(Isolation::Unplugged), _) => !nic.plugged,
                     (Some(Isolation::Profiles(want)), p) => p.is_some_and(|p| want.contains(&p)),
                     (None, None) => true,
                     (None, Some(p)) => mapped_profiles.is_empty() || mapped_profiles.contains(&p),
                 };
                 if !ok {
-                    let actual = nic
+                    let profile = nic
                         .vnic_profile
                         .and_then(|p| profiles.iter().find(|x| x.id == p))
                         .map_or_else(
-                            || "unplugged".to_owned(),
-                            |p| format!("profile '{}'", p.name),
+                            || "on no network".to_owned(),
+                            |p| format!("on profile '{}'", p.name),
                         );
+                    let actual = if nic.plugged {
+                        format!("plugged, {profile}")
+                    } else {
+                        format!("unplugged, {profile}")
+                    };
                     let want = match &expect.isolation {
-                        Some(Isolation::Unplugged) => "unplugged (drill isolation)".to_owned(),
+                        Some(Isolation::Unplugged) => {
+                            "unplugged (the drill's isolation)".to_owned()
+                        }
                         Some(Isolation::Profiles(_)) => "the drill's isolation profile".to_owned(),
-                        None => "a profile the network mappings lead to".to_owned(),
+                        None => "on a profile the network mappings lead to".to_owned(),
                     };
                     diff(
                         entity.clone(),
@@ -321,6 +345,60 @@ pub async fn verify_site(
             }
             if expect.running.contains(&vm.id) && vm.status != VmStatus::Up {
                 diff(entity, format!("is {}, expected up", vm.status));
+            }
+        }
+    }
+
+    // What the run recorded of each VM's source.
+    if !expect.vms.is_empty() {
+        let by_id: HashMap<Id, &crate::engine::Vm> =
+            registered_vms.iter().map(|v| (v.id, v)).collect();
+        let need_groups = expect
+            .vms
+            .values()
+            .any(|v| !v.expect.affinity_groups.is_empty());
+        let need_labels = expect
+            .vms
+            .values()
+            .any(|v| !v.expect.affinity_labels.is_empty());
+        let mut groups = Vec::new();
+        if need_groups {
+            let clusters_used: BTreeSet<Id> = expect
+                .vms
+                .keys()
+                .filter_map(|id| by_id.get(id).and_then(|v| v.cluster))
+                .collect();
+            for c in clusters_used {
+                groups.extend(engine.affinity_groups(c).await?);
+            }
+        }
+        let labels = if need_labels {
+            engine.affinity_labels().await?
+        } else {
+            Vec::new()
+        };
+        let views = vm_checks::SiteViews {
+            mapping,
+            site,
+            data_centers: &dcs,
+            profiles: &profiles,
+            networks: &networks,
+            domains: &domains,
+            groups: &groups,
+            labels: &labels,
+            isolation: expect.isolation.as_ref(),
+        };
+        for (id, want) in &expect.vms {
+            match by_id.get(id) {
+                None => diff(
+                    format!("VM '{}'", want.name),
+                    format!("is not registered on the {site} site ({id}), the run registered it"),
+                ),
+                Some(vm) => {
+                    for d in vm_checks::check_vm(&views, engine, vm, want).await? {
+                        diff(d.entity, d.problem);
+                    }
+                }
             }
         }
     }

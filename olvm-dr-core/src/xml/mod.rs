@@ -31,9 +31,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 pub use dom::{Element, parse};
-pub use entities::{
-    read_api, read_tag_add, write_api, write_disk_attachments, write_snapshots, write_tag_add,
-};
+pub use entities::{read_api, read_tag_add, write_api, write_snapshots, write_tag_add};
 pub use node::Node;
 pub use writer::XmlWriter;
 

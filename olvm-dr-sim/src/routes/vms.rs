@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::http::Method;
 use olvm_dr_core::engine::{Engine, Id, VmSearch};
-use olvm_dr_core::xml::{Scope, write_disk_attachments, write_snapshots};
+use olvm_dr_core::xml::{Scope, write_snapshots};
 
 use super::lookup::{Names, Need};
 use super::{id, limit, perform, query, scope, search};
@@ -66,6 +66,19 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             Ok(complete())
         }
         (&Method::GET, [vm, sub]) => sub_collection(st, req, id(vm)?, sub).await,
+        (&Method::GET, [vm, "nics", nic]) => {
+            let (vm, nic) = (id(vm)?, id(nic)?);
+            let found = st
+                .engine
+                .vm(vm)
+                .await?
+                .nics
+                .into_iter()
+                .find(|n| n.id == nic);
+            let found = found.ok_or(ApiError::NotFound)?;
+            Ok(one(&found, &Scope::new(format!("vms/{vm}/nics"))))
+        }
+        (&Method::PUT, [vm, "nics", nic]) => update_nic(st, req, id(vm)?, id(nic)?).await,
         (_, [] | [_] | [_, "start" | "stop" | "shutdown"]) => super::not_allowed(),
         _ => Err(ApiError::NotFound),
     }
@@ -80,7 +93,10 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
                 &Scope::new(format!("vms/{vm}/nics")),
             ))
         }
-        "diskattachments" => Ok(ok(write_disk_attachments(&st.engine.vm(vm).await?))),
+        "diskattachments" => Ok(list(
+            &limit(st.engine.vm_disk_attachments(vm).await?, &req.params),
+            &Scope::new(format!("vms/{vm}/diskattachments")),
+        )),
         "snapshots" => Ok(ok(write_snapshots(&st.engine.vm(vm).await?))),
         "affinitylabels" => {
             st.engine.vm(vm).await?;
@@ -93,4 +109,29 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
         }
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// `PUT /vms/{vm}/nics/{nic}`: the Engine updates what the body sets; `plugged` is the one
+/// setting the DR flows change (`UpdateVmInterfaceCommand`). Answers the NIC as it is now.
+async fn update_nic(st: &SiteServer, req: &ApiRequest, vm: Id, nic: Id) -> Reply {
+    let root = olvm_dr_core::xml::parse(req.text()).map_err(|e| ApiError::bad_body(&e))?;
+    let node = olvm_dr_core::xml::Node::root(&root);
+    if node.name() != "nic" {
+        return Err(ApiError::bad_body(&node.error("expected a <nic> element")));
+    }
+    if let Some(plugged) = node
+        .bool_at(&["plugged"])
+        .map_err(|e| ApiError::bad_body(&e))?
+    {
+        st.engine.set_nic_plugged(vm, nic, plugged).await?;
+    }
+    let found = st
+        .engine
+        .vm(vm)
+        .await?
+        .nics
+        .into_iter()
+        .find(|n| n.id == nic);
+    let found = found.ok_or(ApiError::NotFound)?;
+    Ok(one(&found, &Scope::new(format!("vms/{vm}/nics"))))
 }

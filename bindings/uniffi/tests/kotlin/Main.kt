@@ -147,7 +147,7 @@ fun main(args: Array<String>) {
                 expect(drill.verdict == Verdict.SUCCESS && drill.drill) { drill.summary }
                 expect(world.snapshotJson(Site.PRIMARY) == primaryBefore) { "the drill changed the primary" }
                 val nics = secondary.vms().flatMap { it.nics }
-                expect(nics.isNotEmpty() && nics.all { it.vnicProfile == null }) { "$nics" }
+                expect(nics.isNotEmpty() && nics.all { !it.plugged }) { "$nics" }
                 val verified = flows.verify(Site.SECONDARY)
                 expect(verified.clean && verified.drill && verified.runId == drill.runId) { verified.text }
                 val end = flows.drillEnd(Site.SECONDARY, arrays)

@@ -189,7 +189,7 @@ def test_a_drill_runs_beside_the_primary_is_verified_and_ends(tmp_path):
     assert world.snapshot_json(dr.Site.PRIMARY) == primary_before
     assert up_on(secondary) == was_up
     nics = [n for v in secondary.vms() for n in v.nics]
-    assert nics and all(n.vnic_profile is None for n in nics)
+    assert nics and all(not n.plugged for n in nics)
 
     verified = flows.verify(dr.Site.SECONDARY)
     assert verified.clean, verified.text

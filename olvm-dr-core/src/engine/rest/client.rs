@@ -96,10 +96,31 @@ impl Transport {
         path: &str,
         body: String,
     ) -> Result<Answer, EngineError> {
+        self.send_body(call, Method::POST, path, body).await
+    }
+
+    /// `PUT {api}/{path}` with an XML body (an update); never retried. Any 2xx is returned.
+    pub(crate) async fn put(
+        &self,
+        call: &Call,
+        path: &str,
+        body: String,
+    ) -> Result<Answer, EngineError> {
+        self.send_body(call, Method::PUT, path, body).await
+    }
+
+    /// A request with an XML body, never retried.
+    async fn send_body(
+        &self,
+        call: &Call,
+        method: Method,
+        path: &str,
+        body: String,
+    ) -> Result<Answer, EngineError> {
         let url = self.url(path, "");
         self.exchange(
             call,
-            Method::POST,
+            method,
             &url,
             Some(body),
             true,

@@ -374,6 +374,22 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// `DiskInterface`: how a disk is presented to the guest (`DiskAttachment.interface`).
+    DiskInterface {
+        /// Virtio block device.
+        Virtio = "virtio",
+        /// Virtio SCSI.
+        VirtioScsi = "virtio_scsi",
+        /// IDE.
+        Ide = "ide",
+        /// SATA.
+        Sata = "sata",
+        /// PowerPC sPAPR VSCSI.
+        SpaprVscsi = "spapr_vscsi",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Id, Permission, StorageType, TemplateStatus, VmStatus};
+use super::{DiskInterface, Id, Permission, StorageType, TemplateStatus, VmStatus};
 
 /// The `origin` the Engine gives the hosted-engine VM.
 pub const HOSTED_ENGINE_ORIGIN: &str = "managed_hosted_engine";
@@ -67,8 +67,38 @@ pub struct Nic {
     pub name: String,
     /// MAC address, lower-case `aa:bb:cc:dd:ee:ff`.
     pub mac: Option<String>,
-    /// The vNIC profile; `None` = unplugged from any network.
+    /// The vNIC profile; `None` = on no network ("empty" profile).
     pub vnic_profile: Option<Id>,
+    /// Plugged into the VM (`nic.plugged`). An unplugged NIC keeps its profile; the guest does
+    /// not see it until it is plugged.
+    #[serde(default = "yes")]
+    pub plugged: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A disk as attached to a VM (`GET /vms/{id}/diskattachments?follow=disk`): the disk and the
+/// attachment's own settings. The Engine gives the attachment the id of its disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiskAttachment {
+    /// The disk's id.
+    pub disk: Id,
+    /// The disk's alias.
+    pub alias: String,
+    /// The domains holding its image (empty for a direct LUN).
+    pub storage_domains: Vec<Id>,
+    /// The LUN of a direct-LUN disk.
+    pub lun_id: Option<String>,
+    /// Virtual size in bytes (`provisioned_size`; for a direct LUN the LUN's size, 0 if unknown).
+    pub provisioned_size: u64,
+    /// How the guest sees it.
+    pub interface: DiskInterface,
+    /// The VM boots from it.
+    pub bootable: bool,
+    /// Plugged into the VM.
+    pub active: bool,
 }
 
 /// A registered template.
@@ -154,6 +184,9 @@ pub struct OvfNic {
     pub profile_name: Option<String>,
     /// Network name.
     pub network_name: Option<String>,
+    /// Plugged into the VM.
+    #[serde(default = "yes")]
+    pub plugged: bool,
 }
 
 /// A disk image as an OVF records it.
@@ -165,6 +198,22 @@ pub struct OvfDisk {
     pub alias: String,
     /// The domains holding the image.
     pub storage_domains: Vec<Id>,
+    /// Virtual size in bytes (0 when the OVF does not say).
+    #[serde(default)]
+    pub provisioned_size: u64,
+    /// How the guest sees it.
+    #[serde(default = "virtio_scsi")]
+    pub interface: DiskInterface,
+    /// The VM boots from it.
+    #[serde(default)]
+    pub bootable: bool,
+    /// Plugged into the VM.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn virtio_scsi() -> DiskInterface {
+    DiskInterface::VirtioScsi
 }
 
 /// A direct LUN as an OVF records it.

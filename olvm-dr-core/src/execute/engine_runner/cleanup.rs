@@ -412,13 +412,36 @@ pub(crate) async fn ensure_vm_removed(
     vm: Id,
     name: &str,
 ) -> Result<Completion, StepFailure> {
-    let v = match op.call("vm", || engine.vm(vm)).await {
+    let mut v = match op.call("vm", || engine.vm(vm)).await {
         Ok(v) => v,
         Err(e) if e.kind == ErrorKind::NotFound => {
             return Ok(Completion::AlreadyDone { output: None });
         }
         Err(e) => return Err(e.into()),
     };
+    if v.status == VmStatus::ImageLocked {
+        // A removal this step started before the run was interrupted is still under way.
+        let settled = op
+            .poll(
+                &format!("VM '{name}' to be unlocked or removed"),
+                op.t.vm_down,
+                || async {
+                    match engine.vm(vm).await {
+                        Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Ready(None)),
+                        Err(e) => Err(e),
+                        Ok(v) if v.status == VmStatus::ImageLocked => {
+                            Ok(Seen::Pending("image locked".into()))
+                        }
+                        Ok(v) => Ok(Seen::Ready(Some(v))),
+                    }
+                },
+            )
+            .await?;
+        match settled {
+            None => return Ok(Completion::Done { output: None }),
+            Some(now) => v = now,
+        }
+    }
     if v.delete_protected {
         return Err(StepFailure::new(format!(
             "VM '{name}' is delete-protected; remove the protection or the VM by hand"

@@ -209,24 +209,32 @@ impl EngineRunner {
                 data_center_name,
                 ..
             } => storage::ensure_attached(op, engine, domain, *data_center, data_center_name).await,
-            Action::DiscoverEntities { domain } => registration::discover(op, engine, domain).await,
+            Action::DiscoverEntities { domain, target_dc } => {
+                registration::discover(op, engine, domain, target_dc.as_deref()).await
+            }
             Action::RegisterTemplate {
                 domain,
                 template,
                 name,
+                target_dc,
             } => {
-                registration::ensure_template(
-                    op,
-                    engine,
-                    *domain,
-                    *template,
-                    name,
-                    &self.template_registration,
-                )
-                .await
+                let registration = self
+                    .plan
+                    .registration
+                    .for_data_center(&self.template_registration, target_dc.as_deref());
+                registration::ensure_template(op, engine, *domain, *template, name, &registration)
+                    .await
             }
             Action::RegisterVm { vm } => {
-                registration::ensure_vm(op, engine, vm, &self.vm_registration).await
+                let registration = self
+                    .plan
+                    .registration
+                    .for_data_center(&self.vm_registration, vm.target_dc.as_deref());
+                let unplug = matches!(
+                    self.plan.isolation,
+                    Some(crate::verify::Isolation::Unplugged)
+                );
+                registration::ensure_vm(op, engine, vm, &registration, unplug).await
             }
             Action::StartVm { vm, name, .. } => vms::ensure_started(op, engine, *vm, name).await,
             Action::WaitVmUp { vm, name } => vms::wait_up(op, engine, *vm, name).await,

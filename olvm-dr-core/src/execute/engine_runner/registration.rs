@@ -7,9 +7,15 @@ use serde::{Deserialize, Serialize};
 use super::op::{Op, Seen};
 use super::storage::domain_id;
 use crate::Site;
-use crate::engine::{Engine, ErrorKind, Id, Registration, TemplateStatus, VmStatus};
+use crate::engine::{
+    DiskAttachment, Engine, ErrorKind, Id, Registration, TemplateStatus, Vm, VmStatus,
+};
 use crate::execute::{Completion, StepFailure};
-use crate::plan::{Action, DiscoveredVm, DomainRef, Phase, Plan, Step, StepId};
+use crate::plan::{
+    Action, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, Phase, Plan, Step,
+    StepId,
+};
+use crate::report::MacChange;
 
 /// What discovery found in one domain's OVF store (the step's journaled output).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +24,9 @@ pub struct Discovery {
     pub domain: Id,
     /// Its name.
     pub domain_name: String,
+    /// The target data center the domain is attached to, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_dc: Option<String>,
     /// Unregistered templates.
     pub templates: Vec<DiscoveredTemplate>,
     /// Unregistered VMs.
@@ -52,6 +61,30 @@ pub struct DiscoveredVmFacts {
     pub template: Option<Id>,
     /// Domains holding its disks.
     pub disk_domains: Vec<Id>,
+    /// Its disks as this domain's OVF store records them (images, then direct LUNs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disks: Vec<DiscoveredDisk>,
+    /// Its NICs as the store records them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nics: Vec<ExpectedNic>,
+    /// Its affinity groups (source names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affinity_groups: Vec<String>,
+    /// Its affinity labels (source names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affinity_labels: Vec<String>,
+}
+
+/// A disk of a VM as an OVF store records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoveredDisk {
+    /// Disk id.
+    pub id: Id,
+    /// Alias.
+    pub alias: String,
+    /// The domains holding its image (empty for a direct LUN).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Id>,
 }
 
 /// Lists the unregistered templates and VMs of a domain.
@@ -59,6 +92,7 @@ pub(crate) async fn discover(
     op: &Op<'_>,
     engine: &dyn Engine,
     domain: &DomainRef,
+    target_dc: Option<&str>,
 ) -> Result<Completion, StepFailure> {
     let sd = domain_id(op, engine, domain).await?;
     let templates = op
@@ -72,6 +106,7 @@ pub(crate) async fn discover(
     let found = Discovery {
         domain: sd,
         domain_name: domain.name.clone(),
+        target_dc: target_dc.map(str::to_owned),
         templates: templates
             .into_iter()
             .map(|t| DiscoveredTemplate {
@@ -89,6 +124,31 @@ pub(crate) async fn discover(
                 ha: v.high_availability.enabled,
                 ha_priority: v.high_availability.priority,
                 template: v.template.filter(|t| !t.is_nil()),
+                disks: v
+                    .disks
+                    .iter()
+                    .map(|d| DiscoveredDisk {
+                        id: d.id,
+                        alias: d.alias.clone(),
+                        domains: d.storage_domains.clone(),
+                    })
+                    .chain(v.luns.iter().map(|l| DiscoveredDisk {
+                        id: l.disk_id,
+                        alias: l.alias.clone(),
+                        domains: Vec::new(),
+                    }))
+                    .collect(),
+                nics: v
+                    .nics
+                    .iter()
+                    .map(|n| ExpectedNic {
+                        name: n.name.clone(),
+                        mac: n.mac.clone(),
+                        network_profile: n.network_name.clone().zip(n.profile_name.clone()),
+                    })
+                    .collect(),
+                affinity_groups: v.affinity_groups.clone(),
+                affinity_labels: v.affinity_labels.clone(),
                 disk_domains: {
                     let mut ids: Vec<Id> = v
                         .disks
@@ -159,18 +219,23 @@ pub(crate) fn plan_registrations(
     }
     let active: HashSet<Id> = discoveries.iter().map(|d| d.domain).collect();
 
+    let domain_names: HashMap<Id, &str> = discoveries
+        .iter()
+        .map(|d| (d.domain, d.domain_name.as_str()))
+        .collect();
+
     let mut steps: Vec<Step> = Vec::new();
     let mut template_steps: HashMap<Id, StepId> = HashMap::new();
-    let mut templates: Vec<(Id, &DiscoveredTemplate)> = Vec::new();
+    let mut templates: Vec<(&Discovery, &DiscoveredTemplate)> = Vec::new();
     for d in &discoveries {
         for t in &d.templates {
             if let std::collections::hash_map::Entry::Vacant(slot) = template_steps.entry(t.id) {
                 slot.insert(StepId::of(["register-template", &t.id.to_string()]));
-                templates.push((d.domain, t));
+                templates.push((d, t));
             }
         }
     }
-    for (domain, t) in &templates {
+    for (d, t) in &templates {
         let id = template_steps[&t.id].clone();
         let deps = t.base.and_then(|b| template_steps.get(&b).cloned());
         steps.push(
@@ -179,9 +244,10 @@ pub(crate) fn plan_registrations(
                 site,
                 Phase::Templates,
                 Action::RegisterTemplate {
-                    domain: *domain,
+                    domain: d.domain,
                     template: t.id,
                     name: t.name.clone(),
+                    target_dc: d.target_dc.clone(),
                 },
                 format!("register template '{}' ({})", t.name, t.id),
             )
@@ -189,26 +255,12 @@ pub(crate) fn plan_registrations(
         );
     }
 
-    let mut seen_vms: HashSet<Id> = HashSet::new();
-    let mut vms: Vec<(Id, &DiscoveredVmFacts)> = Vec::new();
-    for d in &discoveries {
-        for v in &d.vms {
-            if seen_vms.insert(v.id) {
-                vms.push((d.domain, v));
-            }
-        }
-    }
-    // High-available VMs by restart priority first, then by name: the start order of wave 1.
-    vms.sort_by(|a, b| {
-        b.1.ha
-            .cmp(&a.1.ha)
-            .then(b.1.ha_priority.cmp(&a.1.ha_priority))
-            .then(a.1.name.cmp(&b.1.name))
-    });
+    let vms = vm_copies(&discoveries);
     let mut wave1: Vec<StepId> = Vec::new();
     let mut starts: Vec<Step> = Vec::new();
     let mut waits: Vec<Step> = Vec::new();
-    for (domain, v) in &vms {
+    for copies in &vms {
+        let (chosen, v) = copies.chosen();
         let vid = v.id.to_string();
         let reg_id = StepId::of(["register-vm", &vid]);
         let mut deps: Vec<StepId> = v
@@ -216,8 +268,20 @@ pub(crate) fn plan_registrations(
             .and_then(|t| template_steps.get(&t).cloned())
             .into_iter()
             .collect();
-        let missing_disk_domain = v.disk_domains.iter().any(|d| !active.contains(d));
-        if missing_disk_domain && let Some(failed) = failed_attaches.first() {
+        let outside: Vec<Id> = {
+            let mut ids: Vec<Id> = copies
+                .all
+                .iter()
+                .flat_map(|(_, c)| c.disk_domains.iter().copied())
+                .filter(|d| !active.contains(d))
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        if !outside.is_empty()
+            && let Some(failed) = failed_attaches.first()
+        {
             deps.push(failed.clone());
         }
         let was_up = match &recorded {
@@ -227,22 +291,40 @@ pub(crate) fn plan_registrations(
         let vm = DiscoveredVm {
             id: v.id,
             name: v.name.clone(),
-            domain: *domain,
+            domain: chosen.domain,
             was_up,
             high_availability: v.ha,
             ha_priority: v.ha_priority,
             template: v.template,
+            target_dc: chosen.target_dc.clone(),
+            expect: ExpectedVm {
+                disks: copies.expected_disks(&domain_names),
+                nics: v.nics.clone(),
+                affinity_groups: v.affinity_groups.clone(),
+                affinity_labels: v.affinity_labels.clone(),
+            },
         };
-        steps.push(
-            Step::new(
-                reg_id.clone(),
-                site,
-                Phase::Vms,
-                Action::RegisterVm { vm },
-                format!("register VM '{}' ({vid})", v.name),
-            )
-            .after(deps),
-        );
+        let mut register = Step::new(
+            reg_id.clone(),
+            site,
+            Phase::Vms,
+            Action::RegisterVm { vm },
+            format!("register VM '{}' ({vid})", v.name),
+        )
+        .after(deps);
+        if !outside.is_empty() && failed_attaches.is_empty() {
+            // The run does not bring every domain of the VM (it is restricted to some): a
+            // registration would drop the disks on the others.
+            register = register.skipped(format!(
+                "some of its disks are on storage domains this run does not bring ({}): registering it would drop them",
+                outside.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let skipped = !outside.is_empty() && failed_attaches.is_empty();
+        steps.push(register);
+        if skipped {
+            continue;
+        }
         if was_up && plan.start.start_vms {
             let wave = if v.ha { 1 } else { 2 };
             let start_id = StepId::of(["start-vm", &vid]);
@@ -298,6 +380,80 @@ pub(crate) fn plan_registrations(
         steps,
         output: Some(summary),
     })
+}
+
+/// Every copy of one VM the OVF stores hold: a VM with disks on several domains is in the store
+/// of each.
+struct VmCopies<'a> {
+    /// (discovery, the VM as that domain's store records it), in plan order.
+    all: Vec<(&'a Discovery, &'a DiscoveredVmFacts)>,
+}
+
+impl<'a> VmCopies<'a> {
+    /// The copy to register from: the one that records the most disks (the first of those in
+    /// plan order). A store written after one of the VM's domains left its site describes the
+    /// VM without the disks that were there; registering from it with partial import would
+    /// drop them.
+    fn chosen(&self) -> (&'a Discovery, &'a DiscoveredVmFacts) {
+        let mut best = self.all[0];
+        for c in &self.all[1..] {
+            if c.1.disks.len() > best.1.disks.len() {
+                best = *c;
+            }
+        }
+        best
+    }
+
+    /// Every disk any copy records, each once, in the order first seen.
+    fn expected_disks(&self, domain_names: &HashMap<Id, &str>) -> Vec<ExpectedDisk> {
+        let mut seen: HashSet<Id> = HashSet::new();
+        let mut out = Vec::new();
+        for (_, v) in &self.all {
+            for d in &v.disks {
+                if seen.insert(d.id) {
+                    out.push(ExpectedDisk {
+                        id: d.id,
+                        alias: d.alias.clone(),
+                        domains: d
+                            .domains
+                            .iter()
+                            .map(|sd| {
+                                domain_names
+                                    .get(sd)
+                                    .map_or_else(|| sd.to_string(), |n| (*n).to_owned())
+                            })
+                            .collect(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The VMs of the discoveries with all their copies, high-available VMs by restart priority
+/// first, then by name: the start order of wave 1.
+fn vm_copies(discoveries: &[Discovery]) -> Vec<VmCopies<'_>> {
+    let mut index: HashMap<Id, usize> = HashMap::new();
+    let mut vms: Vec<VmCopies<'_>> = Vec::new();
+    for d in discoveries {
+        for v in &d.vms {
+            match index.get(&v.id) {
+                Some(&i) => vms[i].all.push((d, v)),
+                None => {
+                    index.insert(v.id, vms.len());
+                    vms.push(VmCopies { all: vec![(d, v)] });
+                }
+            }
+        }
+    }
+    vms.sort_by(|a, b| {
+        let (a, b) = (a.all[0].1, b.all[0].1);
+        b.ha.cmp(&a.ha)
+            .then(b.ha_priority.cmp(&a.ha_priority))
+            .then(a.name.cmp(&b.name))
+    });
+    vms
 }
 
 /// Makes sure the template is registered and `ok`.
@@ -360,15 +516,102 @@ pub(crate) async fn ensure_template(
     })
 }
 
-/// Makes sure the VM is registered.
+/// Makes sure the VM is registered with every disk its source had. A VM the Engine registered
+/// without some of them (partial import drops a disk whose image it cannot find) is a failure
+/// naming the missing disks: it stays registered, and is not started. NICs whose MAC the
+/// Engine changed (out of the target pool's ranges, or taken) are the step's output. With
+/// `unplug` (a drill's `--isolate unplugged`) every NIC is unplugged before the step ends.
 pub(crate) async fn ensure_vm(
     op: &Op<'_>,
     engine: &dyn Engine,
     vm: &DiscoveredVm,
     registration: &Registration,
+    unplug: bool,
 ) -> Result<Completion, StepFailure> {
+    let (did_work, registered) = register_vm(op, engine, vm, registration).await?;
+    if unplug {
+        for nic in registered.nics.iter().filter(|n| n.plugged) {
+            op.call("set_nic_plugged", || {
+                engine.set_nic_plugged(vm.id, nic.id, false)
+            })
+            .await?;
+        }
+    }
+    if !vm.expect.disks.is_empty() {
+        let attached = op
+            .call("vm_disk_attachments", || engine.vm_disk_attachments(vm.id))
+            .await?;
+        check_disks(vm, &attached)?;
+    }
+    let changes = mac_changes(vm, &registered);
+    let output = (!changes.is_empty()).then(|| serde_json::json!({ "macs_reassigned": changes }));
+    Ok(if did_work {
+        Completion::Done { output }
+    } else {
+        Completion::AlreadyDone { output }
+    })
+}
+
+/// The NICs of `registered` whose MAC differs from the one the source recorded.
+fn mac_changes(vm: &DiscoveredVm, registered: &Vm) -> Vec<MacChange> {
+    vm.expect
+        .nics
+        .iter()
+        .filter_map(|want| {
+            let from = want.mac.as_ref()?;
+            let nic = registered.nics.iter().find(|n| n.name == want.name)?;
+            let to = nic.mac.as_ref()?;
+            (!from.eq_ignore_ascii_case(to)).then(|| MacChange {
+                nic: want.name.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The missing disks of `vm`, as a failure.
+fn check_disks(vm: &DiscoveredVm, attached: &[DiskAttachment]) -> Result<(), StepFailure> {
+    let have: HashSet<Id> = attached.iter().map(|a| a.disk).collect();
+    let missing: Vec<String> = vm
+        .expect
+        .disks
+        .iter()
+        .filter(|d| !have.contains(&d.id))
+        .map(|d| {
+            if d.domains.is_empty() {
+                format!("'{}' ({}, direct LUN)", d.alias, d.id)
+            } else {
+                format!("'{}' ({}) on '{}'", d.alias, d.id, d.domains.join("', '"))
+            }
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(StepFailure {
+        message: format!(
+            "VM '{}' was registered without {} of its {} disks: {}; the OVF stores the run read did not give the Engine those images \
+             (is each domain holding them attached and active?). The VM is not started; attach the domain and register the disks, or remove the VM and run again",
+            vm.name,
+            missing.len(),
+            vm.expect.disks.len(),
+            missing.join(", ")
+        ),
+        kind: Some(ErrorKind::InvalidState),
+    })
+}
+
+/// Registers the VM unless the Engine has it; waits until its images are unlocked.
+/// Returns whether it registered the VM, and the VM as the Engine has it.
+async fn register_vm(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    vm: &DiscoveredVm,
+    registration: &Registration,
+) -> Result<(bool, Vm), StepFailure> {
     match op.call("vm", || engine.vm(vm.id)).await {
-        Ok(_) => return Ok(Completion::AlreadyDone { output: None }),
+        Ok(v) => return Ok((false, v)),
         Err(e) if e.kind == ErrorKind::NotFound => {}
         Err(e) => return Err(e.into()),
     }
@@ -379,27 +622,31 @@ pub(crate) async fn ensure_vm(
         .await
     {
         Ok(()) => {}
-        Err(e) if e.kind == ErrorKind::Conflict && engine.vm(vm.id).await.is_ok() => {
-            return Ok(Completion::AlreadyDone { output: None });
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            if let Ok(v) = engine.vm(vm.id).await {
+                return Ok((false, v));
+            }
+            return Err(e.into());
         }
         Err(e) => return Err(e.into()),
     }
-    op.poll(
-        &format!("VM '{}' to be registered", vm.name),
-        op.t.registration,
-        || async {
-            match engine.vm(vm.id).await {
-                Ok(v) if v.status == VmStatus::ImageLocked => {
-                    Ok(Seen::Pending("image locked".into()))
+    let registered = op
+        .poll(
+            &format!("VM '{}' to be registered", vm.name),
+            op.t.registration,
+            || async {
+                match engine.vm(vm.id).await {
+                    Ok(v) if v.status == VmStatus::ImageLocked => {
+                        Ok(Seen::Pending("image locked".into()))
+                    }
+                    Ok(v) => Ok(Seen::Ready(v)),
+                    Err(e) if e.kind == ErrorKind::NotFound => {
+                        Ok(Seen::Pending("not registered yet".into()))
+                    }
+                    Err(e) => Err(e),
                 }
-                Ok(_) => Ok(Seen::Ready(())),
-                Err(e) if e.kind == ErrorKind::NotFound => {
-                    Ok(Seen::Pending("not registered yet".into()))
-                }
-                Err(e) => Err(e),
-            }
-        },
-    )
-    .await?;
-    Ok(Completion::Done { output: None })
+            },
+        )
+        .await?;
+    Ok((true, registered))
 }

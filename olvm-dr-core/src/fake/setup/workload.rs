@@ -33,6 +33,7 @@ impl Setup<'_> {
                 name: n.name.clone(),
                 mac: n.mac.as_deref().and_then(parse_mac),
                 profile: n.profile,
+                plugged: true,
             })
             .collect()
     }
@@ -52,11 +53,8 @@ impl Setup<'_> {
         let dc = s
             .dc_of_cluster(spec.cluster)
             .expect("template in a known cluster");
-        for (d, did) in spec.disks.iter().zip(&disk_ids) {
-            s.disks.insert(
-                *did,
-                DiskRec::image(*did, &d.alias, d.domains.clone(), Some(id)),
-            );
+        for (i, (d, did)) in spec.disks.iter().zip(&disk_ids).enumerate() {
+            s.disks.insert(*did, new_image_disk(*did, d, id, i == 0));
         }
         s.insert_template(TemplateRec {
             id,
@@ -120,11 +118,8 @@ impl Setup<'_> {
         for (n, m) in nics.iter_mut().zip(macs) {
             n.mac = Some(m);
         }
-        for (d, did) in spec.disks.iter().zip(&disk_ids) {
-            s.disks.insert(
-                *did,
-                DiskRec::image(*did, &d.alias, d.domains.clone(), Some(id)),
-            );
+        for (i, (d, did)) in spec.disks.iter().zip(&disk_ids).enumerate() {
+            s.disks.insert(*did, new_image_disk(*did, d, id, i == 0));
         }
         for ((l, did), (mut lu, storage_type)) in spec.luns.iter().zip(&lun_ids).zip(luns) {
             if let Some(shared) = s.disks.get_mut(did) {
@@ -203,4 +198,14 @@ impl Setup<'_> {
         let now = self.now;
         self.w.periodic_ovf_write(site, now);
     }
+}
+
+/// An image disk of a new VM or template: the first disk is the boot disk; the virtual size is
+/// 8 to 64 GiB, derived from the disk's id so that a seeded world is the same every time.
+fn new_image_disk(did: Id, d: &DiskSpec, owner: Id, first: bool) -> DiskRec {
+    const GIB: u64 = 1 << 30;
+    let mut rec = DiskRec::image(did, &d.alias, d.domains.clone(), Some(owner));
+    rec.provisioned_size = (1 + (did.as_uuid().as_u128() % 8) as u64) * 8 * GIB;
+    rec.attachment.bootable = first;
+    rec
 }

@@ -4,8 +4,8 @@ use tokio::time::Instant;
 
 use crate::Site;
 use crate::engine::{
-    Disk, DiskContentType, DiskFilter, DiskStatus, DiskStorageType, EngineResult, Id, LunStorage,
-    VmStatus,
+    Disk, DiskAttachment, DiskContentType, DiskFilter, DiskInterface, DiskStatus, DiskStorageType,
+    EngineResult, Id, LunStorage, OvfDisk, VmStatus,
 };
 
 use super::super::fabric::ovf_store::ovf_disk_description;
@@ -29,6 +29,30 @@ pub(crate) struct DiskRec {
     /// The VMs (and templates) it is attached to.
     pub(crate) vms: Vec<Id>,
     pub(crate) status: DiskStatus,
+    /// Virtual size in bytes.
+    pub(crate) provisioned_size: u64,
+    /// The attachment's settings. The Engine keeps them per attachment; a disk here is attached
+    /// to one VM, or shared (a direct LUN) with the same settings on every VM.
+    pub(crate) attachment: AttachmentRec,
+}
+
+/// How a disk is attached (`disk_attachment`: interface, bootable, active).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AttachmentRec {
+    pub(crate) interface: DiskInterface,
+    pub(crate) bootable: bool,
+    pub(crate) active: bool,
+}
+
+impl Default for AttachmentRec {
+    /// The Engine's defaults for a new attachment: virtio-scsi, not bootable, active.
+    fn default() -> Self {
+        Self {
+            interface: DiskInterface::VirtioScsi,
+            bootable: false,
+            active: true,
+        }
+    }
 }
 
 impl DiskRec {
@@ -45,6 +69,8 @@ impl DiskRec {
             lun: None,
             vms: owner.into_iter().collect(),
             status: DiskStatus::Ok,
+            provisioned_size: 0,
+            attachment: AttachmentRec::default(),
         }
     }
 
@@ -58,9 +84,11 @@ impl DiskRec {
             shareable,
             wipe_after_delete: false,
             domains: Vec::new(),
+            provisioned_size: lun.logical_units.first().and_then(|l| l.size).unwrap_or(0),
             lun: Some(lun),
             vms,
             status: DiskStatus::Ok,
+            attachment: AttachmentRec::default(),
         }
     }
 
@@ -77,11 +105,77 @@ impl DiskRec {
             lun: None,
             vms: Vec::new(),
             status: DiskStatus::Ok,
+            provisioned_size: 0,
+            attachment: AttachmentRec::default(),
+        }
+    }
+}
+
+impl DiskRec {
+    /// An image disk as the OVF of its VM or template records it.
+    pub(crate) fn image_from_ovf(d: &OvfDisk, owner: Id) -> Self {
+        let mut rec = Self::image(d.id, &d.alias, d.storage_domains.clone(), Some(owner));
+        rec.provisioned_size = d.provisioned_size;
+        rec.attachment = AttachmentRec {
+            interface: d.interface,
+            bootable: d.bootable,
+            active: d.active,
+        };
+        rec
+    }
+
+    /// The disk as an OVF records it.
+    pub(crate) fn to_ovf(&self) -> OvfDisk {
+        OvfDisk {
+            id: self.id,
+            alias: self.alias.clone(),
+            storage_domains: self.domains.clone(),
+            provisioned_size: self.provisioned_size,
+            interface: self.attachment.interface,
+            bootable: self.attachment.bootable,
+            active: self.attachment.active,
+        }
+    }
+
+    /// The disk as attached to a VM.
+    pub(crate) fn attachment_view(&self) -> DiskAttachment {
+        DiskAttachment {
+            disk: self.id,
+            alias: self.alias.clone(),
+            storage_domains: self.domains.clone(),
+            lun_id: self
+                .lun
+                .as_ref()
+                .and_then(|l| l.logical_units.first())
+                .map(|l| l.id.clone()),
+            provisioned_size: self.provisioned_size,
+            interface: self.attachment.interface,
+            bootable: self.attachment.bootable,
+            active: self.attachment.active,
         }
     }
 }
 
 impl WorldState {
+    /// `GET /vms/{id}/diskattachments`: image disks, then direct LUNs, in attachment order.
+    pub(crate) fn vm_disk_attachments_view(
+        &self,
+        site: Site,
+        vm: Id,
+    ) -> EngineResult<Vec<DiskAttachment>> {
+        let s = self.site(site);
+        let v = s
+            .vms
+            .get(&vm)
+            .ok_or_else(|| msg::not_found(Operation::VmDiskAttachments, format!("vm {vm}")))?;
+        Ok(v.disks
+            .iter()
+            .chain(v.luns.iter())
+            .filter_map(|d| s.disks.get(d))
+            .map(DiskRec::attachment_view)
+            .collect())
+    }
+
     /// A disk as `GET /disks/{id}` shows it; OVF_STORE descriptions come from the store on the
     /// domain's volume.
     pub(crate) fn disk_view(&self, site: Site, d: &DiskRec) -> Disk {

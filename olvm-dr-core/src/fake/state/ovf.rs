@@ -18,6 +18,7 @@ use crate::engine::{
 };
 
 use super::super::fabric::{OvfStore, OvfTemplate, OvfVm};
+use super::disks::DiskRec;
 use super::macs::format_mac;
 use super::vms::{NicRec, TemplateRec, VmRec};
 use super::{SiteState, WorldState};
@@ -32,6 +33,7 @@ impl SiteState {
                     mac: n.mac.map(format_mac),
                     profile_name: names.map(|(p, _)| p.to_owned()),
                     network_name: names.map(|(_, net)| net.to_owned()),
+                    plugged: n.plugged,
                 }
             })
             .collect()
@@ -41,11 +43,7 @@ impl SiteState {
         disks
             .iter()
             .filter_map(|d| self.disks.get(d))
-            .map(|d| OvfDisk {
-                id: d.id,
-                alias: d.alias.clone(),
-                storage_domains: d.domains.clone(),
-            })
+            .map(DiskRec::to_ovf)
             .collect()
     }
 

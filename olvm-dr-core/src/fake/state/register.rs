@@ -156,10 +156,11 @@ impl WorldState {
                 name: n.name.clone(),
                 mac: Some(mac),
                 profile,
+                plugged: n.plugged,
             })
             .collect();
         for d in &disks {
-            let rec = DiskRec::image(d.id, &d.alias, d.storage_domains.clone(), Some(vm));
+            let rec = DiskRec::image_from_ovf(d, vm);
             s.disks.insert(d.id, rec);
         }
         let mut lun_disks = Vec::with_capacity(luns.len());

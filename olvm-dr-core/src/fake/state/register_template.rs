@@ -106,10 +106,7 @@ impl WorldState {
 
         let s = self.site_mut(site);
         for d in &disks {
-            s.disks.insert(
-                d.id,
-                DiskRec::image(d.id, &d.alias, d.storage_domains.clone(), Some(template)),
-            );
+            s.disks.insert(d.id, DiskRec::image_from_ovf(d, template));
         }
         let nics = nics
             .into_iter()
@@ -118,6 +115,7 @@ impl WorldState {
                 name,
                 mac: None,
                 profile,
+                plugged: true,
             })
             .collect();
         s.insert_template(TemplateRec {

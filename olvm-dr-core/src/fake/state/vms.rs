@@ -29,6 +29,8 @@ pub(crate) struct NicRec {
     pub(crate) name: String,
     pub(crate) mac: Option<Mac>,
     pub(crate) profile: Option<Id>,
+    /// Plugged into the VM.
+    pub(crate) plugged: bool,
 }
 
 /// A registered VM.
@@ -139,6 +141,7 @@ impl SiteState {
                     name: n.name.clone(),
                     mac: n.mac.map(format_mac),
                     vnic_profile: n.profile,
+                    plugged: n.plugged,
                 })
                 .collect(),
             storage_domains: self.vm_domains(v),
@@ -342,6 +345,26 @@ impl WorldState {
     }
 
     /// `DELETE /vms/{id}`.
+    /// `PUT /vms/{vm}/nics/{nic}` with `plugged` (`UpdateVmInterfaceCommand`).
+    pub(crate) fn set_nic_plugged(
+        &mut self,
+        site: Site,
+        vm: Id,
+        nic: Id,
+        plugged: bool,
+    ) -> EngineResult<()> {
+        let op = Operation::SetNicPlugged;
+        self.vm_or_404(site, vm, op)?;
+        let v = self.site_mut(site).vms.get_mut(&vm).expect("checked");
+        let n = v
+            .nics
+            .iter_mut()
+            .find(|n| n.id == nic)
+            .ok_or_else(|| msg::not_found(op, format!("nic {nic}")))?;
+        n.plugged = plugged;
+        Ok(())
+    }
+
     pub(crate) fn remove_vm(&mut self, site: Site, id: Id, now: Instant) -> EngineResult<()> {
         let op = Operation::RemoveVm;
         let s = self.site(site);

@@ -99,6 +99,7 @@ mod tests {
             mac: None,
             profile_name: Some(profile.into()),
             network_name: Some(network.into()),
+            plugged: true,
         }
     }
 

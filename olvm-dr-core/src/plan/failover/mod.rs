@@ -55,7 +55,9 @@ pub enum NicIsolation {
     /// As the network mappings say (a real failover).
     #[default]
     None,
-    /// Every NIC unplugged from any network.
+    /// Every NIC unplugged (`plugged=false`), keeping the vNIC profile the network mappings
+    /// give it: the guest sees no NIC until one is plugged, so a drill's VMs can be connected
+    /// one by one (oVirt's meaning of "unplugged").
     Unplugged,
     /// Every NIC on this profile of the target (`name`, or `name/network` when the name is on
     /// several networks).
@@ -223,6 +225,7 @@ pub(crate) async fn failover_part(
                 Phase::Discovery,
                 Action::DiscoverEntities {
                     domain: d.domain.clone(),
+                    target_dc: d.target_dc.clone(),
                 },
                 format!(
                     "list the VMs and templates in the OVF store of {}",
@@ -255,7 +258,7 @@ pub(crate) async fn failover_part(
                         .unwrap_or(crate::engine::StorageType::Nfs),
                 };
                 steps.push(
-                    Step::new(id.clone(), target, Phase::Discovery, Action::DiscoverEntities { domain: domain.clone() },
+                    Step::new(id.clone(), target, Phase::Discovery, Action::DiscoverEntities { domain: domain.clone(), target_dc: None },
                         format!("list the VMs and templates in the OVF store of {} (active, not mapped: --all-active-domains)", domain.describe()))
                     .after([StepId::from(GUARD)]),
                 );

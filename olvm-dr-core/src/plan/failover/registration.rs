@@ -56,7 +56,7 @@ fn vnic_mappings(
     target: Site,
     state: &SiteState,
     notes: &mut Vec<PlanNote>,
-) -> Vec<VnicProfileMapping> {
+) -> Vec<(VnicProfileMapping, Option<String>)> {
     let mut out = Vec::new();
     for m in mapping.networks() {
         let (s, t) = (m.site(source), m.site(target));
@@ -125,13 +125,31 @@ fn vnic_mappings(
                 VnicTarget::Unplugged
             }
         };
-        out.push(VnicProfileMapping {
-            source_network: src_net.clone(),
-            source_profile: src_prof.clone(),
-            target: target_profile,
-        });
+        let dc = target_dc(state, &target_profile);
+        out.push((
+            VnicProfileMapping {
+                source_network: src_net.clone(),
+                source_profile: src_prof.clone(),
+                target: target_profile,
+            },
+            dc,
+        ));
     }
     out
+}
+
+/// The data center (on the target) of the profile a vNIC mapping leads to, by name.
+fn target_dc(state: &SiteState, target: &VnicTarget) -> Option<String> {
+    let VnicTarget::Profile(id) = target else {
+        return None;
+    };
+    let profile = state.profiles.iter().find(|p| p.id == *id)?;
+    let network = state.networks.iter().find(|n| n.id == profile.network)?;
+    state
+        .data_centers
+        .iter()
+        .find(|d| d.id == network.data_center)
+        .map(|d| d.name.clone())
 }
 
 /// Direct-LUN mappings toward `target`. CHAP passwords are filled in at run time.
@@ -203,7 +221,9 @@ pub(crate) fn settings(
         target,
         notes,
     );
-    let vnics = vnic_mappings(mapping, source, target, state, notes);
+    let (vnics, vnic_dcs): (Vec<_>, Vec<_>) = vnic_mappings(mapping, source, target, state, notes)
+        .into_iter()
+        .unzip();
     let luns = lun_mappings(mapping, source, target, notes);
     let template = Registration {
         cluster: None,
@@ -229,7 +249,11 @@ pub(crate) fn settings(
         vnic_profile_mappings: vnics,
         lun_mappings: luns,
     };
-    RegistrationSettings { vm, template }
+    RegistrationSettings {
+        vm,
+        template,
+        vnic_dcs,
+    }
 }
 
 /// The clusters of `target` that registered VMs go to, with the networks attached to each: the
@@ -366,7 +390,14 @@ pub(crate) fn isolate(
     let (to, verify) = match isolation {
         super::NicIsolation::None => return Ok(None),
         super::NicIsolation::Unplugged => {
-            (VnicTarget::Unplugged, crate::verify::Isolation::Unplugged)
+            // oVirt's meaning: the NICs keep the profiles the mappings give them and are
+            // unplugged after registration, before any start; a test connects them one by one.
+            note(
+                notes,
+                NoteLevel::Info,
+                "drill isolation: every NIC keeps its mapped vNIC profile and is unplugged (plugged=false) before the VM starts".to_owned(),
+            );
+            return Ok(Some(crate::verify::Isolation::Unplugged));
         }
         super::NicIsolation::Profile(spec) => {
             let (to, profiles) = isolation_profile(spec, target, state, cluster_networks)?;
@@ -423,5 +454,7 @@ pub(crate) fn isolate(
     );
     settings.vm.vnic_profile_mappings = mappings.clone();
     settings.template.vnic_profile_mappings = mappings;
+    // Every source pair goes to the isolation, whatever its data center.
+    settings.vnic_dcs.clear();
     Ok(Some(verify))
 }

@@ -22,6 +22,9 @@ pub(crate) struct DomainSteps {
     pub(crate) source: DomainRef,
     /// Its attach step.
     pub(crate) attach: StepId,
+    /// The data center it is attached to on the target: the data center of the VMs and
+    /// templates it brings.
+    pub(crate) target_dc: Option<String>,
 }
 
 /// What the storage phase produced.
@@ -370,6 +373,7 @@ pub(crate) async fn plan_storage(
             domain,
             source: source_ref,
             attach: attach_id,
+            target_dc: Some(dc_name.clone()),
         });
     }
     if !problems.is_empty() {

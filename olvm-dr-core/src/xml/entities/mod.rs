@@ -5,6 +5,7 @@ mod access;
 mod api;
 mod attachments;
 mod disk;
+mod disk_attachment;
 mod inventory;
 mod storage;
 mod tag;
@@ -15,7 +16,7 @@ mod vm;
 pub use api::{read_api, write_api};
 pub(crate) use storage::{read_logical_unit, read_storage, write_logical_unit, write_storage};
 pub use tag::{read_tag_add, write_tag_add};
-pub use vm::{write_disk_attachments, write_snapshots};
+pub use vm::write_snapshots;
 
 use super::{Node, XmlError, XmlWriter};
 use crate::engine::{HighAvailability, Version};

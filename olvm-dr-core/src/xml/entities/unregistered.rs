@@ -12,7 +12,7 @@
 //! `affinity_labels/affinity_label/name`; and the writer emits them, so that a simulated
 //! Engine can carry its full OVF view. Against a real Engine those fields stay empty.
 
-use super::attachments::{lun_id, write_image_disk, write_lun_disk};
+use super::attachments::{lun_id, write_lun_disk};
 use super::disk::read_lun_storage;
 use super::{
     open_entity, read_cpu_count, read_high_availability, write_cpu_count, write_high_availability,
@@ -155,6 +155,7 @@ fn read_ovf_nic(n: &Node<'_>) -> Result<OvfNic, XmlError> {
         mac: n.string_at(&["mac", "address"]),
         profile_name: n.string_at(&["vnic_profile", "name"]),
         network_name: n.string_at(&["vnic_profile", "network", "name"]),
+        plugged: n.bool_at(&["plugged"])?.unwrap_or(true),
     })
 }
 
@@ -166,6 +167,7 @@ fn write_ovf_nics(w: &mut XmlWriter, nics: &[OvfNic]) {
     for nic in nics {
         w.open("nic", &[]);
         w.text("name", &nic.name);
+        w.bool("plugged", nic.plugged);
         if let Some(mac) = &nic.mac {
             w.open("mac", &[]);
             w.text("address", mac);
@@ -219,6 +221,12 @@ fn read_ovf_disks(n: &Node<'_>) -> Result<(Vec<OvfDisk>, Vec<OvfLun>), XmlError>
                 id,
                 alias,
                 storage_domains: disk.ref_ids("storage_domains", "storage_domain")?,
+                provisioned_size: disk.parse_at(&["provisioned_size"])?.unwrap_or(0),
+                interface: attachment
+                    .enum_at(&["interface"])
+                    .unwrap_or(crate::engine::DiskInterface::VirtioScsi),
+                bootable: attachment.bool_at(&["bootable"])?.unwrap_or(false),
+                active: attachment.bool_at(&["active"])?.unwrap_or(true),
             }),
         }
     }
@@ -231,7 +239,7 @@ fn write_ovf_disks(w: &mut XmlWriter, disks: &[OvfDisk], luns: &[OvfLun]) {
     }
     w.open("disk_attachments", &[]);
     for d in disks {
-        write_image_disk(w, Some(d.id), Some(&d.alias), &d.storage_domains);
+        write_ovf_image_disk(w, d);
     }
     for l in luns {
         write_lun_disk(
@@ -243,6 +251,27 @@ fn write_ovf_disks(w: &mut XmlWriter, disks: &[OvfDisk], luns: &[OvfLun]) {
         );
     }
     w.close("disk_attachments");
+}
+
+/// An image disk with its attachment's settings, the shape of a followed `disk_attachment`.
+fn write_ovf_image_disk(w: &mut XmlWriter, d: &OvfDisk) {
+    let id = d.id.to_string();
+    w.open("disk_attachment", &[("id", &id)]);
+    w.bool("active", d.active);
+    w.bool("bootable", d.bootable);
+    w.value("interface", d.interface);
+    w.open("disk", &[("id", &id)]);
+    w.text("alias", &d.alias);
+    w.value("provisioned_size", d.provisioned_size);
+    w.text("storage_type", "image");
+    w.references(
+        "storage_domains",
+        "storage_domain",
+        "storagedomains",
+        &d.storage_domains,
+    );
+    w.close("disk");
+    w.close("disk_attachment");
 }
 
 /// `<permission>` with `role/name` and the principal as `user/user_name` or `group/name`.

@@ -101,6 +101,7 @@ fn read_nic(n: &Node<'_>) -> Result<Nic, XmlError> {
         name: n.req_text("name")?.to_owned(),
         mac: n.string_at(&["mac", "address"]),
         vnic_profile: n.ref_id("vnic_profile")?,
+        plugged: n.bool_at(&["plugged"])?.unwrap_or(true),
     })
 }
 
@@ -116,14 +117,6 @@ impl XmlEntity for Nic {
     fn write(&self, w: &mut XmlWriter, scope: &Scope) {
         write_nic(w, self, &scope.href(self.id));
     }
-}
-
-/// The `<disk_attachments>` document of `vm` (`GET /vms/{id}/diskattachments`), in the shape the
-/// followed listing inlines.
-pub fn write_disk_attachments(vm: &Vm) -> String {
-    let mut w = XmlWriter::document();
-    write_attached_storage(&mut w, &vm.storage_domains, &vm.luns);
-    w.finish()
 }
 
 /// The `<snapshots>` document of `vm` (`GET /vms/{id}/snapshots`): the active snapshot, plus a
@@ -153,7 +146,7 @@ fn write_nic(w: &mut XmlWriter, nic: &Nic, href: &str) {
         w.text("address", mac);
         w.close("mac");
     }
-    w.bool("plugged", true);
+    w.bool("plugged", nic.plugged);
     w.opt_reference("vnic_profile", "vnicprofiles", nic.vnic_profile);
     w.close("nic");
 }

@@ -196,6 +196,14 @@ impl Engine for RestEngine {
         self.get_vm(id).await
     }
 
+    async fn vm_disk_attachments(&self, id: Id) -> EngineResult<Vec<DiskAttachment>> {
+        self.get_vm_disk_attachments(id).await
+    }
+
+    async fn set_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()> {
+        self.put_nic_plugged(vm, nic, plugged).await
+    }
+
     async fn templates(&self) -> EngineResult<Vec<Template>> {
         self.get_templates().await
     }

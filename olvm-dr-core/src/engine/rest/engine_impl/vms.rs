@@ -5,7 +5,7 @@ use super::super::RestEngine;
 use super::super::errors::Call;
 use super::super::search::{Search, encode_query, vm_status_token};
 use crate::engine::{
-    Cluster, EngineResult, ErrorKind, Id, Registration, StorageDomain, Template,
+    Cluster, DiskAttachment, EngineResult, ErrorKind, Id, Registration, StorageDomain, Template,
     UnregisteredTemplate, UnregisteredVm, Vm, VmSearch,
 };
 use crate::xml::actions::empty_action;
@@ -78,6 +78,31 @@ impl RestEngine {
         let call = Call::new("vm").on(format!("VM {id}"));
         let query = encode_query(&[("follow", VM_FOLLOW)]);
         self.one(&call, &format!("vms/{id}"), &query).await
+    }
+
+    /// `PUT /vms/{vm}/nics/{nic}` with only `plugged`: the Engine updates what the body sets.
+    pub(super) async fn put_nic_plugged(&self, vm: Id, nic: Id, plugged: bool) -> EngineResult<()> {
+        let call = Call::new("set_nic_plugged").on(format!("NIC {nic} of VM {vm}"));
+        let mut w = crate::xml::XmlWriter::document();
+        w.open("nic", &[]);
+        w.bool("plugged", plugged);
+        w.close("nic");
+        self.transport
+            .put(&call, &format!("vms/{vm}/nics/{nic}"), w.finish())
+            .await
+            .map(|_| ())
+    }
+
+    /// `GET /vms/{id}/diskattachments?follow=disk`: the disks come inlined, so one request
+    /// gives every disk's domains, size and the attachment's settings.
+    pub(super) async fn get_vm_disk_attachments(
+        &self,
+        id: Id,
+    ) -> EngineResult<Vec<DiskAttachment>> {
+        let call = Call::new("vm_disk_attachments").on(format!("VM {id}"));
+        let query = encode_query(&[("follow", "disk")]);
+        self.list(&call, &format!("vms/{id}/diskattachments"), &query)
+            .await
     }
 
     /// Every template but the blank one (the all-zero id every Engine has).

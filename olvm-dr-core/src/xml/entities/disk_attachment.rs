@@ -1,0 +1,151 @@
+//! A VM's disk attachments (`GET /vms/{id}/diskattachments?follow=disk`): the attachment's
+//! settings (`active`, `bootable`, `interface`, ...) with the disk inlined. The Engine gives an
+//! attachment the id of its disk (`DiskAttachmentMapper`), and inlines the whole disk when the
+//! request follows `disk`; without `follow` the disk is a bare reference, which reads as an
+//! error here because the DR flows need the disk's domains.
+
+use super::disk::{read_lun_storage, write_lun_storage};
+use super::open_entity;
+use crate::engine::{DiskAttachment, DiskInterface, LogicalUnit, LunStorage};
+use crate::xml::{Node, Scope, XmlEntity, XmlError, XmlWriter};
+
+impl XmlEntity for DiskAttachment {
+    const TAG: &'static str = "disk_attachment";
+    const PLURAL: &'static str = "disk_attachments";
+
+    /// A missing `active` reads as `true`, a missing `bootable` as `false` and a missing or
+    /// unknown `interface` as `virtio_scsi` (the Engine's defaults for a new attachment).
+    fn read(n: &Node<'_>) -> Result<Self, XmlError> {
+        let disk = n.req_child("disk")?;
+        let alias = match disk.string_of("alias") {
+            Some(a) => a,
+            None => disk.req_text("name")?.to_owned(),
+        };
+        let lun = match disk.child("lun_storage") {
+            Some(l) => Some(read_lun_storage(&l)?),
+            None => None,
+        };
+        let lun_id = lun
+            .as_ref()
+            .and_then(|l| l.logical_units.first())
+            .map(|l| l.id.clone());
+        let lun_size = lun
+            .as_ref()
+            .and_then(|l| l.logical_units.first())
+            .and_then(|l| l.size);
+        Ok(Self {
+            disk: disk.id()?,
+            alias,
+            storage_domains: disk.ref_ids("storage_domains", "storage_domain")?,
+            lun_id,
+            provisioned_size: disk
+                .parse_at(&["provisioned_size"])?
+                .or(lun_size)
+                .unwrap_or(0),
+            interface: n
+                .enum_at(&["interface"])
+                .unwrap_or(DiskInterface::VirtioScsi),
+            bootable: n.bool_at(&["bootable"])?.unwrap_or(false),
+            active: n.bool_at(&["active"])?.unwrap_or(true),
+        })
+    }
+
+    /// `scope` is the VM's collection, `vms/{vm}/diskattachments`; the disk is always inlined.
+    fn write(&self, w: &mut XmlWriter, scope: &Scope) {
+        let id = self.disk.to_string();
+        open_entity(w, Self::TAG, &scope.href(self.disk), &id);
+        w.bool("active", self.active);
+        w.bool("bootable", self.bootable);
+        w.value("interface", self.interface);
+        w.bool("pass_discard", false);
+        w.bool("read_only", false);
+        w.bool("uses_scsi_reservation", false);
+        open_entity(w, "disk", &format!("/ovirt-engine/api/disks/{id}"), &id);
+        w.text("alias", &self.alias);
+        w.text("name", &self.alias);
+        match &self.lun_id {
+            Some(lun_id) => {
+                w.value("storage_type", "lun");
+                write_lun_storage(
+                    w,
+                    &LunStorage {
+                        storage_type: crate::engine::StorageType::Fcp,
+                        logical_units: vec![LogicalUnit {
+                            id: lun_id.clone(),
+                            size: Some(self.provisioned_size),
+                            ..LogicalUnit::default()
+                        }],
+                    },
+                );
+            }
+            None => {
+                w.value("provisioned_size", self.provisioned_size);
+                w.value("storage_type", "image");
+                w.references(
+                    "storage_domains",
+                    "storage_domain",
+                    "storagedomains",
+                    &self.storage_domains,
+                );
+            }
+        }
+        w.close("disk");
+        w.close(Self::TAG);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Id;
+    use crate::xml::{read_list, write_list};
+
+    #[test]
+    fn image_and_lun_attachments_round_trip() {
+        let items = vec![
+            DiskAttachment {
+                disk: Id::from_u128(1),
+                alias: "vm1-disk1".into(),
+                storage_domains: vec![Id::from_u128(7)],
+                lun_id: None,
+                provisioned_size: 10 << 30,
+                interface: DiskInterface::Virtio,
+                bootable: true,
+                active: true,
+            },
+            DiskAttachment {
+                disk: Id::from_u128(2),
+                alias: "vm1-asm".into(),
+                storage_domains: vec![],
+                lun_id: Some("3600a0b8".into()),
+                provisioned_size: 50 << 30,
+                interface: DiskInterface::VirtioScsi,
+                bootable: false,
+                active: false,
+            },
+        ];
+        let xml = write_list(
+            &items,
+            &Scope::new(format!("vms/{}/diskattachments", Id::from_u128(9))),
+        );
+        assert!(
+            xml.contains(r#"<disk_attachment href="/ovirt-engine/api/vms/"#),
+            "{xml}"
+        );
+        assert_eq!(read_list::<DiskAttachment>(&xml).unwrap(), items);
+    }
+
+    #[test]
+    fn engine_defaults_for_missing_settings_and_a_bare_disk_is_an_error() {
+        let xml = r#"<disk_attachments><disk_attachment id="00000000-0000-0000-0000-000000000001">
+            <disk id="00000000-0000-0000-0000-000000000001"><alias>a</alias></disk>
+        </disk_attachment></disk_attachments>"#;
+        let a = &read_list::<DiskAttachment>(xml).unwrap()[0];
+        assert!(a.active && !a.bootable);
+        assert_eq!(a.interface, DiskInterface::VirtioScsi);
+        let bare = r#"<disk_attachments><disk_attachment id="00000000-0000-0000-0000-000000000001">
+            <disk href="/ovirt-engine/api/disks/1" id="00000000-0000-0000-0000-000000000001"/>
+        </disk_attachment></disk_attachments>"#;
+        assert!(read_list::<DiskAttachment>(bare).is_err());
+    }
+}
