@@ -22,7 +22,15 @@ struct Scratch {
 impl Scratch {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("ca.pem"), "not read by the fake\n").unwrap();
+        // A real certificate: offline validation parses the CA file (the fake never uses it).
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../olvm-dr-core/tests/fixtures/mapping/ca.pem"
+            ),
+            dir.path().join("ca.pem"),
+        )
+        .unwrap();
         std::fs::write(dir.path().join("password"), format!("{PASSWORD}\n")).unwrap();
         std::fs::write(
             dir.path().join("passwords.yml"),

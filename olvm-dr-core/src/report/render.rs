@@ -101,6 +101,27 @@ impl Report {
             "  steps: {} done, {} already done, {} skipped, {} failed, {} blocked, {} not run",
             c.done, c.already_done, c.skipped, c.failed, c.blocked, c.not_run
         );
+        if self.facts.get("split_brain.decision").map(String::as_str) == Some("proceed-forced") {
+            let fact = |k: &str| self.facts.get(k).map_or("not recorded", String::as_str);
+            let _ = writeln!(
+                out,
+                "  FORCED past the split-brain guard by {} at {}: {}\n    what the guard saw: {}",
+                fact("split_brain.forced_by"),
+                fact("split_brain.forced_at"),
+                fact("split_brain.force_reason"),
+                fact("split_brain.evidence"),
+            );
+        }
+        if let Some(replaced) = self.facts.get("engine_lock.replaced") {
+            let _ = writeln!(
+                out,
+                "  run lock on the {} Engine taken over from {replaced}",
+                self.target
+            );
+        }
+        if let Some(error) = self.facts.get("engine_lock.release_error") {
+            let _ = writeln!(out, "  {error}");
+        }
         if let Some(v) = &self.verification {
             out.push_str(&format!("  {}", v.render()));
         }

@@ -30,6 +30,7 @@
 //! | `/networks[/{n}]` (search), `/networks/{n}/vnicprofiles`, `/vnicprofiles[/{p}]` | GET |
 //! | `/affinitylabels[/{l}]` (follow), `/affinitylabels/{l}/vms`, `…/hosts` | GET |
 //! | `/domains[/{id}]`, `/roles[/{id}]` | GET |
+//! | `/tags[/{t}]` | GET; POST `/tags` (a name in use: 409); DELETE `/tags/{t}` |
 
 mod api;
 mod clusters;
@@ -40,6 +41,7 @@ mod jobs;
 mod lookup;
 mod misc;
 mod storage_domains;
+mod tags;
 mod templates;
 mod vms;
 
@@ -66,6 +68,7 @@ pub(crate) async fn dispatch(st: &SiteServer, req: &ApiRequest) -> Reply {
         ["templates", rest @ ..] => templates::route(st, req, rest).await,
         ["disks", rest @ ..] => disks::route(st, req, rest).await,
         ["jobs", rest @ ..] => jobs::route(st, req, rest).await,
+        ["tags", rest @ ..] => tags::route(st, req, rest).await,
         [collection, rest @ ..] => misc::route(st, req, collection, rest).await,
         _ => Err(ApiError::NotFound),
     }

@@ -354,7 +354,8 @@ fn build_client(config: &RestConfig) -> Result<reqwest::Client, RestConfigError>
                 path: path.clone(),
                 reason,
             };
-            let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+            let pem = crate::input::read_bytes(path, crate::input::MAX_INPUT_BYTES)
+                .map_err(|e| ca_error(e.to_string()))?;
             let certs = Certificate::from_pem_bundle(&pem).map_err(|e| ca_error(e.to_string()))?;
             if certs.is_empty() {
                 return Err(ca_error("it holds no PEM certificate".into()));
