@@ -10,7 +10,7 @@ use olvm_dr_core::xml::actions::read_force;
 use olvm_dr_core::xml::requests::read_attach;
 
 use super::lookup::{Names, Need};
-use super::{find, id, limit, perform, query, scope, search};
+use super::{find, id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, complete, created, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -52,6 +52,12 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             ))
         }
         [_, "setmaster"] => Err(ApiError::Unsupported("setting the master domain")),
+        [dc, sub] if get => {
+            let tag =
+                subcollections::tag(subcollections::DATA_CENTER, sub).ok_or(ApiError::NotFound)?;
+            existing(st, id(dc)?).await?;
+            Ok(subcollections::empty_listing(tag))
+        }
         [] | [_] | [_, "clusters" | "networks", ..] => super::not_allowed(),
         _ => Err(ApiError::NotFound),
     }

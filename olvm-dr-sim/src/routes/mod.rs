@@ -40,6 +40,7 @@ mod jobs;
 mod lookup;
 mod misc;
 mod storage_domains;
+mod subcollections;
 mod templates;
 mod vms;
 

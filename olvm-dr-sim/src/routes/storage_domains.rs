@@ -13,7 +13,7 @@ use olvm_dr_core::xml::registration::read_registration;
 use olvm_dr_core::xml::requests::StorageDomainAdd;
 
 use super::lookup::{Names, Need, attached_statuses, host, host_param};
-use super::{find, id, limit, perform, query, scope, search};
+use super::{find, id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, action, complete, created, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -62,10 +62,16 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         }
         (_, [_, "isattached"]) => Err(ApiError::Unsupported("reading a domain's pool metadata")),
         (_, [_, "refreshluns" | "reduceluns"]) => Err(ApiError::Unsupported("LUN resizing")),
-        (_, [_, "storageconnections" | "permissions"]) => Err(ApiError::Unsupported(
-            "a storage domain's connections and permissions",
-        )),
+        (_, [_, "storageconnections"]) => {
+            Err(ApiError::Unsupported("a storage domain's connections"))
+        }
         (_, [] | [_] | [_, "disks" | "updateovfstore"]) => super::not_allowed(),
+        (&Method::GET, [sd, sub]) => {
+            let tag = subcollections::tag(subcollections::STORAGE_DOMAIN, sub)
+                .ok_or(ApiError::NotFound)?;
+            st.engine.storage_domain(id(sd)?).await?;
+            Ok(subcollections::empty_listing(tag))
+        }
         _ => Err(ApiError::NotFound),
     }
 }

@@ -9,7 +9,7 @@ use olvm_dr_core::engine::{Engine, Id, VmSearch};
 use olvm_dr_core::xml::{Scope, write_snapshots};
 
 use super::lookup::{Names, Need};
-use super::{id, limit, perform, query, scope, search};
+use super::{id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, complete, list, ok, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -104,10 +104,11 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
             labels.retain(|l| l.vms.contains(&vm));
             Ok(list(&labels, &scope("affinitylabels", &req.params)))
         }
-        "permissions" | "tags" | "graphicsconsoles" | "reporteddevices" => {
-            Err(ApiError::Unsupported("this sub-collection of a VM"))
+        _ => {
+            let tag = subcollections::tag(subcollections::VM, sub).ok_or(ApiError::NotFound)?;
+            st.engine.vm(vm).await?;
+            Ok(subcollections::empty_listing(tag))
         }
-        _ => Err(ApiError::NotFound),
     }
 }
 
