@@ -55,7 +55,7 @@ def test_every_sub_collection_lists(lab):
         s.vms_service().vm_service("0bad0bad-0bad-4bad-8bad-0bad0bad0bad").numa_nodes_service().list()
     # An unknown collection: the SDK's NotFoundError (an empty 404).
     with pytest.raises(sdk.NotFoundError):
-        sdk.service.Service(c, "frobnicators")._internal_get(wait=True)
+        sdk.service.Service(c, "/frobnicators")._internal_get(wait=True)
     c.close()
 
 

@@ -144,11 +144,12 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
             Ok(complete())
         }
         (&Method::GET, [sd, "disks"]) => {
-            if req.params.is("unregistered") {
-                return Err(ApiError::Unsupported("unregistered floating disks"));
-            }
             let sd = id(sd)?;
             st.engine.attached_storage_domain(dc, sd).await?;
+            if req.params.is("unregistered") {
+                let collection = format!("datacenters/{dc}/storagedomains/{sd}/disks");
+                return super::unregistered_disks::listing(st, req, sd, collection).await;
+            }
             let disks = st.engine.storage_domain_disks(sd).await?;
             let sc = scope(
                 format!("datacenters/{dc}/storagedomains/{sd}/disks"),

@@ -42,6 +42,7 @@ mod misc;
 mod storage_domains;
 mod subcollections;
 mod templates;
+mod unregistered_disks;
 mod vms;
 
 use axum::http::{Method, StatusCode};

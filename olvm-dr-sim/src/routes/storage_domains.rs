@@ -30,10 +30,11 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         (&Method::DELETE, [sd]) => remove(st, req, id(sd)?).await,
         (&Method::PUT, [_]) => Err(ApiError::Unsupported("updating a storage domain")),
         (&Method::GET, [sd, "disks"]) => {
-            if req.params.is("unregistered") {
-                return Err(ApiError::Unsupported("unregistered floating disks"));
-            }
             let sd = id(sd)?;
+            if req.params.is("unregistered") {
+                let collection = format!("storagedomains/{sd}/disks");
+                return super::unregistered_disks::listing(st, req, sd, collection).await;
+            }
             let disks = st.engine.storage_domain_disks(sd).await?;
             let sc = scope(format!("storagedomains/{sd}/disks"), &req.params);
             Ok(list(&limit(disks, &req.params), &sc))
