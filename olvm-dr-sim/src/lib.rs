@@ -28,6 +28,7 @@
 mod auth;
 mod client;
 pub mod control;
+mod events;
 pub mod lab;
 mod params;
 mod respond;

@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::auth::{self, API_SCOPE, Credentials, DEFAULT_TOKEN_TTL, Sessions};
+use crate::events::EventLog;
 use crate::params::{ApiPath, Params};
 use crate::respond::empty;
 use crate::{control, routes};
@@ -53,6 +54,8 @@ pub(crate) struct SiteServer {
     pub(crate) site: Site,
     pub(crate) engine: Arc<FakeEngine>,
     pub(crate) sessions: Sessions,
+    /// The audit log `/events` serves.
+    pub(crate) events: EventLog,
 }
 
 /// A running simulated Engine. Dropping it stops the server as well; [`shutdown`]
@@ -77,6 +80,7 @@ impl SimServer {
             world,
             site: options.site,
             sessions: Sessions::new(options.credentials, options.token_ttl),
+            events: EventLog::default(),
         });
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let addr = listener.local_addr()?;

@@ -9,6 +9,7 @@ use olvm_dr_core::engine::{Engine, EntityRef, Id};
 use olvm_dr_core::xml::actions::read_force;
 use olvm_dr_core::xml::requests::read_attach;
 
+use super::events::{Happened, note};
 use super::lookup::{Names, Need};
 use super::{find, id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, complete, created, list, one};
@@ -111,6 +112,7 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
                     .ok_or_else(|| ApiError::entity_not_found(&format!("Storage: name={name}")))?,
             };
             st.engine.attach_storage_domain(dc, sd).await?;
+            note(st, Happened::Attached { dc, sd }).await;
             let attached = st.engine.attached_storage_domain(dc, sd).await?;
             Ok(created(&attached, &sc, &sd.to_string()))
         }
@@ -121,17 +123,24 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
         (&Method::DELETE, [sd]) => {
             let sd = id(sd)?;
             let engine = Arc::clone(&st.engine);
-            perform(
+            let done = perform(
                 req,
                 async move { engine.detach_storage_domain(dc, sd).await },
             )
-            .await
+            .await?;
+            // A detach run in the background (`async=true`) is not logged.
+            if !req.wants_async() {
+                note(st, Happened::Detached { dc, sd }).await;
+            }
+            Ok(done)
         }
         (&Method::POST, [sd, "activate"]) => {
+            let sd = id(sd)?;
             st.engine
-                .activate_storage_domain(dc, id(sd)?)
+                .activate_storage_domain(dc, sd)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::Activated { dc, sd }).await;
             Ok(complete())
         }
         (&Method::POST, [sd, "deactivate"]) => {
@@ -141,6 +150,7 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
                 .deactivate_storage_domain(dc, sd, force)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::Deactivated { dc, sd }).await;
             Ok(complete())
         }
         (&Method::GET, [sd, "disks"]) => {

@@ -30,11 +30,13 @@
 //! | `/networks[/{n}]` (search), `/networks/{n}/vnicprofiles`, `/vnicprofiles[/{p}]` | GET |
 //! | `/affinitylabels[/{l}]` (follow), `/affinitylabels/{l}/vms`, `…/hosts` | GET |
 //! | `/domains[/{id}]`, `/roles[/{id}]` | GET |
+//! | `/events[/{id}]` (max, from, search) | GET |
 
 mod api;
 mod clusters;
 mod datacenters;
 mod disks;
+mod events;
 mod hosts;
 mod jobs;
 mod lookup;
@@ -68,6 +70,7 @@ pub(crate) async fn dispatch(st: &SiteServer, req: &ApiRequest) -> Reply {
         ["templates", rest @ ..] => templates::route(st, req, rest).await,
         ["disks", rest @ ..] => disks::route(st, req, rest).await,
         ["jobs", rest @ ..] => jobs::route(st, req, rest).await,
+        ["events", rest @ ..] => events::route(st, req, rest).await,
         [collection, rest @ ..] => misc::route(st, req, collection, rest).await,
         _ => Err(ApiError::NotFound),
     }

@@ -12,6 +12,7 @@ use olvm_dr_core::xml::parse;
 use olvm_dr_core::xml::registration::read_registration;
 use olvm_dr_core::xml::requests::StorageDomainAdd;
 
+use super::events::{Happened, note};
 use super::lookup::{Names, Need, attached_statuses, host, host_param};
 use super::{find, id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, action, complete, created, list, one};
@@ -56,6 +57,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 .update_ovf_store(sd)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::OvfUpdated(sd)).await;
             Ok(action(&ActionResult {
                 job,
                 ..ActionResult::complete()
@@ -171,6 +173,7 @@ async fn import(st: &SiteServer, req: &ApiRequest) -> Reply {
         warning_low_space_indicator: add.warning_low_space_indicator,
     };
     let domain = st.engine.import_storage_domain(&request).await?;
+    note(st, Happened::DomainAdded(domain.id)).await;
     let sc = scope("storagedomains", &req.params);
     Ok(created(&domain, &sc, &domain.id.to_string()))
 }
@@ -238,6 +241,7 @@ async fn vms(st: &SiteServer, req: &ApiRequest, sd: Id, rest: &[&str]) -> Reply 
                 .register_vm(sd, vm, &registration)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::VmRegistered(vm)).await;
             Ok(complete())
         }
         (&Method::DELETE, [_]) => Err(ApiError::Unsupported("removing an unregistered VM")),
@@ -271,6 +275,7 @@ async fn templates(st: &SiteServer, req: &ApiRequest, sd: Id, rest: &[&str]) -> 
                 .register_template(sd, t, &registration)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::TemplateRegistered(t)).await;
             Ok(complete())
         }
         (&Method::DELETE, [_]) => Err(ApiError::Unsupported("removing an unregistered template")),
