@@ -41,6 +41,7 @@ mod hosts;
 mod jobs;
 mod lookup;
 mod misc;
+mod storage_domain_update;
 mod storage_domains;
 mod subcollections;
 mod templates;

@@ -29,7 +29,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         (&Method::POST, []) => import(st, req).await,
         (&Method::GET, [sd]) => Ok(one(&st.engine.storage_domain(id(sd)?).await?, &sc)),
         (&Method::DELETE, [sd]) => remove(st, req, id(sd)?).await,
-        (&Method::PUT, [_]) => Err(ApiError::Unsupported("updating a storage domain")),
+        (&Method::PUT, [sd]) => super::storage_domain_update::update(st, req, id(sd)?).await,
         (&Method::GET, [sd, "disks"]) => {
             let sd = id(sd)?;
             if req.params.is("unregistered") {
@@ -63,12 +63,14 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 ..ActionResult::complete()
             }))
         }
-        (_, [_, "isattached"]) => Err(ApiError::Unsupported("reading a domain's pool metadata")),
+        (&Method::POST, [sd, "isattached"]) => {
+            super::storage_domain_update::is_attached(st, req, id(sd)?).await
+        }
         (_, [_, "refreshluns" | "reduceluns"]) => Err(ApiError::Unsupported("LUN resizing")),
         (_, [_, "storageconnections"]) => {
             Err(ApiError::Unsupported("a storage domain's connections"))
         }
-        (_, [] | [_] | [_, "disks" | "updateovfstore"]) => super::not_allowed(),
+        (_, [] | [_] | [_, "disks" | "updateovfstore" | "isattached"]) => super::not_allowed(),
         (&Method::GET, [sd, sub]) => {
             let tag = subcollections::tag(subcollections::STORAGE_DOMAIN, sub)
                 .ok_or(ApiError::NotFound)?;
