@@ -20,6 +20,7 @@ use crate::auth::{self, API_SCOPE, Credentials, DEFAULT_TOKEN_TTL, Sessions};
 use crate::events::EventLog;
 use crate::params::{ApiPath, Params};
 use crate::respond::empty;
+use crate::routes::Extensions;
 use crate::{control, routes};
 
 /// How one site's server is set up.
@@ -56,6 +57,8 @@ pub(crate) struct SiteServer {
     pub(crate) sessions: Sessions,
     /// The audit log `/events` serves.
     pub(crate) events: EventLog,
+    /// The hosts' storage connection extensions.
+    pub(crate) extensions: Extensions,
 }
 
 /// A running simulated Engine. Dropping it stops the server as well; [`shutdown`]
@@ -81,6 +84,7 @@ impl SimServer {
             site: options.site,
             sessions: Sessions::new(options.credentials, options.token_ttl),
             events: EventLog::default(),
+            extensions: Extensions::default(),
         });
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let addr = listener.local_addr()?;

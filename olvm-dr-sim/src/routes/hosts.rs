@@ -47,6 +47,9 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 &scope(format!("hosts/{h}/storage"), &req.params),
             ))
         }
+        (_, [h, "storageconnectionextensions", more @ ..]) => {
+            super::connection_extensions::route(st, req, h, more).await
+        }
         (&Method::GET, [h, "affinitylabels"]) => {
             let h = find(st.engine.hosts().await?, id(h)?, |x| x.id)?.id;
             let mut labels = st.engine.affinity_labels().await?;

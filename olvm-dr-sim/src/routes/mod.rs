@@ -31,9 +31,11 @@
 //! | `/affinitylabels[/{l}]` (follow), `/affinitylabels/{l}/vms`, `…/hosts` | GET |
 //! | `/domains[/{id}]`, `/roles[/{id}]` | GET |
 //! | `/events[/{id}]` (max, from, search) | GET |
+//! | `/hosts/{h}/storageconnectionextensions[/{id}]` | GET, POST; GET, PUT, DELETE |
 
 mod api;
 mod clusters;
+mod connection_extensions;
 mod datacenters;
 mod disks;
 mod events;
@@ -47,6 +49,8 @@ mod subcollections;
 mod templates;
 mod unregistered_disks;
 mod vms;
+
+pub(crate) use connection_extensions::Extensions;
 
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
