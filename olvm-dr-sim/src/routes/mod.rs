@@ -31,6 +31,7 @@
 //! | `/affinitylabels[/{l}]` (follow), `/affinitylabels/{l}/vms`, `…/hosts` | GET |
 //! | `/domains[/{id}]`, `/roles[/{id}]` | GET |
 //! | `/events[/{id}]` (max, from, search) | GET |
+//! | `/storageconnections[/{id}]`, `/storagedomains/{sd}/storageconnections` | GET |
 //! | `/hosts/{h}/storageconnectionextensions[/{id}]` | GET, POST; GET, PUT, DELETE |
 
 mod api;
@@ -43,6 +44,7 @@ mod hosts;
 mod jobs;
 mod lookup;
 mod misc;
+mod storage_connections;
 mod storage_domain_update;
 mod storage_domains;
 mod subcollections;
@@ -76,6 +78,7 @@ pub(crate) async fn dispatch(st: &SiteServer, req: &ApiRequest) -> Reply {
         ["disks", rest @ ..] => disks::route(st, req, rest).await,
         ["jobs", rest @ ..] => jobs::route(st, req, rest).await,
         ["events", rest @ ..] => events::route(st, req, rest).await,
+        ["storageconnections", rest @ ..] => storage_connections::route(st, req, rest).await,
         [collection, rest @ ..] => misc::route(st, req, collection, rest).await,
         _ => Err(ApiError::NotFound),
     }

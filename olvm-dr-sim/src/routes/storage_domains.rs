@@ -67,8 +67,8 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             super::storage_domain_update::is_attached(st, req, id(sd)?).await
         }
         (_, [_, "refreshluns" | "reduceluns"]) => Err(ApiError::Unsupported("LUN resizing")),
-        (_, [_, "storageconnections"]) => {
-            Err(ApiError::Unsupported("a storage domain's connections"))
+        (&Method::GET, [sd, "storageconnections"]) => {
+            super::storage_connections::of_domain(st, req, id(sd)?).await
         }
         (_, [] | [_] | [_, "disks" | "updateovfstore" | "isattached"]) => super::not_allowed(),
         (&Method::GET, [sd, sub]) => {
