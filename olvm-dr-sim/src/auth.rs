@@ -135,6 +135,11 @@ impl Sessions {
     }
 
     /// Revokes `token` (unknown tokens are ignored, as the logout of an expired session is).
+    /// The user the SSO accepts (who every API request acts as).
+    pub(crate) fn username(&self) -> &str {
+        &self.credentials.username
+    }
+
     pub(crate) fn logout(&self, token: &str) {
         self.tokens().remove(token);
     }

@@ -29,6 +29,7 @@ mod auth;
 mod client;
 pub mod control;
 mod dark;
+mod events;
 pub mod lab;
 mod params;
 mod respond;

@@ -5,7 +5,15 @@
 //! - `op` is `=`, `!=`, `<`, `<=`, `>`, `>=`, with or without blanks around it
 //!   (`status = active`, `type!=cinder`);
 //! - values are bare words or double-quoted (`name="my vm"`, as the Ansible modules send them);
-//! - `and` binds tighter than `or`; parentheses are refused (the Engine's grammar has none);
+//! - `and` binds tighter than `or`;
+//! - `'` and `;` anywhere are the Engine's `INVALID_CHARECTER` (`SyntaxChecker.DISALLOWED_CHARS`,
+//!   checked on every character before anything else);
+//! - parentheses are not refused, and not grouping either: the Engine's `SyntaxChecker` has no
+//!   parenthesis in its grammar, so a term that starts with `(` is not a field and is read as
+//!   free text up to the next blank (`handleValuePhrase`), allowed once per search object
+//!   (`FREE_TEXT_ALLOWED_ONCE_PER_OBJ`), and a `)` is part of the value it ends (a value no
+//!   enumeration has: `INVALID_CONDITION_VALUE`); free text matches an entity whose name
+//!   contains it;
 //! - text fields compare like the Engine's SQL `LIKE`/`ILIKE`: `*` (and `%`) match any run of
 //!   characters, `_` any one character, case-insensitively unless `case_sensitive=true`;
 //! - enumeration fields compare by the Engine's enum names, case-insensitively and without
@@ -48,10 +56,15 @@ enum Op {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Term {
-    field: String,
-    op: Op,
-    value: String,
+enum Term {
+    /// `field op value`.
+    Condition {
+        field: String,
+        op: Op,
+        value: String,
+    },
+    /// Free text: a phrase that is not a condition.
+    FreeText(String),
 }
 
 /// A parsed search: alternatives (`or`) of conjunctions (`and`).
@@ -67,9 +80,14 @@ enum Token {
     Word(String),
     Quoted(String),
     Op(Op),
+    /// A phrase that starts with `(`, up to the next blank.
+    FreeText(String),
 }
 
 fn tokenize(text: &str) -> Result<Vec<Token>, SearchError> {
+    if text.contains(['\'', ';']) {
+        return Err(SearchError("INVALID_CHARECTER"));
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -86,8 +104,12 @@ fn tokenize(text: &str) -> Result<Vec<Token>, SearchError> {
                 .ok_or(SearchError("INVALID_CONDITION_VALUE"))?;
             out.push(Token::Quoted(chars[start..end].iter().collect()));
             i = end + 1;
-        } else if c == '(' || c == ')' {
-            return Err(SearchError("INVALID_CHARECTER"));
+        } else if c == '(' {
+            let start = i;
+            while i < chars.len() && !chars[i].is_whitespace() {
+                i += 1;
+            }
+            out.push(Token::FreeText(chars[start..i].iter().collect()));
         } else if matches!(c, '=' | '!' | '<' | '>') {
             let next = chars.get(i + 1).copied();
             let (op, len) = match (c, next) {
@@ -105,7 +127,7 @@ fn tokenize(text: &str) -> Result<Vec<Token>, SearchError> {
             let start = i;
             while i < chars.len()
                 && !chars[i].is_whitespace()
-                && !matches!(chars[i], '=' | '!' | '<' | '>' | '"' | '(' | ')')
+                && !matches!(chars[i], '=' | '!' | '<' | '>' | '"')
             {
                 i += 1;
             }
@@ -128,7 +150,22 @@ impl Query {
         let mut alternatives = vec![Vec::new()];
         let mut page = None;
         let mut expect_term = true;
+        let mut free_text = false;
         while let Some(tok) = tokens.next() {
+            if let Token::FreeText(text) = &tok
+                && expect_term
+            {
+                if free_text {
+                    return Err(SearchError("FREE_TEXT_ALLOWED_ONCE_PER_OBJ"));
+                }
+                free_text = true;
+                alternatives
+                    .last_mut()
+                    .expect("there is always one alternative")
+                    .push(Term::FreeText(text.clone()));
+                expect_term = false;
+                continue;
+            }
             let Token::Word(word) = tok else {
                 return Err(SearchError("INVALID_CONDITION_FILED_OR_SORTBY"));
             };
@@ -175,7 +212,7 @@ impl Query {
             alternatives
                 .last_mut()
                 .expect("there is always one alternative")
-                .push(Term {
+                .push(Term::Condition {
                     field: lower,
                     op,
                     value,
@@ -191,7 +228,10 @@ impl Query {
 
     /// The fields the search names (lower case).
     pub(crate) fn fields(&self) -> impl Iterator<Item = &str> {
-        self.alternatives.iter().flatten().map(|t| t.field.as_str())
+        self.alternatives.iter().flatten().map(|t| match t {
+            Term::Condition { field, .. } => field.as_str(),
+            Term::FreeText(_) => "name",
+        })
     }
 
     /// `true` when the search names `field`.
@@ -209,20 +249,27 @@ impl Query {
         if self.alternatives.is_empty() {
             return Ok(true);
         }
+        // Every term is evaluated, so that a value the Engine would refuse while parsing
+        // fails whatever the entity.
+        let mut any = false;
         for conjunction in &self.alternatives {
             let mut all = true;
             for term in conjunction {
-                let value = lookup(&term.field).ok_or(SearchError("INVALID_CONDITION_FILED"))?;
-                if !term_holds(term, &value, case_sensitive)? {
-                    all = false;
-                    break;
-                }
+                let holds = match term {
+                    Term::Condition { field, op, value } => {
+                        let have = lookup(field).ok_or(SearchError("INVALID_CONDITION_FILED"))?;
+                        term_holds(*op, value, &have, case_sensitive)?
+                    }
+                    Term::FreeText(text) => match lookup("name") {
+                        Some(Value::Text(name)) => like(&format!("*{text}*"), &name, false),
+                        _ => false,
+                    },
+                };
+                all &= holds;
             }
-            if all {
-                return Ok(true);
-            }
+            any |= all;
         }
-        Ok(false)
+        Ok(any)
     }
 }
 
@@ -237,16 +284,24 @@ fn parse_page(tok: Option<Token>) -> Result<usize, SearchError> {
     }
 }
 
-fn term_holds(term: &Term, value: &Value, case_sensitive: bool) -> Result<bool, SearchError> {
-    let text_eq = |v: &str| like(&term.value, v, case_sensitive);
-    let positive = match (value, term.op) {
+fn term_holds(
+    op: Op,
+    want: &str,
+    value: &Value,
+    case_sensitive: bool,
+) -> Result<bool, SearchError> {
+    let text_eq = |v: &str| like(want, v, case_sensitive);
+    let positive = match (value, op) {
         (Value::Absent, Op::Eq | Op::Ne) => false,
         (Value::Text(v), Op::Eq | Op::Ne) => text_eq(v),
         (Value::Many(vs), Op::Eq | Op::Ne) => vs.iter().any(|v| text_eq(v)),
-        (Value::Enum(v), Op::Eq | Op::Ne) => enum_name(v) == enum_name(&term.value),
+        // No enumeration value has a parenthesis (`validateFieldValue` refuses it).
+        (Value::Enum(_), _) if want.contains(['(', ')']) => {
+            return Err(SearchError("INVALID_CONDITION_VALUE"));
+        }
+        (Value::Enum(v), Op::Eq | Op::Ne) => enum_name(v) == enum_name(want),
         (Value::Num(n), op) => {
-            let want: i64 = term
-                .value
+            let want: i64 = want
                 .trim()
                 .parse()
                 .map_err(|_| SearchError("INVALID_CONDITION_VALUE"))?;
@@ -261,11 +316,7 @@ fn term_holds(term: &Term, value: &Value, case_sensitive: bool) -> Result<bool, 
         }
         _ => return Err(SearchError("INVALID_CONDITION_RELATION")),
     };
-    Ok(if term.op == Op::Ne {
-        !positive
-    } else {
-        positive
-    })
+    Ok(if op == Op::Ne { !positive } else { positive })
 }
 
 /// The Engine's enum spelling for comparison: lower case, no underscores.
@@ -358,7 +409,10 @@ mod tests {
     #[test]
     fn errors_name_the_engine_syntax_error() {
         let e = |q: &str| Query::parse(q).unwrap_err().0;
-        assert_eq!(e("(name=a)"), "INVALID_CHARECTER");
+        assert_eq!(e("name='a'"), "INVALID_CHARECTER");
+        assert_eq!(e("name=a; drop"), "INVALID_CHARECTER");
+        assert_eq!(e(r#"name="it's""#), "INVALID_CHARECTER");
+        assert_eq!(e("(name=a or (status=up"), "FREE_TEXT_ALLOWED_ONCE_PER_OBJ");
         assert_eq!(e("name"), "INVALID_CONDITION_RELATION");
         assert_eq!(e("name="), "INVALID_CONDITION_VALUE");
         assert_eq!(e("name=a and"), "INVALID_POST_OR_AND_PHRASE");
@@ -375,6 +429,24 @@ mod tests {
             "INVALID_CONDITION_VALUE"
         );
         assert_eq!(Query::parse("name=a page 3").unwrap().page, Some(3));
+    }
+
+    #[test]
+    fn parentheses_are_free_text_not_grouping() {
+        // Valid, as on the Engine; a parenthesised condition is free text matched against the
+        // name, so the role's grouped storage-domain search finds nothing.
+        assert!(!m("(name=web*"));
+        assert!(m("(name=web* or name=web*"));
+        assert!(!m("name=Web* and (status=waitforlaunch or status=up"));
+        assert!(!m("(Web"), "the parenthesis is part of the free text");
+        assert!(!m(r#"name="Web 01)""#), "a `)` is part of the value");
+        let q = Query::parse("name=web* and (datacenter=dc1 and status=up)").unwrap();
+        assert_eq!(
+            q.matches(false, vm).unwrap_err().0,
+            "INVALID_CONDITION_VALUE",
+            "`up)` is no status"
+        );
+        assert!(m("status=up or status=waitforlaunch"));
     }
 
     #[test]

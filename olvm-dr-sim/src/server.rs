@@ -18,8 +18,10 @@ use tokio::task::JoinHandle;
 
 use crate::auth::{self, API_SCOPE, Credentials, DEFAULT_TOKEN_TTL, Sessions};
 use crate::dark::{EngineSwitch, HostPorts, SwitchedListener};
+use crate::events::EventLog;
 use crate::params::{ApiPath, Params};
 use crate::respond::empty;
+use crate::routes::Extensions;
 use crate::{control, routes};
 
 /// How one site's server is set up.
@@ -54,6 +56,10 @@ pub(crate) struct SiteServer {
     pub(crate) site: Site,
     pub(crate) engine: Arc<FakeEngine>,
     pub(crate) sessions: Sessions,
+    /// The audit log `/events` serves.
+    pub(crate) events: EventLog,
+    /// The hosts' storage connection extensions.
+    pub(crate) extensions: Extensions,
 }
 
 /// A running simulated Engine. Dropping it stops the server as well; [`shutdown`]
@@ -81,6 +87,8 @@ impl SimServer {
             world,
             site: options.site,
             sessions: Sessions::new(options.credentials, options.token_ttl),
+            events: EventLog::default(),
+            extensions: Extensions::default(),
         });
         // The Engine's port closes while the site is dark; the control endpoint has a port of
         // its own, so that a lab can still be told to recover.

@@ -4,7 +4,7 @@ use axum::http::Method;
 use olvm_dr_core::engine::{Cluster, Engine, Id};
 
 use super::lookup::{Names, Need};
-use super::{find, id, limit, query, scope, search};
+use super::{find, id, limit, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -34,6 +34,12 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 &limit(networks, &req.params),
                 &scope("networks", &req.params),
             ))
+        }
+        [c, sub] => {
+            let tag =
+                subcollections::tag(subcollections::CLUSTER, sub).ok_or(ApiError::NotFound)?;
+            find(st.engine.clusters().await?, id(c)?, |x| x.id)?;
+            Ok(subcollections::empty_listing(tag))
         }
         _ => Err(ApiError::NotFound),
     }
@@ -77,6 +83,28 @@ pub(super) async fn affinity_groups(
         [g] => {
             let g = find(groups, id(g)?, |x| x.id)?;
             Ok(one(&g, &sc))
+        }
+        // `AffinityGroupService`'s members: the VMs and hosts it names
+        // (`BackendAffinityGroupVmsResource`, `BackendAffinityGroupHostsResource`).
+        [g, "vms"] => {
+            let g = find(groups, id(g)?, |x| x.id)?;
+            let mut vms = st.engine.vms(&Default::default()).await?;
+            vms.retain(|v| g.vms.contains(&v.id));
+            Ok(list(&limit(vms, &req.params), &scope("vms", &req.params)))
+        }
+        [g, "hosts"] => {
+            let g = find(groups, id(g)?, |x| x.id)?;
+            let mut hosts = st.engine.hosts().await?;
+            hosts.retain(|h| g.hosts.contains(&h.id));
+            Ok(list(
+                &limit(hosts, &req.params),
+                &scope("hosts", &req.params),
+            ))
+        }
+        // Label members: the fake's groups name VMs and hosts only.
+        [g, "vmlabels" | "hostlabels"] => {
+            find(groups, id(g)?, |x| x.id)?;
+            Ok(subcollections::empty_listing("affinity_labels"))
         }
         _ => Err(ApiError::NotFound),
     }

@@ -9,8 +9,9 @@ use olvm_dr_core::engine::{Engine, EntityRef, Id};
 use olvm_dr_core::xml::actions::read_force;
 use olvm_dr_core::xml::requests::read_attach;
 
+use super::events::{Happened, note};
 use super::lookup::{Names, Need};
-use super::{find, id, limit, perform, query, scope, search};
+use super::{find, id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, complete, created, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -52,6 +53,12 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             ))
         }
         [_, "setmaster"] => Err(ApiError::Unsupported("setting the master domain")),
+        [dc, sub] if get => {
+            let tag =
+                subcollections::tag(subcollections::DATA_CENTER, sub).ok_or(ApiError::NotFound)?;
+            existing(st, id(dc)?).await?;
+            Ok(subcollections::empty_listing(tag))
+        }
         [] | [_] | [_, "clusters" | "networks", ..] => super::not_allowed(),
         _ => Err(ApiError::NotFound),
     }
@@ -105,6 +112,7 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
                     .ok_or_else(|| ApiError::entity_not_found(&format!("Storage: name={name}")))?,
             };
             st.engine.attach_storage_domain(dc, sd).await?;
+            note(st, Happened::Attached { dc, sd }).await;
             let attached = st.engine.attached_storage_domain(dc, sd).await?;
             Ok(created(&attached, &sc, &sd.to_string()))
         }
@@ -115,17 +123,24 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
         (&Method::DELETE, [sd]) => {
             let sd = id(sd)?;
             let engine = Arc::clone(&st.engine);
-            perform(
+            let done = perform(
                 req,
                 async move { engine.detach_storage_domain(dc, sd).await },
             )
-            .await
+            .await?;
+            // A detach run in the background (`async=true`) is not logged.
+            if !req.wants_async() {
+                note(st, Happened::Detached { dc, sd }).await;
+            }
+            Ok(done)
         }
         (&Method::POST, [sd, "activate"]) => {
+            let sd = id(sd)?;
             st.engine
-                .activate_storage_domain(dc, id(sd)?)
+                .activate_storage_domain(dc, sd)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::Activated { dc, sd }).await;
             Ok(complete())
         }
         (&Method::POST, [sd, "deactivate"]) => {
@@ -135,14 +150,16 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
                 .deactivate_storage_domain(dc, sd, force)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::Deactivated { dc, sd }).await;
             Ok(complete())
         }
         (&Method::GET, [sd, "disks"]) => {
-            if req.params.is("unregistered") {
-                return Err(ApiError::Unsupported("unregistered floating disks"));
-            }
             let sd = id(sd)?;
             st.engine.attached_storage_domain(dc, sd).await?;
+            if req.params.is("unregistered") {
+                let collection = format!("datacenters/{dc}/storagedomains/{sd}/disks");
+                return super::unregistered_disks::listing(st, req, sd, collection).await;
+            }
             let disks = st.engine.storage_domain_disks(sd).await?;
             let sc = scope(
                 format!("datacenters/{dc}/storagedomains/{sd}/disks"),

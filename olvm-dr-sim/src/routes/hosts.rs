@@ -6,7 +6,7 @@ use olvm_dr_core::engine::Engine;
 use olvm_dr_core::xml::actions::{ActionResult, read_iscsi_discover, read_iscsi_login};
 
 use super::lookup::{Names, Need};
-use super::{find, id, limit, query, scope, search};
+use super::{find, id, limit, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, action, complete, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -46,6 +46,15 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 &limit(luns, &req.params),
                 &scope(format!("hosts/{h}/storage"), &req.params),
             ))
+        }
+        (_, [h, "storageconnectionextensions", more @ ..]) => {
+            super::connection_extensions::route(st, req, h, more).await
+        }
+        (&Method::GET, [h, "affinitylabels"]) => {
+            let h = find(st.engine.hosts().await?, id(h)?, |x| x.id)?.id;
+            let mut labels = st.engine.affinity_labels().await?;
+            labels.retain(|l| l.hosts.contains(&h));
+            Ok(list(&labels, &scope("affinitylabels", &req.params)))
         }
         (&Method::POST, [h, verb @ ("iscsidiscover" | "discoveriscsi")]) => {
             let h = id(h)?;
@@ -88,6 +97,11 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 "storage" | "iscsidiscover" | "discoveriscsi" | "iscsilogin",
             ],
         ) => super::not_allowed(),
+        (&Method::GET, [h, sub]) => {
+            let tag = subcollections::tag(subcollections::HOST, sub).ok_or(ApiError::NotFound)?;
+            find(st.engine.hosts().await?, id(h)?, |x| x.id)?;
+            Ok(subcollections::empty_listing(tag))
+        }
         _ => Err(ApiError::NotFound),
     }
 }

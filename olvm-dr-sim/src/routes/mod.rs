@@ -31,19 +31,30 @@
 //! | `/affinitylabels[/{l}]` (follow), `/affinitylabels/{l}/vms`, `…/hosts` | GET |
 //! | `/domains[/{id}]`, `/roles[/{id}]` | GET |
 //! | `/tags[/{t}]` | GET; POST `/tags` (a name in use: 409); DELETE `/tags/{t}` |
+//! | `/events[/{id}]` (max, from, search) | GET |
+//! | `/storageconnections[/{id}]`, `/storagedomains/{sd}/storageconnections` | GET |
+//! | `/hosts/{h}/storageconnectionextensions[/{id}]` | GET, POST; GET, PUT, DELETE |
 
 mod api;
 mod clusters;
+mod connection_extensions;
 mod datacenters;
 mod disks;
+mod events;
 mod hosts;
 mod jobs;
 mod lookup;
 mod misc;
+mod storage_connections;
+mod storage_domain_update;
 mod storage_domains;
+mod subcollections;
 mod tags;
 mod templates;
+mod unregistered_disks;
 mod vms;
+
+pub(crate) use connection_extensions::Extensions;
 
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
@@ -69,6 +80,8 @@ pub(crate) async fn dispatch(st: &SiteServer, req: &ApiRequest) -> Reply {
         ["disks", rest @ ..] => disks::route(st, req, rest).await,
         ["jobs", rest @ ..] => jobs::route(st, req, rest).await,
         ["tags", rest @ ..] => tags::route(st, req, rest).await,
+        ["events", rest @ ..] => events::route(st, req, rest).await,
+        ["storageconnections", rest @ ..] => storage_connections::route(st, req, rest).await,
         [collection, rest @ ..] => misc::route(st, req, collection, rest).await,
         _ => Err(ApiError::NotFound),
     }

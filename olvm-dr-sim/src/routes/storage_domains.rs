@@ -12,8 +12,9 @@ use olvm_dr_core::xml::parse;
 use olvm_dr_core::xml::registration::read_registration;
 use olvm_dr_core::xml::requests::StorageDomainAdd;
 
+use super::events::{Happened, note};
 use super::lookup::{Names, Need, attached_statuses, host, host_param};
-use super::{find, id, limit, perform, query, scope, search};
+use super::{find, id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, action, complete, created, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -28,12 +29,13 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         (&Method::POST, []) => import(st, req).await,
         (&Method::GET, [sd]) => Ok(one(&st.engine.storage_domain(id(sd)?).await?, &sc)),
         (&Method::DELETE, [sd]) => remove(st, req, id(sd)?).await,
-        (&Method::PUT, [_]) => Err(ApiError::Unsupported("updating a storage domain")),
+        (&Method::PUT, [sd]) => super::storage_domain_update::update(st, req, id(sd)?).await,
         (&Method::GET, [sd, "disks"]) => {
-            if req.params.is("unregistered") {
-                return Err(ApiError::Unsupported("unregistered floating disks"));
-            }
             let sd = id(sd)?;
+            if req.params.is("unregistered") {
+                let collection = format!("storagedomains/{sd}/disks");
+                return super::unregistered_disks::listing(st, req, sd, collection).await;
+            }
             let disks = st.engine.storage_domain_disks(sd).await?;
             let sc = scope(format!("storagedomains/{sd}/disks"), &req.params);
             Ok(list(&limit(disks, &req.params), &sc))
@@ -55,17 +57,26 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 .update_ovf_store(sd)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::OvfUpdated(sd)).await;
             Ok(action(&ActionResult {
                 job,
                 ..ActionResult::complete()
             }))
         }
-        (_, [_, "isattached"]) => Err(ApiError::Unsupported("reading a domain's pool metadata")),
+        (&Method::POST, [sd, "isattached"]) => {
+            super::storage_domain_update::is_attached(st, req, id(sd)?).await
+        }
         (_, [_, "refreshluns" | "reduceluns"]) => Err(ApiError::Unsupported("LUN resizing")),
-        (_, [_, "storageconnections" | "permissions"]) => Err(ApiError::Unsupported(
-            "a storage domain's connections and permissions",
-        )),
-        (_, [] | [_] | [_, "disks" | "updateovfstore"]) => super::not_allowed(),
+        (&Method::GET, [sd, "storageconnections"]) => {
+            super::storage_connections::of_domain(st, req, id(sd)?).await
+        }
+        (_, [] | [_] | [_, "disks" | "updateovfstore" | "isattached"]) => super::not_allowed(),
+        (&Method::GET, [sd, sub]) => {
+            let tag = subcollections::tag(subcollections::STORAGE_DOMAIN, sub)
+                .ok_or(ApiError::NotFound)?;
+            st.engine.storage_domain(id(sd)?).await?;
+            Ok(subcollections::empty_listing(tag))
+        }
         _ => Err(ApiError::NotFound),
     }
 }
@@ -164,6 +175,7 @@ async fn import(st: &SiteServer, req: &ApiRequest) -> Reply {
         warning_low_space_indicator: add.warning_low_space_indicator,
     };
     let domain = st.engine.import_storage_domain(&request).await?;
+    note(st, Happened::DomainAdded(domain.id)).await;
     let sc = scope("storagedomains", &req.params);
     Ok(created(&domain, &sc, &domain.id.to_string()))
 }
@@ -231,6 +243,7 @@ async fn vms(st: &SiteServer, req: &ApiRequest, sd: Id, rest: &[&str]) -> Reply 
                 .register_vm(sd, vm, &registration)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::VmRegistered(vm)).await;
             Ok(complete())
         }
         (&Method::DELETE, [_]) => Err(ApiError::Unsupported("removing an unregistered VM")),
@@ -264,6 +277,7 @@ async fn templates(st: &SiteServer, req: &ApiRequest, sd: Id, rest: &[&str]) -> 
                 .register_template(sd, t, &registration)
                 .await
                 .map_err(ApiError::in_action)?;
+            note(st, Happened::TemplateRegistered(t)).await;
             Ok(complete())
         }
         (&Method::DELETE, [_]) => Err(ApiError::Unsupported("removing an unregistered template")),

@@ -1,11 +1,12 @@
-//! `/templates`: listing with search (`name`, `status`, `cluster`, `datacenter`) and one
-//! template.
+//! `/templates`: listing with search (`name`, `status`, `cluster`, `datacenter`, `version`),
+//! one template, and its sub-collections. The Blank template, which every Engine has and
+//! every VM without a template references, is listed first and answers by its all-zero id.
 
 use axum::http::Method;
-use olvm_dr_core::engine::Engine;
+use olvm_dr_core::engine::{Engine, Id, Template, TemplateStatus};
 
 use super::lookup::{Names, Need};
-use super::{id, query, scope, search};
+use super::{id, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -14,7 +15,8 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
     let sc = scope("templates", &req.params);
     match (&req.method, rest) {
         (&Method::GET, []) => {
-            let templates = st.engine.templates().await?;
+            let mut templates = vec![blank()];
+            templates.extend(st.engine.templates().await?);
             let q = query(&req.params)?;
             let uses = |f: &str| q.as_ref().is_some_and(|q| q.uses(f));
             let need = Need {
@@ -33,8 +35,37 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             })?;
             Ok(list(&templates, &sc))
         }
-        (&Method::GET, [t]) => Ok(one(&st.engine.template(id(t)?).await?, &sc)),
+        (&Method::GET, [t]) => Ok(one(&template(st, id(t)?).await?, &sc)),
+        (&Method::GET, [t, sub]) => {
+            let tag =
+                subcollections::tag(subcollections::TEMPLATE, sub).ok_or(ApiError::NotFound)?;
+            template(st, id(t)?).await?;
+            Ok(subcollections::empty_listing(tag))
+        }
         (_, [] | [_]) => super::not_allowed(),
         _ => Err(ApiError::NotFound),
+    }
+}
+
+/// A template by id: Blank, or one the fake holds.
+async fn template(st: &SiteServer, t: Id) -> Result<Template, ApiError> {
+    if t == Id::NIL {
+        return Ok(blank());
+    }
+    Ok(st.engine.template(t).await?)
+}
+
+/// The Blank template: created with the Engine's database (the all-zero `vm_static` row of
+/// `packaging/dbscripts/data/01100_insert_vm_static.sql`, name `Blank`,
+/// `template_status` 0 = OK, `vmt_guid` itself), in no cluster, the base of its own
+/// version chain.
+fn blank() -> Template {
+    Template {
+        id: Id::NIL,
+        name: "Blank".to_owned(),
+        status: TemplateStatus::Ok,
+        cluster: None,
+        version_number: 1,
+        base_template: Some(Id::NIL),
     }
 }

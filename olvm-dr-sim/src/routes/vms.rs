@@ -8,8 +8,9 @@ use axum::http::Method;
 use olvm_dr_core::engine::{Engine, Id, VmSearch};
 use olvm_dr_core::xml::{Scope, write_snapshots};
 
+use super::events::{Happened, note};
 use super::lookup::{Names, Need};
-use super::{id, limit, perform, query, scope, search};
+use super::{id, limit, perform, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, complete, list, ok, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -57,12 +58,24 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         }
         (&Method::POST, [vm, verb @ ("start" | "stop" | "shutdown")]) => {
             let vm = id(vm)?;
-            let result = match *verb {
-                "start" => st.engine.start_vm(vm).await,
-                "stop" => st.engine.stop_vm(vm).await,
-                _ => st.engine.shutdown_vm(vm).await,
+            // The host it runs on before it stops, for the event.
+            let host = match *verb {
+                "start" => None,
+                _ => st.engine.vm(vm).await.ok().and_then(|v| v.host),
+            };
+            let (result, happened) = match *verb {
+                "start" => (st.engine.start_vm(vm).await, Happened::VmStarted(vm)),
+                "stop" => (
+                    st.engine.stop_vm(vm).await,
+                    Happened::VmStopped { vm, host },
+                ),
+                _ => (
+                    st.engine.shutdown_vm(vm).await,
+                    Happened::VmShutdown { vm, host },
+                ),
             };
             result.map_err(ApiError::in_action)?;
+            note(st, happened).await;
             Ok(complete())
         }
         (&Method::GET, [vm, sub]) => sub_collection(st, req, id(vm)?, sub).await,
@@ -104,10 +117,11 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
             labels.retain(|l| l.vms.contains(&vm));
             Ok(list(&labels, &scope("affinitylabels", &req.params)))
         }
-        "permissions" | "tags" | "graphicsconsoles" | "reporteddevices" => {
-            Err(ApiError::Unsupported("this sub-collection of a VM"))
+        _ => {
+            let tag = subcollections::tag(subcollections::VM, sub).ok_or(ApiError::NotFound)?;
+            st.engine.vm(vm).await?;
+            Ok(subcollections::empty_listing(tag))
         }
-        _ => Err(ApiError::NotFound),
     }
 }
 
