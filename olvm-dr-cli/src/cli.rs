@@ -340,8 +340,9 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "FILE")]
     pub vault_password_file: Option<PathBuf>,
     /// The state directory where each answering site's hosts are recorded, for the split-brain
-    /// guard of a later failover (default: OLVM_DR_STATE_DIR, else the user's data directory).
-    #[arg(long, value_name = "DIR", conflicts_with = "offline")]
+    /// guard of a later failover (default: OLVM_DR_STATE_DIR, else the user's data directory;
+    /// unused with --offline).
+    #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
     /// The mapping file. Default: `[validate_vars] var_file` of dr.conf.
     pub mapping: Option<PathBuf>,
@@ -397,6 +398,10 @@ pub struct GenerateArgs {
     /// left out of disaster recovery, and a comment at the top of the file lists them.
     #[arg(long)]
     pub skip_hosted_engine_disks: bool,
+    /// The state directory where the sites' hosts are recorded, for the split-brain guard of a
+    /// later failover (default: OLVM_DR_STATE_DIR, else the user's data directory).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Result format (the summary on stdout).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

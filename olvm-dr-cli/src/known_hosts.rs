@@ -13,6 +13,9 @@ use crate::flow::setup;
 /// `OLVM_DR_STATE_DIR`, else the user's data directory). Best effort: a state directory that
 /// cannot be used (busy with a run, not writable) only costs the record, said at debug level.
 pub(crate) async fn record(state_dir: Option<&Path>, engines: &[(Site, Arc<dyn Engine>)]) {
+    if engines.is_empty() {
+        return;
+    }
     let Ok(root) = setup::state_dir(state_dir) else {
         return;
     };

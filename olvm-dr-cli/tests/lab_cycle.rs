@@ -110,6 +110,11 @@ async fn the_whole_cycle_from_the_command_line() {
     let (code, out) = olvm_dr(&["report", "show", "--state-dir", s(&state)]).await;
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("failover to secondary: SUCCESS"), "{out}");
+    // What the guard saw is shown, not only kept in the JSON.
+    assert!(
+        out.contains("split-brain guard: proceed; what it saw: the primary Engine did not answer"),
+        "{out}"
+    );
 
     // The primary comes back; replication runs toward it.
     assert_eq!(

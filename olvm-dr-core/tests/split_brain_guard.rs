@@ -213,7 +213,9 @@ async fn a_forced_run_proceeds_and_records_why() {
     assert!(
         text.contains("FORCED past the split-brain guard by ")
             && text.contains(": hosts fenced at the PDU")
-            && text.contains("what the guard saw: the primary Engine did not answer"),
+            && text.contains(
+                "split-brain guard: proceed-forced; what it saw: the primary Engine did not answer"
+            ),
         "{text}"
     );
 }

@@ -285,11 +285,11 @@ pub(crate) struct HostPorts {
 impl HostPorts {
     /// Follows `site`'s hosts in `world`: each host whose address is a loopback IP listens on
     /// VDSM's port there while they run. Hosts with other addresses are not simulated.
-    pub(crate) async fn follow(world: &World, site: Site) -> Arc<Self> {
-        let hosts = world.dyn_engine(site).hosts().await.unwrap_or_default();
-        let addresses = hosts
+    pub(crate) fn follow(world: &World, site: Site) -> Arc<Self> {
+        let addresses = world
+            .host_addresses(site)
             .iter()
-            .filter_map(|h| h.address.parse::<IpAddr>().ok())
+            .filter_map(|a| a.parse::<IpAddr>().ok())
             .filter(IpAddr::is_loopback)
             .map(|ip| SocketAddr::new(ip, VDSM_PORT))
             .collect();

@@ -101,7 +101,7 @@ impl SimServer {
         let control_listener = axum::serve::ListenerExt::tap_io(control_listener, |tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        let hosts = HostPorts::follow(&state.world, options.site).await;
+        let hosts = HostPorts::follow(&state.world, options.site);
         let (stop, stopped) = watch::channel(false);
         let mut tasks = Vec::new();
         let app = router(Arc::clone(&state));

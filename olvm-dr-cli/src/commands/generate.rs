@@ -262,6 +262,13 @@ fn execute(args: &GenerateArgs, p: &Prepared, connect: &Connect<'_>) -> Exit {
             &options,
         )
         .await;
+        if r.is_ok() {
+            let sites: Vec<(Site, Arc<dyn Engine>)> = [Site::Primary, Site::Secondary]
+                .into_iter()
+                .zip(engines.iter().cloned())
+                .collect();
+            crate::known_hosts::record(args.state_dir.as_deref(), &sites).await;
+        }
         connect::close_all(&engines).await;
         r
     });

@@ -115,6 +115,19 @@ impl World {
         })
     }
 
+    /// The addresses of `site`'s hosts, read without an Engine call (which would count toward
+    /// call-triggered faults).
+    pub fn host_addresses(&self, site: Site) -> Vec<String> {
+        self.with(|w, _| {
+            w.site(site)
+                .inv
+                .hosts
+                .values()
+                .map(|h| h.address.clone())
+                .collect()
+        })
+    }
+
     /// Gives the host `host` of `site` another address (the lab puts each host on a loopback
     /// address of its own, where it listens while its site is up).
     pub fn set_host_address(&self, site: Site, host: Id, address: impl Into<String>) {
