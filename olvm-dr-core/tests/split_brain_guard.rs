@@ -244,3 +244,45 @@ async fn a_run_records_the_hosts_of_every_site_that_answers() {
     assert_eq!(decision(&report), "refuse");
     assert!(guard_error(&report).contains("its hosts"));
 }
+
+/// The planner's probe of a dark source stands in for the guard's when the run follows at
+/// once: the source is asked once per failover, and the guard still probes the hosts.
+#[tokio::test(start_paused = true)]
+async fn the_guard_reuses_the_planners_no_answer_and_still_probes_the_hosts() {
+    let (_dir, store) = state_dir();
+    let world = promoted_world(31, &store).await;
+    let ctx = context(&world, "guard-reuse");
+    world.disaster(Site::Primary);
+    let before = world.calls(Site::Primary);
+    let prepared = ctx
+        .prepare_failover(
+            Site::Secondary,
+            &FailoverOptions::default(),
+            &store,
+            &Resume::Never,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen = prepared
+        .plan
+        .source_unanswered
+        .clone()
+        .expect("the planner saw no answer");
+    assert!(seen.error.contains("unreachable"), "{}", seen.error);
+    let planned = world.calls(Site::Primary);
+    assert_eq!(planned - before, 1, "one probe at planning");
+    let run = RunOptions {
+        host_probe: world.host_probe(),
+        ..RunOptions::default()
+    };
+    let report = prepared.execute(&ctx, &store, &run).await.unwrap();
+    assert_eq!(decision(&report), "proceed", "{}", report.render_summary());
+    let evidence = evidence(&report);
+    assert!(evidence.contains("the planner's probe"), "{evidence}");
+    assert_eq!(
+        world.calls(Site::Primary),
+        planned,
+        "the guard did not ask again"
+    );
+    assert!(evidence.contains(":54321) did not answer"), "{evidence}");
+}

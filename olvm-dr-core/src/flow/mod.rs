@@ -205,7 +205,15 @@ impl PreparedRun {
         options: &RunOptions,
     ) -> Result<Report, FlowError> {
         // Before the run's directory exists: a run killed meanwhile leaves nothing to resume.
-        remember_hosts(ctx, store).await;
+        // A source the planner just found dark is not asked again (its hosts were recorded
+        // while it answered).
+        let dark = self
+            .plan
+            .source_unanswered
+            .as_ref()
+            .and_then(crate::plan::SourceUnanswered::recent_age)
+            .map(|_| self.plan.source);
+        remember_hosts(ctx, store, dark).await;
         let created = self.run.is_none() && self.resumed.is_none();
         if created {
             self.run = store.create(&self.plan)?;
@@ -344,14 +352,18 @@ const HOST_LIST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5)
 
 /// Records the hosts of every site that answers, so that a later guard can probe them when
 /// that site's Engine no longer does. Failures only cost the record (logged).
-async fn remember_hosts(ctx: &FlowContext, store: &RunStore) {
+async fn remember_hosts(ctx: &FlowContext, store: &RunStore, skip: Option<Site>) {
     if store.root().is_none() {
         return;
     }
-    let reads = ctx.engines.iter().map(|(site, engine)| async move {
-        let hosts = tokio::time::timeout(HOST_LIST_TIMEOUT, engine.hosts()).await;
-        (*site, hosts)
-    });
+    let reads = ctx
+        .engines
+        .iter()
+        .filter(|(site, _)| Some(**site) != skip)
+        .map(|(site, engine)| async move {
+            let hosts = tokio::time::timeout(HOST_LIST_TIMEOUT, engine.hosts()).await;
+            (*site, hosts)
+        });
     for (site, hosts) in futures_util::future::join_all(reads).await {
         match hosts {
             Ok(Ok(hosts)) => {

@@ -81,6 +81,36 @@ impl std::fmt::Display for PlanKind {
     }
 }
 
+/// The planner's probe of the source Engine that got no answer (connection refused, no route,
+/// connect timeout).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceUnanswered {
+    /// When, in milliseconds since the Unix epoch.
+    pub at_ms: u64,
+    /// What the client reported.
+    pub error: String,
+}
+
+impl SourceUnanswered {
+    /// How long the planner's "no answer" stands in for the guard's own probe of the source.
+    /// A run executes right after its plan; a resume or a plan run later asks again. The
+    /// source's hosts are probed either way.
+    pub const REUSE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    /// Its age while it may still be reused ([`Self::REUSE`]).
+    pub fn recent_age(&self) -> Option<std::time::Duration> {
+        self.age().filter(|a| *a <= Self::REUSE)
+    }
+
+    /// How long ago it was seen, `None` when the clock went backwards.
+    pub fn age(&self) -> Option<std::time::Duration> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        now.checked_sub(std::time::Duration::from_millis(self.at_ms))
+    }
+}
+
 /// How VMs and templates are registered, fixed at planning time from the mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RegistrationSettings {
@@ -199,6 +229,10 @@ pub struct Plan {
     /// The mapped domains the plan is restricted to (names on either site); `None` = all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
+    /// The source Engine gave no answer when the plan was made (a failover or drill): the
+    /// split-brain guard reuses this instead of waiting for it again when it runs soon after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_unanswered: Option<SourceUnanswered>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
     pub hash: String,
 }
@@ -238,6 +272,7 @@ impl Plan {
             drill: false,
             isolation: None,
             domains: None,
+            source_unanswered: None,
             hash: String::new(),
         }
     }

@@ -81,6 +81,9 @@ enum Danger {
 }
 
 /// Gathers the evidence and decides.
+/// `planner_saw` is the plan's record of a source that gave no answer at planning time; within
+/// [`SourceUnanswered::REUSE`](crate::plan::SourceUnanswered::REUSE) it is reused instead of waiting for the source again.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn split_brain_guard(
     op: &Op<'_>,
     source: Option<&dyn Engine>,
@@ -89,6 +92,7 @@ pub(crate) async fn split_brain_guard(
     force_reason: Option<&str>,
     drill: bool,
     hosts: HostCheck<'_>,
+    planner_saw: Option<&crate::plan::SourceUnanswered>,
 ) -> Result<Completion, StepFailure> {
     let mut evidence = GuardEvidence {
         source: source_site,
@@ -101,7 +105,18 @@ pub(crate) async fn split_brain_guard(
     };
     let mut danger = None;
     let mut dark = false;
+    let recent = planner_saw.and_then(|s| s.recent_age().map(|a| (s, a)));
     match source {
+        Some(_) if recent.is_some() && !drill => {
+            let (seen, age) = recent.expect("checked");
+            evidence.source_answer = "no-answer".into();
+            evidence.source_error = Some(format!(
+                "{} (the planner's probe {:.1} s ago)",
+                seen.error,
+                age.as_secs_f64()
+            ));
+            dark = true;
+        }
         None => {
             evidence.source_answer = "not-contacted".into();
             evidence.source_error = Some(format!(

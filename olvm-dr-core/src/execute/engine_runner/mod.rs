@@ -162,6 +162,7 @@ impl EngineRunner {
                         probe: &*self.host_probe,
                         hosts,
                     },
+                    self.plan.source_unanswered.as_ref(),
                 )
                 .await
             }

@@ -347,10 +347,13 @@ pub async fn plan_failover(
     plan.registration = part.registration;
     plan.start = part.start;
     plan.steps = part.steps;
-    if let Some(engine) = source_engine
-        && let Some(preview) = preview_source(engine, &part.source_domains).await
-    {
-        plan.notes.push(preview);
+    if let Some(engine) = source_engine {
+        plan.source_unanswered = probe_source(engine).await;
+        if plan.source_unanswered.is_none()
+            && let Some(preview) = preview_source(engine, &part.source_domains).await
+        {
+            plan.notes.push(preview);
+        }
     }
     seal(&mut plan)?;
     Ok(plan)
@@ -379,6 +382,21 @@ pub(crate) async fn source_profile_pairs(engine: &dyn Engine) -> Vec<(String, St
         .ok()
         .flatten()
         .unwrap_or_default()
+}
+
+/// One probe of the source Engine (`api_info`, within the preview's time): `Some` when it gave
+/// no answer at all, for the guard to reuse; `None` when it answered, with anything, or was too
+/// slow to tell (the guard then asks itself).
+pub(crate) async fn probe_source(engine: &dyn Engine) -> Option<super::SourceUnanswered> {
+    match tokio::time::timeout(SOURCE_PREVIEW_TIMEOUT, engine.api_info()).await {
+        Ok(Err(e)) if e.kind.is_no_answer() => Some(super::SourceUnanswered {
+            at_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            error: e.to_string(),
+        }),
+        _ => None,
+    }
 }
 
 /// What the source shows on the mapped domains, when it answers quickly.
