@@ -44,7 +44,8 @@ def test_a_dark_target_is_reported(world: World) -> None:
     world.disaster("secondary")
     messages: list[str] = []
     assert not recover(mapping, world.engines(), messages.append)
-    assert messages == ["failover could not start: the secondary Engine failed (unavailable)"]
+    # A dark site does not answer at all: "unreachable", not a proxy's "unavailable".
+    assert messages == ["failover could not start: the secondary Engine failed (unreachable)"]
 
 
 def test_a_broken_mapping_is_refused(world: World) -> None:

@@ -148,8 +148,9 @@ pub enum LabCommand {
     Up(LabUpArgs),
     /// Show the running lab: sites up or down, replication.
     Status(LabStatusArgs),
-    /// Declare a site's disaster: its Engine and hosts go dark.
-    Disaster(LabSiteArgs),
+    /// Declare a site's disaster: its Engine and hosts go dark (with --engine-only, only its
+    /// Engine: the hosts keep running VMs and listening on VDSM's port).
+    Disaster(LabDisasterArgs),
     /// Bring a site back (with the state it had).
     Recover(LabSiteArgs),
     /// Change the storage replication: stop (replicas become read-write), reverse, resync, split
@@ -227,6 +228,18 @@ pub struct LabSiteArgs {
     /// The lab.
     #[command(flatten)]
     pub dir: LabDir,
+}
+
+/// `olvm-dr lab disaster SITE [--engine-only]`.
+#[derive(Debug, Args)]
+pub struct LabDisasterArgs {
+    /// The site and the lab.
+    #[command(flatten)]
+    pub site: LabSiteArgs,
+    /// Only the Engine goes dark; the hosts keep running (an Engine-only outage, which the
+    /// split-brain guard must not take for a dark site).
+    #[arg(long)]
+    pub engine_only: bool,
 }
 
 /// `olvm-dr lab replication ACTION [TARGET]`.
@@ -326,6 +339,11 @@ pub struct ValidateArgs {
     /// a terminal).
     #[arg(long, value_name = "FILE")]
     pub vault_password_file: Option<PathBuf>,
+    /// The state directory where each answering site's hosts are recorded, for the split-brain
+    /// guard of a later failover (default: OLVM_DR_STATE_DIR, else the user's data directory;
+    /// unused with --offline).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// The mapping file. Default: `[validate_vars] var_file` of dr.conf.
     pub mapping: Option<PathBuf>,
 }
@@ -380,6 +398,10 @@ pub struct GenerateArgs {
     /// left out of disaster recovery, and a comment at the top of the file lists them.
     #[arg(long)]
     pub skip_hosted_engine_disks: bool,
+    /// The state directory where the sites' hosts are recorded, for the split-brain guard of a
+    /// later failover (default: OLVM_DR_STATE_DIR, else the user's data directory).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Result format (the summary on stdout).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

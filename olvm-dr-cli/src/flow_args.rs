@@ -71,6 +71,10 @@ pub struct RunArgs {
     /// No progress display; plain log lines instead.
     #[arg(long)]
     pub no_progress: bool,
+    /// Take the run lock on the target Engine (its tag `olvm-dr-lock`) even though another run
+    /// holds it: only when that run is dead (its machine lost, its process killed). Journaled.
+    #[arg(long)]
+    pub break_lock: bool,
 }
 
 /// `olvm-dr failover` (and `plan failover`).

@@ -11,6 +11,7 @@ mod drill_args;
 mod exit;
 mod flow;
 mod flow_args;
+mod known_hosts;
 mod logging;
 mod output;
 mod secrets;

@@ -8,7 +8,9 @@ use olvm_dr_core::config::{env, log_file_name};
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::GlobalArgs;
+use std::io::IsTerminal;
+
+use crate::cli::{ColorChoice, GlobalArgs};
 
 /// Nothing to keep alive today; returned so that a buffered writer can be added without
 /// changing callers.
@@ -45,13 +47,22 @@ pub(crate) fn init(global: &GlobalArgs) -> Result<LogGuard, String> {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis());
             let path = std::path::PathBuf::from(log_file_name(&path.to_string_lossy(), epoch_ms));
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create log directory {}: {e}", dir.display()))?;
+            // A directory that does not exist is a typo far more often than a wish: say so
+            // before anything runs instead of creating it (or losing the log).
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.is_dir()
+            {
+                return Err(format!(
+                    "cannot write the log file {}: the directory {} does not exist; create it or give another --log-file",
+                    path.display(),
+                    dir.display()
+                ));
             }
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
+            let mut options = OpenOptions::new();
+            options.create(true).append(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options
                 .open(&path)
                 .map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
             let _ = builder
@@ -60,7 +71,18 @@ pub(crate) fn init(global: &GlobalArgs) -> Result<LogGuard, String> {
                 .try_init();
         }
         None => {
-            let _ = builder.with_writer(std::io::stderr).try_init();
+            // Colour only on a terminal, and only when --color and NO_COLOR allow it.
+            let ansi = match global.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+                }
+            };
+            let _ = builder
+                .with_ansi(ansi)
+                .with_writer(std::io::stderr)
+                .try_init();
         }
     }
     Ok(LogGuard)

@@ -17,7 +17,7 @@ pub(crate) fn interactive() -> bool {
 
 /// The content of a password file, without its trailing line break. An empty file is an error.
 pub(crate) fn read_password_file(path: &Path) -> Result<Secret, String> {
-    let text = std::fs::read_to_string(path)
+    let text = olvm_dr_core::input::read_text(path, olvm_dr_core::input::MAX_INPUT_BYTES)
         .map_err(|e| format!("cannot read password file {}: {e}", path.display()))?;
     let value = text.trim_end_matches(['\n', '\r']);
     if value.is_empty() {

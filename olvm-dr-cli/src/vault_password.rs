@@ -10,7 +10,7 @@ use olvm_dr_core::config::env;
 /// The vault password, or `Ok(None)` when no source gives one (not a terminal).
 pub(crate) fn get(file: Option<&Path>) -> Result<Option<Secret>, String> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path)
+        let text = olvm_dr_core::input::read_text(path, olvm_dr_core::input::MAX_INPUT_BYTES)
             .map_err(|e| format!("cannot read vault password file {}: {e}", path.display()))?;
         // ansible-vault strips the trailing line break of a password file.
         return Ok(Some(Secret::new(text.trim_end_matches(['\n', '\r']))));

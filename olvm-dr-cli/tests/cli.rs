@@ -207,12 +207,38 @@ fn dr_conf_gives_the_mapping_and_the_passwords_file() {
         "--vault-password-file",
         path(wrong.path()),
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    // A configuration error, exit 2, the same as from the flows.
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("DR0700") && stdout(&o).contains("vault password is wrong"),
+        stderr(&o).contains("vault password is wrong"),
         "{}",
-        stdout(&o)
+        stderr(&o)
     );
+    let dir = tempfile::tempdir().unwrap();
+    for flow in ["failover", "cleanup"] {
+        let o = olvm_dr(&[
+            "-f",
+            path(&conf),
+            flow,
+            "--dry-run",
+            "--state-dir",
+            path(dir.path()),
+            "--vault-password-file",
+            path(wrong.path()),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{flow}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("vault password is wrong"),
+            "{flow}: {}",
+            stderr(&o)
+        );
+    }
 
     let o = Command::new(env!("CARGO_BIN_EXE_olvm-dr"))
         .args(["-f", path(&conf), "validate", "--offline"])
@@ -253,6 +279,7 @@ fn normalize_round_trips_and_refuses_broken_files() {
 #[test]
 fn logs_go_to_the_log_file_with_the_epoch_placeholder() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
     let pattern = dir.path().join("logs/dr-{}.log");
     let f = fixture("mapping/filled/nfs.yml");
     let o = olvm_dr(&[
@@ -278,4 +305,155 @@ fn logs_go_to_the_log_file_with_the_epoch_placeholder() {
     );
     let content = std::fs::read_to_string(logs[0].as_ref().unwrap().path()).unwrap();
     assert!(content.contains("validating mapping file"), "{content}");
+    assert!(!content.contains('\x1b'), "no colour in a file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = logs[0]
+            .as_ref()
+            .unwrap()
+            .metadata()
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the log is the operator's only");
+    }
+}
+
+#[test]
+fn a_log_file_in_a_missing_directory_is_a_usage_error_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/dr.log");
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&[
+        "--log-file",
+        path(&missing),
+        "validate",
+        "--offline",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("does not exist; create it or give another --log-file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "nothing ran: {}", stdout(&o));
+    assert!(!dir.path().join("no").exists(), "no directory was made");
+}
+
+#[test]
+fn color_never_and_no_color_keep_escapes_out_of_the_logs_on_stderr() {
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&[
+        "--color",
+        "never",
+        "--log-level",
+        "INFO",
+        "validate",
+        "--offline",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("validating mapping file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains('\x1b'), "{:?}", stderr(&o));
+    // --color auto on a pipe: none either.
+    let o = olvm_dr(&["--log-level", "INFO", "validate", "--offline", path(&f)]);
+    assert!(stderr(&o).contains("validating mapping file"));
+    assert!(!stderr(&o).contains('\x1b'), "{:?}", stderr(&o));
+    // Asked for: there.
+    let o = olvm_dr(&[
+        "--color",
+        "always",
+        "--log-level",
+        "INFO",
+        "validate",
+        "--offline",
+        path(&f),
+    ]);
+    assert!(stderr(&o).contains('\x1b'), "{:?}", stderr(&o));
+}
+
+#[test]
+fn devices_and_fifos_are_refused_as_inputs_without_reading_them() {
+    let o = olvm_dr(&["validate", "--offline", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a device, not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("vars.yml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Nobody writes to it: reading it would wait forever.
+    let o = olvm_dr(&["validate", "--offline", path(&fifo)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a FIFO, not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let f = fixture("mapping/filled/nfs.yml");
+    let o = olvm_dr(&[
+        "validate",
+        "--offline",
+        "--passwords",
+        "/dev/zero",
+        path(&f),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn a_broken_dr_conf_is_reported_the_same_way_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("dr.conf");
+    std::fs::write(
+        &conf,
+        "[validate_vars]\nvar_file = vars.yml\nthis line is not INI\n",
+    )
+    .unwrap();
+    let state = dir.path().join("state");
+    let mut lines = Vec::new();
+    for args in [
+        vec!["validate", "--offline"],
+        vec!["failover", "--dry-run", "--state-dir", path(&state)],
+        vec!["generate"],
+    ] {
+        let mut all = vec!["--color", "never", "-f", path(&conf)];
+        all.extend(args.iter().copied());
+        let o = olvm_dr(&all);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("dr.conf has errors"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        let finding = stdout(&o)
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or_else(|| panic!("{args:?}: {}", stdout(&o)))
+            .to_owned();
+        assert!(finding.contains("3:1"), "{args:?}: {finding}");
+        assert!(!stderr(&o).contains("no mapping file"), "{args:?}");
+        lines.push(finding);
+    }
+    assert!(lines.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
 }

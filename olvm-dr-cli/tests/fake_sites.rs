@@ -22,7 +22,15 @@ struct Scratch {
 impl Scratch {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("ca.pem"), "not read by the fake\n").unwrap();
+        // A real certificate: offline validation parses the CA file (the fake never uses it).
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../olvm-dr-core/tests/fixtures/mapping/ca.pem"
+            ),
+            dir.path().join("ca.pem"),
+        )
+        .unwrap();
         std::fs::write(dir.path().join("password"), format!("{PASSWORD}\n")).unwrap();
         std::fs::write(
             dir.path().join("passwords.yml"),
@@ -75,6 +83,9 @@ fn generate_args(s: &Scratch, out: &Path, secondary: bool) -> Vec<String> {
         &s.s("password"),
         "--output-file",
         &out.display().to_string(),
+        // The sites' hosts are recorded here, not in the user's data directory.
+        "--state-dir",
+        &s.s("state"),
     ]
     .map(String::from)
     .to_vec();
@@ -141,6 +152,14 @@ fn generate_with_secondary_then_validate_online_is_clean_and_fails_when_a_site_i
     );
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("# Pre-filled from the secondary site"));
+    // generate recorded both sites' hosts for the split-brain guard of a later failover.
+    let known = std::fs::read_to_string(s.path("state").join("known-hosts.json")).unwrap();
+    let known: serde_json::Value = serde_json::from_str(&known).unwrap();
+    assert!(
+        known["primary"].as_array().is_some_and(|h| !h.is_empty())
+            && known["secondary"].as_array().is_some_and(|h| !h.is_empty()),
+        "{known}"
+    );
     assert!(text.contains(&format!("dr_sites_secondary_url: {SECONDARY_URL}")));
     // The administrator fills in the true differences.
     let mut m = Mapping::from_str(&text, None).mapping.unwrap();
@@ -148,9 +167,15 @@ fn generate_with_secondary_then_validate_online_is_clean_and_fails_when_a_site_i
     rt.block_on(complete_for_world(&mut m, &world)).unwrap();
     std::fs::write(&out, m.to_yaml()).unwrap();
     let validate = |extra: &[&str]| {
-        let mut a: Vec<String> = ["validate", "--passwords", &s.s("passwords.yml")]
-            .map(String::from)
-            .to_vec();
+        let mut a: Vec<String> = [
+            "validate",
+            "--passwords",
+            &s.s("passwords.yml"),
+            "--state-dir",
+            &s.s("state"),
+        ]
+        .map(String::from)
+        .to_vec();
         a.extend(extra.iter().map(|x| (*x).to_owned()));
         a.push(out.display().to_string());
         a

@@ -9,11 +9,16 @@ use olvm_dr_core::engine::{VmSearch, VmStatus};
 use olvm_dr_sim::{Lab, LabOptions};
 
 const OLVM_DR: &str = env!("CARGO_BIN_EXE_olvm-dr");
+/// The vault password every command of the test has in its environment.
+const ENV_SECRET: &str = "env-vault-secret-42";
 
 /// Runs `olvm-dr` with `args`; returns its exit code and stdout.
 async fn olvm_dr(args: &[&str]) -> (i32, String) {
     let out = tokio::process::Command::new(OLVM_DR)
         .args(args)
+        // A secret in olvm-dr's environment never reaches the storage-ready command, nor the
+        // journal through its output.
+        .env("OLVM_DR_VAULT_PASSWORD", ENV_SECRET)
         .output()
         .await
         .expect("olvm-dr runs");
@@ -105,6 +110,11 @@ async fn the_whole_cycle_from_the_command_line() {
     let (code, out) = olvm_dr(&["report", "show", "--state-dir", s(&state)]).await;
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("failover to secondary: SUCCESS"), "{out}");
+    // What the guard saw is shown, not only kept in the JSON.
+    assert!(
+        out.contains("split-brain guard: proceed; what it saw: the primary Engine did not answer"),
+        "{out}"
+    );
 
     // The primary comes back; replication runs toward it.
     assert_eq!(
@@ -122,7 +132,10 @@ async fn the_whole_cycle_from_the_command_line() {
     let running_now = running(&lab, Site::Secondary).await;
 
     // Failback; the storage-ready command promotes the primary's copies.
-    let gate = format!("'{OLVM_DR}' lab replication stop --dir '{}'", s(&lab_dir));
+    let gate = format!(
+        "echo \"vault=${{OLVM_DR_VAULT_PASSWORD:-none}} literal={ENV_SECRET}\"; '{OLVM_DR}' lab replication stop --dir '{}'",
+        s(&lab_dir)
+    );
     let (code, out) = olvm_dr(&[
         "-f",
         s(&conf),
@@ -139,6 +152,20 @@ async fn the_whole_cycle_from_the_command_line() {
     assert!(out.contains("failback to primary: SUCCESS"), "{out}");
     assert_eq!(running(&lab, Site::Primary).await, running_now);
     assert!(running(&lab, Site::Secondary).await.is_empty());
+    let failback = std::fs::read_dir(state.join("runs"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("failback-"))
+        .unwrap();
+    let report = std::fs::read_to_string(failback.path().join("report.json")).unwrap();
+    let journal = std::fs::read_to_string(failback.path().join("journal.jsonl")).unwrap();
+    assert!(report.contains("vault=none literal=<redacted>"), "{report}");
+    for text in [&report, &journal] {
+        assert!(
+            !text.contains(ENV_SECRET),
+            "the secret reached the run's files"
+        );
+    }
 
     let (code, out) = olvm_dr(&["report", "list", "--state-dir", s(&state)]).await;
     assert_eq!(code, 0);

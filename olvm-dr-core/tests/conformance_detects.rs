@@ -242,6 +242,18 @@ impl Engine for Buggy {
     async fn remove_vm(&self, id: Id) -> EngineResult<()> {
         self.bug.apply(self.inner.remove_vm(id).await)
     }
+
+    async fn tags(&self) -> EngineResult<Vec<Tag>> {
+        self.bug.apply(self.inner.tags().await)
+    }
+
+    async fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag> {
+        self.bug.apply(self.inner.add_tag(name, description).await)
+    }
+
+    async fn remove_tag(&self, id: Id) -> EngineResult<()> {
+        self.bug.apply(self.inner.remove_tag(id).await)
+    }
 }
 
 async fn run(bug: Bug) -> olvm_dr_core::conformance::Report {

@@ -96,7 +96,7 @@ async fn a_site_drops_out_after_a_number_of_calls() {
         p.api_info().await.expect("still answering");
     }
     let e = p.api_info().await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Unavailable);
+    assert_eq!(e.kind, ErrorKind::Unreachable);
     assert!(!world.is_up(Site::Primary));
     // Only the Engine: its hosts still hold the leases.
     let d = &world.facts().domains[0];
@@ -114,7 +114,7 @@ async fn a_site_drops_out_at_a_given_time() {
     sleep(Duration::from_secs(99)).await;
     p.api_info().await.expect("before the drop");
     sleep(Duration::from_secs(2)).await;
-    assert_eq!(p.api_info().await.unwrap_err().kind, ErrorKind::Unavailable);
+    assert_eq!(p.api_info().await.unwrap_err().kind, ErrorKind::Unreachable);
     // A disaster at `at`: the lease frees 80 s after it, not after the first call noticed.
     let d = world.facts().domains[0].clone();
     world.stop_replication(d.pair);

@@ -326,3 +326,86 @@ fn unknown_keys_suggest_the_known_spelling() {
         ]
     );
 }
+
+/// URLs that are not URLs, CA files that cannot be used, and values longer than the Engine
+/// stores are errors of the offline validation, each at its key.
+#[test]
+fn urls_ca_files_and_lengths_are_checked_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(fixture("filled/nfs.yml"))
+        .unwrap()
+        .replace("../ca.pem", "ca.pem");
+    let ca = dir.path().join("ca.pem");
+    std::fs::copy(fixture("ca.pem"), &ca).unwrap();
+    let check = |text: &str| -> Vec<(String, String)> {
+        let file = dir.path().join("vars.yml");
+        std::fs::write(&file, text).unwrap();
+        validate_offline_file(&file, &OfflineOptions::default())
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.code.to_string(), d.message.clone()))
+            .collect()
+    };
+    assert_eq!(check(&base), vec![], "the fixture is clean");
+
+    let url = base.replace(
+        "https://engine1.example.com/ovirt-engine/api",
+        "http://[::1/ovirt-engine/api",
+    );
+    let found = check(&url);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "DR0500" && m.contains("is not a valid URL")),
+        "{found:?}"
+    );
+
+    for (content, why) in [
+        ("", "it is empty"),
+        ("garbage\n", "no PEM certificate"),
+        (
+            "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n",
+            "not valid PEM",
+        ),
+    ] {
+        std::fs::write(&ca, content).unwrap();
+        let found = check(&base);
+        assert!(
+            found.iter().any(|(c, m)| c == "DR0506" && m.contains(why)),
+            "{why}: {found:?}"
+        );
+    }
+    std::fs::remove_file(&ca).unwrap();
+    std::fs::create_dir(&ca).unwrap();
+    let found = check(&base);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "DR0506" && m.contains("a directory")),
+        "{found:?}"
+    );
+    std::fs::remove_dir(&ca).unwrap();
+    std::fs::copy(fixture("ca.pem"), &ca).unwrap();
+
+    let name = base
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("dr_primary_name: "))
+        .expect("a primary domain name")
+        .to_owned();
+    let huge = "d".repeat(2 * 1024 * 1024);
+    let found = check(&base.replace(
+        &format!("dr_primary_name: {name}"),
+        &format!("dr_primary_name: {huge}"),
+    ));
+    assert!(
+        found.iter().any(|(c, m)| c == "DR0209"
+            && m.contains("2097152 characters")
+            && m.contains("at most 250")),
+        "{:?}",
+        found
+            .iter()
+            .map(|(c, m)| (c, &m[..m.len().min(80)]))
+            .collect::<Vec<_>>()
+    );
+}

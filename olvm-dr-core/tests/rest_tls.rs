@@ -38,7 +38,10 @@ async fn refuses_an_engine_whose_certificate_it_cannot_verify() {
     let mut site = server.site();
     site.ca_file = None;
     let e = client(&site).unwrap().api_info().await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Unavailable);
+    // The Engine answered: a certificate error is neither "dark" nor worth retrying.
+    assert_eq!(e.kind, ErrorKind::Certificate, "{e}");
+    assert!(!e.is_retryable() && !e.kind.is_no_answer());
+    assert!(e.to_string().contains("check the CA file"), "{e}");
     assert!(
         server.engine.requests().is_empty(),
         "nothing reached the server"
@@ -49,7 +52,7 @@ async fn refuses_an_engine_whose_certificate_it_cannot_verify() {
     let mut site = server.site();
     site.ca_file = other.ca_file.clone();
     let e = client(&site).unwrap().api_info().await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Unavailable);
+    assert_eq!(e.kind, ErrorKind::Certificate, "{e}");
     assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
 }
 

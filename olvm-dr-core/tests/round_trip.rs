@@ -6,32 +6,10 @@
 mod flow_support;
 mod round_trip_support;
 
-use olvm_dr_core::engine::StorageType;
-use olvm_dr_core::fake::{STORAGE_TYPES, World, WorldBuilder};
-
-/// The world of `seed`: its shape varies with the seed.
-fn world(seed: u64) -> World {
-    let mut b = WorldBuilder::small(seed)
-        .data_centers(1 + (seed % 2) as usize)
-        .vms(8 + (seed % 23) as usize)
-        .templates_per_dc(1 + (seed % 3) as usize)
-        .direct_luns((seed % 3) as usize);
-    // A rotating mix of storage types, two domains of one of them.
-    for (i, t) in STORAGE_TYPES.into_iter().enumerate() {
-        let count = match (seed as usize + i) % 5 {
-            0 => 2,
-            1 | 2 => 1,
-            _ => usize::from(t == StorageType::Nfs),
-        };
-        b = b.domains(t, count);
-    }
-    b.build()
-}
-
 async fn seeds(range: std::ops::Range<u64>) {
     let mut failures = Vec::new();
     for seed in range {
-        let world = world(seed);
+        let world = round_trip_support::world(seed, 23);
         let ctx = flow_support::context(&world, "round-trip");
         if let Err(e) = round_trip_support::round_trip(&ctx, &world).await {
             failures.push(format!("seed {seed}: {e}"));

@@ -54,10 +54,10 @@ fn gate_step(report: &Report) -> &olvm_dr_core::report::StepResult {
 
 #[tokio::test]
 async fn a_command_that_succeeds_opens_the_gate_and_its_output_is_journaled() {
-    let report = pass(Arc::new(CommandGate {
-        command: "echo replication reversed; echo careful >&2".into(),
-        timeout: Duration::from_secs(10),
-    }))
+    let report = pass(Arc::new(CommandGate::new(
+        "echo replication reversed; echo careful >&2",
+        Duration::from_secs(10),
+    )))
     .await;
     assert_eq!(gate_step(&report).outcome, StepOutcome::Done);
     assert_eq!(
@@ -70,10 +70,10 @@ async fn a_command_that_succeeds_opens_the_gate_and_its_output_is_journaled() {
 
 #[tokio::test]
 async fn a_failing_command_keeps_the_gate_closed_and_says_why() {
-    let report = pass(Arc::new(CommandGate {
-        command: "echo 'array busy' >&2; exit 3".into(),
-        timeout: Duration::from_secs(10),
-    }))
+    let report = pass(Arc::new(CommandGate::new(
+        "echo 'array busy' >&2; exit 3",
+        Duration::from_secs(10),
+    )))
     .await;
     let step = gate_step(&report);
     assert_eq!(step.outcome, StepOutcome::Failed);
@@ -86,10 +86,10 @@ async fn a_failing_command_keeps_the_gate_closed_and_says_why() {
 
 #[tokio::test]
 async fn a_command_that_runs_too_long_is_stopped() {
-    let report = pass(Arc::new(CommandGate {
-        command: "sleep 30".into(),
-        timeout: Duration::from_millis(300),
-    }))
+    let report = pass(Arc::new(CommandGate::new(
+        "sleep 30",
+        Duration::from_millis(300),
+    )))
     .await;
     let step = gate_step(&report);
     assert_eq!(step.outcome, StepOutcome::Failed);
@@ -140,4 +140,22 @@ async fn a_file_opens_the_gate_when_it_appears() {
         "{:?}",
         step.error
     );
+}
+
+#[tokio::test]
+async fn secrets_printed_by_the_command_never_reach_the_journal() {
+    let gate = CommandGate::new(
+        "echo \"login admin/s3cret-pw ok\"; echo 's3cret-pw refused' >&2; exit 1",
+        Duration::from_secs(10),
+    )
+    .redacting([olvm_dr_core::Secret::new("s3cret-pw")]);
+    let report = pass(Arc::new(gate)).await;
+    assert_eq!(
+        report.facts["storage_gate.stdout"],
+        "login admin/<redacted> ok\n"
+    );
+    assert_eq!(report.facts["storage_gate.stderr"], "<redacted> refused\n");
+    let error = gate_step(&report).error.clone().unwrap();
+    assert!(!error.contains("s3cret-pw"), "{error}");
+    assert!(!report.to_json().contains("s3cret-pw"));
 }

@@ -129,7 +129,7 @@ fn class_of(kind: ErrorKind) -> &'static str {
         ErrorKind::Forbidden => "ForbiddenError",
         ErrorKind::BadRequest => "BadRequestError",
         ErrorKind::Timeout => "EngineTimeoutError",
-        ErrorKind::Unavailable => "EngineUnavailableError",
+        ErrorKind::Unavailable | ErrorKind::Unreachable => "EngineUnavailableError",
         ErrorKind::Internal => "EngineInternalError",
         ErrorKind::Protocol => "ProtocolError",
         ErrorKind::Unsupported => "UnsupportedError",
@@ -138,7 +138,7 @@ fn class_of(kind: ErrorKind) -> &'static str {
 }
 
 /// Every kind of Engine failure, for the names Python code passes (fault injection).
-pub(crate) const ERROR_KINDS: [ErrorKind; 13] = [
+pub(crate) const ERROR_KINDS: [ErrorKind; 15] = [
     ErrorKind::NotFound,
     ErrorKind::Conflict,
     ErrorKind::InvalidState,
@@ -152,6 +152,8 @@ pub(crate) const ERROR_KINDS: [ErrorKind; 13] = [
     ErrorKind::Internal,
     ErrorKind::Protocol,
     ErrorKind::Unsupported,
+    ErrorKind::Unreachable,
+    ErrorKind::Certificate,
 ];
 
 /// The kind named `name` (`not_found`, `lease_held`, ...).
@@ -261,8 +263,13 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             }
             FlowError::State(StateDirError::Io { path, source })
             | FlowError::Io { path, source } => file(py, path, &source)?,
-            e @ (FlowError::State(_) | FlowError::Resume(_) | FlowError::Drill(_)) => {
-                instance(py, "RunStateError", (e.to_string(),))?
+            e @ (FlowError::State(_)
+            | FlowError::Resume(_)
+            | FlowError::Drill(_)
+            | FlowError::Locked { .. }) => instance(py, "RunStateError", (e.to_string(),))?,
+            FlowError::Lock { site, ref error } => {
+                let text = flow.to_string();
+                engine(py, Some(site), error, text)?
             }
             e @ FlowError::NoEngine(_) => instance(py, "ConfigurationError", (e.to_string(),))?,
         },

@@ -176,7 +176,7 @@ pub(crate) fn choose(
             one_file: false,
         }),
         (_, Some(command), _) => Some(Gate {
-            gate: Arc::new(CommandGate { command, timeout }),
+            gate: Arc::new(CommandGate::new(command, timeout)),
             one_file: false,
         }),
         (_, _, Some(path)) => {

@@ -57,7 +57,8 @@ impl PyMapping {
 
     /// Reads the file at `path`.
     pub(crate) fn read(path: &Path, vault_password: Option<Secret>) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| Error::file(path, e))?;
+        let bytes = olvm_dr_core::input::read_bytes(path, olvm_dr_core::input::MAX_INPUT_BYTES)
+            .map_err(|e| Error::file(path, e))?;
         let text = String::from_utf8(bytes).map_err(|_| {
             Error::file(
                 path,

@@ -25,6 +25,10 @@ KINDS = {
     "internal": exceptions.EngineInternalError,
     "protocol": exceptions.ProtocolError,
     "unsupported": exceptions.UnsupportedError,
+    # Nothing answered: the same class as a proxy's 503, for code that catches "cannot reach".
+    "unreachable": exceptions.EngineUnavailableError,
+    # No class of its own: the base class.
+    "certificate": exceptions.EngineError,
 }
 
 
@@ -61,7 +65,9 @@ def test_each_engine_failure_kind_raises_its_class(world: World, kind: str) -> N
     assert err.kind == kind and err.operation == "api_info"
     assert err.fault_reason == "Operation Failed" and err.fault_detail == f"[Injected {kind} fault.]"
     assert f"[Injected {kind} fault.]" in str(err), "the Engine's fault text is in the message"
-    assert err.retryable == (kind in ("locked", "lease_held", "timeout", "unavailable"))
+    assert err.retryable == (
+        kind in ("locked", "lease_held", "timeout", "unavailable", "unreachable")
+    )
     assert pickle.loads(pickle.dumps(err)).args == err.args
 
 

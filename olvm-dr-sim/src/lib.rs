@@ -28,6 +28,7 @@
 mod auth;
 mod client;
 pub mod control;
+mod dark;
 mod events;
 pub mod lab;
 mod params;

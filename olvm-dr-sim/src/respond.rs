@@ -152,7 +152,9 @@ fn status_for_kind(kind: ErrorKind) -> StatusCode {
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
-        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        // A dark site's listener is closed (clients see a refused connection); a request that
+        // was already on its way gets the proxy's 503.
+        ErrorKind::Unavailable | ErrorKind::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal | ErrorKind::Protocol => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }

@@ -13,10 +13,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use olvm_dr_core::Site;
 use olvm_dr_core::fake::{FakeEngine, World};
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::auth::{self, API_SCOPE, Credentials, DEFAULT_TOKEN_TTL, Sessions};
+use crate::dark::{EngineSwitch, HostPorts, SwitchedListener};
 use crate::events::EventLog;
 use crate::params::{ApiPath, Params};
 use crate::respond::empty;
@@ -66,10 +67,13 @@ pub(crate) struct SiteServer {
 #[derive(Debug)]
 pub struct SimServer {
     addr: SocketAddr,
+    control_addr: SocketAddr,
     site: Site,
     state: Arc<SiteServer>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    hosts: Arc<HostPorts>,
+    engine_port: Arc<EngineSwitch>,
+    stop: Option<watch::Sender<bool>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl SimServer {
@@ -86,30 +90,53 @@ impl SimServer {
             events: EventLog::default(),
             extensions: Extensions::default(),
         });
-        let listener = tokio::net::TcpListener::bind(options.bind).await?;
-        let addr = listener.local_addr()?;
-        // Small requests and answers on keep-alive connections: without TCP_NODELAY each
-        // answer waits for the client's delayed ACK (tens of milliseconds).
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        // The Engine's port closes while the site is dark; the control endpoint has a port of
+        // its own, so that a lab can still be told to recover.
+        let listener = SwitchedListener::bind(&state.world, options.site, options.bind).await?;
+        let addr = listener.local_addr();
+        let engine_port = listener.switch();
+        let control_listener =
+            tokio::net::TcpListener::bind(SocketAddr::new(options.bind.ip(), 0)).await?;
+        let control_addr = control_listener.local_addr()?;
+        let control_listener = axum::serve::ListenerExt::tap_io(control_listener, |tcp| {
             let _ = tcp.set_nodelay(true);
         });
+        let hosts = HostPorts::follow(&state.world, options.site);
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = Vec::new();
         let app = router(Arc::clone(&state));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
+        let mut until = stopped.clone();
+        tasks.push(tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = stopped.await;
+                let _ = until.wait_for(|stop| *stop).await;
             });
             if let Err(e) = server.await {
                 tracing::error!(error = %e, "simulated Engine stopped");
             }
-        });
-        tracing::info!(site = %options.site, %addr, "simulated Engine listening");
+        }));
+        let control_app = Router::new()
+            .nest(control::PREFIX, control::router())
+            .with_state(Arc::clone(&state));
+        let mut until = stopped;
+        tasks.push(tokio::spawn(async move {
+            let server =
+                axum::serve(control_listener, control_app).with_graceful_shutdown(async move {
+                    let _ = until.wait_for(|stop| *stop).await;
+                });
+            if let Err(e) = server.await {
+                tracing::error!(error = %e, "simulated Engine's control endpoint stopped");
+            }
+        }));
+        tracing::info!(site = %options.site, %addr, %control_addr, "simulated Engine listening");
         Ok(Self {
             addr,
+            control_addr,
             site: options.site,
             state,
+            hosts,
+            engine_port,
             stop: Some(stop),
-            task: Some(task),
+            tasks,
         })
     }
 
@@ -133,9 +160,10 @@ impl SimServer {
         format!("{}/ovirt-engine/api", self.origin())
     }
 
-    /// The control endpoint, `http://ADDR/_sim`.
+    /// The control endpoint, `http://CONTROL_ADDR/_sim`: a port of its own, which stays open
+    /// while the site is dark.
     pub fn control_url(&self) -> String {
-        format!("{}{}", self.origin(), control::PREFIX)
+        format!("http://{}{}", self.control_addr, control::PREFIX)
     }
 
     /// Revokes every token this site's SSO issued.
@@ -146,19 +174,23 @@ impl SimServer {
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
-        if let Some(task) = self.task.take() {
+        self.hosts.close();
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
+        self.engine_port.close();
     }
 }
 
 impl Drop for SimServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
+        self.hosts.close();
+        self.engine_port.close();
     }
 }
 

@@ -78,9 +78,10 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
     assert_eq!(status["sites"]["primary"]["up"], false);
     assert_eq!(status["sites"]["secondary"]["up"], true);
     let primary = RestEngine::connect(&lab.site_connection(Site::Primary)).unwrap();
+    // Dark: the connection is refused, which the client tells apart from any answer.
     assert_eq!(
         primary.api_info().await.unwrap_err().kind,
-        olvm_dr_core::ErrorKind::Unavailable
+        olvm_dr_core::ErrorKind::Unreachable
     );
     control.site_action(Site::Primary, "recover").await.unwrap();
     assert!(lab.world().is_up(Site::Primary));
@@ -90,12 +91,64 @@ async fn a_lab_writes_files_that_validate_and_answers_on_both_sites() {
     let e = control.replication("explode", "all").await.unwrap_err();
     assert!(e.to_string().contains("unknown replication action"), "{e}");
 
+    let connection = lab.site_connection(Site::Secondary);
+    let host = lab
+        .world()
+        .dyn_engine(Site::Secondary)
+        .hosts()
+        .await
+        .unwrap()
+        .remove(0);
     lab.shutdown().await;
     assert!(
         !files.state.exists(),
         "the state file is removed on shutdown"
     );
     assert!(files.mapping.exists(), "the other files stay");
+    // Stopped, nothing listens any more: neither the Engine's port nor the hosts' (even when
+    // the world comes back to life).
+    let engine = RestEngine::connect(&connection).unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(
+        engine.api_info().await.unwrap_err().kind,
+        olvm_dr_core::ErrorKind::Unreachable
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert!(
+        std::net::TcpStream::connect((host.address.as_str(), 54321)).is_err(),
+        "{} still listens",
+        host.address
+    );
+}
+
+#[tokio::test]
+async fn lab_hosts_listen_on_loopback_while_their_site_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = Lab::start(LabOptions::new(dir.path())).await.unwrap();
+    let hosts = lab.world().dyn_engine(Site::Primary).hosts().await.unwrap();
+    assert!(!hosts.is_empty());
+    let listens = |address: &str| std::net::TcpStream::connect((address, 54321)).is_ok();
+    for h in &hosts {
+        let ip: std::net::IpAddr = h.address.parse().unwrap();
+        assert!(ip.is_loopback(), "{}", h.address);
+        assert!(listens(&h.address), "{} listens while up", h.address);
+    }
+    lab.world().engine_outage(Site::Primary);
+    assert!(
+        hosts.iter().all(|h| listens(&h.address)),
+        "an Engine outage leaves the hosts"
+    );
+    lab.world().disaster(Site::Primary);
+    assert!(
+        hosts.iter().all(|h| !listens(&h.address)),
+        "a disaster stops them"
+    );
+    lab.world().recover(Site::Primary);
+    assert!(
+        hosts.iter().all(|h| listens(&h.address)),
+        "back with the site"
+    );
+    lab.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

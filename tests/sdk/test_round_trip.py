@@ -193,6 +193,10 @@ def round_trip(tmp_path, seed, size):
         olvm_dr("lab", "replication", "stop", "--dir", lab_dir)
         _, failover = olvm_dr("-f", lab.conf, "failover", "--yes", "--state-dir", state, "--output", "json", "--no-progress")
         macs = reassigned(failover)
+        # Template versions count as the Engine counts them.
+        report = json.loads(failover[: failover.rfind("}") + 1])
+        registered = [t for t in report["templates"] if t["site"] == "secondary" and t["outcome"] == "done"]
+        assert len(registered) == len(before["templates"]), (report["templates"], before["templates"])
 
         olvm_dr("lab", "recover", "primary", "--dir", lab_dir)
         olvm_dr("lab", "replication", "reverse", "--dir", lab_dir)

@@ -94,6 +94,18 @@ pub enum DrError {
         /// What failed.
         reason: String,
     },
+    /// Nothing answered: connection refused, no route, connect timeout (the site may be dark).
+    #[error("{reason}")]
+    Unreachable {
+        /// What failed.
+        reason: String,
+    },
+    /// The Engine's TLS certificate is not trusted (fix the CA file; not transient).
+    #[error("{reason}")]
+    Certificate {
+        /// What failed.
+        reason: String,
+    },
     /// The mapping file has errors (reading it, or the offline rules); nothing was changed.
     #[error("{reason}")]
     Validation {
@@ -152,6 +164,8 @@ impl DrError {
             Self::Unavailable { .. } => ErrorKind::Unavailable,
             Self::Protocol { .. } => ErrorKind::Protocol,
             Self::Unsupported { .. } => ErrorKind::Unsupported,
+            Self::Unreachable { .. } => ErrorKind::Unreachable,
+            Self::Certificate { .. } => ErrorKind::Certificate,
             Self::Internal { .. } => ErrorKind::Internal,
             _ => return None,
         })
@@ -172,6 +186,8 @@ impl DrError {
             ErrorKind::Unavailable => Self::Unavailable { reason: message },
             ErrorKind::Protocol => Self::Protocol { reason: message },
             ErrorKind::Unsupported => Self::Unsupported { reason: message },
+            ErrorKind::Unreachable => Self::Unreachable { reason: message },
+            ErrorKind::Certificate => Self::Certificate { reason: message },
             // `Internal`, and kinds added to the core later (named in the message).
             ErrorKind::Internal => Self::Internal { reason: message },
             other => Self::Internal {
@@ -206,9 +222,13 @@ impl From<FlowError> for DrError {
     fn from(e: FlowError) -> Self {
         match e {
             FlowError::Planning(p) => (*p).into(),
-            FlowError::State(_) | FlowError::Resume(_) | FlowError::Drill(_) => Self::State {
+            FlowError::State(_)
+            | FlowError::Resume(_)
+            | FlowError::Drill(_)
+            | FlowError::Locked { .. } => Self::State {
                 reason: e.to_string(),
             },
+            FlowError::Lock { ref error, .. } => Self::of_kind(error.kind, e.to_string()),
             FlowError::Io { .. } => Self::Io {
                 reason: e.to_string(),
             },
@@ -288,6 +308,8 @@ mod tests {
             ErrorKind::Internal,
             ErrorKind::Protocol,
             ErrorKind::Unsupported,
+            ErrorKind::Unreachable,
+            ErrorKind::Certificate,
         ] {
             assert_eq!(
                 DrError::of_kind(kind, "x".into()).engine_kind(),

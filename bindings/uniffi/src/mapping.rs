@@ -277,12 +277,14 @@ pub fn validate_mapping(path: String, check_ca_files: bool) -> Result<Vec<Diagno
 }
 
 fn load(path: &Path, check_ca_files: bool) -> Result<Mapping, DrError> {
-    let text = std::fs::read_to_string(path).map_err(|source| {
-        DrError::from(olvm_dr_core::mapping::ReadError {
-            path: path.to_path_buf(),
-            source,
-        })
-    })?;
+    let text = olvm_dr_core::input::read_text(path, olvm_dr_core::input::MAX_INPUT_BYTES).map_err(
+        |source| {
+            DrError::from(olvm_dr_core::mapping::ReadError {
+                path: path.to_path_buf(),
+                source,
+            })
+        },
+    )?;
     let loaded = olvm_dr_core::mapping::Mapping::from_str(&text, Some(path));
     Mapping::from_loaded(loaded, &text, check_ca_files)
 }

@@ -49,15 +49,10 @@ struct Prepared {
 }
 
 fn prepare(global: &GlobalArgs, args: &GenerateArgs) -> Result<Option<Prepared>, Usage> {
-    let conf = conf::load(global.conf_file.as_deref())?;
-    if let Some((_, d)) = &conf {
-        for d in d.iter().filter(|d| d.is_error()) {
-            output::error_line(&d.to_string());
-        }
-        if d.iter().any(Diagnostic::is_error) {
-            return Ok(None);
-        }
-    }
+    // A broken dr.conf is reported (and exits 2) as in every command; `Ok(None)` is that exit.
+    let Ok(conf) = conf::load_checked(global.conf_file.as_deref(), global.color) else {
+        return Ok(None);
+    };
     let vars: GenerateVars = conf
         .map(|(c, _): (DrConf, _)| c.generate)
         .unwrap_or_default();
@@ -267,6 +262,13 @@ fn execute(args: &GenerateArgs, p: &Prepared, connect: &Connect<'_>) -> Exit {
             &options,
         )
         .await;
+        if r.is_ok() {
+            let sites: Vec<(Site, Arc<dyn Engine>)> = [Site::Primary, Site::Secondary]
+                .into_iter()
+                .zip(engines.iter().cloned())
+                .collect();
+            crate::known_hosts::record(args.state_dir.as_deref(), &sites).await;
+        }
         connect::close_all(&engines).await;
         r
     });

@@ -216,17 +216,17 @@ fn status_text(state: &LabState, v: &Value) -> String {
     t
 }
 
-/// `olvm-dr lab disaster|recover SITE`.
+/// `olvm-dr lab disaster|recover SITE` (`action`: `disaster`, `engine-outage` or `recover`).
 pub(crate) fn site(args: &LabSiteArgs, action: &'static str) -> Exit {
     let site = args.site;
     match ask(&args.dir.dir, |c| async move {
         c.site_action(site, action).await
     }) {
         Ok(_) => {
-            let what = if action == "disaster" {
-                "is down (Engine and hosts dark)"
-            } else {
-                "is back"
+            let what = match action {
+                "disaster" => "is down (Engine and hosts dark)",
+                "engine-outage" => "has lost its Engine (its hosts still run)",
+                _ => "is back",
             };
             output::out(&format!("{site} {what}\n"));
             Exit::Success

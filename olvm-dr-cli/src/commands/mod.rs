@@ -33,7 +33,14 @@ pub(crate) fn dispatch(cli: &Cli, connect: &Connect<'_>) -> Exit {
         Command::OvfUpdate(args) => ovf_update::run(&cli.global, args, connect),
         Command::Lab(LabCommand::Up(args)) => lab::up(args),
         Command::Lab(LabCommand::Status(args)) => lab::status(args),
-        Command::Lab(LabCommand::Disaster(args)) => lab::site(args, "disaster"),
+        Command::Lab(LabCommand::Disaster(args)) => lab::site(
+            &args.site,
+            if args.engine_only {
+                "engine-outage"
+            } else {
+                "disaster"
+            },
+        ),
         Command::Lab(LabCommand::Recover(args)) => lab::site(args, "recover"),
         Command::Lab(LabCommand::Replication(args)) => lab::replication(args),
         Command::Lab(LabCommand::OvfAge(args)) => lab::ovf_age(args),

@@ -22,6 +22,8 @@ pub(crate) struct Input<'a> {
     pub(crate) vault_password: Option<&'a Secret>,
     /// Direction and tolerance.
     pub(crate) options: OnlineOptions,
+    /// Where the sites' hosts are recorded (`--state-dir`; else as for the flows).
+    pub(crate) state_dir: Option<&'a Path>,
 }
 
 fn finding(
@@ -100,6 +102,11 @@ pub(crate) fn run(
             secondary: engines.secondary.as_deref(),
         };
         let d = validate_online(m, Some(input.file), refs, &input.options).await;
+        let answering: Vec<(Site, Arc<dyn Engine>)> = Site::BOTH
+            .into_iter()
+            .filter_map(|s| engines.get(s).clone().map(|e| (s, e)))
+            .collect();
+        crate::known_hosts::record(input.state_dir, &answering).await;
         let open: Vec<Arc<dyn Engine>> = [&engines.primary, &engines.secondary]
             .into_iter()
             .flatten()

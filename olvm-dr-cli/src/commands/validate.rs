@@ -19,17 +19,12 @@ use crate::exit::Exit;
 use crate::{conf, output, vault_password};
 
 pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_>) -> Exit {
-    let conf = match conf::load(global.conf_file.as_deref()) {
+    let conf = match conf::load_checked(global.conf_file.as_deref(), global.color) {
         Ok(c) => c,
-        Err(message) => {
-            output::error_line(&message);
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let mut all: Vec<Diagnostic> = Vec::new();
-    let mut conf_broken = false;
     if let Some((_, d)) = &conf {
-        conf_broken = d.iter().any(Diagnostic::is_error);
         all.extend(d.iter().cloned());
     }
     let conf = conf.map(|(c, _)| c);
@@ -102,6 +97,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
                     std::time::Duration::from_secs(minutes.saturating_mul(60))
                 }),
             },
+            state_dir: args.state_dir.as_deref(),
         };
         match online::run(m, &input, connect) {
             Ok(d) => all.extend(d),
@@ -118,9 +114,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
         OutputFormat::Json => output::print_json(&all, mode, &files),
     };
     output::out(&text);
-    if conf_broken {
-        Exit::Usage
-    } else if all.iter().any(Diagnostic::is_error) {
+    if all.iter().any(Diagnostic::is_error) {
         Exit::Failure
     } else {
         Exit::Success
@@ -132,8 +126,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
 type PasswordsRead = (Vec<Diagnostic>, Option<Passwords>, Option<Secret>);
 
 /// Opens the passwords file (asking for the vault password only when it is encrypted) and
-/// checks that both sites have a password. `Err` only when the vault password file itself
-/// cannot be read.
+/// checks that both sites have a password. `Err` when the vault password file itself cannot be
+/// read or the vault password is wrong (configuration errors, exit 2).
 fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRead, String> {
     let mut f = Findings::new(Some(path));
     let mut result = Passwords::load(path, None);
@@ -150,6 +144,23 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRe
         vault = Some(password);
     }
     let mut passwords = None;
+    // A wrong vault password is a configuration error, as in every flow (exit 2), not a
+    // finding about the file.
+    if let Err(
+        e @ PasswordsError::Vault {
+            source: VaultError::WrongPassword,
+            ..
+        },
+    ) = &result
+    {
+        return Err(format!(
+            "{e}; give the right one with --vault-password-file or OLVM_DR_VAULT_PASSWORD"
+        ));
+    }
+    // So is a file that cannot be read at all (missing, a device, a FIFO, too large).
+    if let Err(e @ PasswordsError::Read { .. }) = &result {
+        return Err(e.to_string());
+    }
     match result {
         Ok(p) => {
             for site in Site::BOTH {
@@ -177,10 +188,6 @@ fn check_passwords(path: &Path, vault_file: Option<&Path>) -> Result<PasswordsRe
                     ..
                 } => "give the vault password with --vault-password-file or OLVM_DR_VAULT_PASSWORD"
                     .into(),
-                PasswordsError::Vault {
-                    source: VaultError::WrongPassword,
-                    ..
-                } => "check the vault password".into(),
                 _ => "check the file".into(),
             });
         }

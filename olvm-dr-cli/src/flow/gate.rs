@@ -70,10 +70,7 @@ pub(crate) fn from_args(
 ) -> Result<Arc<dyn StorageGate>, String> {
     let timeout = Duration::from_secs(args.storage_ready_timeout.saturating_mul(60));
     if let Some(command) = &args.storage_ready_command {
-        return Ok(Arc::new(CommandGate {
-            command: command.clone(),
-            timeout,
-        }));
+        return Ok(Arc::new(CommandGate::new(command.clone(), timeout)));
     }
     if let Some(path) = &args.storage_ready_file {
         return Ok(Arc::new(FileGate {

@@ -173,7 +173,7 @@ pub(crate) fn run_flow(
         Ok(s) => s,
         Err(exit) => return exit,
     };
-    let store = match setup::open_store(inputs.state_dir.as_deref()) {
+    let store = match setup::open_store_for(inputs.state_dir.as_deref(), run.dry_run) {
         Ok(s) => s,
         Err(exit) => return exit,
     };
@@ -193,6 +193,38 @@ pub(crate) fn run_flow(
     };
     close(&rt, &setup.ctx);
     exit
+}
+
+/// What a dry run can tell of the sites before a real run, one attempt each: the target must
+/// answer; when the plan has a split-brain guard, a source that answers with an error (a wrong
+/// password, a certificate this client does not trust, ...) makes the guard refuse, while one
+/// that does not answer at all leaves the guard to probe its hosts (said in a note). Each
+/// returned line is a reason the real run would fail.
+async fn dry_run_sites(ctx: &FlowContext, plan: &olvm_dr_core::plan::Plan) -> Vec<String> {
+    let guarded = plan
+        .steps
+        .iter()
+        .any(|s| matches!(s.action, Action::SplitBrainGuard { .. }));
+    let mut problems = Vec::new();
+    for (site, engine) in &ctx.engines {
+        let is_target = *site == plan.target;
+        if !is_target && !guarded {
+            continue;
+        }
+        match engine.api_info().await {
+            Ok(_) => {}
+            Err(e) if !is_target && e.kind.is_no_answer() => output::note_line(&format!(
+                "the {site} Engine does not answer ({e}): a real run's split-brain guard probes the {site} site's known hosts"
+            )),
+            Err(e) if is_target => problems.push(format!(
+                "a real run would fail: the {site} (target) Engine cannot be used: {e}"
+            )),
+            Err(e) => problems.push(format!(
+                "a real run would be refused: the {site} Engine answers with an error, so the split-brain guard takes the {site} site for up: {e}"
+            )),
+        }
+    }
+    problems
 }
 
 /// Shows the plan, asks for confirmation, runs it and prints the result.
@@ -223,6 +255,13 @@ pub(crate) fn run_prepared(
             OutputFormat::Text => output::out(&format!(
                 "{header}{plan_text}\n(dry run: nothing was changed)\n"
             )),
+        }
+        let problems = rt.block_on(dry_run_sites(ctx, &prepared.plan));
+        if !problems.is_empty() {
+            for p in &problems {
+                output::error_line(p);
+            }
+            return Exit::Failure;
         }
         return Exit::Success;
     }
@@ -303,6 +342,7 @@ pub(crate) fn run_prepared(
         },
         reporter: reporter.clone(),
         gate,
+        break_lock: run.break_lock,
         ..RunOptions::default()
     };
     let result = rt.block_on(prepared.execute(ctx, store, &options));

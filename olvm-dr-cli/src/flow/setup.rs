@@ -73,6 +73,19 @@ pub(crate) fn state_dir(option: Option<&Path>) -> Result<PathBuf, String> {
         })
 }
 
+/// The state directory for a run: locked (refusing when another run holds it), or, for a dry
+/// run, only read (nothing is created or written).
+pub(crate) fn open_store_for(option: Option<&Path>, dry_run: bool) -> Result<RunStore, Exit> {
+    if !dry_run {
+        return open_store(option);
+    }
+    let root = state_dir(option).map_err(|m| {
+        output::error_line(&m);
+        Exit::Usage
+    })?;
+    Ok(RunStore::open_to_read(&root))
+}
+
 /// Opens the state directory, refusing when another run holds it.
 pub(crate) fn open_store(option: Option<&Path>) -> Result<RunStore, Exit> {
     let root = state_dir(option).map_err(|m| {
@@ -98,17 +111,7 @@ pub(crate) fn load(
         output::error_line(m);
         Exit::Usage
     };
-    let conf = match conf::load(global.conf_file.as_deref()) {
-        Ok(Some((c, diags))) => {
-            if diags.iter().any(Diagnostic::is_error) {
-                output::out(&output::print_text(&diags, output::use_color(global.color)));
-                return Err(usage("dr.conf has errors"));
-            }
-            Some(c)
-        }
-        Ok(None) => None,
-        Err(m) => return Err(usage(&m)),
-    };
+    let conf = conf::load_checked(global.conf_file.as_deref(), global.color)?.map(|(c, _)| c);
     let required = match sites {
         Sites::ReturnTo => return_target(target_option, conf.as_ref()),
         _ => target(target_option, conf.as_ref()),
@@ -119,12 +122,14 @@ pub(crate) fn load(
         .clone()
         .or_else(|| conf.as_ref().and_then(|c| c.failover.var_file.as_ref()).map(|v| v.value.clone()))
         .ok_or_else(|| usage("no mapping file: give --mapping, or set var_file in [failover_failback] of dr.conf"))?;
-    let bytes = std::fs::read(&mapping_path).map_err(|e| {
-        usage(&format!(
-            "cannot read mapping file {}: {e}",
-            mapping_path.display()
-        ))
-    })?;
+    let bytes =
+        olvm_dr_core::input::read_bytes(&mapping_path, olvm_dr_core::input::MAX_INPUT_BYTES)
+            .map_err(|e| {
+                usage(&format!(
+                    "cannot read mapping file {}: {e}",
+                    mapping_path.display()
+                ))
+            })?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         usage(&format!(
             "mapping file {} is not UTF-8",

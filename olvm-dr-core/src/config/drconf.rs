@@ -169,10 +169,13 @@ impl DrConf {
     /// # Errors
     /// [`ConfReadError`] when the file cannot be read at all.
     pub fn load(path: &Path) -> Result<(DrConf, Vec<Diagnostic>), ConfReadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfReadError {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::MAX_INPUT_BYTES).map_err(|source| {
+                ConfReadError {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
         Ok(Self::parse(&text, path))
     }
 

@@ -31,6 +31,10 @@ pub const LOG: &str = "OLVM_DR_LOG";
 /// Default: `olvm-dr` under the user's data directory (`~/.local/share/olvm-dr`).
 pub const STATE_DIR: &str = "OLVM_DR_STATE_DIR";
 
+/// The variables that hold secrets: removed from the environment of every command olvm-dr runs
+/// (the storage gate's), and their values redacted from that command's output.
+pub const SECRET_VARIABLES: &[&str] = &[VAULT_PASSWORD, PRIMARY_PASSWORD, SECONDARY_PASSWORD];
+
 /// Every variable, for the documentation.
 pub const ALL: &[(&str, &str)] = &[
     (

@@ -78,10 +78,13 @@ impl Passwords {
     /// # Errors
     /// See [`PasswordsError`].
     pub fn load(path: &Path, vault_password: Option<&Secret>) -> Result<Passwords, PasswordsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PasswordsError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::MAX_INPUT_BYTES).map_err(|source| {
+                PasswordsError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
         Self::parse(&text, path, vault_password)
     }
 

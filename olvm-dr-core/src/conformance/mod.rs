@@ -24,6 +24,7 @@ mod maintenance;
 mod registration;
 mod storage;
 mod support;
+mod tags;
 mod vms;
 
 use std::fmt;
@@ -43,6 +44,7 @@ pub use maintenance::*;
 pub use registration::*;
 pub use storage::*;
 pub use support::Failure;
+pub use tags::*;
 pub use vms::*;
 
 /// What a check runs against.
@@ -145,6 +147,7 @@ checks! {
     remove_disk_rules,
     vm_and_disk_searches_filter,
     disaster_makes_the_site_unavailable,
+    tag_names_are_unique,
 }
 
 /// The outcome of one check.

@@ -214,11 +214,11 @@ pub async fn disaster_makes_the_site_unavailable(ctx: &Context) -> Result<(), Fa
         p.attached_storage_domains(dc).await,
     )?;
     w.disaster(Site::Primary);
-    err("api_info", p.api_info().await, ErrorKind::Unavailable)?;
+    err("api_info", p.api_info().await, ErrorKind::Unreachable)?;
     err(
         "vms",
         p.vms(&VmSearch::default()).await,
-        ErrorKind::Unavailable,
+        ErrorKind::Unreachable,
     )?;
     ok(
         "secondary api_info",

@@ -31,7 +31,8 @@ pub enum ErrorKind {
     BadRequest,
     /// No answer within the deadline.
     Timeout,
-    /// The Engine cannot be reached or answers 502/503/504, or the site is down.
+    /// Something in front of the Engine answered that it cannot serve now: 502/503/504 from the
+    /// Apache proxy, 429, or a connection that broke after it was made.
     Unavailable,
     /// The Engine failed internally (HTTP 500).
     Internal,
@@ -39,15 +40,41 @@ pub enum ErrorKind {
     Protocol,
     /// The Engine does not offer the operation (API too old, capability missing).
     Unsupported,
+    /// No answer at all: the connection was refused, there is no route to the host, the
+    /// connection could not be made within the connect timeout, or the name did not resolve.
+    /// The only kind of failure that says the Engine's site may be dark: the split-brain guard
+    /// tells it apart from every other error, which all mean that something answered.
+    Unreachable,
+    /// The TLS handshake failed on the Engine's certificate (unknown issuer, name mismatch,
+    /// expired, not a certificate for a server): the Engine answered, but it is not trusted.
+    /// Not transient: fix the CA file (or the URL's host name) instead of retrying.
+    Certificate,
 }
 
 impl ErrorKind {
     /// `true` when repeating the same call later can succeed without anybody changing anything.
+    /// [`Unreachable`](Self::Unreachable) is: a site that comes back answers again (the flows
+    /// retry their steps for that); the REST client's own retries skip it, see
+    /// [`is_retried_at_once`](Self::is_retried_at_once).
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
-            Self::Locked | Self::LeaseHeld | Self::Timeout | Self::Unavailable
+            Self::Locked | Self::LeaseHeld | Self::Timeout | Self::Unavailable | Self::Unreachable
         )
+    }
+
+    /// `true` when the REST client repeats a read that failed this way within the same call
+    /// (with backoff, seconds apart). Not for [`Unreachable`](Self::Unreachable): a refused or
+    /// timed-out connect is what a dark site answers every time, and each extra attempt only
+    /// delays the operator (and the split-brain guard) by the backoff.
+    pub fn is_retried_at_once(self) -> bool {
+        self.is_retryable() && self != Self::Unreachable
+    }
+
+    /// `true` when nothing answered (see [`Unreachable`](Self::Unreachable)); every other kind
+    /// means that the Engine, or something in front of it, is there.
+    pub fn is_no_answer(self) -> bool {
+        self == Self::Unreachable
     }
 
     /// The snake_case name used in reports and JSON.
@@ -66,6 +93,8 @@ impl ErrorKind {
             Self::Internal => "internal",
             Self::Protocol => "protocol",
             Self::Unsupported => "unsupported",
+            Self::Unreachable => "unreachable",
+            Self::Certificate => "certificate",
         }
     }
 }
@@ -233,5 +262,23 @@ mod tests {
         );
         assert!(!e.is_retryable());
         assert!(EngineError::new(ErrorKind::LeaseHeld, "attach_storage_domain").is_retryable());
+    }
+
+    #[test]
+    fn only_unreachable_is_no_answer_and_certificates_are_not_retried() {
+        assert!(ErrorKind::Unreachable.is_no_answer());
+        assert!(!ErrorKind::Unreachable.is_retried_at_once());
+        assert!(ErrorKind::Unavailable.is_retried_at_once());
+        assert!(!ErrorKind::Certificate.is_retryable());
+        for kind in [
+            ErrorKind::Unavailable,
+            ErrorKind::Unauthenticated,
+            ErrorKind::Certificate,
+            ErrorKind::Timeout,
+            ErrorKind::Internal,
+            ErrorKind::Protocol,
+        ] {
+            assert!(!kind.is_no_answer(), "{kind}");
+        }
     }
 }

@@ -96,6 +96,9 @@ limited! {
     fn shutdown_vm(&self, id: Id) -> EngineResult<()>;
     fn stop_vm(&self, id: Id) -> EngineResult<()>;
     fn remove_vm(&self, id: Id) -> EngineResult<()>;
+    fn tags(&self) -> EngineResult<Vec<Tag>>;
+    fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag>;
+    fn remove_tag(&self, id: Id) -> EngineResult<()>;
 }
 
 #[cfg(all(test, feature = "fake"))]

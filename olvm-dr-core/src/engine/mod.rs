@@ -193,4 +193,15 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
 
     /// Removes a VM (and its disks' records).
     async fn remove_vm(&self, id: Id) -> EngineResult<()>;
+
+    /// Every tag (`GET /tags`).
+    async fn tags(&self) -> EngineResult<Vec<Tag>>;
+
+    /// Adds a tag (`POST /tags`). A name in use is a [`Conflict`](ErrorKind::Conflict): the
+    /// Engine's `AddTagCommand` answers 409 `[The specified Tag name already exists.]`, which
+    /// makes a tag a mutex every client of the Engine sees.
+    async fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag>;
+
+    /// Removes a tag (`DELETE /tags/{id}`).
+    async fn remove_tag(&self, id: Id) -> EngineResult<()>;
 }

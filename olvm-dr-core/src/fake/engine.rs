@@ -1,13 +1,13 @@
 //! [`FakeEngine`]: one site of a [`World`](super::World) behind the [`Engine`] trait.
 //!
 //! Every call goes the same way:
-//! 1. it arrives: a site whose Engine is down answers [`Unavailable`](crate::ErrorKind) at
+//! 1. it arrives: a site whose Engine is down answers [`Unreachable`](crate::ErrorKind) at
 //!    once; the fault plan is consulted; the call waits for one of the site's request slots
 //!    (the Engine-side concurrency limit);
 //! 2. an injected hang holds it (and its slot); an injected failure replaces the processing;
 //! 3. the Engine processes it: the change takes effect now, under the world's lock;
 //! 4. the answer arrives after the operation's request latency, unless the Engine died
-//!    meanwhile (then the caller sees `Unavailable` although the change happened, as with a real
+//!    meanwhile (then the caller sees `Unavailable`, a connection cut off, although the change happened, as with a real
 //!    Engine whose connection drops).
 
 use std::fmt;
@@ -25,10 +25,34 @@ use super::ops::Operation;
 use super::state::{WorldState, ix};
 
 /// The state both sites share, and each site's request slots.
-#[derive(Debug)]
 pub(crate) struct Shared {
     state: Mutex<WorldState>,
     slots: [Mutex<Arc<Semaphore>>; 2],
+    watchers: Mutex<Watchers>,
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shared").finish_non_exhaustive()
+    }
+}
+
+/// Whether a site's Engine answers and its hosts run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Liveness {
+    /// The Engine answers.
+    pub engine_up: bool,
+    /// The hosts run (VDSM listens, VMs run, leases are renewed).
+    pub hosts_up: bool,
+}
+
+/// Called, synchronously, when a site's [`Liveness`] changes.
+pub type LivenessWatcher = Arc<dyn Fn(Site, Liveness) + Send + Sync>;
+
+#[derive(Default)]
+struct Watchers {
+    list: Vec<LivenessWatcher>,
+    seen: [Option<Liveness>; 2],
 }
 
 impl Shared {
@@ -38,6 +62,43 @@ impl Shared {
         Self {
             state: Mutex::new(state),
             slots,
+            watchers: Mutex::new(Watchers::default()),
+        }
+    }
+
+    /// Adds a watcher of both sites' liveness and tells it the current one.
+    pub(crate) fn watch(&self, watcher: LivenessWatcher) {
+        let now = self.liveness();
+        let mut ws = self.watchers.lock().unwrap_or_else(PoisonError::into_inner);
+        for (i, site) in Site::BOTH.into_iter().enumerate() {
+            watcher(site, now[i]);
+            ws.seen[i] = Some(now[i]);
+        }
+        ws.list.push(watcher);
+    }
+
+    fn liveness(&self) -> [Liveness; 2] {
+        let w = self.lock();
+        Site::BOTH.map(|s| Liveness {
+            engine_up: w.site(s).engine_up,
+            hosts_up: w.site(s).hosts_alive(),
+        })
+    }
+
+    /// Tells the watchers about the sites whose liveness changed since they last heard.
+    pub(crate) fn notify_liveness(&self) {
+        let mut ws = self.watchers.lock().unwrap_or_else(PoisonError::into_inner);
+        if ws.list.is_empty() {
+            return;
+        }
+        let now = self.liveness();
+        for (i, site) in Site::BOTH.into_iter().enumerate() {
+            if ws.seen[i] != Some(now[i]) {
+                ws.seen[i] = Some(now[i]);
+                for watcher in &ws.list {
+                    watcher(site, now[i]);
+                }
+            }
         }
     }
 
@@ -106,14 +167,20 @@ impl FakeEngine {
         process: impl FnOnce(&mut WorldState, Site, Instant) -> EngineResult<T>,
     ) -> EngineResult<T> {
         let site = self.site;
-        let (decision, latency) = {
+        let arrived = {
             let (mut w, now) = self.shared.lock_current();
             w.count_call(site, now);
-            if !w.site(site).engine_up {
-                return Err(msg::unavailable(op, site));
+            if w.site(site).engine_up {
+                let decision = w.site_mut(site).faults.decide(op);
+                Some((decision, w.site(site).latency.request(op, key)))
+            } else {
+                None
             }
-            let decision = w.site_mut(site).faults.decide(op);
-            (decision, w.site(site).latency.request(op, key))
+        };
+        // A call-count drop may have just taken the site down.
+        self.shared.notify_liveness();
+        let Some((decision, latency)) = arrived else {
+            return Err(msg::unavailable(op, site));
         };
         let _slot = self
             .shared
@@ -129,7 +196,7 @@ impl FakeEngine {
         let result = {
             let (mut w, now) = self.shared.lock_current();
             if !w.site(site).engine_up {
-                return Err(msg::unavailable(op, site));
+                return Err(msg::connection_lost(op, site));
             }
             match decision.fail {
                 Some(e) => Err(e),
@@ -140,7 +207,7 @@ impl FakeEngine {
             sleep(latency).await;
             let (w, _) = self.shared.lock_current();
             if !w.site(site).engine_up {
-                return Err(msg::unavailable(op, site));
+                return Err(msg::connection_lost(op, site));
             }
         }
         result
@@ -462,5 +529,21 @@ impl Engine for FakeEngine {
             w.remove_vm(s, id, now)
         })
         .await
+    }
+
+    async fn tags(&self) -> EngineResult<Vec<Tag>> {
+        self.call(Operation::Tags, 0, |w, s, _| Ok(w.tags(s))).await
+    }
+
+    async fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag> {
+        self.call(Operation::AddTag, 0, |w, s, _| {
+            w.add_tag(s, name, description)
+        })
+        .await
+    }
+
+    async fn remove_tag(&self, id: Id) -> EngineResult<()> {
+        self.call(Operation::RemoveTag, key(id), |w, s, _| w.remove_tag(s, id))
+            .await
     }
 }

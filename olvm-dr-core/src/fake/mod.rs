@@ -38,7 +38,7 @@
 //! decides as follows (each decision is also documented where it is implemented):
 //!
 //! * A call takes effect when the Engine accepts it; its answer comes after the operation's
-//!   request latency. If the site dies meanwhile, the caller sees `Unavailable` although the
+//!   request latency. If the site dies meanwhile, the caller sees `Unavailable` (a connection cut off) although the
 //!   change happened.
 //! * Sanlock leases belong to a domain (its id is the same on both sides of a replication
 //!   pair). The hosts of the site using it renew it; another site acquires it only
@@ -77,7 +77,7 @@ pub use builder::{
     MappingFacts, Named, ProfileFacts, STORAGE_TYPES, SiteFacts, SiteUrls, TemplateFacts, VmFacts,
     VnicPair, WorldBuilder, WorldFacts,
 };
-pub use engine::FakeEngine;
+pub use engine::{FakeEngine, Liveness, LivenessWatcher};
 pub use fabric::lease::DEFAULT_LEASE_TIMEOUT;
 pub use fabric::{PairId, ReplicationDirection};
 pub use faults::{Hang, Outage, RandomFailures, Trigger};

@@ -127,6 +127,12 @@ operations! {
     StopVm = "stop_vm",
     /// `remove_vm`.
     RemoveVm = "remove_vm",
+    /// `tags`.
+    Tags = "tags",
+    /// `add_tag`.
+    AddTag = "add_tag",
+    /// `remove_tag`.
+    RemoveTag = "remove_tag",
 }
 
 impl fmt::Display for Operation {
@@ -150,6 +156,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 44);
+        assert_eq!(Operation::ALL.len(), 47);
     }
 }

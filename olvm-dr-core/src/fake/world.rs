@@ -10,7 +10,7 @@ use crate::Site;
 use crate::engine::{Engine, EngineError, Id};
 
 use super::builder::WorldFacts;
-use super::engine::{FakeEngine, Shared};
+use super::engine::{FakeEngine, Liveness, LivenessWatcher, Shared};
 use super::fabric::{PairId, ReplicationDirection};
 use super::faults::{Hang, Outage, RandomFailures, Trigger};
 use super::latency::LatencyProfile;
@@ -76,12 +76,13 @@ impl World {
         f(&mut w, now)
     }
 
-    /// The whole site goes dark now: its Engine stops answering ([`Unavailable`]) and its hosts
+    /// The whole site goes dark now: its Engine stops answering ([`Unreachable`]) and its hosts
     /// stop running VMs and renewing sanlock leases at this instant.
     ///
-    /// [`Unavailable`]: crate::ErrorKind::Unavailable
+    /// [`Unreachable`]: crate::ErrorKind::Unreachable
     pub fn disaster(&self, site: Site) {
         self.with(|w, now| w.take_down(site, Outage::Disaster, now));
+        self.shared.notify_liveness();
     }
 
     /// Only `site`'s Engine stops answering; its hosts keep running and renewing their leases.
@@ -89,12 +90,61 @@ impl World {
     /// still hold every domain, so an attach there never succeeds.
     pub fn engine_outage(&self, site: Site) {
         self.with(|w, now| w.take_down(site, Outage::Engine, now));
+        self.shared.notify_liveness();
     }
 
     /// `site` comes back with the state it had: its Engine answers again, stale (domains still
     /// attached and active in its database), and its hosts run again.
     pub fn recover(&self, site: Site) {
         self.with(|w, _| w.bring_up(site));
+        self.shared.notify_liveness();
+    }
+
+    /// Calls `watcher` now with both sites' liveness, and again, synchronously, whenever a
+    /// site's Engine or hosts go down or come back (a disaster, an Engine outage, a recovery, a
+    /// drop injected after a number of calls). The simulator closes and opens its sockets so.
+    pub fn watch_liveness(&self, watcher: LivenessWatcher) {
+        self.shared.watch(watcher);
+    }
+
+    /// Whether `site`'s Engine answers and its hosts run.
+    pub fn liveness(&self, site: Site) -> Liveness {
+        self.with(|w, _| Liveness {
+            engine_up: w.site(site).engine_up,
+            hosts_up: w.site(site).hosts_alive(),
+        })
+    }
+
+    /// The addresses of `site`'s hosts, read without an Engine call (which would count toward
+    /// call-triggered faults).
+    pub fn host_addresses(&self, site: Site) -> Vec<String> {
+        self.with(|w, _| {
+            w.site(site)
+                .inv
+                .hosts
+                .values()
+                .map(|h| h.address.clone())
+                .collect()
+        })
+    }
+
+    /// Gives the host `host` of `site` another address (the lab puts each host on a loopback
+    /// address of its own, where it listens while its site is up).
+    pub fn set_host_address(&self, site: Site, host: Id, address: impl Into<String>) {
+        let address = address.into();
+        self.with(|w, _| {
+            if let Some(h) = w.site_mut(site).inv.hosts.get_mut(&host) {
+                h.address = address;
+            }
+        });
+    }
+
+    /// A [`HostProbe`](crate::probe::HostProbe) that answers from this world: a host answers
+    /// when its address is one of the world's hosts and that host's site has its hosts running.
+    pub fn host_probe(&self) -> Arc<dyn crate::probe::HostProbe> {
+        Arc::new(WorldHostProbe {
+            world: self.clone(),
+        })
     }
 
     /// `true` while `site`'s Engine answers.
@@ -298,5 +348,45 @@ impl World {
     /// event log uses it to name the host of a power action).
     pub fn vm_host(&self, site: Site, vm: Id) -> Option<Id> {
         self.with(|w, _| w.site(site).vms.get(&vm).and_then(|v| v.host))
+    }
+}
+
+/// See [`World::host_probe`].
+struct WorldHostProbe {
+    world: World,
+}
+
+#[async_trait::async_trait]
+impl crate::probe::HostProbe for WorldHostProbe {
+    async fn probe(
+        &self,
+        address: &str,
+        port: u16,
+        _timeout: Duration,
+    ) -> crate::probe::ProbeOutcome {
+        let running = self.world.with(|w, _| {
+            Site::BOTH.into_iter().find_map(|site| {
+                let s = w.site(site);
+                s.inv
+                    .hosts
+                    .values()
+                    .any(|h| h.address == address)
+                    .then(|| s.hosts_alive())
+            })
+        });
+        match running {
+            Some(true) if port == crate::probe::VDSM_PORT => crate::probe::ProbeOutcome {
+                answered: true,
+                detail: format!("accepted a connection on port {port}"),
+            },
+            Some(_) => crate::probe::ProbeOutcome {
+                answered: false,
+                detail: "connection refused".into(),
+            },
+            None => crate::probe::ProbeOutcome {
+                answered: false,
+                detail: "no such host in the simulated world (no route to host)".into(),
+            },
+        }
     }
 }

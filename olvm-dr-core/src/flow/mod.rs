@@ -6,6 +6,7 @@
 mod drill;
 mod expect;
 mod full_drill;
+pub mod lock;
 mod request;
 mod runs;
 
@@ -30,6 +31,7 @@ use crate::plan::{
     CleanupOptions, FailoverOptions, MappingSource, Plan, PlanKind, PlanningError, ReturnOptions,
     plan_cleanup, plan_failback, plan_failover, plan_switchover,
 };
+use crate::probe::{HostProbe, TcpHostProbe};
 use crate::progress::{NoReporter, Reporter};
 use crate::report::Report;
 use crate::verify::{Expectations, verify_site};
@@ -57,6 +59,24 @@ pub enum FlowError {
     /// A site the flow needs has no Engine connection.
     #[error("the {0} site is needed but no connection to it was given")]
     NoEngine(Site),
+    /// Another run holds the lock on the target Engine (see [`lock`]).
+    #[error(
+        "another olvm-dr run holds the lock on the {site} Engine ({holder}); wait for it to end, or, if that run is dead, rerun with --break-lock; nothing was changed"
+    )]
+    Locked {
+        /// The site whose Engine holds the lock.
+        site: Site,
+        /// Who holds it.
+        holder: String,
+    },
+    /// The lock on the target Engine could not be taken or checked.
+    #[error("cannot take the run lock on the {site} Engine: {error}; nothing was changed")]
+    Lock {
+        /// The site.
+        site: Site,
+        /// What the Engine answered.
+        error: Box<crate::EngineError>,
+    },
     /// A drill step cannot go on in the state the earlier drills left (what to do is said).
     #[error("{0}")]
     Drill(String),
@@ -116,6 +136,13 @@ pub struct RunOptions {
     pub gate: Option<Arc<dyn StorageGate>>,
     /// A drill.
     pub drill: bool,
+    /// Take the run lock on the target Engine even when another run holds it (a run that died
+    /// on another machine); the lock broken is journaled. Default `false`.
+    pub break_lock: bool,
+    /// How the split-brain guard probes the source's hosts when its Engine does not answer
+    /// (default: a TCP connect to VDSM's port; a fake world's
+    /// [`host_probe`](crate::fake::World::host_probe) in tests).
+    pub host_probe: Arc<dyn HostProbe>,
 }
 
 impl Default for RunOptions {
@@ -127,6 +154,8 @@ impl Default for RunOptions {
             reporter: Arc::new(NoReporter),
             gate: None,
             drill: false,
+            host_probe: Arc::new(TcpHostProbe),
+            break_lock: false,
         }
     }
 }
@@ -175,10 +204,56 @@ impl PreparedRun {
         store: &RunStore,
         options: &RunOptions,
     ) -> Result<Report, FlowError> {
-        if self.run.is_none() && self.resumed.is_none() {
+        // Before the run's directory exists: a run killed meanwhile leaves nothing to resume.
+        remember_hosts(ctx, store).await;
+        let created = self.run.is_none() && self.resumed.is_none();
+        if created {
             self.run = store.create(&self.plan)?;
         }
+        let run_id = self
+            .run
+            .as_ref()
+            .map_or_else(|| "in-memory".to_owned(), |r| r.id.clone());
+        // A run kept in memory has no id of its own: the lock gets a unique one.
+        let lock_id = match &self.run {
+            Some(r) => r.id.clone(),
+            None => format!("in-memory-{}", uuid::Uuid::new_v4().simple()),
+        };
+        let target = ctx
+            .engines
+            .get(&self.plan.target)
+            .cloned()
+            .ok_or(FlowError::NoEngine(self.plan.target))?;
+        let engine_lock = match lock::acquire(
+            target,
+            self.plan.target,
+            &lock_id,
+            &|id| store.runs().iter().any(|r| r.id == id),
+            options.break_lock,
+        )
+        .await
+        {
+            Ok(l) => l,
+            Err(e) => {
+                // A new run that never started leaves no directory behind.
+                if created && let Some(run) = &self.run {
+                    let _ = std::fs::remove_dir_all(&run.path);
+                }
+                return Err(e);
+            }
+        };
         let journal = Arc::new(RunStore::journal(self.run.as_ref())?);
+        if let Some(replaced) = &engine_lock.replaced {
+            let _ = journal.append(
+                &crate::journal::Record::Fact {
+                    name: "engine_lock.replaced".into(),
+                    value: replaced.clone(),
+                    at: crate::execute::wall_clock(),
+                    t_ms: 0,
+                },
+                true,
+            );
+        }
         let engines: BTreeMap<Site, Arc<dyn Engine>> = ctx
             .engines
             .iter()
@@ -198,10 +273,7 @@ impl PreparedRun {
         if let Some(gate) = &options.gate {
             runner = runner.with_gate(gate.clone());
         }
-        let run_id = self
-            .run
-            .as_ref()
-            .map_or_else(|| "in-memory".to_owned(), |r| r.id.clone());
+        runner = runner.with_hosts(options.host_probe.clone(), store.known_hosts());
         let report = Execution {
             plan: &self.plan,
             runner: &runner,
@@ -255,8 +327,41 @@ impl PreparedRun {
                 }
             }
         }
+        if let Err(message) = engine_lock.release().await {
+            tracing::warn!("{message}");
+            report
+                .facts
+                .insert("engine_lock.release_error".into(), message);
+        }
         RunStore::save_report(self.run.as_ref(), &report)?;
         Ok(report)
+    }
+}
+
+/// How long a run waits for a site's host list before it starts. A dark site refuses at once
+/// (one attempt); 5 s bounds one whose connect hangs.
+const HOST_LIST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Records the hosts of every site that answers, so that a later guard can probe them when
+/// that site's Engine no longer does. Failures only cost the record (logged).
+async fn remember_hosts(ctx: &FlowContext, store: &RunStore) {
+    if store.root().is_none() {
+        return;
+    }
+    let reads = ctx.engines.iter().map(|(site, engine)| async move {
+        let hosts = tokio::time::timeout(HOST_LIST_TIMEOUT, engine.hosts()).await;
+        (*site, hosts)
+    });
+    for (site, hosts) in futures_util::future::join_all(reads).await {
+        match hosts {
+            Ok(Ok(hosts)) => {
+                if let Err(e) = store.remember_hosts(site, &hosts) {
+                    tracing::warn!(%site, error = %e, "cannot record the site's hosts");
+                }
+            }
+            Ok(Err(e)) => tracing::debug!(%site, error = %e, "hosts not read"),
+            Err(_) => tracing::debug!(%site, "hosts not read in time"),
+        }
     }
 }
 

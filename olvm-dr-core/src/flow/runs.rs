@@ -3,8 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::Site;
+use crate::engine::Host;
 use crate::journal::{Journal, JournalState, RunDir, StateDir, StateDirError};
 use crate::plan::{Plan, PlanKind};
+use crate::probe::{KnownHost, KnownHosts};
 use crate::report::Report;
 
 use super::FlowError;
@@ -38,6 +40,15 @@ impl RunStore {
         Ok(Self {
             dir: Some(StateDir::open(root)?),
         })
+    }
+
+    /// The state directory at `root` to read only (no lock, nothing created or written: for a
+    /// dry run, which still finds the run it would resume); a store in memory when `root` does
+    /// not exist.
+    pub fn open_to_read(root: &Path) -> Self {
+        Self {
+            dir: StateDir::open_to_read(root),
+        }
     }
 
     /// A store that keeps nothing on disk.
@@ -166,13 +177,61 @@ impl RunStore {
     pub fn runs(&self) -> Vec<RunDir> {
         self.dir.as_ref().map(StateDir::runs).unwrap_or_default()
     }
+
+    /// The hosts each site had when its Engine last answered (`known-hosts.json`), for the
+    /// split-brain guard's probes when that Engine no longer does. Empty without a state
+    /// directory or record; an unreadable record is treated as none (logged).
+    pub fn known_hosts(&self) -> KnownHosts {
+        let Some(dir) = &self.dir else {
+            return KnownHosts::new();
+        };
+        let path = dir.root().join(KNOWN_HOSTS);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                tracing::warn!(path = %path.display(), error = %e, "ignoring an unreadable record of known hosts");
+                KnownHosts::new()
+            }),
+            Err(_) => KnownHosts::new(),
+        }
+    }
+
+    /// Records `site`'s hosts (replacing what was recorded for it). Nothing without a state
+    /// directory.
+    ///
+    /// # Errors
+    /// [`FlowError::Io`] when the record cannot be written.
+    pub fn remember_hosts(&self, site: Site, hosts: &[Host]) -> Result<(), FlowError> {
+        let Some(dir) = &self.dir else {
+            return Ok(());
+        };
+        let mut known = self.known_hosts();
+        let mut list: Vec<KnownHost> = hosts.iter().map(KnownHost::from).collect();
+        list.sort();
+        list.dedup();
+        if known.get(&site) == Some(&list) {
+            return Ok(());
+        }
+        known.insert(site, list);
+        write_json(
+            &dir.root().join(KNOWN_HOSTS),
+            &serde_json::to_vec_pretty(&known).unwrap_or_default(),
+        )
+    }
 }
+
+/// The file of the state directory that records each site's hosts.
+const KNOWN_HOSTS: &str = "known-hosts.json";
 
 /// Writes a file atomically: a temporary file in the same directory, synced, then renamed.
 fn write_json(path: &PathBuf, bytes: &[u8]) -> Result<(), FlowError> {
     use std::io::Write;
     let tmp = path.with_extension("json.tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(|e| FlowError::io(&tmp, e))?;
+    let mut f = crate::journal::private::file_options()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(&tmp)
+        .map_err(|e| FlowError::io(&tmp, e))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .map_err(|e| FlowError::io(&tmp, e))?;

@@ -1,7 +1,7 @@
 //! Writing and reading journal files: append-only JSON lines, synced to disk per record that
 //! matters.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -57,9 +57,12 @@ impl Journal {
     /// Opens `path` for appending, creating it (and its directory) if needed.
     pub fn open(path: &Path) -> io::Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            super::private::create_dir(dir)?;
         }
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = super::private::file_options()
+            .create(true)
+            .append(true)
+            .open(path)?;
         Ok(Self {
             sink: Mutex::new(Sink::File {
                 file,
@@ -174,7 +177,10 @@ mod tests {
         j.append(&started("a"), true).unwrap();
         j.append(&started("b"), false).unwrap();
         drop(j);
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         f.write_all(b"{\"record\":\"step_sta").unwrap();
         drop(f);
         let records = read_journal(&path).unwrap();

@@ -1,6 +1,7 @@
 //! The run journal: what a run did, written as it happens, so an interrupted run can resume.
 
 mod file;
+pub(crate) mod private;
 mod record;
 mod state_dir;
 
@@ -53,6 +54,7 @@ impl JournalState {
     /// Replays records; `None` when there is no `run_started` record.
     pub fn from_records(records: &[Record]) -> Option<Self> {
         let mut state: Option<JournalState> = None;
+        let mut early: BTreeMap<String, String> = BTreeMap::new();
         for r in records {
             if let Record::RunStarted {
                 run_id,
@@ -77,7 +79,7 @@ impl JournalState {
                             results: HashMap::new(),
                             added: Vec::new(),
                             outputs: HashMap::new(),
-                            facts: BTreeMap::new(),
+                            facts: std::mem::take(&mut early),
                             started_at: at.clone(),
                             finished: None,
                             last_t_ms: 0,
@@ -91,7 +93,14 @@ impl JournalState {
                     }
                 }
             }
-            let Some(s) = state.as_mut() else { continue };
+            let Some(s) = state.as_mut() else {
+                // Facts recorded before the run started (the run lock taken over) belong to
+                // the run that follows.
+                if let Record::Fact { name, value, .. } = r {
+                    early.insert(name.clone(), value.clone());
+                }
+                continue;
+            };
             s.last_t_ms = s.last_t_ms.max(r.t_ms());
             r.at().clone_into(&mut s.last_at);
             match r {

@@ -8,7 +8,7 @@
 //!   runs/<run-id>/report.json   the report, rewritten at the end of each segment
 //! ```
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -43,7 +43,8 @@ pub enum StateDirError {
 #[derive(Debug)]
 pub struct StateDir {
     root: PathBuf,
-    _lock: File,
+    /// `None` for a directory opened to read only (a dry run).
+    _lock: Option<File>,
 }
 
 /// One run's directory.
@@ -98,9 +99,9 @@ impl StateDir {
             path: root.to_owned(),
             source,
         };
-        fs::create_dir_all(root.join("runs")).map_err(io_err)?;
+        super::private::create_dir(&root.join("runs")).map_err(io_err)?;
         let lock_path = root.join(".lock");
-        let mut lock = OpenOptions::new()
+        let mut lock = super::private::file_options()
             .create(true)
             .truncate(false)
             .read(true)
@@ -128,7 +129,17 @@ impl StateDir {
         let _ = lock.sync_data();
         Ok(Self {
             root: root.to_owned(),
-            _lock: lock,
+            _lock: Some(lock),
+        })
+    }
+
+    /// An existing state directory, to read only: no lock is taken and nothing is created (a
+    /// dry run looks for the run it would resume, and writes nothing). `None` when `root` does
+    /// not exist.
+    pub fn open_to_read(root: &Path) -> Option<Self> {
+        root.is_dir().then(|| Self {
+            root: root.to_owned(),
+            _lock: None,
         })
     }
 
@@ -153,7 +164,7 @@ impl StateDir {
         let drill = if drill { "drill-" } else { "" };
         let id = format!("{drill}{kind}-{target}-{stamp}-{suffix}");
         let path = self.root.join("runs").join(&id);
-        fs::create_dir_all(&path).map_err(|source| StateDirError::Io {
+        super::private::create_dir(&path).map_err(|source| StateDirError::Io {
             path: path.clone(),
             source,
         })?;

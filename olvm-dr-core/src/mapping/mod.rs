@@ -80,10 +80,13 @@ impl Mapping {
     /// [`ReadError`] when the file cannot be read (missing, unreadable, not UTF-8); everything
     /// about its content is a diagnostic in [`Loaded`].
     pub fn load(path: &Path) -> Result<Loaded, ReadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ReadError {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::MAX_INPUT_BYTES).map_err(|source| {
+                ReadError {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
         Ok(Self::from_str(&text, Some(path)))
     }
 

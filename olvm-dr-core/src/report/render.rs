@@ -101,6 +101,33 @@ impl Report {
             "  steps: {} done, {} already done, {} skipped, {} failed, {} blocked, {} not run",
             c.done, c.already_done, c.skipped, c.failed, c.blocked, c.not_run
         );
+        let fact = |k: &str| self.facts.get(k).map_or("not recorded", String::as_str);
+        if let Some(decision) = self.facts.get("split_brain.decision") {
+            let _ = writeln!(
+                out,
+                "  split-brain guard: {decision}; what it saw: {}",
+                fact("split_brain.evidence")
+            );
+            if decision == "proceed-forced" {
+                let _ = writeln!(
+                    out,
+                    "  FORCED past the split-brain guard by {} at {}: {}",
+                    fact("split_brain.forced_by"),
+                    fact("split_brain.forced_at"),
+                    fact("split_brain.force_reason"),
+                );
+            }
+        }
+        if let Some(replaced) = self.facts.get("engine_lock.replaced") {
+            let _ = writeln!(
+                out,
+                "  run lock on the {} Engine taken over from {replaced}",
+                self.target
+            );
+        }
+        if let Some(error) = self.facts.get("engine_lock.release_error") {
+            let _ = writeln!(out, "  {error}");
+        }
         if let Some(v) = &self.verification {
             out.push_str(&format!("  {}", v.render()));
         }

@@ -44,6 +44,8 @@ pub const OUT_OF_RANGE: &str = "DR0206";
 pub const QUOTED_BOOLEAN: &str = "DR0207";
 /// A mapping list that is missing or empty.
 pub const EMPTY_LIST: &str = "DR0208";
+/// A value longer than the Engine accepts for it (a storage domain name over 250 characters).
+pub const FIELD_TOO_LONG: &str = "DR0209";
 
 /// `dr_domain_type` is not one of nfs, glusterfs, posixfs, iscsi, fcp.
 pub const UNKNOWN_DOMAIN_TYPE: &str = "DR0300";
@@ -89,6 +91,8 @@ pub const CA_FILE_NOT_FOUND: &str = "DR0503";
 pub const INSECURE: &str = "DR0504";
 /// A password written in the mapping file.
 pub const PASSWORD_IN_MAPPING: &str = "DR0505";
+/// The CA file exists but cannot be used: not a regular file, empty, or no PEM certificate in it.
+pub const CA_FILE_UNUSABLE: &str = "DR0506";
 
 /// `dr.conf` is not a valid INI file.
 pub const CONF_SYNTAX: &str = "DR0600";
@@ -229,6 +233,7 @@ pub const ALL: &[&str] = &[
     OUT_OF_RANGE,
     QUOTED_BOOLEAN,
     EMPTY_LIST,
+    FIELD_TOO_LONG,
     UNKNOWN_DOMAIN_TYPE,
     HOSTED_STORAGE,
     EXPORT_DOMAIN,
@@ -250,6 +255,7 @@ pub const ALL: &[&str] = &[
     CA_FILE_NOT_FOUND,
     INSECURE,
     PASSWORD_IN_MAPPING,
+    CA_FILE_UNUSABLE,
     CONF_SYNTAX,
     CONF_UNKNOWN,
     CONF_PASSWORD,

@@ -296,14 +296,8 @@ impl DrState {
     /// memberships of groups and labels that exist on `to` (the Engine drops the others at
     /// registration). Names the mapping does not map stay as they are, as the Engine keeps them.
     pub fn mapped(&self, mapping: &Mapping, from: Site, to: Site, onto: &DrState) -> DrState {
-        let map_name = |kind: NameMappingKind, name: &str| -> String {
-            mapping
-                .names(kind)
-                .iter()
-                .find(|m| m.name(from).get().map(String::as_str) == Some(name))
-                .and_then(|m| m.name(to).get().cloned())
-                .unwrap_or_else(|| name.to_owned())
-        };
+        let map_name =
+            |kind: NameMappingKind, name: &str| mapped_name(mapping, kind, from, to, name);
         let map_domain = |name: &str| -> String {
             mapping
                 .storages()
@@ -469,14 +463,8 @@ impl DrState {
         to: Site,
         onto: &DrState,
     ) -> DrState {
-        let map_name = |kind: NameMappingKind, name: &str| -> String {
-            mapping
-                .names(kind)
-                .iter()
-                .find(|m| m.name(from).get().map(String::as_str) == Some(name))
-                .and_then(|m| m.name(to).get().cloned())
-                .unwrap_or_else(|| name.to_owned())
-        };
+        let map_name =
+            |kind: NameMappingKind, name: &str| mapped_name(mapping, kind, from, to, name);
         let mut out = self.clone();
         for ((cluster, name), members) in &mut out.affinity_groups {
             let there = (
@@ -545,6 +533,23 @@ impl DrState {
         );
         out
     }
+}
+
+/// The name `to` gives what `from` calls `name` in the mapping's `kind` mappings; unmapped names
+/// stay as they are, as the Engine keeps them.
+fn mapped_name(
+    mapping: &Mapping,
+    kind: NameMappingKind,
+    from: Site,
+    to: Site,
+    name: &str,
+) -> String {
+    mapping
+        .names(kind)
+        .iter()
+        .find(|m| m.name(from).get().map(String::as_str) == Some(name))
+        .and_then(|m| m.name(to).get().cloned())
+        .unwrap_or_else(|| name.to_owned())
 }
 
 fn diff_maps<K: Ord + std::fmt::Debug, V>(

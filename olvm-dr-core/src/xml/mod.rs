@@ -31,7 +31,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 pub use dom::{Element, parse};
-pub use entities::{read_api, write_api, write_snapshots};
+pub use entities::{read_api, read_tag_add, write_api, write_snapshots, write_tag_add};
 pub use node::Node;
 pub use writer::XmlWriter;
 

@@ -22,14 +22,36 @@
 use std::collections::BTreeSet;
 
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::Id;
-use olvm_dr_core::fake::World;
+use olvm_dr_core::engine::{Id, StorageType};
+use olvm_dr_core::fake::{STORAGE_TYPES, World, WorldBuilder};
 use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
 use olvm_dr_core::plan::{FailoverOptions, ReturnOptions};
 use olvm_dr_core::report::{Report, Verdict};
 use olvm_dr_core::verify::{DrState, read_dr_state};
 
 use crate::flow_support::{WorldGate, promote_returning_site};
+
+/// The world of `seed`, its shape varying with the seed: one or two data centers, 8 VMs and up
+/// to `spread` more, one to three templates per data center (one with a second version), up to
+/// two direct LUNs, and a rotating mix of the five storage types (two domains of one of them).
+/// Every world has VMs with disks on two domains and vNIC profile names shared by its data
+/// centers.
+pub fn world(seed: u64, spread: u64) -> World {
+    let mut b = WorldBuilder::small(seed)
+        .data_centers(1 + (seed % 2) as usize)
+        .vms(8 + (seed % spread) as usize)
+        .templates_per_dc(1 + (seed % 3) as usize)
+        .direct_luns((seed % 3) as usize);
+    for (i, t) in STORAGE_TYPES.into_iter().enumerate() {
+        let count = match (seed as usize + i) % 5 {
+            0 => 2,
+            1 | 2 => 1,
+            _ => usize::from(t == StorageType::Nfs),
+        };
+        b = b.domains(t, count);
+    }
+    b.build()
+}
 
 async fn read(ctx: &FlowContext, site: Site) -> DrState {
     read_dr_state(ctx.engines[&site].as_ref())

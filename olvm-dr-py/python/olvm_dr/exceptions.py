@@ -137,7 +137,8 @@ class EngineTimeoutError(EngineError, TimeoutError):
 
 
 class EngineUnavailableError(EngineError):
-    """The Engine cannot be reached, answers 502/503/504, or its site is down."""
+    """The Engine cannot be reached (nothing answers: its site may be dark), or something in front
+    of it answers 502/503/504."""
 
 
 class EngineInternalError(EngineError):

@@ -244,6 +244,7 @@ impl Lab {
             username: DEFAULT_USERNAME.to_owned(),
             password,
         };
+        put_hosts_on_loopback(&world).await?;
         let mut servers = Vec::with_capacity(2);
         for (site, port) in Site::BOTH.into_iter().zip(options.ports) {
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -360,6 +361,48 @@ impl Lab {
         secondary.shutdown().await;
         let _ = std::fs::remove_file(&self.files.state);
     }
+}
+
+/// How many random loopback prefixes are tried before giving up (each is checked free).
+const LOOPBACK_TRIES: usize = 32;
+
+/// Gives every host of both sites a loopback address of its own, `127.X.Y.N`, where its VDSM
+/// port listens while its site is up (the split-brain guard probes it when its Engine is dark).
+/// `X.Y` is random per lab so that labs running side by side do not collide; a prefix whose
+/// port 54321 is taken on any of the addresses is skipped.
+async fn put_hosts_on_loopback(world: &World) -> Result<(), LabError> {
+    let mut hosts = Vec::new();
+    for site in Site::BOTH {
+        for h in world.dyn_engine(site).hosts().await? {
+            hosts.push((site, h.id));
+        }
+    }
+    let count = u8::try_from(hosts.len()).unwrap_or(u8::MAX).min(254);
+    let mut last_error = None;
+    for _ in 0..LOOPBACK_TRIES {
+        let [x, y, ..] = uuid::Uuid::new_v4().into_bytes();
+        let x = x.clamp(1, 254);
+        let address = |n: u8| Ipv4Addr::new(127, x, y, n + 1);
+        let taken = (0..count).find_map(|n| {
+            std::net::TcpListener::bind((address(n), olvm_dr_core::probe::VDSM_PORT))
+                .err()
+                .map(|e| (address(n), e))
+        });
+        match taken {
+            Some(t) => last_error = Some(t),
+            None => {
+                for (n, (site, id)) in (0..count).zip(&hosts) {
+                    world.set_host_address(*site, *id, address(n).to_string());
+                }
+                return Ok(());
+            }
+        }
+    }
+    let (ip, source) = last_error.expect("a try failed");
+    Err(LabError::Bind {
+        addr: SocketAddr::from((ip, olvm_dr_core::probe::VDSM_PORT)),
+        source,
+    })
 }
 
 /// Network id → data center name on each site.

@@ -30,6 +30,7 @@
 //! | `/networks[/{n}]` (search), `/networks/{n}/vnicprofiles`, `/vnicprofiles[/{p}]` | GET |
 //! | `/affinitylabels[/{l}]` (follow), `/affinitylabels/{l}/vms`, `…/hosts` | GET |
 //! | `/domains[/{id}]`, `/roles[/{id}]` | GET |
+//! | `/tags[/{t}]` | GET; POST `/tags` (a name in use: 409); DELETE `/tags/{t}` |
 //! | `/events[/{id}]` (max, from, search) | GET |
 //! | `/storageconnections[/{id}]`, `/storagedomains/{sd}/storageconnections` | GET |
 //! | `/hosts/{h}/storageconnectionextensions[/{id}]` | GET, POST; GET, PUT, DELETE |
@@ -48,6 +49,7 @@ mod storage_connections;
 mod storage_domain_update;
 mod storage_domains;
 mod subcollections;
+mod tags;
 mod templates;
 mod unregistered_disks;
 mod vms;
@@ -77,6 +79,7 @@ pub(crate) async fn dispatch(st: &SiteServer, req: &ApiRequest) -> Reply {
         ["templates", rest @ ..] => templates::route(st, req, rest).await,
         ["disks", rest @ ..] => disks::route(st, req, rest).await,
         ["jobs", rest @ ..] => jobs::route(st, req, rest).await,
+        ["tags", rest @ ..] => tags::route(st, req, rest).await,
         ["events", rest @ ..] => events::route(st, req, rest).await,
         ["storageconnections", rest @ ..] => storage_connections::route(st, req, rest).await,
         [collection, rest @ ..] => misc::route(st, req, collection, rest).await,

@@ -162,7 +162,7 @@ fun main(args: Array<String>) {
         FakeWorld(WorldSize.SMALL).use { world ->
             world.disaster(Site.PRIMARY)
             val flows = FlowContext(world.mapping(), world.engine(Site.PRIMARY), world.engine(Site.SECONDARY))
-            val e = raises<DrException.Unavailable> { flows.planFailover(Site.PRIMARY) }
+            val e = raises<DrException.Unreachable> { flows.planFailover(Site.PRIMARY) }
             expect(e.reason.contains("primary")) { e.reason }
         }
         raises<DrException.Config> { Engine.rest("ftp://engine/ovirt-engine/api", "admin@internal", "s3cret-pw") }

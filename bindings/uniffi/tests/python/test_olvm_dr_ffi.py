@@ -235,7 +235,7 @@ def test_errors_mirror_the_engine_error_kinds_and_hide_the_password():
     flows = dr.FlowContext(
         world.mapping(), world.engine(dr.Site.PRIMARY), world.engine(dr.Site.SECONDARY)
     )
-    with pytest.raises(dr.DrError.Unavailable) as e:
+    with pytest.raises(dr.DrError.Unreachable) as e:
         flows.plan_failover(dr.Site.PRIMARY)
     assert "primary" in e.value.reason
     with pytest.raises(dr.DrError.Config):

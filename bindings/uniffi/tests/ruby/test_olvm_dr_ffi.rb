@@ -91,7 +91,7 @@ class TestOlvmDrFfi < Minitest::Test
     world = FakeWorld.new(WorldSize::SMALL)
     world.disaster(Site::PRIMARY)
     flows = FlowContext.new(world.mapping, world.engine(Site::PRIMARY), world.engine(Site::SECONDARY))
-    e = assert_raises(DrError::Unavailable) { flows.plan_failover(Site::PRIMARY) }
+    e = assert_raises(DrError::Unreachable) { flows.plan_failover(Site::PRIMARY) }
     assert_includes e.reason, "primary"
     assert_raises(DrError::Config) { Engine.rest("ftp://engine/ovirt-engine/api", "admin@internal", "s3cret-pw") }
   end

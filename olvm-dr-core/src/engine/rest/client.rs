@@ -96,16 +96,7 @@ impl Transport {
         path: &str,
         body: String,
     ) -> Result<Answer, EngineError> {
-        let url = self.url(path, "");
-        self.exchange(
-            call,
-            Method::POST,
-            &url,
-            Some(body),
-            true,
-            self.config.action_timeout,
-        )
-        .await
+        self.send_body(call, Method::POST, path, body).await
     }
 
     /// `PUT {api}/{path}` with an XML body (an update); never retried. Any 2xx is returned.
@@ -115,10 +106,21 @@ impl Transport {
         path: &str,
         body: String,
     ) -> Result<Answer, EngineError> {
+        self.send_body(call, Method::PUT, path, body).await
+    }
+
+    /// A request with an XML body, never retried.
+    async fn send_body(
+        &self,
+        call: &Call,
+        method: Method,
+        path: &str,
+        body: String,
+    ) -> Result<Answer, EngineError> {
         let url = self.url(path, "");
         self.exchange(
             call,
-            Method::PUT,
+            method,
             &url,
             Some(body),
             true,
@@ -352,7 +354,8 @@ fn build_client(config: &RestConfig) -> Result<reqwest::Client, RestConfigError>
                 path: path.clone(),
                 reason,
             };
-            let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+            let pem = crate::input::read_bytes(path, crate::input::MAX_INPUT_BYTES)
+                .map_err(|e| ca_error(e.to_string()))?;
             let certs = Certificate::from_pem_bundle(&pem).map_err(|e| ca_error(e.to_string()))?;
             if certs.is_empty() {
                 return Err(ca_error("it holds no PEM certificate".into()));

@@ -144,18 +144,21 @@ impl Call {
             .with_message(format!("unexpected response body: {e}"))
     }
 
-    /// The error for a request that got no HTTP answer.
+    /// The error for a request that got no HTTP answer: [`ErrorKind::Unreachable`] when no
+    /// connection could be made (refused, no route, connect timeout, name not resolved: the
+    /// site may be dark), [`ErrorKind::Certificate`] when the TLS handshake rejected the
+    /// Engine's certificate, [`ErrorKind::Timeout`] when a made connection gave no answer in
+    /// time, [`ErrorKind::Unavailable`] when a made connection broke.
     pub(crate) fn transport(&self, e: &reqwest::Error) -> EngineError {
-        let kind = if e.is_timeout() {
-            ErrorKind::Timeout
-        } else if e.is_builder() {
-            ErrorKind::Protocol
-        } else {
-            // Connection refused or reset, DNS failure, TLS failure, body cut off: the Engine
-            // (or the way to it) is not answering properly.
-            ErrorKind::Unavailable
+        let kind = transport_kind(e);
+        let message = match kind {
+            ErrorKind::Certificate => format!(
+                "{}; the Engine answered with a certificate this client does not trust: check the CA file (and that the URL names the host the certificate was issued for)",
+                describe(e)
+            ),
+            _ => describe(e),
         };
-        self.error(kind).with_message(describe(e))
+        self.error(kind).with_message(message)
     }
 
     /// The error for an attempt that ran out of time.
@@ -165,6 +168,79 @@ impl Call {
             after.as_secs_f64()
         ))
     }
+}
+
+/// What kind of failure a request without an HTTP answer met: the causes are walked for a
+/// rustls certificate error and for the I/O error of the connect.
+fn transport_kind(e: &reqwest::Error) -> ErrorKind {
+    if e.is_builder() {
+        return ErrorKind::Protocol;
+    }
+    if certificate_error(e) {
+        return ErrorKind::Certificate;
+    }
+    if e.is_connect() {
+        // The connector's errors: DNS, TCP connect (refused, unreachable, connect timeout),
+        // and the TLS handshake. A handshake that failed otherwise than on the certificate
+        // means something listened and spoke: not dark.
+        return if handshake_error(e) {
+            ErrorKind::Unavailable
+        } else {
+            ErrorKind::Unreachable
+        };
+    }
+    if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        // Reset, cut off, closed before the answer: a connection was made, so something
+        // answered at the TCP level.
+        ErrorKind::Unavailable
+    }
+}
+
+/// `true` when one of the causes is rustls rejecting the peer's certificate.
+fn certificate_error(e: &reqwest::Error) -> bool {
+    tls_error(e).is_some_and(|tls| {
+        matches!(
+            tls,
+            rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+        )
+    })
+}
+
+/// `true` when one of the causes is a rustls error (the TLS handshake started: the peer spoke).
+fn handshake_error(e: &reqwest::Error) -> bool {
+    tls_error(e).is_some()
+}
+
+/// The rustls error among the causes. hyper-util wraps it in an `io::Error` inside another
+/// (`Custom { Other, Custom { InvalidData, InvalidCertificate(UnknownIssuer) } }`), and an
+/// `io::Error`'s `source()` skips the error it wraps, so wrapped errors are opened too.
+fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
+    fn open<'a>(
+        error: &'a (dyn std::error::Error + 'static),
+        depth: usize,
+    ) -> Option<&'a rustls::Error> {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if depth < 8
+            && let Some(io) = error.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+        {
+            let inner: &(dyn std::error::Error + 'static) = inner;
+            return open(inner, depth + 1);
+        }
+        None
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(tls) = open(s, 0) {
+            return Some(tls);
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// A transport error with its causes (TLS and connection details live in the sources).

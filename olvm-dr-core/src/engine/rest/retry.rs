@@ -10,8 +10,9 @@ use crate::engine::EngineError;
 
 /// When and how often a failed idempotent request (a `GET`) is tried again.
 ///
-/// Only failures whose [`ErrorKind::is_retryable`](crate::ErrorKind::is_retryable) holds are
-/// retried: timeouts, connection failures and 502/503/504 (an Engine restarting behind its
+/// Only failures whose [`ErrorKind::is_retried_at_once`](crate::ErrorKind::is_retried_at_once)
+/// holds are retried: timeouts, broken connections and 502/503/504 (not a connect that is
+/// refused or times out: one attempt tells that a site is dark) (an Engine restarting behind its
 /// Apache proxy answers 503 for the half minute or so it takes to come up). Mutating requests
 /// are never retried here: whether a timed-out attach happened is for the flows to find out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +132,7 @@ where
             Ok(v) => return Ok(v),
             Err(e) => e,
         };
-        if !error.is_retryable() || retries >= config.max_retries {
+        if !error.kind.is_retried_at_once() || retries >= config.max_retries {
             return Err(error);
         }
         let pause = backoff.next_pause();
@@ -205,6 +206,18 @@ mod tests {
         .await;
         assert_eq!(r.unwrap_err().kind, ErrorKind::NotFound);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        for kind in [ErrorKind::Unreachable, ErrorKind::Certificate] {
+            calls.store(0, Ordering::SeqCst);
+            let r: Result<(), _> =
+                with_retries(&config(), Jitter::new(Some(1)), "api_info", |_| async {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    Err(EngineError::new(kind, "api_info"))
+                })
+                .await;
+            assert_eq!(r.unwrap_err().kind, kind);
+            assert_eq!(calls.load(Ordering::SeqCst), 1, "{kind}: one attempt");
+        }
 
         calls.store(0, Ordering::SeqCst);
         let r = with_retries(&config(), Jitter::new(Some(1)), "vms", |_| async {

@@ -6,6 +6,7 @@ mod id;
 mod inventory;
 mod registration;
 mod storage;
+mod tag;
 mod vm;
 
 pub use enums::*;
@@ -13,4 +14,5 @@ pub use id::{Id, InvalidId};
 pub use inventory::*;
 pub use registration::*;
 pub use storage::*;
+pub use tag::Tag;
 pub use vm::*;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::time::Instant;
 
+use crate::Secret;
 use crate::execute::{StepContext, StepFailure};
 
 /// Decides when storage is ready. The CLI adds an interactive prompt; the core provides a
@@ -32,13 +33,73 @@ pub const GATE_PLACEHOLDER: &str = "{gate}";
 
 /// Runs a command (through `sh -c`, e.g. a storage array's CLI that reverses replication) and
 /// continues when it exits with 0. Its output is recorded in the journal. The command sees
-/// [`GATE_ENV`], [`GATE_SITE_ENV`] and [`GATE_DESCRIPTION_ENV`] in its environment.
+/// [`GATE_ENV`], [`GATE_SITE_ENV`] and [`GATE_DESCRIPTION_ENV`] in its environment, and none of
+/// olvm-dr's secret variables ([`SECRET_VARIABLES`](crate::config::env::SECRET_VARIABLES));
+/// their values, and the secrets given with [`redacting`](Self::redacting), are replaced by
+/// `<redacted>` in the output (and the command line) before they reach the journal.
 #[derive(Debug, Clone)]
 pub struct CommandGate {
     /// The command line.
     pub command: String,
     /// How long it may run.
     pub timeout: Duration,
+    /// Secrets to keep out of the journal should the command print them.
+    pub redact: Vec<Secret>,
+}
+
+impl CommandGate {
+    /// A gate running `command`, for at most `timeout`.
+    pub fn new(command: impl Into<String>, timeout: Duration) -> Self {
+        Self {
+            command: command.into(),
+            timeout,
+            redact: Vec::new(),
+        }
+    }
+
+    /// Also redacts these secrets (e.g. the sites' passwords) from what is journaled.
+    #[must_use]
+    pub fn redacting(mut self, secrets: impl IntoIterator<Item = Secret>) -> Self {
+        self.redact.extend(secrets);
+        self
+    }
+
+    /// The command as it is started: `sh -c COMMAND`, stdin closed, the gate's variables set and
+    /// the secret ones removed.
+    fn command(&self, gate: &str, site: &str, description: &str) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg(&self.command)
+            .env(GATE_ENV, gate)
+            .env(GATE_SITE_ENV, site)
+            .env(GATE_DESCRIPTION_ENV, description)
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        for name in crate::config::env::SECRET_VARIABLES {
+            command.env_remove(name);
+        }
+        command
+    }
+
+    /// `text` with every known secret replaced by `<redacted>`.
+    fn redacted(&self, text: &str) -> String {
+        let from_env = crate::config::env::SECRET_VARIABLES
+            .iter()
+            .filter_map(|name| crate::config::env::get(name));
+        let mut out = text.to_owned();
+        for secret in self
+            .redact
+            .iter()
+            .map(|s| s.expose().to_owned())
+            .chain(from_env)
+        {
+            if !secret.is_empty() {
+                out = out.replace(&secret, Secret::REDACTED);
+            }
+        }
+        out
+    }
 }
 
 /// The most output of a gate command kept in the journal, in bytes. Array CLIs can be chatty;
@@ -64,18 +125,10 @@ impl StorageGate for CommandGate {
         description: &str,
         ctx: &StepContext,
     ) -> Result<String, StepFailure> {
-        ctx.progress(format!(
-            "running the storage-ready command: {}",
-            self.command
-        ));
-        let child = tokio::process::Command::new("sh")
-            .arg("-c")
-            .arg(&self.command)
-            .env(GATE_ENV, ctx.step().as_str())
-            .env(GATE_SITE_ENV, ctx.site().as_str())
-            .env(GATE_DESCRIPTION_ENV, description)
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true)
+        let shown = self.redacted(&self.command);
+        ctx.progress(format!("running the storage-ready command: {shown}"));
+        let child = self
+            .command(ctx.step().as_str(), ctx.site().as_str(), description)
             .output();
         let out = match tokio::time::timeout(self.timeout, child).await {
             Ok(Ok(out)) => out,
@@ -91,16 +144,13 @@ impl StorageGate for CommandGate {
                 )));
             }
         };
-        let stdout = tail(&out.stdout);
-        let stderr = tail(&out.stderr);
-        let _ = ctx.fact("storage_gate.command", self.command.clone());
+        let stdout = self.redacted(&tail(&out.stdout));
+        let stderr = self.redacted(&tail(&out.stderr));
+        let _ = ctx.fact("storage_gate.command", shown.clone());
         let _ = ctx.fact("storage_gate.stdout", stdout.clone());
         let _ = ctx.fact("storage_gate.stderr", stderr.clone());
         if out.status.success() {
-            Ok(format!(
-                "the storage-ready command exited with 0: {}",
-                self.command
-            ))
+            Ok(format!("the storage-ready command exited with 0: {shown}"))
         } else {
             Err(StepFailure::new(format!(
                 "the storage-ready command failed ({}); stderr: {}",
@@ -170,5 +220,43 @@ impl StorageGate for FileGate {
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_runs_without_the_secret_variables_and_with_the_gate_ones() {
+        let gate = CommandGate::new("true", Duration::from_secs(1));
+        let command = gate.command("storage-gate", "primary", "replication reversed");
+        let envs: Vec<(String, Option<String>)> = command
+            .as_std()
+            .get_envs()
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.map(|v| v.to_string_lossy().into_owned()),
+                )
+            })
+            .collect();
+        for name in crate::config::env::SECRET_VARIABLES {
+            assert!(
+                envs.contains(&((*name).to_owned(), None)),
+                "{name} is removed: {envs:?}"
+            );
+        }
+        assert!(envs.contains(&(GATE_ENV.to_owned(), Some("storage-gate".into()))));
+    }
+
+    #[test]
+    fn given_secrets_are_redacted_wherever_they_appear() {
+        let gate = CommandGate::new("x", Duration::from_secs(1))
+            .redacting([Secret::new("s3cret-pw"), Secret::new("")]);
+        assert_eq!(
+            gate.redacted("login admin s3cret-pw; again s3cret-pw"),
+            "login admin <redacted>; again <redacted>"
+        );
     }
 }

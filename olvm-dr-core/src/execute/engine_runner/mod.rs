@@ -27,6 +27,7 @@ use self::op::Op;
 use crate::engine::{Engine, Registration};
 use crate::execute::{Completion, StepContext, StepFailure, StepRun, StepRunner};
 use crate::plan::{Action, Plan, Step};
+use crate::probe::{HostProbe, KnownHosts, TcpHostProbe};
 use crate::{Secret, Site};
 
 /// Where the runner gets the credentials that plans never contain (iSCSI CHAP passwords).
@@ -59,6 +60,8 @@ pub struct EngineRunner {
     gate: Option<Arc<dyn StorageGate>>,
     vm_registration: Registration,
     template_registration: Registration,
+    host_probe: Arc<dyn HostProbe>,
+    known_hosts: KnownHosts,
 }
 
 impl std::fmt::Debug for EngineRunner {
@@ -93,7 +96,19 @@ impl EngineRunner {
             gate: None,
             vm_registration,
             template_registration,
+            host_probe: Arc::new(TcpHostProbe),
+            known_hosts: KnownHosts::new(),
         }
+    }
+
+    /// The hosts the split-brain guard probes when the source Engine does not answer (per site,
+    /// from the state directory's record of each site's last inventory), and how it probes
+    /// them (default: a TCP connect to VDSM's port).
+    #[must_use]
+    pub fn with_hosts(mut self, probe: Arc<dyn HostProbe>, known: KnownHosts) -> Self {
+        self.host_probe = probe;
+        self.known_hosts = known;
+        self
     }
 
     /// Sets the storage gate the plan's storage-gate steps wait at.
@@ -132,6 +147,10 @@ impl EngineRunner {
                 drill,
             } => {
                 let source = self.engines.get(&step.site.other()).map(|e| &**e);
+                let hosts = self
+                    .known_hosts
+                    .get(&step.site.other())
+                    .map_or(&[][..], Vec::as_slice);
                 guard::split_brain_guard(
                     op,
                     source,
@@ -139,6 +158,10 @@ impl EngineRunner {
                     domains,
                     force_reason.as_deref(),
                     *drill,
+                    guard::HostCheck {
+                        probe: &*self.host_probe,
+                        hosts,
+                    },
                 )
                 .await
             }

@@ -145,6 +145,15 @@ pub(crate) fn not_found(op: Operation, what: impl Into<String>) -> EngineError {
         .with_status(404)
 }
 
+/// A tag whose name is in use: `AddTagCommand.validate`'s `TAGS_SPECIFY_TAG_IS_IN_USE`
+/// ("The specified Tag name already exists." in `AppErrors.properties`), a validation failure,
+/// so 409 with the Engine's usual reason.
+pub(crate) fn tag_name_in_use(op: Operation) -> EngineError {
+    EngineError::new(ErrorKind::Conflict, op.as_str())
+        .with_status(409)
+        .with_fault_text(OPERATION_FAILED, "[The specified Tag name already exists.]")
+}
+
 /// A named reference in the body that resolves to nothing: 404, detail `Entity not found: <what>`
 /// (restapi `ENTITY_NOT_FOUND_TEMPLATE`), e.g. `Cluster: name=dr-cluster`.
 pub(crate) fn entity_not_found(op: Operation, what: &str) -> EngineError {
@@ -177,10 +186,19 @@ pub(crate) fn block_domain_not_visible(op: Operation, id: impl std::fmt::Display
         )
 }
 
-/// The site's Engine does not answer (disaster, outage or injected drop): no HTTP status.
+/// The site's Engine does not answer (disaster, outage or injected drop): no HTTP status, no
+/// connection, as when nothing listens any more.
 pub(crate) fn unavailable(op: Operation, site: crate::Site) -> EngineError {
-    EngineError::new(ErrorKind::Unavailable, op.as_str())
+    EngineError::new(ErrorKind::Unreachable, op.as_str())
         .with_message(format!("the {site} site's Engine is not answering"))
+}
+
+/// The site's Engine died while a call was in flight: the connection was made and broke, so the
+/// caller sees a cut-off answer, not a refused connection.
+pub(crate) fn connection_lost(op: Operation, site: crate::Site) -> EngineError {
+    EngineError::new(ErrorKind::Unavailable, op.as_str()).with_message(format!(
+        "the {site} site's Engine went away before it answered"
+    ))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub(crate) mod register;
 pub(crate) mod register_template;
 pub(crate) mod site;
 pub(crate) mod storage_ops;
+pub(crate) mod tags;
 pub(crate) mod views;
 pub(crate) mod vms;
 pub(crate) mod vnic_mapping;

@@ -82,6 +82,8 @@ pub(crate) struct SiteState {
     pub(crate) calls: u64,
     /// Ids for entities the Engine creates at run time (jobs, NICs, LUN disks).
     pub(crate) ids: SplitMix64,
+    /// Tags by id.
+    pub(crate) tags: BTreeMap<Id, crate::engine::Tag>,
 }
 
 impl SiteState {
@@ -110,6 +112,7 @@ impl SiteState {
             concurrency: DEFAULT_CONCURRENCY_LIMIT,
             calls: 0,
             ids: SplitMix64::derive(seed, site.as_str()),
+            tags: BTreeMap::new(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The offline rules: everything that can be checked from the file alone.
 
+mod lengths;
 mod lists;
 mod sites;
 mod storage;
@@ -46,6 +47,7 @@ pub fn validate_offline(
     sites::check(mapping, &mut f, options.check_ca_files, &base);
     storage::check(mapping, &mut f);
     lists::check(mapping, &mut f);
+    lengths::check(mapping, &mut f);
     f.into_sorted()
 }
 

@@ -57,7 +57,22 @@ pub(super) fn check(m: &Mapping, f: &mut Findings, check_ca_files: bool, base: &
         match &s.ca_file {
             Field::Set { value, pos } if !value.trim().is_empty() => {
                 let path = crate::config::resolve_path(value.trim(), base);
-                if check_ca_files && !path.is_file() {
+                if check_ca_files && path.exists() {
+                    if let Err(why) = ca_certificates(&path) {
+                        f.error(
+                            codes::CA_FILE_UNUSABLE,
+                            Some(*pos),
+                            key("ca_file"),
+                            format!(
+                                "the {site} site's CA file {} cannot be used: {why}",
+                                path.display()
+                            ),
+                        )
+                        .hint = Some(String::from(
+                            "put the Engine's CA certificate there (PEM: https://ENGINE/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA)",
+                        ));
+                    }
+                } else if check_ca_files {
                     f.error(
                         codes::CA_FILE_NOT_FOUND,
                         Some(*pos),
@@ -135,6 +150,16 @@ fn check_url(f: &mut Findings, url: &str, pos: Pos, key: &str, site: Site) -> bo
         )
         .hint = Some(format!("it must be https://HOST{API_PATH}"));
     }
+    if let Err(e) = url::Url::parse(url) {
+        f.error(
+            codes::SITE_URL,
+            Some(pos),
+            key.to_owned(),
+            format!("the {site} URL '{url}' is not a valid URL: {e}"),
+        )
+        .hint = Some(format!("it must be https://HOST{API_PATH}"));
+        return false;
+    }
     if scheme == "http" {
         f.warning(
             codes::SITE_HTTP,
@@ -146,4 +171,29 @@ fn check_url(f: &mut Findings, url: &str, pos: Pos, key: &str, site: Site) -> bo
         return true;
     }
     false
+}
+
+/// How many certificates the CA file at `path` holds, or why it cannot be used: it must be a
+/// regular file (read within the input budget) holding at least one PEM `CERTIFICATE` block
+/// whose content is DER (a SEQUENCE), and nothing the PEM reader cannot parse.
+fn ca_certificates(path: &Path) -> Result<usize, String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let bytes =
+        crate::input::read_bytes(path, crate::input::MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("it is empty".into());
+    }
+    let mut count = 0;
+    for cert in CertificateDer::pem_slice_iter(&bytes) {
+        let cert = cert.map_err(|e| format!("it is not valid PEM: {e}"))?;
+        if cert.first() != Some(&0x30) || cert.len() < 64 {
+            return Err("a CERTIFICATE block does not hold a DER certificate".into());
+        }
+        count += 1;
+    }
+    if count == 0 {
+        return Err("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+    }
+    Ok(count)
 }

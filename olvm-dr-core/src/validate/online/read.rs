@@ -93,7 +93,7 @@ pub(super) fn report(out: &mut Out, m: &Mapping, site: Site, e: &ReadError, requ
                 "check dr_sites_{site}_username and the {site} password in the passwords file"
             ),
         ),
-        ErrorKind::Unavailable | ErrorKind::Timeout => (
+        ErrorKind::Unavailable | ErrorKind::Unreachable | ErrorKind::Timeout => (
             codes::SITE_UNREACHABLE,
             format!("cannot reach the {site} Engine at {tried}: {}", e.error),
             format!("check dr_sites_{site}_url, the network, and that the Engine runs"),

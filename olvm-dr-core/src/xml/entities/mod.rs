@@ -8,12 +8,14 @@ mod disk;
 mod disk_attachment;
 mod inventory;
 mod storage;
+mod tag;
 mod template;
 mod unregistered;
 mod vm;
 
 pub use api::{read_api, write_api};
 pub(crate) use storage::{read_logical_unit, read_storage, write_logical_unit, write_storage};
+pub use tag::{read_tag_add, write_tag_add};
 pub use vm::write_snapshots;
 
 use super::{Node, XmlError, XmlWriter};

@@ -249,4 +249,22 @@ impl Engine for RestEngine {
     async fn remove_vm(&self, id: Id) -> EngineResult<()> {
         self.delete_vm(id).await
     }
+
+    async fn tags(&self) -> EngineResult<Vec<Tag>> {
+        self.list(&Call::new("tags"), "tags", "").await
+    }
+
+    async fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag> {
+        let call = Call::new("add_tag").on(format!("tag '{name}'"));
+        let body = crate::xml::write_tag_add(name, description);
+        let answer = self.transport.post(&call, "tags", body).await?;
+        read_one(&answer.body).map_err(|e| call.protocol(answer.status, &e))
+    }
+
+    async fn remove_tag(&self, id: Id) -> EngineResult<()> {
+        let call = Call::new("remove_tag").on(format!("tag {id}"));
+        self.transport
+            .delete(&call, &format!("tags/{id}"), "")
+            .await
+    }
 }
