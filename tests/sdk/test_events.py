@@ -43,6 +43,7 @@ def test_events_follow_what_happened(lab):
     new = events.list(from_=last)
     assert [e.code for e in new] == [33, 153]
     assert all(e.vm.id == vm.id for e in new)
+    assert new[1].host is not None and new[0].host.id == new[1].host.id
     assert new[1].description.startswith(f"VM {vm.name} was started by admin@internal-authz (Host: ")
     assert [e.code for e in events.list(search="type=153")] == [153]
     assert [e.code for e in events.list(search=f"event_storage={d['name']} and type=962")] == [962]

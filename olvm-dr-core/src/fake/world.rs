@@ -342,6 +342,13 @@ impl World {
         let state = self.shared.lock().clone();
         World::new(state, (*self.facts).clone())
     }
+
+    /// The host VM `vm` runs on at `site`, if it runs. Read from the state, not through the
+    /// site's Engine: no call is counted and no latency or fault applies (the simulator's
+    /// event log uses it to name the host of a power action).
+    pub fn vm_host(&self, site: Site, vm: Id) -> Option<Id> {
+        self.with(|w, _| w.site(site).vms.get(&vm).and_then(|v| v.host))
+    }
 }
 
 /// See [`World::host_probe`].

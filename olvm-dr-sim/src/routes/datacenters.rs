@@ -112,7 +112,7 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
                     .ok_or_else(|| ApiError::entity_not_found(&format!("Storage: name={name}")))?,
             };
             st.engine.attach_storage_domain(dc, sd).await?;
-            note(st, Happened::Attached { dc, sd }).await;
+            note(st, Happened::Attached { dc, sd });
             let attached = st.engine.attached_storage_domain(dc, sd).await?;
             Ok(created(&attached, &sc, &sd.to_string()))
         }
@@ -130,7 +130,7 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
             .await?;
             // A detach run in the background (`async=true`) is not logged.
             if !req.wants_async() {
-                note(st, Happened::Detached { dc, sd }).await;
+                note(st, Happened::Detached { dc, sd });
             }
             Ok(done)
         }
@@ -140,7 +140,7 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
                 .activate_storage_domain(dc, sd)
                 .await
                 .map_err(ApiError::in_action)?;
-            note(st, Happened::Activated { dc, sd }).await;
+            note(st, Happened::Activated { dc, sd });
             Ok(complete())
         }
         (&Method::POST, [sd, "deactivate"]) => {
@@ -150,7 +150,7 @@ async fn storage(st: &SiteServer, req: &ApiRequest, dc: Id, rest: &[&str]) -> Re
                 .deactivate_storage_domain(dc, sd, force)
                 .await
                 .map_err(ApiError::in_action)?;
-            note(st, Happened::Deactivated { dc, sd }).await;
+            note(st, Happened::Deactivated { dc, sd });
             Ok(complete())
         }
         (&Method::GET, [sd, "disks"]) => {

@@ -4,7 +4,7 @@
 //! writes the event for what a request changed, with the entities' names as they are then.
 
 use axum::http::Method;
-use olvm_dr_core::engine::{Engine, Id};
+use olvm_dr_core::engine::Id;
 
 use super::search;
 use crate::events::{Event, NewEvent, Refs, user_name, write_events, write_one_event};
@@ -17,7 +17,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         (&Method::GET, []) => {
             let from = req.params.get("from").and_then(|f| f.parse::<u64>().ok());
             let events = st.events.newest_first(from);
-            let names = EventNames::load(st, &events).await?;
+            let names = EventNames::load(st);
             let events = search(events, &req.params, |e, field| names.field(e, field))?;
             Ok(ok(write_events(&events)))
         }
@@ -46,49 +46,20 @@ struct EventNames {
 }
 
 impl EventNames {
-    async fn load(st: &SiteServer, events: &[Event]) -> Result<Self, ApiError> {
-        let mut n = Self {
-            vms: Vec::new(),
-            hosts: Vec::new(),
-            domains: Vec::new(),
-            dcs: Vec::new(),
-            templates: Vec::new(),
-        };
-        if events.is_empty() {
-            return Ok(n);
+    /// The names as they are now, read from the site's state (no Engine call).
+    fn load(st: &SiteServer) -> Self {
+        let snap = st.world.snapshot(st.site);
+        Self {
+            vms: snap.vms.into_iter().map(|v| (v.id, v.name)).collect(),
+            hosts: hosts(st),
+            domains: snap.domains.into_iter().map(|d| (d.id, d.name)).collect(),
+            dcs: snap
+                .data_centers
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect(),
+            templates: snap.templates.into_iter().map(|t| (t.id, t.name)).collect(),
         }
-        let e = &st.engine;
-        n.vms = e
-            .vms(&Default::default())
-            .await?
-            .into_iter()
-            .map(|v| (v.id, v.name))
-            .collect();
-        n.hosts = e
-            .hosts()
-            .await?
-            .into_iter()
-            .map(|h| (h.id, h.name))
-            .collect();
-        n.domains = e
-            .storage_domains()
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d.name))
-            .collect();
-        n.dcs = e
-            .data_centers()
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d.name))
-            .collect();
-        n.templates = e
-            .templates()
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect();
-        Ok(n)
     }
 
     fn field(&self, e: &Event, field: &str) -> Option<Value> {
@@ -138,35 +109,42 @@ pub(crate) enum Happened {
     VmShutdown { vm: Id, host: Option<Id> },
 }
 
-/// Writes the event for `what`, by the server's user.
-pub(crate) async fn note(st: &SiteServer, what: Happened) {
+/// Writes the event for `what`, by the server's user. Names are read from the site's state,
+/// not through its Engine, so that the log costs the fake no call, latency or injected fault.
+pub(crate) fn note(st: &SiteServer, what: Happened) {
     let user = user_name(st.sessions.username());
-    let Ok(event) = describe(st, what, &user).await else {
-        // A name that cannot be read now (the site went dark meanwhile): the Engine that
-        // did it would have logged it, but there is nothing to serve it from.
-        return;
+    let names = EventNames::load(st);
+    let host = match what {
+        Happened::VmStarted(vm) => st.world.vm_host(st.site, vm),
+        Happened::VmStopped { host, .. } | Happened::VmShutdown { host, .. } => host,
+        _ => None,
     };
-    st.events.record(event, Some(user));
+    st.events
+        .record(describe(&names, what, host, &user), Some(user));
 }
 
-async fn describe(st: &SiteServer, what: Happened, user: &str) -> Result<NewEvent, ApiError> {
-    let e = &st.engine;
-    let sd_name = |sd: Id| async move { e.storage_domain(sd).await.map(|d| d.name) };
-    let dc_name =
-        |dc: Id| async move { super::find(e.data_centers().await?, dc, |d| d.id).map(|d| d.name) };
-    let host_name = |h: Option<Id>| async move {
-        let Some(h) = h else { return Ok(String::new()) };
-        Ok::<_, ApiError>(
-            e.hosts()
-                .await?
-                .into_iter()
-                .find(|x| x.id == h)
-                .map(|x| x.name)
-                .unwrap_or_default(),
-        )
+/// The hosts of the site by id and name (hosts are not in the state snapshot; the world's
+/// facts name them).
+fn hosts(st: &SiteServer) -> Vec<(Id, String)> {
+    st.world
+        .facts()
+        .site(st.site)
+        .hosts
+        .iter()
+        .map(|h| (h.id, h.name.clone()))
+        .collect()
+}
+
+/// The event for `what`; `host` is the VM's host for power actions.
+fn describe(n: &EventNames, what: Happened, host: Option<Id>, user: &str) -> NewEvent {
+    let name = |list: &[(Id, String)], id: Id| {
+        list.iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
     };
-    let domain_in = |code: u32, dc: Id, sd: Id| async move {
-        let (sdn, dcn) = (sd_name(sd).await?, dc_name(dc).await?);
+    let domain_in = |code: u32, dc: Id, sd: Id| {
+        let (sdn, dcn) = (name(&n.domains, sd), name(&n.dcs, dc));
         let description = match code {
             962 => format!("Storage Domain {sdn} was attached to Data Center {dcn} by {user}"),
             966 => format!("Storage Domain {sdn} (Data Center {dcn}) was activated by {user}"),
@@ -177,7 +155,7 @@ async fn describe(st: &SiteServer, what: Happened, user: &str) -> Result<NewEven
             ),
             _ => format!("Storage Domain {sdn} was detached from Data Center {dcn} by {user}"),
         };
-        Ok::<_, ApiError>(NewEvent {
+        NewEvent {
             code,
             description,
             refs: Refs {
@@ -185,18 +163,18 @@ async fn describe(st: &SiteServer, what: Happened, user: &str) -> Result<NewEven
                 data_center: Some(dc),
                 ..Refs::default()
             },
-        })
+        }
     };
-    let vm_event = |code: u32, vm: Id, host: Option<Id>| async move {
-        let name = e.vm(vm).await?.name;
-        let host_name = host_name(host).await?;
+    let vm_event = |code: u32, vm: Id| {
+        let vmn = name(&n.vms, vm);
+        let hostn = host.map(|h| name(&n.hosts, h)).unwrap_or_default();
         let description = match code {
-            153 => format!("VM {name} was started by {user} (Host: {host_name})."),
-            33 => format!("VM {name} powered off by {user} (Host: {host_name})."),
-            73 => format!("VM shutdown initiated by {user} on VM {name} (Host: {host_name})."),
-            _ => format!("VM {name} has been successfully imported from the given configuration."),
+            153 => format!("VM {vmn} was started by {user} (Host: {hostn})."),
+            33 => format!("VM {vmn} powered off by {user} (Host: {hostn})."),
+            73 => format!("VM shutdown initiated by {user} on VM {vmn} (Host: {hostn})."),
+            _ => format!("VM {vmn} has been successfully imported from the given configuration."),
         };
-        Ok::<_, ApiError>(NewEvent {
+        NewEvent {
             code,
             description,
             refs: Refs {
@@ -204,7 +182,7 @@ async fn describe(st: &SiteServer, what: Happened, user: &str) -> Result<NewEven
                 host,
                 ..Refs::default()
             },
-        })
+        }
     };
     let on_domain = |code: u32, sd: Id, description: String| NewEvent {
         code,
@@ -216,44 +194,96 @@ async fn describe(st: &SiteServer, what: Happened, user: &str) -> Result<NewEven
     };
     match what {
         Happened::DomainAdded(sd) => {
-            let n = sd_name(sd).await?;
-            Ok(on_domain(
-                956,
-                sd,
-                format!("Storage Domain {n} was added by {user}"),
-            ))
+            let sdn = name(&n.domains, sd);
+            on_domain(956, sd, format!("Storage Domain {sdn} was added by {user}"))
         }
-        Happened::Attached { dc, sd } => domain_in(962, dc, sd).await,
-        Happened::Activated { dc, sd } => domain_in(966, dc, sd).await,
-        Happened::Deactivated { dc, sd } => domain_in(968, dc, sd).await,
-        Happened::Detached { dc, sd } => domain_in(964, dc, sd).await,
+        Happened::Attached { dc, sd } => domain_in(962, dc, sd),
+        Happened::Activated { dc, sd } => domain_in(966, dc, sd),
+        Happened::Deactivated { dc, sd } => domain_in(968, dc, sd),
+        Happened::Detached { dc, sd } => domain_in(964, dc, sd),
         Happened::OvfUpdated(sd) => {
-            let n = sd_name(sd).await?;
-            Ok(on_domain(
+            let sdn = name(&n.domains, sd);
+            on_domain(
                 199,
                 sd,
-                format!("OVF_STORE for domain {n} was updated by {user}."),
-            ))
+                format!("OVF_STORE for domain {sdn} was updated by {user}."),
+            )
         }
-        Happened::VmRegistered(vm) => vm_event(174, vm, None).await,
-        Happened::TemplateRegistered(t) => {
-            let name = e.template(t).await?.name;
-            Ok(NewEvent {
-                code: 180,
-                description: format!(
-                    "Template {name} has been successfully imported from the given configuration."
-                ),
-                refs: Refs {
-                    template: Some(t),
-                    ..Refs::default()
-                },
-            })
-        }
-        Happened::VmStarted(vm) => {
-            let host = e.vm(vm).await?.host;
-            vm_event(153, vm, host).await
-        }
-        Happened::VmStopped { vm, host } => vm_event(33, vm, host).await,
-        Happened::VmShutdown { vm, host } => vm_event(73, vm, host).await,
+        Happened::VmRegistered(vm) => vm_event(174, vm),
+        Happened::TemplateRegistered(t) => NewEvent {
+            code: 180,
+            description: format!(
+                "Template {} has been successfully imported from the given configuration.",
+                name(&n.templates, t)
+            ),
+            refs: Refs {
+                template: Some(t),
+                ..Refs::default()
+            },
+        },
+        Happened::VmStarted(vm) => vm_event(153, vm),
+        Happened::VmStopped { vm, .. } => vm_event(33, vm),
+        Happened::VmShutdown { vm, .. } => vm_event(73, vm),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_the_engines_templates() {
+        let id = Id::from_u128;
+        let n = EventNames {
+            vms: vec![(id(1), "web1".into())],
+            hosts: vec![(id(2), "h1".into())],
+            domains: vec![(id(3), "data1".into())],
+            dcs: vec![(id(4), "dc1".into())],
+            templates: vec![(id(5), "rhel9".into())],
+        };
+        let u = "admin@internal-authz";
+        let e = describe(
+            &n,
+            Happened::Attached {
+                dc: id(4),
+                sd: id(3),
+            },
+            None,
+            u,
+        );
+        assert_eq!(e.code, 962);
+        assert_eq!(
+            e.description,
+            "Storage Domain data1 was attached to Data Center dc1 by admin@internal-authz"
+        );
+        assert_eq!(
+            (e.refs.storage_domain, e.refs.data_center),
+            (Some(id(3)), Some(id(4)))
+        );
+        let e = describe(&n, Happened::VmStarted(id(1)), Some(id(2)), u);
+        assert_eq!(
+            (e.code, e.description.as_str(), e.refs.host),
+            (
+                153,
+                "VM web1 was started by admin@internal-authz (Host: h1).",
+                Some(id(2))
+            )
+        );
+        let e = describe(
+            &n,
+            Happened::VmShutdown {
+                vm: id(1),
+                host: Some(id(2)),
+            },
+            Some(id(2)),
+            u,
+        );
+        assert_eq!(
+            e.description,
+            "VM shutdown initiated by admin@internal-authz on VM web1 (Host: h1)."
+        );
+        let e = describe(&n, Happened::TemplateRegistered(id(5)), None, u);
+        assert_eq!(e.code, 180);
+        assert!(e.description.starts_with("Template rhel9 has been"));
     }
 }

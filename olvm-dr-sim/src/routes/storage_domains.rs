@@ -57,7 +57,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 .update_ovf_store(sd)
                 .await
                 .map_err(ApiError::in_action)?;
-            note(st, Happened::OvfUpdated(sd)).await;
+            note(st, Happened::OvfUpdated(sd));
             Ok(action(&ActionResult {
                 job,
                 ..ActionResult::complete()
@@ -175,7 +175,7 @@ async fn import(st: &SiteServer, req: &ApiRequest) -> Reply {
         warning_low_space_indicator: add.warning_low_space_indicator,
     };
     let domain = st.engine.import_storage_domain(&request).await?;
-    note(st, Happened::DomainAdded(domain.id)).await;
+    note(st, Happened::DomainAdded(domain.id));
     let sc = scope("storagedomains", &req.params);
     Ok(created(&domain, &sc, &domain.id.to_string()))
 }
@@ -243,7 +243,7 @@ async fn vms(st: &SiteServer, req: &ApiRequest, sd: Id, rest: &[&str]) -> Reply 
                 .register_vm(sd, vm, &registration)
                 .await
                 .map_err(ApiError::in_action)?;
-            note(st, Happened::VmRegistered(vm)).await;
+            note(st, Happened::VmRegistered(vm));
             Ok(complete())
         }
         (&Method::DELETE, [_]) => Err(ApiError::Unsupported("removing an unregistered VM")),
@@ -277,7 +277,7 @@ async fn templates(st: &SiteServer, req: &ApiRequest, sd: Id, rest: &[&str]) -> 
                 .register_template(sd, t, &registration)
                 .await
                 .map_err(ApiError::in_action)?;
-            note(st, Happened::TemplateRegistered(t)).await;
+            note(st, Happened::TemplateRegistered(t));
             Ok(complete())
         }
         (&Method::DELETE, [_]) => Err(ApiError::Unsupported("removing an unregistered template")),

@@ -61,7 +61,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             // The host it runs on before it stops, for the event.
             let host = match *verb {
                 "start" => None,
-                _ => st.engine.vm(vm).await.ok().and_then(|v| v.host),
+                _ => st.world.vm_host(st.site, vm),
             };
             let (result, happened) = match *verb {
                 "start" => (st.engine.start_vm(vm).await, Happened::VmStarted(vm)),
@@ -75,7 +75,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 ),
             };
             result.map_err(ApiError::in_action)?;
-            note(st, happened).await;
+            note(st, happened);
             Ok(complete())
         }
         (&Method::GET, [vm, sub]) => sub_collection(st, req, id(vm)?, sub).await,
