@@ -79,18 +79,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             Ok(complete())
         }
         (&Method::GET, [vm, sub]) => sub_collection(st, req, id(vm)?, sub).await,
-        (&Method::GET, [vm, "nics", nic]) => {
-            let (vm, nic) = (id(vm)?, id(nic)?);
-            let found = st
-                .engine
-                .vm(vm)
-                .await?
-                .nics
-                .into_iter()
-                .find(|n| n.id == nic);
-            let found = found.ok_or(ApiError::NotFound)?;
-            Ok(one(&found, &Scope::new(format!("vms/{vm}/nics"))))
-        }
+        (&Method::GET, [vm, "nics", nic]) => nic_of(st, id(vm)?, id(nic)?).await,
         (&Method::PUT, [vm, "nics", nic]) => update_nic(st, req, id(vm)?, id(nic)?).await,
         (_, [] | [_] | [_, "start" | "stop" | "shutdown"]) => super::not_allowed(),
         _ => Err(ApiError::NotFound),
@@ -139,6 +128,11 @@ async fn update_nic(st: &SiteServer, req: &ApiRequest, vm: Id, nic: Id) -> Reply
     {
         st.engine.set_nic_plugged(vm, nic, plugged).await?;
     }
+    nic_of(st, vm, nic).await
+}
+
+/// `GET /vms/{vm}/nics/{nic}`.
+async fn nic_of(st: &SiteServer, vm: Id, nic: Id) -> Reply {
     let found = st
         .engine
         .vm(vm)
