@@ -239,17 +239,30 @@ impl Transport {
         auth: &HeaderValue,
         correlation: Option<&str>,
     ) -> Result<Raw, EngineError> {
-        let mut request = self
-            .http
-            .request(method.clone(), url)
-            .header(reqwest::header::AUTHORIZATION, auth.clone());
-        if let Some(id) = correlation {
-            request = request.header(HeaderName::from_static("correlation-id"), id);
-        }
-        if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, XML).body(body);
-        }
-        let response = request.send().await.map_err(|e| call.transport(&e))?;
+        let build = || {
+            let mut request = self
+                .http
+                .request(method.clone(), url)
+                .header(reqwest::header::AUTHORIZATION, auth.clone());
+            if let Some(id) = correlation {
+                request = request.header(HeaderName::from_static("correlation-id"), id);
+            }
+            if let Some(body) = body.clone() {
+                request = request.header(CONTENT_TYPE, XML).body(body);
+            }
+            request
+        };
+        let response = match build().send().await {
+            Ok(r) => r,
+            // A kept-alive connection the Engine (or a site going dark) closed while it idled
+            // in the pool fails before any byte comes back; a read goes again once, on a new
+            // connection, so that a dark site reads as one (refused) and not as a broken
+            // answer. Mutating requests are never resent.
+            Err(e) if *method == Method::GET && super::errors::stale_connection(&e) => {
+                build().send().await.map_err(|e| call.transport(&e))?
+            }
+            Err(e) => return Err(call.transport(&e)),
+        };
         let status = response.status().as_u16();
         let content_type = response
             .headers()

@@ -208,6 +208,15 @@ fn certificate_error(e: &reqwest::Error) -> bool {
     })
 }
 
+/// `true` when the request died on a pooled connection the peer had closed, before any answer
+/// (hyper's "connection closed before message completed", its `IncompleteMessage`): the
+/// request never reached the Engine, and a new connection tells what the site is now.
+pub(crate) fn stale_connection(e: &reqwest::Error) -> bool {
+    !e.is_connect()
+        && !e.is_timeout()
+        && describe(e).contains("connection closed before message completed")
+}
+
 /// `true` when one of the causes is a rustls error (the TLS handshake started: the peer spoke).
 fn handshake_error(e: &reqwest::Error) -> bool {
     tls_error(e).is_some()
