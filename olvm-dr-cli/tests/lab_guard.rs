@@ -2,29 +2,13 @@
 //! with an error is up; an Engine-only outage is refused because the primary's hosts still
 //! answer on VDSM's port; a whole-site disaster proceeds, decided in well under a second.
 
+mod lab_support;
+
 use std::path::Path;
 
+use lab_support::{dry_run, olvm_dr, s};
 use olvm_dr_core::Site;
 use olvm_dr_sim::{Lab, LabOptions};
-
-const OLVM_DR: &str = env!("CARGO_BIN_EXE_olvm-dr");
-
-/// Runs `olvm-dr` with `args`; returns its exit code and stdout + stderr.
-async fn olvm_dr(args: &[&str]) -> (i32, String) {
-    let out = tokio::process::Command::new(OLVM_DR)
-        .args(args)
-        .output()
-        .await
-        .expect("olvm-dr runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// How many of the world's replicated domains the secondary knows.
 async fn imported(lab: &Lab) -> usize {
@@ -87,15 +71,7 @@ async fn a_primary_that_refuses_the_password_is_up_and_the_failover_is_refused()
 
     // A dry run says the real run would be refused, and writes nothing.
     let dry_state = dir.path().join("dry-state");
-    let (code, out) = olvm_dr(&[
-        "-f",
-        s(&files.dr_conf),
-        "failover",
-        "--dry-run",
-        "--state-dir",
-        s(&dry_state),
-    ])
-    .await;
+    let (code, out) = dry_run(&files.dr_conf, &dry_state).await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("(dry run: nothing was changed)"), "{out}");
     assert!(out.contains("a real run would be refused"), "{out}");
@@ -157,15 +133,7 @@ async fn an_engine_only_outage_is_refused_and_a_whole_site_disaster_goes_through
     assert_eq!(code, 0, "{out}");
     // A dry run in an existing state directory takes no lock and makes no run.
     let before = entries(&state);
-    let (code, out) = olvm_dr(&[
-        "-f",
-        s(&files.dr_conf),
-        "failover",
-        "--dry-run",
-        "--state-dir",
-        s(&state),
-    ])
-    .await;
+    let (code, out) = dry_run(&files.dr_conf, &state).await;
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("the primary Engine does not answer"), "{out}");
     assert_eq!(entries(&state), before, "a dry run writes nothing");

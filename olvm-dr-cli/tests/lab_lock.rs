@@ -2,30 +2,13 @@
 //! controller holds refuses the run (the simulator answers the Engine's 409), `--break-lock`
 //! takes it, and the run's report says so.
 
-use std::path::Path;
+mod lab_support;
 
+use lab_support::{olvm_dr, s};
 use olvm_dr_core::engine::rest::RestEngine;
 use olvm_dr_core::flow::lock::{LockHolder, RUN_LOCK_TAG};
 use olvm_dr_core::{Engine, ErrorKind, Site};
 use olvm_dr_sim::{Lab, LabOptions};
-
-const OLVM_DR: &str = env!("CARGO_BIN_EXE_olvm-dr");
-
-async fn olvm_dr(args: &[&str]) -> (i32, String) {
-    let out = tokio::process::Command::new(OLVM_DR)
-        .args(args)
-        .output()
-        .await
-        .expect("olvm-dr runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lock_held_elsewhere_refuses_the_run_until_broken() {
