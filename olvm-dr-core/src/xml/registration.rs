@@ -1,6 +1,7 @@
 //! The body of `POST /storagedomains/{sd}/vms/{id}/register` (and `.../templates/{id}/register`):
 //! an `<action>` with the cluster, the flags and the full `registration_configuration`, exactly
-//! as the SDK sends it (reference §4.5):
+//! as the SDK sends it (reference §4.5), in the SDK's element order (`tests/sdk/test_request_xml.py`
+//! compares the two):
 //!
 //! - cluster, role, authz-domain, affinity-group and affinity-label mappings are
 //!   `from/name` → `to/name`;
@@ -25,9 +26,10 @@ use crate::engine::{
 };
 
 /// The name mappings: list tag, item tag, the Engine's word for the entity in its messages,
-/// and the accessor.
+/// and the accessor, in the order the Engine reads them (which decides the message when more
+/// than one is incomplete).
 type NameList = fn(&Registration) -> &Vec<NameMapping>;
-const NAME_LISTS: &[(&str, &str, &str, &str, NameList)] = &[
+const NAME_LISTS: [(&str, &str, &str, &str, NameList); 5] = [
     (
         "cluster_mappings",
         "registration_cluster_mapping",
@@ -69,6 +71,7 @@ const NAME_LISTS: &[(&str, &str, &str, &str, NameList)] = &[
 pub fn write_registration(r: &Registration) -> String {
     let mut w = XmlWriter::document();
     w.open("action", &[]);
+    w.bool("allow_partial_import", r.allow_partial_import);
     match &r.cluster {
         Some(EntityRef::Id(id)) => w.empty("cluster", &[("id", &id.to_string())]),
         Some(EntityRef::Name(name)) => {
@@ -78,14 +81,16 @@ pub fn write_registration(r: &Registration) -> String {
         }
         None => {}
     }
-    w.bool("allow_partial_import", r.allow_partial_import);
     w.bool("reassign_bad_macs", r.reassign_bad_macs);
     let has_mappings = NAME_LISTS.iter().any(|(.., get)| !get(r).is_empty())
         || !r.lun_mappings.is_empty()
         || !r.vnic_profile_mappings.is_empty();
     if has_mappings {
         w.open("registration_configuration", &[]);
-        for (list, item, _, _, get) in NAME_LISTS {
+        // The SDK's order, alphabetical: affinity groups, affinity labels, clusters, domains,
+        // LUNs, roles, vNIC profiles.
+        let [cluster, role, domain, group, label] = &NAME_LISTS;
+        for (list, item, _, _, get) in [group, label, cluster, domain] {
             write_name_mappings(&mut w, list, item, get(r));
         }
         if !r.lun_mappings.is_empty() {
@@ -95,6 +100,8 @@ pub fn write_registration(r: &Registration) -> String {
             }
             w.close("lun_mappings");
         }
+        let (list, item, _, _, get) = role;
+        write_name_mappings(&mut w, list, item, get(r));
         if !r.vnic_profile_mappings.is_empty() {
             w.open("vnic_profile_mappings", &[]);
             for m in &r.vnic_profile_mappings {
@@ -129,17 +136,16 @@ fn write_lun_mapping(w: &mut XmlWriter, m: &LunMapping) {
     w.open("registration_lun_mapping", &[]);
     w.open("from", &[]);
     w.open("lun_storage", &[]);
-    w.opt_value("type", m.source_storage_type);
     w.open("logical_units", &[]);
     w.empty("logical_unit", &[("id", &m.source_lun_id)]);
     w.close("logical_units");
+    w.opt_value("type", m.source_storage_type);
     w.close("lun_storage");
     w.close("from");
     let t = &m.target;
     w.open("to", &[]);
     w.opt_text("alias", t.alias.as_deref());
     w.open("lun_storage", &[]);
-    w.opt_value("type", t.storage_type);
     w.open("logical_units", &[]);
     w.open("logical_unit", &[("id", &t.lun_id)]);
     w.opt_text("address", t.address.as_deref());
@@ -150,6 +156,7 @@ fn write_lun_mapping(w: &mut XmlWriter, m: &LunMapping) {
     w.opt_text("username", t.username.as_deref());
     w.close("logical_unit");
     w.close("logical_units");
+    w.opt_value("type", t.storage_type);
     w.close("lun_storage");
     w.close("to");
     w.close("registration_lun_mapping");

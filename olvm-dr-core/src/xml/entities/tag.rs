@@ -39,8 +39,8 @@ impl XmlEntity for Tag {
 pub fn write_tag_add(name: &str, description: &str) -> String {
     let mut w = XmlWriter::document();
     w.open("tag", &[]);
-    w.text("name", name);
     w.text("description", description);
+    w.text("name", name);
     w.close("tag");
     w.finish()
 }
