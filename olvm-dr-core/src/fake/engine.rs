@@ -252,8 +252,8 @@ impl Engine for FakeEngine {
     }
 
     async fn host_luns(&self, host: Id) -> EngineResult<Vec<HostLun>> {
-        self.call(Operation::HostLuns, key(host), |w, s, _| {
-            w.host_luns(s, host)
+        self.call(Operation::HostLuns, key(host), |w, s, now| {
+            w.host_luns(s, host, now)
         })
         .await
     }
