@@ -44,12 +44,41 @@ impl WorldState {
             .collect()
     }
 
-    /// The iSCSI targets an up host is connected to because its data center uses them: those
-    /// of the data center's domains that are active, inactive or unknown
+    /// The iSCSI targets an up host is connected to without a login of its own: those of its
+    /// data center's domains that are active, inactive or unknown
     /// (`StorageServerConnectionDao.getConnectableStorageConnectionsByStorageType`, which
     /// `ConnectHostToStoragePoolServers` connects when the host comes up and attach and
-    /// activate connect on every up host).
+    /// activate connect on every up host), and those of the direct LUN disks of the VMs
+    /// running on it (`RunVmCommandBase.connectLunDisks`).
     fn pool_targets(&self, site: Site, host: Id, now: Instant) -> HashSet<usize> {
+        let mut targets = self.domain_targets(site, host, now);
+        let s = self.site(site);
+        let lun_ids: HashSet<&str> = s
+            .vms
+            .values()
+            .filter(|vm| vm.host == Some(host))
+            .flat_map(|vm| &vm.luns)
+            .filter_map(|d| s.disks.get(d)?.lun.as_ref())
+            .flat_map(|l| l.logical_units.iter().map(|u| u.id.as_str()))
+            .collect();
+        if !lun_ids.is_empty() {
+            targets.extend(
+                self.fabric
+                    .site_luns(site)
+                    .filter_map(|(_, v)| match &v.locator {
+                        Locator::Lun {
+                            lun_id,
+                            target: Some(t),
+                            ..
+                        } if lun_ids.contains(lun_id.as_str()) => Some(*t),
+                        _ => None,
+                    }),
+            );
+        }
+        targets
+    }
+
+    fn domain_targets(&self, site: Site, host: Id, now: Instant) -> HashSet<usize> {
         let s = self.site(site);
         let Some(h) = s.inv.hosts.get(&host) else {
             return HashSet::new();
