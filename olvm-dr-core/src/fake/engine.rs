@@ -546,4 +546,13 @@ impl Engine for FakeEngine {
         self.call(Operation::RemoveTag, key(id), |w, s, _| w.remove_tag(s, id))
             .await
     }
+
+    async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
+        self.call(
+            Operation::SwitchMasterStorageDomain,
+            key(sd),
+            |w, s, now| w.switch_master(s, dc, sd, now),
+        )
+        .await
+    }
 }

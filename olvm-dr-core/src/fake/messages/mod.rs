@@ -22,6 +22,7 @@
 mod block_storage;
 mod import;
 mod storage;
+mod switch_master;
 mod vm;
 
 use crate::engine::{EngineError, ErrorKind, StorageDomainStatus};
@@ -31,6 +32,7 @@ use super::ops::Operation;
 pub(crate) use block_storage::*;
 pub(crate) use import::*;
 pub(crate) use storage::*;
+pub(crate) use switch_master::*;
 pub(crate) use vm::*;
 
 /// The `reason` of almost every Engine fault.

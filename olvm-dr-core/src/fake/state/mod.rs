@@ -20,6 +20,7 @@ pub(crate) mod register;
 pub(crate) mod register_template;
 pub(crate) mod site;
 pub(crate) mod storage_ops;
+pub(crate) mod switch_master;
 pub(crate) mod tags;
 pub(crate) mod views;
 pub(crate) mod vms;
