@@ -254,6 +254,11 @@ impl Engine for Buggy {
     async fn remove_tag(&self, id: Id) -> EngineResult<()> {
         self.bug.apply(self.inner.remove_tag(id).await)
     }
+
+    async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
+        self.bug
+            .apply(self.inner.switch_master_storage_domain(dc, sd).await)
+    }
 }
 
 async fn run(bug: Bug) -> olvm_dr_core::conformance::Report {

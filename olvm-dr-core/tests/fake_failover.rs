@@ -29,13 +29,21 @@ async fn every_storage_type_fails_over_once_the_lease_expires() {
         world.disaster(Site::Primary);
         world.stop_replication(d.pair);
         if storage_type == olvm_dr_core::engine::StorageType::Iscsi {
-            // A host that has not logged in does not see the LUNs.
+            // A host that has not logged in sees no iSCSI LUN, so the Engine has no target
+            // to look for the domain behind.
             let host = host_for(&world, &d, Site::Secondary);
             let err = e
                 .import_storage_domain(&d.import_request(Site::Secondary, host))
                 .await
                 .unwrap_err();
-            assert_eq!(err.kind, ErrorKind::NotFound, "{err}");
+            assert_eq!(
+                (err.kind, err.detail()),
+                (
+                    ErrorKind::BadRequest,
+                    "Couldn't connect to the specified targets"
+                ),
+                "{err}"
+            );
         }
         import(&world, e.as_ref(), &d, Site::Secondary).await;
 

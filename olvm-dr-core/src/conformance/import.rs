@@ -80,9 +80,19 @@ pub async fn iscsi_luns_are_visible_after_login(ctx: &Context) -> Result<(), Fai
         lun.logical_unit.volume_group.is_some(),
         "LUN without volume group"
     );
+    // The volume group is named after the domain, so the host links the LUN to it before
+    // this Engine knows the domain.
     ensure!(
-        lun.logical_unit.storage_domain.is_none(),
-        "unknown domain linked to LUN"
+        lun.logical_unit.storage_domain == Some(d.id),
+        "LUN of {} linked to {:?}",
+        d.name,
+        lun.logical_unit.storage_domain
+    );
+    ensure!(
+        lun.storage_type == StorageType::Iscsi && lun.logical_unit.target.as_ref() == Some(&t.iqn),
+        "iSCSI LUN {lun_id} listed as {:?} behind {:?}",
+        lun.storage_type,
+        lun.logical_unit.target
     );
     Ok(())
 }
@@ -140,12 +150,26 @@ pub async fn block_domains_import_by_id(ctx: &Context) -> Result<(), Failure> {
         let h = host(ctx, Site::Secondary, d.secondary_dc.id)?;
         let req = d.import_request(Site::Secondary, h);
         if d.storage_type == StorageType::Iscsi {
-            err_text(
-                "import before login",
-                e.import_storage_domain(&req).await,
-                ErrorKind::NotFound,
-                &format!("Storage Domain id {} Does not exists", d.id),
-            )?;
+            // With no iSCSI LUN in sight the Engine has no target to look behind; with some
+            // (another domain's) it finds no volume group carrying this domain.
+            let seen = ok("host_luns", e.host_luns(h).await)?;
+            let before = e.import_storage_domain(&req).await;
+            if seen.iter().any(|l| l.storage_type == StorageType::Iscsi) {
+                err_text(
+                    "import before login",
+                    before,
+                    ErrorKind::Conflict,
+                    "[Cannot add Storage. Failed to get data for Import operation.\n\
+                     - Check connectivity to the Storage Domain.]",
+                )?;
+            } else {
+                err_text(
+                    "import before login",
+                    before,
+                    ErrorKind::BadRequest,
+                    "Couldn't connect to the specified targets",
+                )?;
+            }
             login_if_iscsi(e, Site::Secondary, h, d).await?;
         }
         let mut no_id = req.clone();

@@ -24,6 +24,7 @@ mod maintenance;
 mod registration;
 mod storage;
 mod support;
+mod switch_master;
 mod tags;
 mod vms;
 
@@ -44,6 +45,7 @@ pub use maintenance::*;
 pub use registration::*;
 pub use storage::*;
 pub use support::Failure;
+pub use switch_master::*;
 pub use tags::*;
 pub use vms::*;
 
@@ -148,6 +150,7 @@ checks! {
     vm_and_disk_searches_filter,
     disaster_makes_the_site_unavailable,
     tag_names_are_unique,
+    switch_master_moves_the_master_role,
 }
 
 /// The outcome of one check.

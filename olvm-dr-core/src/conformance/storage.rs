@@ -28,7 +28,9 @@ pub(super) async fn dc_status(ctx: &Context, dc: Id) -> Result<DataCenterStatus,
 
 /// Two replicated domains that land in the same data center on the secondary, one that has no
 /// storage yet there.
-async fn pair_in_empty_dc(ctx: &Context) -> Result<Option<(&DomainFacts, &DomainFacts)>, Failure> {
+pub(super) async fn pair_in_empty_dc(
+    ctx: &Context,
+) -> Result<Option<(&DomainFacts, &DomainFacts)>, Failure> {
     let ds = &ctx.facts().domains;
     for a in ds {
         let dc = a.secondary_dc.id;
@@ -147,7 +149,7 @@ pub async fn first_attach_must_be_a_data_domain(ctx: &Context) -> Result<(), Fai
 }
 
 /// A domain's status and master flag in `dc`.
-async fn state(
+pub(super) async fn state(
     e: &dyn Engine,
     dc: Id,
     sd: Id,

@@ -99,6 +99,7 @@ limited! {
     fn tags(&self) -> EngineResult<Vec<Tag>>;
     fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag>;
     fn remove_tag(&self, id: Id) -> EngineResult<()>;
+    fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()>;
 }
 
 #[cfg(all(test, feature = "fake"))]

@@ -204,4 +204,9 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
 
     /// Removes a tag (`DELETE /tags/{id}`).
     async fn remove_tag(&self, id: Id) -> EngineResult<()>;
+
+    /// Makes `sd`, an active data domain of data center `dc`, its master domain
+    /// (`POST /datacenters/{dc}/setmaster`, Engine 4.5 and data centers of version 4.5 or
+    /// later). The former master stays attached and active as a plain data domain.
+    async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()>;
 }

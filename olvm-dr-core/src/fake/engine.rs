@@ -252,8 +252,8 @@ impl Engine for FakeEngine {
     }
 
     async fn host_luns(&self, host: Id) -> EngineResult<Vec<HostLun>> {
-        self.call(Operation::HostLuns, key(host), |w, s, _| {
-            w.host_luns(s, host)
+        self.call(Operation::HostLuns, key(host), |w, s, now| {
+            w.host_luns(s, host, now)
         })
         .await
     }
@@ -545,5 +545,14 @@ impl Engine for FakeEngine {
     async fn remove_tag(&self, id: Id) -> EngineResult<()> {
         self.call(Operation::RemoveTag, key(id), |w, s, _| w.remove_tag(s, id))
             .await
+    }
+
+    async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
+        self.call(
+            Operation::SwitchMasterStorageDomain,
+            key(sd),
+            |w, s, now| w.switch_master(s, dc, sd, now),
+        )
+        .await
     }
 }

@@ -133,6 +133,8 @@ operations! {
     AddTag = "add_tag",
     /// `remove_tag`.
     RemoveTag = "remove_tag",
+    /// `switch_master_storage_domain`.
+    SwitchMasterStorageDomain = "switch_master_storage_domain",
 }
 
 impl fmt::Display for Operation {
@@ -156,6 +158,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 47);
+        assert_eq!(Operation::ALL.len(), 48);
     }
 }

@@ -25,6 +25,7 @@ pub mod fault;
 pub mod node;
 pub mod registration;
 pub mod requests;
+pub mod set_master;
 pub mod writer;
 
 use std::collections::BTreeSet;

@@ -1,7 +1,7 @@
 //! Request bodies posted to collections: importing a storage domain (`POST /storagedomains`)
 //! and attaching one to a data center (`POST /datacenters/{dc}/storagedomains`).
 
-use super::entities::{read_storage, write_storage};
+use super::entities::{read_request_storage, write_storage};
 use super::{Node, XmlError, XmlWriter, expect_root, parse};
 use crate::engine::{EntityRef, Id, ImportStorageDomain, StorageConnection, StorageDomainType};
 
@@ -107,7 +107,7 @@ impl StorageDomainAdd {
                 None => None,
             },
             storage: match n.child("storage") {
-                Some(s) => read_storage(&s)?,
+                Some(s) => read_request_storage(&s)?,
                 None => StorageConnection::default(),
             },
             wipe_after_delete: n.bool_at(&["wipe_after_delete"])?,
@@ -202,6 +202,28 @@ mod tests {
         let add = StorageDomainAdd::import(&fc);
         assert!(add.import && add.write().contains("<import>true</import>"));
         assert_eq!(StorageDomainAdd::read(&add.write()).unwrap(), add);
+    }
+
+    #[test]
+    fn import_bodies_may_give_logical_units_without_ids() {
+        // What `ovirt_storage_domain` (state: imported) sends: the iSCSI connection without a
+        // LUN id, an empty password; for FCP a bare port.
+        let iscsi = r#"<storage_domain id="00000000-0000-0000-0000-0000000000a2">
+          <import>true</import><name></name><type>data</type><host><name>hv1</name></host>
+          <storage><type>iscsi</type><logical_units><logical_unit>
+            <address>10.0.0.5</address><password></password><port>3260</port>
+            <target>iqn.2026-01.lab:a</target><username></username>
+          </logical_unit></logical_units></storage></storage_domain>"#;
+        let add = StorageDomainAdd::read(iscsi).unwrap();
+        assert_eq!(add.storage.storage_type, Some(StorageType::Iscsi));
+        assert!(add.storage.logical_units.is_empty());
+        let fcp = r#"<storage_domain id="00000000-0000-0000-0000-0000000000a3">
+          <import>true</import><type>data</type><host><name>hv1</name></host>
+          <storage><type>fcp</type><logical_units><logical_unit><port>3260</port></logical_unit>
+          <logical_unit id="3600b"/></logical_units></storage></storage_domain>"#;
+        let add = StorageDomainAdd::read(fcp).unwrap();
+        let ids: Vec<_> = add.storage.logical_units.iter().map(|l| &l.id).collect();
+        assert_eq!(ids, ["3600b"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use axum::http::Method;
 use olvm_dr_core::engine::{Engine, EntityRef, Id};
 use olvm_dr_core::xml::actions::read_force;
 use olvm_dr_core::xml::requests::read_attach;
+use olvm_dr_core::xml::set_master::read_set_master;
 
 use super::events::{Happened, note};
 use super::lookup::{Names, Need};
@@ -52,7 +53,8 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 &scope("networks", &req.params),
             ))
         }
-        [_, "setmaster"] => Err(ApiError::Unsupported("setting the master domain")),
+        [dc, "setmaster"] if req.method == Method::POST => set_master(st, req, id(dc)?).await,
+        [_, "setmaster"] => super::not_allowed(),
         [dc, sub] if get => {
             let tag =
                 subcollections::tag(subcollections::DATA_CENTER, sub).ok_or(ApiError::NotFound)?;
@@ -62,6 +64,37 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         [] | [_] | [_, "clusters" | "networks", ..] => super::not_allowed(),
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// `POST /datacenters/{dc}/setmaster`: the domain by id or name
+/// (`BackendDataCenterResource.setMaster`), then `SwitchMasterStorageDomain`.
+async fn set_master(st: &SiteServer, req: &ApiRequest, dc: Id) -> Reply {
+    existing(st, dc).await?;
+    let sd = match read_set_master(req.text()).map_err(|e| ApiError::bad_body(&e))? {
+        Some(EntityRef::Id(id)) => id,
+        Some(EntityRef::Name(name)) => st
+            .engine
+            .storage_domains()
+            .await?
+            .into_iter()
+            .find(|d| d.name == name)
+            .map(|d| d.id)
+            .ok_or_else(|| ApiError::entity_not_found(&format!("Storage: name={name}")))?,
+        // The Engine does not check for the element and fails on its absence; the simulator
+        // names what is missing instead.
+        None => {
+            return Err(ApiError::incomplete(
+                "Action",
+                "storageDomain.id|name",
+                "setMaster",
+            ));
+        }
+    };
+    st.engine
+        .switch_master_storage_domain(dc, sd)
+        .await
+        .map_err(ApiError::in_action)?;
+    Ok(complete())
 }
 
 /// 404 unless data center `dc` exists.

@@ -2,7 +2,7 @@
 //! host, the LUNs it sees, iSCSI discovery and login.
 
 use axum::http::Method;
-use olvm_dr_core::engine::Engine;
+use olvm_dr_core::engine::{Engine, HostLun};
 use olvm_dr_core::xml::actions::{ActionResult, read_iscsi_discover, read_iscsi_login};
 
 use super::lookup::{Names, Need};
@@ -44,6 +44,18 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             let luns = st.engine.host_luns(h).await?;
             Ok(list(
                 &limit(luns, &req.params),
+                &scope(format!("hosts/{h}/storage"), &req.params),
+            ))
+        }
+        (&Method::GET, [h, "storage", lun]) => {
+            let h = id(h)?;
+            let mut found = find_lun(st.engine.host_luns(h).await?, lun)?;
+            // `BackendHostStorageResource.lookupStorage` maps the LUN alone, without the
+            // connection mapping the listing adds: no portal, no user name.
+            found.logical_unit.portal = None;
+            found.logical_unit.username = None;
+            Ok(one(
+                &found,
                 &scope(format!("hosts/{h}/storage"), &req.params),
             ))
         }
@@ -95,7 +107,8 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             | [
                 _,
                 "storage" | "iscsidiscover" | "discoveriscsi" | "iscsilogin",
-            ],
+            ]
+            | [_, "storage", _],
         ) => super::not_allowed(),
         (&Method::GET, [h, sub]) => {
             let tag = subcollections::tag(subcollections::HOST, sub).ok_or(ApiError::NotFound)?;
@@ -104,4 +117,12 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
         }
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// The LUN `id` among a host's devices; a LUN id is no UUID, so any other id is simply not
+/// found (404).
+fn find_lun(luns: Vec<HostLun>, id: &str) -> Result<HostLun, ApiError> {
+    luns.into_iter()
+        .find(|l| l.id == id)
+        .ok_or(ApiError::NotFound)
 }

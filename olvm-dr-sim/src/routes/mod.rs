@@ -34,6 +34,8 @@
 //! | `/events[/{id}]` (max, from, search) | GET |
 //! | `/storageconnections[/{id}]`, `/storagedomains/{sd}/storageconnections` | GET |
 //! | `/hosts/{h}/storageconnectionextensions[/{id}]` | GET, POST; GET, PUT, DELETE |
+//! | `/hosts/{h}/storage/{lun}` | GET |
+//! | `/datacenters/{dc}/setmaster` | POST (the domain by id or name) |
 
 mod api;
 mod clusters;

@@ -45,6 +45,7 @@
 //! | `register_vm`, `register_template` | `POST /storagedomains/{sd}/vms/{id}/register`, `…/templates/{id}/register` |
 //! | `start_vm`, `shutdown_vm`, `stop_vm` | `POST /vms/{id}/start`, `…/shutdown`, `…/stop` |
 //! | `remove_vm` | `DELETE /vms/{id}` |
+//! | `switch_master_storage_domain` | `POST /datacenters/{dc}/setmaster` |
 
 mod client;
 mod config;

@@ -158,6 +158,9 @@ pub struct HostLun {
     pub storage_type: super::StorageType,
     /// The LUN's connection facts.
     pub logical_unit: super::LogicalUnit,
+    /// The host that sees it (`<host>` of the `host_storage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<Id>,
 }
 
 /// A logical network.

@@ -92,6 +92,33 @@ pub struct LogicalUnit {
     pub storage_domain: Option<Id>,
     /// The volume group it belongs to, if any.
     pub volume_group: Option<String>,
+    /// The SCSI serial the host reads (`S<vendor>_<product>_<unit serial>`, VPD page 0x80).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    /// The SCSI vendor id (`LIO-ORG`, `NETAPP`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor_id: Option<String>,
+    /// The SCSI product id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// The LUN number behind its target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lun_mapping: Option<u32>,
+    /// The multipath paths the host has to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<u32>,
+    /// The paths that are up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_paths: Option<u32>,
+    /// The direct LUN disk that uses it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk: Option<Id>,
+    /// The largest discard the device takes, in bytes (0: no discard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discard_max_size: Option<u64>,
+    /// Deprecated; the Engine always writes `false` for a host's devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discard_zeroes_data: Option<bool>,
 }
 
 /// A disk.

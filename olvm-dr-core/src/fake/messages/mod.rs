@@ -19,16 +19,20 @@
 //! | `NotFound` | 404, and "doesn't exist" for an entity named in the call |
 //! | `BadRequest` | other 400s |
 
+mod block_storage;
 mod import;
 mod storage;
+mod switch_master;
 mod vm;
 
 use crate::engine::{EngineError, ErrorKind, StorageDomainStatus};
 
 use super::ops::Operation;
 
+pub(crate) use block_storage::*;
 pub(crate) use import::*;
 pub(crate) use storage::*;
+pub(crate) use switch_master::*;
 pub(crate) use vm::*;
 
 /// The `reason` of almost every Engine fault.
@@ -170,19 +174,6 @@ pub(crate) fn incomplete(op: Operation, entity: &str, fields: &str) -> EngineErr
         .with_fault_text(
             "Incomplete parameters",
             format!("{entity} [{fields}] required for add"),
-        )
-}
-
-/// A block-domain import whose id the host does not see among its LUNs
-/// (`BackendStorageDomainsResource.addExistingSAN`). Taken from the API reference (§3.2): in the
-/// Engine's code the lookup returns an empty entity instead of null, so the exact failure of a
-/// real Engine may differ.
-pub(crate) fn block_domain_not_visible(op: Operation, id: impl std::fmt::Display) -> EngineError {
-    EngineError::new(ErrorKind::NotFound, op.as_str())
-        .with_status(404)
-        .with_fault_text(
-            OPERATION_FAILED,
-            format!("Storage Domain id {id} Does not exists"),
         )
 }
 

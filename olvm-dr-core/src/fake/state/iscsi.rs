@@ -1,11 +1,13 @@
 //! iSCSI discovery and login per host, and which LUNs a host sees (`GET /hosts/{id}/storage`).
 
+use std::collections::HashSet;
+
 use tokio::time::Instant;
 
 use crate::Site;
 use crate::engine::{
-    EngineResult, HostLun, Id, IscsiLogin, IscsiPortal, IscsiTarget, LogicalUnit, LunStatus,
-    StorageType,
+    EngineResult, HostLun, HostStatus, Id, IscsiLogin, IscsiPortal, IscsiTarget, LogicalUnit,
+    LunStatus, StorageDomainStatus, StorageType,
 };
 
 use super::super::fabric::{Locator, VolumeId};
@@ -14,10 +16,12 @@ use super::super::ops::Operation;
 use super::WorldState;
 
 impl WorldState {
-    /// The LUN volumes `host` of `site` sees: every FC LUN of the site's SAN, and the iSCSI
-    /// LUNs behind targets it is logged in to.
-    pub(crate) fn visible_luns(&self, site: Site, host: Id) -> Vec<VolumeId> {
+    /// The LUN volumes `host` of `site` sees at `now`: every FC LUN of the site's SAN, and the
+    /// iSCSI LUNs behind targets it is logged in to, by its own login or because its data
+    /// center uses them.
+    pub(crate) fn visible_luns(&self, site: Site, host: Id, now: Instant) -> Vec<VolumeId> {
         let sessions = self.site(site).sessions.get(&host);
+        let pool = self.pool_targets(site, host, now);
         self.fabric
             .site_luns(site)
             .filter(|(_, v)| match &v.locator {
@@ -28,13 +32,78 @@ impl WorldState {
                 Locator::Lun {
                     target: Some(t), ..
                 } => {
-                    let t = &self.fabric.targets[*t];
-                    sessions
-                        .is_some_and(|s| s.contains(&(t.address.clone(), t.port, t.iqn.clone())))
+                    let rec = &self.fabric.targets[*t];
+                    pool.contains(t)
+                        || sessions.is_some_and(|s| {
+                            s.contains(&(rec.address.clone(), rec.port, rec.iqn.clone()))
+                        })
                 }
                 _ => false,
             })
             .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The iSCSI targets an up host is connected to without a login of its own: those of its
+    /// data center's domains that are active, inactive or unknown
+    /// (`StorageServerConnectionDao.getConnectableStorageConnectionsByStorageType`, which
+    /// `ConnectHostToStoragePoolServers` connects when the host comes up and attach and
+    /// activate connect on every up host), and those of the direct LUN disks of the VMs
+    /// running on it (`RunVmCommandBase.connectLunDisks`).
+    fn pool_targets(&self, site: Site, host: Id, now: Instant) -> HashSet<usize> {
+        let mut targets = self.domain_targets(site, host, now);
+        let s = self.site(site);
+        let lun_ids: HashSet<&str> = s
+            .vms
+            .values()
+            .filter(|vm| vm.host == Some(host))
+            .flat_map(|vm| &vm.luns)
+            .filter_map(|d| s.disks.get(d)?.lun.as_ref())
+            .flat_map(|l| l.logical_units.iter().map(|u| u.id.as_str()))
+            .collect();
+        if !lun_ids.is_empty() {
+            targets.extend(
+                self.fabric
+                    .site_luns(site)
+                    .filter_map(|(_, v)| match &v.locator {
+                        Locator::Lun {
+                            lun_id,
+                            target: Some(t),
+                            ..
+                        } if lun_ids.contains(lun_id.as_str()) => Some(*t),
+                        _ => None,
+                    }),
+            );
+        }
+        targets
+    }
+
+    fn domain_targets(&self, site: Site, host: Id, now: Instant) -> HashSet<usize> {
+        let s = self.site(site);
+        let Some(h) = s.inv.hosts.get(&host) else {
+            return HashSet::new();
+        };
+        let Some(dc) = s.dc_of_cluster(h.cluster) else {
+            return HashSet::new();
+        };
+        if h.status != HostStatus::Up {
+            return HashSet::new();
+        }
+        s.domains
+            .values()
+            .filter(|d| {
+                d.attached_to(dc)
+                    && matches!(
+                        d.status(now),
+                        StorageDomainStatus::Active
+                            | StorageDomainStatus::Inactive
+                            | StorageDomainStatus::Unknown
+                    )
+            })
+            .filter_map(|d| match &self.fabric.volumes[d.volume].locator {
+                Locator::Lun { target, .. } => *target,
+                Locator::File { .. } => None,
+            })
             .collect()
     }
 
@@ -71,24 +140,31 @@ impl WorldState {
                 .map(|m| m.id)
                 .filter(|id| self.site(site).domains.contains_key(id)),
             volume_group: meta.and_then(|m| m.volume_group.clone()),
+            ..LogicalUnit::default()
         })
     }
 
-    pub(crate) fn host_luns(&self, site: Site, host: Id) -> EngineResult<Vec<HostLun>> {
-        if !self.site(site).inv.hosts.contains_key(&host) {
+    /// `GET /hosts/{id}/storage`: every LUN the host sees, FC and iSCSI alike. A host that is
+    /// not up cannot list its devices (`GetDeviceListQuery.isActiveVds`).
+    pub(crate) fn host_luns(
+        &self,
+        site: Site,
+        host: Id,
+        now: Instant,
+    ) -> EngineResult<Vec<HostLun>> {
+        let Some(h) = self.site(site).inv.hosts.get(&host) else {
             return Err(msg::not_found(Operation::HostLuns, format!("host {host}")));
+        };
+        if h.status != HostStatus::Up {
+            return Err(msg::host_devices_unavailable(
+                Operation::HostLuns,
+                &h.address,
+            ));
         }
         Ok(self
-            .visible_luns(site, host)
+            .visible_luns(site, host, now)
             .into_iter()
-            .filter_map(|v| {
-                let lu = self.logical_unit(site, v)?;
-                Some(HostLun {
-                    id: lu.id.clone(),
-                    storage_type: self.fabric.volumes[v].locator.storage_type(),
-                    logical_unit: lu,
-                })
-            })
+            .filter_map(|v| self.host_device(site, host, v))
             .collect())
     }
 

@@ -22,7 +22,7 @@ const OVF_UPLOAD_TASK: &str = "UploadStream";
 
 impl WorldState {
     /// `true` when an OVF update job on one of `domains` is still running at `now`.
-    fn ovf_job_running(&self, site: Site, domains: &[Id], now: Instant) -> bool {
+    pub(crate) fn ovf_job_running(&self, site: Site, domains: &[Id], now: Instant) -> bool {
         self.site(site).jobs.values().any(|j| {
             j.outcome.is_none() && now < j.ends && j.domain.is_some_and(|d| domains.contains(&d))
         })

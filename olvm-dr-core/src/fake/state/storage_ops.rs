@@ -63,14 +63,7 @@ impl WorldState {
             let id = req
                 .id
                 .ok_or_else(|| msg::incomplete(op, "StorageDomain", "id"))?;
-            self.visible_luns(site, req.host)
-                .into_iter()
-                .find(|v| {
-                    let vol = &self.fabric.volumes[*v];
-                    vol.locator.storage_type() == storage_type
-                        && vol.content.as_ref().is_some_and(|c| c.meta.id == id)
-                })
-                .ok_or_else(|| msg::block_domain_not_visible(op, id))?
+            self.find_block_domain_for_import(site, req.host, storage_type, id, now)?
         } else {
             return Err(msg::sd_not_exist(op, Action::Add, Subject::Storage, false));
         };
@@ -111,6 +104,45 @@ impl WorldState {
         let view = rec.view(now, false);
         self.site_mut(site).insert_domain(rec);
         Ok(view)
+    }
+
+    /// The LUN volume carrying block domain `id` among those `host` sees, in the order the
+    /// Engine fails: a domain it knows already (`canAddDomain`), no iSCSI LUN visible at all
+    /// (the query has no target to connect to), none of the visible LUNs carries the domain
+    /// (`GetVGInfo` finds nothing). LUNs this Engine uses as direct LUN disks do not count
+    /// (`GetUnregisteredBlockStorageDomainsQuery` skips their volume groups).
+    fn find_block_domain_for_import(
+        &self,
+        site: Site,
+        host: Id,
+        storage_type: StorageType,
+        id: Id,
+        now: Instant,
+    ) -> EngineResult<VolumeId> {
+        let op = Operation::ImportStorageDomain;
+        if self.site(site).domains.contains_key(&id) {
+            return Err(msg::sd_already_exists(op));
+        }
+        let of_type: Vec<VolumeId> = self
+            .visible_luns(site, host, now)
+            .into_iter()
+            .filter(|v| self.fabric.volumes[*v].locator.storage_type() == storage_type)
+            .collect();
+        if storage_type == StorageType::Iscsi && of_type.is_empty() {
+            return Err(msg::block_import_no_targets(op));
+        }
+        let lun_disks = &self.site(site).lun_disks;
+        of_type
+            .into_iter()
+            .find(|v| {
+                let vol = &self.fabric.volumes[*v];
+                let used_as_disk = matches!(
+                    &vol.locator,
+                    Locator::Lun { lun_id, .. } if lun_disks.contains_key(lun_id)
+                );
+                !used_as_disk && vol.content.as_ref().is_some_and(|c| c.meta.id == id)
+            })
+            .ok_or_else(|| msg::block_import_not_visible(op))
     }
 
     fn find_export_for_import(

@@ -14,7 +14,9 @@ mod unregistered;
 mod vm;
 
 pub use api::{read_api, write_api};
-pub(crate) use storage::{read_logical_unit, read_storage, write_logical_unit, write_storage};
+pub(crate) use storage::{
+    read_logical_unit, read_request_storage, write_logical_unit, write_storage,
+};
 pub use tag::{read_tag_add, write_tag_add};
 pub use vm::write_snapshots;
 

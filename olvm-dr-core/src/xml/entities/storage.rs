@@ -116,17 +116,40 @@ impl XmlEntity for StorageDomain {
 /// Reads a `<storage>` element. LUNs are found under `volume_group/logical_units` (how the
 /// Engine shows a block domain) or directly under `logical_units` (how requests give them).
 pub(crate) fn read_storage(n: &Node<'_>) -> Result<StorageConnection, XmlError> {
+    read_storage_using(n, |lu| read_logical_unit(lu).map(Some))
+}
+
+/// Reads the `<storage>` of a request body, where a `<logical_unit>` may come without its id:
+/// the Ansible `ovirt_storage_domain` module sends the iSCSI address, port and target (and for
+/// FCP only a port) of an import that way. Such units are left out: an import reads no LUN from
+/// the body (`BackendStorageDomainsResource.addExistingSAN` finds the domain's LUNs on the
+/// host), and a unit without an id names no LUN.
+pub(crate) fn read_request_storage(n: &Node<'_>) -> Result<StorageConnection, XmlError> {
+    read_storage_using(n, |lu| {
+        if lu.attr("id").is_some_and(|id| !id.is_empty()) {
+            read_logical_unit(lu).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+}
+
+fn read_storage_using(
+    n: &Node<'_>,
+    mut read_unit: impl FnMut(&Node<'_>) -> Result<Option<LogicalUnit>, XmlError>,
+) -> Result<StorageConnection, XmlError> {
     let mut logical_units = Vec::new();
     let volume_group = match n.child("volume_group") {
         Some(vg) => {
-            logical_units = vg.list("logical_units", "logical_unit", read_logical_unit)?;
+            logical_units = vg.list("logical_units", "logical_unit", &mut read_unit)?;
             vg.attr("id").map(str::to_owned)
         }
         None => None,
     };
-    if logical_units.is_empty() {
-        logical_units = n.list("logical_units", "logical_unit", read_logical_unit)?;
+    if logical_units.iter().all(Option::is_none) {
+        logical_units = n.list("logical_units", "logical_unit", &mut read_unit)?;
     }
+    let logical_units = logical_units.into_iter().flatten().collect();
     Ok(StorageConnection {
         storage_type: n.enum_at(&["type"]),
         address: n.string_of("address"),
@@ -187,21 +210,45 @@ pub(crate) fn read_logical_unit(n: &Node<'_>) -> Result<LogicalUnit, XmlError> {
         status: n.enum_at(&["status"]),
         storage_domain,
         volume_group: n.string_of("volume_group_id"),
+        serial: n.string_of("serial"),
+        vendor_id: n.string_of("vendor_id"),
+        product_id: n.string_of("product_id"),
+        lun_mapping: n.parse_at(&["lun_mapping"])?,
+        paths: n.parse_at(&["paths"])?,
+        active_paths: n.parse_at(&["active_paths"])?,
+        disk: match n.string_of("disk_id") {
+            Some(t) => Some(
+                t.parse::<Id>()
+                    .map_err(|e| XmlError::new(format!("{}/disk_id", n.path()), e.to_string()))?,
+            ),
+            None => None,
+        },
+        discard_max_size: n.parse_at(&["discard_max_size"])?,
+        discard_zeroes_data: n.bool_at(&["discard_zeroes_data"])?,
     })
 }
 
 /// Writes a `<logical_unit>`; `password` only in request bodies (LUN mappings).
 pub(crate) fn write_logical_unit(w: &mut XmlWriter, lu: &LogicalUnit, password: Option<&str>) {
     w.open("logical_unit", &[("id", &lu.id)]);
+    w.opt_value("active_paths", lu.active_paths);
     w.opt_text("address", lu.address.as_deref());
+    w.opt_value("discard_max_size", lu.discard_max_size);
+    w.opt_bool("discard_zeroes_data", lu.discard_zeroes_data);
+    w.opt_value("disk_id", lu.disk);
+    w.opt_value("lun_mapping", lu.lun_mapping);
     w.opt_text("password", password);
+    w.opt_value("paths", lu.paths);
     w.opt_value("port", lu.port);
     w.opt_text("portal", lu.portal.as_deref());
+    w.opt_text("product_id", lu.product_id.as_deref());
+    w.opt_text("serial", lu.serial.as_deref());
     w.opt_value("size", lu.size);
     w.opt_value("status", lu.status);
     w.opt_value("storage_domain_id", lu.storage_domain);
     w.opt_text("target", lu.target.as_deref());
     w.opt_text("username", lu.username.as_deref());
+    w.opt_text("vendor_id", lu.vendor_id.as_deref());
     w.opt_text("volume_group_id", lu.volume_group.as_deref());
     w.close("logical_unit");
 }
@@ -227,6 +274,7 @@ impl XmlEntity for HostLun {
             id,
             storage_type: n.req_enum("type", StorageType::Fcp)?,
             logical_unit,
+            host: n.ref_id("host")?,
         })
     }
 
@@ -237,6 +285,9 @@ impl XmlEntity for HostLun {
         write_logical_unit(w, &self.logical_unit, None);
         w.close("logical_units");
         w.value("type", self.storage_type);
+        if let Some(h) = self.host {
+            w.reference("host", "hosts", h);
+        }
         w.close(Self::TAG);
     }
 }

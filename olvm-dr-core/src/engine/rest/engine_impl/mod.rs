@@ -267,4 +267,8 @@ impl Engine for RestEngine {
             .delete(&call, &format!("tags/{id}"), "")
             .await
     }
+
+    async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
+        self.post_set_master(dc, sd).await
+    }
 }

@@ -10,6 +10,7 @@ use crate::engine::{
 use crate::xml::actions::{empty_action, write_force, write_iscsi_discover, write_iscsi_login};
 use crate::xml::read_one;
 use crate::xml::requests::{StorageDomainAdd, write_attach};
+use crate::xml::set_master::write_set_master;
 
 fn domain(sd: Id) -> String {
     format!("storage domain {sd}")
@@ -96,6 +97,14 @@ impl RestEngine {
         let call = Call::new("deactivate_storage_domain").on(attached(dc, sd));
         let path = format!("datacenters/{dc}/storagedomains/{sd}/deactivate");
         self.action(&call, &path, write_force(force))
+            .await
+            .map(|_| ())
+    }
+
+    pub(super) async fn post_set_master(&self, dc: Id, sd: Id) -> EngineResult<()> {
+        let call = Call::new("switch_master_storage_domain").on(attached(dc, sd));
+        let path = format!("datacenters/{dc}/setmaster");
+        self.action(&call, &path, write_set_master(sd))
             .await
             .map(|_| ())
     }
