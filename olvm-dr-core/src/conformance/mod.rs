@@ -19,6 +19,7 @@
 mod failover;
 mod import;
 mod inventory;
+mod jobs;
 mod leases;
 mod maintenance;
 mod registration;
@@ -39,6 +40,7 @@ use crate::fake::{LatencyProfile, World, WorldFacts};
 pub use failover::*;
 pub use import::*;
 pub use inventory::*;
+pub use jobs::*;
 pub use leases::*;
 pub use maintenance::*;
 pub use registration::*;
@@ -148,6 +150,7 @@ checks! {
     vm_and_disk_searches_filter,
     disaster_makes_the_site_unavailable,
     tag_names_are_unique,
+    jobs_describe_their_command,
 }
 
 /// The outcome of one check.
