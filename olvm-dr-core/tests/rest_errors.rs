@@ -122,13 +122,37 @@ async fn success_statuses_and_bodies() {
     engine.remove_vm(id(1)).await.unwrap();
     server.engine.respond(|_| Reply::empty(204));
     engine.remove_disk(id(2)).await.unwrap();
-    // An action accepted for background work (202) counts as accepted.
-    server.engine.respond(|_| {
-        Reply::xml(202, r#"<action><async>true</async><job id="00000000-0000-0000-0000-000000000707"/><status>in_progress</status></action>"#)
-    });
+    // An action accepted for background work (202) is done once its job finishes, and fails
+    // with the job's text when the job fails.
+    let accepted = |status: &'static str| {
+        move |seen: &rest_support::Seen| {
+            if seen.method == "GET" {
+                Reply::xml(
+                    200,
+                    format!(
+                        r#"<job href="/ovirt-engine/api/jobs/00000000-0000-0000-0000-000000000707" id="00000000-0000-0000-0000-000000000707"><description>Updating OVFs for Storage Domain sd1 in Data Center dc1</description><status>{status}</status></job>"#
+                    ),
+                )
+            } else {
+                Reply::xml(
+                    202,
+                    r#"<action><async>true</async><job id="00000000-0000-0000-0000-000000000707"/><status>in_progress</status></action>"#,
+                )
+            }
+        }
+    };
+    server.engine.respond(accepted("finished"));
     assert_eq!(
         engine.update_ovf_store(id(3)).await.unwrap(),
         Some(id(0x707))
+    );
+    server.engine.respond(accepted("failed"));
+    let e = engine.update_ovf_store(id(3)).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadRequest);
+    assert!(
+        e.to_string()
+            .contains("'Updating OVFs for Storage Domain sd1 in Data Center dc1') ended failed"),
+        "{e}"
     );
     server.engine.respond(|_| Reply::complete());
     assert_eq!(engine.update_ovf_store(id(3)).await.unwrap(), None);

@@ -37,6 +37,10 @@ pub(crate) struct Event {
     pub(crate) description: String,
     pub(crate) user: Option<String>,
     pub(crate) refs: Refs,
+    /// The correlation id of the request that caused it.
+    pub(crate) correlation_id: Option<String>,
+    /// `AuditLogSeverity` as the API writes it.
+    pub(crate) severity: &'static str,
 }
 
 /// What happened, before it is numbered and timed.
@@ -45,6 +49,8 @@ pub(crate) struct NewEvent {
     pub(crate) code: u32,
     pub(crate) description: String,
     pub(crate) refs: Refs,
+    /// `AuditLogType`'s severity for the code: `normal`, `warning` or `error`.
+    pub(crate) severity: &'static str,
 }
 
 /// A site's events, oldest first.
@@ -54,8 +60,20 @@ pub(crate) struct EventLog {
 }
 
 impl EventLog {
-    /// Appends an event now, by `user`; returns its id.
+    /// Appends an event now, by `user`, with the correlation id of the request being served
+    /// (if any); returns its id.
     pub(crate) fn record(&self, event: NewEvent, user: Option<String>) -> u64 {
+        let correlation_id = crate::request_context::current_correlation_id();
+        self.record_correlated(event, user, correlation_id)
+    }
+
+    /// Appends an event now, by `user`, with `correlation_id`; returns its id.
+    pub(crate) fn record_correlated(
+        &self,
+        event: NewEvent,
+        user: Option<String>,
+        correlation_id: Option<String>,
+    ) -> u64 {
         let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
         let id = events.last().map_or(1, |e| e.id + 1);
         events.push(Event {
@@ -65,6 +83,8 @@ impl EventLog {
             description: event.description,
             user,
             refs: event.refs,
+            correlation_id,
+            severity: event.severity,
         });
         id
     }
@@ -96,11 +116,11 @@ fn write_event(w: &mut XmlWriter, e: &Event, scope: &Scope) {
     w.open("event", &[("href", &href), ("id", &id)]);
     w.text("description", &e.description);
     w.value("code", e.code);
+    w.opt_text("correlation_id", e.correlation_id.as_deref());
     w.value("custom_id", -1);
     w.value("flood_rate", 30);
     w.text("origin", "oVirt");
-    // The types the simulator writes all have `AuditLogType`'s default severity.
-    w.text("severity", "normal");
+    w.text("severity", e.severity);
     w.text("time", &format_date_time(&utc(e.time)));
     w.opt_reference("data_center", "datacenters", e.refs.data_center);
     w.opt_reference("host", "hosts", e.refs.host);
@@ -147,6 +167,7 @@ mod tests {
             code,
             description: text.to_owned(),
             refs: Refs::default(),
+            severity: "normal",
         }
     }
 

@@ -48,13 +48,24 @@ pub(crate) fn created<T: XmlEntity>(item: &T, scope: &Scope, id: &str) -> Respon
     r
 }
 
-/// `200` with `<action><status>complete</status></action>`: a finished action or delete.
+/// `200` with `<action><status>complete</status></action>`: a finished action or delete, with
+/// the `<job>` of the request's monitored command (`BackendResource.setJobLink`).
 pub(crate) fn complete() -> Response {
-    ok(ActionResult::complete().write())
+    action(&ActionResult::complete())
 }
 
-/// `200` with an action answer carrying output fields.
+/// `200` with an action answer carrying output fields, and the request's job when the answer
+/// names none.
 pub(crate) fn action(result: &ActionResult) -> Response {
+    if result.job.is_none()
+        && let Some(job) = crate::request_context::current_job()
+    {
+        let with_job = ActionResult {
+            job: Some(job),
+            ..result.clone()
+        };
+        return ok(with_job.write());
+    }
     ok(result.write())
 }
 

@@ -19,7 +19,9 @@ use tokio::task::JoinHandle;
 use crate::auth::{self, API_SCOPE, Credentials, DEFAULT_TOKEN_TTL, Sessions};
 use crate::dark::{EngineSwitch, HostPorts, SwitchedListener};
 use crate::events::EventLog;
+use crate::jobs::JobLog;
 use crate::params::{ApiPath, Params};
+use crate::request_context::RequestContext;
 use crate::respond::empty;
 use crate::routes::Extensions;
 use crate::{control, routes};
@@ -60,6 +62,8 @@ pub(crate) struct SiteServer {
     pub(crate) events: EventLog,
     /// The hosts' storage connection extensions.
     pub(crate) extensions: Extensions,
+    /// The jobs `/jobs` serves.
+    pub(crate) jobs: JobLog,
 }
 
 /// A running simulated Engine. Dropping it stops the server as well; [`shutdown`]
@@ -89,6 +93,7 @@ impl SimServer {
             sessions: Sessions::new(options.credentials, options.token_ttl),
             events: EventLog::default(),
             extensions: Extensions::default(),
+            jobs: JobLog::default(),
         });
         // The Engine's port closes while the site is dark; the control endpoint has a port of
         // its own, so that a lab can still be told to recover.
@@ -298,34 +303,33 @@ async fn api(
     if !st.sessions.authorized(&headers) {
         return auth::unauthorized();
     }
-    let correlation = correlation_id(&headers);
+    let query = uri.query();
+    let correlation = RequestContext::correlation_id_of(&headers, query);
     let request = ApiRequest {
         method,
-        params: Params::new(uri.query(), path.matrix),
+        params: Params::new(query, path.matrix),
         segments: path.segments,
         headers,
         body,
     };
-    let mut response = match routes::dispatch(&st, &request).await {
+    let ctx = Arc::new(RequestContext::new(
+        Arc::clone(&st),
+        correlation,
+        st.sessions.username(),
+        routes::monitored::command(&st, &request),
+    ));
+    let mut response = match ctx.scope(routes::dispatch(&st, &request)).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
-    if let Some(id) = correlation
-        && let Ok(v) = HeaderValue::from_str(&id)
-    {
+    let registered = routes::monitored::registration_target(&request.segments);
+    ctx.settle(response.status().is_success(), |d| match registered {
+        Some(entity) => routes::monitored::registered(&st, d, entity),
+        None => d.to_owned(),
+    });
+    // `CurrentFilter` answers every request with its correlation id.
+    if let Ok(v) = HeaderValue::from_str(ctx.correlation_id()) {
         response.headers_mut().insert("correlation-id", v);
     }
     response
-}
-
-/// The request's `Correlation-Id` as the Engine keeps it: `[0-9A-Za-z_-]` only, at most 36
-/// characters.
-fn correlation_id(headers: &HeaderMap) -> Option<String> {
-    let raw = headers.get("correlation-id")?.to_str().ok()?;
-    let id: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .take(36)
-        .collect();
-    (!id.is_empty()).then_some(id)
 }

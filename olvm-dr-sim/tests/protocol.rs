@@ -199,7 +199,8 @@ async fn statuses_bodies_and_headers() {
     );
 
     // A path the Engine has and the fake does not model: 501 with a fault saying so.
-    let (status, body) = api.get("/jobs").await;
+    let sd = world.facts().domains[0].id;
+    let (status, body) = api.get(&format!("/storagedomains/{sd}/templates")).await;
     assert_eq!(status, 501);
     assert!(read_fault(&body).unwrap().detail.contains("olvm-dr-sim"));
 

@@ -19,6 +19,7 @@
 mod failover;
 mod import;
 mod inventory;
+mod jobs;
 mod leases;
 mod maintenance;
 mod registration;
@@ -40,6 +41,7 @@ use crate::fake::{LatencyProfile, World, WorldFacts};
 pub use failover::*;
 pub use import::*;
 pub use inventory::*;
+pub use jobs::*;
 pub use leases::*;
 pub use maintenance::*;
 pub use registration::*;
@@ -151,6 +153,7 @@ checks! {
     disaster_makes_the_site_unavailable,
     tag_names_are_unique,
     switch_master_moves_the_master_role,
+    jobs_describe_their_command,
 }
 
 /// The outcome of one check.

@@ -422,8 +422,14 @@ pub async fn run_steps(
                 outputs: Arc::clone(&outputs),
             };
             let deadline = options.step_deadline;
+            // The step's Engine requests carry its correlation id, so that its jobs and events
+            // can be found on the Engine.
+            let correlation = crate::engine::correlation::for_step(&ctx.run_id, &step.id.0);
+            tracing::debug!(step = %step.id.0, correlation_id = %correlation, "step started");
             running.push(async move {
-                let run = match tokio::time::timeout(deadline, runner.run(&step, &step_ctx)).await {
+                let work =
+                    crate::engine::correlation::scope(&correlation, runner.run(&step, &step_ctx));
+                let run = match tokio::time::timeout(deadline, work).await {
                     Ok(run) => run,
                     Err(_) => StepRun::once(Err(StepFailure {
                         message: format!("the step did not end within {} s", deadline.as_secs()),

@@ -1,5 +1,5 @@
 //! `/events`: the site's audit log (`max`, `from`, `search` on `severity`, `type`, `message`,
-//! `usrname`, `event_vm`, `event_host`, `event_storage`, `event_datacenter`,
+//! `correlation_id`, `usrname`, `event_vm`, `event_host`, `event_storage`, `event_datacenter`,
 //! `event_template`: `AuditLogConditionFieldAutoCompleter`), one event; and [`note`], which
 //! writes the event for what a request changed, with the entities' names as they are then.
 
@@ -68,7 +68,8 @@ impl EventNames {
                 .map_or(Value::Absent, |(_, n)| Value::Text(n.clone()))
         };
         Some(match field {
-            "severity" => Value::Enum("normal".to_owned()),
+            "severity" => Value::Enum(e.severity.to_owned()),
+            "correlation_id" => e.correlation_id.clone().map_or(Value::Absent, Value::Text),
             "type" => Value::Num(i64::from(e.code)),
             "message" => Value::Text(e.description.clone()),
             "usrname" => e.user.clone().map_or(Value::Absent, Value::Text),
@@ -163,6 +164,7 @@ fn describe(n: &EventNames, what: Happened, host: Option<Id>, user: &str) -> New
                 data_center: Some(dc),
                 ..Refs::default()
             },
+            severity: "normal",
         }
     };
     let vm_event = |code: u32, vm: Id| {
@@ -182,6 +184,7 @@ fn describe(n: &EventNames, what: Happened, host: Option<Id>, user: &str) -> New
                 host,
                 ..Refs::default()
             },
+            severity: "normal",
         }
     };
     let on_domain = |code: u32, sd: Id, description: String| NewEvent {
@@ -191,6 +194,7 @@ fn describe(n: &EventNames, what: Happened, host: Option<Id>, user: &str) -> New
             storage_domain: Some(sd),
             ..Refs::default()
         },
+        severity: "normal",
     };
     match what {
         Happened::DomainAdded(sd) => {
@@ -220,6 +224,7 @@ fn describe(n: &EventNames, what: Happened, host: Option<Id>, user: &str) -> New
                 template: Some(t),
                 ..Refs::default()
             },
+            severity: "normal",
         },
         Happened::VmStarted(vm) => vm_event(153, vm),
         Happened::VmStopped { vm, .. } => vm_event(33, vm),

@@ -47,6 +47,7 @@ mod hosts;
 mod jobs;
 mod lookup;
 mod misc;
+pub(crate) mod monitored;
 mod storage_connections;
 mod storage_domain_update;
 mod storage_domains;
@@ -146,16 +147,24 @@ pub(crate) fn query(params: &Params) -> Result<Option<Query>, ApiError> {
 }
 
 /// A "performAction" operation (deletes, detach, OVF update): run now and answer
-/// `complete`, or, when the client asked for it (`async=true`, `Expect: 202-accepted`), run in
-/// the background and answer 202 with an empty body.
+/// `complete` (with the command's job), or, when the client asked for it (`async=true`,
+/// `Expect: 202-accepted`), run in the background and answer 202 with an empty body
+/// (`BackendResource.performNonBlockingAction` without an action).
 pub(crate) async fn perform<F>(req: &ApiRequest, op: F) -> Reply
 where
     F: Future<Output = Result<(), EngineError>> + Send + 'static,
 {
     if req.wants_async() {
+        // The command's job stays `started` until the run ends; a failure after the 202 shows
+        // as a failed job and the command's failure event.
+        let job = crate::request_context::hand_to_background();
         tokio::spawn(async move {
-            if let Err(e) = op.await {
+            let result = op.await;
+            if let Err(e) = &result {
                 tracing::info!(error = %e, "background operation failed");
+            }
+            if let Some(job) = job {
+                job.end(result.is_ok());
             }
         });
         return Ok(empty(StatusCode::ACCEPTED));

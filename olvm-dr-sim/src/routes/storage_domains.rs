@@ -57,6 +57,9 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 .update_ovf_store(sd)
                 .await
                 .map_err(ApiError::in_action)?;
+            if let Some(job) = job {
+                crate::request_context::follow_fake_job(job);
+            }
             note(st, Happened::OvfUpdated(sd));
             Ok(action(&ActionResult {
                 job,

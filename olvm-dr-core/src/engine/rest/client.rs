@@ -170,8 +170,10 @@ impl Transport {
 
     /// One attempt: waits for a slot, then sends with the current token, logs in again and
     /// resends once on a 401, all within `timeout`. A non-2xx answer becomes the error it
-    /// stands for. Mutating requests carry a fresh `Correlation-Id` (one per attempt, the same
-    /// for the resend after a 401), which the Engine attaches to the job it starts.
+    /// stands for. Mutating requests carry a `Correlation-Id`, which the Engine attaches to the
+    /// jobs and events of the commands it runs: the current run step's
+    /// ([`correlation::current`](crate::engine::correlation::current)), else a fresh one per
+    /// attempt (the same for the resend after a 401).
     async fn exchange(
         &self,
         call: &Call,
@@ -181,7 +183,10 @@ impl Transport {
         mutating: bool,
         timeout: Duration,
     ) -> Result<Answer, EngineError> {
-        let correlation = mutating.then(|| uuid::Uuid::new_v4().to_string());
+        let correlation = mutating.then(|| {
+            crate::engine::correlation::current()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+        });
         // Shared, so the resend after a 401 does not copy the body.
         let body = body.map(Bytes::from);
         // Waiting for a slot is not the Engine's time: the timeout starts once we may send.

@@ -2,6 +2,7 @@
 //! request and reads its answer.
 
 mod inventory;
+mod jobs;
 mod storage;
 mod vms;
 
@@ -32,7 +33,10 @@ impl RestEngine {
     }
 
     /// `POST path` with an `<action>` body. A 2xx answer holding a failed action is an error,
-    /// classified like the status the Engine uses for failed commands.
+    /// classified like the status the Engine uses for failed commands. An action the Engine
+    /// accepted but still runs (202, status `pending`/`in_progress`) is waited for through its
+    /// job ([`jobs::wait`]): it succeeds when the job finishes, and a failed job is the action's
+    /// failure.
     async fn action(&self, call: &Call, path: &str, body: String) -> EngineResult<ActionResult> {
         let answer = self.transport.post(call, path, body).await?;
         if answer.body.trim().is_empty() {
@@ -49,6 +53,11 @@ impl RestEngine {
                 Some(f) => e.with_fault(f),
                 None => e.with_message("the Engine reported the action as failed"),
             });
+        }
+        if jobs::still_running(answer.status, &result)
+            && let Some(job) = result.job
+        {
+            jobs::wait(self, call, job).await?;
         }
         Ok(result)
     }
