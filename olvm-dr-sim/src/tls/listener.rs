@@ -12,13 +12,19 @@ use super::LabCa;
 /// How long a client may take to complete its handshake before its connection is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A connection whose handshake succeeded, with its peer; `None` when it failed.
+type Handshaken<L> = Option<(
+    TlsStream<<L as axum::serve::Listener>::Io>,
+    <L as axum::serve::Listener>::Addr,
+)>;
+
 /// Wraps `inner`: each accepted connection becomes a TLS stream once its handshake succeeded.
 /// A failed handshake (a client that does not trust the lab's CA, a plain-HTTP request) only
 /// closes that connection; rustls has already sent the client its alert.
 pub(crate) struct TlsListener<L: axum::serve::Listener> {
     inner: L,
     acceptor: TlsAcceptor,
-    handshakes: JoinSet<Option<(TlsStream<L::Io>, L::Addr)>>,
+    handshakes: JoinSet<Handshaken<L>>,
 }
 
 impl<L: axum::serve::Listener> TlsListener<L> {
