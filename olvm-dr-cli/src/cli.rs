@@ -187,6 +187,9 @@ pub struct LabUpArgs {
     /// Where the files and state go.
     #[command(flatten)]
     pub dir: LabDir,
+    /// Serve the Engines on plain HTTP instead of HTTPS with the lab's own CA (ca.pem).
+    #[arg(long)]
+    pub plain_http: bool,
 }
 
 /// The world presets of `lab up`.

@@ -61,7 +61,7 @@ fn lab_up_status_disaster_recover_replication_and_stop() {
     assert!(out.contains("secondary  up"), "{out}");
     assert!(out.contains("primary_to_secondary"), "{out}");
 
-    // The written files validate (plain http: warnings only).
+    // The written files validate (HTTPS, verified with the lab's CA file).
     let conf = dir.path().join("dr.conf");
     let o = olvm_dr(&["-f", conf.to_str().unwrap(), "validate", "--offline"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

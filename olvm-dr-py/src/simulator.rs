@@ -30,6 +30,8 @@ pub(crate) struct PySimulator {
     files: LabFiles,
     username: String,
     password: Secret,
+    /// The lab's CA certificate, which both Engines' HTTPS certificate chains to.
+    ca_file: Option<PathBuf>,
     /// The temporary directory of the lab's files, removed with the object.
     _tmp: Option<tempfile::TempDir>,
 }
@@ -40,7 +42,7 @@ impl PySimulator {
             url: self.urls[&site].0.clone(),
             username: self.username.clone(),
             password: self.password.clone(),
-            ca_file: None,
+            ca_file: self.ca_file.clone(),
             insecure: false,
         }
     }
@@ -104,6 +106,7 @@ pub(crate) fn start_simulator(
         files: lab.files().clone(),
         username: c.username,
         password: c.password,
+        ca_file: c.ca_file,
         urls,
         lab: Mutex::new(Some(lab)),
         world: world.clone().unbind(),
@@ -119,7 +122,7 @@ impl PySimulator {
         self.world.clone_ref(py)
     }
 
-    /// `site`'s API URL, `http://127.0.0.1:PORT/ovirt-engine/api`.
+    /// `site`'s API URL, `https://127.0.0.1:PORT/ovirt-engine/api`.
     fn api_url(&self, site: &str) -> Result<String> {
         Ok(self.urls[&values::site(site)?].0.clone())
     }
@@ -139,6 +142,12 @@ impl PySimulator {
     #[getter]
     fn password(&self) -> &str {
         self.password.expose()
+    }
+
+    /// The lab's CA certificate (PEM), the `ca_file` every client verifies the Engines with.
+    #[getter]
+    fn ca_file(&self) -> Option<String> {
+        self.ca_file.as_ref().map(|p| p.display().to_string())
     }
 
     /// The lab directory.
@@ -170,7 +179,7 @@ impl PySimulator {
         PyMapping::read(&self.files.mapping, None)
     }
 
-    /// A `RestEngine` for `site`, over HTTP to the simulator.
+    /// A `RestEngine` for `site`, over HTTPS to the simulator (verified with the lab's CA).
     fn engine(&self, py: Python<'_>, site: &str) -> PyResult<Py<PyAny>> {
         let site = values::site(site)?;
         Ok(Py::new(py, rest_engine(&self.connection(site))?)?.into_any())
@@ -192,6 +201,9 @@ impl PySimulator {
         d.set_item("url", c.url)?;
         d.set_item("username", c.username)?;
         d.set_item("password", c.password.expose())?;
+        if let Some(ca) = c.ca_file {
+            d.set_item("ca_file", ca.display().to_string())?;
+        }
         Ok(d)
     }
 

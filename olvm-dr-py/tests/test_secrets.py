@@ -46,7 +46,7 @@ def test_nothing_with_credentials_pickles(world: World, mapping: olvm_dr.Mapping
 
 
 def test_an_authentication_failure_does_not_show_the_password(simulator: Simulator) -> None:
-    wrong = olvm_dr.RestEngine(simulator.api_url("primary"), simulator.username, PASSWORD)
+    wrong = olvm_dr.RestEngine(simulator.api_url("primary"), simulator.username, PASSWORD, ca_file=simulator.ca_file)
     with pytest.raises(olvm_dr.AuthenticationError) as e:
         wrong.api_info()
     for text in (str(e.value), repr(e.value), repr(vars(e.value))):

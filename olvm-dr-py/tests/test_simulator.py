@@ -19,13 +19,14 @@ def test_the_simulator_serves_the_world_with_its_lab_files(world: World, simulat
     assert simulator.running and simulator.world is world
     for site in ("primary", "secondary"):
         url = simulator.api_url(site)
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/ovirt-engine/api")
+        assert url.startswith("https://127.0.0.1:") and url.endswith("/ovirt-engine/api")
         assert simulator.control_url(site).endswith("/_sim")
-    for f in (simulator.mapping_file, simulator.passwords_file, simulator.dr_conf):
+    for f in (simulator.mapping_file, simulator.passwords_file, simulator.dr_conf, simulator.ca_file):
         assert pathlib.Path(f).is_file() and pathlib.Path(f).parent == pathlib.Path(simulator.dir)
     assert simulator.username == "admin@internal" and simulator.password
     m = simulator.mapping()
     assert m.site("primary").url == simulator.api_url("primary")
+    assert m.site("primary").ca_file == simulator.ca_file
     engine = simulator.engine("secondary")
     assert isinstance(engine, olvm_dr.RestEngine)
     assert engine.api_info()["product_name"] == "oVirt Engine"
@@ -78,3 +79,15 @@ def test_the_official_sdk_reads_and_changes_the_simulated_world(world: World, si
         assert state[down.name] == "down"
     finally:
         conn.close()
+
+
+def test_the_simulator_speaks_https_verified_with_its_own_ca(simulator: Simulator) -> None:
+    ca = pathlib.Path(simulator.ca_file)
+    assert ca.parent == pathlib.Path(simulator.dir) and ca.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    assert simulator.sdk_connection("primary")["ca_file"] == simulator.ca_file
+    assert simulator.engine("primary").ca_file == simulator.ca_file
+    # Without the lab's CA (the system's roots only) the handshake fails, and says why.
+    bare = olvm_dr.RestEngine(simulator.api_url("primary"), simulator.username, simulator.password)
+    with pytest.raises(olvm_dr.EngineError) as e:
+        bare.api_info()
+    assert e.value.kind == "certificate" and "CA file" in str(e.value), e.value

@@ -38,11 +38,13 @@ mod respond;
 mod routes;
 mod search;
 mod server;
+pub mod tls;
 
 pub use auth::{Credentials, DEFAULT_TOKEN_TTL};
 pub use client::{ControlClient, ControlError};
 pub use lab::{Lab, LabError, LabFiles, LabOptions, LabState, Latency, WorldSize};
 pub use server::{ServerOptions, SimServer};
+pub use tls::{LabCa, TlsError};
 
 /// The user every simulated Engine accepts, as the Engine's default administrator.
 pub const DEFAULT_USERNAME: &str = "admin@internal";

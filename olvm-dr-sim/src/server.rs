@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use olvm_dr_core::Site;
 use olvm_dr_core::fake::{FakeEngine, World};
 use tokio::sync::watch;
@@ -24,6 +24,7 @@ use crate::params::{ApiPath, Params};
 use crate::request_context::RequestContext;
 use crate::respond::empty;
 use crate::routes::Extensions;
+use crate::tls::{LabCa, TlsListener};
 use crate::{control, routes};
 
 /// How one site's server is set up.
@@ -37,6 +38,9 @@ pub struct ServerOptions {
     pub credentials: Credentials,
     /// How long an unused token stays valid (default [`DEFAULT_TOKEN_TTL`]).
     pub token_ttl: Duration,
+    /// The certificates the Engine's port serves HTTPS with; `None` serves plain HTTP. The
+    /// control endpoint's own port is plain HTTP either way.
+    pub tls: Option<LabCa>,
 }
 
 impl ServerOptions {
@@ -47,7 +51,14 @@ impl ServerOptions {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             credentials,
             token_ttl: DEFAULT_TOKEN_TTL,
+            tls: None,
         }
+    }
+
+    /// The same, serving HTTPS with `ca`'s Engine certificate.
+    pub fn with_tls(mut self, ca: LabCa) -> Self {
+        self.tls = Some(ca);
+        self
     }
 }
 
@@ -64,6 +75,8 @@ pub(crate) struct SiteServer {
     pub(crate) extensions: Extensions,
     /// The jobs `/jobs` serves.
     pub(crate) jobs: JobLog,
+    /// The certificates of an HTTPS server (`pki-resource` serves them).
+    pub(crate) tls: Option<LabCa>,
 }
 
 /// A running simulated Engine. Dropping it stops the server as well; [`shutdown`]
@@ -94,6 +107,7 @@ impl SimServer {
             events: EventLog::default(),
             extensions: Extensions::default(),
             jobs: JobLog::default(),
+            tls: options.tls.clone(),
         });
         // The Engine's port closes while the site is dark; the control endpoint has a port of
         // its own, so that a lab can still be told to recover.
@@ -111,14 +125,26 @@ impl SimServer {
         let mut tasks = Vec::new();
         let app = router(Arc::clone(&state));
         let mut until = stopped.clone();
-        tasks.push(tokio::spawn(async move {
-            let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = until.wait_for(|stop| *stop).await;
-            });
-            if let Err(e) = server.await {
-                tracing::error!(error = %e, "simulated Engine stopped");
+        let stop_serving = async move {
+            let _ = until.wait_for(|stop| *stop).await;
+        };
+        tasks.push(match &options.tls {
+            Some(ca) => {
+                let listener = TlsListener::new(listener, ca);
+                tokio::spawn(async move {
+                    let server = axum::serve(listener, app).with_graceful_shutdown(stop_serving);
+                    if let Err(e) = server.await {
+                        tracing::error!(error = %e, "simulated Engine stopped");
+                    }
+                })
             }
-        }));
+            None => tokio::spawn(async move {
+                let server = axum::serve(listener, app).with_graceful_shutdown(stop_serving);
+                if let Err(e) = server.await {
+                    tracing::error!(error = %e, "simulated Engine stopped");
+                }
+            }),
+        });
         let control_app = Router::new()
             .nest(control::PREFIX, control::router())
             .with_state(Arc::clone(&state));
@@ -155,12 +181,17 @@ impl SimServer {
         self.site
     }
 
-    /// `http://ADDR`.
+    /// `https://ADDR`, or `http://ADDR` for a plain-HTTP server.
     pub fn origin(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.state.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
-    /// The API URL, `http://ADDR/ovirt-engine/api` (what a client is configured with).
+    /// The API URL, `ORIGIN/ovirt-engine/api` (what a client is configured with).
     pub fn api_url(&self) -> String {
         format!("{}/ovirt-engine/api", self.origin())
     }
@@ -169,6 +200,11 @@ impl SimServer {
     /// while the site is dark.
     pub fn control_url(&self) -> String {
         format!("http://{}{}", self.control_addr, control::PREFIX)
+    }
+
+    /// The certificates its Engine port serves HTTPS with; `None` for a plain-HTTP server.
+    pub fn tls(&self) -> Option<&LabCa> {
+        self.state.tls.as_ref()
     }
 
     /// Revokes every token this site's SSO issued.
@@ -203,6 +239,7 @@ fn router(state: Arc<SiteServer>) -> Router {
     Router::new()
         .route("/ovirt-engine/sso/oauth/token", post(token))
         .route("/ovirt-engine/services/sso-logout", post(logout))
+        .route("/ovirt-engine/services/pki-resource", get(pki_resource))
         .nest(control::PREFIX, control::router())
         .fallback(api)
         .with_state(state)
@@ -247,6 +284,14 @@ async fn logout(State(st): State<Arc<SiteServer>>, body: Bytes) -> Response {
         st.sessions.logout(token);
     }
     auth::json_response(StatusCode::OK, &serde_json::json!({}))
+}
+
+/// `GET /ovirt-engine/services/pki-resource` (no authentication, as on the Engine).
+async fn pki_resource(State(st): State<Arc<SiteServer>>, uri: Uri) -> Response {
+    if !st.world.is_up(st.site) {
+        return empty(StatusCode::SERVICE_UNAVAILABLE);
+    }
+    crate::tls::pki::resource(st.tls.as_ref(), uri.query())
 }
 
 /// A request to the API, as the routes see it.

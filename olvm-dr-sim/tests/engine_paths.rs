@@ -17,8 +17,9 @@ struct Api {
 }
 
 impl Api {
-    async fn login(origin: &str) -> Self {
-        let http = Client::new();
+    async fn login(server: &olvm_dr_sim::SimServer) -> Self {
+        let origin = server.origin();
+        let http = support::http(server);
         let body = format!(
             "grant_type=password&scope=ovirt-app-api&username={}&password={}",
             form(support::USER),
@@ -62,7 +63,7 @@ fn form(s: &str) -> String {
 async fn sub_collections_answer_empty_listings_below_existing_owners() {
     let world = WorldBuilder::small(3).build();
     let server = support::serve(&world, Site::Primary).await;
-    let api = Api::login(&server.origin()).await;
+    let api = Api::login(&server).await;
     let engine = support::client(&server);
     let vm = engine.vms(&Default::default()).await.unwrap()[0].id;
     let host = engine.hosts().await.unwrap()[0].id;
@@ -119,7 +120,7 @@ async fn sub_collections_answer_empty_listings_below_existing_owners() {
 async fn the_blank_template_is_listed_first_and_answers_by_its_id() {
     let world = WorldBuilder::small(3).build();
     let server = support::serve(&world, Site::Primary).await;
-    let api = Api::login(&server.origin()).await;
+    let api = Api::login(&server).await;
     let (status, body) = api.get(&format!("/templates/{}", Id::NIL)).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("<name>Blank</name>"), "{body}");
@@ -147,7 +148,7 @@ async fn the_blank_template_is_listed_first_and_answers_by_its_id() {
 async fn affinity_group_members_are_its_vms_and_hosts() {
     let world = WorldBuilder::small(3).build();
     let server = support::serve(&world, Site::Primary).await;
-    let api = Api::login(&server.origin()).await;
+    let api = Api::login(&server).await;
     let engine = support::client(&server);
     let mut checked = 0;
     for c in engine.clusters().await.unwrap() {

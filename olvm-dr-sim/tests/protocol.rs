@@ -18,8 +18,9 @@ struct Api {
 }
 
 impl Api {
-    async fn login(origin: &str) -> Self {
-        let http = Client::new();
+    async fn login(server: &olvm_dr_sim::SimServer) -> Self {
+        let origin = server.origin();
+        let http = support::http(server);
         let r = http
             .post(format!("{origin}/ovirt-engine/sso/oauth/token"))
             .header("Accept", "application/json")
@@ -80,7 +81,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 async fn sso_answers_in_the_engines_shapes() {
     let world = WorldBuilder::small(3).build();
     let server = support::serve(&world, Site::Primary).await;
-    let http = Client::new();
+    let http = support::http(&server);
     let token = |accept: &'static str, pairs: Vec<(&'static str, &'static str)>| {
         http.post(format!("{}/ovirt-engine/sso/oauth/token", server.origin()))
             .header("Accept", accept)
@@ -134,11 +135,15 @@ async fn sso_answers_in_the_engines_shapes() {
 async fn statuses_bodies_and_headers() {
     let world = WorldBuilder::small(3).build();
     let server = support::serve(&world, Site::Primary).await;
-    let api = Api::login(&server.origin()).await;
+    let api = Api::login(&server).await;
     let dc = world.facts().primary.data_centers[0].clone();
 
     // No token: empty 401 with a challenge.
-    let r = Client::new().get(server.api_url()).send().await.unwrap();
+    let r = support::http(&server)
+        .get(server.api_url())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     assert!(r.headers().contains_key("www-authenticate"));
     assert!(r.text().await.unwrap().is_empty());
@@ -157,7 +162,7 @@ async fn statuses_bodies_and_headers() {
         );
     }
     // An unsupported version is a bare 400.
-    let r = Client::new()
+    let r = support::http(&server)
         .get(format!("{}/datacenters", server.api_url()))
         .header("Authorization", format!("Bearer {}", api.token))
         .header("Version", "3")
@@ -255,7 +260,7 @@ async fn statuses_bodies_and_headers() {
 async fn injected_faults_and_latency_through_the_control_endpoint() {
     let world = WorldBuilder::small(3).build();
     let server = support::serve(&world, Site::Secondary).await;
-    let api = Api::login(&server.origin()).await;
+    let api = Api::login(&server).await;
     let control = ControlClient::new(server.control_url());
     control
         .inject(

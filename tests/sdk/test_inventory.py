@@ -31,7 +31,7 @@ def test_connect_test_read_root_and_close(lab):
     # The logout revoked the token: a request with it is refused with an empty 401.
     req = urllib.request.Request(lab.url("secondary"), headers={"Authorization": f"Bearer {token}"})
     with pytest.raises(urllib.error.HTTPError) as e:
-        urllib.request.urlopen(req, timeout=10)
+        urllib.request.urlopen(req, timeout=10, context=lab.ssl_context())
     assert e.value.code == 401
     assert e.value.read() == b""
     assert "WWW-Authenticate" in e.value.headers
@@ -172,7 +172,7 @@ def test_matrix_parameters_version_header_and_relogin(lab):
 
     def get(path, **headers):
         req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}", **headers})
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with urllib.request.urlopen(req, timeout=10, context=lab.ssl_context()) as r:
             assert r.headers["Content-Type"].startswith("application/xml")
             return ET.fromstring(r.read())
 

@@ -70,6 +70,7 @@ class RunningLab:
             url=self.state["api_urls"][site],
             username=USER,
             password=self.passwords[f"dr_sites_{site}_password"],
+            ca_file=self.state["ca_file"],
             timeout=60,
         )
 

@@ -187,7 +187,9 @@ async fn cycle(
 ) -> Result<(), String> {
     steps.next("Generate the mapping file from the primary, pre-filled from the secondary (olvm-dr generate)");
     let keys = |site: Site| {
-        ConnectionKeys::new(lab.api_url(site), lab.site_connection(site).username, None)
+        let connection = lab.site_connection(site);
+        let ca_file = connection.ca_file.map(|p| p.display().to_string());
+        ConnectionKeys::new(lab.api_url(site), connection.username, ca_file)
     };
     let mut gen_options = GenerateOptions::new(keys(Site::Primary));
     gen_options.secondary = Some(keys(Site::Secondary));
@@ -234,7 +236,7 @@ async fn cycle(
         &mapping,
         Some(&mapping_path),
         &OfflineOptions {
-            check_ca_files: false,
+            check_ca_files: true,
             base_dir: None,
         },
     );

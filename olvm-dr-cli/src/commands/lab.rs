@@ -55,6 +55,7 @@ pub(crate) fn up(args: &LabUpArgs) -> Exit {
             LabLatency::Instant => Latency::Instant,
             LabLatency::Realistic => Latency::Realistic,
         },
+        plain_http: args.plain_http,
         ..LabOptions::new(dir)
     };
     rt.block_on(async {
@@ -94,13 +95,17 @@ fn banner(lab: &Lab) -> String {
         ));
     }
     t.push_str(&format!(
-        "  user       {} (password in {})\n\nFiles:\n  mapping    {}\n  passwords  {}\n  dr.conf    {}\n\n",
+        "  user       {} (password in {})\n\nFiles:\n  mapping    {}\n  passwords  {}\n  dr.conf    {}\n",
         olvm_dr_sim::DEFAULT_USERNAME,
         f.passwords.display(),
         f.mapping.display(),
         f.passwords.display(),
         f.dr_conf.display()
     ));
+    match &s.ca_file {
+        Some(ca) => t.push_str(&format!("  CA         {}\n\n", ca.display())),
+        None => t.push_str("  (plain HTTP: no CA)\n\n"),
+    }
     t.push_str(&format!(
         "Try, in another terminal:\n  olvm-dr -f {conf} validate\n  olvm-dr lab ovf-age {domain} --minutes 120 --dir {dir}\n  olvm-dr lab status --dir {dir}\n  olvm-dr lab disaster primary --dir {dir}\n  olvm-dr lab replication stop --dir {dir}\n  olvm-dr -f {conf} failover --yes\n  olvm-dr lab recover primary --dir {dir}\n\nPress Ctrl-C to stop the lab.\n",
         conf = f.dr_conf.display(),

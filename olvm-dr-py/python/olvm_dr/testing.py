@@ -13,8 +13,9 @@ leases, the Engine's fault texts). Drive it with the same flow functions as real
     assert report.ok
     assert {v.name for v in world.vms("secondary") if v.status == "up"}
 
-``start_simulator(world)`` serves the same world over HTTP on loopback ports (the Engine's
-REST API v4, XML, SSO), for code that uses ``RestEngine``, the ``olvm-dr`` command or the
+``start_simulator(world)`` serves the same world over HTTPS on loopback ports (the Engine's
+REST API v4, XML, SSO), with a CA of its own (``sim.ca_file``, named in its mapping and in
+``sdk_connection``), for code that uses ``RestEngine``, the ``olvm-dr`` command or the
 official ``ovirtsdk4``::
 
     with start_simulator(World()) as sim:

@@ -3,23 +3,27 @@
 //! ```text
 //! olvm-dr-sim [--world small|medium|large] [--vms N] [--seed S] [--latency instant|realistic]
 //!             [--site primary|secondary|both] [--port P] [--secondary-port P] [--dir DIR]
+//!             [--plain-http]
 //! ```
 //!
-//! It prints one JSON line on stdout once it listens: the API and control URLs of each site
-//! served and the user; then human-readable lines on stderr. The password is
+//! The Engines speak HTTPS with a CA made at start (`--plain-http`: plain HTTP, no CA). It
+//! prints one JSON line on stdout once it listens: the API and control URLs of each site
+//! served, the user, and `ca_file` (the CA certificate, PEM: `DIR/ca.pem` with `--dir`, else
+//! a file in a temporary directory removed at exit) or `null`; then human-readable lines on
+//! stderr. The control endpoints are plain HTTP on loopback. The password is
 //! `OLVM_DR_SIM_PASSWORD` when set; otherwise a random one, which the JSON line carries (it
 //! protects nothing but this process's simulated Engines). With `--dir` (and both sites) the
 //! lab's mapping, passwords file and `dr.conf` are written there as by `olvm-dr lab up`.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use olvm_dr_core::{Secret, Site};
 use olvm_dr_sim::{
-    Credentials, DEFAULT_TOKEN_TTL, DEFAULT_USERNAME, Lab, LabOptions, Latency, ServerOptions,
-    SimServer, WorldSize,
+    Credentials, DEFAULT_TOKEN_TTL, DEFAULT_USERNAME, Lab, LabCa, LabOptions, Latency,
+    ServerOptions, SimServer, WorldSize,
 };
 use serde_json::json;
 
@@ -48,9 +52,13 @@ struct Args {
     /// Port of the secondary when both sites are served; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     secondary_port: u16,
-    /// Write the lab's mapping, passwords file and dr.conf here (both sites only).
+    /// Write the lab's mapping, passwords file, dr.conf and CA certificate here (both sites
+    /// only).
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
+    /// Serve the Engines on plain HTTP instead of HTTPS with the lab's own CA.
+    #[arg(long)]
+    plain_http: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -121,6 +129,7 @@ async fn run(args: Args) -> Result<(), String> {
         dir: args.dir.clone().unwrap_or_default(),
         ports: [args.port, args.secondary_port],
         password: Some(password.clone()),
+        plain_http: args.plain_http,
     };
     let mut line = json!({"username": DEFAULT_USERNAME});
     if generated {
@@ -133,12 +142,21 @@ async fn run(args: Args) -> Result<(), String> {
                 json!({"api_url": lab.api_url(site), "control_url": lab.control_url(site)});
         }
         line["dir"] = json!(lab.files().dir);
+        line["ca_file"] = json!(lab.state().ca_file);
         announce(&line);
         wait_for_stop().await;
         lab.shutdown().await;
         return Ok(());
     }
     let world = options.build_world();
+    let (tls, ca_dir, ca_file) = if args.plain_http {
+        (None, None, None)
+    } else {
+        let ca = LabCa::generate().map_err(|e| e.to_string())?;
+        let (dir, path) = write_ca(&ca, args.dir.as_deref())?;
+        (Some(ca), dir, Some(path))
+    };
+    line["ca_file"] = json!(ca_file);
     let sites: &[(Site, u16)] = match args.site {
         Sites::Primary => &[(Site::Primary, args.port)],
         Sites::Secondary => &[(Site::Secondary, args.port)],
@@ -159,6 +177,7 @@ async fn run(args: Args) -> Result<(), String> {
                     password: password.clone(),
                 },
                 token_ttl: DEFAULT_TOKEN_TTL,
+                tls: tls.clone(),
             },
         )
         .await
@@ -172,7 +191,32 @@ async fn run(args: Args) -> Result<(), String> {
     for s in servers {
         s.shutdown().await;
     }
+    drop(ca_dir);
     Ok(())
+}
+
+/// Writes the CA certificate to `DIR/ca.pem`, or into a new temporary directory (returned, to
+/// be removed at exit) without `--dir`.
+fn write_ca(
+    ca: &LabCa,
+    dir: Option<&Path>,
+) -> Result<(Option<tempfile::TempDir>, PathBuf), String> {
+    let (tmp, dir) = match dir {
+        Some(d) => (None, d.to_path_buf()),
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("olvm-dr-sim-ca-")
+                .tempdir()
+                .map_err(|e| format!("cannot create a directory for the CA certificate: {e}"))?;
+            let d = t.path().to_path_buf();
+            (Some(t), d)
+        }
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = std::path::absolute(dir.join("ca.pem")).unwrap_or_else(|_| dir.join("ca.pem"));
+    std::fs::write(&path, ca.ca_pem())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok((tmp, path))
 }
 
 fn announce(line: &serde_json::Value) {

@@ -1,4 +1,5 @@
-//! The files of a lab directory: mapping, passwords, `dr.conf`, and the state file.
+//! The files of a lab directory: mapping, passwords, `dr.conf`, the CA certificate and the
+//! state file.
 
 use std::path::{Path, PathBuf};
 
@@ -6,6 +7,7 @@ use olvm_dr_core::mapping::Mapping;
 
 use super::{LabError, LabState};
 use crate::auth::Credentials;
+use crate::tls::LabCa;
 
 /// Where a lab's files are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,8 @@ pub struct LabFiles {
     pub dr_conf: PathBuf,
     /// `lab.json`: where the running lab listens (removed when it stops).
     pub state: PathBuf,
+    /// `ca.pem`: the CA certificate the Engines' certificate chains to (HTTPS labs only).
+    pub ca: PathBuf,
 }
 
 impl LabFiles {
@@ -31,6 +35,7 @@ impl LabFiles {
             passwords: dir.join("passwords.yml"),
             dr_conf: dir.join("dr.conf"),
             state: dir.join("lab.json"),
+            ca: dir.join("ca.pem"),
         }
     }
 
@@ -39,6 +44,7 @@ impl LabFiles {
         mapping: &Mapping,
         credentials: &Credentials,
         state: &LabState,
+        tls: Option<&LabCa>,
     ) -> Result<(), LabError> {
         let write = |path: &Path, text: &str| {
             std::fs::write(path, text).map_err(|source| LabError::Write {
@@ -53,6 +59,19 @@ impl LabFiles {
         write(&self.mapping, &mapping.to_yaml())?;
         write_private(&self.passwords, &passwords_yaml(credentials))?;
         write(&self.dr_conf, &dr_conf())?;
+        match tls {
+            Some(ca) => write(&self.ca, ca.ca_pem())?,
+            // A plain-HTTP lab: no CA of an earlier lab in this directory may look current.
+            None => match std::fs::remove_file(&self.ca) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(LabError::Write {
+                        path: self.ca.clone(),
+                        source: e,
+                    });
+                }
+                _ => {}
+            },
+        }
         let json = serde_json::to_string_pretty(state).unwrap_or_default();
         write(&self.state, &json)
     }

@@ -4,10 +4,14 @@
 //! both. A state file (`lab.json`) tells `olvm-dr lab status|disaster|recover|replication`
 //! where the running lab is.
 //!
-//! The Engines speak plain HTTP on loopback (the SDK and the REST client apply TLS to `https`
-//! URLs only), so the mapping gives `http://127.0.0.1:PORT/ovirt-engine/api` URLs and neither
-//! a CA file nor `insecure`: offline validation accepts that with one warning per site
-//! (DR0501, the password travels unencrypted), which is true and harmless on loopback.
+//! The Engines speak HTTPS, as real ones do: the lab creates its own CA ([`LabCa`]), writes
+//! its certificate to `ca.pem` in the lab directory (the Engine's
+//! `/etc/pki/ovirt-engine/ca.pem`; each site's `pki-resource` service serves it too) and
+//! names it in the mapping (`dr_sites_{site}_ca_file`), so every client verifies the Engines
+//! against it: `https://127.0.0.1:PORT/ovirt-engine/api`, never `insecure`. With
+//! [`LabOptions::plain_http`] the Engines speak plain HTTP instead and the mapping has no CA
+//! file (offline validation then warns once per site, DR0501). The control endpoints are the
+//! lab's own, on ports of their own: plain HTTP on loopback either way.
 
 mod files;
 
@@ -17,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use olvm_dr_core::engine::Engine;
 use olvm_dr_core::fake::{LiveDetails, SiteUrls, World, WorldBuilder};
-use olvm_dr_core::mapping::PerSite;
+use olvm_dr_core::mapping::{Field, PerSite};
 use olvm_dr_core::{Secret, Site, SiteConnection};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +29,7 @@ pub use files::LabFiles;
 
 use crate::auth::{Credentials, DEFAULT_TOKEN_TTL};
 use crate::server::{ServerOptions, SimServer};
+use crate::tls::{LabCa, TlsError};
 use crate::{DEFAULT_USERNAME, control};
 
 /// The size of the simulated world: the fake's presets.
@@ -78,6 +83,8 @@ pub struct LabOptions {
     pub ports: [u16; 2],
     /// The admin password of both Engines; `None` makes a random one.
     pub password: Option<Secret>,
+    /// Serve plain HTTP instead of HTTPS with the lab's own CA (default `false`).
+    pub plain_http: bool,
 }
 
 impl LabOptions {
@@ -91,6 +98,7 @@ impl LabOptions {
             dir: dir.into(),
             ports: [0, 0],
             password: None,
+            plain_http: false,
         }
     }
 
@@ -148,6 +156,9 @@ pub enum LabError {
     /// The world could not be read to write the mapping.
     #[error("cannot read the simulated world: {0}")]
     World(#[from] olvm_dr_core::EngineError),
+    /// The lab's certificates could not be made.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
 }
 
 /// What `lab.json` records about a running lab.
@@ -173,6 +184,9 @@ pub struct LabState {
     pub seed: u64,
     /// The latency profile at start.
     pub latency: Latency,
+    /// The lab's CA certificate (`ca.pem`); `None` when the Engines speak plain HTTP.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// A URL per site.
@@ -245,6 +259,17 @@ impl Lab {
             password,
         };
         put_hosts_on_loopback(&world).await?;
+        let files = LabFiles::in_dir(&options.dir);
+        let tls = if options.plain_http {
+            None
+        } else {
+            Some(LabCa::generate()?)
+        };
+        // Absolute, so the mapping's CA file is found from any working directory (the role
+        // opens `dr_sites_*_ca_file` as given).
+        let ca_file = tls
+            .as_ref()
+            .map(|_| std::path::absolute(&files.ca).unwrap_or_else(|_| files.ca.clone()));
         let mut servers = Vec::with_capacity(2);
         for (site, port) in Site::BOTH.into_iter().zip(options.ports) {
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -253,6 +278,7 @@ impl Lab {
                 bind: addr,
                 credentials: credentials.clone(),
                 token_ttl: DEFAULT_TOKEN_TTL,
+                tls: tls.clone(),
             };
             let server = SimServer::start(world.clone(), server_options)
                 .await
@@ -275,7 +301,6 @@ impl Lab {
             username: credentials.username.clone(),
             insecure: false,
         };
-        let files = LabFiles::in_dir(&options.dir);
         let state = LabState {
             pid: std::process::id(),
             api_urls: PerSiteUrls {
@@ -293,15 +318,22 @@ impl Lab {
             vms: world.facts().vms.len(),
             seed: options.seed,
             latency: options.latency,
+            ca_file: ca_file.clone(),
         };
-        let m = world.facts().mapping_with(
+        let mut m = world.facts().mapping_with(
             &urls,
             &LiveDetails {
                 network_dcs,
                 domains,
             },
         );
-        files.write(&m, &credentials, &state)?;
+        if let Some(path) = &ca_file {
+            for site in Site::BOTH {
+                m.sites.get_mut(site).ca_file =
+                    Field::set(path.display().to_string(), Default::default());
+            }
+        }
+        files.write(&m, &credentials, &state, tls.as_ref())?;
         Ok(Self {
             world,
             servers: [primary, secondary],
@@ -339,7 +371,7 @@ impl Lab {
             url: self.api_url(site),
             username: self.credentials.username.clone(),
             password: self.credentials.password.clone(),
-            ca_file: None,
+            ca_file: self.state.ca_file.clone(),
             insecure: false,
         }
     }
