@@ -1,7 +1,10 @@
 //! Registered templates. An unknown status reads as `locked` (not usable as far as this crate
-//! can tell); a missing version number as 1.
+//! can tell); a missing version number as 1. The `VmBase` elements (`os`, `bios`, `cpu`,
+//! `memory_policy`, ...) are the shared ones of [`super::vm_base`], as `TemplateMapper` maps
+//! them through `VmBaseMapper`.
 
 use super::open_entity;
+use super::vm_base::{VmBaseFields, read_sizing, read_vm_settings, write_vm_base};
 use crate::engine::{Template, TemplateStatus};
 use crate::xml::{Node, Scope, XmlEntity, XmlError, XmlWriter};
 
@@ -14,6 +17,7 @@ impl XmlEntity for Template {
             Some(v) => v.ref_id("base_template")?,
             None => None,
         };
+        let (memory, vcpus, high_availability) = read_sizing(n)?;
         Ok(Self {
             id: n.id()?,
             name: n.req_text("name")?.to_owned(),
@@ -21,6 +25,9 @@ impl XmlEntity for Template {
             cluster: n.ref_id("cluster")?,
             version_number: n.parse_at(&["version", "version_number"])?.unwrap_or(1),
             base_template,
+            memory,
+            high_availability,
+            settings: read_vm_settings(n, memory, vcpus)?,
         })
     }
 
@@ -30,6 +37,17 @@ impl XmlEntity for Template {
         w.actions(&href, &["export"]);
         w.text("name", &self.name);
         w.links(&href, &["diskattachments", "nics", "permissions"]);
+        write_vm_base(
+            w,
+            &VmBaseFields {
+                memory: self.memory,
+                vcpus: self.settings.cpu_topology.count(),
+                high_availability: self.high_availability,
+                delete_protected: false,
+                origin: "ovirt",
+                settings: &self.settings,
+            },
+        );
         w.value("status", self.status);
         w.open("version", &[]);
         w.opt_reference("base_template", "templates", self.base_template);
