@@ -149,6 +149,8 @@ async fn single_vm_and_templates() {
             memory: 0,
             high_availability: HighAvailability::default(),
             settings: VmSettings::default(),
+            nics: Vec::new(),
+            disk_attachments: Vec::new(),
         };
         let t = Template {
             id: id(0x71),

@@ -1,12 +1,14 @@
 //! `/templates`: listing with search (`name`, `status`, `cluster`, `datacenter`, `version`),
-//! one template, and its sub-collections. The Blank template, which every Engine has and
+//! one template, its NICs and disk attachments (`follow` inlines them), and its other
+//! sub-collections. The Blank template, which every Engine has and
 //! every VM without a template references, is listed first and answers by its all-zero id.
 
 use axum::http::Method;
 use olvm_dr_core::engine::{Engine, HighAvailability, Id, Template, TemplateStatus, VmSettings};
+use olvm_dr_core::xml::Scope;
 
 use super::lookup::{Names, Need};
-use super::{id, query, scope, search, subcollections};
+use super::{id, limit, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -36,6 +38,16 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             Ok(list(&templates, &sc))
         }
         (&Method::GET, [t]) => Ok(one(&template(st, id(t)?).await?, &sc)),
+        (&Method::GET, [t, "nics"]) => {
+            let t = template(st, id(t)?).await?;
+            let sc = Scope::new(format!("templates/{}/nics", t.id));
+            Ok(list(&limit(t.nics, &req.params), &sc))
+        }
+        (&Method::GET, [t, "diskattachments"]) => {
+            let t = template(st, id(t)?).await?;
+            let sc = Scope::new(format!("templates/{}/diskattachments", t.id));
+            Ok(list(&limit(t.disk_attachments, &req.params), &sc))
+        }
         (&Method::GET, [t, sub]) => {
             let tag =
                 subcollections::tag(subcollections::TEMPLATE, sub).ok_or(ApiError::NotFound)?;
@@ -78,5 +90,7 @@ fn blank() -> Template {
             time_zone: None,
             ..VmSettings::for_memory(memory, 1)
         },
+        nics: Vec::new(),
+        disk_attachments: Vec::new(),
     }
 }

@@ -132,6 +132,13 @@ pub struct Template {
     /// Its `VmBase` settings.
     #[serde(default)]
     pub settings: VmSettings,
+    /// Its NICs (without MACs: the VMs made from it get their own).
+    #[serde(default)]
+    pub nics: Vec<Nic>,
+    /// Its disk attachments, when the source gave them (the fake always does; over REST they
+    /// come with `follow=disk_attachments.disk`).
+    #[serde(default)]
+    pub disk_attachments: Vec<DiskAttachment>,
 }
 
 /// What a domain's OVF store says about a VM that is not registered in this Engine: the VM as it

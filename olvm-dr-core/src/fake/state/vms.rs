@@ -197,6 +197,23 @@ impl SiteState {
             memory: t.memory,
             high_availability: t.ha,
             settings: t.settings.clone(),
+            nics: t
+                .nics
+                .iter()
+                .map(|n| Nic {
+                    id: n.id,
+                    name: n.name.clone(),
+                    mac: None,
+                    vnic_profile: n.profile,
+                    plugged: n.plugged,
+                })
+                .collect(),
+            disk_attachments: t
+                .disks
+                .iter()
+                .filter_map(|d| self.disks.get(d))
+                .map(super::disks::DiskRec::attachment_view)
+                .collect(),
         }
     }
 

@@ -52,24 +52,34 @@ impl XmlEntity for DiskAttachment {
 
     /// `scope` is the VM's collection, `vms/{vm}/diskattachments`; the disk is always inlined.
     fn write(&self, w: &mut XmlWriter, scope: &Scope) {
-        let vm = match scope.collection().split('/').collect::<Vec<_>>()[..] {
-            ["vms", vm, "diskattachments"] => vm.parse().ok(),
+        let owner = match scope.collection().split('/').collect::<Vec<_>>()[..] {
+            ["vms", vm, "diskattachments"] => vm.parse().ok().map(Owner::Vm),
+            ["templates", t, "diskattachments"] => t.parse().ok().map(Owner::Template),
             _ => None,
         };
-        write_disk_attachment(w, self, &scope.href(self.disk), vm);
+        write_disk_attachment(w, self, &scope.href(self.disk), owner);
     }
+}
+
+/// The VM or template an attachment belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Owner {
+    /// `<vm>` (`DiskAttachmentMapper`).
+    Vm(Id),
+    /// `<template>` (`BackendTemplateDiskAttachmentsResource`).
+    Template(Id),
 }
 
 /// Writes one attachment with its disk inlined, the way `DiskAttachmentMapper` maps a
 /// `DiskVmElement`: the attachment's id is its disk's id, its `href` is `href` (below the
-/// VM's `diskattachments`), and `vm` adds the reference to the VM it belongs to. The fake
-/// knows no guest device names, so `logical_name` (which the Engine has only from a running
-/// guest agent) is not written.
+/// owner's `diskattachments`), and `owner` adds the reference to the VM or template it belongs
+/// to. The fake knows no guest device names, so `logical_name` (which the Engine has only from
+/// a running guest agent) is not written.
 pub(super) fn write_disk_attachment(
     w: &mut XmlWriter,
     a: &DiskAttachment,
     href: &str,
-    vm: Option<Id>,
+    owner: Option<Owner>,
 ) {
     let id = a.disk.to_string();
     open_entity(w, DiskAttachment::TAG, href, &id);
@@ -109,7 +119,11 @@ pub(super) fn write_disk_attachment(
         }
     }
     w.close("disk");
-    w.opt_reference("vm", "vms", vm);
+    match owner {
+        Some(Owner::Vm(id)) => w.reference("vm", "vms", id),
+        Some(Owner::Template(id)) => w.reference("template", "templates", id),
+        None => {}
+    }
     w.close(DiskAttachment::TAG);
 }
 

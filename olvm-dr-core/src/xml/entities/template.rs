@@ -1,9 +1,13 @@
 //! Registered templates. An unknown status reads as `locked` (not usable as far as this crate
 //! can tell); a missing version number as 1. The `VmBase` elements (`os`, `bios`, `cpu`,
 //! `memory_policy`, ...) are the shared ones of [`super::vm_base`], as `TemplateMapper` maps
-//! them through `VmBaseMapper`.
+//! them through `VmBaseMapper`. Its NICs and disk attachments are inlined when the request
+//! follows `nics` / `disk_attachments` (as `/templates/{id}/nics` and `…/diskattachments`
+//! write them) and linked otherwise.
 
+use super::disk_attachment::{Owner, write_disk_attachment};
 use super::open_entity;
+use super::vm::{read_disk_attachments, read_nic, write_nic};
 use super::vm_base::{VmBaseFields, read_sizing, read_vm_settings, write_vm_base};
 use crate::engine::{Template, TemplateStatus};
 use crate::xml::{Node, Scope, XmlEntity, XmlError, XmlWriter};
@@ -28,6 +32,8 @@ impl XmlEntity for Template {
             memory,
             high_availability,
             settings: read_vm_settings(n, memory, vcpus)?,
+            nics: n.list("nics", "nic", read_nic)?,
+            disk_attachments: read_disk_attachments(n)?,
         })
     }
 
@@ -36,7 +42,7 @@ impl XmlEntity for Template {
         open_entity(w, Self::TAG, &href, &self.id.to_string());
         w.actions(&href, &["export"]);
         w.text("name", &self.name);
-        w.links(&href, &["diskattachments", "nics", "permissions"]);
+        w.links(&href, &["permissions"]);
         write_vm_base(
             w,
             &VmBaseFields {
@@ -54,6 +60,26 @@ impl XmlEntity for Template {
         w.value("version_number", self.version_number);
         w.close("version");
         w.opt_reference("cluster", "clusters", self.cluster);
+        let follow = scope.follow();
+        if follow.has("nics") {
+            w.open("nics", &[]);
+            for nic in &self.nics {
+                write_nic(w, nic, &format!("{href}/nics/{}", nic.id));
+            }
+            w.close("nics");
+        } else {
+            w.links(&href, &["nics"]);
+        }
+        if follow.has("disk_attachments") {
+            w.open("disk_attachments", &[]);
+            for a in &self.disk_attachments {
+                let at = format!("{href}/diskattachments/{}", a.disk);
+                write_disk_attachment(w, a, &at, Some(Owner::Template(self.id)));
+            }
+            w.close("disk_attachments");
+        } else {
+            w.links(&href, &["diskattachments"]);
+        }
         w.close(Self::TAG);
     }
 }

@@ -16,7 +16,7 @@
 //! `original_template`, `next_run_configuration_exists` and `numa_tune_mode`.
 
 use super::attachments::{lun_id, write_image_disk, write_lun_disk};
-use super::disk_attachment::write_disk_attachment;
+use super::disk_attachment::{Owner, write_disk_attachment};
 use super::open_entity;
 use super::vm_base::{VmBaseFields, read_sizing, read_vm_settings, write_vm_base};
 use crate::engine::{DiskAttachment, Id, Nic, Vm, VmStatus};
@@ -110,7 +110,7 @@ impl XmlEntity for Vm {
     }
 }
 
-fn read_nic(n: &Node<'_>) -> Result<Nic, XmlError> {
+pub(super) fn read_nic(n: &Node<'_>) -> Result<Nic, XmlError> {
     Ok(Nic {
         id: n.id()?,
         name: n.req_text("name")?.to_owned(),
@@ -151,7 +151,7 @@ fn write_snapshot_list(w: &mut XmlWriter, in_preview: bool) {
     w.close("snapshots");
 }
 
-fn write_nic(w: &mut XmlWriter, nic: &Nic, href: &str) {
+pub(super) fn write_nic(w: &mut XmlWriter, nic: &Nic, href: &str) {
     let id = nic.id.to_string();
     open_entity(w, "nic", href, &id);
     w.text("name", &nic.name);
@@ -214,7 +214,7 @@ fn write_attached_storage(w: &mut XmlWriter, vm: &Vm, href: &str) {
     } else {
         for a in &vm.disk_attachments {
             let at = format!("{href}/diskattachments/{}", a.disk);
-            write_disk_attachment(w, a, &at, Some(vm.id));
+            write_disk_attachment(w, a, &at, Some(Owner::Vm(vm.id)));
         }
     }
     w.close("disk_attachments");
@@ -222,7 +222,7 @@ fn write_attached_storage(w: &mut XmlWriter, vm: &Vm, href: &str) {
 
 /// The inlined attachments whose disk carries an id, as `/vms/{id}/diskattachments` reads
 /// them (a real Engine always writes the id; the fallback form above has none).
-fn read_disk_attachments(n: &Node<'_>) -> Result<Vec<DiskAttachment>, XmlError> {
+pub(super) fn read_disk_attachments(n: &Node<'_>) -> Result<Vec<DiskAttachment>, XmlError> {
     let Some(attachments) = n.child("disk_attachments") else {
         return Ok(Vec::new());
     };
