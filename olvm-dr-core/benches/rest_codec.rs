@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use olvm_dr_core::engine::{Engine, HighAvailability, Id, Nic, Vm, VmStatus};
+use olvm_dr_core::engine::{Engine, HighAvailability, Id, Nic, Vm, VmSettings, VmStatus};
 use olvm_dr_core::xml::{Follow, Scope, read_list, write_list};
 use rest_support::Reply;
 
@@ -57,6 +57,8 @@ fn listing() -> Vec<Vm> {
             } else {
                 vec![]
             },
+            settings: VmSettings::for_memory(4 << 30, 4),
+            disk_attachments: Vec::new(),
         })
         .collect()
 }

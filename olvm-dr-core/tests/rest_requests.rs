@@ -33,6 +33,8 @@ fn vm(n: u128, name: &str, status: VmStatus) -> Vm {
         }],
         storage_domains: vec![id(0xa1)],
         luns: vec![],
+        settings: VmSettings::default(),
+        disk_attachments: Vec::new(),
     }
 }
 
@@ -144,6 +146,11 @@ async fn single_vm_and_templates() {
             cluster: None,
             version_number: 1,
             base_template: None,
+            memory: 0,
+            high_availability: HighAvailability::default(),
+            settings: VmSettings::default(),
+            nics: Vec::new(),
+            disk_attachments: Vec::new(),
         };
         let t = Template {
             id: id(0x71),

@@ -16,6 +16,7 @@
 //! | `POST /_sim/sites/{site}/ovf` `{"action": "age", "domain": NAME, "minutes": N}` | the site's OVF store of one domain (name or id) looks N minutes older (its `Last Updated` moves back, the content stays; 409 when the site holds no written, writable store of it) |
 //! | `POST /_sim/lease-timeout` `{"seconds": N}` | the sanlock lease timeout |
 //! | `POST /_sim/sessions/expire` | this server's SSO tokens are revoked (clients get 401) |
+//! | `GET /_sim/entities` | every entity the served site's fake holds, as the `Engine` trait gives it, as JSON |
 //!
 //! Fault bodies (operations are the `Engine` method names, e.g. `attach_storage_domain`):
 //! - `{"fail_next": {"operation": OP, "calls": N, "status": 409, "detail": "[...]", "reason": "Operation Failed"}}`
@@ -64,6 +65,7 @@ pub(crate) fn router() -> Router<Arc<SiteServer>> {
         .route("/replication", post(replication))
         .route("/lease-timeout", post(lease_timeout))
         .route("/sessions/expire", post(expire_sessions))
+        .route("/entities", get(crate::entities_view::entities))
 }
 
 type Answer = Result<Response, (StatusCode, String)>;

@@ -29,6 +29,7 @@ mod auth;
 mod client;
 pub mod control;
 mod dark;
+mod entities_view;
 mod events;
 mod jobs;
 pub mod lab;

@@ -145,6 +145,11 @@ impl Scope {
     pub fn follow(&self) -> &Follow {
         &self.follow
     }
+
+    /// The collection path below the API root, e.g. `vms/{vm}/diskattachments`.
+    pub fn collection(&self) -> &str {
+        &self.collection
+    }
 }
 
 /// An entity type with its Engine XML shape.

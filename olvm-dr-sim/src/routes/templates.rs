@@ -1,12 +1,14 @@
 //! `/templates`: listing with search (`name`, `status`, `cluster`, `datacenter`, `version`),
-//! one template, and its sub-collections. The Blank template, which every Engine has and
+//! one template, its NICs and disk attachments (`follow` inlines them), and its other
+//! sub-collections. The Blank template, which every Engine has and
 //! every VM without a template references, is listed first and answers by its all-zero id.
 
 use axum::http::Method;
-use olvm_dr_core::engine::{Engine, Id, Template, TemplateStatus};
+use olvm_dr_core::engine::{Engine, HighAvailability, Id, Template, TemplateStatus, VmSettings};
+use olvm_dr_core::xml::Scope;
 
 use super::lookup::{Names, Need};
-use super::{id, query, scope, search, subcollections};
+use super::{id, limit, query, scope, search, subcollections};
 use crate::respond::{ApiError, Reply, list, one};
 use crate::search::Value;
 use crate::server::{ApiRequest, SiteServer};
@@ -36,6 +38,16 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             Ok(list(&templates, &sc))
         }
         (&Method::GET, [t]) => Ok(one(&template(st, id(t)?).await?, &sc)),
+        (&Method::GET, [t, "nics"]) => {
+            let t = template(st, id(t)?).await?;
+            let sc = Scope::new(format!("templates/{}/nics", t.id));
+            Ok(list(&limit(t.nics, &req.params), &sc))
+        }
+        (&Method::GET, [t, "diskattachments"]) => {
+            let t = template(st, id(t)?).await?;
+            let sc = Scope::new(format!("templates/{}/diskattachments", t.id));
+            Ok(list(&limit(t.disk_attachments, &req.params), &sc))
+        }
         (&Method::GET, [t, sub]) => {
             let tag =
                 subcollections::tag(subcollections::TEMPLATE, sub).ok_or(ApiError::NotFound)?;
@@ -58,8 +70,12 @@ async fn template(st: &SiteServer, t: Id) -> Result<Template, ApiError> {
 /// The Blank template: created with the Engine's database (the all-zero `vm_static` row of
 /// `packaging/dbscripts/data/01100_insert_vm_static.sql`, name `Blank`,
 /// `template_status` 0 = OK, `vmt_guid` itself), in no cluster, the base of its own
-/// version chain.
+/// version chain; 1024 MiB (`mem_size_mb`, `min_allocated_mem`), one CPU, OS `other`
+/// (`os` 0), no time zone, described as `Blank template`; a server with one I/O thread since
+/// the upgrades `04_04_0560_change_template_to_server.sql` and
+/// `04_03_0240_iothreads_enabled_by_default.sql`.
 fn blank() -> Template {
+    let memory = 1024 << 20;
     Template {
         id: Id::NIL,
         name: "Blank".to_owned(),
@@ -67,5 +83,14 @@ fn blank() -> Template {
         cluster: None,
         version_number: 1,
         base_template: Some(Id::NIL),
+        memory,
+        high_availability: HighAvailability::default(),
+        settings: VmSettings {
+            description: "Blank template".to_owned(),
+            time_zone: None,
+            ..VmSettings::for_memory(memory, 1)
+        },
+        nics: Vec::new(),
+        disk_attachments: Vec::new(),
     }
 }

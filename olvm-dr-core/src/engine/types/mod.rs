@@ -8,6 +8,7 @@ mod registration;
 mod storage;
 mod tag;
 mod vm;
+mod vm_settings;
 
 pub use enums::*;
 pub use id::{Id, InvalidId};
@@ -16,3 +17,4 @@ pub use registration::*;
 pub use storage::*;
 pub use tag::Tag;
 pub use vm::*;
+pub use vm_settings::{CpuTopology, VmSettings};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DiskInterface, Id, Permission, StorageType, TemplateStatus, VmStatus};
+use super::{DiskInterface, Id, Permission, StorageType, TemplateStatus, VmSettings, VmStatus};
 
 /// The `origin` the Engine gives the hosted-engine VM.
 pub const HOSTED_ENGINE_ORIGIN: &str = "managed_hosted_engine";
@@ -49,6 +49,13 @@ pub struct Vm {
     pub storage_domains: Vec<Id>,
     /// The direct LUNs attached to it (LUN ids).
     pub luns: Vec<String>,
+    /// Its `VmBase` settings; `vcpus` is their CPU topology's count.
+    #[serde(default)]
+    pub settings: VmSettings,
+    /// Its disk attachments, image disks then direct LUNs, when the source gave them (the
+    /// fake always does; over REST they come with `follow=disk_attachments.disk`).
+    #[serde(default)]
+    pub disk_attachments: Vec<DiskAttachment>,
 }
 
 impl Vm {
@@ -116,6 +123,22 @@ pub struct Template {
     pub version_number: u32,
     /// The first version of the chain (itself for version 1).
     pub base_template: Option<Id>,
+    /// Memory in bytes of the VMs made from it.
+    #[serde(default)]
+    pub memory: u64,
+    /// High availability of the VMs made from it.
+    #[serde(default)]
+    pub high_availability: HighAvailability,
+    /// Its `VmBase` settings.
+    #[serde(default)]
+    pub settings: VmSettings,
+    /// Its NICs (without MACs: the VMs made from it get their own).
+    #[serde(default)]
+    pub nics: Vec<Nic>,
+    /// Its disk attachments, when the source gave them (the fake always does; over REST they
+    /// come with `follow=disk_attachments.disk`).
+    #[serde(default)]
+    pub disk_attachments: Vec<DiskAttachment>,
 }
 
 /// What a domain's OVF store says about a VM that is not registered in this Engine: the VM as it

@@ -16,6 +16,7 @@
 
 mod facts;
 mod mapping;
+mod settings;
 mod storage;
 mod topology;
 mod workload;

@@ -8,6 +8,7 @@ use super::super::rng::SplitMix64;
 use super::super::setup::{DiskSpec, LunDiskSpec, NicSpec, Setup, TemplateSpec, VmSpec};
 use super::WorldBuilder;
 use super::facts::{Named, TemplateFacts, VmFacts, WorldFacts};
+use super::settings::{template_settings, vm_settings};
 use super::storage::Storage;
 use super::topology::{CUSTOM_ROLE, Topology};
 
@@ -71,6 +72,9 @@ pub(super) fn build(
                     mac: None,
                 }],
                 permissions: vec![permission("TemplateOwner", "alice@internal-authz")],
+                memory: 2 * GIB,
+                high_availability: HighAvailability::default(),
+                settings: Some(template_settings(name, 2 * GIB)),
             };
             let id = setup.add_template(Site::Primary, spec(None, 1));
             facts.templates.push(TemplateFacts {
@@ -185,6 +189,8 @@ pub(super) fn build(
         let running = rng.chance(b.running_fraction);
         let ha = rng.chance(b.ha_fraction);
         let name = format!("vm{:05}", i + 1);
+        let memory = [2, 4, 8, 16][rng.index(4)] * GIB;
+        let vcpus = [1, 2, 4, 8][rng.index(4)];
         let spec = VmSpec {
             name: name.clone(),
             cluster,
@@ -196,8 +202,8 @@ pub(super) fn build(
             delete_protected: i < b.delete_protected,
             snapshot_in_preview: (b.delete_protected..b.delete_protected + b.snapshot_in_preview)
                 .contains(&i),
-            memory: [2, 4, 8, 16][rng.index(4)] * GIB,
-            vcpus: [1, 2, 4, 8][rng.index(4)],
+            memory,
+            vcpus,
             origin: "ovirt".into(),
             nics,
             disks,
@@ -206,6 +212,7 @@ pub(super) fn build(
             affinity_labels,
             permissions,
             running,
+            settings: Some(vm_settings(i, memory, vcpus)),
         };
         let domains_of_vm: Vec<Id> = spec.disks.iter().flat_map(|d| d.domains.clone()).collect();
         let has_luns = !spec.luns.is_empty();

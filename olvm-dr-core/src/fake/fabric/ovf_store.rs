@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::engine::{Id, LogicalUnit, UnregisteredTemplate, UnregisteredVm};
+use crate::engine::{
+    HighAvailability, Id, LogicalUnit, UnregisteredTemplate, UnregisteredVm, VmSettings,
+};
 
 use super::super::clock::java_date_utc;
 
@@ -15,6 +17,8 @@ pub(crate) struct OvfVm {
     pub(crate) vm: UnregisteredVm,
     /// For each of `vm.luns`: the LUN's connection as the OVF records it (never CHAP secrets).
     pub(crate) lun_connections: Vec<LogicalUnit>,
+    /// Its `VmBase` settings (the OVF's `Section` of the virtual hardware and the rest).
+    pub(crate) settings: VmSettings,
 }
 
 /// One template's OVF as the store records it.
@@ -24,6 +28,12 @@ pub(crate) struct OvfTemplate {
     pub(crate) template: UnregisteredTemplate,
     /// Version number in its base template's chain (1 for a base template).
     pub(crate) version_number: u32,
+    /// Memory in bytes.
+    pub(crate) memory: u64,
+    /// High availability.
+    pub(crate) high_availability: HighAvailability,
+    /// Its `VmBase` settings.
+    pub(crate) settings: VmSettings,
 }
 
 /// The content of a domain's OVF store.

@@ -1,6 +1,6 @@
 //! What [`Setup`](super::Setup) creates: VMs, templates, their NICs and disks.
 
-use crate::engine::{HighAvailability, Id, Permission};
+use crate::engine::{HighAvailability, Id, Permission, VmSettings};
 
 /// A volume (export or LUN) of the fabric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,6 +76,9 @@ pub struct VmSpec {
     pub permissions: Vec<Permission>,
     /// Running (`up`) rather than `down`.
     pub running: bool,
+    /// Its `VmBase` settings; `None` = a new VM's defaults for its memory and CPUs
+    /// ([`VmSettings::for_memory`]).
+    pub settings: Option<VmSettings>,
 }
 
 impl VmSpec {
@@ -98,6 +101,7 @@ impl VmSpec {
             affinity_labels: Vec::new(),
             permissions: Vec::new(),
             running: false,
+            settings: None,
         }
     }
 }
@@ -119,4 +123,10 @@ pub struct TemplateSpec {
     pub nics: Vec<NicSpec>,
     /// Permissions on it.
     pub permissions: Vec<Permission>,
+    /// Memory in bytes of the VMs made from it.
+    pub memory: u64,
+    /// High availability of the VMs made from it.
+    pub high_availability: HighAvailability,
+    /// Its `VmBase` settings; `None` = a new template's defaults for its memory and one CPU.
+    pub settings: Option<VmSettings>,
 }

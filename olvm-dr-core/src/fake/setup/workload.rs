@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::Site;
-use crate::engine::{Id, LunStorage, TemplateStatus, VmStatus};
+use crate::engine::{Id, LunStorage, TemplateStatus, VmSettings, VmStatus};
 
 use super::super::clock::Transition;
 use super::super::fabric::Locator;
@@ -67,6 +67,11 @@ impl Setup<'_> {
             nics,
             status: Transition::settled(TemplateStatus::Ok, now),
             permissions: spec.permissions,
+            memory: spec.memory,
+            ha: spec.high_availability,
+            settings: spec
+                .settings
+                .unwrap_or_else(|| VmSettings::for_memory(spec.memory, 1)),
         });
         id
     }
@@ -173,6 +178,9 @@ impl Setup<'_> {
             affinity_groups: spec.affinity_groups,
             labels: spec.affinity_labels,
             permissions: spec.permissions,
+            settings: spec
+                .settings
+                .unwrap_or_else(|| VmSettings::for_memory(spec.memory, spec.vcpus)),
         });
         id
     }

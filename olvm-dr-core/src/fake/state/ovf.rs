@@ -97,6 +97,7 @@ impl SiteState {
                 permissions: v.permissions.clone(),
             },
             lun_connections,
+            settings: v.settings.clone(),
         }
     }
 
@@ -113,6 +114,9 @@ impl SiteState {
                 permissions: t.permissions.clone(),
             },
             version_number: t.version_number,
+            memory: t.memory,
+            high_availability: t.ha,
+            settings: t.settings.clone(),
         }
     }
 

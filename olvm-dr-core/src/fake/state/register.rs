@@ -197,6 +197,7 @@ impl WorldState {
             affinity_groups: groups,
             labels,
             permissions,
+            settings: ovf.settings.clone(),
         });
         // The Engine drops the entity's OVF rows of every domain, not only of `sd`
         // (`unregisteredOVFDataDao.removeEntity(id, null)` in the import-from-configuration

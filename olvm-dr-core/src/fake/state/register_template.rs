@@ -133,6 +133,9 @@ impl WorldState {
                 TemplateStatus::Ok,
             ),
             permissions,
+            memory: ovf.memory,
+            ha: ovf.high_availability,
+            settings: ovf.settings.clone(),
         });
         // The Engine drops the entity's OVF rows of every domain, not only of `sd`
         // (`unregisteredOVFDataDao.removeEntity(id, null)` in the import-from-configuration

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use crate::Site;
 use crate::engine::{
     EngineResult, HOSTED_ENGINE_ORIGIN, HighAvailability, Id, Nic, Permission, Template,
-    TemplateStatus, Vm, VmSearch, VmStatus,
+    TemplateStatus, Vm, VmSearch, VmSettings, VmStatus,
 };
 
 use super::super::clock::Transition;
@@ -60,6 +60,8 @@ pub(crate) struct VmRec {
     pub(crate) affinity_groups: Vec<Id>,
     pub(crate) labels: Vec<Id>,
     pub(crate) permissions: Vec<Permission>,
+    /// Its `VmBase` settings (the OVF carries them from site to site).
+    pub(crate) settings: VmSettings,
 }
 
 impl VmRec {
@@ -90,6 +92,10 @@ pub(crate) struct TemplateRec {
     pub(crate) nics: Vec<NicRec>,
     pub(crate) status: Transition<TemplateStatus>,
     pub(crate) permissions: Vec<Permission>,
+    pub(crate) memory: u64,
+    pub(crate) ha: HighAvailability,
+    /// Its `VmBase` settings (the OVF carries them from site to site).
+    pub(crate) settings: VmSettings,
 }
 
 /// `VMStatus.isRunning()` of the Engine.
@@ -151,6 +157,14 @@ impl SiteState {
                 .filter_map(|d| self.disks.get(d)?.lun.as_ref())
                 .flat_map(|l| l.logical_units.iter().map(|u| u.id.clone()))
                 .collect(),
+            settings: v.settings.clone(),
+            disk_attachments: v
+                .disks
+                .iter()
+                .chain(&v.luns)
+                .filter_map(|d| self.disks.get(d))
+                .map(super::disks::DiskRec::attachment_view)
+                .collect(),
         }
     }
 
@@ -180,6 +194,26 @@ impl SiteState {
             cluster: Some(t.cluster),
             version_number: t.version_number,
             base_template: Some(t.base),
+            memory: t.memory,
+            high_availability: t.ha,
+            settings: t.settings.clone(),
+            nics: t
+                .nics
+                .iter()
+                .map(|n| Nic {
+                    id: n.id,
+                    name: n.name.clone(),
+                    mac: None,
+                    vnic_profile: n.profile,
+                    plugged: n.plugged,
+                })
+                .collect(),
+            disk_attachments: t
+                .disks
+                .iter()
+                .filter_map(|d| self.disks.get(d))
+                .map(super::disks::DiskRec::attachment_view)
+                .collect(),
         }
     }
 

@@ -6,7 +6,7 @@
 
 use super::disk::{read_lun_storage, write_lun_storage};
 use super::open_entity;
-use crate::engine::{DiskAttachment, DiskInterface, LogicalUnit, LunStorage};
+use crate::engine::{DiskAttachment, DiskInterface, Id, LogicalUnit, LunStorage};
 use crate::xml::{Node, Scope, XmlEntity, XmlError, XmlWriter};
 
 impl XmlEntity for DiskAttachment {
@@ -52,52 +52,84 @@ impl XmlEntity for DiskAttachment {
 
     /// `scope` is the VM's collection, `vms/{vm}/diskattachments`; the disk is always inlined.
     fn write(&self, w: &mut XmlWriter, scope: &Scope) {
-        let id = self.disk.to_string();
-        open_entity(w, Self::TAG, &scope.href(self.disk), &id);
-        w.bool("active", self.active);
-        w.bool("bootable", self.bootable);
-        w.value("interface", self.interface);
-        w.bool("pass_discard", false);
-        w.bool("read_only", false);
-        w.bool("uses_scsi_reservation", false);
-        open_entity(w, "disk", &format!("/ovirt-engine/api/disks/{id}"), &id);
-        w.text("alias", &self.alias);
-        w.text("name", &self.alias);
-        match &self.lun_id {
-            Some(lun_id) => {
-                w.value("storage_type", "lun");
-                write_lun_storage(
-                    w,
-                    &LunStorage {
-                        storage_type: crate::engine::StorageType::Fcp,
-                        logical_units: vec![LogicalUnit {
-                            id: lun_id.clone(),
-                            size: Some(self.provisioned_size),
-                            ..LogicalUnit::default()
-                        }],
-                    },
-                );
-            }
-            None => {
-                w.value("provisioned_size", self.provisioned_size);
-                w.value("storage_type", "image");
-                w.references(
-                    "storage_domains",
-                    "storage_domain",
-                    "storagedomains",
-                    &self.storage_domains,
-                );
-            }
-        }
-        w.close("disk");
-        w.close(Self::TAG);
+        let owner = match scope.collection().split('/').collect::<Vec<_>>()[..] {
+            ["vms", vm, "diskattachments"] => vm.parse().ok().map(Owner::Vm),
+            ["templates", t, "diskattachments"] => t.parse().ok().map(Owner::Template),
+            _ => None,
+        };
+        write_disk_attachment(w, self, &scope.href(self.disk), owner);
     }
+}
+
+/// The VM or template an attachment belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Owner {
+    /// `<vm>` (`DiskAttachmentMapper`).
+    Vm(Id),
+    /// `<template>` (`BackendTemplateDiskAttachmentsResource`).
+    Template(Id),
+}
+
+/// Writes one attachment with its disk inlined, the way `DiskAttachmentMapper` maps a
+/// `DiskVmElement`: the attachment's id is its disk's id, its `href` is `href` (below the
+/// owner's `diskattachments`), and `owner` adds the reference to the VM or template it belongs
+/// to. The fake knows no guest device names, so `logical_name` (which the Engine has only from
+/// a running guest agent) is not written.
+pub(super) fn write_disk_attachment(
+    w: &mut XmlWriter,
+    a: &DiskAttachment,
+    href: &str,
+    owner: Option<Owner>,
+) {
+    let id = a.disk.to_string();
+    open_entity(w, DiskAttachment::TAG, href, &id);
+    w.bool("active", a.active);
+    w.bool("bootable", a.bootable);
+    w.value("interface", a.interface);
+    w.bool("pass_discard", false);
+    w.bool("read_only", false);
+    w.bool("uses_scsi_reservation", false);
+    open_entity(w, "disk", &format!("/ovirt-engine/api/disks/{id}"), &id);
+    w.text("alias", &a.alias);
+    w.text("name", &a.alias);
+    match &a.lun_id {
+        Some(lun_id) => {
+            w.value("storage_type", "lun");
+            write_lun_storage(
+                w,
+                &LunStorage {
+                    storage_type: crate::engine::StorageType::Fcp,
+                    logical_units: vec![LogicalUnit {
+                        id: lun_id.clone(),
+                        size: Some(a.provisioned_size),
+                        ..LogicalUnit::default()
+                    }],
+                },
+            );
+        }
+        None => {
+            w.value("provisioned_size", a.provisioned_size);
+            w.value("storage_type", "image");
+            w.references(
+                "storage_domains",
+                "storage_domain",
+                "storagedomains",
+                &a.storage_domains,
+            );
+        }
+    }
+    w.close("disk");
+    match owner {
+        Some(Owner::Vm(id)) => w.reference("vm", "vms", id),
+        Some(Owner::Template(id)) => w.reference("template", "templates", id),
+        None => {}
+    }
+    w.close(DiskAttachment::TAG);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Id;
     use crate::xml::{read_list, write_list};
 
     #[test]
@@ -132,6 +164,11 @@ mod tests {
             xml.contains(r#"<disk_attachment href="/ovirt-engine/api/vms/"#),
             "{xml}"
         );
+        let vm_ref = format!(
+            r#"<vm href="/ovirt-engine/api/vms/{0}" id="{0}"/>"#,
+            Id::from_u128(9)
+        );
+        assert_eq!(xml.matches(&vm_ref).count(), 2, "{xml}");
         assert_eq!(read_list::<DiskAttachment>(&xml).unwrap(), items);
     }
 

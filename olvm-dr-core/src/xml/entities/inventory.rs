@@ -7,7 +7,7 @@
 use super::{open_entity, read_cpu_count, read_version, write_cpu_count, write_version};
 use crate::engine::{
     Cluster, DataCenter, DataCenterStatus, Host, HostStatus, Job, JobStatus, Network, SpmStatus,
-    VnicProfile,
+    Version, VnicProfile,
 };
 use crate::xml::{Node, Scope, XmlEntity, XmlError, XmlWriter};
 
@@ -34,9 +34,12 @@ impl XmlEntity for DataCenter {
             &href,
             &["clusters", "networks", "permissions", "storagedomains"],
         );
+        w.text("comment", "");
+        w.text("description", "");
         w.bool("local", self.local);
         w.text("quota_mode", "disabled");
         w.value("status", self.status);
+        w.text("storage_format", storage_format(self.version));
         w.open("supported_versions", &[]);
         write_version(w, self.version);
         w.close("supported_versions");
@@ -66,16 +69,60 @@ impl XmlEntity for Cluster {
         w.actions(&href, &["resetemulatedmachine"]);
         w.text("name", &self.name);
         w.links(&href, &["affinitygroups", "networks", "permissions"]);
+        w.text("comment", "");
+        w.text("description", "");
+        w.bool("ballooning_enabled", false);
         if let Some(arch) = &self.cpu_architecture {
             w.open("cpu", &[]);
             w.text("architecture", arch);
             w.close("cpu");
         }
+        write_cluster_defaults(w);
         write_version(w, self.version);
         w.opt_reference("data_center", "datacenters", self.data_center);
         w.opt_reference("mac_pool", "macpools", self.mac_pool);
         w.close(Self::TAG);
     }
+}
+
+/// The storage format of a data center at compatibility `version`
+/// (`VersionStorageFormatUtil`: `v5` from 4.3, `v4` for 4.1 and 4.2, `v3` before).
+fn storage_format(version: Version) -> &'static str {
+    match (version.major, version.minor) {
+        (4, 3..) | (5.., _) => "v5",
+        (4, 1..) => "v4",
+        _ => "v3",
+    }
+}
+
+/// What `ClusterMapper` writes for a cluster created with the Engine's defaults (the fake's
+/// clusters keep none of these settings): the VM service only, migrate on a host error,
+/// memory over-commit 100 % with KSM and transparent huge pages, a Linux bridge switch,
+/// firewalld.
+fn write_cluster_defaults(w: &mut XmlWriter) {
+    w.open("error_handling", &[]);
+    w.text("on_error", "migrate");
+    w.close("error_handling");
+    w.text("firewall_type", "firewalld");
+    w.bool("gluster_service", false);
+    w.bool("ha_reservation", false);
+    w.open("ksm", &[]);
+    w.bool("enabled", true);
+    w.bool("merge_across_nodes", true);
+    w.close("ksm");
+    w.open("memory_policy", &[]);
+    w.open("over_commit", &[]);
+    w.value("percent", 100);
+    w.close("over_commit");
+    w.open("transparent_hugepages", &[]);
+    w.bool("enabled", true);
+    w.close("transparent_hugepages");
+    w.close("memory_policy");
+    w.text("switch_type", "legacy");
+    w.bool("threads_as_cores", false);
+    w.bool("trusted_service", false);
+    w.bool("tunnel_migration", false);
+    w.bool("virt_service", true);
 }
 
 impl XmlEntity for Host {
@@ -129,8 +176,12 @@ impl XmlEntity for Host {
             w.text("initiator", initiator);
             w.close("iscsi");
         }
+        w.text("external_status", "ok");
         w.value("max_scheduling_memory", self.max_scheduling_memory);
         w.value("memory", self.memory);
+        // VDSM's port and protocol (`VdsStatic` defaults).
+        w.value("port", 54321);
+        w.text("protocol", "stomp");
         w.open("spm", &[]);
         w.value("priority", 5);
         w.value("status", self.spm);
@@ -173,8 +224,11 @@ impl XmlEntity for Network {
         open_entity(w, Self::TAG, &href, &self.id.to_string());
         w.text("name", &self.name);
         w.links(&href, &["permissions", "vnicprofiles"]);
+        w.text("comment", "");
+        w.text("description", "");
         w.value("mtu", 0);
         w.bool("required", true);
+        w.bool("stp", false);
         w.open("usages", &[]);
         w.text("usage", "vm");
         w.close("usages");
@@ -414,5 +468,24 @@ mod tests {
         let e = read_one::<Network>(r#"<network id="00000000-0000-0000-0000-000000000001"><name>a</name><data_center id="00000000-0000-0000-0000-000000000002"/><vlan id="x"/></network>"#)
             .unwrap_err();
         assert_eq!(e.path, "network/vlan@id");
+    }
+
+    #[test]
+    fn storage_format_follows_the_compatibility_version() {
+        assert_eq!(storage_format(Version::new(4, 7)), "v5");
+        assert_eq!(storage_format(Version::new(4, 3)), "v5");
+        assert_eq!(storage_format(Version::new(4, 2)), "v4");
+        assert_eq!(storage_format(Version::new(3, 6)), "v3");
+        let mut w = XmlWriter::new();
+        w.open("cluster", &[]);
+        write_cluster_defaults(&mut w);
+        w.close("cluster");
+        let el = crate::xml::parse(&w.finish()).unwrap();
+        let n = Node::root(&el);
+        assert_eq!(
+            n.text_at(&["memory_policy", "over_commit", "percent"]),
+            Some("100")
+        );
+        assert_eq!(n.text_at(&["error_handling", "on_error"]), Some("migrate"));
     }
 }

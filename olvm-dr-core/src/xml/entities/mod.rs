@@ -12,6 +12,7 @@ mod tag;
 mod template;
 mod unregistered;
 mod vm;
+mod vm_base;
 
 pub use api::{read_api, write_api};
 pub(crate) use storage::{

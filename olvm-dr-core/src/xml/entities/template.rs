@@ -1,7 +1,14 @@
 //! Registered templates. An unknown status reads as `locked` (not usable as far as this crate
-//! can tell); a missing version number as 1.
+//! can tell); a missing version number as 1. The `VmBase` elements (`os`, `bios`, `cpu`,
+//! `memory_policy`, ...) are the shared ones of [`super::vm_base`], as `TemplateMapper` maps
+//! them through `VmBaseMapper`. Its NICs and disk attachments are inlined when the request
+//! follows `nics` / `disk_attachments` (as `/templates/{id}/nics` and `…/diskattachments`
+//! write them) and linked otherwise.
 
+use super::disk_attachment::{Owner, write_disk_attachment};
 use super::open_entity;
+use super::vm::{read_disk_attachments, read_nic, write_nic};
+use super::vm_base::{VmBaseFields, read_sizing, read_vm_settings, write_vm_base};
 use crate::engine::{Template, TemplateStatus};
 use crate::xml::{Node, Scope, XmlEntity, XmlError, XmlWriter};
 
@@ -14,6 +21,7 @@ impl XmlEntity for Template {
             Some(v) => v.ref_id("base_template")?,
             None => None,
         };
+        let (memory, vcpus, high_availability) = read_sizing(n)?;
         Ok(Self {
             id: n.id()?,
             name: n.req_text("name")?.to_owned(),
@@ -21,6 +29,11 @@ impl XmlEntity for Template {
             cluster: n.ref_id("cluster")?,
             version_number: n.parse_at(&["version", "version_number"])?.unwrap_or(1),
             base_template,
+            memory,
+            high_availability,
+            settings: read_vm_settings(n, memory, vcpus)?,
+            nics: n.list("nics", "nic", read_nic)?,
+            disk_attachments: read_disk_attachments(n)?,
         })
     }
 
@@ -29,13 +42,44 @@ impl XmlEntity for Template {
         open_entity(w, Self::TAG, &href, &self.id.to_string());
         w.actions(&href, &["export"]);
         w.text("name", &self.name);
-        w.links(&href, &["diskattachments", "nics", "permissions"]);
+        w.links(&href, &["permissions"]);
+        write_vm_base(
+            w,
+            &VmBaseFields {
+                memory: self.memory,
+                vcpus: self.settings.cpu_topology.count(),
+                high_availability: self.high_availability,
+                delete_protected: false,
+                origin: "ovirt",
+                settings: &self.settings,
+            },
+        );
         w.value("status", self.status);
         w.open("version", &[]);
         w.opt_reference("base_template", "templates", self.base_template);
         w.value("version_number", self.version_number);
         w.close("version");
         w.opt_reference("cluster", "clusters", self.cluster);
+        let follow = scope.follow();
+        if follow.has("nics") {
+            w.open("nics", &[]);
+            for nic in &self.nics {
+                write_nic(w, nic, &format!("{href}/nics/{}", nic.id));
+            }
+            w.close("nics");
+        } else {
+            w.links(&href, &["nics"]);
+        }
+        if follow.has("disk_attachments") {
+            w.open("disk_attachments", &[]);
+            for a in &self.disk_attachments {
+                let at = format!("{href}/diskattachments/{}", a.disk);
+                write_disk_attachment(w, a, &at, Some(Owner::Template(self.id)));
+            }
+            w.close("disk_attachments");
+        } else {
+            w.links(&href, &["diskattachments"]);
+        }
         w.close(Self::TAG);
     }
 }

@@ -6,15 +6,20 @@
 //! content (missing content reads as empty / `false`); the writer inlines what the scope
 //! follows and links the rest.
 //!
-//! The entity model keeps no disk ids, so the writer renders `storage_domains` as one image
-//! disk attachment per domain and `luns` as one LUN disk attachment per LUN, without ids; the
-//! reader gives back exactly the same `Vm`. Unknown statuses read as `unknown`.
+//! The inlined attachments are written as `/vms/{id}/diskattachments` writes them, ids and
+//! settings included. A `Vm` that does not know its attachments (read without following them)
+//! falls back to one attachment per domain and per LUN without ids, which reads back as the
+//! same `Vm`. Unknown statuses read as `unknown`.
+//!
+//! The `VmBase` elements (`os`, `bios`, `cpu`, `memory_policy`, ...) are the shared ones of
+//! [`super::vm_base`]; the VM adds what `VmMapper.map(VM)` adds: status, host, template,
+//! `original_template`, `next_run_configuration_exists` and `numa_tune_mode`.
 
 use super::attachments::{lun_id, write_image_disk, write_lun_disk};
-use super::{
-    open_entity, read_cpu_count, read_high_availability, write_cpu_count, write_high_availability,
-};
-use crate::engine::{Id, Nic, Vm, VmStatus};
+use super::disk_attachment::{Owner, write_disk_attachment};
+use super::open_entity;
+use super::vm_base::{VmBaseFields, read_sizing, read_vm_settings, write_vm_base};
+use crate::engine::{DiskAttachment, Id, Nic, Vm, VmStatus};
 use crate::xml::{Node, Scope, XmlEntity, XmlError, XmlWriter};
 
 /// The snapshot status of a snapshot being previewed.
@@ -32,6 +37,7 @@ impl XmlEntity for Vm {
                 .any(|snap| snap.text_of("snapshot_status").map(str::trim) == Some(IN_PREVIEW)),
             None => false,
         };
+        let (memory, vcpus, high_availability) = read_sizing(n)?;
         Ok(Self {
             id: n.id()?,
             name: n.req_text("name")?.to_owned(),
@@ -39,15 +45,17 @@ impl XmlEntity for Vm {
             cluster: n.ref_id("cluster")?,
             host: n.ref_id("host")?,
             template: n.ref_id("template")?,
-            high_availability: read_high_availability(n)?,
+            high_availability,
             delete_protected: n.flag("delete_protected")?,
             snapshot_in_preview,
-            memory: n.parse_at(&["memory"])?.unwrap_or(0),
-            vcpus: read_cpu_count(n)?,
+            memory,
+            vcpus,
             origin: n.text_of("origin").unwrap_or_default().to_owned(),
             nics: n.list("nics", "nic", read_nic)?,
             storage_domains,
             luns,
+            settings: read_vm_settings(n, memory, vcpus)?,
+            disk_attachments: read_disk_attachments(n)?,
         })
     }
 
@@ -60,16 +68,23 @@ impl XmlEntity for Vm {
         );
         w.text("name", &self.name);
         w.links(&href, &["affinitylabels", "permissions"]);
-        w.open("cpu", &[]);
-        write_cpu_count(w, self.vcpus);
-        w.close("cpu");
-        w.bool("delete_protected", self.delete_protected);
-        write_high_availability(w, self.high_availability);
-        w.value("memory", self.memory);
-        w.text("origin", &self.origin);
+        write_vm_base(
+            w,
+            &VmBaseFields {
+                memory: self.memory,
+                vcpus: self.vcpus,
+                high_availability: self.high_availability,
+                delete_protected: self.delete_protected,
+                origin: &self.origin,
+                settings: &self.settings,
+            },
+        );
+        w.bool("next_run_configuration_exists", false);
+        w.text("numa_tune_mode", "interleave");
         w.value("status", self.status);
         w.opt_reference("cluster", "clusters", self.cluster);
         w.opt_reference("host", "hosts", self.host);
+        w.opt_reference("original_template", "templates", self.template);
         w.opt_reference("template", "templates", self.template);
         let follow = scope.follow();
         if follow.has("nics") {
@@ -82,7 +97,7 @@ impl XmlEntity for Vm {
             w.links(&href, &["nics"]);
         }
         if follow.has("disk_attachments") {
-            write_attached_storage(w, &self.storage_domains, &self.luns);
+            write_attached_storage(w, self, &href);
         } else {
             w.links(&href, &["diskattachments"]);
         }
@@ -95,7 +110,7 @@ impl XmlEntity for Vm {
     }
 }
 
-fn read_nic(n: &Node<'_>) -> Result<Nic, XmlError> {
+pub(super) fn read_nic(n: &Node<'_>) -> Result<Nic, XmlError> {
     Ok(Nic {
         id: n.id()?,
         name: n.req_text("name")?.to_owned(),
@@ -136,7 +151,7 @@ fn write_snapshot_list(w: &mut XmlWriter, in_preview: bool) {
     w.close("snapshots");
 }
 
-fn write_nic(w: &mut XmlWriter, nic: &Nic, href: &str) {
+pub(super) fn write_nic(w: &mut XmlWriter, nic: &Nic, href: &str) {
     let id = nic.id.to_string();
     open_entity(w, "nic", href, &id);
     w.text("name", &nic.name);
@@ -185,15 +200,37 @@ fn read_attached_storage(n: &Node<'_>) -> Result<(Vec<Id>, Vec<String>), XmlErro
     Ok((domains, luns))
 }
 
-fn write_attached_storage(w: &mut XmlWriter, domains: &[Id], luns: &[String]) {
+/// The attachments inlined with `follow=disk_attachments[.disk]`: the VM's own when it knows
+/// them, else one id-less attachment per domain and per LUN.
+fn write_attached_storage(w: &mut XmlWriter, vm: &Vm, href: &str) {
     w.open("disk_attachments", &[]);
-    for sd in domains {
-        write_image_disk(w, None, None, std::slice::from_ref(sd));
-    }
-    for lun in luns {
-        write_lun_disk(w, None, None, lun, None);
+    if vm.disk_attachments.is_empty() {
+        for sd in &vm.storage_domains {
+            write_image_disk(w, None, None, std::slice::from_ref(sd));
+        }
+        for lun in &vm.luns {
+            write_lun_disk(w, None, None, lun, None);
+        }
+    } else {
+        for a in &vm.disk_attachments {
+            let at = format!("{href}/diskattachments/{}", a.disk);
+            write_disk_attachment(w, a, &at, Some(Owner::Vm(vm.id)));
+        }
     }
     w.close("disk_attachments");
+}
+
+/// The inlined attachments whose disk carries an id, as `/vms/{id}/diskattachments` reads
+/// them (a real Engine always writes the id; the fallback form above has none).
+pub(super) fn read_disk_attachments(n: &Node<'_>) -> Result<Vec<DiskAttachment>, XmlError> {
+    let Some(attachments) = n.child("disk_attachments") else {
+        return Ok(Vec::new());
+    };
+    attachments
+        .children("disk_attachment")
+        .filter(|a| a.child("disk").is_some_and(|d| d.attr("id").is_some()))
+        .map(|a| DiskAttachment::read(&a))
+        .collect()
 }
 
 #[cfg(test)]

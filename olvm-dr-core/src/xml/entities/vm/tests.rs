@@ -1,5 +1,5 @@
 use super::*;
-use crate::engine::HighAvailability;
+use crate::engine::{CpuTopology, DiskInterface, HighAvailability, VmSettings};
 use crate::xml::{Follow, read_list, read_one, write_list, write_one};
 
 fn id(n: u128) -> Id {
@@ -92,6 +92,37 @@ fn sample() -> Vm {
         ],
         storage_domains: vec![id(0xa2)],
         luns: vec!["36001405bb".into()],
+        settings: VmSettings {
+            os_type: "rhel_9x64".into(),
+            cpu_topology: CpuTopology {
+                sockets: 2,
+                cores: 1,
+                threads: 1,
+            },
+            time_zone: None,
+            ..VmSettings::for_memory(4_294_967_296, 2)
+        },
+        disk_attachments: vec![
+            attachment(0xb1, "web01_Disk1", Some(id(0xa2)), true),
+            attachment(0xb2, "web01_Disk2", Some(id(0xa2)), false),
+            DiskAttachment {
+                lun_id: Some("36001405bb".into()),
+                ..attachment(0xb3, "asm", None, false)
+            },
+        ],
+    }
+}
+
+fn attachment(n: u128, alias: &str, sd: Option<Id>, bootable: bool) -> DiskAttachment {
+    DiskAttachment {
+        disk: id(n),
+        alias: alias.into(),
+        storage_domains: sd.into_iter().collect(),
+        lun_id: None,
+        provisioned_size: 0,
+        interface: DiskInterface::VirtioScsi,
+        bootable,
+        active: true,
     }
 }
 
@@ -117,6 +148,7 @@ fn round_trips_when_followed_and_links_otherwise() {
             storage_domains: vec![],
             luns: vec![],
             snapshot_in_preview: false,
+            disk_attachments: vec![],
             ..vm
         },
         bare
@@ -142,8 +174,39 @@ fn sub_collections_match_the_inlined_content() {
     assert_eq!(read_list::<Nic>(&nics).unwrap(), vm.nics);
     let followed = Scope::new("vms").with_follow(Follow::parse("disk_attachments.disk"));
     let root = crate::xml::parse(&write_one(&vm, &followed)).unwrap();
-    let read = read_attached_storage(&Node::root(&root)).unwrap();
+    let node = Node::root(&root);
+    let read = read_attached_storage(&node).unwrap();
     assert_eq!(read, (vm.storage_domains.clone(), vm.luns.clone()));
+    // Inline and `/vms/{id}/diskattachments` write the same attachments, ids and hrefs
+    // included.
+    let listing = write_list(
+        &vm.disk_attachments,
+        &Scope::new(format!("vms/{}/diskattachments", vm.id)),
+    );
+    let listed = crate::xml::parse(&listing).unwrap();
+    let inline = node.child("disk_attachments").unwrap();
+    let ids = |a: Node<'_>| {
+        let disk = a.child("disk").map(|d| d.attr("id").map(str::to_owned));
+        (
+            a.attr("href").map(str::to_owned),
+            a.attr("id").map(str::to_owned),
+            disk.flatten(),
+        )
+    };
+    let inline_ids: Vec<_> = inline.children("disk_attachment").map(ids).collect();
+    let listed_root = Node::root(&listed);
+    let listed_ids: Vec<_> = listed_root.children("disk_attachment").map(ids).collect();
+    assert_eq!(inline_ids.len(), 3);
+    assert!(
+        inline_ids
+            .iter()
+            .all(|(h, i, d)| h.is_some() && i.is_some() && i == d)
+    );
+    assert_eq!(inline_ids, listed_ids);
+    assert_eq!(
+        read_list::<DiskAttachment>(&listing).unwrap(),
+        vm.disk_attachments
+    );
     let snaps = super::write_snapshots(&vm);
     assert!(snaps.contains("<snapshot_status>in_preview</snapshot_status>"));
     assert!(
