@@ -37,6 +37,7 @@ class RoleRun:
         self.output = output
         self.seconds = seconds
         self.report = report
+        self.log = None
 
     def failed_tasks(self):
         """The output lines of tasks that failed (the role ignores most errors, so these are
@@ -57,6 +58,7 @@ class Role:
         self.lab = lab
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self.runs = 0
         self.ca_file = self.workdir / "dummy-ca.pem"
         self.ca_file.write_text(DUMMY_CA)
         self.mapping_file = self.workdir / "disaster_recovery_vars.yml"
@@ -112,6 +114,9 @@ class Role:
         # JSON extra vars: values keep their type and may hold blanks.
         args = [str(VENV_BIN / "ansible-playbook"), str(self.play), "-t", tags, "-e", json.dumps(variables)]
         run = self._run(args, cwd=self.workdir, stdin=stdin, timeout=timeout)
+        self.runs += 1
+        run.log = self.workdir / f"{self.runs:02d}-{tags}.log"
+        run.log.write_text(run.output)
         report = pathlib.Path("/tmp") / report_name
         if report.exists():
             run.report = report.read_text()
