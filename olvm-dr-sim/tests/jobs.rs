@@ -8,9 +8,9 @@ use olvm_dr_core::Site;
 use olvm_dr_core::engine::{Engine, correlation};
 use olvm_dr_core::fake::WorldBuilder;
 use olvm_dr_core::xml::actions::ActionResult;
-use reqwest::{Client, Method};
+use reqwest::Method;
 
-async fn token(origin: &str) -> String {
+async fn token(server: &olvm_dr_sim::SimServer) -> String {
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
             ("grant_type", "password"),
@@ -19,8 +19,8 @@ async fn token(origin: &str) -> String {
             ("password", support::PASSWORD),
         ])
         .finish();
-    let r = Client::new()
-        .post(format!("{origin}/ovirt-engine/sso/oauth/token"))
+    let r = support::http(server)
+        .post(format!("{}/ovirt-engine/sso/oauth/token", server.origin()))
         .header("Accept", "application/json")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(body)
@@ -45,8 +45,8 @@ async fn a_step_finds_its_jobs_by_its_correlation_id() {
         .await
         .unwrap();
 
-    let auth = format!("Bearer {}", token(&server.origin()).await);
-    let http = Client::new();
+    let auth = format!("Bearer {}", token(&server).await);
+    let http = support::http(&server);
     let get = |path: String| {
         http.request(Method::GET, format!("{}{path}", server.api_url()))
             .header("Authorization", &auth)

@@ -22,12 +22,6 @@ VENV_BIN = TOOLS / "venv" / "bin"
 COLLECTIONS = TOOLS / "collections"
 ROLE_DIR = COLLECTIONS / "ansible_collections" / "ovirt" / "ovirt" / "roles" / "disaster_recovery"
 
-# A CA file for the mapping's `dr_sites_*_ca_file`: the role's validator requires the key and
-# ovirtsdk4 reads the file only for https URLs, so over the lab's plain HTTP its content is
-# never used. To be replaced by the lab's own CA once the lab serves HTTPS.
-DUMMY_CA = "-----BEGIN CERTIFICATE-----\n(not a certificate: the lab is plain HTTP)\n-----END CERTIFICATE-----\n"
-
-
 class RoleRun:
     """One finished ansible-playbook or ovirt-dr run: exit code, output, seconds."""
 
@@ -59,20 +53,18 @@ class Role:
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.runs = 0
-        self.ca_file = self.workdir / "dummy-ca.pem"
-        self.ca_file.write_text(DUMMY_CA)
         self.mapping_file = self.workdir / "disaster_recovery_vars.yml"
         self._write_mapping()
         self.play = self.workdir / "dr_play.yml"
         self._write_play()
 
     def _write_mapping(self):
-        """The lab's mapping with a CA file for each site that has none (see DUMMY_CA)."""
+        """The lab's mapping as the role reads it (it names the lab's CA for each site)."""
         mapping = yaml.safe_load(self.lab.mapping_file.read_text())
         for site in ("primary", "secondary"):
             key = f"dr_sites_{site}_ca_file"
             if not mapping.get(key):
-                mapping[key] = str(self.ca_file)
+                raise RuntimeError(f"the lab's mapping has no {key}: the role cannot connect without it")
         self.mapping_file.write_text(yaml.safe_dump(mapping, sort_keys=False))
 
     def _write_play(self):
@@ -132,7 +124,7 @@ class Role:
                 "site": self.lab.url("primary"),
                 "username": "admin@internal",
                 "password": passwords["dr_sites_primary_password"],
-                "ca": str(self.ca_file),
+                "ca": str(self.lab.ca_file),
                 "var_file": str(output),
             },
         )

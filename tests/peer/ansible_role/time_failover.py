@@ -29,6 +29,7 @@ class RunningLab(SimLab):
         directory = pathlib.Path(directory)
         state = json.loads((directory / "lab.json").read_text())
         line = {site: _urls(state, site) for site in ("primary", "secondary")}
+        line["ca_file"] = state.get("ca_file")
         return cls(None, line, directory)
 
     def stop(self):
@@ -40,7 +41,9 @@ class RunningLab(SimLab):
 
         passwords = yaml.safe_load(self.passwords_file.read_text())
         return sdk.Connection(
-            url=self.url(site), username="admin@internal", password=passwords[f"dr_sites_{site}_password"], timeout=60
+            url=self.url(site), username="admin@internal", password=passwords[f"dr_sites_{site}_password"],
+            ca_file=self.ca_file,
+            timeout=60,
         )
 
 
