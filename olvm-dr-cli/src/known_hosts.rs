@@ -1,15 +1,19 @@
-//! Records the hosts of each site that answers in the state directory, from `validate` (and
-//! every run): the split-brain guard probes them when that site's Engine no longer answers.
+//! Records what a failover needs of each site that answers in the state directory, from
+//! `validate` and `generate` (and every run): its hosts, which the split-brain guard probes when
+//! that site's Engine no longer answers, and its VMs (disks, NICs, affinity), which a failover
+//! from it reports and verifies against when it no longer answers (the Engine lists an
+//! unregistered VM without them).
 
 use std::path::Path;
 use std::sync::Arc;
 
 use olvm_dr_core::flow::RunStore;
+use olvm_dr_core::plan::source_record::read_source_record;
 use olvm_dr_core::{Engine, Site};
 
 use crate::flow::setup;
 
-/// Reads each given site's hosts and records them in the state directory (the option, else
+/// Reads each given site's hosts and VMs and records them in the state directory (the option, else
 /// `OLVM_DR_STATE_DIR`, else the user's data directory). Best effort: a state directory that
 /// cannot be used (busy with a run, not writable) only costs the record, said at debug level.
 pub(crate) async fn record(state_dir: Option<&Path>, engines: &[(Site, Arc<dyn Engine>)]) {
@@ -34,6 +38,14 @@ pub(crate) async fn record(state_dir: Option<&Path>, engines: &[(Site, Arc<dyn E
                 }
             }
             Err(e) => tracing::debug!(%site, error = %e, "hosts not read"),
+        }
+        match read_source_record(engine.as_ref()).await {
+            Ok(record) => {
+                if let Err(e) = store.remember_source_record(*site, &record) {
+                    tracing::warn!(%site, error = %e, "cannot record the site's VMs");
+                }
+            }
+            Err(e) => tracing::debug!(%site, error = %e, "VMs not recorded"),
         }
     }
 }

@@ -160,6 +160,15 @@ fn generate_with_secondary_then_validate_online_is_clean_and_fails_when_a_site_i
             && known["secondary"].as_array().is_some_and(|h| !h.is_empty()),
         "{known}"
     );
+    // ... and the primary's VMs, for a failover that finds the primary dark.
+    let record =
+        std::fs::read_to_string(s.path("state").join("source-record-primary.json")).unwrap();
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    assert_eq!(
+        record["vms"].as_object().map(serde_json::Map::len),
+        Some(world.facts().vms.len()),
+        "{record}"
+    );
     assert!(text.contains(&format!("dr_sites_secondary_url: {SECONDARY_URL}")));
     // The administrator fills in the true differences.
     let mut m = Mapping::from_str(&text, None).mapping.unwrap();

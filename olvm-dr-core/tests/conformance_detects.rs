@@ -209,6 +209,10 @@ impl Engine for Buggy {
         self.bug.apply(self.inner.unregistered_templates(sd).await)
     }
 
+    async fn unregistered_disks(&self, sd: Id) -> EngineResult<Vec<Disk>> {
+        self.bug.apply(self.inner.unregistered_disks(sd).await)
+    }
+
     async fn register_vm(&self, sd: Id, vm: Id, registration: &Registration) -> EngineResult<()> {
         self.bug
             .apply(self.inner.register_vm(sd, vm, registration).await)

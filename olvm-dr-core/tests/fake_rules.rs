@@ -46,12 +46,22 @@ async fn failed_over_first_dc(world: &World) -> (Vec<Id>, Id) {
 #[tokio::test]
 async fn mac_pools_decide_duplicates_ranges_and_exhaustion() {
     let world = WorldBuilder::small(41).build();
+    // The VMs' NICs as their source has them: the Engine lists no NICs of an unregistered VM.
+    let source: std::collections::HashMap<Id, Vec<olvm_dr_core::engine::Nic>> = world
+        .engine(Site::Primary)
+        .vms(&VmSearch::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.id, v.nics))
+        .collect();
+    let nics = |id: Id| source.get(&id).cloned().unwrap_or_default();
     let (domains, dc) = failed_over_first_dc(&world).await;
     let s = world.engine(Site::Secondary);
     let vms = s.unregistered_vms(domains[0]).await.unwrap();
     let two_nics = vms
         .iter()
-        .find(|v| v.nics.len() >= 2)
+        .find(|v| nics(v.id).len() >= 2)
         .expect("a VM with two NICs")
         .clone();
     let others: Vec<_> = vms
@@ -61,7 +71,7 @@ async fn mac_pools_decide_duplicates_ranges_and_exhaustion() {
         .collect();
 
     // A pool that allows duplicates keeps a MAC already in use.
-    let mac = others[0].nics[0].mac.clone().unwrap();
+    let mac = nics(others[0].id)[0].mac.clone().unwrap();
     let (dup_cluster, tiny_cluster) = world.setup(|st| {
         let dup_pool = st.add_mac_pool(
             Site::Secondary,
@@ -123,7 +133,7 @@ async fn mac_pools_decide_duplicates_ranges_and_exhaustion() {
     s.register_vm(domains[0], vm.id, &out_of_range)
         .await
         .unwrap();
-    assert_eq!(s.vm(vm.id).await.unwrap().nics[0].mac, vm.nics[0].mac);
+    assert_eq!(s.vm(vm.id).await.unwrap().nics[0].mac, nics(vm.id)[0].mac);
 
     // A one-address pool cannot give two NICs new MACs.
     let tiny = Registration {

@@ -325,26 +325,17 @@ async fn unregistered_entities_and_registration() {
                 enabled: true,
                 priority: 1,
             },
-            cluster_name: None,
+            cluster: None,
             template: None,
             memory: 0,
             vcpus: 0,
             delete_protected: false,
-            nics: vec![],
-            disks: vec![],
-            luns: vec![],
-            affinity_groups: vec![],
-            affinity_labels: vec![],
-            permissions: vec![],
         };
         let t = UnregisteredTemplate {
             id: id(0x79),
             name: "t".into(),
-            cluster_name: None,
+            cluster: None,
             base_template: None,
-            nics: vec![],
-            disks: vec![],
-            permissions: vec![],
         };
         if s.path.ends_with("/vms") {
             Reply::ok(write_list(&[vm], &Scope::new("storagedomains/x/vms")))

@@ -175,6 +175,11 @@ def test_failover_register_start_stop_and_clean(lab):
         assert got.nics and all(n.vnic_profile is None or n.vnic_profile.id in profile_ids for n in got.nics)
         # The unregistered VM carried the status its OVF recorded.
         assert (registered[v["id"]].status == t.VmStatus.UP) == v["running"]
+        # ... and nothing but itself: a real Engine maps an unregistered VM without its disks,
+        # NICs, affinity or permissions (GetUnregisteredVms + VmMapper).
+        unreg = registered[v["id"]]
+        assert unreg.nics is None and unreg.disk_attachments is None
+        assert unreg.permissions is None and unreg.affinity_labels is None
     lun_vm = next(v for v in f["vms"] if v["has_luns"])
     attachments = s.vms_service().vm_service(lun_vm["id"]).disk_attachments_service().list()
     dst_luns = {l["secondary"]["lun"]["lun_id"] for l in f["luns"]}

@@ -154,6 +154,7 @@ checks! {
     tag_names_are_unique,
     switch_master_moves_the_master_role,
     jobs_describe_their_command,
+    unregistered_disks_are_the_images_no_entity_holds,
 }
 
 /// The outcome of one check.

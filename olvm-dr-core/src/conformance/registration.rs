@@ -198,9 +198,15 @@ pub async fn register_vm_name_conflict(ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The secondary cluster `vm` lands in: its primary cluster (the world's facts: the Engine does
+/// not name an unregistered VM's cluster) through the cluster mappings.
 fn target_cluster(ctx: &Context, vm: &UnregisteredVm) -> Result<Id, Failure> {
     let f = ctx.facts();
-    let name = vm.cluster_name.as_deref().unwrap_or_default();
+    let name = f
+        .vms
+        .iter()
+        .find(|v| v.id == vm.id)
+        .map_or("", |v| v.cluster.as_str());
     let to = f
         .mappings
         .clusters
@@ -218,13 +224,21 @@ fn target_cluster(ctx: &Context, vm: &UnregisteredVm) -> Result<Id, Failure> {
 /// A MAC already used in a pool without duplicates fails the registration unless bad MACs are
 /// reassigned; reassigned MACs come from the target pool.
 pub async fn mac_conflict_without_reassignment(ctx: &Context) -> Result<(), Failure> {
+    // The MACs as the source had them, read before it is lost (the Engine lists no NICs of an
+    // unregistered VM).
+    let source = ok(
+        "vms",
+        ctx.engine(Site::Primary)
+            .vms(&crate::engine::VmSearch::default())
+            .await,
+    )?;
     let (d, vms) = first_domain(ctx).await?;
     let reg = ctx.facts().registration(Site::Secondary);
     with_templates(ctx, d, &reg).await?;
-    let Some((vm, mac)) = vms
-        .iter()
-        .find_map(|v| Some((v, v.nics.first()?.mac.clone()?)))
-    else {
+    let Some((vm, nic, mac)) = vms.iter().find_map(|v| {
+        let nic = source.iter().find(|s| s.id == v.id)?.nics.first()?;
+        Some((v, nic.name.clone(), nic.mac.clone()?))
+    }) else {
         return Ok(());
     };
     let cluster = target_cluster(ctx, vm)?;
@@ -247,8 +261,7 @@ pub async fn mac_conflict_without_reassignment(ctx: &Context) -> Result<(), Fail
         e.register_vm(d.id, vm.id, &keep).await,
         ErrorKind::Conflict,
         &format!(
-            "[Cannot import Virtual Machine, because that action would create duplicates in target MAC pool, which are not allowed. Either allow duplicate MACs in MAC Pool, or allow reassignment of bad MACs during import. Problematic NICs are \t{}]",
-            vm.nics[0].name
+            "[Cannot import Virtual Machine, because that action would create duplicates in target MAC pool, which are not allowed. Either allow duplicate MACs in MAC Pool, or allow reassignment of bad MACs during import. Problematic NICs are \t{nic}]"
         ),
     )?;
     ok(
@@ -371,5 +384,45 @@ pub async fn lun_mappings_apply(ctx: &Context) -> Result<(), Failure> {
         "LUNs {:?} not among the mapped {expected:?}",
         registered.luns
     );
+    Ok(())
+}
+
+/// The images of an attached domain that no registered entity holds are listed as unregistered
+/// disks, on that domain and attached to nothing (`GetUnregisteredDisksQuery`: VDSM's image list
+/// minus the Engine's database, each described from its volume metadata); registering a VM
+/// takes its images off the list.
+pub async fn unregistered_disks_are_the_images_no_entity_holds(
+    ctx: &Context,
+) -> Result<(), Failure> {
+    let (d, vms) = first_domain(ctx).await?;
+    let e = ctx.engine(Site::Secondary);
+    let before = ok("unregistered_disks", e.unregistered_disks(d.id).await)?;
+    ensure!(
+        !before.is_empty(),
+        "a domain holding VMs lists no unregistered disks"
+    );
+    if let Some(bad) = before
+        .iter()
+        .find(|x| x.storage_domains != [d.id] || !x.vms.is_empty())
+    {
+        return Err(Failure::new(format!(
+            "unregistered disk {} is listed on {:?} attached to {:?}; expected on {} only, attached to nothing",
+            bad.id, bad.storage_domains, bad.vms, d.id
+        )));
+    }
+    let reg = ctx.facts().registration(Site::Secondary);
+    with_templates(ctx, d, &reg).await?;
+    let Some(vm) = vms.iter().find(|v| v.template.is_none_or(|t| t.is_nil())) else {
+        return Ok(());
+    };
+    ok("register_vm", e.register_vm(d.id, vm.id, &reg).await)?;
+    let taken = ok("vm_disk_attachments", e.vm_disk_attachments(vm.id).await)?;
+    let after = ok("unregistered_disks", e.unregistered_disks(d.id).await)?;
+    if let Some(a) = taken.iter().find(|a| after.iter().any(|x| x.id == a.disk)) {
+        return Err(Failure::new(format!(
+            "disk {} of the registered VM '{}' is still listed as unregistered",
+            a.disk, vm.name
+        )));
+    }
     Ok(())
 }

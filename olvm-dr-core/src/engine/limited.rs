@@ -90,6 +90,7 @@ limited! {
     fn template(&self, id: Id) -> EngineResult<Template>;
     fn unregistered_vms(&self, sd: Id) -> EngineResult<Vec<UnregisteredVm>>;
     fn unregistered_templates(&self, sd: Id) -> EngineResult<Vec<UnregisteredTemplate>>;
+    fn unregistered_disks(&self, sd: Id) -> EngineResult<Vec<Disk>>;
     fn register_vm(&self, sd: Id, vm: Id, registration: &Registration) -> EngineResult<()>;
     fn register_template(&self, sd: Id, template: Id, registration: &Registration) -> EngineResult<()>;
     fn start_vm(&self, id: Id) -> EngineResult<()>;

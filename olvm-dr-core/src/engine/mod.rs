@@ -171,6 +171,11 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// The templates in domain `sd`'s OVF store that are not registered.
     async fn unregistered_templates(&self, sd: Id) -> EngineResult<Vec<UnregisteredTemplate>>;
 
+    /// The disk images on domain `sd` that this Engine's database does not hold
+    /// (`GET /storagedomains/{sd}/disks?unregistered=true`): each with its id, alias and the
+    /// domain, attached to nothing. The Engine cannot say which VM an image belongs to.
+    async fn unregistered_disks(&self, sd: Id) -> EngineResult<Vec<Disk>>;
+
     /// Registers unregistered VM `vm` of domain `sd`. Blocks until the Engine's job ends; the VM
     /// then exists (status `down`).
     async fn register_vm(&self, sd: Id, vm: Id, registration: &Registration) -> EngineResult<()>;

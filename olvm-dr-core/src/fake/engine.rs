@@ -484,6 +484,13 @@ impl Engine for FakeEngine {
         .await
     }
 
+    async fn unregistered_disks(&self, sd: Id) -> EngineResult<Vec<Disk>> {
+        self.call(Operation::UnregisteredDisks, key(sd), |w, s, _| {
+            w.unregistered_disks_view(s, sd)
+        })
+        .await
+    }
+
     async fn register_vm(&self, sd: Id, vm: Id, registration: &Registration) -> EngineResult<()> {
         self.call(Operation::RegisterVm, key(vm), |w, s, now| {
             w.register_vm(s, sd, vm, registration, now)

@@ -115,6 +115,8 @@ operations! {
     UnregisteredVms = "unregistered_vms",
     /// `unregistered_templates`.
     UnregisteredTemplates = "unregistered_templates",
+    /// `unregistered_disks`.
+    UnregisteredDisks = "unregistered_disks",
     /// `register_vm`.
     RegisterVm = "register_vm",
     /// `register_template`.
@@ -158,6 +160,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 48);
+        assert_eq!(Operation::ALL.len(), 49);
     }
 }

@@ -9,6 +9,7 @@ mod full_drill;
 pub mod lock;
 mod request;
 mod runs;
+mod source_records;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -214,6 +215,11 @@ impl PreparedRun {
             .and_then(crate::plan::SourceUnanswered::recent_age)
             .map(|_| self.plan.source);
         remember_hosts(ctx, store, dark).await;
+        if let Some(record) = &self.plan.source_record
+            && let Err(e) = store.remember_source_record(self.plan.source, record)
+        {
+            tracing::warn!(site = %self.plan.source, error = %e, "cannot record the site's VMs");
+        }
         let created = self.run.is_none() && self.resumed.is_none();
         if created {
             self.run = store.create(&self.plan)?;
@@ -350,6 +356,32 @@ impl PreparedRun {
 /// (one attempt); 5 s bounds one whose connect hangs.
 const HOST_LIST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// A failover whose source gave no record (it did not answer) uses the one kept in the state
+/// directory, if any, to report and verify against; the plan says how old it is.
+fn use_remembered_source(plan: &mut Plan, store: &RunStore) -> Result<(), FlowError> {
+    if plan.kind != PlanKind::Failover || plan.source_record.is_some() {
+        return Ok(());
+    }
+    let Some(record) = store.source_record(plan.source) else {
+        return Ok(());
+    };
+    let age = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|now| crate::execute::millis(now).saturating_sub(record.read_at_ms) / 60_000)
+        .unwrap_or_default();
+    plan.notes.push(crate::plan::PlanNote {
+        level: crate::plan::NoteLevel::Info,
+        text: format!(
+            "the {} site's VMs as recorded {age} minutes ago ({} VMs) are what MAC changes are reported and the registered VMs verified against; \
+             being possibly out of date, that record decides nothing: VMs are registered refusing partial imports",
+            plan.source,
+            record.vms.len()
+        ),
+    });
+    plan.source_record = Some(record);
+    Ok(crate::plan::failover::seal(plan)?)
+}
+
 /// Records the hosts of every site that answers, so that a later guard can probe them when
 /// that site's Engine no longer does. Failures only cost the record (logged).
 async fn remember_hosts(ctx: &FlowContext, store: &RunStore, skip: Option<Site>) {
@@ -415,8 +447,10 @@ impl FlowContext {
                 resumed: Some(state),
             });
         }
+        let mut plan = plan.await?;
+        use_remembered_source(&mut plan, store)?;
         Ok(PreparedRun {
-            plan: Arc::new(plan.await?),
+            plan: Arc::new(plan),
             run: None,
             resumed: None,
         })

@@ -223,7 +223,7 @@ impl RunStore {
 const KNOWN_HOSTS: &str = "known-hosts.json";
 
 /// Writes a file atomically: a temporary file in the same directory, synced, then renamed.
-fn write_json(path: &PathBuf, bytes: &[u8]) -> Result<(), FlowError> {
+pub(super) fn write_json(path: &PathBuf, bytes: &[u8]) -> Result<(), FlowError> {
     use std::io::Write;
     let tmp = path.with_extension("json.tmp");
     let mut f = crate::journal::private::file_options()

@@ -46,12 +46,14 @@ pub struct DiscoveredVm {
     /// The target data center it is registered into, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_dc: Option<String>,
-    /// What the source recorded of it: what the registered VM must have.
+    /// What its source recorded of it (the plan's source record): what the registered VM must
+    /// have. `None` when the source gave no record (a disaster): the VM is then registered
+    /// refusing partial imports, and its disks and NICs cannot be compared with its source.
     #[serde(default)]
-    pub expect: ExpectedVm,
+    pub expect: Option<ExpectedVm>,
 }
 
-/// What a VM's source recorded of it (its OVF in the stores the run read), against which the
+/// What a VM's source recorded of it (the plan's record of the source site), against which the
 /// registered VM is checked.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ExpectedVm {
@@ -67,6 +69,10 @@ pub struct ExpectedVm {
     /// Its affinity labels, by their source names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affinity_labels: Vec<String>,
+    /// It comes from a record the source made earlier, not from this plan's reading (see
+    /// [`super::source_record::SourceRecord::remembered`]): reported against, not relied on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remembered: bool,
 }
 
 /// A NIC as the source recorded it.

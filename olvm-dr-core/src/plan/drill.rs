@@ -116,10 +116,11 @@ pub async fn plan_drill(
         format!("wait until {description}"),
     ));
     plan.steps.extend(part.steps);
-    if let Some(engine) = source_engine
-        && let Some(preview) = preview_source(engine, &part.source_domains).await
-    {
-        plan.notes.push(preview);
+    if let Some(engine) = source_engine {
+        if let Some(preview) = preview_source(engine, &part.source_domains).await {
+            plan.notes.push(preview);
+        }
+        super::failover::record_source(&mut plan, engine).await;
     }
     seal(&mut plan)?;
     Ok(plan)

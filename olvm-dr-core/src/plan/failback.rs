@@ -236,6 +236,7 @@ async fn compose(
     plan.registration = part.registration;
     plan.start = part.start;
     plan.steps.extend(part.steps);
+    super::failover::record_source(&mut plan, current_engine).await;
     if options.restore_replication {
         let everything: Vec<StepId> = plan.steps.iter().map(|s| s.id.clone()).collect();
         let description =

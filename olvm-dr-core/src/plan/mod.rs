@@ -13,6 +13,7 @@ pub mod gates;
 mod problems;
 mod render;
 pub(crate) mod selection;
+pub mod source_record;
 mod step;
 
 use std::collections::{HashMap, HashSet};
@@ -233,6 +234,10 @@ pub struct Plan {
     /// split-brain guard reuses this instead of waiting for it again when it runs soon after.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_unanswered: Option<SourceUnanswered>,
+    /// What the source showed of its VMs when the plan was made (their disks, NICs and
+    /// affinity), when it answered: the registrations are planned and checked against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_record: Option<source_record::SourceRecord>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
     pub hash: String,
 }
@@ -273,6 +278,7 @@ impl Plan {
             isolation: None,
             domains: None,
             source_unanswered: None,
+            source_record: None,
             hash: String::new(),
         }
     }

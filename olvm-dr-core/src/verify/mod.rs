@@ -16,7 +16,7 @@
 //!
 //! Each difference is a [`Difference`]; a clean verification has none.
 
-mod site_state;
+pub(crate) mod site_state;
 mod vm_checks;
 
 pub use site_state::{
@@ -78,6 +78,10 @@ pub struct Verification {
     pub vms: usize,
     /// The differences found.
     pub differences: Vec<Difference>,
+    /// VMs the run registered whose disks, NICs and affinity could not be compared with their
+    /// source: the run had no record of it (the source gave no answer when it was planned).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<String>,
 }
 
 impl Verification {
@@ -101,6 +105,16 @@ impl Verification {
         );
         for d in &self.differences {
             out.push_str(&format!("  - {}: {}\n", d.entity, d.problem));
+        }
+        if !self.unchecked.is_empty() {
+            let shown: Vec<&str> = self.unchecked.iter().take(5).map(String::as_str).collect();
+            out.push_str(&format!(
+                "  {} VMs registered without a record of their source (it did not answer when the run was planned): \
+                 their disks, NICs and affinity were not compared with it ('{}'{})\n",
+                self.unchecked.len(),
+                shown.join("', '"),
+                if self.unchecked.len() > shown.len() { ", ..." } else { "" }
+            ));
         }
         out
     }
@@ -160,6 +174,7 @@ pub async fn verify_site(
         engine.networks(),
     )?;
     let mut diffs: Vec<Difference> = Vec::new();
+    let mut unchecked: Vec<String> = Vec::new();
     let mut diff = |entity: String, problem: String| diffs.push(Difference { entity, problem });
 
     let mut active: Vec<(Id, String)> = Vec::new();
@@ -353,14 +368,16 @@ pub async fn verify_site(
     if !expect.vms.is_empty() {
         let by_id: HashMap<Id, &crate::engine::Vm> =
             registered_vms.iter().map(|v| (v.id, v)).collect();
-        let need_groups = expect
-            .vms
-            .values()
-            .any(|v| !v.expect.affinity_groups.is_empty());
-        let need_labels = expect
-            .vms
-            .values()
-            .any(|v| !v.expect.affinity_labels.is_empty());
+        let need_groups = expect.vms.values().any(|v| {
+            v.expect
+                .as_ref()
+                .is_some_and(|e| !e.affinity_groups.is_empty())
+        });
+        let need_labels = expect.vms.values().any(|v| {
+            v.expect
+                .as_ref()
+                .is_some_and(|e| !e.affinity_labels.is_empty())
+        });
         let mut groups = Vec::new();
         if need_groups {
             let clusters_used: BTreeSet<Id> = expect
@@ -389,13 +406,14 @@ pub async fn verify_site(
             isolation: expect.isolation.as_ref(),
         };
         for (id, want) in &expect.vms {
-            match by_id.get(id) {
-                None => diff(
+            match (by_id.get(id), &want.expect) {
+                (None, _) => diff(
                     format!("VM '{}'", want.name),
                     format!("is not registered on the {site} site ({id}), the run registered it"),
                 ),
-                Some(vm) => {
-                    for d in vm_checks::check_vm(&views, engine, vm, want).await? {
+                (Some(_), None) => unchecked.push(want.name.clone()),
+                (Some(vm), Some(expect)) => {
+                    for d in vm_checks::check_vm(&views, engine, vm, want, expect).await? {
                         diff(d.entity, d.problem);
                     }
                 }
@@ -407,6 +425,7 @@ pub async fn verify_site(
         domains: checked_domains,
         vms: checked,
         differences: diffs,
+        unchecked,
     })
 }
 
@@ -424,6 +443,7 @@ mod tests {
                 entity: "VM 'web01'".into(),
                 problem: "down, expected up".into(),
             }],
+            unchecked: Vec::new(),
         };
         let doc: serde_json::Value =
             serde_json::from_str(&v.document(Some("run-1")).to_json()).unwrap();
@@ -443,5 +463,28 @@ mod tests {
             serde_json::to_value(v.document(None)).unwrap()["run"],
             serde_json::Value::Null
         );
+    }
+
+    #[test]
+    fn vms_without_a_source_record_are_named_as_unchecked() {
+        let v = Verification {
+            site: Site::Secondary,
+            domains: 1,
+            vms: 7,
+            differences: Vec::new(),
+            unchecked: (1..=7).map(|i| format!("vm{i}")).collect(),
+        };
+        assert!(v.is_clean(), "nothing was found to differ");
+        let text = v.render();
+        assert!(
+            text.contains("7 VMs registered without a record of their source"),
+            "{text}"
+        );
+        assert!(
+            text.contains("'vm1', 'vm2', 'vm3', 'vm4', 'vm5', ...)"),
+            "{text}"
+        );
+        let doc = serde_json::to_value(v.document(None)).unwrap();
+        assert_eq!(doc["verification"]["unchecked"][6], "vm7");
     }
 }

@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use crate::Site;
 use crate::engine::{
-    DiskInterface, Engine, EngineResult, ErrorKind, Id, StorageDomainStatus, StorageDomainType,
-    StorageType, TemplateStatus, VmSearch, VmStatus,
+    DiskInterface, Engine, EngineResult, ErrorKind, Id, Network, StorageDomainStatus,
+    StorageDomainType, StorageType, TemplateStatus, VmSearch, VmStatus, VnicProfile,
 };
 use crate::mapping::{Mapping, NameMappingKind};
 
@@ -127,6 +127,22 @@ pub struct DrState {
     pub profiles: BTreeSet<(String, String, String)>,
 }
 
+/// Each vNIC profile's (network, profile) names, by the profile's id.
+pub(crate) fn profile_names(
+    profiles: &[VnicProfile],
+    networks: &[Network],
+) -> HashMap<Id, (String, String)> {
+    let network_name: HashMap<Id, &str> =
+        networks.iter().map(|n| (n.id, n.name.as_str())).collect();
+    profiles
+        .iter()
+        .filter_map(|p| {
+            let net = network_name.get(&p.network)?;
+            Some((p.id, ((*net).to_owned(), p.name.clone())))
+        })
+        .collect()
+}
+
 /// Reads the DR-relevant state of a site.
 ///
 /// # Errors
@@ -149,8 +165,6 @@ pub async fn read_dr_state(engine: &dyn Engine) -> EngineResult<DrState> {
         .map(|c| (c.id, (c.name.as_str(), c.data_center)))
         .collect();
     let domain_name: HashMap<Id, &str> = domains.iter().map(|d| (d.id, d.name.as_str())).collect();
-    let network_name: HashMap<Id, &str> =
-        networks.iter().map(|n| (n.id, n.name.as_str())).collect();
     let mut state = DrState::default();
     for p in &profiles {
         if let Some(net) = networks.iter().find(|n| n.id == p.network) {
@@ -160,13 +174,7 @@ pub async fn read_dr_state(engine: &dyn Engine) -> EngineResult<DrState> {
                 .insert((dc.to_owned(), net.name.clone(), p.name.clone()));
         }
     }
-    let profile: HashMap<Id, (String, String)> = profiles
-        .iter()
-        .filter_map(|p| {
-            let net = network_name.get(&p.network)?;
-            Some((p.id, ((*net).to_owned(), p.name.clone())))
-        })
-        .collect();
+    let profile = profile_names(&profiles, &networks);
 
     for d in domains.iter().filter(|d| d.kind == StorageDomainType::Data) {
         let (data_center, status, master) = match d.data_centers.first() {

@@ -1,5 +1,5 @@
-//! What a run recorded of each VM's source (its OVF: disks, NICs, affinity), checked against
-//! the VM the site holds now.
+//! What a run recorded of each VM's source (the plan's source record: disks, NICs, affinity),
+//! checked against the VM the site holds now.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,7 +10,7 @@ use crate::engine::{
     StorageDomain, Vm, VnicProfile,
 };
 use crate::mapping::{Mapping, NameMappingKind};
-use crate::plan::DiscoveredVm;
+use crate::plan::{DiscoveredVm, ExpectedVm};
 
 /// What the checks read once for every VM.
 pub(super) struct SiteViews<'a> {
@@ -25,12 +25,14 @@ pub(super) struct SiteViews<'a> {
     pub(super) isolation: Option<&'a Isolation>,
 }
 
-/// Every difference between `vm` as it is and what its source recorded (`want`).
+/// Every difference between `vm` as it is and what its source recorded (`expect`, of the
+/// registration `want`).
 pub(super) async fn check_vm(
     views: &SiteViews<'_>,
     engine: &dyn Engine,
     vm: &Vm,
     want: &DiscoveredVm,
+    expect: &ExpectedVm,
 ) -> EngineResult<Vec<Difference>> {
     let entity = format!("VM '{}'", vm.name);
     let mut out = Vec::new();
@@ -40,20 +42,20 @@ pub(super) async fn check_vm(
             problem,
         })
     };
-    if !want.expect.disks.is_empty() {
+    if !expect.disks.is_empty() {
         let attached = engine.vm_disk_attachments(vm.id).await?;
-        for problem in disk_problems(views, want, &attached) {
+        for problem in disk_problems(views, expect, &attached) {
             diff(problem);
         }
     }
     // With profile isolation every NIC is on the isolation profile (checked by the caller);
     // unplugged NICs keep their mapped profiles, checked here like a failover's.
     if !matches!(views.isolation, Some(Isolation::Profiles(_))) {
-        for problem in nic_problems(views, vm, want) {
+        for problem in nic_problems(views, vm, want, expect) {
             diff(problem);
         }
     }
-    for problem in affinity_problems(views, vm, want) {
+    for problem in affinity_problems(views, vm, expect) {
         diff(problem);
     }
     Ok(out)
@@ -69,12 +71,12 @@ fn domain_name(views: &SiteViews<'_>, id: Id) -> String {
 
 fn disk_problems(
     views: &SiteViews<'_>,
-    want: &DiscoveredVm,
+    expect: &ExpectedVm,
     attached: &[DiskAttachment],
 ) -> Vec<String> {
     let by_id: HashMap<Id, &DiskAttachment> = attached.iter().map(|a| (a.disk, a)).collect();
     let mut out = Vec::new();
-    for d in &want.expect.disks {
+    for d in &expect.disks {
         let Some(a) = by_id.get(&d.id) else {
             out.push(if d.domains.is_empty() {
                 format!("disk '{}' ({}, a direct LUN) is missing", d.alias, d.id)
@@ -203,9 +205,14 @@ fn mapped_target(
     Some(chosen.0.clone())
 }
 
-fn nic_problems(views: &SiteViews<'_>, vm: &Vm, want: &DiscoveredVm) -> Vec<String> {
+fn nic_problems(
+    views: &SiteViews<'_>,
+    vm: &Vm,
+    want: &DiscoveredVm,
+    expect: &ExpectedVm,
+) -> Vec<String> {
     let mut out = Vec::new();
-    for n in &want.expect.nics {
+    for n in &expect.nics {
         let Some(nic) = vm.nics.iter().find(|x| x.name == n.name) else {
             out.push(format!("NIC '{}' is missing", n.name));
             continue;
@@ -248,9 +255,9 @@ fn mapped_name(views: &SiteViews<'_>, kind: NameMappingKind, source_name: &str) 
         .unwrap_or_else(|| source_name.to_owned())
 }
 
-fn affinity_problems(views: &SiteViews<'_>, vm: &Vm, want: &DiscoveredVm) -> Vec<String> {
+fn affinity_problems(views: &SiteViews<'_>, vm: &Vm, expect: &ExpectedVm) -> Vec<String> {
     let mut out = Vec::new();
-    for g in &want.expect.affinity_groups {
+    for g in &expect.affinity_groups {
         let name = mapped_name(views, NameMappingKind::AffinityGroup, g);
         // A group the VM's cluster does not have here is dropped by the Engine at registration
         // (online validation warns about it), not lost by the run.
@@ -269,7 +276,7 @@ fn affinity_problems(views: &SiteViews<'_>, vm: &Vm, want: &DiscoveredVm) -> Vec
             ));
         }
     }
-    for l in &want.expect.affinity_labels {
+    for l in &expect.affinity_labels {
         let name = mapped_name(views, NameMappingKind::AffinityLabel, l);
         let exists = views.labels.iter().any(|x| x.name == name);
         if exists

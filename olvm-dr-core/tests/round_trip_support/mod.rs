@@ -14,7 +14,8 @@
 //!    the mapping file (`DrState::mapped`);
 //! 2. after S comes back and a failback, S equals S before the disaster, and T equals T before;
 //!
-//! with MACs equal except for the NICs a report lists as reassigned, running state as it was
+//! with MACs equal except for the NICs a report lists as reassigned (the failover learns the
+//! primary's MACs from the record of its VMs kept while it answered, as `validate` keeps it), running state as it was
 //! (the VMs that ran before run after each leg), and no VM in an affinity group or label that
 //! the other site does not have (the Engine drops those at registration; validate warns).
 #![allow(dead_code, unreachable_pub)]
@@ -25,6 +26,7 @@ use olvm_dr_core::Site;
 use olvm_dr_core::engine::{Id, StorageType};
 use olvm_dr_core::fake::{STORAGE_TYPES, World, WorldBuilder};
 use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
+use olvm_dr_core::plan::source_record::read_source_record;
 use olvm_dr_core::plan::{FailoverOptions, ReturnOptions};
 use olvm_dr_core::report::{Report, Verdict};
 use olvm_dr_core::verify::{DrState, read_dr_state};
@@ -101,9 +103,18 @@ pub async fn round_trip(ctx: &FlowContext, world: &World) -> Result<(), String> 
     );
     let mut macs: BTreeSet<(Id, String)> = BTreeSet::new();
 
+    // What `validate` (or any run) keeps while the primary answers.
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let store = RunStore::open(dir.path()).map_err(|e| e.to_string())?;
+    let record = read_source_record(ctx.engines[&Site::Primary].as_ref())
+        .await
+        .map_err(|e| format!("recording the primary's VMs: {e}"))?;
+    store
+        .remember_source_record(Site::Primary, &record)
+        .map_err(|e| e.to_string())?;
+
     world.disaster(Site::Primary);
     world.stop_all_replication();
-    let store = RunStore::in_memory();
     let prepared = ctx
         .prepare_failover(
             Site::Secondary,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DiskInterface, Id, Permission, StorageType, TemplateStatus, VmSettings, VmStatus};
+use super::{DiskInterface, Id, StorageType, TemplateStatus, VmSettings, VmStatus};
 
 /// The `origin` the Engine gives the hosted-engine VM.
 pub const HOSTED_ENGINE_ORIGIN: &str = "managed_hosted_engine";
@@ -142,7 +142,12 @@ pub struct Template {
 }
 
 /// What a domain's OVF store says about a VM that is not registered in this Engine: the VM as it
-/// was when its site last wrote the OVF store.
+/// was when its site last wrote the OVF store, as the Engine lists it.
+///
+/// Only the VM itself: the Engine maps the OVF's VM (`BackendStorageDomainVmsResource.list`,
+/// `GetUnregisteredVms`) without its disks, NICs, affinity or permissions, and an unregistered VM
+/// on a data domain has no disk-attachment sub-collection. What a VM's disks and NICs were comes
+/// from its source site (see `plan::SourceRecord`), not from this listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnregisteredVm {
     /// Id (kept on registration).
@@ -153,8 +158,8 @@ pub struct UnregisteredVm {
     pub status: VmStatus,
     /// High availability.
     pub high_availability: HighAvailability,
-    /// Name of the cluster it was in, if the OVF says.
-    pub cluster_name: Option<String>,
+    /// The cluster it was in on its source site (an id this Engine may not know).
+    pub cluster: Option<Id>,
     /// The template it is based on (`None` or `Id::NIL` for the blank template).
     pub template: Option<Id>,
     /// Memory in bytes.
@@ -163,18 +168,6 @@ pub struct UnregisteredVm {
     pub vcpus: u32,
     /// Protected against removal.
     pub delete_protected: bool,
-    /// NICs as the OVF records them.
-    pub nics: Vec<OvfNic>,
-    /// The disk images (ids) and the domains holding them.
-    pub disks: Vec<OvfDisk>,
-    /// Direct LUNs attached to it.
-    pub luns: Vec<OvfLun>,
-    /// Names of the affinity groups it belongs to.
-    pub affinity_groups: Vec<String>,
-    /// Names of its affinity labels.
-    pub affinity_labels: Vec<String>,
-    /// Permissions on it.
-    pub permissions: Vec<Permission>,
 }
 
 /// What a domain's OVF store says about a template that is not registered in this Engine.
@@ -184,19 +177,14 @@ pub struct UnregisteredTemplate {
     pub id: Id,
     /// Name.
     pub name: String,
-    /// Name of the cluster it was in, if the OVF says.
-    pub cluster_name: Option<String>,
+    /// The cluster it was in on its source site (an id this Engine may not know).
+    pub cluster: Option<Id>,
     /// The base template of its version chain (`None` for a base template).
     pub base_template: Option<Id>,
-    /// NICs as the OVF records them.
-    pub nics: Vec<OvfNic>,
-    /// The disk images and the domains holding them.
-    pub disks: Vec<OvfDisk>,
-    /// Permissions on it.
-    pub permissions: Vec<Permission>,
 }
 
-/// A NIC as an OVF records it: the profile and network by name.
+/// A NIC as an OVF records it: the profile and network by name (the OVF's content, which the
+/// Engine uses at registration but does not list for an unregistered VM).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OvfNic {
     /// NIC name.

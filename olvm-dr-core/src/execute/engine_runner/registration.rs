@@ -11,10 +11,7 @@ use crate::engine::{
     DiskAttachment, Engine, ErrorKind, Id, Registration, TemplateStatus, Vm, VmStatus,
 };
 use crate::execute::{Completion, StepFailure};
-use crate::plan::{
-    Action, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, Phase, Plan, Step,
-    StepId,
-};
+use crate::plan::{Action, DiscoveredVm, DomainRef, ExpectedVm, Phase, Plan, Step, StepId};
 use crate::report::MacChange;
 
 /// What discovery found in one domain's OVF store (the step's journaled output).
@@ -44,7 +41,8 @@ pub struct DiscoveredTemplate {
     pub base: Option<Id>,
 }
 
-/// A VM found in an OVF store, with what ordering and start decisions need.
+/// A VM found in an OVF store, with what ordering and start decisions need: what the Engine
+/// lists of an unregistered VM (its disks and NICs come from the plan's source record).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscoveredVmFacts {
     /// Id.
@@ -59,32 +57,6 @@ pub struct DiscoveredVmFacts {
     pub ha_priority: i32,
     /// Template, when not blank.
     pub template: Option<Id>,
-    /// Domains holding its disks.
-    pub disk_domains: Vec<Id>,
-    /// Its disks as this domain's OVF store records them (images, then direct LUNs).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub disks: Vec<DiscoveredDisk>,
-    /// Its NICs as the store records them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nics: Vec<ExpectedNic>,
-    /// Its affinity groups (source names).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub affinity_groups: Vec<String>,
-    /// Its affinity labels (source names).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub affinity_labels: Vec<String>,
-}
-
-/// A disk of a VM as an OVF store records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiscoveredDisk {
-    /// Disk id.
-    pub id: Id,
-    /// Alias.
-    pub alias: String,
-    /// The domains holding its image (empty for a direct LUN).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub domains: Vec<Id>,
 }
 
 /// Lists the unregistered templates and VMs of a domain.
@@ -124,41 +96,6 @@ pub(crate) async fn discover(
                 ha: v.high_availability.enabled,
                 ha_priority: v.high_availability.priority,
                 template: v.template.filter(|t| !t.is_nil()),
-                disks: v
-                    .disks
-                    .iter()
-                    .map(|d| DiscoveredDisk {
-                        id: d.id,
-                        alias: d.alias.clone(),
-                        domains: d.storage_domains.clone(),
-                    })
-                    .chain(v.luns.iter().map(|l| DiscoveredDisk {
-                        id: l.disk_id,
-                        alias: l.alias.clone(),
-                        domains: Vec::new(),
-                    }))
-                    .collect(),
-                nics: v
-                    .nics
-                    .iter()
-                    .map(|n| ExpectedNic {
-                        name: n.name.clone(),
-                        mac: n.mac.clone(),
-                        network_profile: n.network_name.clone().zip(n.profile_name.clone()),
-                    })
-                    .collect(),
-                affinity_groups: v.affinity_groups.clone(),
-                affinity_labels: v.affinity_labels.clone(),
-                disk_domains: {
-                    let mut ids: Vec<Id> = v
-                        .disks
-                        .iter()
-                        .flat_map(|d| d.storage_domains.iter().copied())
-                        .collect();
-                    ids.sort();
-                    ids.dedup();
-                    ids
-                },
             })
             .collect(),
     };
@@ -259,8 +196,12 @@ pub(crate) fn plan_registrations(
     let mut wave1: Vec<StepId> = Vec::new();
     let mut starts: Vec<Step> = Vec::new();
     let mut waits: Vec<Step> = Vec::new();
+    let masters = plan
+        .source_record
+        .as_ref()
+        .map_or(&[][..], |r| r.masters.as_slice());
     for copies in &vms {
-        let (chosen, v) = copies.chosen();
+        let (chosen, v) = copies.chosen(masters);
         let vid = v.id.to_string();
         let reg_id = StepId::of(["register-vm", &vid]);
         let mut deps: Vec<StepId> = v
@@ -268,17 +209,18 @@ pub(crate) fn plan_registrations(
             .and_then(|t| template_steps.get(&t).cloned())
             .into_iter()
             .collect();
-        let outside: Vec<Id> = {
-            let mut ids: Vec<Id> = copies
-                .all
-                .iter()
-                .flat_map(|(_, c)| c.disk_domains.iter().copied())
+        // The source's record of the VM, when the plan has one: the Engine does not list an
+        // unregistered VM's disks.
+        let source = plan.source_record.as_ref();
+        let record = source.and_then(|r| r.vms.get(&v.id));
+        let remembered = source.is_some_and(|r| r.remembered);
+        // A record made earlier may be out of date: it does not decide what is registered.
+        let outside: Vec<Id> = record.filter(|_| !remembered).map_or_else(Vec::new, |r| {
+            r.disk_domains()
+                .into_iter()
                 .filter(|d| !active.contains(d))
-                .collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        };
+                .collect()
+        });
         if !outside.is_empty()
             && let Some(failed) = failed_attaches.first()
         {
@@ -297,12 +239,10 @@ pub(crate) fn plan_registrations(
             ha_priority: v.ha_priority,
             template: v.template,
             target_dc: chosen.target_dc.clone(),
-            expect: ExpectedVm {
-                disks: copies.expected_disks(&domain_names),
-                nics: v.nics.clone(),
-                affinity_groups: v.affinity_groups.clone(),
-                affinity_labels: v.affinity_labels.clone(),
-            },
+            expect: record.map(|r| ExpectedVm {
+                remembered,
+                ..r.expected(&domain_names)
+            }),
         };
         let mut register = Step::new(
             reg_id.clone(),
@@ -390,44 +330,17 @@ struct VmCopies<'a> {
 }
 
 impl<'a> VmCopies<'a> {
-    /// The copy to register from: the one that records the most disks (the first of those in
-    /// plan order). A store written after one of the VM's domains left its site describes the
-    /// VM without the disks that were there; registering from it with partial import would
-    /// drop them.
-    fn chosen(&self) -> (&'a Discovery, &'a DiscoveredVmFacts) {
-        let mut best = self.all[0];
-        for c in &self.all[1..] {
-            if c.1.disks.len() > best.1.disks.len() {
-                best = *c;
-            }
-        }
-        best
-    }
-
-    /// Every disk any copy records, each once, in the order first seen.
-    fn expected_disks(&self, domain_names: &HashMap<Id, &str>) -> Vec<ExpectedDisk> {
-        let mut seen: HashSet<Id> = HashSet::new();
-        let mut out = Vec::new();
-        for (_, v) in &self.all {
-            for d in &v.disks {
-                if seen.insert(d.id) {
-                    out.push(ExpectedDisk {
-                        id: d.id,
-                        alias: d.alias.clone(),
-                        domains: d
-                            .domains
-                            .iter()
-                            .map(|sd| {
-                                domain_names
-                                    .get(sd)
-                                    .map_or_else(|| sd.to_string(), |n| (*n).to_owned())
-                            })
-                            .collect(),
-                    });
-                }
-            }
-        }
-        out
+    /// The copy to register from: the first in plan order that is not on a domain the source
+    /// recorded as a master. The Engine lists no disks of an unregistered VM, so the copies
+    /// cannot be compared; but when a site releases its domains the master goes last, and its
+    /// store, written after the others left, describes the VM without their disks. A copy that
+    /// still lacks disks is caught after registration against the source's record.
+    fn chosen(&self, masters: &[Id]) -> (&'a Discovery, &'a DiscoveredVmFacts) {
+        self.all
+            .iter()
+            .find(|(d, _)| !masters.contains(&d.domain))
+            .copied()
+            .unwrap_or(self.all[0])
     }
 }
 
@@ -521,6 +434,10 @@ pub(crate) async fn ensure_template(
 /// naming the missing disks: it stays registered, and is not started. NICs whose MAC the
 /// Engine changed (out of the target pool's ranges, or taken) are the step's output. With
 /// `unplug` (a drill's `--isolate unplugged`) every NIC is unplugged before the step ends.
+///
+/// A VM without a record made by its plan (`expect` is `None`, or remembered from earlier) is
+/// registered refusing partial imports whatever the plan's settings: nothing else can tell for
+/// sure that a disk is missing. A remembered record's disks are only verified, not checked here.
 pub(crate) async fn ensure_vm(
     op: &Op<'_>,
     engine: &dyn Engine,
@@ -528,6 +445,17 @@ pub(crate) async fn ensure_vm(
     registration: &Registration,
     unplug: bool,
 ) -> Result<Completion, StepFailure> {
+    let strict;
+    let planned = vm.expect.as_ref().filter(|e| !e.remembered);
+    let registration = if planned.is_none() && registration.allow_partial_import {
+        strict = Registration {
+            allow_partial_import: false,
+            ..registration.clone()
+        };
+        &strict
+    } else {
+        registration
+    };
     let (did_work, registered) = register_vm(op, engine, vm, registration).await?;
     if unplug {
         for nic in registered.nics.iter().filter(|n| n.plugged) {
@@ -537,11 +465,11 @@ pub(crate) async fn ensure_vm(
             .await?;
         }
     }
-    if !vm.expect.disks.is_empty() {
+    if let Some(expect) = planned.filter(|e| !e.disks.is_empty()) {
         let attached = op
             .call("vm_disk_attachments", || engine.vm_disk_attachments(vm.id))
             .await?;
-        check_disks(vm, &attached)?;
+        check_disks(&vm.name, expect, &attached)?;
     }
     let changes = mac_changes(vm, &registered);
     let output = (!changes.is_empty()).then(|| serde_json::json!({ "macs_reassigned": changes }));
@@ -555,8 +483,8 @@ pub(crate) async fn ensure_vm(
 /// The NICs of `registered` whose MAC differs from the one the source recorded.
 fn mac_changes(vm: &DiscoveredVm, registered: &Vm) -> Vec<MacChange> {
     vm.expect
-        .nics
         .iter()
+        .flat_map(|e| &e.nics)
         .filter_map(|want| {
             let from = want.mac.as_ref()?;
             let nic = registered.nics.iter().find(|n| n.name == want.name)?;
@@ -570,11 +498,14 @@ fn mac_changes(vm: &DiscoveredVm, registered: &Vm) -> Vec<MacChange> {
         .collect()
 }
 
-/// The missing disks of `vm`, as a failure.
-fn check_disks(vm: &DiscoveredVm, attached: &[DiskAttachment]) -> Result<(), StepFailure> {
+/// The disks of `expect` missing from the registered VM `name`, as a failure.
+fn check_disks(
+    name: &str,
+    expect: &ExpectedVm,
+    attached: &[DiskAttachment],
+) -> Result<(), StepFailure> {
     let have: HashSet<Id> = attached.iter().map(|a| a.disk).collect();
-    let missing: Vec<String> = vm
-        .expect
+    let missing: Vec<String> = expect
         .disks
         .iter()
         .filter(|d| !have.contains(&d.id))
@@ -591,11 +522,11 @@ fn check_disks(vm: &DiscoveredVm, attached: &[DiskAttachment]) -> Result<(), Ste
     }
     Err(StepFailure {
         message: format!(
-            "VM '{}' was registered without {} of its {} disks: {}; the OVF stores the run read did not give the Engine those images \
+            "VM '{}' was registered without {} of its {} disks: {}; the Engine did not find those images on the domains it has \
              (is each domain holding them attached and active?). The VM is not started; attach the domain and register the disks, or remove the VM and run again",
-            vm.name,
+            name,
             missing.len(),
-            vm.expect.disks.len(),
+            expect.disks.len(),
             missing.join(", ")
         ),
         kind: Some(ErrorKind::InvalidState),

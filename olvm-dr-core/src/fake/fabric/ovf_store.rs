@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::engine::{
-    HighAvailability, Id, LogicalUnit, UnregisteredTemplate, UnregisteredVm, VmSettings,
+    HighAvailability, Id, LogicalUnit, OvfDisk, OvfLun, OvfNic, Permission, UnregisteredTemplate,
+    UnregisteredVm, VmSettings,
 };
 
 use super::super::clock::java_date_utc;
@@ -15,7 +16,21 @@ use super::super::clock::java_date_utc;
 pub(crate) struct OvfVm {
     /// Everything `GET …/vms?unregistered=true` shows, `status` being the status at write time.
     pub(crate) vm: UnregisteredVm,
-    /// For each of `vm.luns`: the LUN's connection as the OVF records it (never CHAP secrets).
+    /// The name of its cluster (registration maps it through the cluster mappings).
+    pub(crate) cluster_name: Option<String>,
+    /// Its NICs (the OVF's, which registration uses; the Engine does not list them).
+    pub(crate) nics: Vec<OvfNic>,
+    /// Its disk images and the domains holding them.
+    pub(crate) disks: Vec<OvfDisk>,
+    /// Its direct LUNs.
+    pub(crate) luns: Vec<OvfLun>,
+    /// Names of the affinity groups it belongs to.
+    pub(crate) affinity_groups: Vec<String>,
+    /// Names of its affinity labels.
+    pub(crate) affinity_labels: Vec<String>,
+    /// Permissions on it.
+    pub(crate) permissions: Vec<Permission>,
+    /// For each of `luns`: the LUN's connection as the OVF records it (never CHAP secrets).
     pub(crate) lun_connections: Vec<LogicalUnit>,
     /// Its `VmBase` settings (the OVF's `Section` of the virtual hardware and the rest).
     pub(crate) settings: VmSettings,
@@ -26,6 +41,14 @@ pub(crate) struct OvfVm {
 pub(crate) struct OvfTemplate {
     /// Everything `GET …/templates?unregistered=true` shows.
     pub(crate) template: UnregisteredTemplate,
+    /// The name of its cluster.
+    pub(crate) cluster_name: Option<String>,
+    /// Its NICs.
+    pub(crate) nics: Vec<OvfNic>,
+    /// Its disk images and the domains holding them.
+    pub(crate) disks: Vec<OvfDisk>,
+    /// Permissions on it.
+    pub(crate) permissions: Vec<Permission>,
     /// Version number in its base template's chain (1 for a base template).
     pub(crate) version_number: u32,
     /// Memory in bytes.

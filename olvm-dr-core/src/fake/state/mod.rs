@@ -22,6 +22,7 @@ pub(crate) mod site;
 pub(crate) mod storage_ops;
 pub(crate) mod switch_master;
 pub(crate) mod tags;
+pub(crate) mod unregistered_disks;
 pub(crate) mod views;
 pub(crate) mod vms;
 pub(crate) mod vnic_mapping;

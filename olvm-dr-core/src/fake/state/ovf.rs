@@ -76,26 +76,27 @@ impl SiteState {
                 name: v.name.clone(),
                 status: v.status(t),
                 high_availability: v.ha,
-                cluster_name: self.cluster_name(v.cluster),
+                cluster: Some(v.cluster),
                 template: Some(v.template),
                 memory: v.memory,
                 vcpus: v.vcpus,
                 delete_protected: v.delete_protected,
-                nics: self.ovf_nics(&v.nics),
-                disks: self.ovf_disks(&v.disks),
-                luns,
-                affinity_groups: v
-                    .affinity_groups
-                    .iter()
-                    .filter_map(|g| self.inv.affinity_groups.get(g).map(|g| g.name.clone()))
-                    .collect(),
-                affinity_labels: v
-                    .labels
-                    .iter()
-                    .filter_map(|l| self.inv.labels.get(l).map(|l| l.name.clone()))
-                    .collect(),
-                permissions: v.permissions.clone(),
             },
+            cluster_name: self.cluster_name(v.cluster),
+            nics: self.ovf_nics(&v.nics),
+            disks: self.ovf_disks(&v.disks),
+            luns,
+            affinity_groups: v
+                .affinity_groups
+                .iter()
+                .filter_map(|g| self.inv.affinity_groups.get(g).map(|g| g.name.clone()))
+                .collect(),
+            affinity_labels: v
+                .labels
+                .iter()
+                .filter_map(|l| self.inv.labels.get(l).map(|l| l.name.clone()))
+                .collect(),
+            permissions: v.permissions.clone(),
             lun_connections,
             settings: v.settings.clone(),
         }
@@ -107,12 +108,13 @@ impl SiteState {
             template: UnregisteredTemplate {
                 id: t.id,
                 name: t.name.clone(),
-                cluster_name: self.cluster_name(t.cluster),
+                cluster: Some(t.cluster),
                 base_template: (t.base != t.id).then_some(t.base),
-                nics: self.ovf_nics(&t.nics),
-                disks: self.ovf_disks(&t.disks),
-                permissions: t.permissions.clone(),
             },
+            cluster_name: self.cluster_name(t.cluster),
+            nics: self.ovf_nics(&t.nics),
+            disks: self.ovf_disks(&t.disks),
+            permissions: t.permissions.clone(),
             version_number: t.version_number,
             memory: t.memory,
             high_availability: t.ha,

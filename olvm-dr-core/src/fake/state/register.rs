@@ -59,13 +59,12 @@ impl WorldState {
                 msg::not_found(op, format!("unregistered vm {vm} on storage domain {sd}"))
             })?;
         let maps = Maps::new(reg, op)?;
-        let cluster = s.target_cluster(reg, &maps, ovf.vm.cluster_name.as_deref(), op)?;
+        let cluster = s.target_cluster(reg, &maps, ovf.cluster_name.as_deref(), op)?;
 
         // ImportVmFromConfigurationCommand.isValidDisks, with the image check of
         // ImportVmCommand.checkImagesGUIDsLegal folded in (both drop disks under allow_partial).
         let on_storage = |sd: Id, disk: Id| self.image_on_storage(site, sd, disk);
         let all_present = ovf
-            .vm
             .disks
             .iter()
             .all(|d| on_storage(d.storage_domains.first().copied().unwrap_or(Id::NIL), d.id));
@@ -77,7 +76,7 @@ impl WorldState {
             now,
         };
         let disks: Vec<OvfDisk> = s
-            .usable_disks(&ovf.vm.disks, &check, on_storage)?
+            .usable_disks(&ovf.disks, &check, on_storage)?
             .into_iter()
             .cloned()
             .collect();
@@ -87,7 +86,6 @@ impl WorldState {
             .ok_or_else(|| msg::import_cluster_missing(op, Subject::Vm))?
             .clone();
         let macs: Vec<Option<Mac>> = ovf
-            .vm
             .nics
             .iter()
             .map(|n| n.mac.as_deref().and_then(parse_mac))
@@ -95,7 +93,7 @@ impl WorldState {
         let conflicting: Vec<String> = s.macs[&cluster.mac_pool]
             .conflicts(&macs, reg.reassign_bad_macs)
             .into_iter()
-            .map(|i| ovf.vm.nics[i].name.clone())
+            .map(|i| ovf.nics[i].name.clone())
             .collect();
         if !conflicting.is_empty() {
             return Err(msg::import_mac_duplicates(op, &conflicting));
@@ -124,18 +122,17 @@ impl WorldState {
         // The command runs: everything from here on is applied.
         let s = self.site(site);
         let profiles: Vec<Option<Id>> = ovf
-            .vm
             .nics
             .iter()
             .map(|n| map_vnic(&s.inv, &cluster, n, &reg.vnic_profile_mappings))
             .collect();
         let (groups, labels) = s.map_affinity(
             cluster.id,
-            &ovf.vm.affinity_groups,
-            &ovf.vm.affinity_labels,
+            &ovf.affinity_groups,
+            &ovf.affinity_labels,
             &maps,
         );
-        let permissions = s.map_permissions(&ovf.vm.permissions, &maps);
+        let permissions = s.map_permissions(&ovf.permissions, &maps);
         let latency = self.request_latency(site, op, vm);
 
         let s = self.site_mut(site);
@@ -146,7 +143,6 @@ impl WorldState {
             .assign(&macs, reg.reassign_bad_macs)
             .map_err(|_| msg::not_enough_macs(op))?;
         let nics = ovf
-            .vm
             .nics
             .iter()
             .zip(macs)
@@ -220,7 +216,7 @@ impl WorldState {
     ) -> EngineResult<Vec<(Id, String, LunStorage)>> {
         let s = self.site(site);
         let mut out = Vec::new();
-        for (lun, conn) in ovf.vm.luns.iter().zip(&ovf.lun_connections) {
+        for (lun, conn) in ovf.luns.iter().zip(&ovf.lun_connections) {
             let mapping = reg
                 .lun_mappings
                 .iter()

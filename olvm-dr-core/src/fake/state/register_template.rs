@@ -46,7 +46,7 @@ impl WorldState {
         let t = &ovf.template;
         let maps = Maps::new(reg, op)?;
         let cluster = s
-            .target_cluster(reg, &maps, t.cluster_name.as_deref(), op)?
+            .target_cluster(reg, &maps, ovf.cluster_name.as_deref(), op)?
             .ok_or_else(|| msg::import_cluster_missing(op, Subject::Template))?
             .clone();
         let dc = cluster.dc;
@@ -72,7 +72,7 @@ impl WorldState {
         if base != template && !s.templates.contains_key(&base) {
             return Err(msg::import_template_base_missing(op));
         }
-        let all_present = t.disks.iter().all(|d| {
+        let all_present = ovf.disks.iter().all(|d| {
             let sd = d.storage_domains.first().copied().unwrap_or(Id::NIL);
             self.image_on_storage(site, sd, d.id)
         });
@@ -83,14 +83,14 @@ impl WorldState {
             subject: Subject::Template,
             now,
         };
-        let disks = s.usable_disks(&t.disks, &check, |sd, disk| {
+        let disks = s.usable_disks(&ovf.disks, &check, |sd, disk| {
             self.image_on_storage(site, sd, disk)
         })?;
         if !all_present && !reg.allow_partial_import {
             return Err(msg::import_image_missing(op, Subject::Template));
         }
 
-        let nics: Vec<(String, Option<Id>)> = t
+        let nics: Vec<(String, Option<Id>)> = ovf
             .nics
             .iter()
             .map(|n| {
@@ -100,7 +100,7 @@ impl WorldState {
                 )
             })
             .collect();
-        let permissions = s.map_permissions(&t.permissions, &maps);
+        let permissions = s.map_permissions(&ovf.permissions, &maps);
         let disks: Vec<_> = disks.into_iter().cloned().collect();
         let latency = self.request_latency(site, op, template);
 

@@ -99,6 +99,9 @@ pub(crate) const REGISTRATIONS: &str = "register-and-start";
 /// How long the planner waits for the source Engine when it only wants to preview what will be
 /// started. A dark site must not hold up the plan.
 const SOURCE_PREVIEW_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long reading the source's record of its VMs may take (one listing per VM, a few at a
+/// time: thousands of VMs at realistic latency fit).
+const SOURCE_RECORD_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How the failover part of a composite flow starts and what it starts.
 #[derive(Debug, Clone, Default)]
@@ -349,14 +352,43 @@ pub async fn plan_failover(
     plan.steps = part.steps;
     if let Some(engine) = source_engine {
         plan.source_unanswered = probe_source(engine).await;
-        if plan.source_unanswered.is_none()
-            && let Some(preview) = preview_source(engine, &part.source_domains).await
-        {
-            plan.notes.push(preview);
+        if plan.source_unanswered.is_none() {
+            if let Some(preview) = preview_source(engine, &part.source_domains).await {
+                plan.notes.push(preview);
+            }
+            record_source(&mut plan, engine).await;
         }
     }
     seal(&mut plan)?;
     Ok(plan)
+}
+
+/// Records what the source shows of its VMs ([`super::source_record`]) in the plan; when it
+/// cannot be read, a note says what that costs.
+pub(crate) async fn record_source(plan: &mut Plan, engine: &dyn Engine) {
+    match tokio::time::timeout(
+        SOURCE_RECORD_TIMEOUT,
+        super::source_record::read_source_record(engine),
+    )
+    .await
+    {
+        Ok(Ok(record)) => plan.source_record = Some(record),
+        Ok(Err(e)) => plan.notes.push(unrecorded_note(&e.to_string())),
+        Err(_) => plan.notes.push(unrecorded_note(&format!(
+            "no complete answer within {} s",
+            SOURCE_RECORD_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+fn unrecorded_note(why: &str) -> PlanNote {
+    PlanNote {
+        level: NoteLevel::Warning,
+        text: format!(
+            "the source's VMs (their disks and NICs) could not be read ({why}): VMs are registered refusing partial imports, \
+             so the Engine refuses any VM whose disk images it cannot find, and the report cannot compare them with their source"
+        ),
+    }
 }
 
 /// Every (network, profile) pair of a site, when it answers quickly (drill isolation maps them
@@ -390,9 +422,11 @@ pub(crate) async fn source_profile_pairs(engine: &dyn Engine) -> Vec<(String, St
 pub(crate) async fn probe_source(engine: &dyn Engine) -> Option<super::SourceUnanswered> {
     match tokio::time::timeout(SOURCE_PREVIEW_TIMEOUT, engine.api_info()).await {
         Ok(Err(e)) if e.kind.is_no_answer() => Some(super::SourceUnanswered {
-            at_ms: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            at_ms: crate::execute::millis(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default(),
+            ),
             error: e.to_string(),
         }),
         _ => None,

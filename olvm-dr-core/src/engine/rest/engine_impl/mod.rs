@@ -229,6 +229,10 @@ impl Engine for RestEngine {
         self.get_unregistered_templates(sd).await
     }
 
+    async fn unregistered_disks(&self, sd: Id) -> EngineResult<Vec<Disk>> {
+        self.get_unregistered_disks(sd).await
+    }
+
     async fn register_vm(&self, sd: Id, vm: Id, registration: &Registration) -> EngineResult<()> {
         self.post_register_vm(sd, vm, registration).await
     }

@@ -5,8 +5,8 @@ use super::super::RestEngine;
 use super::super::errors::Call;
 use super::super::search::{Search, encode_query, vm_status_token};
 use crate::engine::{
-    Cluster, DiskAttachment, EngineResult, ErrorKind, Id, Registration, StorageDomain, Template,
-    UnregisteredTemplate, UnregisteredVm, Vm, VmSearch,
+    Cluster, Disk, DiskAttachment, EngineResult, ErrorKind, Id, Registration, StorageDomain,
+    Template, UnregisteredTemplate, UnregisteredVm, Vm, VmSearch,
 };
 use crate::xml::actions::empty_action;
 use crate::xml::registration::write_registration;
@@ -132,6 +132,13 @@ impl RestEngine {
         let call = Call::new("unregistered_templates").on(format!("storage domain {sd}"));
         let query = encode_query(&[("unregistered", "true")]);
         self.list(&call, &format!("storagedomains/{sd}/templates"), &query)
+            .await
+    }
+
+    pub(super) async fn get_unregistered_disks(&self, sd: Id) -> EngineResult<Vec<Disk>> {
+        let call = Call::new("unregistered_disks").on(format!("storage domain {sd}"));
+        let query = encode_query(&[("unregistered", "true")]);
+        self.list(&call, &format!("storagedomains/{sd}/disks"), &query)
             .await
     }
 
