@@ -409,7 +409,9 @@ pub async fn verify_site(
             match (by_id.get(id), &want.expect) {
                 (None, _) => diff(
                     format!("VM '{}'", want.name),
-                    format!("is not registered on the {site} site ({id}), the run registered it"),
+                    format!(
+                        "is not registered on the {site} site ({id}), the run was to register it"
+                    ),
                 ),
                 (Some(_), None) => unchecked.push(want.name.clone()),
                 (Some(vm), Some(expect)) => {
