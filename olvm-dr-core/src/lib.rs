@@ -23,6 +23,7 @@ pub mod ovf;
 pub mod plan;
 pub mod probe;
 pub mod progress;
+pub mod recovery_plan;
 pub mod report;
 mod secret;
 pub mod site;

@@ -5,7 +5,7 @@
 //! `DR04xx` name/network/LUN mappings, `DR05xx` sites, `DR06xx` `dr.conf`, `DR07xx` the passwords file;
 //! online: `DR08xx` the sites, their versions and storage, `DR09xx` mapped entities on the sites,
 //! `DR10xx` the workload (capacity, failback blockers, drift); `DR11xx` generate; `DR12xx`
-//! planning a flow against a live site.
+//! planning a flow against a live site; `DR13xx` the recovery plan file.
 
 /// The file is not well-formed YAML.
 pub const YAML_SYNTAX: &str = "DR0100";
@@ -127,6 +127,23 @@ pub const PLAN_ISOLATION: &str = "DR1205";
 pub const PLAN_SPLITS_VM: &str = "DR1206";
 /// The planner produced an inconsistent plan (a bug: please report it).
 pub const PLAN_INTERNAL: &str = "DR1299";
+/// Two groups of a recovery plan share a name.
+pub const RECOVERY_DUPLICATE_GROUP: &str = "DR1300";
+/// A VM is selected by two groups of a recovery plan.
+pub const RECOVERY_VM_IN_TWO_GROUPS: &str = "DR1301";
+/// The `after` dependencies of a recovery plan form a cycle.
+pub const RECOVERY_DEPENDENCY_CYCLE: &str = "DR1302";
+/// A VM depends (`after`) on a VM of a later group.
+pub const RECOVERY_DEPENDENCY_ORDER: &str = "DR1303";
+/// A duration is not one (`90s`, `10m`, `1h 30m`).
+pub const RECOVERY_DURATION: &str = "DR1304";
+/// A wait is incomplete: `for: check` without a `command`, or a command without `for: check`.
+pub const RECOVERY_WAIT: &str = "DR1305";
+/// A re-IP rule is invalid: not a subnet, prefixes of different lengths or families, a gateway
+/// or address outside its subnet, two rules for one source subnet.
+pub const RECOVERY_REIP: &str = "DR1306";
+/// The recovery plan names a VM, cluster, label or tag the source site does not have.
+pub const RECOVERY_UNKNOWN_NAME: &str = "DR1307";
 /// A site's Engine cannot be reached.
 pub const SITE_UNREACHABLE: &str = "DR0800";
 /// A site's Engine rejects the credentials (or the user lacks a permission).
@@ -270,6 +287,14 @@ pub const ALL: &[&str] = &[
     PLAN_UNKNOWN_DOMAIN,
     PLAN_ISOLATION,
     PLAN_INTERNAL,
+    RECOVERY_DUPLICATE_GROUP,
+    RECOVERY_VM_IN_TWO_GROUPS,
+    RECOVERY_DEPENDENCY_CYCLE,
+    RECOVERY_DEPENDENCY_ORDER,
+    RECOVERY_DURATION,
+    RECOVERY_WAIT,
+    RECOVERY_REIP,
+    RECOVERY_UNKNOWN_NAME,
     SITE_UNREACHABLE,
     SITE_CREDENTIALS,
     SITE_READ_FAILED,

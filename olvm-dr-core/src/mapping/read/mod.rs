@@ -136,7 +136,7 @@ fn read_site(o: &mut Obj<'_, '_>, site: Site) -> SiteKeys {
 /// Turns a YAML error into a diagnostic. A `key:value` line without the space after the colon
 /// is the most common cause of a syntax error in these files; it gets its own code, pointing at
 /// the key, which is where PyYAML reports it too ("could not find expected ':'").
-fn yaml_error(f: &mut Findings, text: &str, e: &YamlError) {
+pub(crate) fn yaml_error(f: &mut Findings, text: &str, e: &YamlError) {
     let code = match e.kind {
         YamlErrorKind::Syntax | YamlErrorKind::ComplexKey | YamlErrorKind::RecursiveAlias => {
             codes::YAML_SYNTAX
