@@ -347,6 +347,10 @@ pub struct ValidateArgs {
     /// unused with --offline).
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+    /// A recovery plan file to check too (groups, waits, dependencies, re-IP rules). Default:
+    /// `[failover_failback] recovery_plan` of dr.conf, when set.
+    #[arg(long, value_name = "FILE")]
+    pub recovery_plan: Option<PathBuf>,
     /// The mapping file. Default: `[validate_vars] var_file` of dr.conf.
     pub mapping: Option<PathBuf>,
 }

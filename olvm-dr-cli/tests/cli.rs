@@ -457,3 +457,55 @@ fn a_broken_dr_conf_is_reported_the_same_way_by_every_command() {
     }
     assert!(lines.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
 }
+
+#[test]
+fn a_recovery_plan_is_validated_with_the_mapping() {
+    let mapping = root().join("examples/disaster_recovery_vars.yml");
+    let plan = root().join("examples/recovery_plan.yml");
+    let o = olvm_dr(&[
+        "validate",
+        "--offline",
+        "--recovery-plan",
+        path(&plan),
+        path(&mapping),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("plan.yml");
+    std::fs::write(
+        &broken,
+        "groups:\n  - name: db\n    wait: {for: check, timout: 5m}\n",
+    )
+    .unwrap();
+    let o = olvm_dr(&[
+        "validate",
+        "--offline",
+        "--color",
+        "never",
+        "--recovery-plan",
+        path(&broken),
+        path(&mapping),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("3:24  error    DR0201  unknown key 'timout'"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean 'timeout'?"), "{out}");
+    assert!(out.contains("DR1305"), "{out}");
+
+    let o = olvm_dr(&[
+        "validate",
+        "--offline",
+        "--recovery-plan",
+        "/no/such/plan.yml",
+        path(&mapping),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unreadable file is a usage error"
+    );
+}

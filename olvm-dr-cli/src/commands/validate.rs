@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use olvm_dr_core::config::{Passwords, PasswordsError, VaultError};
 use olvm_dr_core::mapping::Mapping;
+use olvm_dr_core::recovery_plan::RecoveryPlan;
 use olvm_dr_core::validate::codes;
 use olvm_dr_core::validate::findings::{Findings, sort};
 use olvm_dr_core::validate::{
@@ -56,6 +57,24 @@ pub(crate) fn run(global: &GlobalArgs, args: &ValidateArgs, connect: &Connect<'_
         all.extend(validate_offline(m, Some(&mapping), &options));
     }
     let mut files = vec![mapping.display().to_string()];
+    let recovery_plan = args.recovery_plan.clone().or_else(|| {
+        conf.as_ref()
+            .and_then(|c| c.failover.recovery_plan.as_ref())
+            .map(|v| v.value.clone())
+    });
+    if let Some(path) = &recovery_plan {
+        match RecoveryPlan::load(path) {
+            Ok(l) => all.extend(l.diagnostics),
+            Err(e) => {
+                output::error_line(&format!(
+                    "cannot read recovery plan {}: {e}",
+                    path.display()
+                ));
+                return Exit::Usage;
+            }
+        }
+        files.push(path.display().to_string());
+    }
     let passwords_file = args.passwords.clone().or_else(|| {
         conf.as_ref()
             .and_then(|c| c.failover.vault.as_ref())

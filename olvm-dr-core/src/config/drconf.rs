@@ -38,6 +38,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "vault",
             "var_file",
             "ansible_play",
+            "recovery_plan",
         ],
     ),
 ];
@@ -135,6 +136,8 @@ pub struct FailoverFailback {
     pub vault: Option<ConfValue<PathBuf>>,
     /// `var_file`: the mapping file.
     pub var_file: Option<ConfValue<PathBuf>>,
+    /// `recovery_plan`: the recovery plan file (groups, waits, re-IP), when one is used.
+    pub recovery_plan: Option<ConfValue<PathBuf>>,
 }
 
 /// A read `dr.conf`.
@@ -231,6 +234,7 @@ impl DrConf {
             r.parsed("failover_failback", "dr_source_map", "primary, secondary");
         conf.failover.vault = r.path("failover_failback", "vault");
         conf.failover.var_file = r.path("failover_failback", "var_file");
+        conf.failover.recovery_plan = r.path("failover_failback", "recovery_plan");
         for section in ["generate_vars", "failover_failback"] {
             if let Some(v) = ini.raw(section, "ansible_play") {
                 f.info(
