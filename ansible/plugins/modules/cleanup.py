@@ -17,7 +17,7 @@ description:
   - In check mode it plans and changes nothing; with C(--diff) it shows the plan.
   - The task fails unless the run's verdict is C(success).
 version_added: "0.1.0"
-author: olvm-dr contributors
+author: olvm-dr contributors (@olvm-dr)
 extends_documentation_fragment:
   - olvm.dr.olvm_dr
   - olvm.dr.olvm_dr.run
@@ -48,8 +48,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: In check mode the flow is planned and nothing changes.
   diff_mode:
     support: full
+    description: With C(--diff) the plan is shown.
 """
 
 EXAMPLES = r"""

@@ -16,7 +16,7 @@ description:
   - Changed when the file's content changes; in check mode nothing is written; with C(--diff) the
     old and the new content are shown.
 version_added: "0.1.0"
-author: olvm-dr contributors
+author: olvm-dr contributors (@olvm-dr)
 options:
   site:
     description: The primary Engine's API URL (the role's C(site)).
@@ -60,8 +60,10 @@ requirements:
 attributes:
   check_mode:
     support: full
+    description: In check mode the Engine is read and the file is not written.
   diff_mode:
     support: full
+    description: With C(--diff) the file's old and new content are shown.
 """
 
 EXAMPLES = r"""

@@ -14,7 +14,7 @@ description:
   - Makes the plan of a flow from the mapping and the sites as they are now, changing nothing
     (C(olvm-dr plan)). With C(--diff) the plan is shown.
 version_added: "0.1.0"
-author: olvm-dr contributors
+author: olvm-dr contributors (@olvm-dr)
 extends_documentation_fragment:
   - olvm.dr.olvm_dr
 options:
@@ -32,8 +32,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Changes nothing in any mode.
   diff_mode:
     support: full
+    description: With C(--diff) the plan is shown.
 """
 
 EXAMPLES = r"""

@@ -15,7 +15,7 @@ description:
     (C(olvm-dr report show)), and the list of runs there.
   - Changes nothing.
 version_added: "0.1.0"
-author: olvm-dr contributors
+author: olvm-dr contributors (@olvm-dr)
 options:
   state_dir:
     description: Where runs are kept (default E(OLVM_DR_STATE_DIR), else C(~/.local/share/olvm-dr)).
@@ -29,8 +29,10 @@ requirements:
 attributes:
   check_mode:
     support: full
+    description: Changes nothing in any mode.
   diff_mode:
     support: none
+    description: No diff.
 """
 
 EXAMPLES = r"""

@@ -16,7 +16,7 @@ description:
   - Offline only when O(offline) is set or no password is given; otherwise also against both Engines.
   - Changes nothing. The task fails when a finding is an error.
 version_added: "0.1.0"
-author: olvm-dr contributors
+author: olvm-dr contributors (@olvm-dr)
 extends_documentation_fragment:
   - olvm.dr.olvm_dr
 options:
@@ -40,8 +40,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Changes nothing in any mode.
   diff_mode:
     support: none
+    description: No diff.
 """
 
 EXAMPLES = r"""

@@ -15,7 +15,7 @@ description:
     vNIC profiles, started VMs up, and what the run registered as its source recorded it (C(olvm-dr verify)).
   - Changes nothing. The task fails when there is a difference.
 version_added: "0.1.0"
-author: olvm-dr contributors
+author: olvm-dr contributors (@olvm-dr)
 extends_documentation_fragment:
   - olvm.dr.olvm_dr
 options:
@@ -35,8 +35,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Changes nothing in any mode.
   diff_mode:
     support: none
+    description: No diff.
 """
 
 EXAMPLES = r"""
