@@ -174,6 +174,40 @@ def test_fail_back_with_the_storage_gate_as_a_command(lab, plays):
     assert not set(running) & set(_up(secondary))
 
 
+@pytest.fixture()
+def second_lab(tmp_path):
+    """A lab of its own (a fresh world, same seed) for one cycle."""
+    lab = SimLab.start(tmp_path / "lab", SEED)
+    try:
+        yield lab, Plays(lab, tmp_path / "plays")
+    finally:
+        lab.stop()
+
+
+def test_fail_back_with_the_storage_gate_as_the_prompt(second_lab):
+    """The upstream pause, kept: the failback runs in the background, the play prompts at the
+    gate and lets it go on. Here the operator made the primary's copies writable first."""
+    lab, plays = second_lab
+    lab.lose_primary()
+    run = plays.playbook(
+        "dr_play.yml", "fail_over", {"dr_target_host": "secondary", "dr_source_map": "primary"},
+        var_files=[plays.vars_file, plays.passwords_file],
+    )
+    assert run.returncode == 0, run
+    lab.recover_primary()
+    lab.control("secondary", "POST", "/replication", {"action": "reverse", "target": "all"})
+    lab.control("secondary", "POST", "/replication", {"action": "stop", "target": "all"})
+    running = _up(_state(lab, "secondary"))
+    run = plays.playbook(
+        "dr_play.yml", "fail_back", {"dr_target_host": "primary", "dr_source_map": "secondary"},
+        var_files=[plays.vars_file, plays.passwords_file], stdin="\n",
+    )
+    assert run.returncode == 0, run
+    assert "[Failback Replication Sync]" in run.output, run
+    assert "failback to primary: SUCCESS" in run.output, run
+    assert set(running) <= set(_up(_state(lab, "primary")))
+
+
 def test_the_report_module_reads_the_last_run(plays):
     play = plays.dir / "report.yml"
     play.write_text(json.dumps([{
