@@ -132,4 +132,18 @@ mod tests {
             ExitCode::from(0)
         );
     }
+
+    #[test]
+    fn invoked_as_ovirt_dr_it_answers_the_scripts_command_line() {
+        assert_eq!(run(["/usr/bin/ovirt-dr", "--help"]), ExitCode::from(0));
+        assert_eq!(run(["/usr/bin/ovirt-dr"]), ExitCode::from(2));
+        assert_eq!(run(["ovirt-dr", "frobnicate"]), ExitCode::from(2));
+        // The conf file's [validate_vars] names a mapping that is not there: a configuration
+        // error of olvm-dr's own validate, reached through the script's command line.
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("dr.conf");
+        std::fs::write(&conf, "[validate_vars]\nvar_file = missing.yml\n").unwrap();
+        let arg = format!("--conf-file={}", conf.display());
+        assert_eq!(run(["ovirt-dr", "validate", &arg]), ExitCode::from(2));
+    }
 }
