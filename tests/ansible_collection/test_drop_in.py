@@ -9,6 +9,7 @@ run in file order.
 """
 
 import json
+import pathlib
 import sys
 
 import pytest
@@ -19,6 +20,7 @@ from playbooks import Plays
 from simlab import PASSWORD, SimLab
 
 SEED = 11
+HERE = pathlib.Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +208,33 @@ def test_fail_back_with_the_storage_gate_as_the_prompt(second_lab):
     assert "[Failback Replication Sync]" in run.output, run
     assert "failback to primary: SUCCESS" in run.output, run
     assert set(running) <= set(_up(_state(lab, "primary")))
+
+
+def test_the_modules_plan_a_switchover_and_run_a_drill_that_leaves_the_secondary_as_it_was(second_lab):
+    lab, plays = second_lab
+    before = _state(lab, "secondary")
+    gate = f"{sys.executable} {HERE / 'arrays.py'} {lab.line['secondary']['control_url']}"
+    files = {"mapping_file": str(lab.mapping_file), "passwords_file": str(lab.passwords_file)}
+    play = plays.dir / "drill.yml"
+    play.write_text(json.dumps([{
+        "hosts": "localhost", "connection": "local", "gather_facts": False,
+        "tasks": [
+            {"olvm.dr.switchover": dict(files, storage_ready_command="false"), "check_mode": True,
+             "register": "planned"},
+            {"ansible.builtin.assert": {"that": ["planned.plan.kind == 'switchover'",
+                                                 "planned.plan.steps | length > 0", "not planned.failed"]}},
+            {"olvm.dr.drill": dict(files, action="start", storage_ready_command=gate), "register": "drill"},
+            {"ansible.builtin.assert": {"that": ["drill.verdict == 'success'", "drill.report.drill",
+                                                 "olvm_dr_report.run_id == drill.run_id"]}},
+            {"olvm.dr.verify": dict(files, site="secondary"), "register": "checked"},
+            {"ansible.builtin.assert": {"that": ["checked.clean"]}},
+            {"olvm.dr.drill": dict(files, action="end", storage_ready_command=gate)},
+        ],
+    }]))
+    run = plays.playbook(str(play), "all")
+    assert run.returncode == 0, run
+    assert PASSWORD not in run.output
+    assert differences(before, _state(lab, "secondary")) == []
 
 
 def test_the_report_module_reads_the_last_run(plays):

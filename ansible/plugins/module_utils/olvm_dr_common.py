@@ -227,17 +227,21 @@ def gate_options(module):
     )
 
 
-def report_result(module, report, plan=None):
+def report_result(module, report, plan=None, legs=None):
     """Ends the task with the run's report: as ``report`` and as the fact ``olvm_dr_report``,
     with the verdict, the recovery time and each VM's outcome at the top; changed when a step
-    changed something; failed unless the verdict is success. ``report_file`` gets the text."""
+    changed something; failed unless the verdict is success. ``report_file`` gets the text.
+    ``legs`` (the runs of a full drill, ``report`` the last) are returned too, and the task
+    fails unless each succeeded."""
+    legs = legs or [report]
+    report = next((r for r in legs if r.verdict != "success"), report)
     data = report.to_dict()
-    text = report.render()
+    text = "\n".join(r.render() for r in legs)
     if module.params.get("report_file"):
         with open(module.params["report_file"], "w") as f:
             f.write(text)
     result = dict(
-        changed=report.counts.done > 0,
+        changed=any(r.counts.done > 0 for r in legs),
         verdict=report.verdict,
         run_id=report.run_id,
         rto=data.get("rto"),
@@ -250,6 +254,8 @@ def report_result(module, report, plan=None):
         report_text=text.splitlines(),
         ansible_facts=dict(olvm_dr_report=data),
     )
+    if len(legs) > 1:
+        result["legs"] = [r.to_dict() for r in legs]
     if plan is not None and module._diff:
         result["diff"] = plan_diff(plan)
     if report.verdict != "success":
