@@ -118,8 +118,7 @@ fn getopt(args: &[String]) -> Result<Options, String> {
                 _ => options.log_level = Some(value),
             }
         } else {
-            let mut chars = arg[1..].char_indices();
-            while let Some((at, c)) = chars.next() {
+            for (at, c) in arg[1..].char_indices() {
                 match c {
                     'f' | 'o' | 'g' => {
                         let rest = &arg[1 + at + c.len_utf8()..];
