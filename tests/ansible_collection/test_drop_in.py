@@ -65,6 +65,13 @@ def _up(state):
     return sorted(n for n, vm in state["vms"].items() if vm["status"] == "up")
 
 
+def test_without_tags_the_role_refuses_to_run(plays):
+    # The upstream role runs a failback of the primary here.
+    run = plays.playbook("dr_play.yml", "all", var_files=[plays.vars_file, plays.passwords_file])
+    assert run.returncode != 0, run
+    assert "needs an action" in run.output, run
+
+
 def test_generate_mapping_writes_the_mapping_from_the_primary(lab, plays):
     out = plays.dir / "generated" / "disaster_recovery_vars.yml"
     run = plays.playbook(
