@@ -14,6 +14,7 @@ mod flow_args;
 mod known_hosts;
 mod logging;
 mod output;
+mod ovirt_dr;
 mod secrets;
 mod vault_password;
 
@@ -28,7 +29,8 @@ pub use exit::Exit;
 
 /// Runs `olvm-dr` with `args` (the first is the program name) and returns the exit code:
 /// 0 success or valid, 1 the operation or validation failed, 2 usage or configuration error.
-/// Engines are reached over their REST API.
+/// Engines are reached over their REST API. Invoked as `ovirt-dr` (argv\[0\]), it reads the
+/// command line of the Ansible role's `ovirt-dr` script instead.
 pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -44,6 +46,42 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if args.first().is_some_and(ovirt_dr::invoked_as_ovirt_dr) {
+        return run_as_ovirt_dr(&args, connect);
+    }
+    run_parsed(args, connect)
+}
+
+/// `olvm-dr` invoked as `ovirt-dr`: the script's command line turned into ours (see
+/// [`ovirt_dr`]), with the script's `Log file: '...'` lines around the run.
+fn run_as_ovirt_dr(args: &[OsString], connect: &Connect<'_>) -> ExitCode {
+    let epoch_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    match ovirt_dr::translate(args, &mut ovirt_dr::ask_stdin, epoch_ms) {
+        ovirt_dr::Translated::Done { stdout, exit } => {
+            output::out(&stdout);
+            exit.into()
+        }
+        ovirt_dr::Translated::Run { args, log_file } => {
+            let Some(log_file) = log_file else {
+                return run_parsed(args, connect);
+            };
+            if let Err(message) = ovirt_dr::create_log_dir(&log_file) {
+                output::error_line(&message);
+                return Exit::Usage.into();
+            }
+            let line = format!("Log file: '{}'\n", log_file.display());
+            output::out(&line);
+            let code = run_parsed(args, connect);
+            output::out(&line);
+            code
+        }
+    }
+}
+
+fn run_parsed(args: Vec<OsString>, connect: &Connect<'_>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -93,5 +131,19 @@ mod tests {
             ]),
             ExitCode::from(0)
         );
+    }
+
+    #[test]
+    fn invoked_as_ovirt_dr_it_answers_the_scripts_command_line() {
+        assert_eq!(run(["/usr/bin/ovirt-dr", "--help"]), ExitCode::from(0));
+        assert_eq!(run(["/usr/bin/ovirt-dr"]), ExitCode::from(2));
+        assert_eq!(run(["ovirt-dr", "frobnicate"]), ExitCode::from(2));
+        // The conf file's [validate_vars] names a mapping that is not there: a configuration
+        // error of olvm-dr's own validate, reached through the script's command line.
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("dr.conf");
+        std::fs::write(&conf, "[validate_vars]\nvar_file = missing.yml\n").unwrap();
+        let arg = format!("--conf-file={}", conf.display());
+        assert_eq!(run(["ovirt-dr", "validate", &arg]), ExitCode::from(2));
     }
 }
