@@ -11,8 +11,10 @@ fn end(r: &StepResult) -> Option<u64> {
 }
 
 /// The chain, first step to last: it ends at the step that ended last, and each step before it
-/// is the dependency (`depends_on` or `waits_for`) of the next that ended last. Steps that did
-/// not run take no part; empty when none ran. `results` is parallel to `steps`.
+/// is the dependency (`depends_on` or `waits_for`) of the next that ended last; for a step that
+/// declares none (one added while the run went on, by the step that discovered its work), the
+/// step that ended last before it started. Steps that did not run take no part; empty when none
+/// ran. `results` is parallel to `steps`.
 pub(super) fn critical_path(steps: &[Step], results: &[StepResult]) -> Vec<StepId> {
     let ran: HashMap<&StepId, (usize, u64)> = results
         .iter()
@@ -35,12 +37,22 @@ pub(super) fn critical_path(steps: &[Step], results: &[StepResult]) -> Vec<StepI
         let Some(step) = steps.get(current) else {
             break;
         };
-        let previous = step
+        let declared = step
             .depends_on
             .iter()
             .chain(&step.waits_for)
             .filter_map(|d| ran.get(d).copied())
             .max_by_key(|(i, e)| (*e, *i));
+        let previous = declared.or_else(|| {
+            // No declared dependency: a step added while running (it waited for the step
+            // that added it), or one that waited for a free slot. Either way: the step that
+            // ended last before it started.
+            let start = results[current].started_ms?;
+            ran.values()
+                .copied()
+                .filter(|(i, e)| *i != current && *e <= start)
+                .max_by_key(|(i, e)| (*e, *i))
+        });
         match previous {
             Some((i, _)) => current = i,
             None => break,
@@ -95,6 +107,8 @@ mod tests {
             step("start", &["register"]),
             step("other", &[]),
             step("never", &["start"]),
+            step("added", &[]),
+            step("after-added", &["added"]),
         ];
         let results = vec![
             ran(&steps[0], Some(0), 10),
@@ -104,12 +118,28 @@ mod tests {
             ran(&steps[4], Some(80), 30),
             ran(&steps[5], Some(0), 40),
             ran(&steps[6], None, 0),
+            ran(&steps[7], Some(110), 5),
+            ran(&steps[8], Some(115), 5),
         ];
-        let path: Vec<String> = critical_path(&steps, &results)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(path, ["import", "attach-slow", "register", "start"]);
-        assert!(critical_path(&steps[6..], &results[6..]).is_empty());
+        let path = |n: usize| -> Vec<String> {
+            critical_path(&steps[..n], &results[..n])
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(path(7), ["import", "attach-slow", "register", "start"]);
+        // A step with no declared dependency follows the step that ended just before it.
+        assert_eq!(
+            path(9),
+            [
+                "import",
+                "attach-slow",
+                "register",
+                "start",
+                "added",
+                "after-added"
+            ]
+        );
+        assert!(critical_path(&steps[6..7], &results[6..7]).is_empty());
     }
 }
