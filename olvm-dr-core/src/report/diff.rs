@@ -72,6 +72,9 @@ pub struct ReportDiff {
     pub vms_unchanged: usize,
 }
 
+/// A VM in the first run and in the second, where it is.
+type BeforeAfter<'a> = (Option<&'a VmOutcome>, Option<&'a VmOutcome>);
+
 /// The text of a VM outcome that is missing from one of the runs.
 const ABSENT: &str = "absent";
 
@@ -132,8 +135,7 @@ impl ReportDiff {
         })
         .collect();
 
-        let mut vms: BTreeMap<(Site, &str), (Option<&VmOutcome>, Option<&VmOutcome>)> =
-            BTreeMap::new();
+        let mut vms: BTreeMap<(Site, &str), BeforeAfter> = BTreeMap::new();
         for v in &before.vms {
             vms.entry((v.site, &v.name)).or_default().0 = Some(v);
         }
