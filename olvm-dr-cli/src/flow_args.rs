@@ -288,11 +288,33 @@ pub enum ReportCommand {
         /// Result format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         output: OutputFormat,
+        /// Write the report as one self-contained HTML page to FILE (`-`: stdout) instead of
+        /// printing it: timeline, VM table, failures, evidence, inputs; it opens offline and
+        /// prints. Every run also writes it as report.html next to its report.json.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// List the runs in the state directory.
     List {
         /// Where runs are kept.
         #[arg(long, value_name = "DIR")]
         state_dir: Option<PathBuf>,
+    },
+    /// Compare two runs: the recovery time per part, and the VMs whose outcome changed.
+    Diff {
+        /// The first run (the "before").
+        before: String,
+        /// The second run (the "after").
+        after: String,
+        /// Where runs are kept. Default: OLVM_DR_STATE_DIR, else ~/.local/share/olvm-dr.
+        #[arg(long, value_name = "DIR")]
+        state_dir: Option<PathBuf>,
+        /// Result format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        output: OutputFormat,
+        /// Write the comparison as one self-contained HTML page to FILE (`-`: stdout) instead
+        /// of printing it.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
 }

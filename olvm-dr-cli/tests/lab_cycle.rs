@@ -159,8 +159,10 @@ async fn the_whole_cycle_from_the_command_line() {
         .unwrap();
     let report = std::fs::read_to_string(failback.path().join("report.json")).unwrap();
     let journal = std::fs::read_to_string(failback.path().join("journal.jsonl")).unwrap();
+    let page = std::fs::read_to_string(failback.path().join("report.html")).unwrap();
     assert!(report.contains("vault=none literal=<redacted>"), "{report}");
-    for text in [&report, &journal] {
+    assert!(page.contains("vault=none literal=&lt;redacted&gt;"));
+    for text in [&report, &journal, &page] {
         assert!(
             !text.contains(ENV_SECRET),
             "the secret reached the run's files"

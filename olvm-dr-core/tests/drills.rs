@@ -95,6 +95,12 @@ async fn a_discreet_drill_leaves_the_primary_untouched_and_drill_end_restores_th
     assert_eq!(gate.passed(), vec![gates::SPLIT.to_owned()]);
     let verification = report.verification.as_ref().expect("the drill is verified");
     assert!(verification.is_clean(), "{}", verification.render());
+    assert_eq!(
+        report.facts.get("drill.isolation").map(String::as_str),
+        Some("every NIC unplugged"),
+        "the report (and its page) says how the drill isolated its VMs"
+    );
+    assert!(report.render_html().contains("every NIC unplugged"));
     assert!(
         report
             .facts
@@ -268,6 +274,11 @@ async fn a_drill_without_isolation_warns_and_a_profile_isolation_is_verified() {
     };
     let report = prepared.execute(&ctx, &store, &run).await.unwrap();
     assert_success(&report, "drill with a test network");
+    assert!(
+        report.facts["drill.isolation"].starts_with("every NIC on the isolation profile"),
+        "{:?}",
+        report.facts
+    );
     for vm in world
         .dyn_engine(Site::Secondary)
         .vms(&VmSearch::default())

@@ -383,6 +383,12 @@ impl PyReport {
         self.report.to_json()
     }
 
+    /// The report as one self-contained HTML page (the `report.html` every run writes, and
+    /// `olvm-dr report show --html`): timeline, VM table, failures, evidence, inputs.
+    fn to_html(&self) -> String {
+        self.report.render_html()
+    }
+
     /// The report as dicts and lists.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         values::to_py(py, &*self.report)

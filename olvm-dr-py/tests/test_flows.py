@@ -92,6 +92,9 @@ def test_failover_brings_the_workload_up_on_the_secondary(world: World, mapping:
     copy = pickle.loads(pickle.dumps(report))
     assert copy.to_json() == report.to_json()
     assert olvm_dr.Report.from_json(report.to_json()).verdict == "success"
+    page = report.to_html()
+    assert page.startswith("<!DOCTYPE html>") and ">SUCCESS<" in page
+    assert page.count('class="tl-row tl-vm') == len(report.vms)
 
 
 def test_failover_runs_the_plan_it_is_given(lost: World, mapping: olvm_dr.Mapping) -> None:
@@ -278,7 +281,8 @@ def test_state_dir_keeps_the_run_and_refuses_a_second_one(
     report = olvm_dr.failover(mapping, lost.engines(), state_dir=state)
     assert report.ok and report.run_id != "in-memory"
     run = state / "runs" / report.run_id
-    assert {p.name for p in run.iterdir()} >= {"plan.json", "journal.jsonl", "report.json"}
+    assert {p.name for p in run.iterdir()} >= {"plan.json", "journal.jsonl", "report.json", "report.html"}
+    assert (run / "report.html").read_text() == report.to_html()
     assert json.loads((run / "report.json").read_text())["verdict"] == "success"
     stored = olvm_dr.Plan.from_json((run / "plan.json").read_text())
     assert stored.hash == report.plan_hash

@@ -48,7 +48,7 @@ pub use ovf::{OvfAge, OvfClock, OvfDomainAge, OvfFreshness};
 pub use ovf_update::{OvfDomainUpdate, OvfUpdate, OvfUpdateOutcome};
 pub use report::{
     EntityOutcome, FlowKind, Report, Rto, StepCounts, StepOutcome, StepResult, Verdict,
-    Verification, VmOutcome,
+    Verification, VmOutcome, report_html,
 };
 pub use types::{Diagnostic, Severity, Site};
 pub use verify::{Difference, SiteVerification};

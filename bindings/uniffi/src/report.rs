@@ -365,3 +365,17 @@ impl From<&core::Report> for Report {
         }
     }
 }
+
+/// The report whose JSON is `json` (a [`Report`]'s `json`, or a stored `report.json`) as one
+/// self-contained HTML page: the `report.html` every run writes next to its `report.json`.
+///
+/// # Errors
+/// [`crate::DrError::Config`] when `json` is not a report.
+#[uniffi::export]
+pub fn report_html(json: String) -> Result<String, crate::DrError> {
+    serde_json::from_str::<core::Report>(&json)
+        .map(|r| r.render_html())
+        .map_err(|e| crate::DrError::Config {
+            reason: format!("not a report: {e}"),
+        })
+}

@@ -357,7 +357,7 @@ pub(crate) fn run_prepared(
     }
     if let Some(root) = store.root() {
         output::note_line(&format!(
-            "run {} is kept in {} (olvm-dr report show {})",
+            "run {} is kept in {} (olvm-dr report show {}; the page for a browser: report.html there)",
             report.run_id,
             root.join("runs").join(&report.run_id).display(),
             report.run_id

@@ -332,6 +332,12 @@ impl PreparedRun {
                     self.plan.steps.iter().chain(added.iter()),
                 ),
             };
+            if report.vms.iter().any(|v| v.cluster.is_some()) {
+                match engine.clusters().await {
+                    Ok(clusters) => report.name_clusters(&clusters),
+                    Err(e) => tracing::debug!(error = %e, "cluster names not read for the report"),
+                }
+            }
             match verify_site(&ctx.mapping, self.plan.target, engine.as_ref(), &expect).await {
                 Ok(v) => report.attach_verification(v),
                 Err(e) => {
@@ -341,6 +347,12 @@ impl PreparedRun {
                 }
             }
         }
+        if report.drill {
+            report.facts.insert(
+                "drill.isolation".into(),
+                isolation_words(self.plan.isolation.as_ref()),
+            );
+        }
         if let Err(message) = engine_lock.release().await {
             tracing::warn!("{message}");
             report
@@ -349,6 +361,21 @@ impl PreparedRun {
         }
         RunStore::save_report(self.run.as_ref(), &report)?;
         Ok(report)
+    }
+}
+
+/// A drill's isolation of its VMs' NICs, for the report.
+fn isolation_words(isolation: Option<&crate::verify::Isolation>) -> String {
+    match isolation {
+        None => "none: the drill's VMs keep the mapped networks".into(),
+        Some(crate::verify::Isolation::Unplugged) => "every NIC unplugged".into(),
+        Some(crate::verify::Isolation::Profiles(ids)) => {
+            let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            format!(
+                "every NIC on the isolation profile of its data center (vNIC profile {})",
+                ids.join(", ")
+            )
+        }
     }
 }
 

@@ -150,10 +150,12 @@ impl RunStore {
         }
     }
 
-    /// Stores the report of `run`.
+    /// Stores the report of `run`: `report.json`, and next to it `report.html` (the same
+    /// report as a self-contained page, [`Report::render_html`]).
     pub(crate) fn save_report(run: Option<&RunDir>, report: &Report) -> Result<(), FlowError> {
         if let Some(r) = run {
             write_json(&r.report_path(), report.to_json().as_bytes())?;
+            write_json(&r.html_report_path(), report.render_html().as_bytes())?;
         }
         Ok(())
     }
@@ -222,10 +224,13 @@ impl RunStore {
 /// The file of the state directory that records each site's hosts.
 const KNOWN_HOSTS: &str = "known-hosts.json";
 
-/// Writes a file atomically: a temporary file in the same directory, synced, then renamed.
+/// Writes a file atomically: a temporary file in the same directory (the name with `.tmp`
+/// added), synced, then renamed.
 pub(super) fn write_json(path: &PathBuf, bytes: &[u8]) -> Result<(), FlowError> {
     use std::io::Write;
-    let tmp = path.with_extension("json.tmp");
+    let mut tmp = path.clone().into_os_string();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
     let mut f = crate::journal::private::file_options()
         .create(true)
         .write(true)

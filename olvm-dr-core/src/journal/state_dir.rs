@@ -6,6 +6,7 @@
 //!   runs/<run-id>/plan.json     the plan as approved
 //!   runs/<run-id>/journal.jsonl the append-only journal
 //!   runs/<run-id>/report.json   the report, rewritten at the end of each segment
+//!   runs/<run-id>/report.html   the same report as a self-contained page, written with it
 //! ```
 
 use std::fs::{self, File, TryLockError};
@@ -70,6 +71,11 @@ impl RunDir {
     /// The report.
     pub fn report_path(&self) -> PathBuf {
         self.path.join("report.json")
+    }
+
+    /// The report as a self-contained HTML page.
+    pub fn html_report_path(&self) -> PathBuf {
+        self.path.join("report.html")
     }
 
     /// Any other file of the run (e.g. the VMs recorded as running before a failback).

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{
-    EntityOutcome, REPORT_SCHEMA, Report, ReportInputs, RtoBreakdown, StepCounts, StepOutcome,
-    StepResult, Verdict, VmOutcome,
+    EntityOutcome, EntityStep, REPORT_SCHEMA, Report, ReportInputs, RtoBreakdown, StepCounts,
+    StepKind, StepOutcome, StepResult, Verdict, VmOutcome,
 };
 use crate::Site;
 use crate::plan::{Action, Phase, PlanKind, Step, StepId};
@@ -109,6 +109,13 @@ pub fn build_report(
     let mut vms: Vec<VmOutcome> = Vec::new();
     for (step, r) in steps.iter().zip(&all) {
         let site = step.site;
+        let Some(kind) = step_kind(&step.action) else {
+            continue;
+        };
+        let entry = EntityStep {
+            id: step.id.clone(),
+            kind,
+        };
         match &step.action {
             Action::ImportDomain { domain, .. }
             | Action::AttachDomain { domain, .. }
@@ -117,30 +124,35 @@ pub fn build_report(
             | Action::DetachDomain { domain, .. }
             | Action::RemoveDomain { domain, .. } => {
                 let id = domain.id.map(|i| i.to_string());
-                merge_entity(&mut domains, site, &domain.name, id, r);
+                merge_entity(&mut domains, site, &domain.name, id, r, entry);
             }
             Action::RegisterTemplate { template, name, .. } => {
-                merge_entity(&mut templates, site, name, Some(template.to_string()), r);
+                let id = Some(template.to_string());
+                merge_entity(&mut templates, site, name, id, r, entry);
             }
             Action::RegisterVm { vm } => {
                 let v = vm_entry(&mut vms, site, &vm.name, &vm.id.to_string());
                 v.registered = Some(r.outcome);
                 note_error(&mut v.error, r);
+                v.steps.push(entry);
             }
             Action::StartVm { vm, name, .. } => {
                 let v = vm_entry(&mut vms, site, name, &vm.to_string());
                 v.started = Some(r.outcome);
                 note_error(&mut v.error, r);
+                v.steps.push(entry);
             }
             Action::WaitVmUp { vm, name } => {
                 let v = vm_entry(&mut vms, site, name, &vm.to_string());
                 v.up = Some(r.outcome);
                 note_error(&mut v.error, r);
+                v.steps.push(entry);
             }
             Action::ShutdownVm { vm, name, .. } => {
                 let v = vm_entry(&mut vms, site, name, &vm.to_string());
                 v.stopped = Some(r.outcome);
                 note_error(&mut v.error, r);
+                v.steps.push(entry);
             }
             _ => {}
         }
@@ -170,6 +182,7 @@ pub fn build_report(
         total_ms: meta.total_ms,
     };
 
+    let critical_path = super::critical::critical_path(steps, &all);
     Report {
         schema: REPORT_SCHEMA,
         run_id: meta.run_id.clone(),
@@ -193,11 +206,29 @@ pub fn build_report(
         steps: all,
         facts,
         verification: None,
+        critical_path,
     }
 }
 
+/// What `action` does to its domain, template or VM; `None` for steps of no one entity.
+fn step_kind(action: &Action) -> Option<StepKind> {
+    Some(match action {
+        Action::ImportDomain { .. } => StepKind::Import,
+        Action::AttachDomain { .. } => StepKind::Attach,
+        Action::UpdateOvfStore { .. } => StepKind::OvfUpdate,
+        Action::DeactivateDomain { .. } => StepKind::Deactivate,
+        Action::DetachDomain { .. } => StepKind::Detach,
+        Action::RemoveDomain { .. } => StepKind::Remove,
+        Action::RegisterTemplate { .. } | Action::RegisterVm { .. } => StepKind::Register,
+        Action::StartVm { .. } => StepKind::Start,
+        Action::WaitVmUp { .. } => StepKind::Up,
+        Action::ShutdownVm { .. } => StepKind::Shutdown,
+        _ => return None,
+    })
+}
+
 /// Adds to `report` what the steps' outputs say about entities: the NICs whose MAC a VM
-/// registration changed.
+/// registration changed, and the cluster (by id) it registered the VM into.
 pub fn add_step_outputs(
     report: &mut Report,
     steps: &[Step],
@@ -207,15 +238,34 @@ pub fn add_step_outputs(
         let Action::RegisterVm { vm } = &step.action else {
             continue;
         };
-        let Some(changes) = outputs
-            .get(&step.id)
-            .and_then(|o| o.get("macs_reassigned"))
-            .and_then(|c| serde_json::from_value::<Vec<super::MacChange>>(c.clone()).ok())
-        else {
+        let Some(output) = outputs.get(&step.id) else {
             continue;
         };
         let v = vm_entry(&mut report.vms, step.site, &vm.name, &vm.id.to_string());
-        v.macs_reassigned = changes;
+        if let Some(changes) = output
+            .get("macs_reassigned")
+            .and_then(|c| serde_json::from_value::<Vec<super::MacChange>>(c.clone()).ok())
+        {
+            v.macs_reassigned = changes;
+        }
+        if let Some(cluster) = output.get("cluster").and_then(|c| c.as_str()) {
+            v.cluster = Some(cluster.to_owned());
+        }
+    }
+}
+
+impl Report {
+    /// Replaces the cluster ids of the VMs with the clusters' names, where `clusters` has them.
+    pub fn name_clusters(&mut self, clusters: &[crate::engine::Cluster]) {
+        for v in &mut self.vms {
+            if let Some(c) = v
+                .cluster
+                .as_deref()
+                .and_then(|id| clusters.iter().find(|c| c.id.to_string() == id))
+            {
+                v.cluster = Some(c.name.clone());
+            }
+        }
     }
 }
 
@@ -225,6 +275,7 @@ fn merge_entity(
     name: &str,
     id: Option<String>,
     r: &StepResult,
+    entry: EntityStep,
 ) {
     // By id where the step knows it: template versions share their base's name. A domain's
     // import step may not know the id yet; its later steps join it by name.
@@ -248,6 +299,7 @@ fn merge_entity(
                 outcome: StepOutcome::Skipped,
                 error: None,
                 duration_ms: 0,
+                steps: Vec::new(),
             });
             list.last_mut().expect("just pushed")
         }
@@ -258,6 +310,7 @@ fn merge_entity(
     e.outcome = worse(e.outcome, r.outcome);
     e.duration_ms += r.duration_ms;
     note_error(&mut e.error, r);
+    e.steps.push(entry);
 }
 
 fn vm_entry<'a>(
@@ -280,6 +333,8 @@ fn vm_entry<'a>(
                 stopped: None,
                 error: None,
                 macs_reassigned: Vec::new(),
+                cluster: None,
+                steps: Vec::new(),
             });
             list.last_mut().expect("just pushed")
         }

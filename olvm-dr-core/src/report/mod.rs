@@ -1,13 +1,18 @@
 //! [`Report`]: what a run did, per storage domain, template and VM, with timings and a verdict.
 
 mod build;
+mod critical;
+mod diff;
+mod html;
 mod render;
+mod words;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use build::{RunMeta, add_step_outputs, build_report};
+pub use diff::{PhaseDelta, ReportDiff, RunBrief, VmChange};
 
 use crate::Site;
 use crate::plan::{Phase, PlanKind, StepId};
@@ -97,6 +102,9 @@ pub struct EntityOutcome {
     pub error: Option<String>,
     /// Total time of its steps, in milliseconds.
     pub duration_ms: u64,
+    /// Its steps, in plan order (the rows of the report's timeline).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<EntityStep>,
 }
 
 /// The outcome for one VM on one site: registration, start and whether it came up (target),
@@ -123,6 +131,66 @@ pub struct VmOutcome {
     /// taken there).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub macs_reassigned: Vec<MacChange>,
+    /// The cluster it was registered into: its name, or its id when the name could not be
+    /// read; `None` when it was not registered by this run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// Its steps, in plan order (the rows of the report's timeline).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<EntityStep>,
+}
+
+/// One step of a domain, template or VM: which step, and what kind of work it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityStep {
+    /// The step (its result is in [`Report::steps`]).
+    pub id: StepId,
+    /// What it does to the entity.
+    pub kind: StepKind,
+}
+
+/// What a step does to its domain, template or VM: the bars of the report's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Import of a storage domain.
+    Import,
+    /// Attach and activation of a storage domain (its lease wait included).
+    Attach,
+    /// Writing a domain's OVF store.
+    OvfUpdate,
+    /// Moving a domain to maintenance.
+    Deactivate,
+    /// Detaching a domain.
+    Detach,
+    /// Removing a domain from the Engine.
+    Remove,
+    /// Registration of a template or VM.
+    Register,
+    /// Start of a VM.
+    Start,
+    /// Waiting for a VM to be up.
+    Up,
+    /// Shutdown of a VM.
+    Shutdown,
+}
+
+impl StepKind {
+    /// Lower-case name, as in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Import => "import",
+            StepKind::Attach => "attach",
+            StepKind::OvfUpdate => "ovf_update",
+            StepKind::Deactivate => "deactivate",
+            StepKind::Detach => "detach",
+            StepKind::Remove => "remove",
+            StepKind::Register => "register",
+            StepKind::Start => "start",
+            StepKind::Up => "up",
+            StepKind::Shutdown => "shutdown",
+        }
+    }
 }
 
 /// A NIC whose MAC changed at registration.
@@ -220,6 +288,10 @@ pub struct Report {
     pub facts: BTreeMap<String, String>,
     /// What a check of the target after the run found (failover, failback, switchover, drills).
     pub verification: Option<crate::verify::Verification>,
+    /// The chain of steps that decided when the run ended, first to last: from the step that
+    /// ended last, back through the dependency of each that ended last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub critical_path: Vec<StepId>,
 }
 
 impl Report {

@@ -2,22 +2,15 @@
 
 use std::fmt::Write;
 
-use super::{Report, StepOutcome, Verdict};
-
-fn secs(ms: u64) -> String {
-    format!("{:.1} s", ms as f64 / 1000.0)
-}
+use super::words::{secs, verdict_word};
+use super::{Report, StepOutcome};
 
 impl Report {
     /// A summary for humans: verdict, counts, where the time went, and every failure with its
     /// reason.
     pub fn render_summary(&self) -> String {
         let mut out = String::new();
-        let verdict = match self.verdict {
-            Verdict::Success => "SUCCESS",
-            Verdict::Partial => "PARTIAL",
-            Verdict::Failed => "FAILED",
-        };
+        let verdict = verdict_word(self.verdict);
         let _ = writeln!(
             out,
             "{}: {} (run {}, {})",

@@ -117,6 +117,11 @@ def test_failover_of_the_small_world_after_a_disaster(tmp_path):
     as_json = json.loads(report.json)
     assert as_json["verdict"] == "success" and as_json["run_id"] == report.run_id
     assert (tmp_path / "state" / "runs" / report.run_id).is_dir()
+    page = dr.report_html(report.json)
+    assert page == (tmp_path / "state" / "runs" / report.run_id / "report.html").read_text()
+    assert page.count('class="tl-row tl-vm') == len(report.vms)
+    with pytest.raises(dr.DrError.Config, match="not a report"):
+        dr.report_html("{}")
 
 
 def test_a_planned_switchover_waits_at_the_storage_gate():

@@ -432,7 +432,8 @@ pub(crate) async fn ensure_template(
 /// Makes sure the VM is registered with every disk its source had. A VM the Engine registered
 /// without some of them (partial import drops a disk whose image it cannot find) is a failure
 /// naming the missing disks: it stays registered, and is not started. NICs whose MAC the
-/// Engine changed (out of the target pool's ranges, or taken) are the step's output. With
+/// Engine changed (out of the target pool's ranges, or taken) and the cluster it is in (by id)
+/// are the step's output. With
 /// `unplug` (a drill's `--isolate unplugged`) every NIC is unplugged before the step ends.
 ///
 /// A VM without a record made by its plan (`expect` is `None`, or remembered from earlier) is
@@ -472,7 +473,14 @@ pub(crate) async fn ensure_vm(
         check_disks(&vm.name, expect, &attached)?;
     }
     let changes = mac_changes(vm, &registered);
-    let output = (!changes.is_empty()).then(|| serde_json::json!({ "macs_reassigned": changes }));
+    let mut output = serde_json::Map::new();
+    if !changes.is_empty() {
+        output.insert("macs_reassigned".into(), serde_json::json!(changes));
+    }
+    if let Some(cluster) = registered.cluster {
+        output.insert("cluster".into(), cluster.to_string().into());
+    }
+    let output = (!output.is_empty()).then_some(serde_json::Value::Object(output));
     Ok(if did_work {
         Completion::Done { output }
     } else {
