@@ -142,6 +142,7 @@ def test_a_failover_to_a_site_that_fails_is_reported_not_raised(lost: World, map
     starts = [s for s in report.failures if s.id.startswith("start-vm/")]
     assert starts and all(s.error_kind == "conflict" for s in starts)
     assert "[Cannot run VM. Test fault.]" in (starts[0].error or "")
+    assert all("olvm-dr failover --target secondary" in (s.hint or "") for s in starts)
     assert all(v.started in ("failed", None) for v in report.vms)
 
 

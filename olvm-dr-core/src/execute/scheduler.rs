@@ -652,6 +652,7 @@ fn complete(
         duration_ms: now.saturating_sub(started_ms),
         attempts: run.attempts,
         lease_wait_ms: millis(run.lease_wait),
+        hint: None,
     };
     record_result(ctx, &result);
     if outcome == StepOutcome::Failed && options.on_error == OnError::Stop && g.stopping.is_none() {
@@ -713,5 +714,6 @@ fn synthetic_result(step: &Step, outcome: StepOutcome, reason: &str) -> StepResu
         duration_ms: 0,
         attempts: 0,
         lease_wait_ms: 0,
+        hint: None,
     }
 }
