@@ -15,6 +15,7 @@ mod known_hosts;
 mod logging;
 mod output;
 mod secrets;
+mod term_log;
 mod vault_password;
 
 use std::ffi::OsString;

@@ -254,6 +254,11 @@ def test_progress_callback_gets_every_event(lost: World, mapping: olvm_dr.Mappin
     assert len(finished) == len(report.steps)
     assert all(isinstance(e["duration"], float) and e["outcome"] == "done" for e in finished)
     assert events[-1]["succeeded"] == len(report.steps) and events[-1]["failed"] == 0
+    # The operator's counters, the last of them complete, with the time it took.
+    counters = [e for e in events if e["event"] == "counters"]
+    last = counters[-1]
+    assert last["vms_registered"] == {"done": len(report.vms), "failed": 0, "total": len(report.vms)}
+    assert last["failures"] == 0 and isinstance(last["elapsed"], float) and last["eta"] == 0.0
 
 
 def test_a_failing_progress_callback_is_logged_and_the_run_goes_on(

@@ -30,12 +30,12 @@ pub fn group_failures(steps: &[StepResult]) -> Vec<FailureGroup> {
     let mut groups: Vec<FailureGroup> = Vec::new();
     for s in steps.iter().filter(|s| s.outcome == StepOutcome::Failed) {
         let error = s.error.as_deref().unwrap_or("no reason recorded");
-        let what = mask(&s.summary);
-        let masked_error = mask(error);
+        let what = mask_names(&s.summary);
+        let masked_error = mask_names(error);
         let name = first_quoted(&s.summary).unwrap_or_else(|| s.id.to_string());
         match groups
             .iter_mut()
-            .find(|g| g.what == what && mask(&g.error) == masked_error)
+            .find(|g| g.what == what && mask_names(&g.error) == masked_error)
         {
             Some(g) => {
                 if g.names.len() == 1 {
@@ -56,8 +56,10 @@ pub fn group_failures(steps: &[StepResult]) -> Vec<FailureGroup> {
     groups
 }
 
-/// Replaces every `'quoted'` text with `'…'` and every UUID with `…`.
-fn mask(text: &str) -> String {
+/// Replaces every `'quoted'` text with `'…'` and every UUID with `…`: what is left says what
+/// happened without saying to which entity, so that identical failures (and log lines) can be
+/// told apart from different ones.
+pub fn mask_names(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('\'') {
@@ -185,10 +187,10 @@ mod tests {
     #[test]
     fn masking_leaves_text_without_names_or_ids_alone() {
         assert_eq!(
-            mask("waited 600 s; last seen: down"),
+            mask_names("waited 600 s; last seen: down"),
             "waited 600 s; last seen: down"
         );
-        assert_eq!(mask("it's open"), "it's open");
-        assert_eq!(mask("née 'x'"), "née '…'");
+        assert_eq!(mask_names("it's open"), "it's open");
+        assert_eq!(mask_names("née 'x'"), "née '…'");
     }
 }

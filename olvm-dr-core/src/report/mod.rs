@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use build::{RunMeta, add_step_outputs, build_report};
-pub use group::{FailureGroup, group_failures};
+pub use group::{FailureGroup, group_failures, mask_names};
 pub use hint::{FailureKind, continue_command, hint};
 
 use crate::Site;
