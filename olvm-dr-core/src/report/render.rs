@@ -164,15 +164,24 @@ impl Report {
             let _ = writeln!(
                 out,
                 "
-MACs reassigned by the Engine (out of the target pool's ranges, or taken there):"
+MACs reassigned by the Engine (out of the target pool's ranges, or taken there), {} VMs:",
+                moved.len()
             );
-            for v in moved {
+            let more = moved.len().saturating_sub(SHOWN_NAMES);
+            for v in moved.into_iter().take(SHOWN_NAMES) {
                 let nics: Vec<String> = v
                     .macs_reassigned
                     .iter()
                     .map(|m| format!("{} {} -> {}", m.nic, m.from, m.to))
                     .collect();
                 let _ = writeln!(out, "  - VM '{}': {}", v.name, nics.join(", "));
+            }
+            if more > 0 {
+                let _ = writeln!(
+                    out,
+                    "  ... and {more} more VMs (olvm-dr report show {} --output json lists every one)",
+                    self.run_id
+                );
             }
         }
         let groups = super::group_failures(&self.steps);
