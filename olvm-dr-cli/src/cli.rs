@@ -154,11 +154,19 @@ pub enum LabCommand {
     /// Bring a site back (with the state it had).
     Recover(LabSiteArgs),
     /// Change the storage replication: stop (replicas become read-write), reverse, resync, split
-    /// (drill copies).
+    /// (drill copies). What each storage gate of a run stands for in the lab: a failover needs
+    /// `stop` first; a failback's gate (`storage-gate`, after `reverse` once the old site is
+    /// back) is `stop`; a switchover's gate is `reverse`; a drill's `split-replication` gate is
+    /// `split`, its `resume-replication` gate `resync`, and the `restore-replication` gate of its
+    /// return `reverse`.
     Replication(LabReplicationArgs),
     /// Make a storage domain's OVF store look older (its last update moves back), to rehearse
     /// the RPO guard: `validate` warns (DR0815) until `ovf-update` writes the stores.
     OvfAge(LabOvfAgeArgs),
+    /// Let a dark site's sanlock leases expire now, as they do once the lease timeout
+    /// (`lab up --lease-timeout`) has passed or the site's hosts are fenced: attaches on the
+    /// other site stop waiting. No effect while the site's hosts run.
+    ExpireLeases(LabSiteArgs),
 }
 
 /// Where the lab's files and state are.
@@ -190,6 +198,11 @@ pub struct LabUpArgs {
     /// Serve the Engines on plain HTTP instead of HTTPS with the lab's own CA (ca.pem).
     #[arg(long)]
     pub plain_http: bool,
+    /// How long a dark site's sanlock leases keep the other site's attaches waiting, in
+    /// seconds (80 s, as on real storage; a small value makes rehearsals quick, `lab
+    /// expire-leases` ends a wait at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = 80)]
+    pub lease_timeout: u64,
 }
 
 /// The world presets of `lab up`.

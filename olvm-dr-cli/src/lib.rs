@@ -16,6 +16,7 @@ mod logging;
 mod output;
 mod ovirt_dr;
 mod secrets;
+mod term_log;
 mod vault_password;
 
 use std::ffi::OsString;

@@ -79,9 +79,10 @@ pub(crate) fn init(global: &GlobalArgs) -> Result<LogGuard, String> {
                     std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
                 }
             };
+            // Above the progress bar while a run shows one, repeats folded.
             let _ = builder
                 .with_ansi(ansi)
-                .with_writer(std::io::stderr)
+                .with_writer(crate::term_log::TermLog)
                 .try_init();
         }
     }

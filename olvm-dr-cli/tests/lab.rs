@@ -46,7 +46,18 @@ fn lab_up_status_disaster_recover_replication_and_stop() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_olvm-dr"))
-        .args(["lab", "up", "--vms", "12", "--seed", "5", "--dir", d])
+        .args([
+            "lab",
+            "up",
+            "--vms",
+            "12",
+            "--seed",
+            "5",
+            "--lease-timeout",
+            "5",
+            "--dir",
+            d,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -72,6 +83,10 @@ fn lab_up_status_disaster_recover_replication_and_stop() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["sites"]["primary"]["up"], false);
     assert_eq!(v["sites"]["secondary"]["up"], true);
+    // The dark site's leases expire at once, as a rehearsal that does not wait needs.
+    let o = olvm_dr(&["lab", "expire-leases", "primary", "--dir", d]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("holds no sanlock lease"), "{}", text(&o));
 
     let o = olvm_dr(&["lab", "replication", "stop", "--dir", d]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -103,6 +118,7 @@ fn lab_up_status_disaster_recover_replication_and_stop() {
         stdout.contains("two simulated Engines are running"),
         "{stdout}"
     );
+    assert!(stdout.contains("5 s lease timeout"), "{stdout}");
     assert!(stdout.contains("olvm-dr lab: stopped"), "{stdout}");
     assert!(!dir.path().join("lab.json").exists());
 

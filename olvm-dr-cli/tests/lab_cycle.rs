@@ -98,6 +98,13 @@ async fn the_whole_cycle_from_the_command_line() {
     let report: serde_json::Value =
         serde_json::from_str(&out[..=json_end]).unwrap_or_else(|e| panic!("{e}: {out}"));
     assert_eq!(report["verdict"], "success");
+    // Without a terminal: the operator's counters as plain lines, not one line per step.
+    let vms = report["vms"].as_array().unwrap().len();
+    assert!(
+        out.contains(&format!("VMs registered {vms}/{vms}")) && out.contains("failures 0"),
+        "{out}"
+    );
+    assert!(!out.contains("] done "), "{out}");
     assert_eq!(
         report["verification"]["differences"]
             .as_array()

@@ -3,6 +3,8 @@
 //! The core never draws progress bars; the CLI implements this trait with indicatif, the Python
 //! package forwards events to a callable, and tests collect them.
 
+mod counters;
+
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -10,6 +12,8 @@ use serde::Serialize;
 
 use crate::plan::{Phase, StepId};
 use crate::report::StepOutcome;
+
+pub use counters::{CounterTracker, RunCounters, Tally, human};
 
 /// One thing that happened during a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,6 +71,9 @@ pub enum Event {
         /// How many steps were added.
         added: usize,
     },
+    /// How far the run is, in an operator's terms (domains ready, VMs registered, started, up,
+    /// failures, elapsed, ETA): at most once a second while steps end, and once at the end.
+    Counters(RunCounters),
     /// The run ended.
     RunFinished {
         /// Steps that succeeded or were already done.

@@ -192,6 +192,11 @@ async fn the_guard_refuses_while_the_source_uses_the_domains_and_records_a_force
         report.facts.get("split_brain.decision").map(String::as_str),
         Some("refuse")
     );
+    let hint = guard.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains("--force --reason") && hint.contains("olvm-dr failover --target secondary"),
+        "{hint}"
+    );
     let secondary = world.dyn_engine(Site::Secondary);
     let known = secondary.storage_domains().await.unwrap();
     assert!(
@@ -229,7 +234,13 @@ async fn the_guard_refuses_while_the_source_uses_the_domains_and_records_a_force
     for s in &attaches {
         match s.outcome {
             StepOutcome::Failed => {
-                assert_eq!(s.error_kind.as_deref(), Some("lease_held"), "{}", s.summary)
+                assert_eq!(s.error_kind.as_deref(), Some("lease_held"), "{}", s.summary);
+                // What the operator does next: the replicas, or the other site's hosts.
+                let hint = s.hint.as_deref().unwrap_or_default();
+                assert!(
+                    hint.contains("promote them on the arrays") && hint.contains("fence them"),
+                    "{hint}"
+                );
             }
             // Waiting for its data center's master, which could not attach.
             StepOutcome::Blocked => {}

@@ -21,11 +21,14 @@ impl PyReporter {
     }
 }
 
-/// The event as JSON, with durations (`{"secs", "nanos"}` from serde) as seconds.
+/// The event as JSON, with durations (`{"secs", "nanos"}` from serde) as seconds. The
+/// `counters` event carries the run's counters (`domains_ready`, `vms_registered`,
+/// `vms_started`, `vms_up`, `vms_stopped`, `domains_released`: each `{"done", "failed",
+/// "total"}`; `failures`, `steps_done`, `steps_total`, `elapsed` and `eta`, seconds or `None`).
 pub(crate) fn event_json(event: &Event) -> Value {
     let mut v = serde_json::to_value(event).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut v {
-        for key in ["elapsed", "duration"] {
+        for key in ["elapsed", "duration", "eta"] {
             if let Some(Value::Object(d)) = map.get(key) {
                 let secs = d.get("secs").and_then(Value::as_u64).unwrap_or(0);
                 let nanos = d.get("nanos").and_then(Value::as_u64).unwrap_or(0);

@@ -146,6 +146,8 @@ pub(crate) struct PyStepResult {
     duration_ms: u64,
     /// How many attempts it needed.
     attempts: u32,
+    /// For a failed step: what it means, what to do, and the command that continues the run.
+    hint: Option<String>,
 }
 
 impl From<&StepResult> for PyStepResult {
@@ -161,6 +163,7 @@ impl From<&StepResult> for PyStepResult {
             started_ms: s.started_ms,
             duration_ms: s.duration_ms,
             attempts: s.attempts,
+            hint: s.hint.clone(),
         }
     }
 }

@@ -147,6 +147,7 @@ def test_a_failover_to_a_site_that_fails_is_reported_not_raised(lost: World, map
     starts = [s for s in report.failures if s.id.startswith("start-vm/")]
     assert starts and all(s.error_kind == "conflict" for s in starts)
     assert "[Cannot run VM. Test fault.]" in (starts[0].error or "")
+    assert all("olvm-dr failover --target secondary" in (s.hint or "") for s in starts)
     assert all(v.started in ("failed", None) for v in report.vms)
 
 
@@ -258,6 +259,11 @@ def test_progress_callback_gets_every_event(lost: World, mapping: olvm_dr.Mappin
     assert len(finished) == len(report.steps)
     assert all(isinstance(e["duration"], float) and e["outcome"] == "done" for e in finished)
     assert events[-1]["succeeded"] == len(report.steps) and events[-1]["failed"] == 0
+    # The operator's counters, the last of them complete, with the time it took.
+    counters = [e for e in events if e["event"] == "counters"]
+    last = counters[-1]
+    assert last["vms_registered"] == {"done": len(report.vms), "failed": 0, "total": len(report.vms)}
+    assert last["failures"] == 0 and isinstance(last["elapsed"], float) and last["eta"] == 0.0
 
 
 def test_a_failing_progress_callback_is_logged_and_the_run_goes_on(

@@ -73,6 +73,12 @@ pub enum ProgressEvent {
         /// How many.
         added: u64,
     },
+    /// How far the run is, in an operator's terms: at most once a second while steps end,
+    /// and once at the end.
+    Counters {
+        /// The counters.
+        counters: crate::counters::RunCounters,
+    },
     /// The run ended.
     RunFinished {
         /// Steps that succeeded or were already done.
@@ -143,6 +149,9 @@ impl From<&Event> for ProgressEvent {
             Event::StepsAdded { by, added } => Self::StepsAdded {
                 by: by.0.clone(),
                 added: *added as u64,
+            },
+            Event::Counters(counters) => Self::Counters {
+                counters: counters.into(),
             },
             Event::RunFinished {
                 succeeded,

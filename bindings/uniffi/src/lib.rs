@@ -21,6 +21,7 @@
 //! runtime, and foreign callbacks are called on the calling thread (see `runtime.rs`).
 
 mod callbacks;
+mod counters;
 mod drill_options;
 mod drills;
 mod engine;

@@ -195,6 +195,9 @@ pub struct StepResult {
     pub attempts: u32,
     /// Time spent waiting for the other site's storage lease.
     pub lease_wait_ms: u64,
+    /// For a failed step: what the failure means, what to do, and the command that continues
+    /// the run.
+    pub hint: Option<String>,
 }
 
 /// What the check of the target after the run found.
@@ -343,6 +346,7 @@ impl From<&core::Report> for Report {
                     duration_ms: s.duration_ms,
                     attempts: s.attempts,
                     lease_wait_ms: s.lease_wait_ms,
+                    hint: s.hint.clone(),
                 })
                 .collect(),
             facts: r

@@ -121,6 +121,17 @@ fn failover_then_failback_through_the_gate() {
         events.first(),
         Some(ProgressEvent::RunStarted { .. })
     ));
+    let last_counters = events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            ProgressEvent::Counters { counters } => Some(counters.clone()),
+            _ => None,
+        })
+        .expect("counters are reported");
+    assert_eq!(last_counters.failures, 0);
+    assert_eq!(last_counters.vms_up.done, up_primary as u64);
+    assert!(last_counters.text.contains("ETA"), "{}", last_counters.text);
     assert!(matches!(
         events.last(),
         Some(ProgressEvent::RunFinished { failed: 0, .. })

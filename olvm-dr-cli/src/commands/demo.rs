@@ -285,7 +285,7 @@ async fn cycle(
         .into(),
     };
     let reporter = Arc::new(CliReporter::new(if args.steps {
-        ProgressMode::Lines
+        ProgressMode::Steps
     } else {
         ProgressMode::Silent
     }));

@@ -66,7 +66,9 @@ pub(crate) fn up(args: &LabUpArgs) -> Exit {
                 return Exit::Failure;
             }
         };
-        output::out(&banner(&lab));
+        lab.world()
+            .set_lease_timeout(std::time::Duration::from_secs(args.lease_timeout));
+        output::out(&banner(&lab, args.lease_timeout));
         wait_for_stop().await;
         lab.shutdown().await;
         output::out("olvm-dr lab: stopped\n");
@@ -75,12 +77,12 @@ pub(crate) fn up(args: &LabUpArgs) -> Exit {
 }
 
 /// What `lab up` prints once both sites answer.
-fn banner(lab: &Lab) -> String {
+fn banner(lab: &Lab, lease_timeout: u64) -> String {
     let s = lab.state();
     let f = lab.files();
     let dir = f.dir.display();
     let mut t = format!(
-        "olvm-dr lab: two simulated Engines are running ({} world, {} VMs, seed {}, {} latency)\n",
+        "olvm-dr lab: two simulated Engines are running ({} world, {} VMs, seed {}, {} latency, {lease_timeout} s lease timeout)\n",
         format!("{:?}", s.size).to_lowercase(),
         s.vms,
         s.seed,
@@ -231,6 +233,7 @@ pub(crate) fn site(args: &LabSiteArgs, action: &'static str) -> Exit {
             let what = match action {
                 "disaster" => "is down (Engine and hosts dark)",
                 "engine-outage" => "has lost its Engine (its hosts still run)",
+                "expire-leases" => "holds no sanlock lease any more (if its hosts were dark)",
                 _ => "is back",
             };
             output::out(&format!("{site} {what}\n"));

@@ -44,6 +44,7 @@ pub(crate) fn dispatch(cli: &Cli, connect: &Connect<'_>) -> Exit {
         Command::Lab(LabCommand::Recover(args)) => lab::site(args, "recover"),
         Command::Lab(LabCommand::Replication(args)) => lab::replication(args),
         Command::Lab(LabCommand::OvfAge(args)) => lab::ovf_age(args),
+        Command::Lab(LabCommand::ExpireLeases(args)) => lab::site(args, "expire-leases"),
         Command::Demo(args) => demo::run(args),
     }
 }

@@ -267,7 +267,9 @@ pub(crate) fn run_prepared(
     }
     let mode = if global.quiet > 0 {
         ProgressMode::Silent
-    } else if run.no_progress || !std::io::stderr().is_terminal() || global.verbose > 0 {
+    } else if global.verbose > 0 {
+        ProgressMode::Steps
+    } else if run.no_progress || !std::io::stderr().is_terminal() {
         ProgressMode::Lines
     } else {
         ProgressMode::Bar

@@ -99,6 +99,32 @@ impl ErrorKind {
     }
 }
 
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 15] = [
+        Self::NotFound,
+        Self::Conflict,
+        Self::InvalidState,
+        Self::Locked,
+        Self::LeaseHeld,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::BadRequest,
+        Self::Timeout,
+        Self::Unavailable,
+        Self::Internal,
+        Self::Protocol,
+        Self::Unsupported,
+        Self::Unreachable,
+        Self::Certificate,
+    ];
+
+    /// The kind whose [`as_str`](Self::as_str) name is `name` (as reports record it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -16,7 +16,7 @@ use super::clock::{RunClock, millis, wall_clock};
 use crate::engine::ErrorKind;
 use crate::journal::{Journal, JournalState, Record};
 use crate::plan::{Phase, Planned, Step, StepId, check_graph};
-use crate::progress::{Event, Reporter};
+use crate::progress::{CounterTracker, Event, Reporter};
 use crate::report::{StepOutcome, StepResult};
 
 /// What to do when a step fails.
@@ -261,6 +261,7 @@ struct Graph {
     ready: BinaryHeap<(Reverse<u32>, Reverse<usize>, usize)>,
     stopping: Option<String>,
     phases_seen: HashSet<Phase>,
+    counters: CounterTracker,
 }
 
 impl Graph {
@@ -271,6 +272,7 @@ impl Graph {
             ready: BinaryHeap::new(),
             stopping: None,
             phases_seen: HashSet::new(),
+            counters: CounterTracker::default(),
         }
     }
 
@@ -290,6 +292,7 @@ impl Graph {
             }
             let i = self.nodes.len();
             self.index.insert(step.id.clone(), i);
+            self.counters.planned(&step);
             self.nodes.push(Node {
                 step,
                 state: NodeState::Waiting,
@@ -368,6 +371,7 @@ pub async fn run_steps(
             if let Some(r) = prev.results.get(&g.nodes[i].step.id)
                 && r.outcome.is_success()
             {
+                g.counters.ended(&r.id, r.outcome, None, 0);
                 g.nodes[i].result = Some(r.clone());
                 g.nodes[i].state = NodeState::Ran;
             }
@@ -459,6 +463,9 @@ pub async fn run_steps(
     }
 
     let finished_ms = ctx.clock.now_ms();
+    if let Some(counters) = g.counters.due(finished_ms, true) {
+        ctx.reporter.event(&Event::Counters(counters));
+    }
     let outputs = outputs
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -496,7 +503,7 @@ fn settle(g: &mut Graph, i: usize, ctx: &RunContext) {
     }
     if let Planned::Skipped { reason } = &g.nodes[i].step.planned {
         let r = synthetic_result(&g.nodes[i].step, StepOutcome::Skipped, &reason.clone());
-        record_result(ctx, &r);
+        record_result(ctx, &mut g.counters, &r);
         g.nodes[i].result = Some(r);
         g.nodes[i].state = NodeState::Ran;
         finish(g, i, ctx);
@@ -513,7 +520,7 @@ fn block(g: &mut Graph, i: usize, dep: &StepId, ctx: &RunContext) {
         StepOutcome::Blocked,
         &format!("it depends on '{dep}', which did not succeed"),
     );
-    record_result(ctx, &r);
+    record_result(ctx, &mut g.counters, &r);
     g.nodes[i].result = Some(r);
     g.nodes[i].state = NodeState::Ran;
     finish(g, i, ctx);
@@ -652,8 +659,9 @@ fn complete(
         duration_ms: now.saturating_sub(started_ms),
         attempts: run.attempts,
         lease_wait_ms: millis(run.lease_wait),
+        hint: None,
     };
-    record_result(ctx, &result);
+    record_result(ctx, &mut g.counters, &result);
     if outcome == StepOutcome::Failed && options.on_error == OnError::Stop && g.stopping.is_none() {
         g.stopping = Some(format!(
             "the run stopped after '{}' failed (--on-error stop)",
@@ -681,7 +689,7 @@ fn ancestors_of(g: &Graph, i: usize) -> HashSet<StepId> {
     out
 }
 
-fn record_result(ctx: &RunContext, r: &StepResult) {
+fn record_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult) {
     let _ = ctx.journal.append(
         &Record::StepFinished {
             result: r.clone(),
@@ -698,6 +706,11 @@ fn record_result(ctx: &RunContext, r: &StepResult) {
         error: r.error.clone(),
         duration: Duration::from_millis(r.duration_ms),
     });
+    let now = ctx.clock.now_ms();
+    counters.ended(&r.id, r.outcome, r.started_ms, now);
+    if let Some(c) = counters.due(now, false) {
+        ctx.reporter.event(&Event::Counters(c));
+    }
 }
 
 fn synthetic_result(step: &Step, outcome: StepOutcome, reason: &str) -> StepResult {
@@ -713,5 +726,6 @@ fn synthetic_result(step: &Step, outcome: StepOutcome, reason: &str) -> StepResu
         duration_ms: 0,
         attempts: 0,
         lease_wait_ms: 0,
+        hint: None,
     }
 }

@@ -88,8 +88,16 @@ pub fn build_report(
                 duration_ms: 0,
                 attempts: 0,
                 lease_wait_ms: 0,
+                hint: None,
             },
         });
+    }
+
+    for (step, r) in steps.iter().zip(all.iter_mut()) {
+        if r.outcome == StepOutcome::Failed {
+            let kind = super::FailureKind::of(&step.action, r.error_kind.as_deref());
+            r.hint = Some(super::hint(kind, meta.kind, meta.drill, meta.target));
+        }
     }
 
     let mut counts = StepCounts::default();
@@ -381,6 +389,7 @@ mod tests {
             duration_ms: dur,
             attempts: 1,
             lease_wait_ms: 0,
+            hint: None,
         }
     }
 

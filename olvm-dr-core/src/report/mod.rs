@@ -4,6 +4,8 @@ mod build;
 mod critical;
 mod diff;
 mod html;
+mod group;
+mod hint;
 mod render;
 mod words;
 
@@ -13,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 pub use build::{RunMeta, add_step_outputs, build_report};
 pub use diff::{PhaseDelta, ReportDiff, RunBrief, VmChange};
+pub use group::{FailureGroup, group_failures, mask_names};
+pub use hint::{FailureKind, continue_command, hint};
 
 use crate::Site;
 use crate::plan::{Phase, PlanKind, StepId};
@@ -85,6 +89,11 @@ pub struct StepResult {
     pub attempts: u32,
     /// Time spent waiting for another site's storage lease to expire, in milliseconds.
     pub lease_wait_ms: u64,
+    /// For a failed step: what the failure means in DR terms, what to do, and the command that
+    /// continues the run ([`FailureKind::advice`], [`continue_command`]). Set when the report is
+    /// built.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 /// The outcome for one entity (domain, template or VM) on one site, merged from its steps.

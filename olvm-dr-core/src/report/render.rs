@@ -5,6 +5,30 @@ use std::fmt::Write;
 use super::words::{secs, verdict_word};
 use super::{Report, StepOutcome};
 
+/// At most this many groups of failures are listed (the others are counted), so that the
+/// summary of a large run fits a screen.
+const SHOWN_GROUPS: usize = 8;
+
+/// At most this many names of a group's entities are listed.
+const SHOWN_NAMES: usize = 5;
+
+/// One group of identical failures: the error once, the first few names, the hint.
+fn render_group(out: &mut String, g: &super::FailureGroup) {
+    if g.names.len() == 1 {
+        let _ = writeln!(out, "  - {}: {}", g.first, g.error);
+    } else {
+        let mut names = g.names[..g.names.len().min(SHOWN_NAMES)].join(", ");
+        if g.names.len() > SHOWN_NAMES {
+            names.push_str(&format!(", and {} more", g.names.len() - SHOWN_NAMES));
+        }
+        let _ = writeln!(out, "  - {} {}: {}", g.names.len(), g.noun, g.error);
+        let _ = writeln!(out, "      {names}");
+    }
+    if let Some(hint) = &g.hint {
+        let _ = writeln!(out, "      hint: {hint}");
+    }
+}
+
 impl Report {
     /// A summary for humans: verdict, counts, where the time went, and every failure with its
     /// reason.
@@ -133,9 +157,11 @@ impl Report {
             let _ = writeln!(
                 out,
                 "
-MACs reassigned by the Engine (out of the target pool's ranges, or taken there):"
+MACs reassigned by the Engine (out of the target pool's ranges, or taken there), {} VMs:",
+                moved.len()
             );
-            for v in moved {
+            let more = moved.len().saturating_sub(SHOWN_NAMES);
+            for v in moved.into_iter().take(SHOWN_NAMES) {
                 let nics: Vec<String> = v
                     .macs_reassigned
                     .iter()
@@ -143,20 +169,27 @@ MACs reassigned by the Engine (out of the target pool's ranges, or taken there):
                     .collect();
                 let _ = writeln!(out, "  - VM '{}': {}", v.name, nics.join(", "));
             }
-        }
-        let failed: Vec<_> = self
-            .steps
-            .iter()
-            .filter(|s| s.outcome == StepOutcome::Failed)
-            .collect();
-        if !failed.is_empty() {
-            let _ = writeln!(out, "\nfailed steps:");
-            for s in failed {
+            if more > 0 {
                 let _ = writeln!(
                     out,
-                    "  - {}: {}",
-                    s.summary,
-                    s.error.as_deref().unwrap_or("no reason recorded")
+                    "  ... and {more} more VMs (olvm-dr report show {} --output json lists every one)",
+                    self.run_id
+                );
+            }
+        }
+        let groups = super::group_failures(&self.steps);
+        if !groups.is_empty() {
+            let failed: usize = groups.iter().map(|g| g.names.len()).sum();
+            let _ = writeln!(out, "\nfailed steps ({failed}):");
+            for g in groups.iter().take(SHOWN_GROUPS) {
+                render_group(&mut out, g);
+            }
+            if groups.len() > SHOWN_GROUPS {
+                let _ = writeln!(
+                    out,
+                    "  ... and {} more kinds of failure (olvm-dr report show {} --output json lists every step)",
+                    groups.len() - SHOWN_GROUPS,
+                    self.run_id
                 );
             }
         }

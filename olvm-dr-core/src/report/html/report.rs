@@ -265,9 +265,14 @@ fn failure(s: &StepResult) -> String {
         .as_deref()
         .map(|k| format!(" <span class=\"kind\">{}</span>", esc(k)))
         .unwrap_or_default();
+    let hint = s
+        .hint
+        .as_deref()
+        .map(|h| format!("<p class=\"hint\">What to do: {}</p>", esc(h)))
+        .unwrap_or_default();
     format!(
         "<li class=\"failure\"><b>{}</b> on the {} site, after {} attempt(s){kind}\
-         <pre>{}</pre></li>\n",
+         <pre>{}</pre>{hint}</li>\n",
         esc(&s.summary),
         s.site,
         s.attempts,
