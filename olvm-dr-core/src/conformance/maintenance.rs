@@ -20,7 +20,7 @@ fn non_master_with_vms(ctx: &Context) -> Option<&DomainFacts> {
 }
 
 /// Powers off every VM with a disk on `sd`.
-async fn stop_vms_on(e: &dyn Engine, sd: Id) -> Result<(), Failure> {
+pub(super) async fn stop_vms_on(e: &dyn Engine, sd: Id) -> Result<(), Failure> {
     let search = VmSearch {
         storage_domain: Some(sd),
         status_not: Some(VmStatus::Down),

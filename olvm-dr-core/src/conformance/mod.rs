@@ -21,6 +21,7 @@ mod import;
 mod inventory;
 mod jobs;
 mod leases;
+mod locks;
 mod maintenance;
 mod registration;
 mod storage;
@@ -43,6 +44,7 @@ pub use import::*;
 pub use inventory::*;
 pub use jobs::*;
 pub use leases::*;
+pub use locks::*;
 pub use maintenance::*;
 pub use registration::*;
 pub use storage::*;
@@ -154,6 +156,7 @@ checks! {
     tag_names_are_unique,
     switch_master_moves_the_master_role,
     jobs_describe_their_command,
+    storage_commands_take_the_engine_locks,
 }
 
 /// The outcome of one check.

@@ -231,7 +231,7 @@ async fn update_one(
     let id = c.domain.id;
     let before = read_domain(engine, id, clock).await;
     let started = Instant::now();
-    let outcome = match engine.update_ovf_store(id).await {
+    let outcome = match request_update(engine, id, options).await {
         Err(e) => UpdateOutcome::Failed(format!("the Engine refused the update: {e}")),
         Ok(None) => UpdateOutcome::Updated {
             job: None,
@@ -255,6 +255,27 @@ async fn update_one(
         before: Some(before.freshness),
         outcome,
         after: Some(after.freshness),
+    }
+}
+
+/// Asks for the update of `id`. While another command holds the domain (an update already
+/// running: `UpdateOvfStoreForStorageDomainCommand` keeps its lock until its job ends, or an
+/// activation or deactivation), the Engine refuses with a `Locked` error; the request is
+/// repeated every [`UpdateOptions::poll_interval`] until [`UpdateOptions::job_timeout`] has
+/// passed, as an administrator would try again once the other operation ended.
+async fn request_update(
+    engine: &dyn Engine,
+    id: Id,
+    options: &UpdateOptions,
+) -> Result<Option<Id>, EngineError> {
+    let deadline = Instant::now() + options.job_timeout;
+    loop {
+        match engine.update_ovf_store(id).await {
+            Err(e) if e.kind == crate::ErrorKind::Locked && Instant::now() < deadline => {
+                sleep(options.poll_interval).await;
+            }
+            other => return other,
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use crate::engine::{
 use super::super::clock::Transition;
 use super::super::messages::{self as msg, Action, in_process};
 use super::super::ops::Operation;
-use super::{Event, WorldState};
+use super::{Event, WorldState, locks};
 
 /// The async task an OVF update runs on the SPM, as the "running tasks" messages name it.
 const OVF_UPLOAD_TASK: &str = "UploadStream";
@@ -40,6 +40,14 @@ impl WorldState {
         let op = Operation::DeactivateStorageDomain;
         let rec = self.attached_or_404(site, dc, sd, op)?;
         let s = self.site(site);
+        let is_master = rec.attachment.as_ref().is_some_and(|a| a.master);
+        let wanted = locks::deactivate_locks(sd, dc, is_master);
+        let wanted = if rec.is_data() {
+            &wanted[..]
+        } else {
+            &wanted[..1]
+        };
+        self.check_locks(site, wanted, op, Action::Deactivate, now)?;
         let status = rec.status(now);
         if !matches!(
             status,
@@ -50,7 +58,6 @@ impl WorldState {
         if rec.hosted_engine {
             return Err(msg::hosted_engine_storage(op, Action::Deactivate));
         }
-        let is_master = rec.attachment.as_ref().is_some_and(|a| a.master);
         let others: Vec<_> = s.domains_in(dc).filter(|d| d.id != sd).collect();
         if is_master {
             let active: Vec<_> = others
@@ -115,6 +122,7 @@ impl WorldState {
         };
         let transition = Transition::new(now, &steps, end);
         let done = transition.ends_at();
+        self.hold_locks(site, wanted, now, done);
         self.set_status(site, sd, transition);
         if end == StorageDomainStatus::Maintenance {
             self.leases.release(sd, site, done);
@@ -150,6 +158,7 @@ impl WorldState {
     ) -> EngineResult<()> {
         let op = Operation::DetachStorageDomain;
         let rec = self.attached_or_404(site, dc, sd, op)?;
+        self.check_locks(site, &[locks::domain_lock(sd)], op, Action::Detach, now)?;
         let s = self.site(site);
         if rec.is_data() {
             let related: Vec<_> = s
@@ -217,6 +226,7 @@ impl WorldState {
             sd,
             Transition::settled(StorageDomainStatus::Detaching, now),
         );
+        self.hold_locks(site, &[locks::domain_lock(sd)], now, now + latency);
         self.schedule(now + latency, Event::FinishDetach { site, sd });
         Ok(())
     }
@@ -235,6 +245,11 @@ impl WorldState {
             .domains
             .get(&sd)
             .ok_or_else(|| msg::not_found(op, format!("storage domain {sd}")))?;
+        let action = match how {
+            RemoveStorageDomain::Destroy => Action::Destroy,
+            RemoveStorageDomain::WithHost { .. } => Action::Remove,
+        };
+        self.check_locks(site, &[locks::domain_lock(sd)], op, action, now)?;
         match how {
             RemoveStorageDomain::Destroy => {
                 let status = rec.status(now);
@@ -320,6 +335,7 @@ impl WorldState {
             .domains
             .get(&sd)
             .ok_or_else(|| msg::not_found(op, format!("storage domain {sd}")))?;
+        self.check_locks(site, &[locks::domain_lock(sd)], op, Action::UpdateOvfs, now)?;
         if !rec.active_in(None, now) {
             return Err(msg::sd_status(op, Action::UpdateOvfs, rec.status(now)));
         }
@@ -337,6 +353,7 @@ impl WorldState {
             rec.name
         );
         let ends = now + s.latency.transitions().ovf_update;
+        self.hold_locks(site, &[locks::domain_lock(sd)], now, ends);
         let job = self.site_mut(site).start_job(description, ends, Some(sd));
         self.schedule(ends, Event::OvfWrite { site, sd, job });
         Ok(Some(job))

@@ -11,6 +11,7 @@ pub(crate) mod domains;
 pub(crate) mod entities;
 pub(crate) mod inventory;
 pub(crate) mod iscsi;
+pub(crate) mod locks;
 pub(crate) mod lun_device;
 pub(crate) mod macs;
 pub(crate) mod maintenance;

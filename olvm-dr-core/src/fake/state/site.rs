@@ -84,6 +84,8 @@ pub(crate) struct SiteState {
     pub(crate) ids: SplitMix64,
     /// Tags by id.
     pub(crate) tags: BTreeMap<Id, crate::engine::Tag>,
+    /// The locks running commands hold.
+    pub(crate) locks: super::locks::LockTable,
 }
 
 impl SiteState {
@@ -113,6 +115,7 @@ impl SiteState {
             calls: 0,
             ids: SplitMix64::derive(seed, site.as_str()),
             tags: BTreeMap::new(),
+            locks: super::locks::LockTable::default(),
         }
     }
 
