@@ -42,11 +42,9 @@ pub(crate) struct PyOvfDomainUpdate {
 
 impl From<&DomainOvfUpdate> for PyOvfDomainUpdate {
     fn from(d: &DomainOvfUpdate) -> Self {
-        let (job, took) = match &d.outcome {
-            UpdateOutcome::Updated { job, took } => {
-                (job.map(|j| j.to_string()), Some(took.as_secs_f64()))
-            }
-            UpdateOutcome::Skipped(_) | UpdateOutcome::Failed(_) => (None, None),
+        let (job, took) = match d.outcome.job_and_took() {
+            Some((job, took)) => (job.map(|j| j.to_string()), Some(took.as_secs_f64())),
+            None => (None, None),
         };
         Self {
             index: d.index,
@@ -101,7 +99,8 @@ impl PyOvfUpdate {
         self.report.clock.as_str()
     }
 
-    /// `True` when every domain was written (nothing skipped, nothing failed, at least one).
+    /// `True` when every domain's update ran to the end (written, or the Engine had nothing to
+    /// update), nothing skipped, nothing failed, at least one.
     #[getter]
     fn all_updated(&self) -> bool {
         self.report.all_updated()

@@ -23,6 +23,7 @@ mod jobs;
 mod leases;
 mod locks;
 mod maintenance;
+mod ovf_outdated;
 mod registration;
 mod storage;
 mod support;
@@ -46,6 +47,7 @@ pub use jobs::*;
 pub use leases::*;
 pub use locks::*;
 pub use maintenance::*;
+pub use ovf_outdated::*;
 pub use registration::*;
 pub use storage::*;
 pub use support::Failure;
@@ -157,6 +159,7 @@ checks! {
     switch_master_moves_the_master_role,
     jobs_describe_their_command,
     storage_commands_take_the_engine_locks,
+    update_ovf_store_writes_only_outdated_domains,
 }
 
 /// The outcome of one check.

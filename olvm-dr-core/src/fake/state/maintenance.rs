@@ -15,6 +15,7 @@ use crate::engine::{
 use super::super::clock::Transition;
 use super::super::messages::{self as msg, Action, in_process};
 use super::super::ops::Operation;
+use super::ovf_generations::OvfWrite;
 use super::{Event, WorldState, locks};
 
 /// The async task an OVF update runs on the SPM, as the "running tasks" messages name it.
@@ -96,7 +97,8 @@ impl WorldState {
 
         // The command: write the OVF store, then go to maintenance.
         let t = *s.latency.transitions();
-        let ovf_written = self.write_ovf_store(site, sd, now);
+        // `DeactivateStorageDomainWithOvfUpdateCommand` runs the OVF update first.
+        let ovf_written = self.update_domain_ovf(site, sd, now) != OvfWrite::Failed;
         let (steps, end) = if !ovf_written && !force {
             // The OVF update failed and the caller did not force: the domain stays active.
             (
@@ -353,6 +355,16 @@ impl WorldState {
             rec.name
         );
         let ends = now + s.latency.transitions().ovf_update;
+        // `ProcessOvfUpdateForStoragePool` runs within the command; a domain it did not find
+        // outdated is not written and the command ends at once ("OVFs update was ignored -
+        // nothing to update", `UpdateOvfStoreForStorageDomainCommand.performNextOperation`).
+        let s = self.site_mut(site);
+        s.process_ovf_generations(now);
+        if !s.ovf_gens.is_outdated(sd) {
+            let job = s.start_job(description, now, Some(sd));
+            s.finish_job(job, true);
+            return Ok(Some(job));
+        }
         self.hold_locks(site, &[locks::domain_lock(sd)], now, ends);
         let job = self.site_mut(site).start_job(description, ends, Some(sd));
         self.schedule(ends, Event::OvfWrite { site, sd, job });

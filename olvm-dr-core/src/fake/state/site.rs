@@ -86,6 +86,8 @@ pub(crate) struct SiteState {
     pub(crate) tags: BTreeMap<Id, crate::engine::Tag>,
     /// The locks running commands hold.
     pub(crate) locks: super::locks::LockTable,
+    /// Configuration generations, processed OVF data, outdated OVF stores.
+    pub(crate) ovf_gens: super::ovf_generations::OvfGenerations,
 }
 
 impl SiteState {
@@ -116,6 +118,7 @@ impl SiteState {
             ids: SplitMix64::derive(seed, site.as_str()),
             tags: BTreeMap::new(),
             locks: super::locks::LockTable::default(),
+            ovf_gens: super::ovf_generations::OvfGenerations::default(),
         }
     }
 

@@ -337,6 +337,8 @@ impl WorldState {
                 .collect(),
         };
         s.unregistered.insert(sd, rows);
+        // Registered OVF_STORE disks start outdated (`addOvfStoreDiskToDomain`).
+        s.mark_ovf_outdated(sd);
         for disk in ovf_disks {
             s.disks.insert(disk, DiskRec::ovf_store(disk, sd));
         }
