@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use olvm_dr_core::ovf::{
-    DomainOvfUpdate, OvfUpdateReport, UpdateOptions, UpdateOutcome, update_ovf_stores,
-};
+use olvm_dr_core::ovf::{DomainOvfUpdate, OvfUpdateReport, UpdateOptions, update_ovf_stores};
 use pyo3::prelude::*;
 
 use crate::errors::Error;
