@@ -363,6 +363,9 @@ impl WorldState {
         if !s.ovf_gens.is_outdated(sd) {
             let job = s.start_job(description, now, Some(sd));
             s.finish_job(job, true);
+            if let Some(j) = s.jobs.get_mut(&job) {
+                j.nothing_to_update = true;
+            }
             return Ok(Some(job));
         }
         self.hold_locks(site, &[locks::domain_lock(sd)], now, ends);

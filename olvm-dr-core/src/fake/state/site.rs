@@ -48,6 +48,8 @@ pub(crate) struct JobRec {
     pub(crate) ends: Instant,
     /// Set when the job's work has been done (or could not be).
     pub(crate) outcome: Option<JobStatus>,
+    /// An OVF update that found nothing outdated and wrote nothing (`OVF_STORES_UPDATE_IGNORED`).
+    pub(crate) nothing_to_update: bool,
 }
 
 /// One site's Engine.
@@ -142,6 +144,7 @@ impl SiteState {
                 domain,
                 ends,
                 outcome: None,
+                nothing_to_update: false,
             },
         );
         id
