@@ -1,6 +1,7 @@
 //! The metadata recovery point from the command line, over HTTP, against a simulated lab:
-//! `validate` warns about a stale OVF store, `ovf-update --site primary` writes the stores and
-//! waits for the Engine's jobs, and `validate` no longer warns.
+//! `validate` warns about a stale OVF store, `ovf-update --site primary` says when the Engine
+//! had nothing to update, writes the stores that changed and waits for the Engine's jobs, and
+//! `validate` no longer warns.
 
 use std::path::Path;
 use std::time::Duration;
@@ -37,6 +38,21 @@ fn stale_warnings(json: &serde_json::Value) -> Vec<&serde_json::Value> {
         .iter()
         .filter(|d| d["code"] == "DR0815" && d["severity"] == "warning")
         .collect()
+}
+
+/// Stops a running VM with a disk on `sd` through the primary's Engine: a change the Engine's
+/// next OVF update writes (`StopVmCommandBase` bumps the VM's configuration generation).
+async fn stop_a_vm_on(lab: &Lab, sd: olvm_dr_core::engine::Id) {
+    use olvm_dr_core::engine::Engine;
+    let vm = lab
+        .world()
+        .facts()
+        .vms
+        .iter()
+        .find(|v| v.running && v.domains.contains(&sd))
+        .expect("a running VM on the domain")
+        .id;
+    lab.world().engine(Site::Primary).stop_vm(vm).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -86,14 +102,32 @@ async fn validate_warns_ovf_update_writes_and_validate_is_clean() {
     assert!(out.contains("DR0815"), "{out}");
     assert!(out.contains("olvm-dr ovf-update --site primary"), "{out}");
 
+    // Nothing changed since the store was written: the Engine has nothing to update, the
+    // command says so (and succeeds), and the store keeps its age.
+    let (code, out, err) = olvm_dr(&["-f", s(&conf), "ovf-update", "--site", "primary"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let line = out
+        .lines()
+        .find(|l| l.contains(&domain.name))
+        .expect("a line for the aged domain");
+    assert!(
+        line.contains("unchanged  age 2h: the Engine had nothing to update"),
+        "{line}"
+    );
+    let (_, out, _) = olvm_dr(&["-f", s(&conf), "validate", "--output", "json"]).await;
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(stale_warnings(&json).len(), 1, "{out}");
+
+    // A VM on it stopped through the Engine: now the update writes the store.
+    stop_a_vm_on(&lab, domain.id).await;
     let (code, out, err) = olvm_dr(&["-f", s(&conf), "ovf-update", "--site", "primary"]).await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("ages by the Engine's clock"), "{out}");
     assert!(
         out.contains(&format!(
-            "{} storage domain(s): {0} updated, 0 skipped, 0 failed",
+            "{} storage domain(s): ",
             lab.world().facts().domains.len()
-        )),
+        )) && out.contains(" unchanged, 0 skipped, 0 failed"),
         "{out}"
     );
     let line = out
@@ -184,6 +218,7 @@ async fn lab_ovf_age_makes_validate_warn_until_ovf_update() {
         "{out}"
     );
 
+    stop_a_vm_on(&lab, domain.id).await;
     let (code, out, err) = olvm_dr(&["-f", s(&conf), "ovf-update", "--site", "primary"]).await;
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = validate().await;

@@ -231,9 +231,18 @@ async fn the_periodic_ovf_update_records_the_current_status() {
 #[tokio::test(start_paused = true)]
 async fn the_ovf_interval_is_configurable() {
     let world = WorldBuilder::small(8).build();
-    let sd = world.facts().domains[0].id;
+    let vm = world
+        .facts()
+        .vms
+        .iter()
+        .find(|v| v.running)
+        .unwrap()
+        .clone();
+    let sd = vm.domains[0];
     let before = world.ovf_store(Site::Primary, sd).unwrap();
     world.set_ovf_update_interval(Site::Primary, None);
+    // A change the Engine made (a stop bumps the VM's generation) waits for an update.
+    world.engine(Site::Primary).stop_vm(vm.id).await.unwrap();
     sleep(Duration::from_secs(5 * 3600)).await;
     world.engine(Site::Primary).api_info().await.unwrap();
     assert_eq!(world.ovf_store(Site::Primary, sd).unwrap(), before);

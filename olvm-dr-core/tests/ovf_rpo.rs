@@ -72,6 +72,37 @@ async fn a_stale_store_warns_until_the_stores_are_updated() {
     assert!(warnings(&online(&world, &m, &lenient).await).is_empty());
 
     let engine = world.dyn_engine(Site::Primary);
+    // Nothing changed since the store's last write: the Engine has nothing to update, the
+    // store stays 2 hours old, and the report says so instead of claiming a write.
+    let report = update_ovf_stores(
+        engine.as_ref(),
+        &m,
+        Site::Primary,
+        &UpdateOptions::default(),
+    )
+    .await
+    .expect("the primary answers");
+    assert!(report.all_updated(), "{report:#?}");
+    let u = report
+        .domains
+        .iter()
+        .find(|u| u.domain == Some(stale.id))
+        .expect("the stale domain");
+    assert!(matches!(
+        u.outcome,
+        UpdateOutcome::Unchanged { job: Some(_), .. }
+    ));
+    assert!(u.after.as_ref().and_then(Freshness::age) >= Some(2 * HOUR));
+    assert_eq!(warnings(&online(&world, &m, &options).await).len(), 1);
+
+    // A VM on it stopped through the Engine is a change: the next update writes the store.
+    let vm = world
+        .facts()
+        .vms
+        .iter()
+        .find(|v| v.running && v.domains.contains(&stale.id))
+        .expect("a running VM on the stale domain");
+    engine.stop_vm(vm.id).await.unwrap();
     let calls = world.calls(Site::Primary);
     let report = update_ovf_stores(
         engine.as_ref(),
@@ -261,6 +292,12 @@ async fn a_job_that_does_not_finish_is_a_failure_after_the_deadline() {
         olvm_dr_core::fake::LatencyProfile::realistic(),
     );
     let e = world.dyn_engine(Site::Primary);
+    // Changes on some domains: their updates run a job; the others have nothing to update.
+    let mut changed = Vec::new();
+    for vm in world.facts().vms.iter().filter(|v| v.running) {
+        e.stop_vm(vm.id).await.unwrap();
+        changed.extend(vm.domains.iter().copied());
+    }
     let report = update_ovf_stores(
         e.as_ref(),
         &m,
@@ -274,11 +311,19 @@ async fn a_job_that_does_not_finish_is_a_failure_after_the_deadline() {
     .await
     .unwrap();
     for u in &report.domains {
+        if !u.domain.is_some_and(|d| changed.contains(&d)) {
+            assert!(
+                matches!(u.outcome, UpdateOutcome::Unchanged { .. }),
+                "{u:?}"
+            );
+            continue;
+        }
         let UpdateOutcome::Failed(why) = &u.outcome else {
             panic!("{u:?}");
         };
         assert!(why.contains("did not finish within"), "{why}");
     }
+    assert!(report.domains.iter().any(|u| !u.current()), "{report:#?}");
     // With the default deadline the realistic jobs end and are waited for.
     let report = update_ovf_stores(e.as_ref(), &m, Site::Primary, &UpdateOptions::default())
         .await

@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use olvm_dr_core::ovf::{
-    DomainOvfUpdate, OvfUpdateReport, UpdateOptions, UpdateOutcome, update_ovf_stores,
-};
+use olvm_dr_core::ovf::{DomainOvfUpdate, OvfUpdateReport, UpdateOptions, update_ovf_stores};
 use pyo3::prelude::*;
 
 use crate::errors::Error;
@@ -42,11 +40,9 @@ pub(crate) struct PyOvfDomainUpdate {
 
 impl From<&DomainOvfUpdate> for PyOvfDomainUpdate {
     fn from(d: &DomainOvfUpdate) -> Self {
-        let (job, took) = match &d.outcome {
-            UpdateOutcome::Updated { job, took } => {
-                (job.map(|j| j.to_string()), Some(took.as_secs_f64()))
-            }
-            UpdateOutcome::Skipped(_) | UpdateOutcome::Failed(_) => (None, None),
+        let (job, took) = match d.outcome.job_and_took() {
+            Some((job, took)) => (job.map(|j| j.to_string()), Some(took.as_secs_f64())),
+            None => (None, None),
         };
         Self {
             index: d.index,
@@ -101,7 +97,8 @@ impl PyOvfUpdate {
         self.report.clock.as_str()
     }
 
-    /// `True` when every domain was written (nothing skipped, nothing failed, at least one).
+    /// `True` when every domain's update ran to the end (written, or the Engine had nothing to
+    /// update), nothing skipped, nothing failed, at least one.
     #[getter]
     fn all_updated(&self) -> bool {
         self.report.all_updated()

@@ -83,6 +83,17 @@ def test_ovf_update_clears_a_stale_store_that_validate_warns_about(world: World,
     assert all(d.domain and d.ovf_disks > 0 for d in ages.domains)
     assert by_name[stale].to_dict()["age"]["age_seconds"] == old.age_seconds
 
+    # Nothing changed since the stores were written: the Engine has nothing to update.
+    result = olvm_dr.ovf_update(mapping, world.engines(), site="primary")
+    assert result.all_updated
+    entry = next(d for d in result.domains if d.name == stale)
+    assert entry.outcome == "unchanged" and not entry.updated and "nothing to update" in (entry.reason or "")
+    assert len(ovf_warnings(world, mapping)) == 1
+
+    # VMs stopped through the Engine are changes: the next update writes their stores.
+    for vm in world.vms("primary"):
+        if vm.status == "up" and vm.name != "HostedEngine":
+            world.stop_vm("primary", vm.name)
     result = olvm_dr.ovf_update(mapping, world.engines(), site="primary")
     assert result.all_updated and result.site == "primary" and result.clock == "engine"
     assert len(result.domains) == len(mapping.storages)

@@ -25,6 +25,9 @@ pub enum OvfUpdateOutcome {
     Skipped,
     /// Attempted and failed.
     Failed,
+    /// The Engine's job finished without writing: nothing changed since the store's last
+    /// update (see `reason`).
+    Unchanged,
 }
 
 /// One storage entry of the mapping, before and after the update.
@@ -63,6 +66,12 @@ impl From<&DomainOvfUpdate> for OvfDomainUpdate {
                 (OvfUpdateOutcome::Skipped, Some(why.clone()), None, None)
             }
             UpdateOutcome::Failed(why) => (OvfUpdateOutcome::Failed, Some(why.clone()), None, None),
+            UpdateOutcome::Unchanged { job, took } => (
+                OvfUpdateOutcome::Unchanged,
+                d.outcome.reason().map(str::to_owned),
+                job.map(|j| j.to_string()),
+                Some(took.as_secs_f64()),
+            ),
         };
         Self {
             index: u32::try_from(d.index).unwrap_or(u32::MAX),
@@ -85,7 +94,8 @@ pub struct OvfUpdate {
     pub site: Site,
     /// Whose clock the ages are measured against.
     pub clock: OvfClock,
-    /// `true` when every domain was written (nothing skipped, nothing failed, at least one).
+    /// `true` when every domain's update ran to the end (written, or the Engine had nothing
+    /// to update), nothing skipped, nothing failed, at least one.
     pub all_updated: bool,
     /// Every storage entry, before and after.
     pub domains: Vec<OvfDomainUpdate>,

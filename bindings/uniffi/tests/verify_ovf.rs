@@ -137,6 +137,27 @@ fn a_stale_ovf_store_warns_in_validate_and_ovf_update_makes_it_fresh() {
             .is_some()
     );
 
+    // Nothing changed since the stores were written: the Engine has nothing to update.
+    let update = mapping
+        .ovf_update(primary.clone(), Site::Primary, 60, 4)
+        .unwrap();
+    assert!(update.all_updated, "{}", update.json);
+    let aged_entry = update.domains.iter().find(|d| d.name == domain).unwrap();
+    assert_eq!(aged_entry.outcome, OvfUpdateOutcome::Unchanged);
+    assert!(
+        aged_entry
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("nothing to update"))
+    );
+    assert_eq!(stale_findings(&world, None).len(), 1);
+
+    // VMs stopped through the Engine are changes: the next update writes their stores.
+    for vm in primary.vms().unwrap() {
+        if !vm.hosted_engine {
+            world.stop_vm(Site::Primary, vm.name).unwrap();
+        }
+    }
     let update = mapping
         .ovf_update(primary.clone(), Site::Primary, 60, 4)
         .unwrap();

@@ -94,6 +94,14 @@ fn text(r: &OvfUpdateReport) -> String {
                 ),
             ),
             UpdateOutcome::Skipped(why) => ("skipped", why.clone()),
+            UpdateOutcome::Unchanged { .. } => (
+                "unchanged",
+                format!(
+                    "age {}: {}",
+                    age_text(d.after.as_ref()),
+                    d.outcome.reason().unwrap_or_default()
+                ),
+            ),
             UpdateOutcome::Failed(why) => (
                 "FAILED",
                 format!(
@@ -116,9 +124,10 @@ fn text(r: &OvfUpdateReport) -> String {
     }
     let count = |f: fn(&DomainOvfUpdate) -> bool| r.domains.iter().filter(|d| f(d)).count();
     s.push_str(&format!(
-        "{} storage domain(s): {} updated, {} skipped, {} failed.\n",
+        "{} storage domain(s): {} updated, {} unchanged, {} skipped, {} failed.\n",
         r.domains.len(),
         count(|d| d.updated()),
+        count(|d| matches!(d.outcome, UpdateOutcome::Unchanged { .. })),
         count(|d| matches!(d.outcome, UpdateOutcome::Skipped(_))),
         count(|d| matches!(d.outcome, UpdateOutcome::Failed(_))),
     ));

@@ -20,7 +20,7 @@ fn non_master_with_vms(ctx: &Context) -> Option<&DomainFacts> {
 }
 
 /// Powers off every VM with a disk on `sd`.
-async fn stop_vms_on(e: &dyn Engine, sd: Id) -> Result<(), Failure> {
+pub(super) async fn stop_vms_on(e: &dyn Engine, sd: Id) -> Result<(), Failure> {
     let search = VmSearch {
         storage_domain: Some(sd),
         status_not: Some(VmStatus::Down),
@@ -220,14 +220,19 @@ pub async fn update_ovf_store_runs_a_job(ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
-/// An OVF update moves the OVF_STORE disks' last update time to now, as read through the
-/// Engine (`GET /storagedomains/{id}/disks`, the description's `Last Updated`), against the
-/// Engine's own clock (`<time>` of the API root).
+/// An OVF update after a change (a VM stopped through the Engine) moves the OVF_STORE disks'
+/// last update time to now, as read through the Engine (`GET /storagedomains/{id}/disks`, the
+/// description's `Last Updated`), against the Engine's own clock (`<time>` of the API root).
 pub async fn update_ovf_store_advances_the_last_update(ctx: &Context) -> Result<(), Failure> {
-    let Some(d) = ctx.facts().domains.first() else {
+    let f = ctx.facts();
+    let Some(vm) = f.vms.iter().find(|v| v.running) else {
+        return Ok(());
+    };
+    let Some(d) = f.domains.iter().find(|d| vm.domains.first() == Some(&d.id)) else {
         return Ok(());
     };
     let e = ctx.engine(Site::Primary);
+    ok("stop_vm", e.stop_vm(vm.id).await)?;
     let two_hours = std::time::Duration::from_secs(2 * 3600);
     ensure!(
         ctx.world().age_ovf_store(Site::Primary, d.id, two_hours),

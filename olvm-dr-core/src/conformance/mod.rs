@@ -21,7 +21,9 @@ mod import;
 mod inventory;
 mod jobs;
 mod leases;
+mod locks;
 mod maintenance;
+mod ovf_outdated;
 mod registration;
 mod storage;
 mod support;
@@ -43,7 +45,9 @@ pub use import::*;
 pub use inventory::*;
 pub use jobs::*;
 pub use leases::*;
+pub use locks::*;
 pub use maintenance::*;
+pub use ovf_outdated::*;
 pub use registration::*;
 pub use storage::*;
 pub use support::Failure;
@@ -155,6 +159,8 @@ checks! {
     switch_master_moves_the_master_role,
     jobs_describe_their_command,
     unregistered_disks_are_the_images_no_entity_holds,
+    storage_commands_take_the_engine_locks,
+    update_ovf_store_writes_only_outdated_domains,
 }
 
 /// The outcome of one check.

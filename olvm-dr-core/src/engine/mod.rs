@@ -3,6 +3,7 @@
 //! Implementations: [`FakeEngine`](crate::fake) (in memory, feature `fake`) and `RestEngine`
 //! (the Engine's REST API v4, feature `rest`). Both must pass the conformance suite.
 
+pub(crate) mod classify;
 pub mod correlation;
 mod error;
 mod limited;

@@ -349,6 +349,18 @@ impl World {
     pub fn vm_host(&self, site: Site, vm: Id) -> Option<Id> {
         self.with(|w, _| w.site(site).vms.get(&vm).and_then(|v| v.host))
     }
+
+    /// `true` when `job` of `site` is an OVF update the Engine ignored because no store it
+    /// holds was outdated ("OVFs update was ignored - nothing to update"). Read from the state
+    /// like [`vm_host`](Self::vm_host), for the simulator's event log.
+    pub fn ovf_update_ignored(&self, site: Site, job: Id) -> bool {
+        self.with(|w, _| {
+            w.site(site)
+                .jobs
+                .get(&job)
+                .is_some_and(|j| j.nothing_to_update)
+        })
+    }
 }
 
 /// See [`World::host_probe`].

@@ -62,20 +62,22 @@ impl Serialize for Freshness {
 }
 
 impl UpdateOutcome {
-    /// Its name in documents: `updated`, `skipped` or `failed`.
+    /// Its name in documents: `updated`, `skipped`, `failed` or `unchanged`.
     pub fn as_str(&self) -> &'static str {
         match self {
             UpdateOutcome::Updated { .. } => "updated",
             UpdateOutcome::Skipped(_) => "skipped",
             UpdateOutcome::Failed(_) => "failed",
+            UpdateOutcome::Unchanged { .. } => "unchanged",
         }
     }
 
-    /// Why it was skipped or failed (`None` when updated).
+    /// Why it was skipped, failed or unchanged (`None` when updated).
     pub fn reason(&self) -> Option<&str> {
         match self {
             UpdateOutcome::Updated { .. } => None,
             UpdateOutcome::Skipped(why) | UpdateOutcome::Failed(why) => Some(why),
+            UpdateOutcome::Unchanged { .. } => Some(super::update::UNCHANGED_REASON),
         }
     }
 }
@@ -83,11 +85,9 @@ impl UpdateOutcome {
 /// One entry of `domains`: every field present, `null` when it does not apply.
 impl Serialize for DomainOvfUpdate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (job, took) = match &self.outcome {
-            UpdateOutcome::Updated { job, took } => {
-                (job.map(|j| j.to_string()), Some(took.as_secs_f64()))
-            }
-            UpdateOutcome::Skipped(_) | UpdateOutcome::Failed(_) => (None, None),
+        let (job, took) = match self.outcome.job_and_took() {
+            Some((job, took)) => (job.map(|j| j.to_string()), Some(took.as_secs_f64())),
+            None => (None, None),
         };
         let mut m = s.serialize_map(Some(9))?;
         m.serialize_entry("index", &self.index)?;

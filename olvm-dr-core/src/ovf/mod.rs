@@ -42,5 +42,6 @@ pub use java_date::{JavaDateError, parse_java_date};
 pub use json::{OVF_UPDATE_SCHEMA, utc_timestamp};
 pub use site_freshness::{MappedFreshness, SiteFreshness, read_site};
 pub use update::{
-    DomainOvfUpdate, OvfUpdateReport, UpdateError, UpdateOptions, UpdateOutcome, update_ovf_stores,
+    DomainOvfUpdate, OvfUpdateReport, UNCHANGED_REASON, UpdateError, UpdateOptions, UpdateOutcome,
+    update_ovf_stores,
 };

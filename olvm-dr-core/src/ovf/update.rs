@@ -57,6 +57,33 @@ pub enum UpdateOutcome {
     Skipped(String),
     /// Attempted and failed, and why.
     Failed(String),
+    /// The Engine's job finished and the store still shows its previous update: the Engine
+    /// found no VM or template changed since then and wrote nothing (it writes only stores it
+    /// marked outdated and logs "OVFs update was ignored - nothing to update",
+    /// `UpdateOvfStoreForStorageDomainCommand`), so the store is as current as the Engine can
+    /// make it. A failed upload looks the same through the API (the Engine logs
+    /// `UPDATE_FOR_OVF_STORES_FAILED`); [`UNCHANGED_REASON`] says so.
+    Unchanged {
+        /// The Engine's job, when it returned one.
+        job: Option<Id>,
+        /// From the request to the end of the job.
+        took: Duration,
+    },
+}
+
+/// What an [`UpdateOutcome::Unchanged`] means, for reports.
+pub const UNCHANGED_REASON: &str = "the Engine had nothing to update: no VM or template changed since the store's last update (its events say \"OVFs update was ignored - nothing to update\"; an event UPDATE_FOR_OVF_STORES_FAILED instead means the upload failed)";
+
+impl UpdateOutcome {
+    /// The job and its duration of an update the Engine ran to the end (updated or unchanged).
+    pub fn job_and_took(&self) -> Option<(Option<Id>, Duration)> {
+        match self {
+            UpdateOutcome::Updated { job, took } | UpdateOutcome::Unchanged { job, took } => {
+                Some((*job, *took))
+            }
+            UpdateOutcome::Skipped(_) | UpdateOutcome::Failed(_) => None,
+        }
+    }
 }
 
 /// One storage entry of the mapping, before and after.
@@ -81,6 +108,12 @@ impl DomainOvfUpdate {
     pub fn updated(&self) -> bool {
         matches!(self.outcome, UpdateOutcome::Updated { .. })
     }
+
+    /// `true` when the Engine's update ran to the end: the store was written, or it had
+    /// nothing to update.
+    pub fn current(&self) -> bool {
+        self.outcome.job_and_took().is_some()
+    }
 }
 
 /// The result of [`update_ovf_stores`].
@@ -95,9 +128,10 @@ pub struct OvfUpdateReport {
 }
 
 impl OvfUpdateReport {
-    /// `true` when every domain was written (nothing skipped, nothing failed, at least one).
+    /// `true` when every domain's update ran to the end (written, or nothing to update),
+    /// nothing skipped, nothing failed, at least one.
     pub fn all_updated(&self) -> bool {
-        !self.domains.is_empty() && self.domains.iter().all(DomainOvfUpdate::updated)
+        !self.domains.is_empty() && self.domains.iter().all(DomainOvfUpdate::current)
     }
 }
 
@@ -231,7 +265,7 @@ async fn update_one(
     let id = c.domain.id;
     let before = read_domain(engine, id, clock).await;
     let started = Instant::now();
-    let outcome = match engine.update_ovf_store(id).await {
+    let outcome = match request_update(engine, id, options).await {
         Err(e) => UpdateOutcome::Failed(format!("the Engine refused the update: {e}")),
         Ok(None) => UpdateOutcome::Updated {
             job: None,
@@ -258,15 +292,36 @@ async fn update_one(
     }
 }
 
+/// Asks for the update of `id`. While another command holds the domain (an update already
+/// running: `UpdateOvfStoreForStorageDomainCommand` keeps its lock until its job ends, or an
+/// activation or deactivation), the Engine refuses with a `Locked` error; the request is
+/// repeated every [`UpdateOptions::poll_interval`] until [`UpdateOptions::job_timeout`] has
+/// passed, as an administrator would try again once the other operation ended.
+async fn request_update(
+    engine: &dyn Engine,
+    id: Id,
+    options: &UpdateOptions,
+) -> Result<Option<Id>, EngineError> {
+    let deadline = Instant::now() + options.job_timeout;
+    loop {
+        match engine.update_ovf_store(id).await {
+            Err(e) if e.kind == crate::ErrorKind::Locked && Instant::now() < deadline => {
+                sleep(options.poll_interval).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// The Engine's clock, else this machine's (an age is still worth showing).
 async fn clock_or_local(engine: &dyn Engine) -> Clock {
     Clock::read(engine).await.unwrap_or_else(|_| Clock::local())
 }
 
-/// A finished job whose store still shows a time before the request did not write it (the
-/// Engine ends the job even when an OVF_STORE disk's upload failed, and logs
-/// `UPDATE_FOR_OVF_STORES_FAILED`). Only against the Engine's own clock (`started`, read before
-/// the request): this machine's clock may be skewed.
+/// A finished job whose store still shows a time before the request did not write it: the
+/// Engine had nothing to update (or, rarely, the upload failed: the Engine ends the job then
+/// too, and logs `UPDATE_FOR_OVF_STORES_FAILED`). Only against the Engine's own clock
+/// (`started`, read before the request): this machine's clock may be skewed.
 fn check_written(
     outcome: UpdateOutcome,
     after: &DomainFreshness,
@@ -275,15 +330,15 @@ fn check_written(
     if started.source != ClockSource::Engine {
         return outcome;
     }
-    let UpdateOutcome::Updated { .. } = outcome else {
+    let UpdateOutcome::Updated { job, took } = outcome else {
         return outcome;
     };
     // The Engine writes whole seconds.
     let requested_second = crate::civil::to_unix(started.now).0;
     match after.freshness.last_update() {
-        Some(t) if crate::civil::to_unix(t).0 < requested_second => UpdateOutcome::Failed(
-            "the Engine's job ended, but the OVF_STORE disks still show the previous update (see the Engine's events for a failed OVF_STORE upload)".into(),
-        ),
+        Some(t) if crate::civil::to_unix(t).0 < requested_second => {
+            UpdateOutcome::Unchanged { job, took }
+        }
         _ => outcome,
     }
 }

@@ -108,6 +108,8 @@ pub(crate) enum Happened {
     VmStopped { vm: Id, host: Option<Id> },
     /// `USER_INITIATED_SHUTDOWN_VM` (73), on the host it ran on.
     VmShutdown { vm: Id, host: Option<Id> },
+    /// `OVF_STORES_UPDATE_IGNORED` (1052): an OVF update with nothing outdated.
+    OvfUpdateIgnored(Id),
 }
 
 /// Writes the event for `what`, by the server's user. Names are read from the site's state,
@@ -229,6 +231,14 @@ fn describe(n: &EventNames, what: Happened, host: Option<Id>, user: &str) -> New
         Happened::VmStarted(vm) => vm_event(153, vm),
         Happened::VmStopped { vm, .. } => vm_event(33, vm),
         Happened::VmShutdown { vm, .. } => vm_event(73, vm),
+        Happened::OvfUpdateIgnored(sd) => {
+            let sdn = name(&n.domains, sd);
+            on_domain(
+                1052,
+                sd,
+                format!("OVFs update was ignored - nothing to update for storage domain '{sdn}'"),
+            )
+        }
     }
 }
 
@@ -290,5 +300,28 @@ mod tests {
         let e = describe(&n, Happened::TemplateRegistered(id(5)), None, u);
         assert_eq!(e.code, 180);
         assert!(e.description.starts_with("Template rhel9 has been"));
+    }
+
+    #[test]
+    fn an_ignored_ovf_update_is_logged_as_the_engine_does() {
+        let id = Id::from_u128;
+        let n = EventNames {
+            vms: Vec::new(),
+            hosts: Vec::new(),
+            domains: vec![(id(3), "data1".into())],
+            dcs: Vec::new(),
+            templates: Vec::new(),
+        };
+        let e = describe(
+            &n,
+            Happened::OvfUpdateIgnored(id(3)),
+            None,
+            "admin@internal",
+        );
+        assert_eq!(e.code, 1052);
+        assert_eq!(
+            e.description,
+            "OVFs update was ignored - nothing to update for storage domain 'data1'"
+        );
     }
 }

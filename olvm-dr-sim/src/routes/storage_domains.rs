@@ -60,7 +60,17 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             if let Some(job) = job {
                 crate::request_context::follow_fake_job(job);
             }
-            note(st, Happened::OvfUpdated(sd));
+            // `UpdateOvfStoreForStorageDomainCommand.performNextOperation` logs the ignored
+            // update instead of the user's.
+            let ignored = job.is_some_and(|j| st.world.ovf_update_ignored(st.site, j));
+            note(
+                st,
+                if ignored {
+                    Happened::OvfUpdateIgnored(sd)
+                } else {
+                    Happened::OvfUpdated(sd)
+                },
+            );
             Ok(action(&ActionResult {
                 job,
                 ..ActionResult::complete()

@@ -185,8 +185,7 @@ pub(crate) async fn update_ovf(
 
 /// `true` for the Engine's refusal while tasks run on the data center (retried like the role).
 fn running_tasks(e: &crate::EngineError) -> bool {
-    matches!(e.kind, ErrorKind::Conflict | ErrorKind::Locked)
-        && e.detail().contains("running tasks")
+    e.kind == ErrorKind::Locked && e.detail().contains("running tasks")
 }
 
 /// Runs `f`, retrying refusals because of running tasks `cleanup_retries` times.

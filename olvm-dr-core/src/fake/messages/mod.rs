@@ -13,7 +13,7 @@
 //! | kind | when |
 //! | --- | --- |
 //! | `InvalidState` | 409 "status is X", VMs running, host not up, VM status illegal |
-//! | `Locked` | 409 "Related operation is currently in progress", locked domains, running tasks |
+//! | `Locked` | 409 "Related operation is currently in progress" (a lock of the lock table), locked domains, running tasks |
 //! | `Conflict` | 409 duplicates (ids, names, MACs, LUNs), master rules, already attached, delete protection |
 //! | `LeaseHeld` | 400 `[Cannot acquire host id]` |
 //! | `NotFound` | 404, and "doesn't exist" for an entity named in the call |
@@ -93,15 +93,26 @@ impl Subject {
 }
 
 /// A command failure: `reason` "Operation Failed", `detail` the Java-list rendering of `messages`.
+///
+/// Its kind is what a REST client makes of the same status and text
+/// ([`kind_for`](crate::engine::classify::kind_for)), so the fake and a real Engine behind the
+/// REST client never name one refusal differently. `kind` says what the constructor means;
+/// only [`NotFound`](ErrorKind::NotFound) for an entity named in the call is kept over the
+/// classification (the fake knows the call named it; a REST client sees a plain 400).
 pub(crate) fn command(
     kind: ErrorKind,
     op: Operation,
     status: u16,
     messages: &[String],
 ) -> EngineError {
+    let fault = crate::engine::Fault::new(OPERATION_FAILED, format!("[{}]", messages.join(", ")));
+    let kind = match kind {
+        ErrorKind::NotFound => ErrorKind::NotFound,
+        _ => crate::engine::classify::kind_for(status, Some(&fault)),
+    };
     EngineError::new(kind, op.as_str())
         .with_status(status)
-        .with_fault_text(OPERATION_FAILED, format!("[{}]", messages.join(", ")))
+        .with_fault(fault)
 }
 
 fn one(kind: ErrorKind, op: Operation, status: u16, message: String) -> EngineError {

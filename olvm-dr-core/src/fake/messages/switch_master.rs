@@ -75,7 +75,7 @@ pub(crate) fn switch_master_not_data(op: Operation) -> EngineError {
 /// `ACTION_TYPE_FAILED_STORAGE_POOL_HAS_RUNNING_TASKS` (409).
 pub(crate) fn switch_master_pool_tasks(op: Operation) -> EngineError {
     one(
-        ErrorKind::Conflict,
+        ErrorKind::Locked,
         op,
         409,
         format!("{CANNOT} The storage pool has running tasks."),

@@ -201,6 +201,21 @@ impl Setup<'_> {
         }
     }
 
+    /// Shuts VM `vm` of `site` down from inside its guest: it goes `down` at once and, as no
+    /// Engine command ran, its configuration generation stays, so the OVF stores keep the
+    /// status they had. Returns `false` when there is no such VM or it does not run.
+    pub fn shut_down_in_guest(&mut self, site: Site, vm: Id) -> bool {
+        let now = self.now;
+        let Some(rec) = self.w.site_mut(site).vms.get_mut(&vm) else {
+            return false;
+        };
+        if rec.status(now) == VmStatus::Down {
+            return false;
+        }
+        rec.power = Transition::settled(VmStatus::Down, now);
+        true
+    }
+
     /// Writes the OVF stores of every active data domain of `site`, as the periodic update would.
     pub fn write_ovf_stores(&mut self, site: Site) {
         let now = self.now;

@@ -15,7 +15,8 @@ use crate::engine::{
 use super::super::clock::Transition;
 use super::super::messages::{self as msg, Action, in_process};
 use super::super::ops::Operation;
-use super::{Event, WorldState};
+use super::ovf_generations::OvfWrite;
+use super::{Event, WorldState, locks};
 
 /// The async task an OVF update runs on the SPM, as the "running tasks" messages name it.
 const OVF_UPLOAD_TASK: &str = "UploadStream";
@@ -40,6 +41,14 @@ impl WorldState {
         let op = Operation::DeactivateStorageDomain;
         let rec = self.attached_or_404(site, dc, sd, op)?;
         let s = self.site(site);
+        let is_master = rec.attachment.as_ref().is_some_and(|a| a.master);
+        let wanted = locks::deactivate_locks(sd, dc, is_master);
+        let wanted = if rec.is_data() {
+            &wanted[..]
+        } else {
+            &wanted[..1]
+        };
+        self.check_locks(site, wanted, op, Action::Deactivate, now)?;
         let status = rec.status(now);
         if !matches!(
             status,
@@ -50,7 +59,6 @@ impl WorldState {
         if rec.hosted_engine {
             return Err(msg::hosted_engine_storage(op, Action::Deactivate));
         }
-        let is_master = rec.attachment.as_ref().is_some_and(|a| a.master);
         let others: Vec<_> = s.domains_in(dc).filter(|d| d.id != sd).collect();
         if is_master {
             let active: Vec<_> = others
@@ -89,7 +97,8 @@ impl WorldState {
 
         // The command: write the OVF store, then go to maintenance.
         let t = *s.latency.transitions();
-        let ovf_written = self.write_ovf_store(site, sd, now);
+        // `DeactivateStorageDomainWithOvfUpdateCommand` runs the OVF update first.
+        let ovf_written = self.update_domain_ovf(site, sd, now) != OvfWrite::Failed;
         let (steps, end) = if !ovf_written && !force {
             // The OVF update failed and the caller did not force: the domain stays active.
             (
@@ -115,6 +124,7 @@ impl WorldState {
         };
         let transition = Transition::new(now, &steps, end);
         let done = transition.ends_at();
+        self.hold_locks(site, wanted, now, done);
         self.set_status(site, sd, transition);
         if end == StorageDomainStatus::Maintenance {
             self.leases.release(sd, site, done);
@@ -150,6 +160,7 @@ impl WorldState {
     ) -> EngineResult<()> {
         let op = Operation::DetachStorageDomain;
         let rec = self.attached_or_404(site, dc, sd, op)?;
+        self.check_locks(site, &[locks::domain_lock(sd)], op, Action::Detach, now)?;
         let s = self.site(site);
         if rec.is_data() {
             let related: Vec<_> = s
@@ -217,6 +228,7 @@ impl WorldState {
             sd,
             Transition::settled(StorageDomainStatus::Detaching, now),
         );
+        self.hold_locks(site, &[locks::domain_lock(sd)], now, now + latency);
         self.schedule(now + latency, Event::FinishDetach { site, sd });
         Ok(())
     }
@@ -235,6 +247,11 @@ impl WorldState {
             .domains
             .get(&sd)
             .ok_or_else(|| msg::not_found(op, format!("storage domain {sd}")))?;
+        let action = match how {
+            RemoveStorageDomain::Destroy => Action::Destroy,
+            RemoveStorageDomain::WithHost { .. } => Action::Remove,
+        };
+        self.check_locks(site, &[locks::domain_lock(sd)], op, action, now)?;
         match how {
             RemoveStorageDomain::Destroy => {
                 let status = rec.status(now);
@@ -320,6 +337,7 @@ impl WorldState {
             .domains
             .get(&sd)
             .ok_or_else(|| msg::not_found(op, format!("storage domain {sd}")))?;
+        self.check_locks(site, &[locks::domain_lock(sd)], op, Action::UpdateOvfs, now)?;
         if !rec.active_in(None, now) {
             return Err(msg::sd_status(op, Action::UpdateOvfs, rec.status(now)));
         }
@@ -337,6 +355,20 @@ impl WorldState {
             rec.name
         );
         let ends = now + s.latency.transitions().ovf_update;
+        // `ProcessOvfUpdateForStoragePool` runs within the command; a domain it did not find
+        // outdated is not written and the command ends at once ("OVFs update was ignored -
+        // nothing to update", `UpdateOvfStoreForStorageDomainCommand.performNextOperation`).
+        let s = self.site_mut(site);
+        s.process_ovf_generations(now);
+        if !s.ovf_gens.is_outdated(sd) {
+            let job = s.start_job(description, now, Some(sd));
+            s.finish_job(job, true);
+            if let Some(j) = s.jobs.get_mut(&job) {
+                j.nothing_to_update = true;
+            }
+            return Ok(Some(job));
+        }
+        self.hold_locks(site, &[locks::domain_lock(sd)], now, ends);
         let job = self.site_mut(site).start_job(description, ends, Some(sd));
         self.schedule(ends, Event::OvfWrite { site, sd, job });
         Ok(Some(job))

@@ -11,11 +11,13 @@ pub(crate) mod domains;
 pub(crate) mod entities;
 pub(crate) mod inventory;
 pub(crate) mod iscsi;
+pub(crate) mod locks;
 pub(crate) mod lun_device;
 pub(crate) mod macs;
 pub(crate) mod maintenance;
 pub(crate) mod mappings;
 pub(crate) mod ovf;
+pub(crate) mod ovf_generations;
 pub(crate) mod register;
 pub(crate) mod register_template;
 pub(crate) mod site;
@@ -39,6 +41,7 @@ use super::clock::WallClock;
 use super::fabric::Fabric;
 use super::fabric::lease::Leases;
 use super::faults::Outage;
+use ovf_generations::OvfWrite;
 pub(crate) use site::SiteState;
 
 /// Array index of a site.
@@ -142,8 +145,10 @@ impl WorldState {
                 }
                 _ => {
                     let (_, site) = tick_at.expect("tick present");
-                    // Later ticks overwrite earlier ones and nothing stored changes between
-                    // them, so only the last tick before the next other event matters.
+                    // Nothing stored changes between two events: the first tick writes what
+                    // is outdated and the later ones find nothing to write, except a domain
+                    // whose status transition made it active meanwhile, which the last tick
+                    // before the next other event writes.
                     let limit = [event_at, drop_at.map(|(t, _)| t), Some(now)]
                         .into_iter()
                         .flatten()
@@ -155,7 +160,10 @@ impl WorldState {
                     let skipped = (limit - t).as_nanos() / interval.as_nanos().max(1);
                     let at = t + interval * u32::try_from(skipped).unwrap_or(u32::MAX);
                     s.next_ovf_tick = Some(at + interval);
-                    self.periodic_ovf_write(site, at);
+                    self.periodic_ovf_write(site, t);
+                    if at > t {
+                        self.periodic_ovf_write(site, at);
+                    }
                 }
             }
         }
@@ -171,7 +179,9 @@ impl WorldState {
                     .domains
                     .get(&sd)
                     .is_some_and(|d| d.active_in(None, t));
-                let ok = self.site(site).engine_up && active && self.write_ovf_store(site, sd, t);
+                let ok = self.site(site).engine_up
+                    && active
+                    && self.update_domain_ovf(site, sd, t) != OvfWrite::Failed;
                 self.site_mut(site).finish_job(job, ok);
             }
             Event::PurgeVm { site, vm } => self.purge_vm(site, vm),
@@ -219,14 +229,23 @@ mod tests {
     use crate::fake::clock::java_date_utc;
 
     #[tokio::test(start_paused = true)]
-    async fn a_long_idle_period_costs_one_periodic_write_at_the_last_tick() {
+    async fn a_change_is_written_at_the_next_tick_and_idle_ticks_write_nothing() {
         let world = WorldBuilder::small(3).wall_clock(UNIX_EPOCH).build();
-        let sd = world.facts().domains[0].id;
+        let vm = world.facts().vms.iter().find(|v| v.running).unwrap();
+        let sd = vm.domains[0];
+        let built = world.ovf_store(Site::Primary, sd).unwrap().last_updated;
         world.set_ovf_update_interval(Site::Primary, Some(Duration::from_secs(1)));
+        // Nothing changed: the ticks of a long idle period find nothing outdated.
         tokio::time::sleep(Duration::from_millis(36_000_500)).await;
         let store = world.ovf_store(Site::Primary, sd).unwrap();
-        let last_tick = UNIX_EPOCH + Duration::from_secs(36_000);
-        assert_eq!(store.last_updated, Some(java_date_utc(last_tick)));
+        assert_eq!(store.last_updated, built);
+        // A VM stopped through the Engine bumps its generation: the next tick writes it.
+        use crate::engine::Engine;
+        world.engine(Site::Primary).stop_vm(vm.id).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        let store = world.ovf_store(Site::Primary, sd).unwrap();
+        let next_tick = UNIX_EPOCH + Duration::from_secs(36_001);
+        assert_eq!(store.last_updated, Some(java_date_utc(next_tick)));
     }
 
     #[tokio::test(start_paused = true)]

@@ -122,9 +122,10 @@ impl SiteState {
         }
     }
 
-    /// The OVF stores of `domains` (data domains of this site) as of `t`, in one pass over the
-    /// VMs and templates so that an entity on several domains is built once.
-    fn build_stores(&self, domains: &[Id], t: Instant) -> HashMap<Id, OvfStore> {
+    /// The OVF stores of `domains` (data domains of this site): which entities each holds is
+    /// decided now, their OVF data is that of their last processing
+    /// ([`process_ovf_generations`](SiteState::process_ovf_generations)).
+    fn build_stores(&self, domains: &[Id]) -> HashMap<Id, OvfStore> {
         let mut stores: HashMap<Id, OvfStore> =
             domains.iter().map(|d| (*d, OvfStore::default())).collect();
         let dc_of: HashMap<Id, Id> = domains
@@ -146,19 +147,20 @@ impl SiteState {
         };
         let mut vm_entries: Vec<(Id, Arc<OvfVm>)> = Vec::new();
         for v in self.vms.values() {
+            // The OVF data of the last processing (`vm_ovf_generations`), not the VM as it is.
+            let Some(entry) = self.ovf_gens.vm(v.id) else {
+                continue;
+            };
             collect(&v.disks, v.dc, &mut targets);
-            if !targets.is_empty() {
-                let entry = Arc::new(self.ovf_vm(v, t));
-                vm_entries.extend(targets.iter().map(|sd| (*sd, Arc::clone(&entry))));
-            }
+            vm_entries.extend(targets.iter().map(|sd| (*sd, Arc::clone(entry))));
         }
         let mut tpl_entries: Vec<(Id, Arc<OvfTemplate>)> = Vec::new();
         for tpl in self.templates.values() {
+            let Some(entry) = self.ovf_gens.template(tpl.id) else {
+                continue;
+            };
             collect(&tpl.disks, tpl.dc, &mut targets);
-            if !targets.is_empty() {
-                let entry = Arc::new(self.ovf_template(tpl));
-                tpl_entries.extend(targets.iter().map(|sd| (*sd, Arc::clone(&entry))));
-            }
+            tpl_entries.extend(targets.iter().map(|sd| (*sd, Arc::clone(entry))));
         }
         for (sd, e) in vm_entries {
             stores.get_mut(&sd).expect("target").vms.push(e);
@@ -189,7 +191,7 @@ impl WorldState {
             return false;
         };
         let volume = rec.volume;
-        let mut stores = s.build_stores(&[sd], t);
+        let mut stores = s.build_stores(&[sd]);
         let store = stores.remove(&sd).unwrap_or_default();
         self.put_store(volume, sd, store, t)
     }
@@ -232,26 +234,34 @@ impl WorldState {
             .is_ok()
     }
 
-    /// The periodic OVF update of `site` at `t`: every active data domain.
+    /// The periodic OVF update of `site` at `t` (`OvfDataUpdater`): the generations are
+    /// processed, then the stores of the outdated active data domains are written.
     pub(crate) fn periodic_ovf_write(&mut self, site: Site, t: Instant) {
-        let s = self.site(site);
-        if !s.engine_up {
+        if !self.site(site).engine_up {
             return;
         }
+        self.site_mut(site).process_ovf_generations(t);
+        let s = self.site(site);
         let domains: Vec<(Id, usize)> = s
             .domains
             .values()
-            .filter(|d| d.is_data() && d.status(t) == StorageDomainStatus::Active)
+            .filter(|d| {
+                d.is_data()
+                    && d.status(t) == StorageDomainStatus::Active
+                    && s.ovf_gens.is_outdated(d.id)
+            })
             .map(|d| (d.id, d.volume))
             .collect();
         if domains.is_empty() {
             return;
         }
         let ids: Vec<Id> = domains.iter().map(|(d, _)| *d).collect();
-        let mut stores = s.build_stores(&ids, t);
+        let mut stores = s.build_stores(&ids);
         for (sd, volume) in domains {
             let store = stores.remove(&sd).unwrap_or_default();
-            self.put_store(volume, sd, store, t);
+            if self.put_store(volume, sd, store, t) {
+                self.site_mut(site).ovf_gens.written(sd);
+            }
         }
     }
 }

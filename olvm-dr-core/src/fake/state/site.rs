@@ -48,6 +48,8 @@ pub(crate) struct JobRec {
     pub(crate) ends: Instant,
     /// Set when the job's work has been done (or could not be).
     pub(crate) outcome: Option<JobStatus>,
+    /// An OVF update that found nothing outdated and wrote nothing (`OVF_STORES_UPDATE_IGNORED`).
+    pub(crate) nothing_to_update: bool,
 }
 
 /// One site's Engine.
@@ -84,6 +86,10 @@ pub(crate) struct SiteState {
     pub(crate) ids: SplitMix64,
     /// Tags by id.
     pub(crate) tags: BTreeMap<Id, crate::engine::Tag>,
+    /// The locks running commands hold.
+    pub(crate) locks: super::locks::LockTable,
+    /// Configuration generations, processed OVF data, outdated OVF stores.
+    pub(crate) ovf_gens: super::ovf_generations::OvfGenerations,
 }
 
 impl SiteState {
@@ -113,6 +119,8 @@ impl SiteState {
             calls: 0,
             ids: SplitMix64::derive(seed, site.as_str()),
             tags: BTreeMap::new(),
+            locks: super::locks::LockTable::default(),
+            ovf_gens: super::ovf_generations::OvfGenerations::default(),
         }
     }
 
@@ -136,6 +144,7 @@ impl SiteState {
                 domain,
                 ends,
                 outcome: None,
+                nothing_to_update: false,
             },
         );
         id

@@ -22,10 +22,10 @@ use super::super::clock::Transition;
 use super::super::fabric::{Locator, VolumeId};
 use super::super::messages::{self as msg, Action, Subject};
 use super::super::ops::Operation;
-use super::WorldState;
 use super::disks::DiskRec;
 use super::domains::{Attachment, SdAttrs, SdRec};
 use super::site::Unregistered;
+use super::{WorldState, locks};
 
 /// Bytes a fake domain reports as free and used: a 100 GiB domain, 10 GiB used.
 const DOMAIN_AVAILABLE: u64 = 90 * (1 << 30);
@@ -267,6 +267,7 @@ impl WorldState {
         if !s.inv.dcs.contains_key(&dc) {
             return Err(msg::not_found(op, format!("data center {dc}")));
         }
+        self.check_locks(site, &[locks::domain_lock(sd)], op, Action::Attach, now)?;
         if s.inv.up_hosts_in_dc(dc).next().is_none() {
             return Err(msg::no_active_host(op, Action::Attach, Subject::Storage));
         }
@@ -304,6 +305,7 @@ impl WorldState {
             ],
             StorageDomainStatus::Active,
         );
+        self.hold_locks(site, &[locks::domain_lock(sd)], now, status.ends_at());
         let rec = self.site_mut(site).domains.get_mut(&sd).expect("checked");
         rec.attachment = Some(Attachment {
             dc,
@@ -335,6 +337,8 @@ impl WorldState {
                 .collect(),
         };
         s.unregistered.insert(sd, rows);
+        // Registered OVF_STORE disks start outdated (`addOvfStoreDiskToDomain`).
+        s.mark_ovf_outdated(sd);
         for disk in ovf_disks {
             s.disks.insert(disk, DiskRec::ovf_store(disk, sd));
         }
@@ -351,6 +355,7 @@ impl WorldState {
         let op = Operation::ActivateStorageDomain;
         let s = self.site(site);
         let rec = self.attached_or_404(site, dc, sd, op)?;
+        self.check_locks(site, &[locks::domain_lock(sd)], op, Action::Activate, now)?;
         if s.master_of(dc).is_none() {
             return Err(msg::pool_status_illegal(
                 op,
@@ -378,6 +383,7 @@ impl WorldState {
         let volume = rec.volume;
         let latency = s.latency.request(op, key(sd));
         self.acquire_lease(site, sd, volume, now, op)?;
+        self.hold_locks(site, &[locks::domain_lock(sd)], now, now + latency);
         self.set_status(
             site,
             sd,

@@ -334,7 +334,10 @@ impl WorldState {
         let host = v.host.filter(|h| hosts.contains(h)).unwrap_or_else(|| {
             hosts[(stable_hash(&[v.id.as_uuid().as_bytes()]) % hosts.len() as u64) as usize]
         });
-        let v = self.site_mut(site).vms.get_mut(&id).expect("checked");
+        let s = self.site_mut(site);
+        // `RunVmCommand.runningSucceded` bumps the configuration generation.
+        s.bump_generation(id);
+        let v = s.vms.get_mut(&id).expect("checked");
         v.power = Transition::new(now, &steps, VmStatus::Up);
         v.host = Some(host);
         Ok(())
@@ -373,7 +376,10 @@ impl WorldState {
         } else {
             times.vm_stop
         };
-        let v = self.site_mut(site).vms.get_mut(&id).expect("checked");
+        let s = self.site_mut(site);
+        // `StopVmCommandBase` bumps the configuration generation.
+        s.bump_generation(id);
+        let v = s.vms.get_mut(&id).expect("checked");
         v.power = Transition::new(now, &[(VmStatus::PoweringDown, d)], VmStatus::Down);
         Ok(())
     }

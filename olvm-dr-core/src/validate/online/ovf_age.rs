@@ -94,7 +94,7 @@ pub(super) fn check(ctx: &Ctx<'_>, ages: Option<&Ages>, options: &OnlineOptions,
                     ),
                 )
                 .hint = Some(format!(
-                    "run `{update}` to write the stores now (it waits for the Engine's jobs); the Engine rewrites a store only when something on its domain changed, so an old store may still be complete, and the update makes it certain"
+                    "run `{update}` to write the stores now (it waits for the Engine's jobs); the Engine rewrites a store only when something on its domain changed, so an old store may still be complete: when the update reports it unchanged, the Engine had nothing newer to write"
                 ));
             }
             Freshness::Known { age, .. } => {
