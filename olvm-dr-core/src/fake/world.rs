@@ -18,6 +18,7 @@ use super::ops::Operation;
 use super::setup::Setup;
 use super::snapshot::{OvfStoreSummary, SiteSnapshot};
 use super::state::WorldState;
+use super::state::split_brain::SplitBrain;
 
 /// The state of a replication pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -86,8 +87,10 @@ impl World {
     }
 
     /// Only `site`'s Engine stops answering; its hosts keep running and renewing their leases.
-    /// Seen from the other site this is a split brain: the Engine looks dead while its hosts
-    /// still hold every domain, so an attach there never succeeds.
+    /// Seen from the other site this is the split-brain danger: the Engine looks dead while its
+    /// hosts still run on every domain. sanlock does not stop the other site: once replication
+    /// is stopped, its attach takes the lease records over after the lease time, and the world
+    /// records a split brain ([`World::split_brains`]).
     pub fn engine_outage(&self, site: Site) {
         self.with(|w, now| w.take_down(site, Outage::Engine, now));
         self.shared.notify_liveness();
@@ -272,21 +275,34 @@ impl World {
         self.with(|w, _| w.age_ovf_store(site, domain, by))
     }
 
-    /// Lets the leases held by `site`'s dead hosts expire now, as if the lease timeout had
-    /// already passed since the disaster. No effect while `site`'s hosts run: a live holder's
-    /// lease never expires. For tests that cannot advance tokio's clock (a simulator served
-    /// over real sockets).
+    /// Frees the leases held by `site`'s dead hosts now, as if the other site's hosts had already
+    /// watched their records for the lease time: a later attach or activation takes them at
+    /// once instead of blocking for the lease time. No effect while `site`'s hosts run. For tests
+    /// that cannot advance tokio's clock (a simulator served over real sockets).
     pub fn expire_leases(&self, site: Site) {
         self.with(|w, now| {
             if !w.site(site).hosts_alive() {
-                let timeout = w.lease_timeout;
-                w.leases.expire_all_of(site, now, timeout);
+                w.leases.expire_all_of(site, now);
             }
         });
     }
 
+    /// Every split brain so far: a site took a promoted replica's lease over while the other
+    /// site's hosts still ran on their own copy (see [`SplitBrain`]). A correct DR flow never
+    /// produces one.
+    pub fn split_brains(&self) -> Vec<SplitBrain> {
+        self.with(|w, _| w.split_brains.clone())
+    }
+
+    /// The next `times` SPM elections on `site` fail: a first attach to an uninitialized data
+    /// center answers "Cannot create Storage Pool" and leaves the domain unattached.
+    pub fn fail_spm_start(&self, site: Site, times: u32) {
+        self.with(|w, _| w.site_mut(site).faults.fail_spm_start(times));
+    }
+
     /// The next `calls` calls of `op` on `site` fail with `error` (its `operation` is set to
-    /// `op`).
+    /// `op`). An injected `ActivateStorageDomain` failure also hits the activation an attach
+    /// runs inside itself: the attach still succeeds and leaves the domain in maintenance.
     pub fn fail_next(&self, site: Site, op: Operation, calls: u32, error: EngineError) {
         self.with(|w, _| w.site_mut(site).faults.fail_next(op, calls, error));
     }

@@ -366,3 +366,16 @@ pub(crate) fn iscsi_login_auth_failed(op: Operation) -> EngineError {
         "Failed to login to iSCSI node due to authorization failure".into(),
     )
 }
+
+/// VDSM-side `ENGINE_ERROR_CREATING_STORAGE_POOL` (400, `VdsmErrors.properties`): the first
+/// attach to an uninitialized data center creates the storage pool
+/// (`AddStoragePoolWithStoragesCommand`), and no host could create it or start as its SPM.
+pub(crate) fn cannot_create_storage_pool(op: Operation) -> EngineError {
+    one(
+        ErrorKind::BadRequest,
+        op,
+        400,
+        "Cannot create Storage Pool, please check all hosts can connect to the storage domains."
+            .into(),
+    )
+}

@@ -19,6 +19,7 @@ pub(crate) mod ovf;
 pub(crate) mod register;
 pub(crate) mod register_template;
 pub(crate) mod site;
+pub(crate) mod split_brain;
 pub(crate) mod storage_ops;
 pub(crate) mod switch_master;
 pub(crate) mod tags;
@@ -67,6 +68,8 @@ pub(crate) struct WorldState {
     pub(crate) leases: Leases,
     pub(crate) lease_timeout: Duration,
     pub(crate) clock: WallClock,
+    /// Every split brain so far (see [`split_brain`]).
+    pub(crate) split_brains: Vec<split_brain::SplitBrain>,
     events: BTreeMap<(Instant, u64), Event>,
     seq: u64,
 }
@@ -79,6 +82,7 @@ impl WorldState {
             leases: Leases::default(),
             lease_timeout: super::fabric::lease::DEFAULT_LEASE_TIMEOUT,
             clock,
+            split_brains: Vec::new(),
             events: BTreeMap::new(),
             seq: 0,
         }
