@@ -24,6 +24,7 @@ mod inventory;
 mod jobs;
 mod leases;
 mod maintenance;
+mod master_election;
 mod registration;
 mod storage;
 mod support;
@@ -47,6 +48,7 @@ pub use inventory::*;
 pub use jobs::*;
 pub use leases::*;
 pub use maintenance::*;
+pub use master_election::*;
 pub use registration::*;
 pub use storage::*;
 pub use support::Failure;
@@ -159,6 +161,8 @@ checks! {
     jobs_describe_their_command,
     attach_answers_before_its_activation_fails,
     first_attach_elects_the_spm_or_fails_to_create_the_pool,
+    master_election_skips_backup_domains,
+    master_election_prefers_the_longest_unused,
 }
 
 /// The outcome of one check.

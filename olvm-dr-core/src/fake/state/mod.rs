@@ -15,6 +15,7 @@ pub(crate) mod lun_device;
 pub(crate) mod macs;
 pub(crate) mod maintenance;
 pub(crate) mod mappings;
+pub(crate) mod master_election;
 pub(crate) mod ovf;
 pub(crate) mod register;
 pub(crate) mod register_template;

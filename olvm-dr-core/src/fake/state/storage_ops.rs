@@ -101,6 +101,7 @@ impl WorldState {
             available: DOMAIN_AVAILABLE,
             used: DOMAIN_USED,
             attachment: None,
+            last_master: None,
         };
         let view = rec.view(now, false);
         self.site_mut(site).insert_domain(rec);
@@ -345,7 +346,11 @@ impl WorldState {
             // The hosts disconnect from a domain that did not come up.
             self.leases.release(sd, site, status.ends_at());
         }
-        let rec = self.site_mut(site).domains.get_mut(&sd).expect("checked");
+        let s = self.site_mut(site);
+        if first {
+            s.mark_master(sd, now);
+        }
+        let rec = s.domains.get_mut(&sd).expect("checked");
         rec.attachment = Some(Attachment {
             dc,
             master: first,
