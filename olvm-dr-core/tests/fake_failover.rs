@@ -275,3 +275,30 @@ async fn the_primary_stays_unchanged_while_the_secondary_fails_over() {
         "the recovered primary is stale, unchanged"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn vms_on_a_copy_that_turns_read_only_are_killed_after_the_lease_time() {
+    let world = WorldBuilder::small(6).build();
+    let facts = world.facts().clone();
+    let p = world.engine(Site::Primary);
+    let running: Vec<_> = facts.vms.iter().filter(|v| v.running).collect();
+    assert!(!running.is_empty());
+    // Someone reverses replication while the primary still runs on its copies.
+    world.reverse_all_replication();
+    sleep(DEFAULT_LEASE_TIMEOUT - Duration::from_secs(1)).await;
+    for v in &running {
+        assert_eq!(p.vm(v.id).await.unwrap().status, VmStatus::Up, "{}", v.name);
+    }
+    sleep(Duration::from_secs(1)).await;
+    for v in &running {
+        if !v.domains.is_empty() {
+            assert_eq!(
+                p.vm(v.id).await.unwrap().status,
+                VmStatus::Down,
+                "{} runs on a read-only copy",
+                v.name
+            );
+        }
+    }
+    assert_eq!(world.lease_holder(facts.domains[0].id), None);
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::Site;
-use crate::engine::{DataCenterStatus, ErrorKind, StorageDomainStatus};
+use crate::engine::{DataCenterStatus, ErrorKind, StorageDomainStatus, VmStatus};
 
 use super::Context;
 use super::storage::dc_status;
@@ -147,5 +147,39 @@ pub async fn split_replicas_do_not_stop_a_second_writer(ctx: &Context) -> Result
             && split[0].still_running == Site::Primary,
         "split brain not recorded as such: {split:?}"
     );
+    Ok(())
+}
+
+/// A site whose copy of a domain turns into the read-only replica (replication reversed under
+/// it) can no longer renew its lease there: after the lease time sanlock kills the processes
+/// using the lockspace (`id_renewal_fail_seconds`, sanlock `src/lockspace.c`), so the VMs
+/// running on the domain go down.
+pub async fn vms_on_a_copy_turned_read_only_are_killed(ctx: &Context) -> Result<(), Failure> {
+    let facts = ctx.facts();
+    let Some(d) = facts.domains.iter().find(|d| {
+        facts
+            .vms
+            .iter()
+            .any(|v| v.running && v.domains.contains(&d.id))
+    }) else {
+        return Ok(());
+    };
+    let (w, e) = (ctx.world(), ctx.engine(Site::Primary));
+    w.set_lease_timeout(SHORT_LEASE);
+    w.reverse_replication(d.pair);
+    tokio::time::sleep(SHORT_LEASE).await;
+    for v in facts
+        .vms
+        .iter()
+        .filter(|v| v.running && v.domains.contains(&d.id))
+    {
+        let got = ok("vm", e.vm(v.id).await)?;
+        ensure!(
+            got.status == VmStatus::Down,
+            "{} still {} after its storage turned read-only for the lease time",
+            v.name,
+            got.status
+        );
+    }
     Ok(())
 }

@@ -163,6 +163,7 @@ checks! {
     first_attach_elects_the_spm_or_fails_to_create_the_pool,
     master_election_skips_backup_domains,
     master_election_prefers_the_longest_unused,
+    vms_on_a_copy_turned_read_only_are_killed,
 }
 
 /// The outcome of one check.

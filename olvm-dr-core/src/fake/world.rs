@@ -226,14 +226,24 @@ impl World {
         }
     }
 
-    /// Restarts a pair in its direction after a full copy from its source.
+    /// Restarts a pair in its direction after a full copy from its source. A site whose hosts
+    /// still use a domain on the copy that is now read-only loses the VMs running on it after
+    /// the lease time: sanlock cannot renew there and kills them.
     pub fn resync_replication(&self, pair: PairId) {
-        self.with(|w, _| w.fabric.resync(pair));
+        self.with(|w, now| {
+            w.fabric.resync(pair);
+            w.schedule_fencing(now);
+        });
     }
 
-    /// Reverses a pair (the old replica becomes the source), resynchronises and runs it.
+    /// Reverses a pair (the old replica becomes the source), resynchronises and runs it. As with
+    /// [`World::resync_replication`], VMs still running on the copy that turns read-only are
+    /// killed by sanlock after the lease time.
     pub fn reverse_replication(&self, pair: PairId) {
-        self.with(|w, _| w.fabric.reverse(pair));
+        self.with(|w, now| {
+            w.fabric.reverse(pair);
+            w.schedule_fencing(now);
+        });
     }
 
     /// Sets `site`'s latency profile (request latencies and transition durations).

@@ -9,6 +9,7 @@
 pub(crate) mod disks;
 pub(crate) mod domains;
 pub(crate) mod entities;
+pub(crate) mod fencing;
 pub(crate) mod inventory;
 pub(crate) mod iscsi;
 pub(crate) mod lun_device;
@@ -59,6 +60,8 @@ pub(crate) enum Event {
     PurgeVm { site: Site, vm: Id },
     /// A detach completes: the domain is no longer attached.
     FinishDetach { site: Site, sd: Id },
+    /// sanlock could not renew `site`'s lease on `sd` for the lease time (see [`fencing`]).
+    LeaseRenewalFailed { site: Site, sd: Id },
 }
 
 /// Everything.
@@ -184,6 +187,7 @@ impl WorldState {
                     d.attachment = None;
                 }
             }
+            Event::LeaseRenewalFailed { site, sd } => self.fence(site, sd, t),
         }
     }
 
