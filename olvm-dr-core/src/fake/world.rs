@@ -416,3 +416,60 @@ impl crate::probe::HostProbe for WorldHostProbe {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{ErrorKind, HostStatus, RemoveStorageDomain, StorageDomainStatus};
+    use crate::fake::WorldBuilder;
+    use crate::fake::clock::Transition;
+
+    /// A master that is no longer active (a recovered site's `unknown` domain) can be destroyed
+    /// only with a successor to elect and an up host to elect it
+    /// (`ForceRemoveStorageDomainCommand.validate`).
+    #[tokio::test(start_paused = true)]
+    async fn destroying_a_master_needs_a_successor_and_an_up_host() {
+        let world = WorldBuilder::small(45).hosted_engine(false).build();
+        let f = world.facts().clone();
+        let master = f.domains.iter().find(|d| d.primary_master).unwrap().clone();
+        let other = f
+            .domains
+            .iter()
+            .find(|d| d.primary_dc.id == master.primary_dc.id && d.id != master.id)
+            .expect("a second domain in the master's DC")
+            .clone();
+        world.with(|w, now| {
+            w.set_status(
+                Site::Primary,
+                master.id,
+                Transition::settled(StorageDomainStatus::Unknown, now),
+            );
+            for h in w.site_mut(Site::Primary).inv.hosts.values_mut() {
+                h.status = HostStatus::Maintenance;
+            }
+        });
+        let p = world.engine(Site::Primary);
+        let e = p
+            .remove_storage_domain(master.id, RemoveStorageDomain::Destroy)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Conflict);
+        assert!(
+            e.detail().contains("requires at least one active Host"),
+            "{e}"
+        );
+        world.with(|w, _| {
+            for h in w.site_mut(Site::Primary).inv.hosts.values_mut() {
+                h.status = HostStatus::Up;
+            }
+        });
+        p.remove_storage_domain(master.id, RemoveStorageDomain::Destroy)
+            .await
+            .unwrap();
+        let now_master = p
+            .attached_storage_domain(master.primary_dc.id, other.id)
+            .await
+            .unwrap();
+        assert!(now_master.master);
+    }
+}

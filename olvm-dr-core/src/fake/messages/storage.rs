@@ -379,3 +379,15 @@ pub(crate) fn cannot_create_storage_pool(op: Operation) -> EngineError {
             .into(),
     )
 }
+
+/// `ERROR_CANNOT_DESTROY_LAST_STORAGE_DOMAIN_HOST_NOT_ACTIVE` (409): destroying the master
+/// elects a new one, which needs an up host in the data center
+/// (`ForceRemoveStorageDomainCommand.validate`).
+pub(crate) fn destroy_master_without_host(op: Operation) -> EngineError {
+    one(
+        ErrorKind::Conflict,
+        op,
+        409,
+        "In order to complete the operation a new master Storage Domain needs to be elected, which requires at least one active Host in the Data Center.\n-Please make sure one of the Hosts is active in the Data Center first.".into(),
+    )
+}

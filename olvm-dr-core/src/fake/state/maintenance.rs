@@ -246,6 +246,9 @@ impl WorldState {
                         let successor = s
                             .elect_new_master(dc, sd, now)
                             .ok_or_else(|| msg::destroy_master_without_successor(op))?;
+                        if s.inv.up_hosts_in_dc(dc).next().is_none() {
+                            return Err(msg::destroy_master_without_host(op));
+                        }
                         let election = s.latency.transitions().master_election;
                         let s = self.site_mut(site);
                         s.mark_master(successor, now);
