@@ -2,10 +2,11 @@
 //! given the Engine's latencies, the sanlock lease and the bound on concurrent calls.
 //!
 //! The run cannot be faster than either of:
-//! - its **critical path**: the lease expires; each target data center's master is imported
-//!   and attached (request, then activation), then its other domains; then (everything being
-//!   active) one discovery read, the template chain (a base, then a version), one VM, its start
-//!   and its way up;
+//! - its **critical path**: each target data center's master is imported and attached — the
+//!   attach blocks while sanlock watches the primary's lease records for the lease time, then
+//!   the new pool elects its SPM — then its other domains are attached (each blocking for the
+//!   lease time too, then activating); then (everything being active) one discovery read, the
+//!   template chain (a base, then a version), one VM, its start and its way up;
 //! - its **work under the concurrency bound**: once the last domain is active, every template
 //!   and VM registration and every start holds one of `C` Engine slots for its request latency;
 //!   the last VM started still has to come up after that.
@@ -51,8 +52,9 @@ fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The lower bound of a failover of `shape` on an Engine with `profile`, a lease freeing
-/// `lease` after the disaster, and at most `concurrency` calls in flight.
+/// The lower bound of a failover of `shape` on an Engine with `profile`, attaches that block for
+/// `lease` while sanlock watches the other site's records (zero when they are known free), and
+/// at most `concurrency` calls in flight.
 pub fn failover_lower_bound(
     profile: &LatencyProfile,
     lease: Duration,
@@ -61,16 +63,21 @@ pub fn failover_lower_bound(
 ) -> LowerBound {
     let req = |op: Operation| ms(profile.request(op, 0));
     let t = profile.transitions();
-    let attach = req(Operation::AttachStorageDomain) + ms(t.attach_activation);
+    let attach_call = ms(lease) + req(Operation::AttachStorageDomain);
     let login = if shape.iscsi_login {
         req(Operation::IscsiLogin)
     } else {
         0
     };
     let import = req(Operation::ImportStorageDomain);
-    // The master's attach cannot succeed before the lease is free, nor before its import.
-    let master_active = (login + import).max(ms(lease)) + attach;
-    let storage = master_active + if shape.second_attach_round { attach } else { 0 };
+    // The master's attach follows its import; the new pool then elects its SPM.
+    let master_active = login + import + attach_call + ms(t.spm_election);
+    let storage = master_active
+        + if shape.second_attach_round {
+            attach_call + ms(t.attach_activation)
+        } else {
+            0
+        };
     let discover = req(Operation::UnregisteredTemplates) + req(Operation::UnregisteredVms);
     let register_tpl = req(Operation::RegisterTemplate);
     let register_vm = req(Operation::RegisterVm);

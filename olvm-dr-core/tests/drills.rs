@@ -460,6 +460,12 @@ async fn the_full_drill_moves_everything_to_the_secondary_and_back() {
     }
     let runs: Vec<String> = store.runs().into_iter().map(|r| r.id).collect();
     assert!(runs.iter().all(|r| r.starts_with("drill-")), "{runs:?}");
+    // A drill writes split-off copies, never both copies of a promoted replica.
+    assert!(
+        world.split_brains().is_empty(),
+        "{:?}",
+        world.split_brains()
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -15,7 +15,7 @@ use olvm_dr_core::journal::Journal;
 use olvm_dr_core::mapping::{Mapping, MappingSecrets};
 use olvm_dr_core::plan::{FailoverOptions, MappingSource, Plan, plan_failover};
 use olvm_dr_core::progress::NoReporter;
-use olvm_dr_core::report::{Report, Verdict};
+use olvm_dr_core::report::{Report, StepOutcome, Verdict};
 
 async fn plan(world: &World, mapping: &Mapping, options: &FailoverOptions) -> Plan {
     let target = world.dyn_engine(Site::Secondary);
@@ -118,4 +118,76 @@ async fn failover_of_the_small_world_brings_every_running_vm_up_on_the_secondary
         "the attach waited for the primary's leases: {:?}",
         report.rto
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_activation_that_fails_inside_the_attach_is_completed_by_the_flow() {
+    let world = WorldBuilder::small(7).build();
+    let facts = world.facts().clone();
+    let mapping = facts.mapping(&flow_support::urls());
+    world.disaster(Site::Primary);
+    world.stop_all_replication();
+    // The Engine's own activation inside the attach fails twice: the attaches still answer 201
+    // and leave their domains inactive (a new pool's master) or in maintenance.
+    world.fail_next(
+        Site::Secondary,
+        olvm_dr_core::fake::Operation::ActivateStorageDomain,
+        2,
+        olvm_dr_core::engine::EngineError::new(
+            olvm_dr_core::ErrorKind::BadRequest,
+            "activate_storage_domain",
+        ),
+    );
+    let plan = plan(&world, &mapping, &FailoverOptions::default()).await;
+    let report = run(&world, &mapping, plan).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+    let secondary = world.dyn_engine(Site::Secondary);
+    let running = secondary
+        .vms(&VmSearch {
+            status: Some(VmStatus::Up),
+            ..VmSearch::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        running.len(),
+        facts.vms.iter().filter(|v| v.running).count()
+    );
+    assert!(
+        world.split_brains().is_empty(),
+        "{:?}",
+        world.split_brains()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pool_that_cannot_be_created_fails_the_attach_with_the_engines_reason_and_a_hint() {
+    let world = WorldBuilder::small(7).build();
+    let mapping = world.facts().mapping(&flow_support::urls());
+    world.disaster(Site::Primary);
+    world.stop_all_replication();
+    world.fail_spm_start(Site::Secondary, u32::MAX);
+    let plan = plan(&world, &mapping, &FailoverOptions::default()).await;
+    let report = run(&world, &mapping, plan).await;
+    // Data centers that already had storage on the secondary need no new pool.
+    assert_ne!(report.verdict, Verdict::Success);
+    let failed: Vec<_> = report
+        .steps
+        .iter()
+        .filter(|s| s.id.0.starts_with("attach/") && s.outcome == StepOutcome::Failed)
+        .collect();
+    assert!(!failed.is_empty(), "{}", report.render_summary());
+    for s in failed {
+        let error = s.error.as_deref().unwrap();
+        assert!(
+            error.contains("Cannot create Storage Pool")
+                && error.contains("run the failover again"),
+            "{error}"
+        );
+    }
 }

@@ -8,14 +8,14 @@ use std::time::Duration;
 use olvm_dr_core::engine::{Engine, ErrorKind, StorageDomainStatus, VmStatus};
 use olvm_dr_core::fake::{DEFAULT_LEASE_TIMEOUT, STORAGE_TYPES, WorldBuilder};
 use olvm_dr_core::{ErrorKind as Kind, Site};
-use tokio::time::sleep;
+use tokio::time::{Instant, sleep};
 
 use fake_support::{dc_for, host_for, import, promote_all, register_all};
 
 const LEASE_TEXT: &str = "[Cannot acquire host id]";
 
 #[tokio::test(start_paused = true)]
-async fn every_storage_type_fails_over_once_the_lease_expires() {
+async fn every_storage_type_fails_over_after_blocking_for_the_lease() {
     for storage_type in STORAGE_TYPES {
         let world = WorldBuilder::medium(11).vms(80).build();
         let facts = world.facts().clone();
@@ -47,23 +47,16 @@ async fn every_storage_type_fails_over_once_the_lease_expires() {
         }
         import(&world, e.as_ref(), &d, Site::Secondary).await;
 
-        let err = e.attach_storage_domain(dc, d.id).await.unwrap_err();
-        assert_eq!(
-            (err.kind, err.detail()),
-            (Kind::LeaseHeld, LEASE_TEXT),
-            "{storage_type}"
-        );
-        sleep(DEFAULT_LEASE_TIMEOUT - Duration::from_secs(1)).await;
-        let err = e.attach_storage_domain(dc, d.id).await.unwrap_err();
-        assert_eq!(
-            err.kind,
-            Kind::LeaseHeld,
-            "{storage_type}: a second before expiry"
-        );
-        sleep(Duration::from_secs(1)).await;
+        // The attach blocks while sanlock watches the primary's records, then goes through.
+        let started = Instant::now();
         e.attach_storage_domain(dc, d.id)
             .await
-            .expect("attach after expiry");
+            .expect("attach after the lease wait");
+        assert!(
+            started.elapsed() >= DEFAULT_LEASE_TIMEOUT,
+            "{storage_type}: answered after {:?}",
+            started.elapsed()
+        );
         assert_eq!(world.lease_holder(d.id), Some(Site::Secondary));
 
         let sd = e.attached_storage_domain(dc, d.id).await.unwrap();
@@ -100,47 +93,50 @@ async fn every_storage_type_fails_over_once_the_lease_expires() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn split_brain_never_lets_the_attach_succeed() {
-    // Only the primary's Engine is unreachable; its hosts keep renewing.
+async fn a_live_primary_does_not_stop_the_attach_after_a_split_and_the_split_brain_is_recorded() {
+    // Only the primary's Engine is unreachable; its hosts keep renewing, on their own copy.
     let world = WorldBuilder::small(3).build();
     let d = world.facts().domains[0].clone();
     let e = world.engine(Site::Secondary);
     world.engine_outage(Site::Primary);
     world.stop_replication(d.pair);
     import(&world, e.as_ref(), &d, Site::Secondary).await;
-    for _ in 0..24 {
-        let err = e
-            .attach_storage_domain(dc_for(&d, Site::Secondary), d.id)
-            .await
-            .unwrap_err();
-        assert_eq!((err.kind, err.detail()), (Kind::LeaseHeld, LEASE_TEXT));
-        sleep(Duration::from_secs(3600)).await;
-    }
-    world.expire_leases(Site::Primary);
-    assert!(
-        e.attach_storage_domain(dc_for(&d, Site::Secondary), d.id)
-            .await
-            .is_err()
+    assert!(world.split_brains().is_empty());
+    let started = Instant::now();
+    e.attach_storage_domain(dc_for(&d, Site::Secondary), d.id)
+        .await
+        .expect("sanlock cannot see the primary's renewals on the promoted copy");
+    assert!(started.elapsed() >= DEFAULT_LEASE_TIMEOUT);
+    assert_eq!(world.lease_holder(d.id), Some(Site::Secondary));
+    let split = world.split_brains();
+    assert_eq!(split.len(), 1, "{split:?}");
+    assert_eq!(
+        (split[0].domain, split[0].taken_by, split[0].still_running),
+        (d.id, Site::Secondary, Site::Primary)
     );
-    assert_eq!(world.lease_holder(d.id), Some(Site::Primary));
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_primary_that_comes_back_before_expiry_keeps_its_leases() {
+async fn a_read_only_replica_refuses_the_lease_and_a_dead_sites_takeover_is_no_split_brain() {
     let world = WorldBuilder::small(4).build();
     let d = world.facts().domains[0].clone();
     let e = world.engine(Site::Secondary);
     world.disaster(Site::Primary);
-    world.stop_replication(d.pair);
     import(&world, e.as_ref(), &d, Site::Secondary).await;
-    sleep(Duration::from_secs(30)).await;
-    world.recover(Site::Primary);
-    sleep(Duration::from_secs(3600)).await;
     let err = e
         .attach_storage_domain(dc_for(&d, Site::Secondary), d.id)
         .await
         .unwrap_err();
-    assert_eq!(err.kind, Kind::LeaseHeld);
+    assert_eq!((err.kind, err.detail()), (Kind::LeaseHeld, LEASE_TEXT));
+    world.stop_replication(d.pair);
+    sleep(Duration::from_secs(3600)).await;
+    // Hours after the disaster sanlock still watches the record for the full lease time.
+    let started = Instant::now();
+    e.attach_storage_domain(dc_for(&d, Site::Secondary), d.id)
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= DEFAULT_LEASE_TIMEOUT);
+    assert!(world.split_brains().is_empty());
 }
 
 #[tokio::test(start_paused = true)]
@@ -287,4 +283,31 @@ async fn the_primary_stays_unchanged_while_the_secondary_fails_over() {
         before,
         "the recovered primary is stale, unchanged"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn vms_on_a_copy_that_turns_read_only_are_killed_after_the_lease_time() {
+    let world = WorldBuilder::small(6).build();
+    let facts = world.facts().clone();
+    let p = world.engine(Site::Primary);
+    let running: Vec<_> = facts.vms.iter().filter(|v| v.running).collect();
+    assert!(!running.is_empty());
+    // Someone reverses replication while the primary still runs on its copies.
+    world.reverse_all_replication();
+    sleep(DEFAULT_LEASE_TIMEOUT - Duration::from_secs(1)).await;
+    for v in &running {
+        assert_eq!(p.vm(v.id).await.unwrap().status, VmStatus::Up, "{}", v.name);
+    }
+    sleep(Duration::from_secs(1)).await;
+    for v in &running {
+        if !v.domains.is_empty() {
+            assert_eq!(
+                p.vm(v.id).await.unwrap().status,
+                VmStatus::Down,
+                "{} runs on a read-only copy",
+                v.name
+            );
+        }
+    }
+    assert_eq!(world.lease_holder(facts.domains[0].id), None);
 }

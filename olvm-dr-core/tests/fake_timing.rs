@@ -68,7 +68,7 @@ async fn deactivation_passes_through_its_intermediate_states() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_long_attach_holds_the_domain_locked_then_activating() {
+async fn a_long_attach_holds_the_domain_locked_through_the_spm_election_then_activating() {
     let world = WorldBuilder::small(22).build();
     let facts = world.facts().clone();
     let d = facts.domains[0].clone();
@@ -92,13 +92,35 @@ async fn a_long_attach_holds_the_domain_locked_then_activating() {
     s.attach_storage_domain(dc, sd).await.unwrap();
     assert_eq!(start.elapsed(), secs(25.0));
     assert_eq!(poller.await.unwrap(), StorageDomainStatus::Locked);
+    // The first domain creates the pool: it stays locked while the SPM is elected.
     assert_eq!(
         status(s.as_ref(), dc, sd).await,
+        StorageDomainStatus::Locked
+    );
+    sleep(secs(10.0)).await;
+    assert_eq!(
+        status(s.as_ref(), dc, sd).await,
+        StorageDomainStatus::Active
+    );
+
+    // Another domain of the same data center: locked for the call, then activating.
+    let Some(other) = facts
+        .domains
+        .iter()
+        .find(|o| o.id != d.id && dc_for(o, Site::Secondary) == dc)
+        .cloned()
+    else {
+        return;
+    };
+    import(&world, s.as_ref(), &other, Site::Secondary).await;
+    s.attach_storage_domain(dc, other.id).await.unwrap();
+    assert_eq!(
+        status(s.as_ref(), dc, other.id).await,
         StorageDomainStatus::Activating
     );
     sleep(secs(6.0)).await;
     assert_eq!(
-        status(s.as_ref(), dc, sd).await,
+        status(s.as_ref(), dc, other.id).await,
         StorageDomainStatus::Active
     );
 }

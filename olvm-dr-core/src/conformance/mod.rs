@@ -9,13 +9,15 @@
 //! directly and against a REST client talking to a simulator that serves a fake world.
 //!
 //! Checks change the world, so each needs a fresh one: [`run_all`] takes a factory and calls it
-//! once per check. The suite never waits on the clock: [`Context::new`] sets the `instant`
-//! latency profile on both sites, and lease expiry is forced with
-//! [`World::expire_leases`](crate::fake::World::expire_leases). It expects a world built by
+//! once per check. The suite hardly waits on the clock: [`Context::new`] sets the `instant`
+//! latency profile on both sites, lease expiry is forced with
+//! [`World::expire_leases`](crate::fake::World::expire_leases), and the checks that time a
+//! blocking call or a transition set a fraction of a second for it. It expects a world built by
 //! [`WorldBuilder`](crate::fake::WorldBuilder) (any preset).
 //!
 //! This module is not a stable API: checks are added as the fake learns more rules.
 
+mod attach_outcomes;
 mod failover;
 mod import;
 mod inventory;
@@ -24,6 +26,7 @@ mod leases;
 mod locks;
 mod maintenance;
 mod ovf_outdated;
+mod master_election;
 mod registration;
 mod storage;
 mod support;
@@ -40,6 +43,7 @@ use crate::Site;
 use crate::engine::Engine;
 use crate::fake::{LatencyProfile, World, WorldFacts};
 
+pub use attach_outcomes::*;
 pub use failover::*;
 pub use import::*;
 pub use inventory::*;
@@ -48,6 +52,7 @@ pub use leases::*;
 pub use locks::*;
 pub use maintenance::*;
 pub use ovf_outdated::*;
+pub use master_election::*;
 pub use registration::*;
 pub use storage::*;
 pub use support::Failure;
@@ -133,7 +138,7 @@ checks! {
     import_of_an_unreachable_export_fails,
     attach_waits_for_the_lease,
     attach_of_a_read_only_replica_fails,
-    split_brain_never_lets_attach_succeed,
+    split_replicas_do_not_stop_a_second_writer,
     first_attach_must_be_a_data_domain,
     master_rules,
     deactivate_is_refused_with_running_vms,
@@ -161,6 +166,11 @@ checks! {
     unregistered_disks_are_the_images_no_entity_holds,
     storage_commands_take_the_engine_locks,
     update_ovf_store_writes_only_outdated_domains,
+    attach_answers_before_its_activation_fails,
+    first_attach_elects_the_spm_or_fails_to_create_the_pool,
+    master_election_skips_backup_domains,
+    master_election_prefers_the_longest_unused,
+    vms_on_a_copy_turned_read_only_are_killed,
 }
 
 /// The outcome of one check.

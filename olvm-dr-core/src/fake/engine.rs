@@ -166,6 +166,21 @@ impl FakeEngine {
         key: u128,
         process: impl FnOnce(&mut WorldState, Site, Instant) -> EngineResult<T>,
     ) -> EngineResult<T> {
+        self.call_blocking(op, key, |w, s, now| {
+            process(w, s, now).map(|v| (v, std::time::Duration::ZERO))
+        })
+        .await
+    }
+
+    /// [`FakeEngine::call`] for a command that blocks inside the Engine beyond its request
+    /// latency (a synchronous sanlock acquisition): `process` says for how long, and the answer
+    /// comes after that plus the latency.
+    async fn call_blocking<T>(
+        &self,
+        op: Operation,
+        key: u128,
+        process: impl FnOnce(&mut WorldState, Site, Instant) -> EngineResult<(T, std::time::Duration)>,
+    ) -> EngineResult<T> {
         let site = self.site;
         let arrived = {
             let (mut w, now) = self.shared.lock_current();
@@ -193,16 +208,20 @@ impl FakeEngine {
             Some(Some(d)) => sleep(d).await,
             None => {}
         }
-        let result = {
+        let (result, blocked) = {
             let (mut w, now) = self.shared.lock_current();
             if !w.site(site).engine_up {
                 return Err(msg::connection_lost(op, site));
             }
             match decision.fail {
-                Some(e) => Err(e),
-                None => process(&mut w, site, now),
+                Some(e) => (Err(e), std::time::Duration::ZERO),
+                None => match process(&mut w, site, now) {
+                    Ok((v, blocked)) => (Ok(v), blocked),
+                    Err(e) => (Err(e), std::time::Duration::ZERO),
+                },
             }
         };
+        let latency = latency + blocked;
         if !latency.is_zero() {
             sleep(latency).await;
             let (w, _) = self.shared.lock_current();
@@ -354,15 +373,15 @@ impl Engine for FakeEngine {
     }
 
     async fn attach_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
-        self.call(Operation::AttachStorageDomain, key(sd), |w, s, now| {
-            w.attach_domain(s, dc, sd, now)
+        self.call_blocking(Operation::AttachStorageDomain, key(sd), |w, s, now| {
+            w.attach_domain(s, dc, sd, now).map(|wait| ((), wait))
         })
         .await
     }
 
     async fn activate_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
-        self.call(Operation::ActivateStorageDomain, key(sd), |w, s, now| {
-            w.activate_domain(s, dc, sd, now)
+        self.call_blocking(Operation::ActivateStorageDomain, key(sd), |w, s, now| {
+            w.activate_domain(s, dc, sd, now).map(|wait| ((), wait))
         })
         .await
     }

@@ -111,6 +111,7 @@ pub(crate) struct FaultPlan {
     random: Vec<RandomRule>,
     hangs: Vec<(Operation, Hang)>,
     drop: Option<(Trigger, Outage)>,
+    spm_start_failures: u32,
 }
 
 impl FaultPlan {
@@ -133,6 +134,33 @@ impl FaultPlan {
 
     pub(crate) fn drop_site(&mut self, trigger: Trigger, outage: Outage) {
         self.drop = Some((trigger, outage));
+    }
+
+    /// The next `times` SPM elections (the first attach to an uninitialized data center) fail.
+    pub(crate) fn fail_spm_start(&mut self, times: u32) {
+        self.spm_start_failures = self.spm_start_failures.saturating_add(times);
+    }
+
+    /// Consumes one injected SPM election failure, if any is pending.
+    pub(crate) fn take_spm_failure(&mut self) -> bool {
+        let pending = self.spm_start_failures > 0;
+        self.spm_start_failures = self.spm_start_failures.saturating_sub(1);
+        pending
+    }
+
+    /// Consumes one injected failure of `op` (from [`FaultPlan::fail_next`] only, never a random
+    /// one) for a command the Engine runs internally inside another: the attach runs
+    /// `ActivateStorageDomain` itself (`AttachStorageDomainToPoolCommand.attemptToActivateDomain`).
+    pub(crate) fn take_internal_failure(&mut self, op: Operation) -> Option<EngineError> {
+        let i = self.fail_next.iter().position(|f| f.op == op)?;
+        let f = &mut self.fail_next[i];
+        let mut e = f.error.clone();
+        e.operation = op.as_str();
+        f.remaining = f.remaining.saturating_sub(1);
+        if f.remaining == 0 {
+            self.fail_next.remove(i);
+        }
+        Some(e)
     }
 
     pub(crate) fn clear(&mut self) {

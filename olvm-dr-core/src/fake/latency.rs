@@ -41,6 +41,10 @@ pub struct TransitionTimes {
     pub vm_shutdown: Duration,
     /// Remove: `image_locked` before the VM is gone.
     pub vm_remove: Duration,
+    /// The first attach to an uninitialized data center: after the call returns, the new pool
+    /// elects its SPM (the data center `contend`, the master domain `locked`) before the master
+    /// is `active` (`AddStoragePoolWithStoragesCommand`, VDSM `spmStart`).
+    pub spm_election: Duration,
 }
 
 impl TransitionTimes {
@@ -64,6 +68,9 @@ impl TransitionTimes {
             vm_shutdown: Duration::from_secs(10),
             // Our estimate: removing the records and images of a VM.
             vm_remove: Duration::from_secs(2),
+            // Our estimate: `spmStart` takes the SDM lease on the master domain (a sanlock
+            // paxos lease, free on a fresh pool) and the Engine's SPM status poll sees it.
+            spm_election: Duration::from_secs(10),
         }
     }
 }

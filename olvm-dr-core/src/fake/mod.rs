@@ -4,7 +4,7 @@
 //! the benchmarks, and it is meant for users' own tests too. It is as strict as the Engine as
 //! documented in the API reference and its sources: statuses and their transitions, the master
 //! domain rules, OVF stores that are written periodically and read on attach, registration with
-//! every mapping, MAC pools, sanlock leases that block a DR attach until they expire, and the
+//! every mapping, MAC pools, sanlock leases that block a DR attach for the lease time, and the
 //! Engine's own fault texts and HTTP statuses (one catalogue, in the private `messages`
 //! module, each text cited to the Engine's message bundles).
 //!
@@ -41,10 +41,12 @@
 //!   request latency. If the site dies meanwhile, the caller sees `Unavailable` (a connection cut off) although the
 //!   change happened.
 //! * Sanlock leases belong to a domain (its id is the same on both sides of a replication
-//!   pair). The hosts of the site using it renew it; another site acquires it only
-//!   `lease_timeout` after they stopped (disaster), never while they run (split brain).
+//!   pair). The hosts of the site using it renew it; another site's attach or activation takes
+//!   the record over after blocking for `lease_timeout`, whether those hosts are dead or alive
+//!   (after a split, a live site's renewals reach only its own copy): a live one makes a split
+//!   brain, which the world records ([`World::split_brains`]).
 //! * A read-only replica cannot be attached or activated: sanlock cannot write its lease there,
-//!   so the Engine reports VDSM's `[Cannot acquire host id]` (400), the same as a held lease.
+//!   so the Engine reports VDSM's `[Cannot acquire host id]` (400).
 //!   Importing it works (import only reads); a deactivation whose OVF update cannot be written
 //!   returns the domain to `active` unless forced.
 //! * The OVF_STORE disks' `description` carries the JSON the Engine writes into the volume
@@ -90,4 +92,5 @@ pub use snapshot::{
     DataCenterSummary, DomainSummary, OvfStoreSummary, SiteSnapshot, TemplateSummary, VmSummary,
 };
 pub use state::site::{DEFAULT_CONCURRENCY_LIMIT, DEFAULT_OVF_UPDATE_INTERVAL};
+pub use state::split_brain::SplitBrain;
 pub use world::{ReplicationState, World};

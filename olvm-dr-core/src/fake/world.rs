@@ -18,6 +18,7 @@ use super::ops::Operation;
 use super::setup::Setup;
 use super::snapshot::{OvfStoreSummary, SiteSnapshot};
 use super::state::WorldState;
+use super::state::split_brain::SplitBrain;
 
 /// The state of a replication pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -86,8 +87,10 @@ impl World {
     }
 
     /// Only `site`'s Engine stops answering; its hosts keep running and renewing their leases.
-    /// Seen from the other site this is a split brain: the Engine looks dead while its hosts
-    /// still hold every domain, so an attach there never succeeds.
+    /// Seen from the other site this is the split-brain danger: the Engine looks dead while its
+    /// hosts still run on every domain. sanlock does not stop the other site: once replication
+    /// is stopped, its attach takes the lease records over after the lease time, and the world
+    /// records a split brain ([`World::split_brains`]).
     pub fn engine_outage(&self, site: Site) {
         self.with(|w, now| w.take_down(site, Outage::Engine, now));
         self.shared.notify_liveness();
@@ -223,14 +226,24 @@ impl World {
         }
     }
 
-    /// Restarts a pair in its direction after a full copy from its source.
+    /// Restarts a pair in its direction after a full copy from its source. A site whose hosts
+    /// still use a domain on the copy that is now read-only loses the VMs running on it after
+    /// the lease time: sanlock cannot renew there and kills them.
     pub fn resync_replication(&self, pair: PairId) {
-        self.with(|w, _| w.fabric.resync(pair));
+        self.with(|w, now| {
+            w.fabric.resync(pair);
+            w.schedule_fencing(now);
+        });
     }
 
-    /// Reverses a pair (the old replica becomes the source), resynchronises and runs it.
+    /// Reverses a pair (the old replica becomes the source), resynchronises and runs it. As with
+    /// [`World::resync_replication`], VMs still running on the copy that turns read-only are
+    /// killed by sanlock after the lease time.
     pub fn reverse_replication(&self, pair: PairId) {
-        self.with(|w, _| w.fabric.reverse(pair));
+        self.with(|w, now| {
+            w.fabric.reverse(pair);
+            w.schedule_fencing(now);
+        });
     }
 
     /// Sets `site`'s latency profile (request latencies and transition durations).
@@ -272,21 +285,34 @@ impl World {
         self.with(|w, _| w.age_ovf_store(site, domain, by))
     }
 
-    /// Lets the leases held by `site`'s dead hosts expire now, as if the lease timeout had
-    /// already passed since the disaster. No effect while `site`'s hosts run: a live holder's
-    /// lease never expires. For tests that cannot advance tokio's clock (a simulator served
-    /// over real sockets).
+    /// Frees the leases held by `site`'s dead hosts now, as if the other site's hosts had already
+    /// watched their records for the lease time: a later attach or activation takes them at
+    /// once instead of blocking for the lease time. No effect while `site`'s hosts run. For tests
+    /// that cannot advance tokio's clock (a simulator served over real sockets).
     pub fn expire_leases(&self, site: Site) {
         self.with(|w, now| {
             if !w.site(site).hosts_alive() {
-                let timeout = w.lease_timeout;
-                w.leases.expire_all_of(site, now, timeout);
+                w.leases.expire_all_of(site, now);
             }
         });
     }
 
+    /// Every split brain so far: a site took a promoted replica's lease over while the other
+    /// site's hosts still ran on their own copy (see [`SplitBrain`]). A correct DR flow never
+    /// produces one.
+    pub fn split_brains(&self) -> Vec<SplitBrain> {
+        self.with(|w, _| w.split_brains.clone())
+    }
+
+    /// The next `times` SPM elections on `site` fail: a first attach to an uninitialized data
+    /// center answers "Cannot create Storage Pool" and leaves the domain unattached.
+    pub fn fail_spm_start(&self, site: Site, times: u32) {
+        self.with(|w, _| w.site_mut(site).faults.fail_spm_start(times));
+    }
+
     /// The next `calls` calls of `op` on `site` fail with `error` (its `operation` is set to
-    /// `op`).
+    /// `op`). An injected `ActivateStorageDomain` failure also hits the activation an attach
+    /// runs inside itself: the attach still succeeds and leaves the domain in maintenance.
     pub fn fail_next(&self, site: Site, op: Operation, calls: u32, error: EngineError) {
         self.with(|w, _| w.site_mut(site).faults.fail_next(op, calls, error));
     }
@@ -400,5 +426,62 @@ impl crate::probe::HostProbe for WorldHostProbe {
                 detail: "no such host in the simulated world (no route to host)".into(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{ErrorKind, HostStatus, RemoveStorageDomain, StorageDomainStatus};
+    use crate::fake::WorldBuilder;
+    use crate::fake::clock::Transition;
+
+    /// A master that is no longer active (a recovered site's `unknown` domain) can be destroyed
+    /// only with a successor to elect and an up host to elect it
+    /// (`ForceRemoveStorageDomainCommand.validate`).
+    #[tokio::test(start_paused = true)]
+    async fn destroying_a_master_needs_a_successor_and_an_up_host() {
+        let world = WorldBuilder::small(45).hosted_engine(false).build();
+        let f = world.facts().clone();
+        let master = f.domains.iter().find(|d| d.primary_master).unwrap().clone();
+        let other = f
+            .domains
+            .iter()
+            .find(|d| d.primary_dc.id == master.primary_dc.id && d.id != master.id)
+            .expect("a second domain in the master's DC")
+            .clone();
+        world.with(|w, now| {
+            w.set_status(
+                Site::Primary,
+                master.id,
+                Transition::settled(StorageDomainStatus::Unknown, now),
+            );
+            for h in w.site_mut(Site::Primary).inv.hosts.values_mut() {
+                h.status = HostStatus::Maintenance;
+            }
+        });
+        let p = world.engine(Site::Primary);
+        let e = p
+            .remove_storage_domain(master.id, RemoveStorageDomain::Destroy)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Conflict);
+        assert!(
+            e.detail().contains("requires at least one active Host"),
+            "{e}"
+        );
+        world.with(|w, _| {
+            for h in w.site_mut(Site::Primary).inv.hosts.values_mut() {
+                h.status = HostStatus::Up;
+            }
+        });
+        p.remove_storage_domain(master.id, RemoveStorageDomain::Destroy)
+            .await
+            .unwrap();
+        let now_master = p
+            .attached_storage_domain(master.primary_dc.id, other.id)
+            .await
+            .unwrap();
+        assert!(now_master.master);
     }
 }

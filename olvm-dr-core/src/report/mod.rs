@@ -87,7 +87,9 @@ pub struct StepResult {
     pub duration_ms: u64,
     /// How many attempts it needed.
     pub attempts: u32,
-    /// Time spent waiting for another site's storage lease to expire, in milliseconds.
+    /// Time spent in the calls that acquire a storage lease (attach, activate), in
+    /// milliseconds: the Engine blocks in them while sanlock watches the other site's lease
+    /// records, and they are retried while the lease cannot be taken.
     pub lease_wait_ms: u64,
     /// For a failed step: what the failure means in DR terms, what to do, and the command that
     /// continues the run ([`FailureKind::advice`], [`continue_command`]). Set when the report is
@@ -216,7 +218,8 @@ pub struct MacChange {
 /// Where the recovery time went: the wall-clock span of each part of the run, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RtoBreakdown {
-    /// Longest wait for a storage lease held by the other site.
+    /// Longest time one step spent in the calls that acquire a storage lease (attach,
+    /// activate), which block while sanlock watches the other site's lease records.
     pub lease_wait_ms: u64,
     /// iSCSI logins, imports, attaches and activations.
     pub storage_ms: u64,

@@ -97,8 +97,14 @@ pub async fn assert_running_exactly(
     }
 }
 
-/// Every replicated domain is active on `site` and unknown to the other site's Engine.
+/// Every replicated domain is active on `site` and unknown to the other site's Engine, and the
+/// two sites never used their copies of a domain at once (no split brain).
 pub async fn assert_domains_only_on(world: &World, site: Site) {
+    assert!(
+        world.split_brains().is_empty(),
+        "split brain: {:?}",
+        world.split_brains()
+    );
     let here = world.dyn_engine(site);
     let there = world.dyn_engine(site.other());
     let there_domains = there.storage_domains().await.unwrap();

@@ -83,8 +83,11 @@ impl<'a> Op<'a> {
         }
     }
 
-    /// Like [`Op::call`], and while the Engine refuses because another site's storage lease is
-    /// still held, keeps trying for up to the lease grace, showing progress.
+    /// Like [`Op::call`] for a call that acquires a storage domain's sanlock lease (attach,
+    /// activate). A real Engine blocks inside such a call while sanlock watches the other site's
+    /// lease records (about 80 s after a failover); the whole time spent in it counts as the
+    /// step's lease wait. While the Engine refuses because the lease cannot be taken (e.g. a
+    /// replica still read-only), keeps trying for up to the lease grace, showing progress.
     pub(crate) async fn call_through_lease<T, F, Fut>(
         &self,
         operation: &'static str,
@@ -95,13 +98,11 @@ impl<'a> Op<'a> {
         Fut: Future<Output = EngineResult<T>>,
     {
         let start = Instant::now();
-        let mut waited = false;
         loop {
             match self.call(operation, &mut f).await {
                 Err(e)
                     if e.kind == ErrorKind::LeaseHeld && start.elapsed() < self.t.lease_grace =>
                 {
-                    waited = true;
                     let elapsed = start.elapsed();
                     self.ctx.progress(format!(
                         "storage lease still held by the other site's hosts; waiting ({} s of {} s): {}",
@@ -116,13 +117,11 @@ impl<'a> Op<'a> {
                     self.attempts.fetch_add(1, Ordering::Relaxed);
                 }
                 other => {
-                    if waited {
-                        let mut lw = self
-                            .lease_wait
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner);
-                        *lw += start.elapsed();
-                    }
+                    let mut lw = self
+                        .lease_wait
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    *lw += start.elapsed();
                     return other;
                 }
             }

@@ -122,7 +122,13 @@ pub(crate) async fn ensure_imported(
     }
 }
 
-/// Makes sure the domain is attached to the data center and active.
+/// The Engine's fault when the first attach to an uninitialized data center could not create
+/// the storage pool or start its SPM (`ENGINE_ERROR_CREATING_STORAGE_POOL`).
+const POOL_NOT_CREATED: &str = "Cannot create Storage Pool";
+
+/// Makes sure the domain is attached to the data center and active. The attach answers once the
+/// domain is attached, whatever its activation gave (`AttachStorageDomainToPoolCommand`), so
+/// the status is read afterwards: a domain left `maintenance` or `inactive` is activated.
 pub(crate) async fn ensure_attached(
     op: &Op<'_>,
     engine: &dyn Engine,
@@ -171,6 +177,15 @@ pub(crate) async fn ensure_attached(
                     {
                         return Err(e.into());
                     }
+                }
+                Err(e) if e.detail().contains(POOL_NOT_CREATED) => {
+                    return Err(StepFailure {
+                        message: format!(
+                            "{e}; the hosts of data center '{dc_name}' could not create its storage pool or elect an SPM on {}: check that every host there reaches this storage, then run the failover again (it resumes here)",
+                            domain.describe()
+                        ),
+                        kind: Some(e.kind),
+                    });
                 }
                 Err(e) => return Err(e.into()),
             }

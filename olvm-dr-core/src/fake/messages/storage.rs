@@ -366,3 +366,28 @@ pub(crate) fn iscsi_login_auth_failed(op: Operation) -> EngineError {
         "Failed to login to iSCSI node due to authorization failure".into(),
     )
 }
+
+/// VDSM-side `ENGINE_ERROR_CREATING_STORAGE_POOL` (400, `VdsmErrors.properties`): the first
+/// attach to an uninitialized data center creates the storage pool
+/// (`AddStoragePoolWithStoragesCommand`), and no host could create it or start as its SPM.
+pub(crate) fn cannot_create_storage_pool(op: Operation) -> EngineError {
+    one(
+        ErrorKind::BadRequest,
+        op,
+        400,
+        "Cannot create Storage Pool, please check all hosts can connect to the storage domains."
+            .into(),
+    )
+}
+
+/// `ERROR_CANNOT_DESTROY_LAST_STORAGE_DOMAIN_HOST_NOT_ACTIVE` (409): destroying the master
+/// elects a new one, which needs an up host in the data center
+/// (`ForceRemoveStorageDomainCommand.validate`).
+pub(crate) fn destroy_master_without_host(op: Operation) -> EngineError {
+    one(
+        ErrorKind::Conflict,
+        op,
+        409,
+        "In order to complete the operation a new master Storage Domain needs to be elected, which requires at least one active Host in the Data Center.\n-Please make sure one of the Hosts is active in the Data Center first.".into(),
+    )
+}

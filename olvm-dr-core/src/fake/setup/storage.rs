@@ -146,6 +146,7 @@ impl Setup<'_> {
                 master,
                 status: Transition::settled(StorageDomainStatus::Active, now),
             }),
+            last_master: master.then_some(now),
         });
         if meta.kind == StorageDomainType::Data {
             for disk in meta.ovf_disks {

@@ -47,6 +47,8 @@ pub(crate) struct SdRec {
     pub(crate) available: u64,
     pub(crate) used: u64,
     pub(crate) attachment: Option<Attachment>,
+    /// The last time it became a master (`lastTimeUsedAsMaster`); `None`: never.
+    pub(crate) last_master: Option<Instant>,
 }
 
 impl SdRec {

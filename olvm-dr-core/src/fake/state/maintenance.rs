@@ -86,14 +86,7 @@ impl WorldState {
         if !is_master && self.ovf_job_running(site, &[sd], now) {
             return Err(msg::domain_with_tasks(op, OVF_UPLOAD_TASK));
         }
-        let successor = is_master
-            .then(|| {
-                others
-                    .iter()
-                    .find(|d| d.is_data() && d.active_in(Some(dc), now))
-                    .map(|d| d.id)
-            })
-            .flatten();
+        let successor = is_master.then(|| s.elect_new_master(dc, sd, now)).flatten();
 
         // The command: write the OVF store, then go to maintenance.
         let t = *s.latency.transitions();
@@ -130,6 +123,7 @@ impl WorldState {
             self.leases.release(sd, site, done);
             if let Some(new_master) = successor {
                 let s = self.site_mut(site);
+                s.mark_master(new_master, now);
                 if let Some(a) = s.domains.get_mut(&sd).and_then(|d| d.attachment.as_mut()) {
                     a.master = false;
                 }
@@ -267,13 +261,15 @@ impl WorldState {
                         .collect();
                     if !others.is_empty() {
                         let successor = s
-                            .domains_in(dc)
-                            .find(|d| d.id != sd && d.is_data() && d.active_in(Some(dc), now))
-                            .map(|d| d.id)
+                            .elect_new_master(dc, sd, now)
                             .ok_or_else(|| msg::destroy_master_without_successor(op))?;
+                        if s.inv.up_hosts_in_dc(dc).next().is_none() {
+                            return Err(msg::destroy_master_without_host(op));
+                        }
                         let election = s.latency.transitions().master_election;
-                        if let Some(a) = self
-                            .site_mut(site)
+                        let s = self.site_mut(site);
+                        s.mark_master(successor, now);
+                        if let Some(a) = s
                             .domains
                             .get_mut(&successor)
                             .and_then(|d| d.attachment.as_mut())

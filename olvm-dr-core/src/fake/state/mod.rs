@@ -9,6 +9,7 @@
 pub(crate) mod disks;
 pub(crate) mod domains;
 pub(crate) mod entities;
+pub(crate) mod fencing;
 pub(crate) mod inventory;
 pub(crate) mod iscsi;
 pub(crate) mod locks;
@@ -16,11 +17,13 @@ pub(crate) mod lun_device;
 pub(crate) mod macs;
 pub(crate) mod maintenance;
 pub(crate) mod mappings;
+pub(crate) mod master_election;
 pub(crate) mod ovf;
 pub(crate) mod ovf_generations;
 pub(crate) mod register;
 pub(crate) mod register_template;
 pub(crate) mod site;
+pub(crate) mod split_brain;
 pub(crate) mod storage_ops;
 pub(crate) mod switch_master;
 pub(crate) mod tags;
@@ -61,6 +64,8 @@ pub(crate) enum Event {
     PurgeVm { site: Site, vm: Id },
     /// A detach completes: the domain is no longer attached.
     FinishDetach { site: Site, sd: Id },
+    /// sanlock could not renew `site`'s lease on `sd` for the lease time (see [`fencing`]).
+    LeaseRenewalFailed { site: Site, sd: Id },
 }
 
 /// Everything.
@@ -71,6 +76,8 @@ pub(crate) struct WorldState {
     pub(crate) leases: Leases,
     pub(crate) lease_timeout: Duration,
     pub(crate) clock: WallClock,
+    /// Every split brain so far (see [`split_brain`]).
+    pub(crate) split_brains: Vec<split_brain::SplitBrain>,
     events: BTreeMap<(Instant, u64), Event>,
     seq: u64,
 }
@@ -83,6 +90,7 @@ impl WorldState {
             leases: Leases::default(),
             lease_timeout: super::fabric::lease::DEFAULT_LEASE_TIMEOUT,
             clock,
+            split_brains: Vec::new(),
             events: BTreeMap::new(),
             seq: 0,
         }
@@ -190,6 +198,7 @@ impl WorldState {
                     d.attachment = None;
                 }
             }
+            Event::LeaseRenewalFailed { site, sd } => self.fence(site, sd, t),
         }
     }
 

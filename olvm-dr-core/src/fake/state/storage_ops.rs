@@ -3,8 +3,9 @@
 //!
 //! Validation order follows `BackendStorageDomainsResource.add`,
 //! `AttachStorageDomainToPoolCommand.validate` and `ActivateStorageDomainCommand.validate`.
-//! Sanlock decides last, when the command runs: a read-only replica or a lease still held by
-//! another site's hosts fails with `[Cannot acquire host id]`.
+//! Sanlock decides last, when the command runs: a read-only replica fails with
+//! `[Cannot acquire host id]`; a lease record another site's hosts wrote makes the call block
+//! for the lease time before it goes on (`fabric::lease`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -100,6 +101,7 @@ impl WorldState {
             available: DOMAIN_AVAILABLE,
             used: DOMAIN_USED,
             attachment: None,
+            last_master: None,
         };
         let view = rec.view(now, false);
         self.site_mut(site).insert_domain(rec);
@@ -224,7 +226,10 @@ impl WorldState {
         }
     }
 
-    /// Sanlock when `site`'s hosts start using domain `sd` on volume `v`.
+    /// Sanlock when `site`'s hosts start using domain `sd` on volume `v`: how long the
+    /// acquisition blocks the command (see `fabric::lease`). Taking over the record of another
+    /// site whose hosts still run is a split brain, and is recorded (a drill copy's lease area is
+    /// its own: nothing is taken there).
     fn acquire_lease(
         &mut self,
         site: Site,
@@ -232,36 +237,43 @@ impl WorldState {
         v: VolumeId,
         now: Instant,
         op: Operation,
-    ) -> EngineResult<()> {
+    ) -> EngineResult<Duration> {
         if self.fabric.is_read_only(v) {
             return Err(msg::cannot_acquire_host_id(op).with_message(
                 "the volume is a read-only replica; sanlock cannot write its lease",
             ));
         }
-        let down = [
-            self.hosts_down_at(Site::Primary),
-            self.hosts_down_at(Site::Secondary),
-        ];
+        let drill_copy = self.fabric.isolated_since(v).is_some();
         let timeout = self.lease_timeout;
-        if let Some(since) = self.fabric.isolated_since(v) {
-            return self
-                .leases
-                .check_isolated_copy(sd, site, now, timeout, since, |s| down[super::ix(s)])
-                .map_err(|_| msg::cannot_acquire_host_id(op));
+        let got = self.leases.acquire(sd, site, now, timeout, !drill_copy);
+        let taken_at = now + got.wait;
+        if let Some(other) = got.taken_from
+            && !drill_copy
+            && self.hosts_down_at(other).is_none_or(|down| down > taken_at)
+        {
+            self.record_split_brain(sd, site, other, taken_at);
         }
-        self.leases
-            .acquire(sd, site, now, timeout, |s| down[super::ix(s)])
-            .map_err(|_| msg::cannot_acquire_host_id(op))
+        Ok(got.wait)
     }
 
-    /// `POST /datacenters/{dc}/storagedomains`: attach, then activate.
+    /// `POST /datacenters/{dc}/storagedomains`: attach, then activate. Returns how long the call
+    /// blocks beyond its request latency: the sanlock host-id acquisition is synchronous
+    /// (VDSM `attachStorageDomain` / `createStoragePool` wait for it).
+    ///
+    /// As `AttachStorageDomainToPoolCommand` does, the call answers 201 once the domain is
+    /// attached, whatever its activation (`attemptToActivateDomain`) gives: a failed activation
+    /// leaves the domain `maintenance` (`inactive` when it is the new pool's master,
+    /// `AddStoragePoolWithStoragesCommand.activateStorageDomains`). The first domain of an
+    /// uninitialized data center creates the pool: it stays `locked` (the data center
+    /// `contend`) while the SPM is elected, and a failed creation or election answers
+    /// `ENGINE_ERROR_CREATING_STORAGE_POOL` and leaves the domain unattached.
     pub(crate) fn attach_domain(
         &mut self,
         site: Site,
         dc: Id,
         sd: Id,
         now: Instant,
-    ) -> EngineResult<()> {
+    ) -> EngineResult<Duration> {
         let op = Operation::AttachStorageDomain;
         let s = self.site(site);
         if !s.inv.dcs.contains_key(&dc) {
@@ -287,32 +299,66 @@ impl WorldState {
         }
         let volume = rec.volume;
         let latency = s.latency.request(op, key(sd));
-        let activation = s.latency.transitions().attach_activation;
+        let t = *s.latency.transitions();
         if self.fabric.volumes[volume].content.is_none() {
             return Err(msg::sd_unreachable(op));
         }
-        self.acquire_lease(site, sd, volume, now, op)?;
+        if first && self.site_mut(site).faults.take_spm_failure() {
+            return Err(msg::cannot_create_storage_pool(op));
+        }
+        let wait = self.acquire_lease(site, sd, volume, now, op)?;
         // Force-detach from any foreign pool, attach to this one (a metadata write).
         self.fabric
             .write(volume, |c| c.meta.pool = Some(dc))
             .map_err(|_| msg::cannot_acquire_host_id(op))?;
         self.publish_ovf_store(site, sd, volume);
-        let status = Transition::new(
-            now,
-            &[
-                (StorageDomainStatus::Locked, latency),
-                (StorageDomainStatus::Activating, activation),
-            ],
-            StorageDomainStatus::Active,
-        );
+        let activation_failed = self
+            .site_mut(site)
+            .faults
+            .take_internal_failure(Operation::ActivateStorageDomain)
+            .is_some();
+        let busy = wait + latency;
+        let status = match (first, activation_failed) {
+            (true, false) => Transition::new(
+                now,
+                &[(StorageDomainStatus::Locked, busy + t.spm_election)],
+                StorageDomainStatus::Active,
+            ),
+            (true, true) => Transition::new(
+                now,
+                &[(StorageDomainStatus::Locked, busy + t.spm_election)],
+                StorageDomainStatus::Inactive,
+            ),
+            (false, false) => Transition::new(
+                now,
+                &[
+                    (StorageDomainStatus::Locked, busy),
+                    (StorageDomainStatus::Activating, t.attach_activation),
+                ],
+                StorageDomainStatus::Active,
+            ),
+            (false, true) => Transition::new(
+                now,
+                &[(StorageDomainStatus::Locked, busy)],
+                StorageDomainStatus::Maintenance,
+            ),
+        };
+        if activation_failed {
+            // The hosts disconnect from a domain that did not come up.
+            self.leases.release(sd, site, status.ends_at());
+        }
         self.hold_locks(site, &[locks::domain_lock(sd)], now, status.ends_at());
-        let rec = self.site_mut(site).domains.get_mut(&sd).expect("checked");
+        let s = self.site_mut(site);
+        if first {
+            s.mark_master(sd, now);
+        }
+        let rec = s.domains.get_mut(&sd).expect("checked");
         rec.attachment = Some(Attachment {
             dc,
             master: first,
             status,
         });
-        Ok(())
+        Ok(wait)
     }
 
     /// What attach reads from the OVF store: every entity becomes an unregistered row
@@ -344,14 +390,15 @@ impl WorldState {
         }
     }
 
-    /// `POST /datacenters/{dc}/storagedomains/{sd}/activate`.
+    /// `POST /datacenters/{dc}/storagedomains/{sd}/activate`. Returns how long the call blocks
+    /// beyond its request latency for the sanlock acquisition, as attach does.
     pub(crate) fn activate_domain(
         &mut self,
         site: Site,
         dc: Id,
         sd: Id,
         now: Instant,
-    ) -> EngineResult<()> {
+    ) -> EngineResult<Duration> {
         let op = Operation::ActivateStorageDomain;
         let s = self.site(site);
         let rec = self.attached_or_404(site, dc, sd, op)?;
@@ -382,18 +429,21 @@ impl WorldState {
         }
         let volume = rec.volume;
         let latency = s.latency.request(op, key(sd));
-        self.acquire_lease(site, sd, volume, now, op)?;
-        self.hold_locks(site, &[locks::domain_lock(sd)], now, now + latency);
+        let wait = self.acquire_lease(site, sd, volume, now, op)?;
+        self.hold_locks(site, &[locks::domain_lock(sd)], now, now + wait + latency);
+        // An activating master shows `locked` (`ActivateStorageDomainCommand` locks the pool's
+        // master while it reconnects the pool); any other domain shows `activating`.
+        let shown = if is_master {
+            StorageDomainStatus::Locked
+        } else {
+            StorageDomainStatus::Activating
+        };
         self.set_status(
             site,
             sd,
-            Transition::new(
-                now,
-                &[(StorageDomainStatus::Activating, latency)],
-                StorageDomainStatus::Active,
-            ),
+            Transition::new(now, &[(shown, wait + latency)], StorageDomainStatus::Active),
         );
-        Ok(())
+        Ok(wait)
     }
 
     /// Domain `sd` as attached to `dc`, or the 404 of a path that does not exist.

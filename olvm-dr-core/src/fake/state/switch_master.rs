@@ -70,6 +70,7 @@ impl WorldState {
             )
         };
         let s = self.site_mut(site);
+        s.mark_master(sd, now);
         for (id, master) in current.map(|c| (c, false)).into_iter().chain([(sd, true)]) {
             if let Some(a) = s.domains.get_mut(&id).and_then(|d| d.attachment.as_mut()) {
                 a.master = master;

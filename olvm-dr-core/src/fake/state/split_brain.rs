@@ -1,0 +1,55 @@
+//! Split brains: both sites using their own copy of a promoted replica at once.
+//!
+//! sanlock does not prevent one (see `fabric::lease`): once replication is stopped, a site that
+//! attaches the replica takes the host-id records over after the lease time even while the
+//! other site's hosts still run on their own copy. The world records every such takeover, so
+//! tests can assert that a flow never produced one.
+
+use tokio::time::Instant;
+
+use crate::Site;
+use crate::engine::Id;
+
+use super::WorldState;
+
+/// Both copies of a domain in use by their own site: from now on they diverge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitBrain {
+    /// The domain (the same id on both copies).
+    pub domain: Id,
+    /// Its name, as the taking site's Engine knows it.
+    pub name: String,
+    /// The site that took the lease over on its copy.
+    pub taken_by: Site,
+    /// The site whose hosts were still running on their copy.
+    pub still_running: Site,
+    /// When it happened, on the world's wall clock.
+    pub at: std::time::SystemTime,
+}
+
+impl WorldState {
+    /// Records that `taken_by` took domain `sd`'s lease over at `at` while `still_running`'s
+    /// hosts ran.
+    pub(crate) fn record_split_brain(
+        &mut self,
+        sd: Id,
+        taken_by: Site,
+        still_running: Site,
+        at: Instant,
+    ) {
+        let name = self
+            .site(taken_by)
+            .domains
+            .get(&sd)
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
+        let at = self.clock.wall(at);
+        self.split_brains.push(SplitBrain {
+            domain: sd,
+            name,
+            taken_by,
+            still_running,
+            at,
+        });
+    }
+}
