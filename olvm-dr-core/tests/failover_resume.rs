@@ -140,6 +140,9 @@ async fn a_hung_engine_call_hits_its_deadline_and_is_reported() {
             duration: None,
         },
     );
+    // The attach blocks for the primary's leases inside the call: longer than this test's call
+    // deadline, which is about the hung start.
+    world.expire_leases(Site::Primary);
     let mut options = RunOptions::default();
     options.timeouts.call = Duration::from_secs(30);
     options.timeouts.retry_window = Duration::from_secs(60);

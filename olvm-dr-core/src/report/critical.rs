@@ -94,6 +94,7 @@ mod tests {
             duration_ms: dur,
             attempts: 1,
             lease_wait_ms: 0,
+            hint: None,
         }
     }
 

@@ -20,6 +20,7 @@ fn step(id: &str, outcome: StepOutcome, started: u64, dur: u64, lease: u64) -> S
         duration_ms: dur,
         attempts: 2,
         lease_wait_ms: lease,
+        hint: (!outcome.is_success()).then(|| "promote <the> replicas".to_owned()),
     }
 }
 
@@ -158,6 +159,7 @@ fn the_page_is_self_contained_escaped_and_has_every_section() {
         "names are escaped"
     );
     assert!(html.contains("[Cannot &lt;acquire&gt; host id]"));
+    assert!(html.contains("What to do: promote &lt;the&gt; replicas"), "the hint is shown, escaped");
     for id in [
         "id=\"verdict\"",
         "id=\"timeline\"",
