@@ -121,12 +121,16 @@ fn certificate_error(e: &reqwest::Error) -> bool {
 }
 
 /// `true` when the request died on a pooled connection the peer had closed, before any answer
-/// (hyper's "connection closed before message completed", its `IncompleteMessage`): the
-/// request never reached the Engine, and a new connection tells what the site is now.
+/// (hyper's "connection closed before message completed", its `IncompleteMessage`; over TLS,
+/// rustls's end of stream without `close_notify`): the request never got an answer, and a new
+/// connection tells what the site is now.
 pub(crate) fn stale_connection(e: &reqwest::Error) -> bool {
-    !e.is_connect()
-        && !e.is_timeout()
-        && describe(e).contains("connection closed before message completed")
+    if e.is_connect() || e.is_timeout() {
+        return false;
+    }
+    let text = describe(e);
+    text.contains("connection closed before message completed")
+        || text.contains("peer closed connection without sending TLS close_notify")
 }
 
 /// `true` when one of the causes is a rustls error (the TLS handshake started: the peer spoke).
