@@ -3,9 +3,9 @@
 mod build;
 mod critical;
 mod diff;
-mod html;
 mod group;
 mod hint;
+mod html;
 mod render;
 mod words;
 

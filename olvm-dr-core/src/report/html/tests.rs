@@ -159,7 +159,10 @@ fn the_page_is_self_contained_escaped_and_has_every_section() {
         "names are escaped"
     );
     assert!(html.contains("[Cannot &lt;acquire&gt; host id]"));
-    assert!(html.contains("What to do: promote &lt;the&gt; replicas"), "the hint is shown, escaped");
+    assert!(
+        html.contains("What to do: promote &lt;the&gt; replicas"),
+        "the hint is shown, escaped"
+    );
     for id in [
         "id=\"verdict\"",
         "id=\"timeline\"",
