@@ -29,11 +29,34 @@ pub struct FlowInputs {
     pub vault_password_file: Option<PathBuf>,
     /// Where runs keep their plan, journal and report. Default: OLVM_DR_STATE_DIR, else
     /// ~/.local/share/olvm-dr.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "state")]
     pub state_dir: Option<PathBuf>,
     /// Result format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    /// Where runs and their lock are kept: a directory, or etcd (a quorum across both sites
+    /// and a witness), `etcd://host1:2379,host2:2379,host3:2379/PREFIX[?lease_ttl=SECONDS]`
+    /// (`etcds://` for TLS; files, user and password in dr.conf's [state]). Default:
+    /// OLVM_DR_STATE, else as --state-dir, else [state] url of dr.conf.
+    #[arg(long, value_name = "URL")]
+    pub state: Option<String>,
+}
+
+impl FlowInputs {
+    /// `--state`, else `--state-dir`.
+    pub(crate) fn state_option(&self) -> Option<String> {
+        state_option(self.state.as_deref(), self.state_dir.as_deref())
+    }
+}
+
+/// `--state`, else `--state-dir` as text.
+pub(crate) fn state_option(
+    state: Option<&str>,
+    state_dir: Option<&std::path::Path>,
+) -> Option<String> {
+    state
+        .map(str::to_owned)
+        .or_else(|| state_dir.map(|d| d.to_string_lossy().into_owned()))
 }
 
 /// What to do when a step fails.
@@ -283,7 +306,7 @@ pub enum ReportCommand {
         /// The run id (see `olvm-dr report list`); default: the newest run.
         run: Option<String>,
         /// Where runs are kept. Default: OLVM_DR_STATE_DIR, else ~/.local/share/olvm-dr.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "state")]
         state_dir: Option<PathBuf>,
         /// Result format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -293,12 +316,18 @@ pub enum ReportCommand {
         /// prints. Every run also writes it as report.html next to its report.json.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// Where runs are kept: a directory or `etcd://...` (as for the flows).
+        #[arg(long, value_name = "URL")]
+        state: Option<String>,
     },
     /// List the runs in the state directory.
     List {
         /// Where runs are kept.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "state")]
         state_dir: Option<PathBuf>,
+        /// Where runs are kept: a directory or `etcd://...` (as for the flows).
+        #[arg(long, value_name = "URL")]
+        state: Option<String>,
     },
     /// Compare two runs: the recovery time per part, and the VMs whose outcome changed.
     Diff {
@@ -307,8 +336,11 @@ pub enum ReportCommand {
         /// The second run (the "after").
         after: String,
         /// Where runs are kept. Default: OLVM_DR_STATE_DIR, else ~/.local/share/olvm-dr.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "state")]
         state_dir: Option<PathBuf>,
+        /// Where runs are kept: a directory or `etcd://...` (as for the flows).
+        #[arg(long, value_name = "URL")]
+        state: Option<String>,
         /// Result format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         output: OutputFormat,

@@ -9,21 +9,21 @@ use std::sync::Arc;
 
 use olvm_dr_core::flow::RunStore;
 use olvm_dr_core::plan::source_record::read_source_record;
+use olvm_dr_core::state::StateLocation;
 use olvm_dr_core::{Engine, Site};
 
-use crate::flow::setup;
-
-/// Reads each given site's hosts and VMs and records them in the state directory (the option, else
-/// `OLVM_DR_STATE_DIR`, else the user's data directory). Best effort: a state directory that
+/// Reads each given site's hosts and VMs and records them where runs are kept (the option, else
+/// `OLVM_DR_STATE`, else `OLVM_DR_STATE_DIR`, else the user's data directory). Best effort: a state directory that
 /// cannot be used (busy with a run, not writable) only costs the record, said at debug level.
 pub(crate) async fn record(state_dir: Option<&Path>, engines: &[(Site, Arc<dyn Engine>)]) {
     if engines.is_empty() {
         return;
     }
-    let Ok(root) = setup::state_dir(state_dir) else {
+    let option = state_dir.map(|d| d.to_string_lossy().into_owned());
+    let Ok(location) = StateLocation::resolve(option.as_deref(), None) else {
         return;
     };
-    let store = match RunStore::open(&root) {
+    let store = match RunStore::open_location(&location) {
         Ok(s) => s,
         Err(e) => {
             tracing::debug!(error = %e, "the sites' hosts are not recorded");

@@ -27,6 +27,7 @@ pub mod recovery_plan;
 pub mod report;
 mod secret;
 pub mod site;
+pub mod state;
 pub mod validate;
 pub mod verify;
 #[cfg(feature = "xml")]

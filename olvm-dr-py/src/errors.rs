@@ -266,7 +266,8 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             e @ (FlowError::State(_)
             | FlowError::Resume(_)
             | FlowError::Drill(_)
-            | FlowError::Locked { .. }) => instance(py, "RunStateError", (e.to_string(),))?,
+            | FlowError::Locked { .. }
+            | FlowError::LockLost { .. }) => instance(py, "RunStateError", (e.to_string(),))?,
             FlowError::Lock { site, ref error } => {
                 let text = flow.to_string();
                 engine(py, Some(site), error, text)?

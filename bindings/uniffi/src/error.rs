@@ -225,7 +225,8 @@ impl From<FlowError> for DrError {
             FlowError::State(_)
             | FlowError::Resume(_)
             | FlowError::Drill(_)
-            | FlowError::Locked { .. } => Self::State {
+            | FlowError::Locked { .. }
+            | FlowError::LockLost { .. } => Self::State {
                 reason: e.to_string(),
             },
             FlowError::Lock { ref error, .. } => Self::of_kind(error.kind, e.to_string()),

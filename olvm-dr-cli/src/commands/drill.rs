@@ -81,7 +81,11 @@ fn full(global: &GlobalArgs, args: &DrillFullArgs, connect: &Connect<'_>) -> Exi
         Ok(s) => s,
         Err(exit) => return exit,
     };
-    let store = match setup::open_store_for(args.inputs.state_dir.as_deref(), args.run.dry_run) {
+    let store = match setup::open_store_for(
+        global,
+        args.inputs.state_option().as_deref(),
+        args.run.dry_run,
+    ) {
         Ok(s) => s,
         Err(exit) => return exit,
     };

@@ -25,6 +25,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &OvfUpdateArgs, connect: &Connect<'
         vault_password_file: args.vault_password_file.clone(),
         state_dir: None,
         output: args.output,
+        state: None,
     };
     let site = Site::from(args.site);
     let setup = match setup::load(global, &inputs, Some(site), setup::Sites::Only, connect) {

@@ -8,18 +8,20 @@ use olvm_dr_core::report::{Report, ReportDiff};
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Exit;
 use crate::flow::setup;
-use crate::flow_args::ReportCommand;
+use crate::flow_args::{ReportCommand, state_option};
 use crate::output;
 
-pub(crate) fn run(_global: &GlobalArgs, command: &ReportCommand) -> Exit {
+pub(crate) fn run(global: &GlobalArgs, command: &ReportCommand) -> Exit {
     match command {
         ReportCommand::Show {
             run,
             state_dir,
             output: format,
             html,
+            state,
         } => {
-            let store = match setup::open_store(state_dir.as_deref()) {
+            let option = state_option(state.as_deref(), state_dir.as_deref());
+            let store = match setup::open_store_for_reports(global, option.as_deref()) {
                 Ok(s) => s,
                 Err(exit) => return exit,
             };
@@ -46,8 +48,9 @@ pub(crate) fn run(_global: &GlobalArgs, command: &ReportCommand) -> Exit {
             }
             Exit::Success
         }
-        ReportCommand::List { state_dir } => {
-            let store = match setup::open_store(state_dir.as_deref()) {
+        ReportCommand::List { state_dir, state } => {
+            let option = state_option(state.as_deref(), state_dir.as_deref());
+            let store = match setup::open_store_for_reports(global, option.as_deref()) {
                 Ok(s) => s,
                 Err(exit) => return exit,
             };
@@ -74,8 +77,10 @@ pub(crate) fn run(_global: &GlobalArgs, command: &ReportCommand) -> Exit {
             state_dir,
             output: format,
             html,
+            state,
         } => {
-            let store = match setup::open_store(state_dir.as_deref()) {
+            let option = state_option(state.as_deref(), state_dir.as_deref());
+            let store = match setup::open_store_for_reports(global, option.as_deref()) {
                 Ok(s) => s,
                 Err(exit) => return exit,
             };

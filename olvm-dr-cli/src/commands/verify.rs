@@ -15,7 +15,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &VerifyArgs, connect: &Connect<'_>)
         Err(exit) => return exit,
     };
     let site = setup.target;
-    let (expect, run_id) = match expectations(args, site) {
+    let (expect, run_id) = match expectations(global, args, site) {
         Ok(e) => e,
         Err(exit) => return exit,
     };
@@ -57,13 +57,14 @@ pub(crate) fn run(global: &GlobalArgs, args: &VerifyArgs, connect: &Connect<'_>)
 /// What the run to check expects (`--run`, else the newest run that brought a workload to the
 /// site), or the mapping alone.
 fn expectations(
+    global: &GlobalArgs,
     args: &VerifyArgs,
     site: olvm_dr_core::Site,
 ) -> Result<(Expectations, Option<String>), Exit> {
     if args.no_run {
         return Ok((Expectations::default(), None));
     }
-    let store = setup::open_store(args.inputs.state_dir.as_deref())?;
+    let store = setup::open_store(global, args.inputs.state_option().as_deref())?;
     let Some(id) = args.run.clone().or_else(|| store.last_run_to(site)) else {
         output::note_line(&format!(
             "no run brought a workload to the {site} site in the state directory: checking it against the mapping only"

@@ -173,7 +173,7 @@ pub(crate) fn run_flow(
         Ok(s) => s,
         Err(exit) => return exit,
     };
-    let store = match setup::open_store_for(inputs.state_dir.as_deref(), run.dry_run) {
+    let store = match setup::open_store_for(global, inputs.state_option().as_deref(), run.dry_run) {
         Ok(s) => s,
         Err(exit) => return exit,
     };
@@ -363,6 +363,11 @@ pub(crate) fn run_prepared(
             report.run_id,
             root.join("runs").join(&report.run_id).display(),
             report.run_id
+        ));
+    } else if let Some(location) = store.location() {
+        output::note_line(&format!(
+            "run {} is kept in {location} (olvm-dr report show --state {location} {})",
+            report.run_id, report.run_id
         ));
     }
     match report.verdict {

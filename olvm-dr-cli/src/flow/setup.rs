@@ -2,14 +2,14 @@
 //! passwords, the Engines of both sites, the state directory.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use olvm_dr_core::config::{DrConf, Passwords, PasswordsError, VaultError, env};
 use olvm_dr_core::engine::Engine;
 use olvm_dr_core::flow::{FlowContext, RunStore, file_sha256};
-use olvm_dr_core::journal::StateDir;
 use olvm_dr_core::mapping::{Mapping, MappingSecrets};
+use olvm_dr_core::state::StateLocation;
 use olvm_dr_core::validate::{OfflineOptions, validate_offline};
 use olvm_dr_core::{Diagnostic, Secret, Site};
 
@@ -62,37 +62,55 @@ pub(crate) fn return_target(option: Option<Site>, conf: Option<&DrConf>) -> Site
         .unwrap_or(Site::Primary)
 }
 
-/// The state directory: the option, else `OLVM_DR_STATE_DIR`, else the user's data directory.
-pub(crate) fn state_dir(option: Option<&Path>) -> Result<PathBuf, String> {
-    option
-        .map(Path::to_path_buf)
-        .or_else(|| env::get(env::STATE_DIR).map(PathBuf::from))
-        .or_else(StateDir::default_root)
-        .ok_or_else(|| {
-            "no state directory: give --state-dir (the user's data directory is unknown)".to_owned()
-        })
+/// Where runs are kept: the option (`--state`, `--state-dir`), else `OLVM_DR_STATE`, else
+/// `OLVM_DR_STATE_DIR`, else `[state] url` of dr.conf, else the user's data directory.
+pub(crate) fn state_location(
+    global: &GlobalArgs,
+    option: Option<&str>,
+) -> Result<StateLocation, Exit> {
+    let conf = conf::load_checked(global.conf_file.as_deref(), global.color)?.map(|(c, _)| c);
+    StateLocation::resolve(option, conf.as_ref()).map_err(|e| {
+        output::error_line(&e.to_string());
+        Exit::Usage
+    })
 }
 
-/// The state directory for a run: locked (refusing when another run holds it), or, for a dry
-/// run, only read (nothing is created or written).
-pub(crate) fn open_store_for(option: Option<&Path>, dry_run: bool) -> Result<RunStore, Exit> {
-    if !dry_run {
-        return open_store(option);
-    }
-    let root = state_dir(option).map_err(|m| {
-        output::error_line(&m);
-        Exit::Usage
-    })?;
-    Ok(RunStore::open_to_read(&root))
+/// The store for a run: locked (refusing when another run holds it), or, for a dry run, only
+/// read (nothing is created or written).
+pub(crate) fn open_store_for(
+    global: &GlobalArgs,
+    option: Option<&str>,
+    dry_run: bool,
+) -> Result<RunStore, Exit> {
+    let location = state_location(global, option)?;
+    let opened = if dry_run {
+        RunStore::open_location_to_read(&location)
+    } else {
+        RunStore::open_location(&location)
+    };
+    opened.map_err(|e| {
+        output::error_line(&e.to_string());
+        Exit::Failure
+    })
 }
 
-/// Opens the state directory, refusing when another run holds it.
-pub(crate) fn open_store(option: Option<&Path>) -> Result<RunStore, Exit> {
-    let root = state_dir(option).map_err(|m| {
-        output::error_line(&m);
-        Exit::Usage
-    })?;
-    RunStore::open(&root).map_err(|e| {
+/// Opens the store, refusing when another run holds it.
+pub(crate) fn open_store(global: &GlobalArgs, option: Option<&str>) -> Result<RunStore, Exit> {
+    open_store_for(global, option, false)
+}
+
+/// The store to read reports from: a state directory is locked as for a run; etcd is only
+/// read, so reports can be read while a run works (from any controller).
+pub(crate) fn open_store_for_reports(
+    global: &GlobalArgs,
+    option: Option<&str>,
+) -> Result<RunStore, Exit> {
+    let location = state_location(global, option)?;
+    let opened = match &location {
+        StateLocation::Dir(_) => RunStore::open_location(&location),
+        StateLocation::Etcd(_) => RunStore::open_location_to_read(&location),
+    };
+    opened.map_err(|e| {
         output::error_line(&e.to_string());
         Exit::Failure
     })

@@ -41,6 +41,17 @@ const KNOWN: &[(&str, &[&str])] = &[
             "recovery_plan",
         ],
     ),
+    (
+        "state",
+        &[
+            "url",
+            "ca_file",
+            "cert_file",
+            "key_file",
+            "user",
+            "password_file",
+        ],
+    ),
 ];
 
 /// A value of `dr.conf` with the line it is on.
@@ -140,6 +151,23 @@ pub struct FailoverFailback {
     pub recovery_plan: Option<ConfValue<PathBuf>>,
 }
 
+/// `[state]`: where runs are kept (olvm-dr's own section; `ovirt-dr` has none).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StateSection {
+    /// `url`: a directory, or `etcd://host1:2379,host2:2379,host3:2379/PREFIX`.
+    pub url: Option<ConfValue<String>>,
+    /// `ca_file`: the CA of the etcd members' certificates (`etcds://`).
+    pub ca_file: Option<ConfValue<PathBuf>>,
+    /// `cert_file`: a client certificate for etcd (with `key_file`).
+    pub cert_file: Option<ConfValue<PathBuf>>,
+    /// `key_file`: the client certificate's key.
+    pub key_file: Option<ConfValue<PathBuf>>,
+    /// `user`: the etcd user.
+    pub user: Option<ConfValue<String>>,
+    /// `password_file`: a file holding the etcd user's password (else `OLVM_DR_STATE_PASSWORD`).
+    pub password_file: Option<ConfValue<PathBuf>>,
+}
+
 /// A read `dr.conf`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DrConf {
@@ -153,6 +181,8 @@ pub struct DrConf {
     pub validate: ValidateVars,
     /// `[failover_failback]`.
     pub failover: FailoverFailback,
+    /// `[state]`.
+    pub state: StateSection,
 }
 
 /// `dr.conf` could not be read from disk.
@@ -235,6 +265,12 @@ impl DrConf {
         conf.failover.vault = r.path("failover_failback", "vault");
         conf.failover.var_file = r.path("failover_failback", "var_file");
         conf.failover.recovery_plan = r.path("failover_failback", "recovery_plan");
+        conf.state.url = r.text("state", "url");
+        conf.state.ca_file = r.path("state", "ca_file");
+        conf.state.cert_file = r.path("state", "cert_file");
+        conf.state.key_file = r.path("state", "key_file");
+        conf.state.user = r.text("state", "user");
+        conf.state.password_file = r.path("state", "password_file");
         for section in ["generate_vars", "failover_failback"] {
             if let Some(v) = ini.raw(section, "ansible_play") {
                 f.info(

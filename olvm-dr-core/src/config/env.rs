@@ -31,9 +31,25 @@ pub const LOG: &str = "OLVM_DR_LOG";
 /// Default: `olvm-dr` under the user's data directory (`~/.local/share/olvm-dr`).
 pub const STATE_DIR: &str = "OLVM_DR_STATE_DIR";
 
+/// Where runs are kept when no `--state` or `--state-dir` is given: a directory, or
+/// `etcd://host1:2379,host2:2379,host3:2379/PREFIX`. Before `OLVM_DR_STATE_DIR` and dr.conf's
+/// `[state] url`.
+pub const STATE: &str = "OLVM_DR_STATE";
+
+/// The etcd user, when dr.conf's `[state] user` does not give it.
+pub const STATE_USER: &str = "OLVM_DR_STATE_USER";
+
+/// The etcd user's password, when dr.conf's `[state] password_file` does not give it.
+pub const STATE_PASSWORD: &str = "OLVM_DR_STATE_PASSWORD";
+
 /// The variables that hold secrets: removed from the environment of every command olvm-dr runs
 /// (the storage gate's), and their values redacted from that command's output.
-pub const SECRET_VARIABLES: &[&str] = &[VAULT_PASSWORD, PRIMARY_PASSWORD, SECONDARY_PASSWORD];
+pub const SECRET_VARIABLES: &[&str] = &[
+    VAULT_PASSWORD,
+    PRIMARY_PASSWORD,
+    SECONDARY_PASSWORD,
+    STATE_PASSWORD,
+];
 
 /// Every variable, for the documentation.
 pub const ALL: &[(&str, &str)] = &[
@@ -55,6 +71,15 @@ pub const ALL: &[(&str, &str)] = &[
         "state directory of runs (default ~/.local/share/olvm-dr)",
     ),
     (HOME, "home directory, for ~ in dr.conf paths"),
+    (
+        STATE,
+        "where runs are kept: a directory or etcd://host:2379,.../PREFIX",
+    ),
+    (STATE_USER, "the etcd user (else [state] user in dr.conf)"),
+    (
+        STATE_PASSWORD,
+        "the etcd user's password (prefer [state] password_file)",
+    ),
 ];
 
 /// The value of an environment variable, `None` when unset or not Unicode.

@@ -9,7 +9,7 @@ pub mod vault;
 
 pub use drconf::{
     ConfReadError, ConfValue, DrConf, FailoverFailback, GenerateVars, LogLevel, LogSection,
-    ValidateVars, log_file_name, resolve_path,
+    StateSection, ValidateVars, log_file_name, resolve_path,
 };
 pub use passwords::{Passwords, PasswordsError};
 pub use vault::{SecretValue, VaultError};

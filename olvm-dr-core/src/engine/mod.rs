@@ -6,12 +6,14 @@
 pub(crate) mod classify;
 pub mod correlation;
 mod error;
+mod fenced;
 mod limited;
 #[cfg(feature = "rest")]
 pub mod rest;
 pub mod types;
 
 pub use error::{EngineError, EngineResult, ErrorKind, Fault};
+pub use fenced::{Fence, FencedEngine};
 pub use limited::{DEFAULT_CONCURRENCY, LimitedEngine};
 pub use types::*;
 

@@ -390,6 +390,12 @@ pub async fn run_steps(
     let mut running = FuturesUnordered::new();
     loop {
         while g.stopping.is_none() && running.len() < options.max_in_flight.max(1) {
+            // A controller that lost its run lock starts nothing more (its Engine calls are
+            // fenced too); the run stays resumable.
+            if let Some(lost) = ctx.journal.lock_lost() {
+                g.stopping = Some(lost);
+                break;
+            }
             let Some((_, _, i)) = g.ready.pop() else {
                 break;
             };
@@ -503,7 +509,8 @@ fn settle(g: &mut Graph, i: usize, ctx: &RunContext) {
     }
     if let Planned::Skipped { reason } = &g.nodes[i].step.planned {
         let r = synthetic_result(&g.nodes[i].step, StepOutcome::Skipped, &reason.clone());
-        record_result(ctx, &mut g.counters, &r);
+        // Nothing was done: a record that is lost costs nothing.
+        let _ = record_result(ctx, &mut g.counters, &r);
         g.nodes[i].result = Some(r);
         g.nodes[i].state = NodeState::Ran;
         finish(g, i, ctx);
@@ -520,7 +527,8 @@ fn block(g: &mut Graph, i: usize, dep: &StepId, ctx: &RunContext) {
         StepOutcome::Blocked,
         &format!("it depends on '{dep}', which did not succeed"),
     );
-    record_result(ctx, &mut g.counters, &r);
+    // Nothing was done: a record that is lost costs nothing.
+    let _ = record_result(ctx, &mut g.counters, &r);
     g.nodes[i].result = Some(r);
     g.nodes[i].state = NodeState::Ran;
     finish(g, i, ctx);
@@ -632,8 +640,9 @@ fn complete(
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(step.id.clone(), output.clone());
     }
+    let mut unjournaled = None;
     if !new_steps.is_empty() {
-        let _ = ctx.journal.append(
+        if let Err(e) = ctx.journal.append(
             &Record::StepsAdded {
                 by: step.id.clone(),
                 steps: new_steps.clone(),
@@ -641,7 +650,9 @@ fn complete(
                 t_ms: now,
             },
             true,
-        );
+        ) {
+            unjournaled = Some(e);
+        }
         ctx.reporter.event(&Event::StepsAdded {
             by: step.id.clone(),
             added: new_steps.len(),
@@ -661,7 +672,17 @@ fn complete(
         lease_wait_ms: millis(run.lease_wait),
         hint: None,
     };
-    record_result(ctx, &mut g.counters, &result);
+    if let Err(e) = record_result(ctx, &mut g.counters, &result) {
+        unjournaled.get_or_insert(e);
+    }
+    // Nothing goes on that the journal does not hold: a resume must find it.
+    if let Some(e) = unjournaled
+        && g.stopping.is_none()
+    {
+        g.stopping = Some(format!(
+            "the run stopped: the journal could not be written ({e})"
+        ));
+    }
     if outcome == StepOutcome::Failed && options.on_error == OnError::Stop && g.stopping.is_none() {
         g.stopping = Some(format!(
             "the run stopped after '{}' failed (--on-error stop)",
@@ -689,8 +710,13 @@ fn ancestors_of(g: &Graph, i: usize) -> HashSet<StepId> {
     out
 }
 
-fn record_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult) {
-    let _ = ctx.journal.append(
+/// Journals a step's result (durably) and reports it.
+fn record_result(
+    ctx: &RunContext,
+    counters: &mut CounterTracker,
+    r: &StepResult,
+) -> std::io::Result<()> {
+    let written = ctx.journal.append(
         &Record::StepFinished {
             result: r.clone(),
             at: wall_clock(),
@@ -711,6 +737,7 @@ fn record_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult
     if let Some(c) = counters.due(now, false) {
         ctx.reporter.event(&Event::Counters(c));
     }
+    written
 }
 
 fn synthetic_result(step: &Step, outcome: StepOutcome, reason: &str) -> StepResult {

@@ -38,7 +38,7 @@ impl RunStore {
             if !(state.drill && state.kind == PlanKind::Failover && state.target == site) {
                 continue;
             }
-            let plan = Self::plan_of(&run)?;
+            let plan = self.plan_of(&run)?;
             let steps = plan.steps.iter().chain(state.added.iter().map(|(_, s)| s));
             let vms = steps
                 .filter_map(|step| match &step.action {

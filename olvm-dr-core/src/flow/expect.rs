@@ -54,7 +54,7 @@ impl RunStore {
                 }
                 None => FlowError::Resume("no state directory is in use".into()),
             })?;
-        let plan = Self::plan_of(&run)?;
+        let plan = self.plan_of(&run)?;
         let state = run
             .state()
             .ok_or_else(|| FlowError::Resume(format!("run {run_id} has no journal")))?;

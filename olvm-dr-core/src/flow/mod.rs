@@ -22,7 +22,7 @@ pub use request::FlowRequest;
 pub use runs::{Resume, RunStore};
 
 use crate::Site;
-use crate::engine::{DEFAULT_CONCURRENCY, Engine, LimitedEngine};
+use crate::engine::{DEFAULT_CONCURRENCY, Engine, FencedEngine, LimitedEngine};
 use crate::execute::{
     EngineRunner, Execution, FlowTimeouts, SchedulerOptions, SecretSource, StorageGate,
 };
@@ -77,6 +77,18 @@ pub enum FlowError {
         site: Site,
         /// What the Engine answered.
         error: Box<crate::EngineError>,
+    },
+    /// This controller lost the store's run lock while the run was working (an etcd lease that
+    /// expired: paused, or cut off from the quorum). It stopped before its next change; the run
+    /// is left resumable, by this or another controller once the lock is free.
+    #[error(
+        "{message}; this controller stopped before its next change to a site and left run {run} resumable: once the etcd quorum answers and the lock is free, rerun with --resume {run} (from any controller)"
+    )]
+    LockLost {
+        /// The run.
+        run: String,
+        /// How the lock was lost.
+        message: String,
     },
     /// A drill step cannot go on in the state the earlier drills left (what to do is said).
     #[error("{0}")]
@@ -251,12 +263,15 @@ impl PreparedRun {
             Err(e) => {
                 // A new run that never started leaves no directory behind.
                 if created && let Some(run) = &self.run {
-                    let _ = std::fs::remove_dir_all(&run.path);
+                    store.remove(run);
                 }
                 return Err(e);
             }
         };
-        let journal = Arc::new(RunStore::journal(self.run.as_ref())?);
+        if self.run.is_some() {
+            store.set_lock_run(&run_id)?;
+        }
+        let journal = Arc::new(store.journal(self.run.as_ref())?);
         if let Some(replaced) = &engine_lock.replaced {
             let _ = journal.append(
                 &crate::journal::Record::Fact {
@@ -268,13 +283,19 @@ impl PreparedRun {
                 true,
             );
         }
+        // Every mutating call is made only while this controller holds the store's run lock.
+        let fence: crate::engine::Fence = {
+            let store = store.clone();
+            Arc::new(move || store.lock_lost())
+        };
         let engines: BTreeMap<Site, Arc<dyn Engine>> = ctx
             .engines
             .iter()
             .map(|(site, e)| {
+                let limited = Arc::new(LimitedEngine::new(e.clone(), options.concurrency));
                 (
                     *site,
-                    Arc::new(LimitedEngine::new(e.clone(), options.concurrency)) as Arc<dyn Engine>,
+                    Arc::new(FencedEngine::new(limited, fence.clone())) as Arc<dyn Engine>,
                 )
             })
             .collect();
@@ -294,12 +315,22 @@ impl PreparedRun {
             journal: Arc::clone(&journal),
             reporter: options.reporter.clone(),
             options: options.scheduler,
-            run_id,
+            run_id: run_id.clone(),
             previous: self.resumed,
             drill: self.plan.drill || options.drill,
         }
         .run()
         .await;
+        if let Some(lost) = store.lock_lost() {
+            // Nothing more is asked of the Engines, not even to verify or to release the
+            // Engine lock: a controller that took the run over may hold it now (as a lock of
+            // this same run), and the journal holds what this segment did.
+            tracing::error!("{lost}");
+            return Err(FlowError::LockLost {
+                run: run_id,
+                message: lost,
+            });
+        }
         let mut report = report;
         if matches!(
             self.plan.kind,
@@ -359,7 +390,7 @@ impl PreparedRun {
                 .facts
                 .insert("engine_lock.release_error".into(), message);
         }
-        RunStore::save_report(self.run.as_ref(), &report)?;
+        store.save_report(self.run.as_ref(), &report)?;
         Ok(report)
     }
 }
@@ -412,7 +443,7 @@ fn use_remembered_source(plan: &mut Plan, store: &RunStore) -> Result<(), FlowEr
 /// Records the hosts of every site that answers, so that a later guard can probe them when
 /// that site's Engine no longer does. Failures only cost the record (logged).
 async fn remember_hosts(ctx: &FlowContext, store: &RunStore, skip: Option<Site>) {
-    if store.root().is_none() {
+    if store.store().is_none() {
         return;
     }
     let reads = ctx

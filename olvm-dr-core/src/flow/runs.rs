@@ -1,21 +1,23 @@
-//! Where runs live: a locked state directory, or memory only.
+//! Where runs live: a [`StateStore`] (a locked state directory, or etcd), or memory only.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::Site;
 use crate::engine::Host;
-use crate::journal::{Journal, JournalState, RunDir, StateDir, StateDirError};
+use crate::journal::{Journal, JournalState, RunDir, StateDirError};
 use crate::plan::{Plan, PlanKind};
 use crate::probe::{KnownHost, KnownHosts};
 use crate::report::Report;
+use crate::state::{LocalStore, Scope, StateLocation, StateStore};
 
 use super::FlowError;
 
-/// Runs kept in a locked state directory (`Some`), or nowhere (`None`: a journal in memory, for
-/// tests and throw-away rehearsals).
-#[derive(Debug)]
+/// Runs kept in a store (`Some`: a locked state directory, or etcd), or nowhere (`None`: a
+/// journal in memory, for tests and throw-away rehearsals).
+#[derive(Debug, Clone)]
 pub struct RunStore {
-    dir: Option<StateDir>,
+    store: Option<Arc<dyn StateStore>>,
 }
 
 /// Whether to continue an interrupted run.
@@ -37,9 +39,7 @@ impl RunStore {
     /// # Errors
     /// [`StateDirError::Busy`] when another run holds it.
     pub fn open(root: &Path) -> Result<Self, StateDirError> {
-        Ok(Self {
-            dir: Some(StateDir::open(root)?),
-        })
+        Ok(Self::with_store(Arc::new(LocalStore::open(root)?)))
     }
 
     /// The state directory at `root` to read only (no lock, nothing created or written: for a
@@ -47,18 +47,76 @@ impl RunStore {
     /// not exist.
     pub fn open_to_read(root: &Path) -> Self {
         Self {
-            dir: StateDir::open_to_read(root),
+            store: LocalStore::open_to_read(root).map(|s| Arc::new(s) as Arc<dyn StateStore>),
         }
+    }
+
+    /// Opens the store at `location` and takes its run lock (a directory's file lock; an etcd
+    /// lease, kept alive until the store is dropped).
+    ///
+    /// # Errors
+    /// [`StateDirError::Busy`] / [`StateDirError::Held`] when another controller holds it;
+    /// [`StateDirError::Unavailable`] when etcd cannot be reached (or this build has no etcd
+    /// support).
+    pub fn open_location(location: &StateLocation) -> Result<Self, StateDirError> {
+        match location {
+            StateLocation::Dir(root) => Self::open(root),
+            StateLocation::Etcd(etcd) => etcd_store(etcd, true),
+        }
+    }
+
+    /// The store at `location` to read only (no lock taken, nothing written): for a dry run
+    /// and for reading reports. A directory that does not exist is a store in memory.
+    ///
+    /// # Errors
+    /// [`StateDirError::Unavailable`] when etcd cannot be reached.
+    pub fn open_location_to_read(location: &StateLocation) -> Result<Self, StateDirError> {
+        match location {
+            StateLocation::Dir(root) => Ok(Self::open_to_read(root)),
+            StateLocation::Etcd(etcd) => etcd_store(etcd, false),
+        }
+    }
+
+    /// Runs kept in `store`.
+    pub fn with_store(store: Arc<dyn StateStore>) -> Self {
+        Self { store: Some(store) }
     }
 
     /// A store that keeps nothing on disk.
     pub fn in_memory() -> Self {
-        Self { dir: None }
+        Self { store: None }
     }
 
-    /// The state directory, when there is one.
+    /// The store, when runs are kept.
+    pub fn store(&self) -> Option<&Arc<dyn StateStore>> {
+        self.store.as_ref()
+    }
+
+    /// The state directory, when runs are kept in one on this machine.
     pub fn root(&self) -> Option<&Path> {
-        self.dir.as_ref().map(StateDir::root)
+        self.store.as_ref()?.local_root()
+    }
+
+    /// Where runs are kept, for people; `None` in memory.
+    pub fn location(&self) -> Option<String> {
+        self.store.as_ref().map(|s| s.location())
+    }
+
+    fn run_dir(store: &Arc<dyn StateStore>, id: &str) -> RunDir {
+        RunDir {
+            id: id.to_owned(),
+            path: store.run_location(id),
+            store: store.local_root().is_none().then(|| Arc::clone(store)),
+        }
+    }
+
+    /// The run with this id, if the store has it.
+    pub fn run(&self, id: &str) -> Option<RunDir> {
+        let store = self.store.as_ref()?;
+        let ids = store.run_ids().ok()?;
+        ids.iter()
+            .any(|r| r == id)
+            .then(|| Self::run_dir(store, id))
     }
 
     /// The run to resume, with its stored plan and journal, per `resume`.
@@ -70,7 +128,7 @@ impl RunStore {
         drill: bool,
         mapping_sha256: &str,
     ) -> Result<Option<(RunDir, Plan, JournalState)>, FlowError> {
-        let Some(dir) = &self.dir else {
+        let Some(store) = &self.store else {
             return match resume {
                 Resume::Run(id) => Err(FlowError::Resume(format!(
                     "run {id} cannot be resumed: no state directory is in use"
@@ -80,12 +138,20 @@ impl RunStore {
         };
         let run = match resume {
             Resume::Never => return Ok(None),
-            Resume::Auto => match dir.resumable(kind, target, drill, mapping_sha256) {
+            Resume::Auto => match self.runs().into_iter().rev().find(|r| {
+                r.state().is_some_and(|s| {
+                    s.finished.is_none()
+                        && s.kind == kind
+                        && s.target == target
+                        && s.drill == drill
+                        && s.mapping_sha256 == mapping_sha256
+                })
+            }) {
                 Some(r) => r,
                 None => return Ok(None),
             },
-            Resume::Run(id) => dir.run(id).ok_or_else(|| {
-                FlowError::Resume(format!("there is no run {id} in {}", dir.root().display()))
+            Resume::Run(id) => self.run(id).ok_or_else(|| {
+                FlowError::Resume(format!("there is no run {id} in {}", store.location()))
             })?,
         };
         let state = run.state().ok_or_else(|| {
@@ -97,7 +163,7 @@ impl RunStore {
                 run.id
             )));
         }
-        let plan = Self::plan_of(&run)?;
+        let plan = self.plan_of(&run)?;
         if plan.hash != state.plan_hash || plan.compute_hash() != plan.hash {
             return Err(FlowError::Resume(format!(
                 "the plan of run {} does not match its journal (edited?); plan a new run",
@@ -119,81 +185,170 @@ impl RunStore {
     }
 
     /// The stored plan of `run`.
-    pub(crate) fn plan_of(run: &RunDir) -> Result<Plan, FlowError> {
-        let text = std::fs::read_to_string(run.plan_path())
-            .map_err(|e| FlowError::io(&run.plan_path(), e))?;
-        serde_json::from_str(&text).map_err(|e| {
+    pub(crate) fn plan_of(&self, run: &RunDir) -> Result<Plan, FlowError> {
+        let bytes = self
+            .read_run_blob(&run.id, PLAN)?
+            .ok_or_else(|| FlowError::Resume(format!("run {} has no stored plan", run.id)))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
             FlowError::Resume(format!("the plan of run {} cannot be read: {e}", run.id))
         })
     }
 
-    /// Creates the directory of a new run and stores its plan there.
+    /// A blob of run `id` (`None` in memory or when the run has none).
+    pub(crate) fn read_run_blob(&self, id: &str, name: &str) -> Result<Option<Vec<u8>>, FlowError> {
+        match &self.store {
+            Some(store) => Ok(store.read(Scope::Run(id), name)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces a blob of run `id` (nothing in memory).
+    pub(crate) fn write_run_blob(
+        &self,
+        id: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(), FlowError> {
+        match &self.store {
+            Some(store) => Ok(store.write(Scope::Run(id), name, bytes)?),
+            None => Ok(()),
+        }
+    }
+
+    /// Creates a new run and stores its plan there.
     pub(crate) fn create(&self, plan: &Plan) -> Result<Option<RunDir>, FlowError> {
-        let Some(dir) = &self.dir else {
+        let Some(store) = &self.store else {
             return Ok(None);
         };
-        let run = dir.new_run(plan.kind, plan.target, plan.drill)?;
-        write_json(
-            &run.plan_path(),
+        let id = crate::journal::new_run_id(plan.kind, plan.target, plan.drill);
+        store.create_run(&id)?;
+        store.write(
+            Scope::Run(&id),
+            PLAN,
             &serde_json::to_vec_pretty(plan).unwrap_or_default(),
         )?;
-        Ok(Some(run))
+        Ok(Some(Self::run_dir(store, &id)))
+    }
+
+    /// Removes a new run that never started.
+    pub(crate) fn remove(&self, run: &RunDir) {
+        if let Some(store) = &self.store
+            && let Err(e) = store.remove_run(&run.id)
+        {
+            tracing::warn!(run = %run.id, error = %e, "cannot remove a run that never started");
+        }
     }
 
     /// The journal of `run` (or a memory one).
-    pub(crate) fn journal(run: Option<&RunDir>) -> Result<Journal, FlowError> {
-        match run {
-            Some(r) => {
+    pub(crate) fn journal(&self, run: Option<&RunDir>) -> Result<Journal, FlowError> {
+        match (run, &self.store) {
+            (Some(r), Some(store)) if store.local_root().is_none() => {
+                Ok(Journal::in_store(Arc::clone(store), &r.id)?)
+            }
+            (Some(r), _) => {
                 Journal::open(&r.journal_path()).map_err(|e| FlowError::io(&r.journal_path(), e))
             }
-            None => Ok(Journal::memory()),
+            (None, _) => Ok(Journal::memory()),
         }
+    }
+
+    /// Names the run that holds the store's lock, for other controllers.
+    pub(crate) fn set_lock_run(&self, id: &str) -> Result<(), FlowError> {
+        match &self.store {
+            Some(store) => Ok(store.set_lock_run(id)?),
+            None => Ok(()),
+        }
+    }
+
+    /// Why this controller lost the store's run lock, `None` while it holds it.
+    pub fn lock_lost(&self) -> Option<String> {
+        self.store.as_ref().and_then(|s| s.lock_lost())
     }
 
     /// Stores the report of `run`: `report.json`, and next to it `report.html` (the same
     /// report as a self-contained page, [`Report::render_html`]).
-    pub(crate) fn save_report(run: Option<&RunDir>, report: &Report) -> Result<(), FlowError> {
+    pub(crate) fn save_report(
+        &self,
+        run: Option<&RunDir>,
+        report: &Report,
+    ) -> Result<(), FlowError> {
         if let Some(r) = run {
-            write_json(&r.report_path(), report.to_json().as_bytes())?;
-            write_json(&r.html_report_path(), report.render_html().as_bytes())?;
+            self.write_run_blob(&r.id, REPORT, report.to_json().as_bytes())?;
+            self.write_run_blob(&r.id, REPORT_HTML, report.render_html().as_bytes())?;
         }
         Ok(())
     }
 
     /// The stored report of a run, by id.
     pub fn report(&self, id: &str) -> Result<Report, FlowError> {
-        let dir = self
-            .dir
+        let store = self
+            .store
             .as_ref()
             .ok_or_else(|| FlowError::Resume("no state directory is in use".into()))?;
-        let run = dir.run(id).ok_or_else(|| {
-            FlowError::Resume(format!("there is no run {id} in {}", dir.root().display()))
+        if self.run(id).is_none() {
+            return Err(FlowError::Resume(format!(
+                "there is no run {id} in {}",
+                store.location()
+            )));
+        }
+        let bytes = store.read(Scope::Run(id), REPORT)?.ok_or_else(|| {
+            let path = store.run_location(id).join(REPORT);
+            FlowError::io(
+                &path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory"),
+            )
         })?;
-        let text = std::fs::read_to_string(run.report_path())
-            .map_err(|e| FlowError::io(&run.report_path(), e))?;
-        serde_json::from_str(&text)
+        serde_json::from_slice(&bytes)
             .map_err(|e| FlowError::Resume(format!("the report of run {id} cannot be read: {e}")))
     }
 
     /// Every run, oldest first.
     pub fn runs(&self) -> Vec<RunDir> {
-        self.dir.as_ref().map(StateDir::runs).unwrap_or_default()
+        let Some(store) = &self.store else {
+            return Vec::new();
+        };
+        match store.run_ids() {
+            Ok(ids) => ids.iter().map(|id| Self::run_dir(store, id)).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list the runs");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A blob of the store itself (`None` in memory or when there is none).
+    pub(super) fn read_store_blob(&self, name: &str) -> Result<Option<Vec<u8>>, FlowError> {
+        match &self.store {
+            Some(store) => Ok(store.read(Scope::Store, name)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces a blob of the store itself (nothing in memory).
+    pub(super) fn write_store_blob(&self, name: &str, bytes: &[u8]) -> Result<(), FlowError> {
+        match &self.store {
+            Some(store) => Ok(store.write(Scope::Store, name, bytes)?),
+            None => Ok(()),
+        }
     }
 
     /// The hosts each site had when its Engine last answered (`known-hosts.json`), for the
     /// split-brain guard's probes when that Engine no longer does. Empty without a state
     /// directory or record; an unreadable record is treated as none (logged).
     pub fn known_hosts(&self) -> KnownHosts {
-        let Some(dir) = &self.dir else {
+        let Some(store) = &self.store else {
             return KnownHosts::new();
         };
-        let path = dir.root().join(KNOWN_HOSTS);
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                tracing::warn!(path = %path.display(), error = %e, "ignoring an unreadable record of known hosts");
+        match store.read(Scope::Store, KNOWN_HOSTS) {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                tracing::warn!(store = %store.location(), error = %e, "ignoring an unreadable record of known hosts");
                 KnownHosts::new()
             }),
-            Err(_) => KnownHosts::new(),
+            Ok(None) => KnownHosts::new(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the record of known hosts");
+                KnownHosts::new()
+            }
         }
     }
 
@@ -201,9 +356,9 @@ impl RunStore {
     /// directory.
     ///
     /// # Errors
-    /// [`FlowError::Io`] when the record cannot be written.
+    /// [`FlowError::State`] when the record cannot be written.
     pub fn remember_hosts(&self, site: Site, hosts: &[Host]) -> Result<(), FlowError> {
-        let Some(dir) = &self.dir else {
+        let Some(store) = &self.store else {
             return Ok(());
         };
         let mut known = self.known_hosts();
@@ -214,31 +369,43 @@ impl RunStore {
             return Ok(());
         }
         known.insert(site, list);
-        write_json(
-            &dir.root().join(KNOWN_HOSTS),
+        Ok(store.write(
+            Scope::Store,
+            KNOWN_HOSTS,
             &serde_json::to_vec_pretty(&known).unwrap_or_default(),
-        )
+        )?)
     }
 }
 
+/// The etcd store (feature `etcd`).
+#[cfg(feature = "etcd")]
+fn etcd_store(
+    location: &crate::state::EtcdLocation,
+    lock: bool,
+) -> Result<RunStore, StateDirError> {
+    let store = crate::state::etcd::EtcdStore::connect(location, lock)?;
+    Ok(RunStore::with_store(Arc::new(store)))
+}
+
+/// Without the feature `etcd`, an etcd location cannot be used.
+#[cfg(not(feature = "etcd"))]
+fn etcd_store(
+    location: &crate::state::EtcdLocation,
+    _lock: bool,
+) -> Result<RunStore, StateDirError> {
+    Err(StateDirError::Unavailable {
+        location: location.to_string(),
+        message: "this olvm-dr was built without etcd support (feature `etcd`)".into(),
+    })
+}
+
+/// The approved plan of a run.
+const PLAN: &str = "plan.json";
+/// The report of a run.
+const REPORT: &str = "report.json";
+
+/// The report of a run as a page.
+const REPORT_HTML: &str = "report.html";
+
 /// The file of the state directory that records each site's hosts.
 const KNOWN_HOSTS: &str = "known-hosts.json";
-
-/// Writes a file atomically: a temporary file in the same directory (the name with `.tmp`
-/// added), synced, then renamed.
-pub(super) fn write_json(path: &PathBuf, bytes: &[u8]) -> Result<(), FlowError> {
-    use std::io::Write;
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let mut f = crate::journal::private::file_options()
-        .create(true)
-        .write(true)
-        .truncate(true)
-        .open(&tmp)
-        .map_err(|e| FlowError::io(&tmp, e))?;
-    f.write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| FlowError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| FlowError::io(path, e))
-}

@@ -6,22 +6,28 @@ use crate::Site;
 use crate::plan::source_record::SourceRecord;
 
 use super::FlowError;
-use super::runs::{RunStore, write_json};
+use super::runs::RunStore;
 
 impl RunStore {
     /// The record of `site` kept in the state directory, marked
     /// [`remembered`](SourceRecord::remembered); `None` without a state directory or record. An
     /// unreadable record is treated as none (logged).
     pub fn source_record(&self, site: Site) -> Option<SourceRecord> {
-        let path = self.root()?.join(file_name(site));
-        let bytes = std::fs::read(&path).ok()?;
+        let name = file_name(site);
+        let bytes = match self.read_store_blob(&name) {
+            Ok(bytes) => bytes?,
+            Err(e) => {
+                tracing::warn!(%site, error = %e, "cannot read the record of the site's VMs");
+                return None;
+            }
+        };
         match serde_json::from_slice::<SourceRecord>(&bytes) {
             Ok(record) => Some(SourceRecord {
                 remembered: true,
                 ..record
             }),
             Err(e) => {
-                tracing::warn!(path = %path.display(), error = %e, "ignoring an unreadable record of the site's VMs");
+                tracing::warn!(%site, error = %e, "ignoring an unreadable record of the site's VMs");
                 None
             }
         }
@@ -31,20 +37,17 @@ impl RunStore {
     /// itself remembered is not written back. Nothing without a state directory.
     ///
     /// # Errors
-    /// [`FlowError::Io`] when the record cannot be written.
+    /// [`FlowError::State`] when the record cannot be written.
     pub fn remember_source_record(
         &self,
         site: Site,
         record: &SourceRecord,
     ) -> Result<(), FlowError> {
-        let Some(root) = self.root() else {
-            return Ok(());
-        };
         if record.remembered {
             return Ok(());
         }
-        write_json(
-            &root.join(file_name(site)),
+        self.write_store_blob(
+            &file_name(site),
             &serde_json::to_vec(record).unwrap_or_default(),
         )
     }

@@ -4,15 +4,22 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::Record;
+use crate::state::{JournalSink, StateStore};
 
 /// Where a journal's records go.
 #[derive(Debug)]
 enum Sink {
     /// An append-only file.
     File { file: File, path: PathBuf },
+    /// A run of a [`StateStore`] that is not a directory on this machine (etcd).
+    Store {
+        writer: Box<dyn JournalSink>,
+        store: Arc<dyn StateStore>,
+        run: String,
+    },
     /// Memory only (tests and throw-away runs).
     Memory(Vec<Record>),
 }
@@ -39,6 +46,14 @@ pub enum JournalReadError {
         path: PathBuf,
         /// The I/O error.
         source: io::Error,
+    },
+    /// A shared store (etcd) could not be read, or holds a record that is not valid.
+    #[error("cannot read the journal in {location}: {message}")]
+    Store {
+        /// The store and run.
+        location: String,
+        /// What went wrong.
+        message: String,
     },
     /// A line in the middle of the file is not a valid record (a cut-off last line is tolerated:
     /// that is how a killed run leaves it).
@@ -71,6 +86,33 @@ impl Journal {
         })
     }
 
+    /// The journal of run `run` in `store`, appended through the store (its writes fenced by
+    /// the store's run lock).
+    ///
+    /// # Errors
+    /// The store cannot open the journal for appending.
+    pub fn in_store(
+        store: Arc<dyn StateStore>,
+        run: &str,
+    ) -> Result<Self, crate::journal::StateDirError> {
+        Ok(Self {
+            sink: Mutex::new(Sink::Store {
+                writer: store.journal(run)?,
+                store,
+                run: run.to_owned(),
+            }),
+        })
+    }
+
+    /// Why this journal can no longer be written by this controller (its store's run lock was
+    /// lost), `None` while it can.
+    pub fn lock_lost(&self) -> Option<String> {
+        match &*self.lock() {
+            Sink::Store { store, .. } => store.lock_lost(),
+            Sink::File { .. } | Sink::Memory(_) => None,
+        }
+    }
+
     /// A journal kept in memory only.
     pub fn memory() -> Self {
         Self {
@@ -82,7 +124,7 @@ impl Journal {
     pub fn path(&self) -> Option<PathBuf> {
         match &*self.lock() {
             Sink::File { path, .. } => Some(path.clone()),
-            Sink::Memory(_) => None,
+            Sink::Store { .. } | Sink::Memory(_) => None,
         }
     }
 
@@ -100,6 +142,7 @@ impl Journal {
                 }
                 Ok(())
             }
+            Sink::Store { writer, .. } => writer.append(record, durable),
             Sink::Memory(records) => {
                 records.push(record.clone());
                 Ok(())
@@ -111,6 +154,7 @@ impl Journal {
     pub fn records(&self) -> Result<Vec<Record>, JournalReadError> {
         let path = match &*self.lock() {
             Sink::Memory(records) => return Ok(records.clone()),
+            Sink::Store { store, run, .. } => return store.records(run),
             Sink::File { path, .. } => path.clone(),
         };
         read_journal(&path)
@@ -120,6 +164,12 @@ impl Journal {
         self.sink
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl JournalSink for Journal {
+    fn append(&mut self, record: &Record, durable: bool) -> io::Result<()> {
+        Journal::append(self, record, durable)
     }
 }
 

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use file::{Journal, JournalReadError, read_journal};
 pub use record::{JOURNAL_SCHEMA, Record};
+pub(crate) use state_dir::new_run_id;
 pub use state_dir::{RunDir, StateDir, StateDirError};
 
 use crate::Site;

@@ -30,6 +30,28 @@ pub enum StateDirError {
         /// What the lock file says about its holder.
         holder: String,
     },
+    /// Another controller holds the run lock of a shared store (etcd).
+    #[error(
+        "another olvm-dr controller holds the run lock in {location} ({holder}); wait for it to end; if that controller is dead, its lock expires by itself within the lease time and the run can then be resumed with --resume RUN; nothing was changed"
+    )]
+    Held {
+        /// The store.
+        location: String,
+        /// Who holds the lock (run, host, user, since).
+        holder: String,
+    },
+    /// The store cannot be reached or answered with an error (etcd: no quorum, refused,
+    /// authentication).
+    #[error("cannot use the state store {location}: {message}")]
+    Unavailable {
+        /// The store.
+        location: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// This controller lost the run lock (its etcd lease expired): it writes nothing more.
+    #[error("{0}")]
+    LockLost(String),
     /// A file system error.
     #[error("cannot use the state directory {path}: {source}")]
     Io {
@@ -48,17 +70,46 @@ pub struct StateDir {
     _lock: Option<File>,
 }
 
-/// One run's directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One run of a store.
+#[derive(Clone)]
 pub struct RunDir {
     /// Run id (the directory's name).
     pub id: String,
-    /// The directory.
+    /// Where it is: its directory in a local store; in etcd, `etcd://members/prefix/runs/<id>`
+    /// (for people, not a file).
     pub path: PathBuf,
+    /// The store, when it is not a directory on this machine.
+    pub(crate) store: Option<std::sync::Arc<dyn crate::state::StateStore>>,
 }
 
+impl std::fmt::Debug for RunDir {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunDir")
+            .field("id", &self.id)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for RunDir {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.path == other.path
+    }
+}
+
+impl Eq for RunDir {}
+
 impl RunDir {
-    /// The approved plan.
+    /// A run of a directory on this machine.
+    pub(crate) fn in_dir(id: String, path: PathBuf) -> Self {
+        Self {
+            id,
+            path,
+            store: None,
+        }
+    }
+
+    /// The approved plan (a file of a local store).
     pub fn plan_path(&self) -> PathBuf {
         self.path.join("plan.json")
     }
@@ -83,9 +134,13 @@ impl RunDir {
         self.path.join(name)
     }
 
-    /// What the journal says so far, or `None` when it has no records yet.
+    /// What the journal says so far, or `None` when it has no records yet (or cannot be
+    /// read).
     pub fn state(&self) -> Option<JournalState> {
-        let records = read_journal(&self.journal_path()).ok()?;
+        let records = match &self.store {
+            Some(store) => store.records(&self.id).ok()?,
+            None => read_journal(&self.journal_path()).ok()?,
+        };
         JournalState::from_records(&records)
     }
 }
@@ -107,7 +162,7 @@ impl StateDir {
         };
         super::private::create_dir(&root.join("runs")).map_err(io_err)?;
         let lock_path = root.join(".lock");
-        let mut lock = super::private::file_options()
+        let lock = super::private::file_options()
             .create(true)
             .truncate(false)
             .read(true)
@@ -130,9 +185,7 @@ impl StateDir {
             }
             Err(TryLockError::Error(e)) => return Err(io_err(e)),
         }
-        lock.set_len(0).map_err(io_err)?;
-        let _ = write!(lock, "pid {}", std::process::id());
-        let _ = lock.sync_data();
+        write_holder(&lock, None);
         Ok(Self {
             root: root.to_owned(),
             _lock: Some(lock),
@@ -154,6 +207,19 @@ impl StateDir {
         &self.root
     }
 
+    /// Whether this directory is opened to write (its lock held).
+    pub fn is_locked(&self) -> bool {
+        self._lock.is_some()
+    }
+
+    /// Names run `id` in the lock file, for a second run that finds the directory busy.
+    pub(crate) fn describe_holder(&self, id: &str) -> Result<(), StateDirError> {
+        if let Some(lock) = &self._lock {
+            write_holder(lock, Some(id));
+        }
+        Ok(())
+    }
+
     /// Creates the directory of a new run.
     pub fn new_run(
         &self,
@@ -161,29 +227,19 @@ impl StateDir {
         target: Site,
         drill: bool,
     ) -> Result<RunDir, StateDirError> {
-        let stamp: String = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-            .to_string()
-            .chars()
-            .filter(|c| *c != '-' && *c != ':')
-            .collect();
-        let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
-        let drill = if drill { "drill-" } else { "" };
-        let id = format!("{drill}{kind}-{target}-{stamp}-{suffix}");
+        let id = new_run_id(kind, target, drill);
         let path = self.root.join("runs").join(&id);
         super::private::create_dir(&path).map_err(|source| StateDirError::Io {
             path: path.clone(),
             source,
         })?;
-        Ok(RunDir { id, path })
+        Ok(RunDir::in_dir(id, path))
     }
 
     /// The run with this id.
     pub fn run(&self, id: &str) -> Option<RunDir> {
         let path = self.root.join("runs").join(id);
-        path.is_dir().then(|| RunDir {
-            id: id.to_owned(),
-            path,
-        })
+        path.is_dir().then(|| RunDir::in_dir(id.to_owned(), path))
     }
 
     /// Every run, oldest first.
@@ -200,10 +256,7 @@ impl StateDir {
                     .unwrap_or(std::time::UNIX_EPOCH);
                 (
                     created,
-                    RunDir {
-                        id: e.file_name().to_string_lossy().into_owned(),
-                        path: e.path(),
-                    },
+                    RunDir::in_dir(e.file_name().to_string_lossy().into_owned(), e.path()),
                 )
             })
             .collect();
@@ -230,6 +283,34 @@ impl StateDir {
             })
         })
     }
+}
+
+/// A new run's id: `[drill-]<kind>-<target>-<UTC time>-<6 hex digits>`.
+pub(crate) fn new_run_id(kind: PlanKind, target: Site, drill: bool) -> String {
+    let stamp: String = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        .to_string()
+        .chars()
+        .filter(|c| *c != '-' && *c != ':')
+        .collect();
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
+    let drill = if drill { "drill-" } else { "" };
+    format!("{drill}{kind}-{target}-{stamp}-{suffix}")
+}
+
+/// Rewrites the lock file: this process, and the run it works on when known.
+fn write_holder(mut lock: &File, run: Option<&str>) {
+    use std::io::Seek;
+    let mut text = format!("pid {}", std::process::id());
+    if let Some(run) = run {
+        text.push_str(&format!(
+            ": {}",
+            crate::flow::lock::LockHolder::this_process(run)
+        ));
+    }
+    let _ = lock.set_len(0);
+    let _ = lock.rewind();
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.sync_data();
 }
 
 #[cfg(test)]
