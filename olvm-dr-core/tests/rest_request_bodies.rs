@@ -76,6 +76,7 @@ fn nfs_import() -> ImportStorageDomain {
         backup: Some(true),
         critical_space_action_blocker: Some(5),
         warning_low_space_indicator: Some(10),
+        connection: None,
     }
 }
 
@@ -97,6 +98,7 @@ fn glusterfs_import() -> ImportStorageDomain {
         backup: None,
         critical_space_action_blocker: None,
         warning_low_space_indicator: None,
+        connection: None,
     }
 }
 
@@ -126,6 +128,7 @@ fn iscsi_import() -> ImportStorageDomain {
         backup: Some(false),
         critical_space_action_blocker: Some(5),
         warning_low_space_indicator: Some(10),
+        connection: None,
     }
 }
 
@@ -149,6 +152,7 @@ fn fcp_import() -> ImportStorageDomain {
         backup: None,
         critical_space_action_blocker: None,
         warning_low_space_indicator: None,
+        connection: None,
     }
 }
 

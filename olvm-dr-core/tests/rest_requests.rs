@@ -292,6 +292,7 @@ async fn imports_send_import_true_for_block_domains_even_without_id() {
         backup: None,
         critical_space_action_blocker: None,
         warning_low_space_indicator: None,
+        connection: None,
     };
     // Without an id the body still says import=true, so the Engine cannot create a domain: it
     // refuses, and its fault reaches the caller.

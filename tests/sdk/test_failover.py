@@ -257,8 +257,11 @@ def test_engine_errors_reach_the_sdk_with_their_texts(lab):
                 t.StorageDomain(name=d["name"], type=t.StorageDomainType.DATA, host=t.Host(name=host.name),
                                 storage=t.HostStorage(type=t.StorageType(d["storage_type"]), address=exp["address"], path=exp["path"]))
             )
+        # The Engine adds the export's storage connection first, and the domain has it already.
         assert e.value.code == 409
-        assert e.value.fault.detail == "[Cannot add Storage. The Storage Domain already exists.]"
+        detail = e.value.fault.detail
+        assert detail.startswith("[Cannot add Storage Connection. Storage connection "), detail
+        assert detail.endswith(f" already exists for {d['name']}.]"), detail
     # Import without the required parameters.
     with pytest.raises(sdk.Error) as e:
         s.storage_domains_service().add(t.StorageDomain(name="x"))

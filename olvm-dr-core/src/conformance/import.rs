@@ -98,7 +98,10 @@ pub async fn iscsi_luns_are_visible_after_login(ctx: &Context) -> Result<(), Fai
 }
 
 /// File domains import by address and path (even from a read-only replica), unattached, with
-/// their stored name and id; a second import conflicts.
+/// their stored name and id; a second import conflicts on the storage connection the first one
+/// added (`BackendStorageDomainsResource.addDomain` adds the connection before the domain, and
+/// `AddStorageServerConnectionCommand.validate` finds the export's connection:
+/// `ACTION_TYPE_FAILED_STORAGE_CONNECTION_ALREADY_EXISTS`, naming the domain using it).
 pub async fn file_domains_import_by_address_and_path(ctx: &Context) -> Result<(), Failure> {
     let e = ctx.engine(Site::Secondary);
     for d in ctx
@@ -128,12 +131,18 @@ pub async fn file_domains_import_by_address_and_path(ctx: &Context) -> Result<()
             "{} attached after import",
             d.name
         );
-        err_text(
+        let again = err(
             "second import",
             e.import_storage_domain(&req).await,
             ErrorKind::Conflict,
-            "[Cannot add Storage. The Storage Domain already exists.]",
         )?;
+        let detail = again.detail();
+        ensure!(
+            detail.starts_with("[Cannot add Storage Connection. Storage connection ")
+                && detail.ends_with(&format!(" already exists for {}.]", d.name)),
+            "second import of {}: {detail:?}",
+            d.name
+        );
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use super::Context;
 use super::support::{Failure, ensure, err, err_text, host, ok};
 
 /// A primary domain that is not its data center's master and holds VMs.
-fn non_master_with_vms(ctx: &Context) -> Option<&DomainFacts> {
+pub(super) fn non_master_with_vms(ctx: &Context) -> Option<&DomainFacts> {
     let f = ctx.facts();
     f.domains
         .iter()

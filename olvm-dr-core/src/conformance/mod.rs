@@ -29,9 +29,11 @@ mod master_election;
 mod ovf_outdated;
 mod registration;
 mod storage;
+mod storage_connections;
 mod support;
 mod switch_master;
 mod tags;
+mod unregistered_rows;
 mod vms;
 
 use std::fmt;
@@ -55,9 +57,11 @@ pub use master_election::*;
 pub use ovf_outdated::*;
 pub use registration::*;
 pub use storage::*;
+pub use storage_connections::*;
 pub use support::Failure;
 pub use switch_master::*;
 pub use tags::*;
+pub use unregistered_rows::*;
 pub use vms::*;
 
 /// What a check runs against.
@@ -171,6 +175,8 @@ checks! {
     master_election_skips_backup_domains,
     master_election_prefers_the_longest_unused,
     vms_on_a_copy_turned_read_only_are_killed,
+    unregistered_rows_survive_detach,
+    an_unfinished_import_leaves_its_connection,
 }
 
 /// The outcome of one check.

@@ -112,6 +112,7 @@ pub(crate) struct FaultPlan {
     hangs: Vec<(Operation, Hang)>,
     drop: Option<(Trigger, Outage)>,
     spm_start_failures: u32,
+    import_crashes: u32,
 }
 
 impl FaultPlan {
@@ -145,6 +146,19 @@ impl FaultPlan {
     pub(crate) fn take_spm_failure(&mut self) -> bool {
         let pending = self.spm_start_failures > 0;
         self.spm_start_failures = self.spm_start_failures.saturating_sub(1);
+        pending
+    }
+
+    /// The Engine dies in the middle of the next `times` file-domain imports, after adding their
+    /// storage connection.
+    pub(crate) fn crash_imports(&mut self, times: u32) {
+        self.import_crashes = self.import_crashes.saturating_add(times);
+    }
+
+    /// Consumes one injected import crash, if any is pending.
+    pub(crate) fn take_import_crash(&mut self) -> bool {
+        let pending = self.import_crashes > 0;
+        self.import_crashes = self.import_crashes.saturating_sub(1);
         pending
     }
 

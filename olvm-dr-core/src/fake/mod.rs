@@ -91,6 +91,7 @@ pub use setup::{
 pub use snapshot::{
     DataCenterSummary, DomainSummary, OvfStoreSummary, SiteSnapshot, TemplateSummary, VmSummary,
 };
+pub use state::connections::FileConnection;
 pub use state::site::{DEFAULT_CONCURRENCY_LIMIT, DEFAULT_OVF_UPDATE_INTERVAL};
 pub use state::split_brain::SplitBrain;
 pub use world::{ReplicationState, World};

@@ -310,6 +310,20 @@ impl World {
         self.with(|w, _| w.site_mut(site).faults.fail_spm_start(times));
     }
 
+    /// The Engine of `site` dies in the middle of the next `times` file-domain imports, after
+    /// it added the domain's storage connection and before it added the domain: the call fails
+    /// with a lost connection, the Engine stays down until [`World::recover`], and the
+    /// connection stays (a later import of the export meets it).
+    pub fn crash_file_imports(&self, site: Site, times: u32) {
+        self.with(|w, _| w.site_mut(site).faults.crash_imports(times));
+    }
+
+    /// The storage connections of `site`'s file domains (`GET /storageconnections`), including
+    /// those no domain uses.
+    pub fn file_connections(&self, site: Site) -> Vec<super::FileConnection> {
+        self.with(|w, _| w.site(site).connections.all().cloned().collect())
+    }
+
     /// The next `calls` calls of `op` on `site` fail with `error` (its `operation` is set to
     /// `op`). An injected `ActivateStorageDomain` failure also hits the activation an attach
     /// runs inside itself: the attach still succeeds and leaves the domain in maintenance.

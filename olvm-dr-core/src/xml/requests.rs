@@ -32,6 +32,8 @@ pub struct StorageDomainAdd {
     pub critical_space_action_blocker: Option<u32>,
     /// `warning_low_space_indicator`.
     pub warning_low_space_indicator: Option<u32>,
+    /// `storage/@id`: an existing storage connection to import through.
+    pub connection: Option<Id>,
 }
 
 impl StorageDomainAdd {
@@ -52,6 +54,7 @@ impl StorageDomainAdd {
             backup: request.backup,
             critical_space_action_blocker: request.critical_space_action_blocker,
             warning_low_space_indicator: request.warning_low_space_indicator,
+            connection: request.connection,
         }
     }
 
@@ -72,7 +75,11 @@ impl StorageDomainAdd {
             w.bool("import", true);
         }
         w.opt_text("name", self.name.as_deref());
-        write_storage(&mut w, &self.storage);
+        match self.connection {
+            // The Engine takes the export from the connection (`BackendStorageDomainsResource.add`).
+            Some(c) => w.empty("storage", &[("id", &c.to_string())]),
+            None => write_storage(&mut w, &self.storage),
+        }
         w.opt_value("type", self.kind);
         w.opt_value(
             "warning_low_space_indicator",
@@ -115,6 +122,10 @@ impl StorageDomainAdd {
             backup: n.bool_at(&["backup"])?,
             critical_space_action_blocker: n.parse_at(&["critical_space_action_blocker"])?,
             warning_low_space_indicator: n.parse_at(&["warning_low_space_indicator"])?,
+            connection: match n.child("storage") {
+                Some(s) => s.opt_id()?,
+                None => None,
+            },
         })
     }
 }
@@ -183,6 +194,7 @@ mod tests {
             backup: Some(false),
             critical_space_action_blocker: Some(5),
             warning_low_space_indicator: Some(10),
+            connection: None,
         };
         let add = StorageDomainAdd::import(&nfs);
         assert!(!add.import);

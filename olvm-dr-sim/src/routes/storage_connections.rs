@@ -4,8 +4,9 @@
 //!
 //! The Engine keeps one connection per file export (address, path, mount settings) and one
 //! per iSCSI target portal (address, port, target, CHAP user; the password is never read
-//! back); Fibre Channel LUNs have none. The fake keeps no connection records, so they are
-//! derived from the domains it knows: one per distinct export or portal, shared by the domains
+//! back); Fibre Channel LUNs have none. File connections are the fake's own records (a file
+//! import adds one; one an unfinished import left is listed with no domain). iSCSI ones are
+//! derived from the domains the fake knows: one per distinct portal, shared by the domains
 //! that use it, with an id computed from what identifies it (stable for the server's life).
 //! Adding, changing and removing connections are not modelled (501).
 
@@ -14,6 +15,7 @@ use std::hash::{Hash, Hasher};
 
 use axum::http::Method;
 use olvm_dr_core::engine::{Engine, Id, StorageDomain, StorageType};
+use olvm_dr_core::fake::FileConnection;
 use olvm_dr_core::xml::Scope;
 use olvm_dr_core::xml::writer::XmlWriter;
 
@@ -40,7 +42,10 @@ pub(crate) struct Connection {
 
 /// `/storageconnections[/{id}]`.
 pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> Reply {
-    let all = connections(&st.engine.storage_domains().await?);
+    let all = connections(
+        &st.world.file_connections(st.site),
+        &st.engine.storage_domains().await?,
+    );
     let sc = Scope::new("storageconnections");
     match (&req.method, rest) {
         (&Method::GET, []) => Ok(ok(write_list(&limit(all, &req.params), &sc))),
@@ -63,14 +68,41 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
 /// `GET /storagedomains/{sd}/storageconnections`.
 pub(super) async fn of_domain(st: &SiteServer, req: &ApiRequest, sd: Id) -> Reply {
     let domain = st.engine.storage_domain(sd).await?;
-    let mine = connections(&[domain]);
+    let mine = connections(&st.world.file_connections(st.site), &[domain])
+        .into_iter()
+        .filter(|c| c.domains.contains(&sd))
+        .collect();
     let sc = Scope::new("storageconnections");
     Ok(ok(write_list(&limit(mine, &req.params), &sc)))
 }
 
-/// The connections of `domains`, each once, in the order first met.
-fn connections(domains: &[StorageDomain]) -> Vec<Connection> {
-    let mut out: Vec<Connection> = Vec::new();
+/// The file connections `files`, each with the domains of `domains` that use it, then the
+/// iSCSI connections of `domains`, each once, in the order first met.
+fn connections(files: &[FileConnection], domains: &[StorageDomain]) -> Vec<Connection> {
+    let mut out: Vec<Connection> = files
+        .iter()
+        .filter_map(|f| {
+            let s = &f.storage;
+            Some(Connection {
+                id: f.id,
+                kind: s.storage_type?,
+                address: s.address.clone(),
+                port: None,
+                path: s.path.clone(),
+                target: None,
+                portal: None,
+                username: None,
+                vfs_type: s.vfs_type.clone(),
+                mount_options: s.mount_options.clone(),
+                nfs_version: s.nfs_version.map(|v| v.as_str().to_owned()),
+                domains: domains
+                    .iter()
+                    .filter(|d| d.storage.address == s.address && d.storage.path == s.path)
+                    .map(|d| d.id)
+                    .collect(),
+            })
+        })
+        .collect();
     let mut add = |c: Connection| match out.iter_mut().find(|x| x.id == c.id) {
         Some(x) => {
             for d in c.domains {
@@ -108,28 +140,6 @@ fn connections(domains: &[StorageDomain]) -> Vec<Connection> {
                     domains: vec![d.id],
                 });
             }
-        } else if !kind.is_block() {
-            let key = (
-                kind.as_str(),
-                s.address.clone(),
-                s.path.clone(),
-                s.vfs_type.clone(),
-                s.mount_options.clone(),
-            );
-            add(Connection {
-                id: id_of(&key),
-                kind,
-                address: s.address.clone(),
-                port: None,
-                path: s.path.clone(),
-                target: None,
-                portal: None,
-                username: None,
-                vfs_type: s.vfs_type.clone(),
-                mount_options: s.mount_options.clone(),
-                nfs_version: s.nfs_version.map(|v| v.as_str().to_owned()),
-                domains: vec![d.id],
-            });
         }
     }
     out
@@ -238,23 +248,31 @@ mod tests {
             logical_units: vec![lun("fc1", "")],
             ..StorageConnection::default()
         };
-        let conns = connections(&[
-            domain(1, nfs),
-            domain(
-                2,
-                iscsi(vec![
-                    lun("a", "iqn.t1"),
-                    lun("b", "iqn.t1"),
-                    lun("c", "iqn.t2"),
-                ]),
-            ),
-            domain(3, iscsi(vec![lun("d", "iqn.t2")])),
-            domain(4, fc),
-        ]);
+        let files = [FileConnection {
+            id: Id::from_u128(100),
+            storage: nfs.clone(),
+        }];
+        let conns = connections(
+            &files,
+            &[
+                domain(1, nfs),
+                domain(
+                    2,
+                    iscsi(vec![
+                        lun("a", "iqn.t1"),
+                        lun("b", "iqn.t1"),
+                        lun("c", "iqn.t2"),
+                    ]),
+                ),
+                domain(3, iscsi(vec![lun("d", "iqn.t2")])),
+                domain(4, fc),
+            ],
+        );
         assert_eq!(conns.len(), 3, "{conns:?}");
         assert_eq!(conns[0].path.as_deref(), Some("/exports/a"));
+        assert_eq!(conns[0].domains, [Id::from_u128(1)]);
         assert_eq!(conns[2].domains, [Id::from_u128(2), Id::from_u128(3)]);
-        let again = connections(&[domain(3, iscsi(vec![lun("d", "iqn.t2")]))]);
+        let again = connections(&[], &[domain(3, iscsi(vec![lun("d", "iqn.t2")]))]);
         assert_eq!(again[0].id, conns[2].id, "ids are stable");
         let text = write_list(&conns, &Scope::new("storageconnections"));
         assert_eq!(text.matches("<type>iscsi</type>").count(), 2, "{text}");

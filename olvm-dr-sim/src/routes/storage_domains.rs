@@ -142,7 +142,18 @@ async fn filtered(st: &SiteServer, req: &ApiRequest) -> Result<Vec<StorageDomain
 /// the storage type (`Incomplete parameters` otherwise); a block domain without
 /// `import=true` would be created (formatted), which the simulator does not model.
 async fn import(st: &SiteServer, req: &ApiRequest) -> Reply {
-    let add = StorageDomainAdd::read(req.text()).map_err(|e| ApiError::bad_body(&e))?;
+    let mut add = StorageDomainAdd::read(req.text()).map_err(|e| ApiError::bad_body(&e))?;
+    if let Some(c) = add.connection {
+        // `storage/@id` names an existing connection: its type is the storage type
+        // (`BackendStorageDomainsResource.add`, `GetStorageServerConnectionById`).
+        let conn = st
+            .world
+            .file_connections(st.site)
+            .into_iter()
+            .find(|x| x.id == c)
+            .ok_or(ApiError::NotFound)?;
+        add.storage.storage_type = conn.storage.storage_type;
+    }
     let has_storage = parse(req.text()).is_ok_and(|root| root.child("storage").is_some());
     // The Engine's order: `host.id|name`, `type`, `storage` together, then `storage.type`.
     let mut missing = Vec::new();
@@ -186,6 +197,7 @@ async fn import(st: &SiteServer, req: &ApiRequest) -> Reply {
         backup: add.backup,
         critical_space_action_blocker: add.critical_space_action_blocker,
         warning_low_space_indicator: add.warning_low_space_indicator,
+        connection: add.connection,
     };
     let domain = st.engine.import_storage_domain(&request).await?;
     note(st, Happened::DomainAdded(domain.id));

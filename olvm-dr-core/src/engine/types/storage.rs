@@ -194,6 +194,12 @@ pub struct ImportStorageDomain {
     pub critical_space_action_blocker: Option<u32>,
     /// Attribute to set on import (percent).
     pub warning_low_space_indicator: Option<u32>,
+    /// An existing storage connection to import a file domain through (`<storage id=...>`):
+    /// the Engine then takes the export from the connection and adds none. Needed when a
+    /// connection to the export exists already (left by an import the Engine did not finish):
+    /// adding a second one fails with 409 "Storage connection ... already exists".
+    #[serde(default)]
+    pub connection: Option<Id>,
 }
 
 /// How to remove a storage domain from the Engine (`DELETE /storagedomains/{id}`).

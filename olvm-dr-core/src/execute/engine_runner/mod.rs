@@ -3,6 +3,7 @@
 mod cleanup;
 mod gate;
 mod guard;
+mod leftover_connection;
 mod op;
 mod options;
 mod registration;

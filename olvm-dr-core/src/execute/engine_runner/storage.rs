@@ -7,6 +7,7 @@ use crate::engine::{
 use crate::execute::{Completion, StepFailure};
 use crate::plan::DomainRef;
 
+use super::leftover_connection::{cleanup_hint, existing_connection};
 use super::op::{Op, Seen};
 
 /// Finds a domain in the top-level view: by id when known, else by name (and, for file domains,
@@ -115,10 +116,46 @@ pub(crate) async fn ensure_imported(
                 Some(d) => Ok(Completion::AlreadyDone {
                     output: id_output(d.id),
                 }),
-                None => Err(e.into()),
+                None => match existing_connection(&e).filter(|_| request.connection.is_none()) {
+                    Some(c) => import_through(op, engine, domain, request, c).await,
+                    None => Err(e.into()),
+                },
             }
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Imports the domain again through the existing storage connection `c` to its export.
+async fn import_through(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    domain: &DomainRef,
+    request: &ImportStorageDomain,
+    c: Id,
+) -> Result<Completion, StepFailure> {
+    tracing::warn!(
+        domain = %domain.describe(),
+        connection = %c,
+        "a storage connection to the export exists without a domain; importing through it"
+    );
+    let through = ImportStorageDomain {
+        connection: Some(c),
+        ..request.clone()
+    };
+    match op
+        .call("import_storage_domain", || {
+            engine.import_storage_domain(&through)
+        })
+        .await
+    {
+        Ok(d) => Ok(Completion::Done {
+            output: id_output(d.id),
+        }),
+        Err(e) => Err(StepFailure {
+            message: format!("{e}; {}", cleanup_hint(c)),
+            kind: Some(e.kind),
+        }),
     }
 }
 

@@ -159,6 +159,7 @@ impl DomainFacts {
             backup: None,
             critical_space_action_blocker: None,
             warning_low_space_indicator: None,
+            connection: None,
         }
     }
 

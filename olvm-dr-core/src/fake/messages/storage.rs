@@ -391,3 +391,21 @@ pub(crate) fn destroy_master_without_host(op: Operation) -> EngineError {
         "In order to complete the operation a new master Storage Domain needs to be elected, which requires at least one active Host in the Data Center.\n-Please make sure one of the Hosts is active in the Data Center first.".into(),
     )
 }
+
+/// `ACTION_TYPE_FAILED_STORAGE_CONNECTION_ALREADY_EXISTS` (409) from
+/// `AddStorageServerConnectionCommand.validate`, which a file import runs first: the domain
+/// name is that of the domain using the connection, empty when none does.
+pub(crate) fn storage_connection_exists(
+    op: Operation,
+    id: crate::engine::Id,
+    domain: &str,
+) -> EngineError {
+    one(
+        ErrorKind::Conflict,
+        op,
+        409,
+        format!(
+            "Cannot add Storage Connection. Storage connection {id} already exists for {domain}."
+        ),
+    )
+}

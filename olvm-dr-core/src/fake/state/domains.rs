@@ -170,7 +170,12 @@ impl SiteState {
     }
 
     /// Registers a domain record (import, builder).
+    /// A file domain comes with its storage connection (import adds it first; the builder's
+    /// domains were imported once).
     pub(crate) fn insert_domain(&mut self, d: SdRec) {
+        if d.connection.storage_type.is_some_and(|t| t.is_file()) {
+            self.connections.ensure(&d.connection);
+        }
         self.domain_names.insert(d.name.clone(), d.id);
         self.domains.insert(d.id, d);
     }
@@ -180,6 +185,8 @@ impl SiteState {
         let d = self.domains.remove(&id)?;
         self.domain_names.remove(&d.name);
         self.unregistered.remove(&id);
+        // `FileStorageHelper.storageDomainRemoved`: the domain's connection goes with it.
+        self.connections.remove_export(&d.connection);
         for disk in d.ovf_disks {
             self.disks.remove(&disk);
         }

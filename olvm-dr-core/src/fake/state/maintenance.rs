@@ -208,7 +208,9 @@ impl WorldState {
 
         let s = self.site_mut(site);
         s.remove_entities_of_domain(sd);
-        s.unregistered.remove(&sd);
+        // The unregistered-entity rows stay: `DetachStorageDomainFromPoolCommand` leaves
+        // `unregistered_ovf_of_entities` alone; only deleting the domain's row removes them
+        // (`fk_unregistered_ovf_of_entities_storage_domain ... ON DELETE CASCADE`).
         let ovf_disks = s.domains[&sd].ovf_disks;
         for d in ovf_disks {
             s.disks.remove(&d);

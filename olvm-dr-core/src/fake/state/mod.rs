@@ -6,6 +6,7 @@
 //! time order, so that stored state is always current and anything that changes by itself is
 //! either such an event or a [`Transition`](super::clock::Transition) evaluated on read.
 
+pub(crate) mod connections;
 pub(crate) mod disks;
 pub(crate) mod domains;
 pub(crate) mod entities;

@@ -90,6 +90,8 @@ pub(crate) struct SiteState {
     pub(crate) locks: super::locks::LockTable,
     /// Configuration generations, processed OVF data, outdated OVF stores.
     pub(crate) ovf_gens: super::ovf_generations::OvfGenerations,
+    /// The storage server connections of file domains.
+    pub(crate) connections: super::connections::Connections,
 }
 
 impl SiteState {
@@ -121,6 +123,7 @@ impl SiteState {
             tags: BTreeMap::new(),
             locks: super::locks::LockTable::default(),
             ovf_gens: super::ovf_generations::OvfGenerations::default(),
+            connections: super::connections::Connections::new(seed, site),
         }
     }
 

@@ -7,7 +7,6 @@
 //! `[Cannot acquire host id]`; a lease record another site's hosts wrote makes the call block
 //! for the lease time before it goes on (`fabric::lease`).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,12 +53,33 @@ impl WorldState {
         if host.status != crate::engine::HostStatus::Up {
             return Err(msg::import_host_not_up(op));
         }
+        // A request naming an existing connection takes the export from it
+        // (`BackendStorageDomainsResource.add`, `GetStorageServerConnectionById`).
+        let named;
+        let req = match req.connection {
+            Some(c) => {
+                named = ImportStorageDomain {
+                    storage: self.file_connection(site, c, op)?,
+                    ..req.clone()
+                };
+                &named
+            }
+            None => req,
+        };
         let storage_type = req
             .storage
             .storage_type
             .ok_or_else(|| msg::incomplete(op, "StorageDomain", "storage.type"))?;
         let volume = if storage_type.is_file() {
-            self.find_export_for_import(site, storage_type, req)?
+            let v = self.find_export_for_import(site, storage_type, req)?;
+            if req.connection.is_none() && self.site_mut(site).faults.take_import_crash() {
+                // The Engine dies after `AddStorageServerConnection` committed and before the
+                // domain is added: the connection stays, the domain does not.
+                self.site_mut(site).connections.ensure(&req.storage);
+                self.take_down(site, super::super::faults::Outage::Engine, now);
+                return Err(msg::connection_lost(op, site));
+            }
+            v
         } else if storage_type.is_block() {
             let id = req
                 .id
@@ -164,6 +184,9 @@ impl WorldState {
         }
         if storage_type != StorageType::Nfs && req.storage.vfs_type.is_none() {
             return Err(msg::incomplete(op, "HostStorage", "vfsType"));
+        }
+        if req.connection.is_none() {
+            self.check_no_file_connection(site, &req.storage, op)?;
         }
         let address = req.storage.address.as_deref().unwrap_or_default();
         let v = self
@@ -363,6 +386,10 @@ impl WorldState {
 
     /// What attach reads from the OVF store: every entity becomes an unregistered row
     /// (`unregistered_ovf_of_entities`), and the OVF_STORE disks are registered.
+    ///
+    /// As `AttachStorageDomainToPoolCommand` does, the rows are updated one entity at a time
+    /// (`removeEntity` then `saveOVFData` for each entity of the store): rows left by an earlier
+    /// attachment whose entity the store no longer holds stay (detach keeps them).
     fn publish_ovf_store(&mut self, site: Site, sd: Id, volume: VolumeId) {
         let Some(content) = &self.fabric.volumes[volume].content else {
             return;
@@ -370,19 +397,13 @@ impl WorldState {
         let store = Arc::clone(&content.ovf);
         let ovf_disks = content.meta.ovf_disks;
         let s = self.site_mut(site);
-        let rows = Unregistered {
-            vms: store
-                .vms
-                .iter()
-                .map(|v| (v.vm.id, Arc::clone(v)))
-                .collect::<BTreeMap<_, _>>(),
-            templates: store
-                .templates
-                .iter()
-                .map(|t| (t.template.id, Arc::clone(t)))
-                .collect(),
-        };
-        s.unregistered.insert(sd, rows);
+        let rows: &mut Unregistered = s.unregistered.entry(sd).or_default();
+        for v in &store.vms {
+            rows.vms.insert(v.vm.id, Arc::clone(v));
+        }
+        for t in &store.templates {
+            rows.templates.insert(t.template.id, Arc::clone(t));
+        }
         // Registered OVF_STORE disks start outdated (`addOvfStoreDiskToDomain`).
         s.mark_ovf_outdated(sd);
         for disk in ovf_disks {

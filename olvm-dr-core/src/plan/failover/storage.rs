@@ -304,6 +304,7 @@ pub(crate) async fn plan_storage(
             backup: common.backup.get().copied(),
             critical_space_action_blocker: common.critical_space_action_blocker.get().copied(),
             warning_low_space_indicator: common.warning_low_space.get().copied(),
+            connection: None,
         };
         let import_id = StepId::of(["import", &key]);
         let mut import = Step::new(
