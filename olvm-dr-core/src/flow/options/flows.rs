@@ -418,7 +418,9 @@ impl FromStr for NicIsolation {
             "unplugged" => Ok(NicIsolation::Unplugged),
             _ => match s.strip_prefix("profile=") {
                 Some(name)
-                    if !name.trim().is_empty() && !name.ends_with('/') && !name.starts_with('/') =>
+                    if !name.trim().is_empty()
+                        && !name.ends_with('/')
+                        && !name.starts_with('/') =>
                 {
                     Ok(NicIsolation::Profile(name.to_owned()))
                 }

@@ -68,6 +68,8 @@ pub trait FlowOptions: Default + Clone + std::fmt::Debug {
     const FLOW: &'static str;
     /// The name bindings give the type (`FailoverOptions`, ...).
     const BINDING: &'static str;
+    /// What the type is for (its doc comment, one line per line).
+    const DOC: &'static str;
     /// Every option, in declaration order.
     const OPTIONS: &'static [OptionInfo];
 
@@ -120,6 +122,7 @@ macro_rules! define_options {
         impl $crate::flow::options::FlowOptions for $name {
             const FLOW: &'static str = $flow;
             const BINDING: &'static str = stringify!($binding);
+            const DOC: &'static str = concat!($($sdoc, "\n"),*);
             const OPTIONS: &'static [$crate::flow::options::OptionInfo] = &[
                 $( $crate::flow::options::OptionInfo {
                     name: stringify!($field),

@@ -167,7 +167,10 @@ fn isolation_choices_parse_and_print_as_the_command_reads_them() {
         }
         .request()
         .unwrap_err();
-        assert!(e.to_string().starts_with("the drill option 'isolation'"), "{e}");
+        assert!(
+            e.to_string().starts_with("the drill option 'isolation'"),
+            "{e}"
+        );
     }
 }
 
