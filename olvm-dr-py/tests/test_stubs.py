@@ -169,11 +169,17 @@ def test_help_documents_every_flow_parameter() -> None:
     assert "resume: 'bool | str | None' = True" in str(inspect.signature(olvm_dr.failover))
 
 
-def test_every_public_class_and_function_has_a_docstring() -> None:
-    for name in olvm_dr.__all__:
-        obj = getattr(olvm_dr, name)
-        if callable(obj):
-            assert (obj.__doc__ or "").strip(), name
+def test_every_public_class_and_function_is_documented() -> None:
+    """Every public class has a docstring, and every public function's docstring describes each
+    of its parameters (numpy style), as ``help()`` shows it."""
+    for module in (olvm_dr, olvm_dr.testing):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type):
+                assert (obj.__doc__ or "").strip(), name
+            elif callable(obj):
+                names = list(inspect.signature(obj).parameters)
+                assert parameters_documented(obj.__doc__ or "", names) == [], name
 
 
 def test_the_package_exports() -> None:

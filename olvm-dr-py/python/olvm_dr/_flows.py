@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import copy
 import inspect
+import os  # noqa: F401 (the annotations name it; pdoc resolves them here)
 import textwrap
+from collections import abc  # noqa: F401 (as os)
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal  # noqa: F401 (as os)
 
 from . import _olvm_dr
+from ._olvm_dr import Engine, Mapping, Plan, Report  # noqa: F401 (as os)
 
 _TABLE: dict[str, dict[str, Any]] = _olvm_dr._flow_options()
 _KW = inspect.Parameter.KEYWORD_ONLY
@@ -154,7 +157,7 @@ _ENGINES = (
     "engines",
     _PLAIN,
     inspect.Parameter.empty,
-    "Mapping[str, Engine | None] | None",
+    "abc.Mapping[str, Engine | None] | None",
     "The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a "
     "site that cannot be reached may be missing or ``None``. ``None``: none given.",
 )
@@ -450,7 +453,7 @@ def _flow_function(spec: _Flow) -> Callable[..., Any]:
 
     call.__name__ = spec.name
     call.__qualname__ = spec.name
-    call.__module__ = "olvm_dr"
+    call.__module__ = __name__
     call.__doc__ = _docstring(spec)
     call.__signature__ = signature  # type: ignore[attr-defined]
     return call

@@ -2,13 +2,13 @@
 # The flow functions and options classes of olvm_dr (built at import time by _flows.py).
 
 import os
-from collections.abc import Callable, Mapping
+from collections import abc
+from collections.abc import Callable
 from typing import Any, Literal, final
 
 from typing_extensions import Self
 
-from ._olvm_dr import Engine, Plan, Report
-from ._olvm_dr import Mapping as _Mapping
+from ._olvm_dr import Engine, Mapping, Plan, Report
 
 class FlowOptions:
     def replace(self, **changes: Any) -> Self: ...
@@ -230,7 +230,7 @@ class DrillFullOptions(FlowOptions):
     power_off_after_timeout: bool
     def __init__(self, *, stay: bool = False, power_off_after_timeout: bool = False) -> None: ...
 
-def plan_failover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None) -> Plan:
+def plan_failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None) -> Plan:
     """The plan of a failover to ``target``: what ``failover`` with the same arguments would do.
     Nothing is changed.
 
@@ -239,7 +239,7 @@ def plan_failover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[s
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'secondary'
@@ -286,7 +286,7 @@ def plan_failover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[s
     """
     ...
 
-def failover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """Fails over to ``target``: imports and activates the replicated storage domains there, registers
     templates and VMs with every mapping, starts the VMs that were running, checks the result.
 
@@ -295,7 +295,7 @@ def failover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, E
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'secondary'
@@ -363,7 +363,7 @@ def failover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, E
     """
     ...
 
-def plan_cleanup(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, site: str = 'primary', options: CleanupOptions | None = None, power_off: bool = False, remove_orphans: bool = False, force_remove: bool = False, domains: list[str] | None = None) -> Plan:
+def plan_cleanup(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, site: str = 'primary', options: CleanupOptions | None = None, power_off: bool = False, remove_orphans: bool = False, force_remove: bool = False, domains: list[str] | None = None) -> Plan:
     """The plan of a cleanup of ``site``: its mapped domains released (VMs stopped, domains
     deactivated, detached and removed), so that the other site can take them.
 
@@ -372,7 +372,7 @@ def plan_cleanup(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[st
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     site : str, default 'primary'
@@ -410,7 +410,7 @@ def plan_cleanup(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[st
     """
     ...
 
-def cleanup(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, site: str = 'primary', options: CleanupOptions | None = None, power_off: bool = False, remove_orphans: bool = False, force_remove: bool = False, domains: list[str] | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def cleanup(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, site: str = 'primary', options: CleanupOptions | None = None, power_off: bool = False, remove_orphans: bool = False, force_remove: bool = False, domains: list[str] | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """Cleans ``site``: stops the VMs of its mapped domains (guest shutdown, power-off at the
     deadline), deactivates, detaches and removes the domains.
 
@@ -419,7 +419,7 @@ def cleanup(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, En
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     site : str, default 'primary'
@@ -478,7 +478,7 @@ def cleanup(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, En
     """
     ...
 
-def plan_failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False) -> Plan:
+def plan_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False) -> Plan:
     """The plan of a failback to ``target`` (the site that failed and came back).
 
     Parameters
@@ -486,7 +486,7 @@ def plan_failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[s
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'primary'
@@ -534,7 +534,7 @@ def plan_failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[s
     """
     ...
 
-def failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """Fails back to ``target``: cleans its stale copy (unless ``clean_returning_site`` is false),
     releases the current site's domains, waits at the storage gate while replication is reversed,
     then fails over to ``target``.
@@ -544,7 +544,7 @@ def failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, E
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'primary'
@@ -627,7 +627,7 @@ def failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, E
     """
     ...
 
-def plan_switchover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False) -> Plan:
+def plan_switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False) -> Plan:
     """The plan of a planned switchover to ``target`` (both sites up, no data loss).
 
     Parameters
@@ -635,7 +635,7 @@ def plan_switchover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'secondary'
@@ -683,7 +683,7 @@ def plan_switchover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping
     """
     ...
 
-def switchover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """A planned switchover to ``target``: the other site's VMs are shut down gracefully, OVF stores
     written, domains released; after the storage gate, a failover to ``target`` starting what was
     running.
@@ -693,7 +693,7 @@ def switchover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str,
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'secondary'
@@ -776,7 +776,7 @@ def switchover(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str,
     """
     ...
 
-def plan_drill(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True) -> Plan:
+def plan_drill(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True) -> Plan:
     """The plan of a drill on ``target``: what ``drill_start`` with the same arguments would do. The
     other site is only read.
 
@@ -785,7 +785,7 @@ def plan_drill(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str,
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'secondary'
@@ -824,7 +824,7 @@ def plan_drill(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str,
     """
     ...
 
-def drill_start(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def drill_start(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """Starts a drill on ``target`` (the discreet failover test): waits at the ``split-replication``
     storage gate until replication toward ``target`` is paused and its copies are writable, then
     fails over in drill mode while the other site keeps running (it is only read). Give the same
@@ -835,7 +835,7 @@ def drill_start(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'secondary'
@@ -909,7 +909,7 @@ def drill_start(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str
     """
     ...
 
-def drill_end(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, site: str = 'secondary', storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None) -> Report:
+def drill_end(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, site: str = 'secondary', storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None) -> Report:
     """Ends the last drill on ``site`` (found in ``state_dir``): powers off and removes what it brought
     up there (domains to maintenance without an OVF write, detached, removed, never formatted; VMs
     it registered that are left behind removed), then waits at the ``resume-replication`` gate until
@@ -921,7 +921,7 @@ def drill_end(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, 
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     site : str, default 'secondary'
@@ -977,7 +977,7 @@ def drill_end(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, 
     """
     ...
 
-def drill_failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'primary', options: DrillFailbackOptions | None = None, domains: list[str] | None = None, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None) -> Report:
+def drill_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: DrillFailbackOptions | None = None, domains: list[str] | None = None, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None) -> Report:
     """Returns a drill's dedicated test domains to ``target``, their home site: a failback restricted
     to them, marked as a drill, with two storage gates (``storage-gate``: replication reversed
     toward home; ``restore-replication``: replication restored). A drill that covered every mapped
@@ -988,7 +988,7 @@ def drill_failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'primary'
@@ -1050,7 +1050,7 @@ def drill_failback(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[
     """
     ...
 
-def drill_full(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillFullOptions | None = None, stay: bool = False, power_off_after_timeout: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None) -> list[Report]:
+def drill_full(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillFullOptions | None = None, stay: bool = False, power_off_after_timeout: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None) -> list[Report]:
     """The full failover and failback test: a planned switchover of everything to ``target``, then a
     failback home ending with the ``restore-replication`` gate, both journaled and reported as a
     drill. With ``resume`` true the state directory decides where to go on: a leg that succeeded is
@@ -1061,7 +1061,7 @@ def drill_full(mapping: _Mapping | str | os.PathLike[str], engines: Mapping[str,
     mapping : Mapping | str | os.PathLike[str]
         The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
         (``ValidationError``) before any Engine is contacted.
-    engines : Mapping[str, Engine | None] | None
+    engines : abc.Mapping[str, Engine | None] | None
         The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
         that cannot be reached may be missing or ``None``. ``None``: none given.
     target : str, default 'secondary'

@@ -1,6 +1,8 @@
 # Type stubs of the compiled extension olvm_dr._olvm_dr, written by hand to mirror the Rust
-# code in olvm-dr-py/src. tests/test_stubs.py checks that every name here exists at runtime and
-# that every public runtime name is here.
+# code in olvm-dr-py/src. tests/test_stubs.py checks that every name here exists at runtime,
+# that every public runtime name is here, and that every function's and method's parameters
+# (names, kinds, defaults) are the runtime's. The flow functions and their options classes are
+# in _flows.pyi, generated from the core's options tables.
 #
 # Sites are given as "primary" or "secondary" (any case). Outcomes are "done",
 # "already_done", "skipped", "failed", "blocked" or "not_run".
