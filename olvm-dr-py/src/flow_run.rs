@@ -58,11 +58,6 @@ fn check(m: &PyMapping) -> Result<()> {
     Ok(())
 }
 
-/// `domains=`: `None` (all mapped domains) or names of either site.
-pub(crate) fn selection(domains: Option<Vec<String>>) -> Option<Vec<String>> {
-    domains.filter(|d| !d.is_empty())
-}
-
 /// Makes the plan; nothing is changed, no state directory is used.
 pub(crate) fn make_plan(
     py: Python<'_>,

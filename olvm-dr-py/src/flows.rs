@@ -1,454 +1,249 @@
-//! The DR flows from Python: `plan_*` make a plan and change nothing; `failover`, `cleanup`,
-//! `failback` and `switchover` plan (or resume an interrupted run, or run a plan given to
-//! them) and execute, through the core's `FlowContext` exactly as the `olvm-dr` command does.
+//! The DR flows for the Python package. The core's options types (one per flow) are handed to
+//! Python as a table (`_flow_options`), from which `olvm_dr` builds its options classes and its
+//! flow functions with their signatures and docstrings; those call the three entry points here
+//! with the flow's name and the chosen options by name. Plans and runs go through the core's
+//! `FlowContext`, exactly as the `olvm-dr` command does.
 
 use std::path::PathBuf;
 
-use olvm_dr_core::engine::DEFAULT_CONCURRENCY;
-use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, NicIsolation, ReturnOptions, StopMode};
+use olvm_dr_core::flow::FullDrillLeg;
+use olvm_dr_core::flow::options::{
+    Cleanup, Drill, DrillFailback, DrillFull, Failback, Failover, FlowOptions, OptionError,
+    OptionInfo, OptionValue, Switchover,
+};
+use olvm_dr_core::flow::{FlowRequest, Resume};
+use olvm_dr_core::report::Verdict;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
 
-use crate::flow_run::{Request, context, execute, make_plan, run_args, selection};
+use crate::errors::Error;
+use crate::flow_run::{Run, context, execute, execute_prepared, make_plan, open_store, run_args};
 use crate::plan::PyPlan;
 use crate::report::PyReport;
-use crate::{gate, values};
+use crate::{gate, runtime, values};
 
-/// The failover choices every flow but cleanup takes.
-struct Choices {
-    start_vms: bool,
-    wait_for_vms: bool,
-    all_active_domains: bool,
-    partial_import: bool,
-    keep_bad_macs: bool,
-    force_reason: Option<String>,
-    domains: Option<Vec<String>>,
+/// A flow's options type as a table: flow, binding name, doc, options, their defaults.
+type Table = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [OptionInfo],
+    fn() -> Vec<(String, OptionValue)>,
+);
+
+/// The options types, by flow.
+const FLOWS: [Table; 7] = [
+    table::<Failover>(),
+    table::<Cleanup>(),
+    table::<Failback>(),
+    table::<Switchover>(),
+    table::<Drill>(),
+    table::<DrillFailback>(),
+    table::<DrillFull>(),
+];
+
+const fn table<T: FlowOptions>() -> Table {
+    (T::FLOW, T::BINDING, T::DOC, T::OPTIONS, defaults::<T>)
 }
 
-impl Choices {
-    fn options(self) -> FailoverOptions {
-        FailoverOptions {
-            start_vms: self.start_vms,
-            wait_for_up: self.wait_for_vms,
-            all_active_domains: self.all_active_domains,
-            partial_import: self.partial_import,
-            reassign_bad_macs: !self.keep_bad_macs,
-            force_reason: self.force_reason,
-            drill: false,
-            isolation: NicIsolation::None,
-            domains: selection(self.domains),
+fn defaults<T: FlowOptions>() -> Vec<(String, OptionValue)> {
+    let o = T::default();
+    T::OPTIONS
+        .iter()
+        .filter_map(|i| Some((i.name.to_owned(), o.get(i.name)?)))
+        .collect()
+}
+
+fn to_py<'py>(py: Python<'py>, value: &OptionValue) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        OptionValue::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        OptionValue::Text(t) => PyString::new(py, t).into_any(),
+        OptionValue::Texts(t) => PyList::new(py, t)?.into_any(),
+        OptionValue::Unset => py.None().into_bound(py),
+    })
+}
+
+/// The options of every flow: `{flow: {"binding", "doc", "options": [(name, kind, default,
+/// doc)]}}`, in declaration order.
+#[pyfunction]
+pub(crate) fn _flow_options(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    for (flow, binding, doc, options, defaults) in FLOWS {
+        let defaults = defaults();
+        let list = PyList::empty(py);
+        for (info, (_, default)) in options.iter().zip(&defaults) {
+            let kind = format!("{:?}", info.kind);
+            list.append((info.name, kind, to_py(py, default)?, info.doc))?;
+        }
+        let entry = PyDict::new(py);
+        entry.set_item("binding", binding)?;
+        entry.set_item("doc", doc)?;
+        entry.set_item("options", list)?;
+        out.set_item(flow, entry)?;
+    }
+    Ok(out)
+}
+
+/// A Python value as an option's: `None`, a bool, a str, or a list/tuple of str.
+fn option_value(name: &str, value: &Bound<'_, PyAny>) -> PyResult<OptionValue> {
+    if value.is_none() {
+        Ok(OptionValue::Unset)
+    } else if let Ok(b) = value.cast::<PyBool>() {
+        Ok(OptionValue::Bool(b.is_true()))
+    } else if let Ok(s) = value.cast::<PyString>() {
+        Ok(OptionValue::Text(s.to_str()?.to_owned()))
+    } else if let Ok(list) = value.extract::<Vec<String>>() {
+        Ok(OptionValue::Texts(list))
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "the option '{name}' takes a bool, a str, a list of str or None, not {}",
+            value.get_type().name()?
+        )))
+    }
+}
+
+fn option_error(e: OptionError) -> PyErr {
+    match e {
+        OptionError::Type { .. } | OptionError::Unknown { .. } => {
+            PyTypeError::new_err(e.to_string())
+        }
+        OptionError::Invalid { .. } => Error::config(e.to_string()).into(),
+    }
+}
+
+fn chosen<T: FlowOptions>(options: &Bound<'_, PyDict>) -> PyResult<T> {
+    let mut values = Vec::new();
+    for (name, value) in options.iter() {
+        let name: String = name.extract()?;
+        let value = option_value(&name, &value)?;
+        values.push((name, value));
+    }
+    T::from_values(values).map_err(option_error)
+}
+
+/// The request of `flow` with `options` (by name) over the flow's defaults.
+fn request(flow: &str, options: &Bound<'_, PyDict>) -> PyResult<FlowRequest> {
+    let request = match flow {
+        "failover" => chosen::<Failover>(options)?.request(),
+        "cleanup" => chosen::<Cleanup>(options)?.request(),
+        "failback" => chosen::<Failback>(options)?.request(),
+        "switchover" => chosen::<Switchover>(options)?.request(),
+        "drill" => chosen::<Drill>(options)?.request(),
+        "drill_failback" => chosen::<DrillFailback>(options)?.request(),
+        "drill_end" => Ok(FlowRequest::DrillEnd(None)),
+        other => return Err(Error::config(format!("no flow '{other}'")).into()),
+    };
+    request.map_err(option_error)
+}
+
+/// The plan of `flow` to `target`; nothing is changed.
+#[pyfunction]
+pub(crate) fn _plan_flow(
+    py: Python<'_>,
+    flow: &str,
+    mapping: &Bound<'_, PyAny>,
+    engines: Option<&Bound<'_, PyAny>>,
+    target: &str,
+    options: &Bound<'_, PyDict>,
+) -> PyResult<PyPlan> {
+    let request = request(flow, options)?;
+    let target = values::site(target)?;
+    let ctx = context(mapping, engines)?;
+    make_plan(py, &ctx, target, &request)
+}
+
+/// The run choices every run takes, as `olvm_dr` passes them on (a dict).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub(crate) struct RunChoices {
+    storage_gate: Option<Py<PyAny>>,
+    storage_ready_command: Option<String>,
+    storage_ready_file: Option<PathBuf>,
+    storage_ready_timeout: Option<f64>,
+    concurrency: usize,
+    on_error: String,
+    state_dir: Option<PathBuf>,
+    resume: Option<Py<PyAny>>,
+    progress: Option<Py<PyAny>>,
+    plan: Option<Py<PyPlan>>,
+}
+
+impl RunChoices {
+    fn run(self, py: Python<'_>) -> PyResult<Run> {
+        let resume = self.resume.as_ref().map(|r| r.bind(py).clone());
+        let plan = self.plan.as_ref().map(|p| p.bind(py).clone());
+        let mut run = run_args(
+            py,
+            self.concurrency,
+            &self.on_error,
+            self.state_dir,
+            resume.as_ref(),
+            self.progress,
+            plan.as_ref(),
+        )?;
+        run.gate = gate::choose(
+            py,
+            self.storage_gate,
+            self.storage_ready_command,
+            self.storage_ready_file,
+            self.storage_ready_timeout,
+        )?;
+        Ok(run)
+    }
+}
+
+/// Plans `flow` to `target` (or resumes an interrupted run, or takes the given plan) and runs
+/// it; the report whatever the verdict.
+#[pyfunction]
+pub(crate) fn _run_flow(
+    py: Python<'_>,
+    flow: &str,
+    mapping: &Bound<'_, PyAny>,
+    engines: Option<&Bound<'_, PyAny>>,
+    target: &str,
+    options: &Bound<'_, PyDict>,
+    run: RunChoices,
+) -> PyResult<PyReport> {
+    let request = request(flow, options)?;
+    let target = values::site(target)?;
+    let ctx = context(mapping, engines)?;
+    let run = run.run(py)?;
+    execute(py, &ctx, target, &request, run)
+}
+
+/// The full drill to `target`: the legs this call runs, from the one the state store says
+/// comes next (the move out with `resume=False`).
+#[pyfunction]
+pub(crate) fn _drill_full(
+    py: Python<'_>,
+    mapping: &Bound<'_, PyAny>,
+    engines: Option<&Bound<'_, PyAny>>,
+    target: &str,
+    options: &Bound<'_, PyDict>,
+    run: RunChoices,
+) -> PyResult<Vec<PyReport>> {
+    let full = chosen::<DrillFull>(options)?;
+    let to = values::site(target)?;
+    let ctx = context(mapping, engines)?;
+    let store = open_store(run.state_dir.as_deref())?;
+    let run = run.run(py)?;
+    let mut leg = match run.resume {
+        Resume::Never => FullDrillLeg::Out,
+        _ => store.next_full_drill_leg(to),
+    };
+    let mut reports = Vec::new();
+    loop {
+        let (request, target) = full.leg(leg, to);
+        let prepared = runtime::wait(py, request.prepare(&ctx, target, &store, &run.resume))?
+            .map_err(Error::from)?;
+        let report = execute_prepared(py, &ctx, &store, prepared, run.clone_ref(py))?;
+        let ok = report.report.verdict == Verdict::Success;
+        reports.push(report);
+        if leg == FullDrillLeg::Out && ok && !full.stay {
+            leg = FullDrillLeg::Home;
+        } else {
+            return Ok(reports);
         }
     }
-}
-
-fn cleanup_options(
-    power_off: bool,
-    remove_orphans: bool,
-    force_remove: bool,
-    domains: Option<Vec<String>>,
-) -> CleanupOptions {
-    CleanupOptions {
-        stop: if power_off {
-            StopMode::PowerOff
-        } else {
-            StopMode::GracefulThenPowerOff
-        },
-        remove_orphans,
-        force_remove,
-        domains: selection(domains),
-        stale: false,
-    }
-}
-
-fn failback_options(
-    choices: Choices,
-    clean_returning_site: bool,
-    force_remove: bool,
-) -> ReturnOptions {
-    let mut o = ReturnOptions::failback();
-    o.failover = choices.options();
-    o.clean_returning_site = clean_returning_site;
-    o.cleanup.force_remove = force_remove;
-    o.cleanup.domains = o.failover.domains.clone();
-    o
-}
-
-fn switchover_options(
-    choices: Choices,
-    power_off_after_timeout: bool,
-    force_remove: bool,
-) -> ReturnOptions {
-    let mut o = ReturnOptions::switchover();
-    o.failover = choices.options();
-    o.cleanup.force_remove = force_remove;
-    o.cleanup.domains = o.failover.domains.clone();
-    if power_off_after_timeout {
-        o.cleanup.stop = StopMode::GracefulThenPowerOff;
-    }
-    o
-}
-
-/// The plan of a failover to `target`: what `failover` with the same arguments would do.
-/// Raises `ValidationError` for a mapping with errors, `PlanningError` when the mapping does
-/// not fit the live site, an `EngineError` when the target cannot be read.
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, target = "secondary", start_vms = true, wait_for_vms = true,
-    all_active_domains = false, partial_import = true, keep_bad_macs = false,
-    force_reason = None, domains = None,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn plan_failover(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    target: &str,
-    start_vms: bool,
-    wait_for_vms: bool,
-    all_active_domains: bool,
-    partial_import: bool,
-    keep_bad_macs: bool,
-    force_reason: Option<String>,
-    domains: Option<Vec<String>>,
-) -> PyResult<PyPlan> {
-    let target = values::site(target)?;
-    let ctx = context(mapping, engines)?;
-    let choices = Choices {
-        start_vms,
-        wait_for_vms,
-        all_active_domains,
-        partial_import,
-        keep_bad_macs,
-        force_reason,
-        domains,
-    };
-    make_plan(py, &ctx, target, &Request::Failover(choices.options()))
-}
-
-/// Fails over to `target`: imports and activates the replicated storage domains there,
-/// registers templates and VMs with every mapping, starts the VMs that were running, checks
-/// the result. Returns the report whatever the verdict (check `report.ok`); raises only when
-/// the run cannot start.
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, target = "secondary", start_vms = true, wait_for_vms = true,
-    all_active_domains = false, partial_import = true, keep_bad_macs = false,
-    force_reason = None, domains = None, concurrency = DEFAULT_CONCURRENCY,
-    on_error = "continue", state_dir = None, resume = None, progress = None, plan = None,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn failover(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    target: &str,
-    start_vms: bool,
-    wait_for_vms: bool,
-    all_active_domains: bool,
-    partial_import: bool,
-    keep_bad_macs: bool,
-    force_reason: Option<String>,
-    domains: Option<Vec<String>>,
-    concurrency: usize,
-    on_error: &str,
-    state_dir: Option<PathBuf>,
-    resume: Option<&Bound<'_, PyAny>>,
-    progress: Option<Py<PyAny>>,
-    plan: Option<&Bound<'_, PyPlan>>,
-) -> PyResult<PyReport> {
-    let target = values::site(target)?;
-    let ctx = context(mapping, engines)?;
-    let choices = Choices {
-        start_vms,
-        wait_for_vms,
-        all_active_domains,
-        partial_import,
-        keep_bad_macs,
-        force_reason,
-        domains,
-    };
-    let run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
-    execute(py, &ctx, target, &Request::Failover(choices.options()), run)
-}
-
-/// The plan of a cleanup of `site`: its mapped domains released (VMs stopped, domains
-/// deactivated, detached and removed), so that the other site can take them.
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, site = "primary", power_off = false, remove_orphans = false,
-    force_remove = false, domains = None,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn plan_cleanup(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    site: &str,
-    power_off: bool,
-    remove_orphans: bool,
-    force_remove: bool,
-    domains: Option<Vec<String>>,
-) -> PyResult<PyPlan> {
-    let site = values::site(site)?;
-    let ctx = context(mapping, engines)?;
-    let options = cleanup_options(power_off, remove_orphans, force_remove, domains);
-    make_plan(py, &ctx, site, &Request::Cleanup(options))
-}
-
-/// Cleans `site`: stops the VMs of its mapped domains (guest shutdown, power-off at the
-/// deadline; `power_off=True` at once), deactivates, detaches and removes the domains.
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, site = "primary", power_off = false, remove_orphans = false,
-    force_remove = false, domains = None, concurrency = DEFAULT_CONCURRENCY,
-    on_error = "continue", state_dir = None, resume = None, progress = None, plan = None,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn cleanup(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    site: &str,
-    power_off: bool,
-    remove_orphans: bool,
-    force_remove: bool,
-    domains: Option<Vec<String>>,
-    concurrency: usize,
-    on_error: &str,
-    state_dir: Option<PathBuf>,
-    resume: Option<&Bound<'_, PyAny>>,
-    progress: Option<Py<PyAny>>,
-    plan: Option<&Bound<'_, PyPlan>>,
-) -> PyResult<PyReport> {
-    let site = values::site(site)?;
-    let ctx = context(mapping, engines)?;
-    let options = cleanup_options(power_off, remove_orphans, force_remove, domains);
-    let run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
-    execute(py, &ctx, site, &Request::Cleanup(options), run)
-}
-
-/// The plan of a failback to `target` (the site that failed and came back).
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, target = "primary", start_vms = true, wait_for_vms = true,
-    all_active_domains = false, partial_import = true, keep_bad_macs = false,
-    force_reason = None, domains = None, clean_returning_site = true, force_remove = false,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn plan_failback(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    target: &str,
-    start_vms: bool,
-    wait_for_vms: bool,
-    all_active_domains: bool,
-    partial_import: bool,
-    keep_bad_macs: bool,
-    force_reason: Option<String>,
-    domains: Option<Vec<String>>,
-    clean_returning_site: bool,
-    force_remove: bool,
-) -> PyResult<PyPlan> {
-    let target = values::site(target)?;
-    let ctx = context(mapping, engines)?;
-    let choices = Choices {
-        start_vms,
-        wait_for_vms,
-        all_active_domains,
-        partial_import,
-        keep_bad_macs,
-        force_reason,
-        domains,
-    };
-    let options = failback_options(choices, clean_returning_site, force_remove);
-    make_plan(py, &ctx, target, &Request::Failback(options))
-}
-
-/// Fails back to `target`: cleans its stale copy (unless `clean_returning_site=False`),
-/// releases the current site's domains, waits at the storage gate while replication is
-/// reversed, then fails over to `target`. The gate is passed by `storage_gate` (a callable
-/// receiving the gate's description; return `None`/`True`/a text when storage is ready),
-/// `storage_ready_command` (a shell command that must exit 0) or `storage_ready_file` (a file
-/// that must appear), within `storage_ready_timeout` seconds (default 4 hours; not for the
-/// callable).
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, target = "primary", start_vms = true, wait_for_vms = true,
-    all_active_domains = false, partial_import = true, keep_bad_macs = false,
-    force_reason = None, domains = None, clean_returning_site = true, force_remove = false,
-    storage_gate = None, storage_ready_command = None, storage_ready_file = None,
-    storage_ready_timeout = None, concurrency = DEFAULT_CONCURRENCY, on_error = "continue",
-    state_dir = None, resume = None, progress = None, plan = None,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn failback(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    target: &str,
-    start_vms: bool,
-    wait_for_vms: bool,
-    all_active_domains: bool,
-    partial_import: bool,
-    keep_bad_macs: bool,
-    force_reason: Option<String>,
-    domains: Option<Vec<String>>,
-    clean_returning_site: bool,
-    force_remove: bool,
-    storage_gate: Option<Py<PyAny>>,
-    storage_ready_command: Option<String>,
-    storage_ready_file: Option<PathBuf>,
-    storage_ready_timeout: Option<f64>,
-    concurrency: usize,
-    on_error: &str,
-    state_dir: Option<PathBuf>,
-    resume: Option<&Bound<'_, PyAny>>,
-    progress: Option<Py<PyAny>>,
-    plan: Option<&Bound<'_, PyPlan>>,
-) -> PyResult<PyReport> {
-    let target = values::site(target)?;
-    let ctx = context(mapping, engines)?;
-    let choices = Choices {
-        start_vms,
-        wait_for_vms,
-        all_active_domains,
-        partial_import,
-        keep_bad_macs,
-        force_reason,
-        domains,
-    };
-    let options = failback_options(choices, clean_returning_site, force_remove);
-    let mut run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
-    run.gate = gate::choose(
-        py,
-        storage_gate,
-        storage_ready_command,
-        storage_ready_file,
-        storage_ready_timeout,
-    )?;
-    execute(py, &ctx, target, &Request::Failback(options), run)
-}
-
-/// The plan of a planned switchover to `target` (both sites up, no data loss).
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, target = "secondary", start_vms = true, wait_for_vms = true,
-    all_active_domains = false, partial_import = true, keep_bad_macs = false,
-    force_reason = None, domains = None, power_off_after_timeout = false, force_remove = false,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn plan_switchover(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    target: &str,
-    start_vms: bool,
-    wait_for_vms: bool,
-    all_active_domains: bool,
-    partial_import: bool,
-    keep_bad_macs: bool,
-    force_reason: Option<String>,
-    domains: Option<Vec<String>>,
-    power_off_after_timeout: bool,
-    force_remove: bool,
-) -> PyResult<PyPlan> {
-    let target = values::site(target)?;
-    let ctx = context(mapping, engines)?;
-    let choices = Choices {
-        start_vms,
-        wait_for_vms,
-        all_active_domains,
-        partial_import,
-        keep_bad_macs,
-        force_reason,
-        domains,
-    };
-    let options = switchover_options(choices, power_off_after_timeout, force_remove);
-    make_plan(py, &ctx, target, &Request::Switchover(options))
-}
-
-/// A planned switchover to `target`: the VMs of the other site are shut down gracefully (a VM
-/// that does not stop in time stops the switchover unless `power_off_after_timeout=True`),
-/// OVF stores written, domains released; after the storage gate (as for `failback`), a failover
-/// to `target`.
-#[pyfunction]
-#[pyo3(signature = (
-    mapping, engines, *, target = "secondary", start_vms = true, wait_for_vms = true,
-    all_active_domains = false, partial_import = true, keep_bad_macs = false,
-    force_reason = None, domains = None, power_off_after_timeout = false, force_remove = false,
-    storage_gate = None, storage_ready_command = None, storage_ready_file = None,
-    storage_ready_timeout = None, concurrency = DEFAULT_CONCURRENCY, on_error = "continue",
-    state_dir = None, resume = None, progress = None, plan = None,
-))]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one keyword argument per option of the command"
-)]
-pub(crate) fn switchover(
-    py: Python<'_>,
-    mapping: &Bound<'_, PyAny>,
-    engines: Option<&Bound<'_, PyAny>>,
-    target: &str,
-    start_vms: bool,
-    wait_for_vms: bool,
-    all_active_domains: bool,
-    partial_import: bool,
-    keep_bad_macs: bool,
-    force_reason: Option<String>,
-    domains: Option<Vec<String>>,
-    power_off_after_timeout: bool,
-    force_remove: bool,
-    storage_gate: Option<Py<PyAny>>,
-    storage_ready_command: Option<String>,
-    storage_ready_file: Option<PathBuf>,
-    storage_ready_timeout: Option<f64>,
-    concurrency: usize,
-    on_error: &str,
-    state_dir: Option<PathBuf>,
-    resume: Option<&Bound<'_, PyAny>>,
-    progress: Option<Py<PyAny>>,
-    plan: Option<&Bound<'_, PyPlan>>,
-) -> PyResult<PyReport> {
-    let target = values::site(target)?;
-    let ctx = context(mapping, engines)?;
-    let choices = Choices {
-        start_vms,
-        wait_for_vms,
-        all_active_domains,
-        partial_import,
-        keep_bad_macs,
-        force_reason,
-        domains,
-    };
-    let options = switchover_options(choices, power_off_after_timeout, force_remove);
-    let mut run = run_args(py, concurrency, on_error, state_dir, resume, progress, plan)?;
-    run.gate = gate::choose(
-        py,
-        storage_gate,
-        storage_ready_command,
-        storage_ready_file,
-        storage_ready_timeout,
-    )?;
-    execute(py, &ctx, target, &Request::Switchover(options), run)
 }

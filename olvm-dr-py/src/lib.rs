@@ -3,7 +3,7 @@
 //! This file only declares the module; each concern has its file: [`errors`] (the Python
 //! exceptions), [`runtime`] (the shared tokio runtime, GIL release, Ctrl-C), [`mapping`] and
 //! [`mapping_view`] (the mapping file), [`validate`], [`generate`], [`engines`], [`flows`]
-//! (plan and run the DR flows) and [`flow_run`] (what they share), [`drills`], [`verify`],
+//! (the flows and drills, from the core's options tables) and [`flow_run`] (what they share), [`verify`],
 //! [`ovf_age`] and [`ovf_update`] (OVF store ages, forced updates), [`plan`], [`report`],
 //! [`progress`] (the progress callback), [`gate`] (storage gates), [`testing`] and
 //! [`simulator`] (`olvm_dr.testing`). Everything goes
@@ -11,7 +11,6 @@
 //! type stubs.
 
 mod diagnostic;
-mod drills;
 mod engines;
 mod errors;
 mod flow_run;
@@ -75,19 +74,10 @@ fn _olvm_dr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<simulator::PySimulator>()?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add_function(wrap_pyfunction!(generate::generate, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::plan_failover, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::failover, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::plan_cleanup, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::cleanup, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::plan_failback, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::failback, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::plan_switchover, m)?)?;
-    m.add_function(wrap_pyfunction!(flows::switchover, m)?)?;
-    m.add_function(wrap_pyfunction!(drills::plan_drill, m)?)?;
-    m.add_function(wrap_pyfunction!(drills::drill_start, m)?)?;
-    m.add_function(wrap_pyfunction!(drills::drill_end, m)?)?;
-    m.add_function(wrap_pyfunction!(drills::drill_failback, m)?)?;
-    m.add_function(wrap_pyfunction!(drills::drill_full, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::_flow_options, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::_plan_flow, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::_run_flow, m)?)?;
+    m.add_function(wrap_pyfunction!(flows::_drill_full, m)?)?;
     m.add_function(wrap_pyfunction!(verify::verify, m)?)?;
     m.add_function(wrap_pyfunction!(ovf_age::ovf_freshness, m)?)?;
     m.add_function(wrap_pyfunction!(ovf_update::ovf_update, m)?)?;

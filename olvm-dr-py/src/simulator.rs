@@ -61,9 +61,22 @@ impl Drop for PySimulator {
     }
 }
 
-/// Starts `world` on two loopback ports. The lab's files go to `dir` (a temporary directory,
-/// removed with the simulator, when `None`); `password` is the Engines' admin password (random
-/// when `None`).
+/// Starts ``world`` as two simulated Engines on loopback ports (HTTPS, a CA of its own).
+///
+/// Parameters
+/// ----------
+/// world : World
+///     The fake world both Engines serve.
+/// dir : str | os.PathLike[str] | None, default None
+///     Where the lab's files go (mapping, passwords file, ``dr.conf``, CA); ``None``: a
+///     temporary directory, removed with the simulator.
+/// password : str | None, default None
+///     The Engines' admin password; ``None``: a random one.
+///
+/// Returns
+/// -------
+/// Simulator
+///     The running lab; ``stop()`` it (or use it as a context manager).
 #[pyfunction]
 #[pyo3(signature = (world, *, dir = None, password = None))]
 pub(crate) fn start_simulator(

@@ -203,15 +203,40 @@ fn expectations(
     Ok(Some(run))
 }
 
-/// Verifies `site` against the mapping and a run's expectations: every mapped domain known,
-/// attached to its mapped data center and active; nothing left unregistered in the domains'
-/// OVF stores; every registered VM in a mapped cluster with its NICs on mapped profiles (or,
-/// after a drill, exactly as its isolation says); and up when the run started it. `run`: a run
-/// id of `state_dir`; `None` (default) the newest run in `state_dir` that brought a workload to
-/// `site` (without `state_dir`, or with no such run: the mapping only); `False` the mapping
-/// only. Only `site`'s Engine is used. Returns the verification (`.clean` is `True` when
-/// nothing differs); raises `RunStateError` for an unknown run, `ConfigurationError` for a run
-/// to the other site, an `EngineError` when the site cannot be read.
+/// Verifies ``site`` against the mapping and a run's expectations: every mapped domain known,
+/// attached to its mapped data center and active; nothing left unregistered in the domains' OVF
+/// stores; every registered VM in a mapped cluster with its NICs on mapped profiles (or, after a
+/// drill, exactly as its isolation says); and up when the run started it. Only ``site``'s Engine
+/// is used.
+///
+/// Parameters
+/// ----------
+/// mapping : Mapping | str | os.PathLike[str]
+///     The mapping, or the path of its file.
+/// engines : Mapping[str, Engine | None] | None
+///     The sites' Engines by site name; ``site``'s is needed.
+/// site : str, default 'secondary'
+///     The site to verify.
+/// state_dir : str | os.PathLike[str] | None, default None
+///     Where the runs are kept.
+/// run : str | bool | None, default None
+///     A run id of ``state_dir``; ``None`` the newest run in ``state_dir`` that brought a
+///     workload to ``site`` (without ``state_dir``, or with no such run: the mapping only);
+///     ``False`` the mapping only.
+///
+/// Returns
+/// -------
+/// Verification
+///     What was found (``.clean`` is ``True`` when nothing differs).
+///
+/// Raises
+/// ------
+/// RunStateError
+///     An unknown run.
+/// ConfigurationError
+///     A run to the other site.
+/// EngineError
+///     The site cannot be read.
 #[pyfunction]
 #[pyo3(signature = (mapping, engines, *, site = "secondary", state_dir = None, run = None))]
 pub(crate) fn verify(

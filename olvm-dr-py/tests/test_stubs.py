@@ -1,6 +1,9 @@
-"""The hand-written stubs (_olvm_dr.pyi) and the extension agree: every name in the stubs
-exists at runtime and every public runtime name is in the stubs, for the module and for each
-class; the package's __all__ lists exist; mypy accepts the example scripts."""
+"""The stubs and the runtime agree: every name in the hand-written stubs (_olvm_dr.pyi) exists
+at runtime and every public runtime name is in the stubs, for the module and for each class;
+every function and method of the stubs has the runtime's parameters (names, kinds, defaults);
+the generated stubs of the flows (_flows.pyi) are what ``olvm_dr._stubgen`` writes from the
+core's options tables; every public function and class documents itself for ``help()``; the
+package's __all__ lists exist; mypy accepts the example scripts."""
 
 from __future__ import annotations
 
@@ -13,11 +16,12 @@ import sys
 
 import olvm_dr
 import olvm_dr.testing
-from olvm_dr import _olvm_dr, exceptions
+from olvm_dr import _flows, _olvm_dr, _stubgen, exceptions
 
 from conftest import ROOT, need
 
 STUB = pathlib.Path(_olvm_dr.__file__).with_name("_olvm_dr.pyi")
+FLOW_STUB = pathlib.Path(_flows.__file__).with_name("_flows.pyi")
 # Dunders a class of the package may define on purpose; others come from `object`.
 DUNDERS = {"__init__", "__enter__", "__exit__", "__len__"}
 
@@ -65,17 +69,117 @@ def test_every_stub_name_exists_and_every_runtime_name_is_stubbed() -> None:
         assert have - members == set(), f"{name}: at runtime but not in the stubs"
 
 
-def test_stub_signatures_match_the_functions() -> None:
-    tree = ast.parse(STUB.read_text())
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef):
+Param = tuple[str, inspect._ParameterKind, object]
+KINDS = inspect.Parameter
+
+
+def stub_parameters(node: ast.FunctionDef) -> list[Param]:
+    """A stub function's parameters: (name, kind, default); a default of ``...`` stays
+    ``Ellipsis`` so that a stub hiding a default fails the comparison."""
+    a = node.args
+    positional = [(p, KINDS.POSITIONAL_ONLY) for p in a.posonlyargs] + [
+        (p, KINDS.POSITIONAL_OR_KEYWORD) for p in a.args
+    ]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+    out: list[Param] = []
+    for (p, kind), d in zip(positional, defaults):
+        out.append((p.arg, kind, inspect.Parameter.empty if d is None else ast.literal_eval(d)))
+    if a.vararg:
+        out.append((a.vararg.arg, KINDS.VAR_POSITIONAL, inspect.Parameter.empty))
+    for p, d in zip(a.kwonlyargs, a.kw_defaults):
+        out.append((p.arg, KINDS.KEYWORD_ONLY, inspect.Parameter.empty if d is None else ast.literal_eval(d)))
+    if a.kwarg:
+        out.append((a.kwarg.arg, KINDS.VAR_KEYWORD, inspect.Parameter.empty))
+    return out
+
+
+def runtime_parameters(obj: object) -> list[Param]:
+    sig = inspect.signature(obj)  # type: ignore[arg-type]
+    return [(p.name, p.kind, p.default) for p in sig.parameters.values()]
+
+
+def stubbed_callables() -> list[tuple[str, ast.FunctionDef, object, bool]]:
+    """(what, stub node, runtime object, is a method) of every function and method the stubs
+    declare; properties are left out."""
+    found = []
+    for module, path in ((_olvm_dr, STUB), (_flows, FLOW_STUB)):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                found.append((node.name, node, getattr(module, node.name), False))
+            elif isinstance(node, ast.ClassDef) and hasattr(module, node.name):
+                cls = getattr(module, node.name)
+                for item in node.body:
+                    if not isinstance(item, ast.FunctionDef) or item.name.startswith("__") and item.name != "__init__":
+                        continue
+                    if any(isinstance(d, ast.Name) and d.id == "property" for d in item.decorator_list):
+                        continue
+                    static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in item.decorator_list)
+                    runtime = cls if item.name == "__init__" else getattr(cls, item.name)
+                    found.append((f"{node.name}.{item.name}", item, runtime, not static))
+    return found
+
+
+def test_stub_signatures_match_the_runtime() -> None:
+    """Every name, kind and default of every stubbed function and method is the runtime's."""
+    problems = []
+    for what, node, runtime, method in stubbed_callables():
+        stub = stub_parameters(node)
+        if method:
+            stub = stub[1:]  # self
+        try:
+            have = runtime_parameters(runtime)
+        except (TypeError, ValueError) as e:
+            problems.append(f"{what}: no runtime signature ({e})")
             continue
-        sig = inspect.signature(getattr(_olvm_dr, node.name))
-        a = node.args
-        stub = [p.arg for p in a.posonlyargs + a.args] + [p.arg for p in a.kwonlyargs]
-        assert stub == list(sig.parameters), node.name
-        kwonly = {n for n, p in sig.parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-        assert kwonly == {p.arg for p in a.kwonlyargs}, node.name
+        if method and have and have[0][0] in ("self", "$self") and what.rsplit(".", 1)[1] != "__init__":
+            have = have[1:]
+        if stub != have:
+            problems.append(f"{what}:\n  stub    {stub}\n  runtime {have}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_flow_stubs_are_generated_from_the_core() -> None:
+    """_flows.pyi is what `python -m olvm_dr._stubgen` writes: regenerate it after changing a
+    flow's options in the core."""
+    assert FLOW_STUB.read_text() == _stubgen.stubs(), "run: python -m olvm_dr._stubgen olvm-dr-py/python/olvm_dr/_flows.pyi"
+
+
+def parameters_documented(doc: str, names: list[str]) -> list[str]:
+    """The names a numpy-style ``Parameters`` section of ``doc`` does not describe."""
+    if "Parameters\n----------" not in doc:
+        return names
+    section = doc.split("Parameters\n----------", 1)[1]
+    described = {line.split(" : ")[0].strip() for line in section.splitlines() if " : " in line and not line.startswith(" ")}
+    return [n for n in names if n not in described]
+
+
+def test_help_documents_every_flow_parameter() -> None:
+    """``help(olvm_dr.failover)`` and the other flow functions and options classes describe
+    every parameter (numpy style), with defaults shown as values."""
+    for spec in _flows._FLOWS:
+        function = getattr(olvm_dr, spec.name)
+        names = list(inspect.signature(function).parameters)
+        assert parameters_documented(function.__doc__ or "", names) == [], spec.name
+        defaults = [p.default for p in inspect.signature(function).parameters.values()]
+        assert Ellipsis not in defaults, spec.name
+    for cls in _flows._CLASSES.values():
+        names = list(inspect.signature(cls).parameters)
+        assert parameters_documented(cls.__doc__ or "", names) == [], cls.__name__
+    assert f"concurrency: 'int' = {olvm_dr.DEFAULT_CONCURRENCY}" in str(inspect.signature(olvm_dr.failover))
+    assert "resume: 'bool | str | None' = True" in str(inspect.signature(olvm_dr.failover))
+
+
+def test_every_public_class_and_function_is_documented() -> None:
+    """Every public class has a docstring, and every public function's docstring describes each
+    of its parameters (numpy style), as ``help()`` shows it."""
+    for module in (olvm_dr, olvm_dr.testing):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type):
+                assert (obj.__doc__ or "").strip(), name
+            elif callable(obj):
+                names = list(inspect.signature(obj).parameters)
+                assert parameters_documented(obj.__doc__ or "", names) == [], name
 
 
 def test_the_package_exports() -> None:

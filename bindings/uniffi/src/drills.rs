@@ -6,27 +6,16 @@
 
 use std::sync::Arc;
 
+use olvm_dr_core::flow::options;
 use olvm_dr_core::flow::{FullDrillLeg, Resume};
-use olvm_dr_core::plan as core_plan;
 
 use crate::callbacks::{ProgressListener, StorageGate};
-use crate::drill_options::{DrillFullOptions, DrillOptions, selection};
 use crate::error::DrError;
 use crate::flows::{FlowContext, PlanSummary};
-use crate::options::RunSettings;
+use crate::options::{DrillFailbackOptions, DrillFullOptions, DrillOptions, RunSettings, request};
 use crate::report::{Report, Verdict};
 use crate::types::Site;
 use olvm_dr_core::flow::FlowRequest as Request;
-
-/// The request of a leg and the site it brings the workload to.
-fn leg_request(leg: FullDrillLeg, to: Site, power_off_after_timeout: bool) -> (Request, Site) {
-    let options = leg.options(power_off_after_timeout);
-    let request = match leg {
-        FullDrillLeg::Out => Request::Switchover(options),
-        FullDrillLeg::Home => Request::Failback(options),
-    };
-    (request, leg.target(to.into()).into())
-}
 
 #[uniffi::export]
 impl FlowContext {
@@ -40,8 +29,7 @@ impl FlowContext {
         target: Site,
         options: Option<DrillOptions>,
     ) -> Result<PlanSummary, DrError> {
-        let o = options.unwrap_or_default().core()?;
-        self.plan(Request::DrillStart(o), target)
+        self.plan(request(options, options::Drill::request)?, target)
     }
 
     /// Starts a drill on `target` (the discreet failover test): waits at the
@@ -63,14 +51,8 @@ impl FlowContext {
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Report, DrError> {
-        let o = options.unwrap_or_default().core()?;
-        self.run(
-            Request::DrillStart(o),
-            target,
-            settings,
-            listener,
-            Some(gate),
-        )
+        let request = request(options, options::Drill::request)?;
+        self.run(request, target, settings, listener, Some(gate))
     }
 
     /// Ends the last drill on `site`, as the state directory records it: powers off and removes
@@ -102,34 +84,24 @@ impl FlowContext {
     /// Returns a drill's dedicated test domains to `target`, their home site: a failback
     /// restricted to them, marked as a drill, with two gates — `storage-gate` (replication
     /// reversed toward home, home writable), then `restore-replication` (replication in its
-    /// normal direction again). `domains` defaults to those of the last drill on the other
-    /// site in the state directory.
+    /// normal direction again). `options.domains` defaults to those of the last drill on the
+    /// other site in the state directory.
     ///
     /// # Errors
     /// `State` when that drill covered every mapped domain (returning it would first power off
     /// the production VMs at home: end it with `drill_end`, or test everything with
     /// `drill_full`) or when there is no drill to return from; otherwise as `failback`.
-    #[uniffi::method(default(domains = None, settings = None, listener = None))]
+    #[uniffi::method(default(options = None, settings = None, listener = None))]
     pub fn drill_failback(
         &self,
         target: Site,
         gate: Arc<dyn StorageGate>,
-        domains: Option<Vec<String>>,
+        options: Option<DrillFailbackOptions>,
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Report, DrError> {
-        let mut o = core_plan::ReturnOptions::failback();
-        if let Some(d) = selection(domains) {
-            o.failover.domains = Some(d.clone());
-            o.cleanup.domains = Some(d);
-        }
-        self.run(
-            Request::DrillFailback(o),
-            target,
-            settings,
-            listener,
-            Some(gate),
-        )
+        let request = request(options, options::DrillFailback::request)?;
+        self.run(request, target, settings, listener, Some(gate))
     }
 
     /// The full failover and failback test: a planned switchover of everything to `target`,
@@ -153,7 +125,7 @@ impl FlowContext {
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Vec<Report>, DrError> {
-        let options = options.unwrap_or_default();
+        let full = options::DrillFull::from(options.unwrap_or_default());
         let settings = settings.unwrap_or_default();
         let mut leg = match settings.resume() {
             Resume::Never => FullDrillLeg::Out,
@@ -161,17 +133,17 @@ impl FlowContext {
         };
         let mut reports = Vec::new();
         loop {
-            let (request, to) = leg_request(leg, target, options.power_off_after_timeout);
+            let (request, to) = full.leg(leg, target.into());
             let report = self.run(
                 request,
-                to,
+                to.into(),
                 Some(settings.clone()),
                 listener.clone(),
                 Some(Arc::clone(&gate)),
             )?;
             let ok = report.verdict == Verdict::Success;
             reports.push(report);
-            if leg == FullDrillLeg::Out && ok && !options.stay {
+            if leg == FullDrillLeg::Out && ok && !full.stay {
                 leg = FullDrillLeg::Home;
             } else {
                 return Ok(reports);

@@ -14,11 +14,14 @@ use crate::callbacks::{ChannelGate, ChannelReporter, ProgressListener, StorageGa
 use crate::engine::Engine;
 use crate::error::DrError;
 use crate::mapping::Mapping;
-use crate::options::{CleanupOptions, FailoverOptions, ReturnOptions, RunSettings};
+use crate::options::{
+    CleanupOptions, FailbackOptions, FailoverOptions, RunSettings, SwitchoverOptions, request,
+};
 use crate::report::{FlowKind, Report};
 use crate::runtime::{block_on, drive};
 use crate::types::Site;
 use olvm_dr_core::flow::FlowRequest as Request;
+use olvm_dr_core::flow::options;
 
 /// A plan, for the operator to read before approving it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -191,8 +194,7 @@ impl FlowContext {
         target: Site,
         options: Option<FailoverOptions>,
     ) -> Result<PlanSummary, DrError> {
-        let o = options.map(Into::into).unwrap_or_default();
-        self.plan(Request::Failover(o), target)
+        self.plan(request(options, options::Failover::request)?, target)
     }
 
     /// The plan of a cleanup of `site`, without running it.
@@ -205,8 +207,7 @@ impl FlowContext {
         site: Site,
         options: Option<CleanupOptions>,
     ) -> Result<PlanSummary, DrError> {
-        let o = options.map(Into::into).unwrap_or_default();
-        self.plan(Request::Cleanup(o), site)
+        self.plan(request(options, options::Cleanup::request)?, site)
     }
 
     /// The plan of a failback to `target` (the returning site), without running it.
@@ -217,10 +218,9 @@ impl FlowContext {
     pub fn plan_failback(
         &self,
         target: Site,
-        options: Option<ReturnOptions>,
+        options: Option<FailbackOptions>,
     ) -> Result<PlanSummary, DrError> {
-        let o = failback_options(options);
-        self.plan(Request::Failback(o), target)
+        self.plan(request(options, options::Failback::request)?, target)
     }
 
     /// The plan of a planned switchover to `target`, without running it.
@@ -231,10 +231,9 @@ impl FlowContext {
     pub fn plan_switchover(
         &self,
         target: Site,
-        options: Option<ReturnOptions>,
+        options: Option<SwitchoverOptions>,
     ) -> Result<PlanSummary, DrError> {
-        let o = switchover_options(options);
-        self.plan(Request::Switchover(o), target)
+        self.plan(request(options, options::Switchover::request)?, target)
     }
 
     /// Fails over to `target`: imports and attaches the replicated domains, registers the
@@ -251,8 +250,8 @@ impl FlowContext {
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Report, DrError> {
-        let o = options.map(Into::into).unwrap_or_default();
-        self.run(Request::Failover(o), target, settings, listener, None)
+        let request = request(options, options::Failover::request)?;
+        self.run(request, target, settings, listener, None)
     }
 
     /// Releases `site`'s mapped domains (stops their VMs, detaches and removes the domains), as
@@ -268,8 +267,8 @@ impl FlowContext {
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Report, DrError> {
-        let o = options.map(Into::into).unwrap_or_default();
-        self.run(Request::Cleanup(o), site, settings, listener, None)
+        let request = request(options, options::Cleanup::request)?;
+        self.run(request, site, settings, listener, None)
     }
 
     /// Fails back to `target`, the site that failed and came back: cleans it, releases the
@@ -282,12 +281,12 @@ impl FlowContext {
         &self,
         target: Site,
         gate: Arc<dyn StorageGate>,
-        options: Option<ReturnOptions>,
+        options: Option<FailbackOptions>,
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Report, DrError> {
-        let o = failback_options(options);
-        self.run(Request::Failback(o), target, settings, listener, Some(gate))
+        let request = request(options, options::Failback::request)?;
+        self.run(request, target, settings, listener, Some(gate))
     }
 
     /// A planned switchover to `target` with both sites up: graceful shutdown, OVF stores
@@ -300,18 +299,12 @@ impl FlowContext {
         &self,
         target: Site,
         gate: Arc<dyn StorageGate>,
-        options: Option<ReturnOptions>,
+        options: Option<SwitchoverOptions>,
         settings: Option<RunSettings>,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Report, DrError> {
-        let o = switchover_options(options);
-        self.run(
-            Request::Switchover(o),
-            target,
-            settings,
-            listener,
-            Some(gate),
-        )
+        let request = request(options, options::Switchover::request)?;
+        self.run(request, target, settings, listener, Some(gate))
     }
 
     /// Logs out of every Engine (revokes the SSO tokens); a failure to log out is ignored, as
@@ -321,14 +314,4 @@ impl FlowContext {
             let _ = block_on(engine.close());
         }
     }
-}
-
-fn failback_options(options: Option<ReturnOptions>) -> core_plan::ReturnOptions {
-    let base = core_plan::ReturnOptions::failback();
-    options.map_or_else(|| base.clone(), |o| o.apply(base.clone()))
-}
-
-fn switchover_options(options: Option<ReturnOptions>) -> core_plan::ReturnOptions {
-    let base = core_plan::ReturnOptions::switchover();
-    options.map_or_else(|| base.clone(), |o| o.apply(base.clone()))
 }

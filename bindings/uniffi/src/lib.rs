@@ -22,7 +22,6 @@
 
 mod callbacks;
 mod counters;
-mod drill_options;
 mod drills;
 mod engine;
 mod error;
@@ -39,12 +38,14 @@ mod world;
 mod world_controls;
 
 pub use callbacks::{ProgressEvent, ProgressListener, StorageGate};
-pub use drill_options::{DrillFullOptions, DrillIsolation, DrillOptions};
 pub use engine::{ApiInfo, Engine, NicInfo, VmInfo};
 pub use error::DrError;
 pub use flows::{FlowContext, PlanSummary};
 pub use mapping::{Mapping, MappingSummary, load_mapping, validate_mapping};
-pub use options::{CleanupOptions, FailoverOptions, ReturnOptions, RunSettings, StopMode};
+pub use options::{
+    CleanupOptions, DrillFailbackOptions, DrillFullOptions, DrillOptions, FailbackOptions,
+    FailoverOptions, RunSettings, SwitchoverOptions,
+};
 pub use ovf::{OvfAge, OvfClock, OvfDomainAge, OvfFreshness};
 pub use ovf_update::{OvfDomainUpdate, OvfUpdate, OvfUpdateOutcome};
 pub use report::{

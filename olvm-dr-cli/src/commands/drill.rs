@@ -1,8 +1,9 @@
 //! `olvm-dr drill start | end | failback | full`: the OLVM DR guide's three tests as commands.
 
+use olvm_dr_core::flow::options::{self, OptionValue};
 use olvm_dr_core::flow::{FullDrillLeg, Resume};
-use olvm_dr_core::plan::{FailoverOptions, ReturnOptions};
 
+use super::flows::{domains, request};
 use crate::cli::GlobalArgs;
 use crate::connect::Connect;
 use crate::drill_args::{
@@ -22,19 +23,24 @@ pub(crate) fn run(global: &GlobalArgs, command: &DrillCommand, connect: &Connect
 }
 
 fn start(global: &GlobalArgs, args: &DrillStartArgs, connect: &Connect<'_>) -> Exit {
-    let options = FailoverOptions {
-        start_vms: !args.no_start,
-        wait_for_up: !args.no_wait_vms,
-        drill: true,
-        isolation: args.isolate.clone(),
-        domains: (!args.domains.is_empty()).then(|| args.domains.clone()),
-        ..FailoverOptions::default()
+    let values = vec![
+        (
+            "isolation".into(),
+            OptionValue::Text(args.isolate.to_string()),
+        ),
+        ("domains".into(), domains(&args.domains)),
+        ("start_vms".into(), OptionValue::Bool(!args.no_start)),
+        ("wait_for_vms".into(), OptionValue::Bool(!args.no_wait_vms)),
+    ];
+    let request = match request(values, options::Drill::request) {
+        Ok(r) => r,
+        Err(exit) => return exit,
     };
     flow::run_flow(
         global,
         &args.inputs,
         args.target,
-        &Request::DrillStart(options),
+        &request,
         &args.run,
         Some(&args.gate),
         connect,
@@ -54,16 +60,16 @@ fn end(global: &GlobalArgs, args: &DrillEndArgs, connect: &Connect<'_>) -> Exit 
 }
 
 fn failback(global: &GlobalArgs, args: &DrillFailbackArgs, connect: &Connect<'_>) -> Exit {
-    let mut options = ReturnOptions::failback();
-    if !args.domains.is_empty() {
-        options.failover.domains = Some(args.domains.clone());
-        options.cleanup.domains = Some(args.domains.clone());
-    }
+    let values = vec![("domains".into(), domains(&args.domains))];
+    let request = match request(values, options::DrillFailback::request) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
     flow::run_flow(
         global,
         &args.inputs,
         args.target,
-        &Request::DrillFailback(options),
+        &request,
         &args.run,
         Some(&args.gate),
         connect,
@@ -100,23 +106,20 @@ fn full(global: &GlobalArgs, args: &DrillFullArgs, connect: &Connect<'_>) -> Exi
     } else {
         store.next_full_drill_leg(to)
     };
+    let full = options::DrillFull {
+        stay: args.stay,
+        power_off_after_timeout: args.power_off_after_timeout,
+    };
     let exit = loop {
-        let target = leg.target(to);
-        let options = leg.options(args.power_off_after_timeout);
-        let request = match leg {
-            FullDrillLeg::Out => {
-                output::note_line(&format!(
-                    "full drill, leg 1 of 2: everything moves to the {to} site (planned switchover)"
-                ));
-                Request::Switchover(options)
-            }
-            FullDrillLeg::Home => {
-                output::note_line(&format!(
-                    "full drill, leg 2 of 2: everything returns to the {target} site (failback)"
-                ));
-                Request::Failback(options)
-            }
-        };
+        let (request, target) = full.leg(leg, to);
+        output::note_line(&match leg {
+            FullDrillLeg::Out => format!(
+                "full drill, leg 1 of 2: everything moves to the {to} site (planned switchover)"
+            ),
+            FullDrillLeg::Home => format!(
+                "full drill, leg 2 of 2: everything returns to the {target} site (failback)"
+            ),
+        });
         let prepared = match rt.block_on(request.prepare(&setup.ctx, target, &store, &resume)) {
             Ok(p) => p,
             Err(e) => break flow::report_flow_error(global, &e),
@@ -136,7 +139,7 @@ fn full(global: &GlobalArgs, args: &DrillFullArgs, connect: &Connect<'_>) -> Exi
                 output::note_line("(dry run: the return leg is planned once the move is done)");
                 break Exit::Success;
             }
-            (FullDrillLeg::Out, Exit::Success) if args.stay => {
+            (FullDrillLeg::Out, Exit::Success) if full.stay => {
                 output::note_line(&format!(
                     "the workload runs on the {to} site; run `olvm-dr drill full` again to return home"
                 ));

@@ -1,6 +1,7 @@
 //! `olvm-dr plan | failover | cleanup | failback | switchover`: the DR flows.
 
-use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, NicIsolation, ReturnOptions, StopMode};
+use olvm_dr_core::flow::FlowRequest;
+use olvm_dr_core::flow::options::{self, FlowOptions, OptionError, OptionValue, OptionValue::Bool};
 
 use crate::cli::GlobalArgs;
 use crate::connect::Connect;
@@ -10,67 +11,89 @@ use crate::flow_args::{
     CleanupArgs, CleanupChoices, FailoverArgs, FailoverChoices, PlanCommand, ReturnArgs,
     ReturnChoices,
 };
+use crate::output;
 
-/// `--domains`: `None` when not given.
-fn selection(names: &[String]) -> Option<Vec<String>> {
-    (!names.is_empty()).then(|| names.to_vec())
+/// The options the command line chose, by their names in the core's options type.
+pub(crate) type Values = Vec<(String, OptionValue)>;
+
+fn pair(name: &str, value: OptionValue) -> (String, OptionValue) {
+    (name.to_owned(), value)
 }
 
-/// The failover options the command line chose.
-fn failover_options(choices: &FailoverChoices) -> FailoverOptions {
-    FailoverOptions {
-        start_vms: !choices.no_start,
-        wait_for_up: !choices.no_wait_vms,
-        all_active_domains: choices.all_active_domains,
-        partial_import: !choices.no_partial_import,
-        reassign_bad_macs: !choices.keep_bad_macs,
-        force_reason: if choices.force {
-            choices.reason.clone()
-        } else {
-            None
-        },
-        drill: false,
-        isolation: NicIsolation::None,
-        domains: selection(&choices.domains),
-    }
+/// `--domains`: the names, none when not given.
+pub(crate) fn domains(names: &[String]) -> OptionValue {
+    OptionValue::Texts(names.to_vec())
 }
 
-fn cleanup_options(choices: &CleanupChoices) -> CleanupOptions {
-    CleanupOptions {
-        stop: if choices.power_off {
-            StopMode::PowerOff
-        } else {
-            StopMode::GracefulThenPowerOff
-        },
-        remove_orphans: choices.remove_orphans,
-        force_remove: choices.force_remove,
-        domains: selection(&choices.domains),
-        stale: false,
-    }
+/// The core's request from the options' values; a value the core refuses is a usage error.
+pub(crate) fn request<T: FlowOptions>(
+    values: Values,
+    request: fn(&T) -> Result<FlowRequest, OptionError>,
+) -> Result<Request, Exit> {
+    T::from_values(values)
+        .and_then(|o| request(&o))
+        .map_err(|e| {
+            output::error_line(&e.to_string());
+            Exit::Usage
+        })
 }
 
-fn failback_options(choices: &FailoverChoices, returning: &ReturnChoices) -> ReturnOptions {
-    let mut o = ReturnOptions::failback();
-    o.failover = failover_options(choices);
-    o.clean_returning_site = !returning.no_clean_returning_site;
-    o.cleanup.force_remove = returning.force_remove;
-    o.cleanup.domains = o.failover.domains.clone();
-    o
+/// The failover choices (also those of failback and switchover).
+fn failover_values(c: &FailoverChoices) -> Values {
+    let reason = c.reason.clone().filter(|_| c.force);
+    vec![
+        pair("start_vms", Bool(!c.no_start)),
+        pair("wait_for_vms", Bool(!c.no_wait_vms)),
+        pair("all_active_domains", Bool(c.all_active_domains)),
+        pair("partial_import", Bool(!c.no_partial_import)),
+        pair("keep_bad_macs", Bool(c.keep_bad_macs)),
+        pair(
+            "force_reason",
+            reason.map_or(OptionValue::Unset, OptionValue::Text),
+        ),
+        pair("domains", domains(&c.domains)),
+    ]
 }
 
-fn switchover_options(choices: &FailoverChoices, returning: &ReturnChoices) -> ReturnOptions {
-    let mut o = ReturnOptions::switchover();
-    o.failover = failover_options(choices);
-    o.cleanup.force_remove = returning.force_remove;
-    o.cleanup.domains = o.failover.domains.clone();
-    if returning.power_off_after_timeout {
-        o.cleanup.stop = StopMode::GracefulThenPowerOff;
-    }
-    o
+fn failover_request(c: &FailoverChoices) -> Result<Request, Exit> {
+    request(failover_values(c), options::Failover::request)
+}
+
+fn cleanup_request(c: &CleanupChoices) -> Result<Request, Exit> {
+    let values = vec![
+        pair("power_off", Bool(c.power_off)),
+        pair("remove_orphans", Bool(c.remove_orphans)),
+        pair("force_remove", Bool(c.force_remove)),
+        pair("domains", domains(&c.domains)),
+    ];
+    request(values, options::Cleanup::request)
+}
+
+fn failback_request(c: &FailoverChoices, r: &ReturnChoices) -> Result<Request, Exit> {
+    let mut values = failover_values(c);
+    values.push(pair(
+        "clean_returning_site",
+        Bool(!r.no_clean_returning_site),
+    ));
+    values.push(pair("force_remove", Bool(r.force_remove)));
+    request(values, options::Failback::request)
+}
+
+fn switchover_request(c: &FailoverChoices, r: &ReturnChoices) -> Result<Request, Exit> {
+    let mut values = failover_values(c);
+    values.push(pair(
+        "power_off_after_timeout",
+        Bool(r.power_off_after_timeout),
+    ));
+    values.push(pair("force_remove", Bool(r.force_remove)));
+    request(values, options::Switchover::request)
 }
 
 pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs, connect: &Connect<'_>) -> Exit {
-    let request = Request::Failover(failover_options(&args.choices));
+    let request = match failover_request(&args.choices) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
     run_flow(
         global,
         &args.inputs,
@@ -83,7 +106,10 @@ pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs, connect: &Conne
 }
 
 pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs, connect: &Connect<'_>) -> Exit {
-    let request = Request::Cleanup(cleanup_options(&args.choices));
+    let request = match cleanup_request(&args.choices) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
     run_flow(
         global,
         &args.inputs,
@@ -96,7 +122,10 @@ pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs, connect: &Connect
 }
 
 pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
-    let request = Request::Failback(failback_options(&args.choices, &args.returning));
+    let request = match failback_request(&args.choices, &args.returning) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
     run_flow(
         global,
         &args.inputs,
@@ -109,7 +138,10 @@ pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect
 }
 
 pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
-    let request = Request::Switchover(switchover_options(&args.choices, &args.returning));
+    let request = match switchover_request(&args.choices, &args.returning) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
     run_flow(
         global,
         &args.inputs,
@@ -122,56 +154,42 @@ pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs, connect: &Conne
 }
 
 pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect<'_>) -> Exit {
-    match command {
+    let (inputs, target, request, all_steps) = match command {
         PlanCommand::Failover {
             inputs,
             choices,
             all_steps,
-        } => plan_only(
-            global,
-            inputs,
-            choices.target,
-            &Request::Failover(failover_options(choices)),
-            *all_steps,
-            connect,
-        ),
+        } => (inputs, choices.target, failover_request(choices), all_steps),
         PlanCommand::Cleanup {
             inputs,
             choices,
             all_steps,
-        } => plan_only(
-            global,
-            inputs,
-            choices.site,
-            &Request::Cleanup(cleanup_options(choices)),
-            *all_steps,
-            connect,
-        ),
+        } => (inputs, choices.site, cleanup_request(choices), all_steps),
         PlanCommand::Failback {
             inputs,
             choices,
             returning,
             all_steps,
-        } => plan_only(
-            global,
+        } => (
             inputs,
             choices.target,
-            &Request::Failback(failback_options(choices, returning)),
-            *all_steps,
-            connect,
+            failback_request(choices, returning),
+            all_steps,
         ),
         PlanCommand::Switchover {
             inputs,
             choices,
             returning,
             all_steps,
-        } => plan_only(
-            global,
+        } => (
             inputs,
             choices.target,
-            &Request::Switchover(switchover_options(choices, returning)),
-            *all_steps,
-            connect,
+            switchover_request(choices, returning),
+            all_steps,
         ),
+    };
+    match request {
+        Ok(request) => plan_only(global, inputs, target, &request, *all_steps, connect),
+        Err(exit) => exit,
     }
 }

@@ -7,6 +7,7 @@ mod drill;
 mod expect;
 mod full_drill;
 pub mod lock;
+pub mod options;
 mod request;
 mod runs;
 mod source_records;

@@ -25,10 +25,15 @@ class PrintProgress : ProgressListener {
     }
 }
 
-/** Runs the failover of `flows` to the secondary site and returns the process exit code. */
+/**
+ * Runs the failover of `flows` to the secondary site and returns the process exit code. One
+ * options record serves the plan and the run, so what was approved is what runs.
+ */
 fun failOver(flows: FlowContext, ask: Boolean): Int {
+    // The core's defaults, spelled out: start what was running and wait for it to be up.
+    val options = FailoverOptions(startVms = true, waitForVms = true)
     val plan = try {
-        flows.planFailover(Site.SECONDARY)
+        flows.planFailover(Site.SECONDARY, options)
     } catch (e: DrException.Planning) {
         e.diagnostics.forEach { println(it.text) }
         println("the plan cannot be made; nothing was changed")
@@ -39,7 +44,7 @@ fun failOver(flows: FlowContext, ask: Boolean): Int {
         print("Run this plan? Type 'yes' to go on: ")
         if (readlnOrNull()?.trim() != "yes") return 1
     }
-    val report = flows.failover(Site.SECONDARY, listener = PrintProgress())
+    val report = flows.failover(Site.SECONDARY, options, listener = PrintProgress())
     println()
     println(report.summary)
     // report.json is the same JSON report as `olvm-dr report show --output json`.

@@ -143,7 +143,7 @@ fun main(args: Array<String>) {
                 }
             }
             FlowContext(world.mapping(), primary, secondary, state.path).use { flows ->
-                val drill = flows.drillStart(Site.SECONDARY, arrays)
+                val drill = flows.drillStart(Site.SECONDARY, arrays, DrillOptions(isolation = "unplugged"))
                 expect(drill.verdict == Verdict.SUCCESS && drill.drill) { drill.summary }
                 expect(world.snapshotJson(Site.PRIMARY) == primaryBefore) { "the drill changed the primary" }
                 val nics = secondary.vms().flatMap { it.nics }
@@ -164,6 +164,9 @@ fun main(args: Array<String>) {
             val flows = FlowContext(world.mapping(), world.engine(Site.PRIMARY), world.engine(Site.SECONDARY))
             val e = raises<DrException.Unreachable> { flows.planFailover(Site.PRIMARY) }
             expect(e.reason.contains("primary")) { e.reason }
+            // An option value the core refuses says which option and what to give.
+            val bad = raises<DrException.Config> { flows.planDrill(Site.SECONDARY, DrillOptions(isolation = "isolated")) }
+            expect(bad.reason.contains("isolation") && bad.reason.contains("profile=NAME")) { bad.reason }
         }
         raises<DrException.Config> { Engine.rest("ftp://engine/ovirt-engine/api", "admin@internal", "s3cret-pw") }
         val engine = Engine.rest("https://engine.example/ovirt-engine/api", "admin@internal", "s3cret-pw")

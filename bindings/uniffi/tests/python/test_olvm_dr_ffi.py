@@ -187,7 +187,7 @@ def test_a_drill_runs_beside_the_primary_is_verified_and_ends(tmp_path):
     arrays = DrillArrays(world)
 
     report = flows.drill_start(
-        dr.Site.SECONDARY, arrays, options=dr.DrillOptions(isolation=dr.DrillIsolation.UNPLUGGED())
+        dr.Site.SECONDARY, arrays, options=dr.DrillOptions(isolation="unplugged")
     )
     assert report.verdict == dr.Verdict.SUCCESS, report.summary
     assert report.drill and report.kind == dr.FlowKind.FAILOVER

@@ -66,10 +66,15 @@ class TestOlvmDrFfi < Minitest::Test
     world.expire_leases(Site::PRIMARY)
     world.stop_all_replication
     flows = FlowContext.new(world.mapping, nil, secondary)
-    plan = flows.plan_failover(Site::SECONDARY)
+    # One options record (the core's defaults, spelled out) for the plan and the run.
+    options = FailoverOptions.new(
+      start_vms: true, wait_for_vms: true, all_active_domains: false, partial_import: true,
+      keep_bad_macs: false, force_reason: nil, domains: nil
+    )
+    plan = flows.plan_failover(Site::SECONDARY, options)
     assert_equal FlowKind::FAILOVER, plan.kind
     events = Events.new
-    report = flows.failover(Site::SECONDARY, nil, nil, events)
+    report = flows.failover(Site::SECONDARY, options, nil, events)
 
     assert_equal Verdict::SUCCESS, report.verdict, report.summary
     assert_equal 0, report.counts.failed
@@ -93,6 +98,9 @@ class TestOlvmDrFfi < Minitest::Test
     flows = FlowContext.new(world.mapping, world.engine(Site::PRIMARY), world.engine(Site::SECONDARY))
     e = assert_raises(DrError::Unreachable) { flows.plan_failover(Site::PRIMARY) }
     assert_includes e.reason, "primary"
+    cleanup = CleanupOptions.new(power_off: false, remove_orphans: false, force_remove: false, domains: [""])
+    e = assert_raises(DrError::Config) { flows.plan_cleanup(Site::SECONDARY, cleanup) }
+    assert_includes e.reason, "domain name is empty"
     assert_raises(DrError::Config) { Engine.rest("ftp://engine/ovirt-engine/api", "admin@internal", "s3cret-pw") }
   end
 end
