@@ -19,6 +19,7 @@
 
 mod attach_outcomes;
 mod failover;
+mod guests;
 mod import;
 mod inventory;
 mod jobs;
@@ -45,6 +46,7 @@ use crate::fake::{LatencyProfile, World, WorldFacts};
 
 pub use attach_outcomes::*;
 pub use failover::*;
+pub use guests::*;
 pub use import::*;
 pub use inventory::*;
 pub use jobs::*;
@@ -171,6 +173,7 @@ checks! {
     master_election_skips_backup_domains,
     master_election_prefers_the_longest_unused,
     vms_on_a_copy_turned_read_only_are_killed,
+    cloud_init_start_sets_what_the_guest_reports,
 }
 
 /// The outcome of one check.
