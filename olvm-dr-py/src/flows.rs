@@ -36,6 +36,7 @@ impl Choices {
             drill: false,
             isolation: NicIsolation::None,
             domains: selection(self.domains),
+            recovery_plan: None,
         }
     }
 }

@@ -28,6 +28,10 @@ fn start(global: &GlobalArgs, args: &DrillStartArgs, connect: &Connect<'_>) -> E
         drill: true,
         isolation: args.isolate.clone(),
         domains: (!args.domains.is_empty()).then(|| args.domains.clone()),
+        recovery_plan: match crate::recovery_plan_arg::load(global, args.recovery_plan.as_deref()) {
+            Ok(p) => p,
+            Err(exit) => return exit,
+        },
         ..FailoverOptions::default()
     };
     flow::run_flow(

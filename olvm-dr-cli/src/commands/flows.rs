@@ -16,9 +16,12 @@ fn selection(names: &[String]) -> Option<Vec<String>> {
     (!names.is_empty()).then(|| names.to_vec())
 }
 
-/// The failover options the command line chose.
-fn failover_options(choices: &FailoverChoices) -> FailoverOptions {
-    FailoverOptions {
+/// The failover options the command line chose, with the recovery plan read and checked.
+fn failover_options(
+    global: &GlobalArgs,
+    choices: &FailoverChoices,
+) -> Result<FailoverOptions, Exit> {
+    Ok(FailoverOptions {
         start_vms: !choices.no_start,
         wait_for_up: !choices.no_wait_vms,
         all_active_domains: choices.all_active_domains,
@@ -32,7 +35,8 @@ fn failover_options(choices: &FailoverChoices) -> FailoverOptions {
         drill: false,
         isolation: NicIsolation::None,
         domains: selection(&choices.domains),
-    }
+        recovery_plan: crate::recovery_plan_arg::load(global, choices.recovery_plan.as_deref())?,
+    })
 }
 
 fn cleanup_options(choices: &CleanupChoices) -> CleanupOptions {
@@ -49,28 +53,39 @@ fn cleanup_options(choices: &CleanupChoices) -> CleanupOptions {
     }
 }
 
-fn failback_options(choices: &FailoverChoices, returning: &ReturnChoices) -> ReturnOptions {
+fn failback_options(
+    global: &GlobalArgs,
+    choices: &FailoverChoices,
+    returning: &ReturnChoices,
+) -> Result<ReturnOptions, Exit> {
     let mut o = ReturnOptions::failback();
-    o.failover = failover_options(choices);
+    o.failover = failover_options(global, choices)?;
     o.clean_returning_site = !returning.no_clean_returning_site;
     o.cleanup.force_remove = returning.force_remove;
     o.cleanup.domains = o.failover.domains.clone();
-    o
+    Ok(o)
 }
 
-fn switchover_options(choices: &FailoverChoices, returning: &ReturnChoices) -> ReturnOptions {
+fn switchover_options(
+    global: &GlobalArgs,
+    choices: &FailoverChoices,
+    returning: &ReturnChoices,
+) -> Result<ReturnOptions, Exit> {
     let mut o = ReturnOptions::switchover();
-    o.failover = failover_options(choices);
+    o.failover = failover_options(global, choices)?;
     o.cleanup.force_remove = returning.force_remove;
     o.cleanup.domains = o.failover.domains.clone();
     if returning.power_off_after_timeout {
         o.cleanup.stop = StopMode::GracefulThenPowerOff;
     }
-    o
+    Ok(o)
 }
 
 pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs, connect: &Connect<'_>) -> Exit {
-    let request = Request::Failover(failover_options(&args.choices));
+    let request = match failover_options(global, &args.choices) {
+        Ok(o) => Request::Failover(o),
+        Err(exit) => return exit,
+    };
     run_flow(
         global,
         &args.inputs,
@@ -96,7 +111,10 @@ pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs, connect: &Connect
 }
 
 pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
-    let request = Request::Failback(failback_options(&args.choices, &args.returning));
+    let request = match failback_options(global, &args.choices, &args.returning) {
+        Ok(o) => Request::Failback(o),
+        Err(exit) => return exit,
+    };
     run_flow(
         global,
         &args.inputs,
@@ -109,7 +127,10 @@ pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect
 }
 
 pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
-    let request = Request::Switchover(switchover_options(&args.choices, &args.returning));
+    let request = match switchover_options(global, &args.choices, &args.returning) {
+        Ok(o) => Request::Switchover(o),
+        Err(exit) => return exit,
+    };
     run_flow(
         global,
         &args.inputs,
@@ -131,7 +152,10 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect
             global,
             inputs,
             choices.target,
-            &Request::Failover(failover_options(choices)),
+            &match failover_options(global, choices) {
+                Ok(o) => Request::Failover(o),
+                Err(exit) => return exit,
+            },
             *all_steps,
             connect,
         ),
@@ -156,7 +180,10 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect
             global,
             inputs,
             choices.target,
-            &Request::Failback(failback_options(choices, returning)),
+            &match failback_options(global, choices, returning) {
+                Ok(o) => Request::Failback(o),
+                Err(exit) => return exit,
+            },
             *all_steps,
             connect,
         ),
@@ -169,7 +196,10 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect
             global,
             inputs,
             choices.target,
-            &Request::Switchover(switchover_options(choices, returning)),
+            &match switchover_options(global, choices, returning) {
+                Ok(o) => Request::Switchover(o),
+                Err(exit) => return exit,
+            },
             *all_steps,
             connect,
         ),

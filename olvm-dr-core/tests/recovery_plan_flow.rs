@@ -1,0 +1,240 @@
+//! Runs that follow a recovery plan: groups in order, a dependency, a check that fails once
+//! then passes, a subnet translation applied through cloud-init, and its reversal on failback.
+//! Real time (the checks run real commands), instant Engine latency.
+
+mod flow_support;
+
+use std::net::IpAddr;
+
+use flow_support::{WorldGate, context};
+use olvm_dr_core::Site;
+use olvm_dr_core::engine::Id;
+use olvm_dr_core::fake::{World, WorldBuilder};
+use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
+use olvm_dr_core::plan::source_record::read_source_record;
+use olvm_dr_core::plan::{FailoverOptions, ReturnOptions};
+use olvm_dr_core::recovery_plan::RecoveryPlan;
+use olvm_dr_core::report::{Report, StepOutcome, Verdict};
+
+fn plan(marks: &std::path::Path) -> RecoveryPlan {
+    let text = format!(
+        r#"
+groups:
+  - name: infrastructure
+    select:
+      names: ["vm0000?"]
+    wait:
+      for: check
+      command: "f='{}/{{name}}'; [ -e \"$f\" ] || {{ touch \"$f\"; exit 1; }}"
+      timeout: 1m
+  - name: databases
+    select:
+      names: ["vm0001?"]
+    wait:
+      for: ip
+      timeout: 1m
+  - name: applications
+    select:
+      names: ["vm0002?"]
+    delay_after: 1s
+  - name: web
+    select:
+      names: ["vm0003?"]
+    wait:
+      on_timeout: continue
+vms:
+  vm00012:
+    after: [vm00011]
+reip:
+  networks:
+    - network: prod-net
+      from: 10.1.0.0/16
+      to: 10.201.0.0/16
+      gateway: 10.201.0.1
+      dns: [10.201.0.53]
+"#,
+        marks.display()
+    );
+    let loaded = RecoveryPlan::from_str(&text, None);
+    loaded
+        .plan
+        .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
+}
+
+fn options(recovery: &RecoveryPlan) -> FailoverOptions {
+    FailoverOptions {
+        recovery_plan: Some(recovery.clone()),
+        ..FailoverOptions::default()
+    }
+}
+
+/// The prod-net address each VM's guest has now, by VM id.
+fn prod_addresses(world: &World) -> Vec<(Id, String, Option<IpAddr>, bool)> {
+    world
+        .facts()
+        .vms
+        .iter()
+        .map(|v| {
+            let g = world.guest(v.id).unwrap_or_default();
+            let prod =
+                g.interfaces.iter().map(|i| i.address).find(
+                    |a| matches!(a, IpAddr::V4(x) if x.octets()[1] == 1 || x.octets()[1] == 201),
+                );
+            (v.id, v.name.clone(), prod, g.cloud_init)
+        })
+        .collect()
+}
+
+async fn failover(ctx: &FlowContext, store: &RunStore, recovery: &RecoveryPlan) -> Report {
+    ctx.prepare_failover(Site::Secondary, &options(recovery), store, &Resume::Never)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .execute(ctx, store, &RunOptions::default())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_failover_follows_the_groups_and_readdresses_and_the_failback_restores() {
+    let world = WorldBuilder::small(5).build();
+    let ctx = context(&world, "recovery-plan");
+    let dir = tempfile::tempdir().unwrap();
+    let marks = tempfile::tempdir().unwrap();
+    let store = RunStore::open(dir.path()).unwrap();
+    let recovery = plan(marks.path());
+    // What the primary showed (its guests' addresses) while it answered.
+    let record = read_source_record(&*world.dyn_engine(Site::Primary))
+        .await
+        .unwrap();
+    store
+        .remember_source_record(Site::Primary, &record)
+        .unwrap();
+    let before = prod_addresses(&world);
+
+    world.disaster(Site::Primary);
+    world.expire_leases(Site::Primary);
+    world.stop_all_replication();
+    let report = failover(&ctx, &store, &recovery).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+
+    let names: Vec<&str> = report
+        .recovery_groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["infrastructure", "databases", "applications", "web"]
+    );
+    for pair in report.recovery_groups.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert_eq!(a.outcome, StepOutcome::Done, "{a:?}");
+        if let (Some(s), Some(t), Some(next)) =
+            (a.first_start_ms, a.time_to_up_ms, b.first_start_ms)
+        {
+            assert!(
+                next >= s + t,
+                "group '{}' started before '{}' was up",
+                b.name,
+                a.name
+            );
+        }
+    }
+    // The check failed once per VM, then passed.
+    let infra = &report.recovery_groups[0];
+    assert!(
+        infra.started > 0 && infra.not_passed.is_empty(),
+        "{infra:?}"
+    );
+    for (k, v) in report.facts.iter().filter(|(k, _)| k.starts_with("check.")) {
+        assert!(v.starts_with("passed after 2 attempts"), "{k}: {v}");
+    }
+    // vm00012 started after vm00011's wait ended.
+    let step = |id: &str| report.steps.iter().find(|s| s.id.as_str() == id);
+    let vm = |name: &str| {
+        world
+            .facts()
+            .vms
+            .iter()
+            .find(|v| v.name == name)
+            .unwrap()
+            .id
+    };
+    if let (Some(start), Some(dep)) = (
+        step(&format!("start-vm/{}", vm("vm00012"))),
+        step(&format!("ready-vm/{}", vm("vm00011"))),
+    ) {
+        assert!(start.started_ms.unwrap() >= dep.started_ms.unwrap() + dep.duration_ms);
+    }
+    // Started VMs with cloud-init moved to 10.201/16; the others kept their addresses.
+    let started: Vec<Id> = report
+        .recovery_groups
+        .iter()
+        .flat_map(|g| g.addresses.iter().map(|a| vm(&a.vm)))
+        .collect();
+    assert!(!started.is_empty());
+    let after = prod_addresses(&world);
+    for ((id, name, old, cloud_init), (_, _, new, _)) in before.iter().zip(&after) {
+        let (Some(IpAddr::V4(old)), Some(IpAddr::V4(new))) = (old, new) else {
+            continue;
+        };
+        let moved = started.contains(id) && *cloud_init;
+        let want = if moved { 201 } else { 1 };
+        assert_eq!(new.octets()[1], want, "VM {name}");
+        assert_eq!(
+            new.octets()[2..],
+            old.octets()[2..],
+            "VM {name}: host part kept"
+        );
+    }
+    for a in report.recovery_groups.iter().flat_map(|g| &g.addresses) {
+        let cloud_init = world.guest(vm(&a.vm)).unwrap().cloud_init;
+        assert_eq!(a.applied, Some(cloud_init), "{a:?}");
+    }
+
+    let summary = report.render_summary();
+    assert!(summary.contains("  group infrastructure: "), "{summary}");
+    assert!(summary.contains(" -> 10.201."), "{summary}");
+
+    // Failback: the same plan, translated back.
+    world.recover(Site::Primary);
+    world.reverse_all_replication();
+    let store = RunStore::in_memory();
+    let report = ctx
+        .prepare_failback(
+            Site::Primary,
+            &ReturnOptions {
+                failover: options(&recovery),
+                ..ReturnOptions::failback()
+            },
+            &store,
+            &Resume::Never,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .execute(
+            &ctx,
+            &store,
+            &RunOptions {
+                gate: Some(WorldGate::new(&world, flow_support::promote_returning_site)),
+                ..RunOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+    let back = prod_addresses(&world);
+    for ((_, name, old, _), (_, _, now, _)) in before.iter().zip(&back) {
+        assert_eq!(old, now, "VM {name}: its address after the failback");
+    }
+}
