@@ -5,12 +5,14 @@
 mod flow_support;
 
 use std::net::IpAddr;
+use std::time::Duration;
 
-use flow_support::{WorldGate, context};
+use flow_support::{WorldGate, assert_nothing_done_twice, context};
 use olvm_dr_core::Site;
 use olvm_dr_core::engine::Id;
-use olvm_dr_core::fake::{World, WorldBuilder};
+use olvm_dr_core::fake::{LatencyProfile, World, WorldBuilder};
 use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
+use olvm_dr_core::journal::read_journal;
 use olvm_dr_core::plan::source_record::read_source_record;
 use olvm_dr_core::plan::{FailoverOptions, ReturnOptions};
 use olvm_dr_core::recovery_plan::RecoveryPlan;
@@ -236,5 +238,135 @@ async fn a_failover_follows_the_groups_and_readdresses_and_the_failback_restores
     let back = prod_addresses(&world);
     for ((_, name, old, _), (_, _, now, _)) in before.iter().zip(&back) {
         assert_eq!(old, now, "VM {name}: its address after the failback");
+    }
+}
+
+/// A plan without check commands (they run real processes), for runs on tokio's paused clock.
+fn timed_plan() -> RecoveryPlan {
+    let text = r#"
+groups:
+  - name: infrastructure
+    select:
+      names: ["vm0000?"]
+    wait:
+      for: ip
+      timeout: 5m
+    delay_after: 20s
+  - name: databases
+    select:
+      names: ["vm0001?"]
+  - name: web
+    select:
+      names: ["vm0002?"]
+vms:
+  vm00012:
+    after: [vm00011]
+reip:
+  networks:
+    - network: prod-net
+      from: 10.1.0.0/16
+      to: 10.201.0.0/16
+"#;
+    RecoveryPlan::from_str(text, None)
+        .plan
+        .expect("a valid plan")
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_killed_run_resumes_its_groups_without_doing_anything_twice() {
+    // Before the groups (lease wait, storage), and within the first and second groups.
+    for kill_at in [90_000u64, 150_000, 170_000, 190_000, 215_000] {
+        let world = WorldBuilder::small(9).build();
+        world.set_latency(Site::Secondary, LatencyProfile::realistic());
+        let ctx = context(&world, "recovery-plan-resume");
+        let dir = tempfile::tempdir().unwrap();
+        let recovery = timed_plan();
+        {
+            let store = RunStore::open(dir.path()).unwrap();
+            let record = read_source_record(&*world.dyn_engine(Site::Primary))
+                .await
+                .unwrap();
+            store
+                .remember_source_record(Site::Primary, &record)
+                .unwrap();
+        }
+        let before = prod_addresses(&world);
+        world.disaster(Site::Primary);
+        world.stop_all_replication();
+        {
+            let store = RunStore::open(dir.path()).unwrap();
+            let run = async {
+                ctx.prepare_failover(Site::Secondary, &options(&recovery), &store, &Resume::Auto)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .execute(&ctx, &store, &RunOptions::default())
+                    .await
+            };
+            let finished = tokio::time::timeout(Duration::from_millis(kill_at), run).await;
+            assert!(
+                finished.is_err(),
+                "the run ended before the kill at {kill_at} ms"
+            );
+        }
+        let store = RunStore::open(dir.path()).unwrap();
+        let report = ctx
+            .prepare_failover(Site::Secondary, &options(&recovery), &store, &Resume::Auto)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .execute(&ctx, &store, &RunOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            report.verdict,
+            Verdict::Success,
+            "kill at {kill_at} ms:\n{}",
+            report.render_summary()
+        );
+        assert_eq!(
+            store.runs().len(),
+            1,
+            "kill at {kill_at} ms: the run resumed"
+        );
+        let run = &store.runs()[0];
+        assert_nothing_done_twice(&read_journal(&run.journal_path()).unwrap());
+        let names: Vec<&str> = report
+            .recovery_groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
+        assert_eq!(names, ["infrastructure", "databases", "web"]);
+        let end = |id: &str| {
+            report
+                .steps
+                .iter()
+                .find(|s| s.id.as_str() == id)
+                .and_then(|s| s.started_ms.map(|t| t + s.duration_ms))
+        };
+        let first_start = |g: &str| {
+            report
+                .recovery_groups
+                .iter()
+                .find(|x| x.name == g)
+                .and_then(|x| x.first_start_ms)
+        };
+        if let (Some(e), Some(s)) = (end("group/infrastructure"), first_start("databases")) {
+            assert!(
+                s >= e,
+                "kill at {kill_at} ms: databases started before infrastructure ended"
+            );
+        }
+        for ((id, name, old, cloud_init), (_, _, new, _)) in
+            before.iter().zip(&prod_addresses(&world))
+        {
+            let started = report
+                .vms
+                .iter()
+                .any(|v| v.id == id.to_string() && v.started.is_some_and(StepOutcome::is_success));
+            if let (Some(IpAddr::V4(old)), Some(IpAddr::V4(new))) = (old, new) {
+                let want = if started && *cloud_init { 201 } else { 1 };
+                assert_eq!(new.octets()[1], want, "kill at {kill_at} ms: VM {name}");
+                assert_eq!(new.octets()[2..], old.octets()[2..]);
+            }
+        }
     }
 }
