@@ -295,6 +295,14 @@ pub(crate) async fn failover_part(
         level: NoteLevel::Info,
         text: "templates and VMs are registered once every domain is active: their list comes from the domains' OVF stores".into(),
     });
+    if let Some(r) = &options.recovery_plan
+        && r.groups.iter().any(|g| !g.select.tags.is_empty())
+    {
+        notes.push(PlanNote {
+            level: NoteLevel::Warning,
+            text: "the recovery plan selects VMs by tag, but a run does not read tags: those groups get their VMs by their other selectors only, and VMs only a tag selects start in the last group, 'default'".into(),
+        });
+    }
     Ok(FailoverPart {
         steps,
         notes,
