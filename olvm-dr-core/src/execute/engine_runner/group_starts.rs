@@ -294,3 +294,165 @@ impl<'a> Readdress<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::source_record::RecordedAddress;
+    use crate::plan::{ExpectedNic, PlanKind};
+
+    const PLAN: &str = r#"
+groups:
+  - name: first
+    select:
+      names: ["a*"]
+    start: all
+  - name: second
+    select:
+      names: ["b*"]
+    delay_after: 5s
+vms:
+  b2:
+    after: [b1]
+  b3:
+    start: false
+reip:
+  networks:
+    - network: prod-net
+      from: 10.1.0.0/16
+      to: 10.201.0.0/16
+      gateway: 10.201.0.1
+      dns: [10.201.0.53]
+"#;
+
+    fn recovery() -> RecoveryPlan {
+        RecoveryPlan::from_str(PLAN, None).plan.expect("valid")
+    }
+
+    fn candidate(n: u128, name: &str, was_up: bool, ip: &str) -> Candidate {
+        Candidate {
+            id: Id::from_u128(n),
+            name: name.into(),
+            was_up,
+            ha: false,
+            register: StepId::of(["register-vm", &n.to_string()]),
+            record: Some(RecordedVm {
+                name: name.into(),
+                disks: Vec::new(),
+                nics: vec![ExpectedNic {
+                    name: "nic1".into(),
+                    mac: Some(format!("56:6f:00:00:00:{n:02x}")),
+                    network_profile: Some(("prod-net".into(), "prod-net".into())),
+                }],
+                affinity_groups: Vec::new(),
+                affinity_labels: Vec::new(),
+                cluster: "c1".into(),
+                addresses: vec![RecordedAddress {
+                    interface: "eth0".into(),
+                    mac: Some(format!("56:6f:00:00:00:{n:02x}")),
+                    ips: vec![ip.parse().unwrap()],
+                }],
+            }),
+        }
+    }
+
+    fn vms() -> Vec<Candidate> {
+        vec![
+            candidate(1, "a1", false, "10.1.0.1"),
+            candidate(2, "b1", true, "10.1.0.2"),
+            candidate(3, "b2", true, "10.1.0.3"),
+            candidate(4, "b3", true, "10.1.0.4"),
+            candidate(5, "c1", false, "10.1.0.5"),
+        ]
+    }
+
+    fn step<'a>(steps: &'a [Step], id: &str) -> Option<&'a Step> {
+        steps.iter().find(|s| s.id.as_str() == id)
+    }
+
+    #[test]
+    fn groups_chain_and_dependencies_and_start_rules() {
+        let plan = Plan::new(PlanKind::Failover, Site::Secondary, "x");
+        let steps = group_steps(&plan, &recovery(), Site::Secondary, &vms()).unwrap();
+        // `start: all` starts a1 although it was down; b3 is not started (its own rule); c1
+        // (default group, recorded) was down.
+        assert!(step(&steps, "start-vm/00000000-0000-0000-0000-000000000001").is_some());
+        assert!(step(&steps, "start-vm/00000000-0000-0000-0000-000000000004").is_none());
+        assert!(step(&steps, "start-vm/00000000-0000-0000-0000-000000000005").is_none());
+        let b2 = step(&steps, "start-vm/00000000-0000-0000-0000-000000000003").unwrap();
+        assert!(b2.depends_on.contains(&StepId::from("group/first")));
+        assert!(b2.depends_on.contains(&StepId::from(
+            "ready-vm/00000000-0000-0000-0000-000000000002"
+        )));
+        let second = step(&steps, "group/second").unwrap();
+        assert!(second.depends_on.contains(&StepId::from("group/first")));
+        assert_eq!(second.waits_for.len(), 2);
+        let Action::FinishGroup { delay_after_ms, .. } = &second.action else {
+            panic!("a group end");
+        };
+        assert_eq!(*delay_after_ms, 5_000);
+        // The default group has an end too, after the second group.
+        assert!(
+            step(&steps, "group/default")
+                .unwrap()
+                .depends_on
+                .contains(&StepId::from("group/second"))
+        );
+    }
+
+    fn initialization(steps: &[Step], n: u128) -> Option<Initialization> {
+        let id = format!("start-vm/{}", Id::from_u128(n));
+        match &step(steps, &id).unwrap().action {
+            Action::StartVm { initialization, .. } => initialization.clone(),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn readdress_forward_back_and_not_in_drills() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let plan = Plan::new(PlanKind::Failover, Site::Secondary, "x");
+        let steps = group_steps(&plan, &recovery(), Site::Secondary, &vms()).unwrap();
+        let init = initialization(&steps, 2).expect("re-IP");
+        assert_eq!(init.nic_configurations[0].address, ip("10.201.0.2"));
+        assert_eq!(init.nic_configurations[0].gateway, Some(ip("10.201.0.1")));
+        assert_eq!(init.dns_servers, vec![ip("10.201.0.53")]);
+
+        let mut back = vms();
+        for c in &mut back {
+            let r = c.record.as_mut().unwrap();
+            let old = r.addresses[0].ips[0];
+            r.addresses[0].ips = vec![recovery().reip.networks[0].forward(old).unwrap()];
+        }
+        let plan = Plan::new(PlanKind::Failback, Site::Primary, "x");
+        let steps = group_steps(&plan, &recovery(), Site::Primary, &back).unwrap();
+        let init = initialization(&steps, 2).expect("re-IP back");
+        assert_eq!(init.nic_configurations[0].address, ip("10.1.0.2"));
+        assert_eq!(init.nic_configurations[0].gateway, Some(ip("10.1.0.1")));
+        assert_eq!(init.dns_servers, vec![ip("10.1.0.53")]);
+
+        let mut plan = Plan::new(PlanKind::Failover, Site::Secondary, "x");
+        plan.drill = true;
+        let steps = group_steps(&plan, &recovery(), Site::Secondary, &vms()).unwrap();
+        assert_eq!(
+            initialization(&steps, 2),
+            None,
+            "a drill keeps the addresses"
+        );
+        let mut in_drills = recovery();
+        in_drills.reip.in_drills = true;
+        let steps = group_steps(&plan, &in_drills, Site::Secondary, &vms()).unwrap();
+        assert!(initialization(&steps, 2).is_some());
+    }
+
+    #[test]
+    fn a_plan_that_does_not_fit_the_vms_starts_nothing() {
+        // The file alone cannot tell that cluster c1 holds b1; the VMs can.
+        let text = "groups:\n  - name: x\n    select:\n      clusters: [c1]\n  - name: y\n    select:\n      names: [\"b1\"]\n";
+        let loaded = RecoveryPlan::from_str(text, None);
+        let recovery = loaded.plan.expect("valid on its own");
+        let plan = Plan::new(PlanKind::Failover, Site::Secondary, "x");
+        let e = group_steps(&plan, &recovery, Site::Secondary, &vms()).unwrap_err();
+        assert!(e.message.contains("DR1301"), "{}", e.message);
+    }
+}
