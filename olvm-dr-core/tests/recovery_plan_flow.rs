@@ -370,3 +370,58 @@ async fn a_killed_run_resumes_its_groups_without_doing_anything_twice() {
         }
     }
 }
+
+/// A group whose check never passes: `stop` keeps the next groups from starting (the run is
+/// partial, resumable); `continue` goes on and the report names the VMs.
+#[tokio::test]
+async fn on_timeout_stop_holds_the_next_groups_and_continue_goes_on() {
+    for (policy, verdict) in [("stop", Verdict::Partial), ("continue", Verdict::Success)] {
+        let text = format!(
+            r#"
+groups:
+  - name: first
+    select:
+      names: ["vm0000?"]
+    wait:
+      for: check
+      command: "exit 3"
+      timeout: 1s
+      on_timeout: {policy}
+  - name: second
+    select:
+      names: ["vm0001?"]
+"#
+        );
+        let recovery = RecoveryPlan::from_str(&text, None)
+            .plan
+            .expect("a valid plan");
+        let world = WorldBuilder::small(5).build();
+        let ctx = context(&world, "on-timeout");
+        world.disaster(Site::Primary);
+        world.expire_leases(Site::Primary);
+        world.stop_all_replication();
+        let store = RunStore::in_memory();
+        let report = failover(&ctx, &store, &recovery).await;
+        assert_eq!(
+            report.verdict,
+            verdict,
+            "{policy}: {}",
+            report.render_summary()
+        );
+        let first = &report.recovery_groups[0];
+        let second = &report.recovery_groups[1];
+        assert_eq!(first.not_passed.len(), first.started, "{policy}: {first:?}");
+        if policy == "stop" {
+            assert_eq!(first.outcome, StepOutcome::Failed);
+            assert_eq!(second.outcome, StepOutcome::Blocked);
+            assert_eq!(
+                second.first_start_ms, None,
+                "nothing of the second group started"
+            );
+        } else {
+            assert_eq!(first.outcome, StepOutcome::Done);
+            assert_eq!(second.outcome, StepOutcome::Done);
+            assert!(second.first_start_ms.is_some());
+        }
+    }
+}

@@ -100,11 +100,22 @@ pub fn add_recovery_groups(
                 });
             }
         }
-        let not_passed = outputs
-            .get(&step.id)
-            .and_then(|o| o.get("not_passed"))
-            .and_then(|n| serde_json::from_value(n.clone()).ok())
-            .unwrap_or_default();
+        // A VM whose wait ran and failed, or ended saying it did not pass.
+        let not_passed = vms
+            .iter()
+            .filter(|(id, _)| {
+                let ready = StepId::of(["ready-vm", &id.to_string()]);
+                let failed = results
+                    .get(&ready)
+                    .is_some_and(|r| r.outcome == StepOutcome::Failed);
+                let passed = outputs
+                    .get(&ready)
+                    .and_then(|o| o.get("passed"))
+                    .and_then(serde_json::Value::as_bool);
+                failed || passed == Some(false)
+            })
+            .map(|(_, name)| name.clone())
+            .collect();
         groups.push(GroupOutcome {
             name: group.clone(),
             started: vms.len(),
