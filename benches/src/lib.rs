@@ -2,5 +2,6 @@
 
 pub mod dr_world;
 pub mod failover_world;
+pub mod group_bound;
 pub mod lower_bound;
 pub mod synthetic;

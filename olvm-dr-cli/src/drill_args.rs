@@ -62,6 +62,10 @@ pub struct DrillStartArgs {
     /// Start VMs but do not wait for them to be up.
     #[arg(long)]
     pub no_wait_vms: bool,
+    /// Start the VMs as this recovery plan says (its re-IP only with `reip.in_drills`).
+    /// Default: `[failover_failback] recovery_plan` of dr.conf, when set.
+    #[arg(long, value_name = "FILE")]
+    pub recovery_plan: Option<std::path::PathBuf>,
     /// The storage gate (replication split).
     #[command(flatten)]
     pub gate: GateArgs,

@@ -133,6 +133,10 @@ pub struct FailoverChoices {
     /// Only these mapped domains (names of either site, comma-separated).
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub domains: Vec<String>,
+    /// Start the VMs as this recovery plan says (groups in order, their waits, dependencies,
+    /// re-IP). Default: `[failover_failback] recovery_plan` of dr.conf, when set.
+    #[arg(long, value_name = "FILE")]
+    pub recovery_plan: Option<PathBuf>,
 }
 
 /// `olvm-dr failover`.

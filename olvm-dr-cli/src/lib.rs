@@ -15,6 +15,7 @@ mod known_hosts;
 mod logging;
 mod output;
 mod ovirt_dr;
+mod recovery_plan_arg;
 mod secrets;
 mod term_log;
 mod vault_password;

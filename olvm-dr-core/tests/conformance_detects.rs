@@ -263,6 +263,22 @@ impl Engine for Buggy {
         self.bug
             .apply(self.inner.switch_master_storage_domain(dc, sd).await)
     }
+
+    async fn start_vm_with_initialization(
+        &self,
+        id: Id,
+        initialization: &Initialization,
+    ) -> EngineResult<()> {
+        self.bug.apply(
+            self.inner
+                .start_vm_with_initialization(id, initialization)
+                .await,
+        )
+    }
+
+    async fn vm_reported_devices(&self, id: Id) -> EngineResult<Vec<ReportedDevice>> {
+        self.bug.apply(self.inner.vm_reported_devices(id).await)
+    }
 }
 
 async fn run(bug: Bug) -> olvm_dr_core::conformance::Report {

@@ -17,6 +17,7 @@
 //! | `POST /_sim/lease-timeout` `{"seconds": N}` | the sanlock lease timeout |
 //! | `POST /_sim/sessions/expire` | this server's SSO tokens are revoked (clients get 401) |
 //! | `GET /_sim/entities` | every entity the served site's fake holds, as the `Engine` trait gives it, as JSON |
+//! | `GET`/`POST /_sim/checks/{vm}`, `GET /_sim/guests/{vm}` | checks of a VM's service and its guest (see `control_guests`) |
 //!
 //! Fault bodies (operations are the `Engine` method names, e.g. `attach_storage_domain`):
 //! - `{"fail_next": {"operation": OP, "calls": N, "status": 409, "detail": "[...]", "reason": "Operation Failed"}}`
@@ -66,11 +67,12 @@ pub(crate) fn router() -> Router<Arc<SiteServer>> {
         .route("/lease-timeout", post(lease_timeout))
         .route("/sessions/expire", post(expire_sessions))
         .route("/entities", get(crate::entities_view::entities))
+        .merge(crate::control_guests::router())
 }
 
-type Answer = Result<Response, (StatusCode, String)>;
+pub(crate) type Answer = Result<Response, (StatusCode, String)>;
 
-fn done(value: Value) -> Answer {
+pub(crate) fn done(value: Value) -> Answer {
     Ok(json_response(StatusCode::OK, &value))
 }
 
@@ -78,7 +80,7 @@ fn bad(message: impl Into<String>) -> (StatusCode, String) {
     (StatusCode::BAD_REQUEST, message.into())
 }
 
-fn finish(answer: Answer) -> Response {
+pub(crate) fn finish(answer: Answer) -> Response {
     answer.unwrap_or_else(|(status, message)| json_response(status, &json!({"error": message})))
 }
 
@@ -87,7 +89,7 @@ fn site(text: &str) -> Result<Site, (StatusCode, String)> {
         .map_err(|_| (StatusCode::NOT_FOUND, format!("unknown site '{text}'")))
 }
 
-fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, (StatusCode, String)> {
+pub(crate) fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, (StatusCode, String)> {
     serde_json::from_slice(bytes).map_err(|e| bad(format!("invalid JSON body: {e}")))
 }
 

@@ -28,6 +28,7 @@
 mod auth;
 mod client;
 pub mod control;
+mod control_guests;
 mod dark;
 mod entities_view;
 mod events;

@@ -31,6 +31,13 @@ fn start(global: &GlobalArgs, args: &DrillStartArgs, connect: &Connect<'_>) -> E
         ("domains".into(), domains(&args.domains)),
         ("start_vms".into(), OptionValue::Bool(!args.no_start)),
         ("wait_for_vms".into(), OptionValue::Bool(!args.no_wait_vms)),
+        (
+            "recovery_plan".into(),
+            match crate::recovery_plan_arg::value(global, args.recovery_plan.as_deref()) {
+                Ok(v) => v,
+                Err(exit) => return exit,
+            },
+        ),
     ];
     let request = match request(values, options::Drill::request) {
         Ok(r) => r,

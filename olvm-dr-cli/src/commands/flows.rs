@@ -11,7 +11,7 @@ use crate::flow_args::{
     CleanupArgs, CleanupChoices, FailoverArgs, FailoverChoices, PlanCommand, ReturnArgs,
     ReturnChoices,
 };
-use crate::output;
+use crate::{output, recovery_plan_arg};
 
 /// The options the command line chose, by their names in the core's options type.
 pub(crate) type Values = Vec<(String, OptionValue)>;
@@ -38,10 +38,11 @@ pub(crate) fn request<T: FlowOptions>(
         })
 }
 
-/// The failover choices (also those of failback and switchover).
-fn failover_values(c: &FailoverChoices) -> Values {
+/// The failover choices (also those of failback and switchover), the recovery plan checked.
+fn failover_values(global: &GlobalArgs, c: &FailoverChoices) -> Result<Values, Exit> {
     let reason = c.reason.clone().filter(|_| c.force);
-    vec![
+    let plan = recovery_plan_arg::value(global, c.recovery_plan.as_deref())?;
+    Ok(vec![
         pair("start_vms", Bool(!c.no_start)),
         pair("wait_for_vms", Bool(!c.no_wait_vms)),
         pair("all_active_domains", Bool(c.all_active_domains)),
@@ -52,11 +53,12 @@ fn failover_values(c: &FailoverChoices) -> Values {
             reason.map_or(OptionValue::Unset, OptionValue::Text),
         ),
         pair("domains", domains(&c.domains)),
-    ]
+        pair("recovery_plan", plan),
+    ])
 }
 
-fn failover_request(c: &FailoverChoices) -> Result<Request, Exit> {
-    request(failover_values(c), options::Failover::request)
+fn failover_request(global: &GlobalArgs, c: &FailoverChoices) -> Result<Request, Exit> {
+    request(failover_values(global, c)?, options::Failover::request)
 }
 
 fn cleanup_request(c: &CleanupChoices) -> Result<Request, Exit> {
@@ -69,8 +71,12 @@ fn cleanup_request(c: &CleanupChoices) -> Result<Request, Exit> {
     request(values, options::Cleanup::request)
 }
 
-fn failback_request(c: &FailoverChoices, r: &ReturnChoices) -> Result<Request, Exit> {
-    let mut values = failover_values(c);
+fn failback_request(
+    global: &GlobalArgs,
+    c: &FailoverChoices,
+    r: &ReturnChoices,
+) -> Result<Request, Exit> {
+    let mut values = failover_values(global, c)?;
     values.push(pair(
         "clean_returning_site",
         Bool(!r.no_clean_returning_site),
@@ -79,8 +85,12 @@ fn failback_request(c: &FailoverChoices, r: &ReturnChoices) -> Result<Request, E
     request(values, options::Failback::request)
 }
 
-fn switchover_request(c: &FailoverChoices, r: &ReturnChoices) -> Result<Request, Exit> {
-    let mut values = failover_values(c);
+fn switchover_request(
+    global: &GlobalArgs,
+    c: &FailoverChoices,
+    r: &ReturnChoices,
+) -> Result<Request, Exit> {
+    let mut values = failover_values(global, c)?;
     values.push(pair(
         "power_off_after_timeout",
         Bool(r.power_off_after_timeout),
@@ -90,7 +100,7 @@ fn switchover_request(c: &FailoverChoices, r: &ReturnChoices) -> Result<Request,
 }
 
 pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs, connect: &Connect<'_>) -> Exit {
-    let request = match failover_request(&args.choices) {
+    let request = match failover_request(global, &args.choices) {
         Ok(r) => r,
         Err(exit) => return exit,
     };
@@ -122,7 +132,7 @@ pub(crate) fn cleanup(global: &GlobalArgs, args: &CleanupArgs, connect: &Connect
 }
 
 pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
-    let request = match failback_request(&args.choices, &args.returning) {
+    let request = match failback_request(global, &args.choices, &args.returning) {
         Ok(r) => r,
         Err(exit) => return exit,
     };
@@ -138,7 +148,7 @@ pub(crate) fn failback(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect
 }
 
 pub(crate) fn switchover(global: &GlobalArgs, args: &ReturnArgs, connect: &Connect<'_>) -> Exit {
-    let request = match switchover_request(&args.choices, &args.returning) {
+    let request = match switchover_request(global, &args.choices, &args.returning) {
         Ok(r) => r,
         Err(exit) => return exit,
     };
@@ -159,7 +169,12 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect
             inputs,
             choices,
             all_steps,
-        } => (inputs, choices.target, failover_request(choices), all_steps),
+        } => (
+            inputs,
+            choices.target,
+            failover_request(global, choices),
+            all_steps,
+        ),
         PlanCommand::Cleanup {
             inputs,
             choices,
@@ -173,7 +188,7 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect
         } => (
             inputs,
             choices.target,
-            failback_request(choices, returning),
+            failback_request(global, choices, returning),
             all_steps,
         ),
         PlanCommand::Switchover {
@@ -184,7 +199,7 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect
         } => (
             inputs,
             choices.target,
-            switchover_request(choices, returning),
+            switchover_request(global, choices, returning),
             all_steps,
         ),
     };

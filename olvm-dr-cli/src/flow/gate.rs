@@ -30,13 +30,20 @@ impl StorageGate for PromptGate {
         let ask = tokio::task::spawn_blocking(move || {
             reporter.suspend(|| {
                 let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "\n=== Storage gate: {gate} ===");
-                let _ = writeln!(err, "Waiting until {description}.");
-                let _ = writeln!(
-                    err,
-                    "Do this on the storage arrays now (olvm-dr does not touch them)."
-                );
-                let _ = write!(err, "Type 'ready' when it is done: ");
+                if gate.starts_with("group/") {
+                    // A recovery plan's group whose waits did not all pass (on_timeout: ask).
+                    let _ = writeln!(err, "\n=== Recovery plan: {gate} ===");
+                    let _ = writeln!(err, "{description}.");
+                    let _ = write!(err, "Type 'ready' to go on with the next group: ");
+                } else {
+                    let _ = writeln!(err, "\n=== Storage gate: {gate} ===");
+                    let _ = writeln!(err, "Waiting until {description}.");
+                    let _ = writeln!(
+                        err,
+                        "Do this on the storage arrays now (olvm-dr does not touch them)."
+                    );
+                    let _ = write!(err, "Type 'ready' when it is done: ");
+                }
                 let _ = err.flush();
                 let mut answer = String::new();
                 std::io::stdin()
@@ -85,4 +92,50 @@ pub(crate) fn from_args(
         }));
     }
     Err("the plan waits for storage (replication reversed, new site writable): give --storage-ready-command or --storage-ready-file (stdin is not a terminal to ask)".into())
+}
+
+/// The question on the terminal for a command with no gate options (a failover whose
+/// recovery plan asks when a group's wait times out); `None` when stdin is not a terminal.
+pub(crate) fn terminal_prompt(reporter: &Arc<CliReporter>) -> Option<Arc<dyn StorageGate>> {
+    std::io::stdin().is_terminal().then(|| {
+        Arc::new(PromptGate {
+            reporter: reporter.clone(),
+            timeout: Duration::from_secs(240 * 60),
+        }) as Arc<dyn StorageGate>
+    })
+}
+
+/// Passes the gates of a recovery plan's groups (steps `group/…`) at `groups` and every other
+/// gate at `storage` (refused when there is none).
+struct ByStep {
+    storage: Option<Arc<dyn StorageGate>>,
+    groups: Arc<dyn StorageGate>,
+}
+
+#[async_trait]
+impl StorageGate for ByStep {
+    async fn wait_ready(
+        &self,
+        description: &str,
+        ctx: &StepContext,
+    ) -> Result<String, StepFailure> {
+        if ctx.step().as_str().starts_with("group/") {
+            return self.groups.wait_ready(description, ctx).await;
+        }
+        match &self.storage {
+            Some(g) => g.wait_ready(description, ctx).await,
+            None => Err(StepFailure::new(
+                "the plan has a storage gate but this command cannot pass one",
+            )),
+        }
+    }
+}
+
+/// A gate that sends the recovery plan's group questions to `groups` and the storage gates to
+/// `storage`.
+pub(crate) fn by_step(
+    storage: Option<Arc<dyn StorageGate>>,
+    groups: Arc<dyn StorageGate>,
+) -> Arc<dyn StorageGate> {
+    Arc::new(ByStep { storage, groups })
 }

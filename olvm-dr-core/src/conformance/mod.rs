@@ -19,6 +19,7 @@
 
 mod attach_outcomes;
 mod failover;
+mod guests;
 mod import;
 mod inventory;
 mod jobs;
@@ -47,6 +48,7 @@ use crate::fake::{LatencyProfile, World, WorldFacts};
 
 pub use attach_outcomes::*;
 pub use failover::*;
+pub use guests::*;
 pub use import::*;
 pub use inventory::*;
 pub use jobs::*;
@@ -177,6 +179,7 @@ checks! {
     vms_on_a_copy_turned_read_only_are_killed,
     unregistered_rows_survive_detach,
     an_unfinished_import_leaves_its_connection,
+    cloud_init_start_sets_what_the_guest_reports,
 }
 
 /// The outcome of one check.

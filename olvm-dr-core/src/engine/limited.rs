@@ -101,6 +101,8 @@ limited! {
     fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag>;
     fn remove_tag(&self, id: Id) -> EngineResult<()>;
     fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()>;
+    fn start_vm_with_initialization(&self, id: Id, initialization: &Initialization) -> EngineResult<()>;
+    fn vm_reported_devices(&self, id: Id) -> EngineResult<Vec<ReportedDevice>>;
 }
 
 #[cfg(all(test, feature = "fake"))]

@@ -218,4 +218,21 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// (`POST /datacenters/{dc}/setmaster`, Engine 4.5 and data centers of version 4.5 or
     /// later). The former master stays attached and active as a plain data domain.
     async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()>;
+
+    // ----- guests -----
+
+    /// Starts a VM with cloud-init applying `initialization` (`POST /vms/{id}/start` with
+    /// `<use_cloud_init>true</use_cloud_init>` and `<vm><initialization>…`, a run-once: the
+    /// Engine's `RunVmOnceCommand` hands it to this run and does not store it on the VM). A
+    /// guest without cloud-init boots with its own configuration. Status rules as
+    /// [`start_vm`](Self::start_vm).
+    async fn start_vm_with_initialization(
+        &self,
+        id: Id,
+        initialization: &Initialization,
+    ) -> EngineResult<()>;
+
+    /// The devices VM `id`'s guest agent reports, with their addresses
+    /// (`GET /vms/{id}/reporteddevices`); empty until the agent of the booted guest reported.
+    async fn vm_reported_devices(&self, id: Id) -> EngineResult<Vec<ReportedDevice>>;
 }

@@ -112,6 +112,7 @@ impl Execution<'_> {
         };
         let mut report = build_report(&meta, &outcome.steps, &outcome.results, facts);
         crate::report::add_step_outputs(&mut report, &outcome.steps, &outcome.outputs);
+        crate::report::add_recovery_groups(&mut report, &outcome.steps, &outcome.outputs);
         let end = Record::RunFinished {
             verdict: report.verdict,
             at: wall_clock(),

@@ -288,6 +288,9 @@ async fn higher_priority_steps_start_first_when_capacity_is_short() {
             vm: crate::engine::Id::from_u128(1),
             name: "v".into(),
             wave: 2,
+            group: None,
+            initialization: None,
+            readdress: Vec::new(),
         },
         "low",
     );

@@ -581,4 +581,24 @@ impl Engine for FakeEngine {
         )
         .await
     }
+
+    async fn start_vm_with_initialization(
+        &self,
+        id: Id,
+        initialization: &Initialization,
+    ) -> EngineResult<()> {
+        self.call(
+            Operation::StartVmWithInitialization,
+            key(id),
+            |w, s, now| w.start_vm_with_initialization(s, id, initialization, now),
+        )
+        .await
+    }
+
+    async fn vm_reported_devices(&self, id: Id) -> EngineResult<Vec<ReportedDevice>> {
+        self.call(Operation::VmReportedDevices, key(id), |w, s, now| {
+            w.reported_devices_view(s, id, now)
+        })
+        .await
+    }
 }

@@ -45,6 +45,8 @@ pub struct TransitionTimes {
     /// elects its SPM (the data center `contend`, the master domain `locked`) before the master
     /// is `active` (`AddStoragePoolWithStoragesCommand`, VDSM `spmStart`).
     pub spm_election: Duration,
+    /// After a VM is `up`: until its guest agent reported the guest's addresses.
+    pub guest_agent: Duration,
 }
 
 impl TransitionTimes {
@@ -71,6 +73,9 @@ impl TransitionTimes {
             // Our estimate: `spmStart` takes the SDM lease on the master domain (a sanlock
             // paxos lease, free on a fresh pool) and the Engine's SPM status poll sees it.
             spm_election: Duration::from_secs(10),
+            // Our estimate: the guest finishes booting and qemu-guest-agent answers VDSM's
+            // next guest-info poll.
+            guest_agent: Duration::from_secs(15),
         }
     }
 }

@@ -65,6 +65,7 @@ mod clock;
 mod engine;
 mod fabric;
 mod faults;
+mod guests;
 mod latency;
 pub(crate) mod messages;
 mod ops;
@@ -92,6 +93,7 @@ pub use snapshot::{
     DataCenterSummary, DomainSummary, OvfStoreSummary, SiteSnapshot, TemplateSummary, VmSummary,
 };
 pub use state::connections::FileConnection;
+pub use state::guests::{CheckFailure, Guest, GuestInterface};
 pub use state::site::{DEFAULT_CONCURRENCY_LIMIT, DEFAULT_OVF_UPDATE_INTERVAL};
 pub use state::split_brain::SplitBrain;
 pub use world::{ReplicationState, World};

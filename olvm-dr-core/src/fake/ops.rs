@@ -137,6 +137,10 @@ operations! {
     RemoveTag = "remove_tag",
     /// `switch_master_storage_domain`.
     SwitchMasterStorageDomain = "switch_master_storage_domain",
+    /// `start_vm_with_initialization`.
+    StartVmWithInitialization = "start_vm_with_initialization",
+    /// `vm_reported_devices`.
+    VmReportedDevices = "vm_reported_devices",
 }
 
 impl fmt::Display for Operation {
@@ -160,6 +164,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 49);
+        assert_eq!(Operation::ALL.len(), 51);
     }
 }

@@ -72,7 +72,7 @@ impl World {
         &self.facts
     }
 
-    fn with<R>(&self, f: impl FnOnce(&mut WorldState, Instant) -> R) -> R {
+    pub(super) fn with<R>(&self, f: impl FnOnce(&mut WorldState, Instant) -> R) -> R {
         let (mut w, now) = self.shared.lock_current();
         f(&mut w, now)
     }

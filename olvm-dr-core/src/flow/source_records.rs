@@ -80,6 +80,8 @@ mod tests {
                 nics: Vec::new(),
                 affinity_groups: Vec::new(),
                 affinity_labels: Vec::new(),
+                cluster: "prod".into(),
+                addresses: Vec::new(),
             },
         );
         store

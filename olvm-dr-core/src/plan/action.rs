@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Id, ImportStorageDomain, IscsiLogin, StorageType};
+use crate::engine::{Id, ImportStorageDomain, Initialization, IscsiLogin, StorageType};
+use crate::recovery_plan::Wait;
 
 /// How a step finds a storage domain on its site: by id when it is known (block domains, whose id
 /// is in the mapping, or domains the Engine already knows), otherwise by name.
@@ -189,6 +190,15 @@ pub enum Action {
         name: String,
         /// Start wave: 1 = high-available VMs, 2 = the others.
         wave: u8,
+        /// The recovery-plan group it starts in, when a recovery plan orders the starts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+        /// The addresses cloud-init gives its guest at this start (a recovery plan's re-IP).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        initialization: Option<Initialization>,
+        /// The address changes that initialization makes, for the report.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        readdress: Vec<AddressChange>,
     },
     /// Wait until the VM is up.
     WaitVmUp {
@@ -279,6 +289,45 @@ pub enum Action {
         /// What the gate waits for, for humans.
         description: String,
     },
+    /// Wait until a started VM passes its recovery-plan group's wait (up, an address reported,
+    /// or a check command). Past the timeout it fails, unless the group goes on regardless
+    /// (`on_timeout: continue`): it then ends saying the VM did not pass.
+    WaitVmReady {
+        /// VM id.
+        vm: Id,
+        /// VM name.
+        name: String,
+        /// Its group.
+        group: String,
+        /// What it waits for.
+        wait: Wait,
+    },
+    /// The end of a recovery-plan group: every VM passed its wait, or the group's `on_timeout`
+    /// decides (go on, stop, or ask at the gate); then the group's delay. The next group's
+    /// starts depend on it.
+    FinishGroup {
+        /// The group.
+        group: String,
+        /// Its started VMs: (id, name).
+        vms: Vec<(Id, String)>,
+        /// Its wait.
+        wait: Wait,
+        /// The pause after it, in milliseconds.
+        delay_after_ms: u64,
+    },
+}
+
+/// One address a recovery plan's re-IP changes at a VM's start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressChange {
+    /// The guest's interface, e.g. `eth0`.
+    pub interface: String,
+    /// The network of the NIC on the source site.
+    pub network: String,
+    /// The address the guest reported on the source.
+    pub old: std::net::IpAddr,
+    /// The address it gets.
+    pub new: std::net::IpAddr,
 }
 
 impl Action {
@@ -298,7 +347,8 @@ impl Action {
                 (true, false) => 75,
                 (false, _) => 90,
             },
-            Action::WaitVmUp { .. } => 85,
+            Action::WaitVmUp { .. } | Action::WaitVmReady { .. } => 85,
+            Action::FinishGroup { .. } => 86,
             Action::SplitBrainGuard { .. }
             | Action::RecordRunningVms { .. }
             | Action::StorageGate { .. } => 1,

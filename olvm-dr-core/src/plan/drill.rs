@@ -106,6 +106,7 @@ pub async fn plan_drill(
     plan.notes.extend(part.notes);
     plan.registration = part.registration;
     plan.start = part.start;
+    plan.recovery = part.recovery;
     plan.steps.push(Step::new(
         gate,
         target,

@@ -235,6 +235,7 @@ async fn compose(
     plan.notes.extend(part.notes);
     plan.registration = part.registration;
     plan.start = part.start;
+    plan.recovery = part.recovery;
     plan.steps.extend(part.steps);
     super::failover::record_source(&mut plan, current_engine).await;
     if options.restore_replication {

@@ -12,6 +12,7 @@ pub mod failover;
 pub mod gates;
 mod problems;
 mod render;
+mod render_recovery;
 pub(crate) mod selection;
 pub mod source_record;
 mod step;
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use action::{
-    Action, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, StopMode,
+    Action, AddressChange, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, StopMode,
 };
 pub use cleanup::{CleanupOptions, plan_cleanup};
 pub use drill::{DrillEndOptions, plan_drill, plan_drill_end};
@@ -238,6 +239,10 @@ pub struct Plan {
     /// affinity), when it answered: the registrations are planned and checked against it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_record: Option<source_record::SourceRecord>,
+    /// The recovery plan that orders the starts (groups, waits, dependencies, re-IP); `None`:
+    /// high-available VMs first, then the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<crate::recovery_plan::RecoveryPlan>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
     pub hash: String,
 }
@@ -279,6 +284,7 @@ impl Plan {
             domains: None,
             source_unanswered: None,
             source_record: None,
+            recovery: None,
             hash: String::new(),
         }
     }

@@ -95,6 +95,9 @@ impl Plan {
                 let _ = writeln!(out, "   ... and {} more", steps.len() - limit);
             }
         }
+        if let Some(recovery) = &self.recovery {
+            super::render_recovery::render_recovery(&mut out, self, recovery);
+        }
         out
     }
 }

@@ -58,6 +58,24 @@ pub struct RecordedVm {
     /// Its affinity labels, by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affinity_labels: Vec<String>,
+    /// Its cluster's name (a recovery plan's groups select by it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cluster: String,
+    /// The addresses its guest agent reported (VMs that were up): what a recovery plan's
+    /// re-IP translates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<RecordedAddress>,
+}
+
+/// The addresses a guest reported on one of its interfaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedAddress {
+    /// The guest's name of the interface, e.g. `eth0`.
+    pub interface: String,
+    /// The MAC of the VM NIC it is (which tells its network).
+    pub mac: Option<String>,
+    /// Its addresses.
+    pub ips: Vec<std::net::IpAddr>,
 }
 
 /// A disk of a recorded VM.
@@ -142,6 +160,18 @@ pub async fn read_source_record(engine: &dyn Engine) -> EngineResult<SourceRecor
         let lists = try_join_all(chunk.iter().map(|v| engine.vm_disk_attachments(v.id))).await?;
         attachments.extend(chunk.iter().map(|v| v.id).zip(lists));
     }
+    let up: Vec<Id> = vms
+        .iter()
+        .filter(|v| v.status == crate::engine::VmStatus::Up)
+        .map(|v| v.id)
+        .collect();
+    let mut reported: HashMap<Id, Vec<crate::engine::ReportedDevice>> = HashMap::new();
+    for chunk in up.chunks(CONCURRENT_READS) {
+        let lists = try_join_all(chunk.iter().map(|v| engine.vm_reported_devices(*v))).await?;
+        reported.extend(chunk.iter().copied().zip(lists));
+    }
+    let cluster_name: HashMap<Id, &str> =
+        clusters.iter().map(|c| (c.id, c.name.as_str())).collect();
     let profile = crate::verify::site_state::profile_names(&profiles, &networks);
     let mut record = SourceRecord {
         read_at_ms: crate::execute::millis(
@@ -193,6 +223,22 @@ pub async fn read_source_record(engine: &dyn Engine) -> EngineResult<SourceRecor
                     .collect(),
                 affinity_groups,
                 affinity_labels,
+                cluster: vm
+                    .cluster
+                    .and_then(|c| cluster_name.get(&c))
+                    .map(|c| (*c).to_owned())
+                    .unwrap_or_default(),
+                addresses: reported
+                    .get(&vm.id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|d| !d.ips.is_empty())
+                    .map(|d| RecordedAddress {
+                        interface: d.name.clone(),
+                        mac: d.mac.clone(),
+                        ips: d.ips.clone(),
+                    })
+                    .collect(),
             },
         );
     }

@@ -295,6 +295,9 @@ mod tests {
                 vm: Id::from_u128(n),
                 name: format!("vm{n}"),
                 wave: 2,
+                group: None,
+                initialization: None,
+                readdress: Vec::new(),
             },
             "start",
         )

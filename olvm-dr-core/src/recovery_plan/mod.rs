@@ -37,6 +37,7 @@
 //! every problem; [`assign`] puts a site's VMs in their groups and orders them.
 
 mod assign;
+mod describe;
 mod glob;
 mod read;
 mod subnet;
@@ -202,6 +203,18 @@ pub struct SubnetTranslation {
     pub gateway: Option<std::net::IpAddr>,
     /// The DNS servers on the target network.
     pub dns: Vec<std::net::IpAddr>,
+}
+
+impl SubnetTranslation {
+    /// `address` moved from `from` to `to`, when it is in `from`.
+    pub fn forward(&self, address: std::net::IpAddr) -> Option<std::net::IpAddr> {
+        subnet::translate(&self.from, &self.to, address)
+    }
+
+    /// `address` moved back from `to` to `from` (a failback), when it is in `to`.
+    pub fn back(&self, address: std::net::IpAddr) -> Option<std::net::IpAddr> {
+        subnet::translate(&self.to, &self.from, address)
+    }
 }
 
 /// What reading a recovery plan gave.

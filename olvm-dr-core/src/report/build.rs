@@ -150,7 +150,7 @@ pub fn build_report(
                 note_error(&mut v.error, r);
                 v.steps.push(entry);
             }
-            Action::WaitVmUp { vm, name } => {
+            Action::WaitVmUp { vm, name } | Action::WaitVmReady { vm, name, .. } => {
                 let v = vm_entry(&mut vms, site, name, &vm.to_string());
                 v.up = Some(r.outcome);
                 note_error(&mut v.error, r);
@@ -215,6 +215,7 @@ pub fn build_report(
         facts,
         verification: None,
         critical_path,
+        recovery_groups: Vec::new(),
     }
 }
 
@@ -229,7 +230,7 @@ fn step_kind(action: &Action) -> Option<StepKind> {
         Action::RemoveDomain { .. } => StepKind::Remove,
         Action::RegisterTemplate { .. } | Action::RegisterVm { .. } => StepKind::Register,
         Action::StartVm { .. } => StepKind::Start,
-        Action::WaitVmUp { .. } => StepKind::Up,
+        Action::WaitVmUp { .. } | Action::WaitVmReady { .. } => StepKind::Up,
         Action::ShutdownVm { .. } => StepKind::Shutdown,
         _ => return None,
     })
@@ -421,6 +422,9 @@ mod tests {
                 vm: Id::from_u128(7),
                 name: "web1".into(),
                 wave: 2,
+                group: None,
+                initialization: None,
+                readdress: Vec::new(),
             },
             "start",
         );

@@ -6,6 +6,7 @@ mod diff;
 mod group;
 mod hint;
 mod html;
+mod recovery_groups;
 mod render;
 mod words;
 
@@ -17,6 +18,7 @@ pub use build::{RunMeta, add_step_outputs, build_report};
 pub use diff::{PhaseDelta, ReportDiff, RunBrief, VmChange};
 pub use group::{FailureGroup, group_failures, mask_names};
 pub use hint::{FailureKind, continue_command, hint};
+pub use recovery_groups::{AddressOutcome, GroupOutcome, add_recovery_groups};
 
 use crate::Site;
 use crate::plan::{Phase, PlanKind, StepId};
@@ -304,6 +306,9 @@ pub struct Report {
     /// ended last, back through the dependency of each that ended last.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub critical_path: Vec<StepId>,
+    /// The recovery plan's groups, in order, when a recovery plan ordered the starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_groups: Vec<GroupOutcome>,
 }
 
 impl Report {

@@ -112,6 +112,7 @@ impl Report {
             secs(r.start_ms),
             secs(r.vms_up_ms)
         );
+        super::recovery_groups::render_groups(&mut out, &self.recovery_groups);
         let c = &self.counts;
         let _ = writeln!(
             out,

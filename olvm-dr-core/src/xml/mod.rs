@@ -22,6 +22,7 @@ pub mod datetime;
 pub mod dom;
 mod entities;
 pub mod fault;
+pub mod guest;
 pub mod node;
 pub mod registration;
 pub mod requests;

@@ -17,7 +17,7 @@ use crate::respond::ok;
 pub(crate) type Table = &'static [(&'static str, &'static str)];
 
 /// Below `/vms/{id}` (served elsewhere: `nics`, `diskattachments`, `snapshots`,
-/// `affinitylabels`).
+/// `affinitylabels`, `reporteddevices`).
 pub(crate) const VM: Table = &[
     ("applications", "applications"),
     ("backups", "backups"),
@@ -29,7 +29,6 @@ pub(crate) const VM: Table = &[
     ("mediateddevices", "vm_mediated_devices"),
     ("numanodes", "vm_numa_nodes"),
     ("permissions", "permissions"),
-    ("reporteddevices", "reported_devices"),
     ("sessions", "sessions"),
     ("statistics", "statistics"),
     ("tags", "tags"),

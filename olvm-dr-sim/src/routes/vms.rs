@@ -1,6 +1,6 @@
 //! `/vms`: listing with search (`name`, `status`, `cluster`, `datacenter`, `host`, `storage`,
 //! `storage.name`) and `follow`, one VM, power actions, removal, and its NICs, disk
-//! attachments, snapshots and affinity labels.
+//! attachments, snapshots, affinity labels and the devices its guest agent reports.
 
 use std::sync::Arc;
 
@@ -64,7 +64,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
                 _ => st.world.vm_host(st.site, vm),
             };
             let (result, happened) = match *verb {
-                "start" => (st.engine.start_vm(vm).await, Happened::VmStarted(vm)),
+                "start" => (start(st, req, vm).await?, Happened::VmStarted(vm)),
                 "stop" => (
                     st.engine.stop_vm(vm).await,
                     Happened::VmStopped { vm, host },
@@ -100,6 +100,10 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
             &Scope::new(format!("vms/{vm}/diskattachments")),
         )),
         "snapshots" => Ok(ok(write_snapshots(&st.engine.vm(vm).await?))),
+        "reporteddevices" => Ok(list(
+            &limit(st.engine.vm_reported_devices(vm).await?, &req.params),
+            &Scope::new(format!("vms/{vm}/reporteddevices")),
+        )),
         "affinitylabels" => {
             st.engine.vm(vm).await?;
             let mut labels = st.engine.affinity_labels().await?;
@@ -112,6 +116,25 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
             Ok(subcollections::empty_listing(tag))
         }
     }
+}
+
+/// `POST /vms/{vm}/start`: with `use_cloud_init` and a `vm.initialization` in the body, a
+/// run-once start that hands the initialization to cloud-init; otherwise a plain start.
+async fn start(
+    st: &SiteServer,
+    req: &ApiRequest,
+    vm: Id,
+) -> Result<olvm_dr_core::engine::EngineResult<()>, ApiError> {
+    let body = req.text();
+    let init = if body.trim().is_empty() {
+        None
+    } else {
+        olvm_dr_core::xml::guest::read_start(body).map_err(|e| ApiError::bad_body(&e))?
+    };
+    Ok(match init {
+        Some(init) => st.engine.start_vm_with_initialization(vm, &init).await,
+        None => st.engine.start_vm(vm).await,
+    })
 }
 
 /// `PUT /vms/{vm}/nics/{nic}`: the Engine updates what the body sets; `plugged` is the one

@@ -46,6 +46,8 @@
 //! | `start_vm`, `shutdown_vm`, `stop_vm` | `POST /vms/{id}/start`, `…/shutdown`, `…/stop` |
 //! | `remove_vm` | `DELETE /vms/{id}` |
 //! | `switch_master_storage_domain` | `POST /datacenters/{dc}/setmaster` |
+//! | `start_vm_with_initialization` | `POST /vms/{id}/start` with `use_cloud_init` and `vm.initialization` |
+//! | `vm_reported_devices` | `GET /vms/{id}/reporteddevices` |
 
 mod client;
 mod config;

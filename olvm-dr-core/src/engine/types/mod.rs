@@ -2,6 +2,7 @@
 //! implementation.
 
 mod enums;
+mod guest;
 mod id;
 mod inventory;
 mod registration;
@@ -11,6 +12,7 @@ mod vm;
 mod vm_settings;
 
 pub use enums::*;
+pub use guest::{Initialization, NicConfiguration, ReportedDevice};
 pub use id::{Id, InvalidId};
 pub use inventory::*;
 pub use registration::*;

@@ -67,46 +67,54 @@ impl CommandGate {
     /// The command as it is started: `sh -c COMMAND`, stdin closed, the gate's variables set and
     /// the secret ones removed.
     fn command(&self, gate: &str, site: &str, description: &str) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new("sh");
+        let mut command = shell(&self.command);
         command
-            .arg("-c")
-            .arg(&self.command)
             .env(GATE_ENV, gate)
             .env(GATE_SITE_ENV, site)
-            .env(GATE_DESCRIPTION_ENV, description)
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true);
-        for name in crate::config::env::SECRET_VARIABLES {
-            command.env_remove(name);
-        }
+            .env(GATE_DESCRIPTION_ENV, description);
         command
     }
 
     /// `text` with every known secret replaced by `<redacted>`.
     fn redacted(&self, text: &str) -> String {
-        let from_env = crate::config::env::SECRET_VARIABLES
-            .iter()
-            .filter_map(|name| crate::config::env::get(name));
-        let mut out = text.to_owned();
-        for secret in self
-            .redact
-            .iter()
-            .map(|s| s.expose().to_owned())
-            .chain(from_env)
-        {
-            if !secret.is_empty() {
-                out = out.replace(&secret, Secret::REDACTED);
-            }
-        }
-        out
+        scrub(text, &self.redact)
     }
+}
+
+/// `sh -c command`, with no input and none of the secret variables of the environment
+/// (`OLVM_DR_*PASSWORD*`, the vault password), killed when dropped.
+pub(super) fn shell(line: &str) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(line)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    for name in crate::config::env::SECRET_VARIABLES {
+        command.env_remove(name);
+    }
+    command
+}
+
+/// `text` with `redact` and the secret variables' values replaced by `<redacted>`.
+pub(super) fn scrub(text: &str, redact: &[Secret]) -> String {
+    let from_env = crate::config::env::SECRET_VARIABLES
+        .iter()
+        .filter_map(|name| crate::config::env::get(name));
+    let mut out = text.to_owned();
+    for secret in redact.iter().map(|s| s.expose().to_owned()).chain(from_env) {
+        if !secret.is_empty() {
+            out = out.replace(&secret, Secret::REDACTED);
+        }
+    }
+    out
 }
 
 /// The most output of a gate command kept in the journal, in bytes. Array CLIs can be chatty;
 /// the end of the output is what explains a failure.
 const MAX_OUTPUT: usize = 16 * 1024;
 
-fn tail(bytes: &[u8]) -> String {
+pub(super) fn tail(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     if text.len() <= MAX_OUTPUT {
         return text.into_owned();

@@ -2,10 +2,12 @@
 
 mod cleanup;
 mod gate;
+mod group_starts;
 mod guard;
 mod leftover_connection;
 mod op;
 mod options;
+mod readiness;
 mod registration;
 mod storage;
 mod vms;
@@ -167,6 +169,22 @@ impl EngineRunner {
                 )
                 .await
             }
+            Action::FinishGroup {
+                group,
+                vms,
+                wait,
+                delay_after_ms,
+            } => {
+                readiness::finish_group(
+                    ctx,
+                    self.gate.as_deref(),
+                    group,
+                    vms,
+                    wait,
+                    std::time::Duration::from_millis(*delay_after_ms),
+                )
+                .await
+            }
             Action::StorageGate { description } => match &self.gate {
                 Some(gate) => gate.wait_ready(description, ctx).await.map(|confirmed| {
                     let _ = ctx.fact("storage_gate.confirmed", confirmed.clone());
@@ -238,12 +256,21 @@ impl EngineRunner {
                 );
                 registration::ensure_vm(op, engine, vm, &registration, unplug).await
             }
-            Action::StartVm { vm, name, .. } => vms::ensure_started(op, engine, *vm, name).await,
+            Action::StartVm {
+                vm,
+                name,
+                initialization,
+                ..
+            } => vms::ensure_started(op, engine, *vm, name, initialization.as_ref()).await,
+            Action::WaitVmReady { vm, name, wait, .. } => {
+                readiness::wait_ready(op, engine, *vm, name, wait).await
+            }
             Action::WaitVmUp { vm, name } => vms::wait_up(op, engine, *vm, name).await,
             Action::Barrier
             | Action::PlanRegistrations { .. }
             | Action::SplitBrainGuard { .. }
-            | Action::StorageGate { .. } => unreachable!("handled above"),
+            | Action::StorageGate { .. }
+            | Action::FinishGroup { .. } => unreachable!("handled above"),
             Action::RecordRunningVms { domains } => {
                 cleanup::record_running(op, engine, domains).await
             }

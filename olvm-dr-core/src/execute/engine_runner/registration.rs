@@ -196,6 +196,7 @@ pub(crate) fn plan_registrations(
     let mut wave1: Vec<StepId> = Vec::new();
     let mut starts: Vec<Step> = Vec::new();
     let mut waits: Vec<Step> = Vec::new();
+    let mut candidates = Vec::new();
     let masters = plan
         .source_record
         .as_ref()
@@ -265,6 +266,17 @@ pub(crate) fn plan_registrations(
         if skipped {
             continue;
         }
+        if plan.recovery.is_some() {
+            candidates.push(super::group_starts::Candidate {
+                id: v.id,
+                name: v.name.clone(),
+                was_up,
+                ha: v.ha,
+                register: reg_id,
+                record: record.cloned(),
+            });
+            continue;
+        }
         if was_up && plan.start.start_vms {
             let wave = if v.ha { 1 } else { 2 };
             let start_id = StepId::of(["start-vm", &vid]);
@@ -276,6 +288,9 @@ pub(crate) fn plan_registrations(
                     vm: v.id,
                     name: v.name.clone(),
                     wave,
+                    group: None,
+                    initialization: None,
+                    readdress: Vec::new(),
                 },
                 format!(
                     "start VM '{}' (wave {wave}{})",
@@ -307,11 +322,14 @@ pub(crate) fn plan_registrations(
             }
         }
     }
+    if let Some(recovery) = &plan.recovery {
+        starts = super::group_starts::group_steps(plan, recovery, site, &candidates)?;
+    }
     // Wave 1 is sorted first, so every wave-2 start lists all wave-1 starts.
     let summary = serde_json::json!({
         "templates": templates.len(),
         "vms": vms.len(),
-        "starts": starts.len(),
+        "starts": starts.iter().filter(|s| matches!(s.action, Action::StartVm { .. })).count(),
         "domains_not_active": failed_attaches.len(),
     });
     steps.extend(starts);

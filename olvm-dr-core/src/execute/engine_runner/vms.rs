@@ -1,21 +1,32 @@
 //! VM steps: start and wait for up.
 
 use super::op::{Op, Seen};
-use crate::engine::{Engine, ErrorKind, Id, VmStatus};
+use crate::engine::{Engine, ErrorKind, Id, Initialization, VmStatus};
 use crate::execute::{Completion, StepFailure};
 
-/// Makes sure the VM is running or on its way up.
+/// Makes sure the VM is running or on its way up; a VM started here gets `initialization`
+/// through cloud-init when there is one.
 pub(crate) async fn ensure_started(
     op: &Op<'_>,
     engine: &dyn Engine,
     vm: Id,
     name: &str,
+    initialization: Option<&Initialization>,
 ) -> Result<Completion, StepFailure> {
     let current = op.call("vm", || engine.vm(vm)).await?;
     if current.status.is_running_or_starting() {
         return Ok(Completion::AlreadyDone { output: None });
     }
-    match op.call("start_vm", || engine.start_vm(vm)).await {
+    let started = match initialization {
+        Some(init) => {
+            op.call("start_vm_with_initialization", || {
+                engine.start_vm_with_initialization(vm, init)
+            })
+            .await
+        }
+        None => op.call("start_vm", || engine.start_vm(vm)).await,
+    };
+    match started {
         Ok(()) => Ok(Completion::Done { output: None }),
         Err(e) if matches!(e.kind, ErrorKind::InvalidState | ErrorKind::Conflict) => {
             // Started meanwhile (a retried request that went through)?

@@ -6,6 +6,7 @@ use crate::engine::{HOSTED_ENGINE_ORIGIN, HighAvailability, Id, Permission};
 
 use super::super::rng::SplitMix64;
 use super::super::setup::{DiskSpec, LunDiskSpec, NicSpec, Setup, TemplateSpec, VmSpec};
+use super::super::state::guests::{Guest, GuestInterface};
 use super::WorldBuilder;
 use super::facts::{Named, TemplateFacts, VmFacts, WorldFacts};
 use super::settings::{template_settings, vm_settings};
@@ -217,7 +218,9 @@ pub(super) fn build(
         let domains_of_vm: Vec<Id> = spec.disks.iter().flat_map(|d| d.domains.clone()).collect();
         let has_luns = !spec.luns.is_empty();
         let lun_aliases: Vec<String> = spec.luns.iter().map(|l| l.alias.clone()).collect();
+        let guest = builder_guest(i, &spec.nics, profiles);
         let id = setup.add_vm(Site::Primary, spec);
+        setup.w.guests.insert(id, guest);
         for l in facts
             .luns
             .iter_mut()
@@ -282,5 +285,32 @@ pub(super) fn build(
     {
         let sd = sd.id;
         hosted_vm(setup, Site::Secondary, sd);
+    }
+}
+
+/// The guest of builder VM `i`: each NIC on a network has the address `10.<network>.x.y` in
+/// that network's /16 (`x.y` = `i + 1`), its interfaces named `eth0`, `eth1`, … in NIC order;
+/// every tenth VM's guest has no cloud-init.
+fn builder_guest(i: usize, nics: &[NicSpec], profiles: &[super::facts::ProfileFacts]) -> Guest {
+    let host = u16::try_from(i + 1).unwrap_or(u16::MAX).to_be_bytes();
+    let interfaces = nics
+        .iter()
+        .enumerate()
+        .filter_map(|(n, nic)| {
+            let network = profiles.iter().position(|p| Some(p.id) == nic.profile)?;
+            let network = if network == GOLD { PROD } else { network };
+            let octet = u8::try_from(network).ok()?;
+            Some(GuestInterface {
+                name: format!("eth{n}"),
+                address: std::net::IpAddr::from([10, octet, host[0], host[1]]),
+                prefix: 16,
+                gateway: Some(std::net::IpAddr::from([10, octet, 0, 1])),
+            })
+        })
+        .collect();
+    Guest {
+        cloud_init: i % 10 != 9,
+        interfaces,
+        ..Guest::default()
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod disks;
 pub(crate) mod domains;
 pub(crate) mod entities;
 pub(crate) mod fencing;
+pub(crate) mod guests;
 pub(crate) mod inventory;
 pub(crate) mod iscsi;
 pub(crate) mod locks;
@@ -79,6 +80,8 @@ pub(crate) struct WorldState {
     pub(crate) clock: WallClock,
     /// Every split brain so far (see [`split_brain`]).
     pub(crate) split_brains: Vec<split_brain::SplitBrain>,
+    /// The guests inside the VMs, by VM id (see [`guests`]).
+    pub(crate) guests: BTreeMap<Id, guests::Guest>,
     events: BTreeMap<(Instant, u64), Event>,
     seq: u64,
 }
@@ -92,6 +95,7 @@ impl WorldState {
             lease_timeout: super::fabric::lease::DEFAULT_LEASE_TIMEOUT,
             clock,
             split_brains: Vec::new(),
+            guests: BTreeMap::new(),
             events: BTreeMap::new(),
             seq: 0,
         }

@@ -2,12 +2,15 @@
 //! records from the same fields), the types made from it, and how each becomes a request.
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 
 use super::{FlowOptions, OptionError, define_options};
 use crate::Site;
+use crate::diag::Diagnostic;
 use crate::flow::{FlowRequest, FullDrillLeg};
 use crate::plan::{self, NicIsolation, ReturnOptions, StopMode};
+use crate::recovery_plan::RecoveryPlan;
 
 /// The options of a failover, as one description: calls `$then!` with the type's doc, its name
 /// and binding name, the flow, and every field (`name: Type = default`, with its doc).
@@ -39,6 +42,9 @@ macro_rules! failover_options {
                 /// Only these mapped domains (their names on either site). Default none: every
                 /// mapped domain.
                 domains: Option<Vec<String>> = None,
+                /// A recovery plan file (YAML): the order of groups, their waits, re-IP. Default
+                /// none: HA VMs first, then the rest.
+                recovery_plan: Option<String> = None,
             }
         }
     };
@@ -104,6 +110,9 @@ macro_rules! failback_options {
                 /// Remove domains whose detach is blocked from the Engine's database only.
                 /// Default `false`.
                 force_remove: bool = false,
+                /// A recovery plan file (YAML): the order of groups, their waits, re-IP. Default
+                /// none: HA VMs first, then the rest.
+                recovery_plan: Option<String> = None,
             }
         }
     };
@@ -144,6 +153,9 @@ macro_rules! switchover_options {
                 /// Remove domains whose detach is blocked from the Engine's database only.
                 /// Default `false`.
                 force_remove: bool = false,
+                /// A recovery plan file (YAML): the order of groups, their waits, re-IP. Default
+                /// none: HA VMs first, then the rest.
+                recovery_plan: Option<String> = None,
             }
         }
     };
@@ -171,6 +183,9 @@ macro_rules! drill_options {
                 /// Wait for the started VMs to be up and report those that are not. Default
                 /// `true`.
                 wait_for_vms: bool = true,
+                /// A recovery plan file (YAML): the order of groups, their waits, re-IP. Default
+                /// none: HA VMs first, then the rest.
+                recovery_plan: Option<String> = None,
             }
         }
     };
@@ -248,6 +263,39 @@ fn reason(flow: &'static str, reason: Option<&String>) -> Result<Option<String>,
     }
 }
 
+/// `recovery_plan`: the plan read from its file; a file that cannot be read or has errors is
+/// refused with its diagnostics (file:line:column).
+fn recovery_plan(
+    flow: &'static str,
+    path: Option<&String>,
+) -> Result<Option<RecoveryPlan>, OptionError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let invalid = |message: String| OptionError::Invalid {
+        flow,
+        name: "recovery_plan",
+        message,
+    };
+    let loaded = RecoveryPlan::load(Path::new(path))
+        .map_err(|e| invalid(format!("cannot read recovery plan {path}: {e}")))?;
+    match loaded.plan {
+        Some(plan) if !loaded.diagnostics.iter().any(Diagnostic::is_error) => Ok(Some(plan)),
+        _ => {
+            let errors: Vec<String> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(ToString::to_string)
+                .collect();
+            Err(invalid(format!(
+                "the recovery plan {path} has errors:\n{}",
+                errors.join("\n")
+            )))
+        }
+    }
+}
+
 impl Failover {
     /// The planner's options of this failover (also the failover part of `flow`).
     fn planner(&self, flow: &'static str) -> Result<plan::FailoverOptions, OptionError> {
@@ -259,6 +307,7 @@ impl Failover {
             reassign_bad_macs: !self.keep_bad_macs,
             force_reason: reason(flow, self.force_reason.as_ref())?,
             domains: selection(flow, self.domains.as_ref())?,
+            recovery_plan: recovery_plan(flow, self.recovery_plan.as_ref())?,
             ..plan::FailoverOptions::default()
         })
     }
@@ -266,7 +315,8 @@ impl Failover {
     /// The request the core plans.
     ///
     /// # Errors
-    /// [`OptionError::Invalid`] for a blank domain name or a blank `force_reason`.
+    /// [`OptionError::Invalid`] for a blank domain name, a blank `force_reason`, or a recovery
+    /// plan file that cannot be read or has errors.
     pub fn request(&self) -> Result<FlowRequest, OptionError> {
         Ok(FlowRequest::Failover(self.planner(Self::FLOW)?))
     }
@@ -320,6 +370,7 @@ impl Failback {
             keep_bad_macs: self.keep_bad_macs,
             force_reason: self.force_reason.clone(),
             domains: self.domains.clone(),
+            recovery_plan: self.recovery_plan.clone(),
         }
         .planner(Self::FLOW)?;
         let mut o = returning(ReturnOptions::failback(), failover, self.force_remove);
@@ -342,6 +393,7 @@ impl Switchover {
             keep_bad_macs: self.keep_bad_macs,
             force_reason: self.force_reason.clone(),
             domains: self.domains.clone(),
+            recovery_plan: self.recovery_plan.clone(),
         }
         .planner(Self::FLOW)?;
         let mut o = returning(ReturnOptions::switchover(), failover, self.force_remove);
@@ -373,6 +425,7 @@ impl Drill {
             drill: true,
             isolation,
             domains: selection(Self::FLOW, self.domains.as_ref())?,
+            recovery_plan: recovery_plan(Self::FLOW, self.recovery_plan.as_ref())?,
             ..plan::FailoverOptions::default()
         }))
     }

@@ -47,6 +47,9 @@ pub struct FailoverOptions {
     pub isolation: NicIsolation,
     /// Only these mapped domains (by their name on either site); `None` = all.
     pub domains: Option<Vec<String>>,
+    /// The recovery plan that orders the starts (groups, waits, dependencies, re-IP); `None`:
+    /// high-available VMs first, then the others.
+    pub recovery_plan: Option<crate::recovery_plan::RecoveryPlan>,
 }
 
 /// Where the NICs of the registered VMs go.
@@ -76,6 +79,7 @@ impl Default for FailoverOptions {
             drill: false,
             isolation: NicIsolation::None,
             domains: None,
+            recovery_plan: None,
         }
     }
 }
@@ -126,6 +130,8 @@ pub(crate) struct FailoverPart {
     pub(crate) source_domains: Vec<super::DomainRef>,
     /// Where a drill put every NIC.
     pub(crate) isolation: Option<crate::verify::Isolation>,
+    /// The recovery plan that orders the starts.
+    pub(crate) recovery: Option<crate::recovery_plan::RecoveryPlan>,
 }
 
 /// Builds the failover steps to `target`.
@@ -289,6 +295,14 @@ pub(crate) async fn failover_part(
         level: NoteLevel::Info,
         text: "templates and VMs are registered once every domain is active: their list comes from the domains' OVF stores".into(),
     });
+    if let Some(r) = &options.recovery_plan
+        && r.groups.iter().any(|g| !g.select.tags.is_empty())
+    {
+        notes.push(PlanNote {
+            level: NoteLevel::Warning,
+            text: "the recovery plan selects VMs by tag, but a run does not read tags: those groups get their VMs by their other selectors only, and VMs only a tag selects start in the last group, 'default'".into(),
+        });
+    }
     Ok(FailoverPart {
         steps,
         notes,
@@ -296,6 +310,7 @@ pub(crate) async fn failover_part(
         start,
         source_domains,
         isolation,
+        recovery: options.recovery_plan.clone(),
     })
 }
 
@@ -349,6 +364,7 @@ pub async fn plan_failover(
     plan.notes = part.notes;
     plan.registration = part.registration;
     plan.start = part.start;
+    plan.recovery = part.recovery;
     plan.steps = part.steps;
     if let Some(engine) = source_engine {
         plan.source_unanswered = probe_source(engine).await;

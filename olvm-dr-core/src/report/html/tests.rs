@@ -144,6 +144,7 @@ pub(crate) fn sample() -> Report {
             .chain(["start-vm/2", "wait-vm/2"])
             .map(StepId::from)
             .collect(),
+        recovery_groups: Vec::new(),
     }
 }
 

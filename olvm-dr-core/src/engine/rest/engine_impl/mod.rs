@@ -284,4 +284,22 @@ impl Engine for RestEngine {
     async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
         self.post_set_master(dc, sd).await
     }
+
+    async fn start_vm_with_initialization(
+        &self,
+        id: Id,
+        initialization: &Initialization,
+    ) -> EngineResult<()> {
+        let call = Call::new("start_vm_with_initialization").on(format!("VM {id}"));
+        let body = crate::xml::guest::write_start_with_initialization(initialization);
+        self.action(&call, &format!("vms/{id}/start"), body)
+            .await
+            .map(|_| ())
+    }
+
+    async fn vm_reported_devices(&self, id: Id) -> EngineResult<Vec<ReportedDevice>> {
+        let call = Call::new("vm_reported_devices").on(format!("VM {id}"));
+        self.list(&call, &format!("vms/{id}/reporteddevices"), "")
+            .await
+    }
 }

@@ -31,7 +31,8 @@ fn every_option_is_documented_with_its_default() {
             "partial_import",
             "keep_bad_macs",
             "force_reason",
-            "domains"
+            "domains",
+            "recovery_plan"
         ]
     );
     assert_eq!(Failover::BINDING, "FailoverOptions");
@@ -191,4 +192,36 @@ fn full_drill_legs() {
     };
     assert_eq!(to, Site::Primary);
     assert!(home.drill && home.restore_replication);
+}
+
+#[test]
+fn a_recovery_plan_is_read_for_the_request_and_one_with_errors_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.yml");
+    std::fs::write(
+        &good,
+        "groups:\n  - name: databases\n    select:\n      names: [\"db*\"]\n",
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.yml");
+    std::fs::write(&bad, "groups:\n  - name: databases\n    colour: blue\n").unwrap();
+    let with = |path: &std::path::Path| Failover {
+        recovery_plan: Some(path.to_str().unwrap().to_owned()),
+        ..Failover::default()
+    };
+    match with(&good).request().unwrap() {
+        FlowRequest::Failover(o) => {
+            let plan = o.recovery_plan.expect("the plan is read");
+            assert_eq!(plan.groups[0].name, "databases");
+        }
+        other => panic!("{other:?}"),
+    }
+    let refused = with(&bad).request().unwrap_err().to_string();
+    assert!(refused.contains("recovery_plan"), "{refused}");
+    assert!(refused.contains("bad.yml:3:"), "{refused}");
+    let missing = with(&dir.path().join("none.yml")).request().unwrap_err();
+    assert!(
+        missing.to_string().contains("cannot read recovery plan"),
+        "{missing}"
+    );
 }

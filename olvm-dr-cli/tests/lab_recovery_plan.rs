@@ -1,0 +1,213 @@
+//! A recovery plan from the command line against a lab over HTTP: four groups, a
+//! dependency, a check (against the simulator's check endpoint) that fails once then passes, a
+//! subnet translation; the failover is killed inside its groups and resumed; the failback puts
+//! the addresses back.
+
+mod lab_support;
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use lab_support::{OLVM_DR, olvm_dr, s};
+use olvm_dr_core::Site;
+use olvm_dr_core::engine::Id;
+use olvm_dr_sim::{Lab, LabOptions};
+
+fn write_plan(path: &Path, control_url: &str) {
+    let check = format!(
+        "python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' {control_url}/checks/{{name}}"
+    );
+    let text = format!(
+        r#"groups:
+  - name: infrastructure
+    select:
+      names: ["vm0000?"]
+    wait:
+      for: check
+      command: "{check}"
+      timeout: 2m
+    delay_after: 2s
+  - name: databases
+    select:
+      names: ["vm0001?"]
+    wait:
+      for: ip
+      timeout: 2m
+  - name: applications
+    select:
+      names: ["vm0002?"]
+  - name: web
+    select:
+      names: ["vm0003?"]
+    wait:
+      on_timeout: continue
+vms:
+  vm00012:
+    after: [vm00011]
+reip:
+  networks:
+    - network: prod-net
+      from: 10.1.0.0/16
+      to: 10.201.0.0/16
+      gateway: 10.201.0.1
+      dns: [10.201.0.53]
+"#
+    );
+    std::fs::write(path, text).unwrap();
+}
+
+/// The first address of each VM's guest, by id.
+fn addresses(lab: &Lab) -> Vec<(Id, Option<IpAddr>)> {
+    lab.world()
+        .facts()
+        .vms
+        .iter()
+        .map(|v| {
+            let g = lab.world().guest(v.id).unwrap_or_default();
+            (v.id, g.interfaces.first().map(|i| i.address))
+        })
+        .collect()
+}
+
+/// The journal of the one failover run in `state`, when it exists.
+fn failover_journal(state: &Path) -> Option<String> {
+    let runs = std::fs::read_dir(state.join("runs")).ok()?;
+    runs.flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("failover-"))
+        .and_then(|e| std::fs::read_to_string(e.path().join("journal.jsonl")).ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recovery_plan_from_the_command_line_killed_resumed_and_failed_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab_dir = dir.path().join("lab");
+    let state = dir.path().join("state");
+    let lab = Lab::start(LabOptions::new(&lab_dir)).await.unwrap();
+    lab.world().set_lease_timeout(Duration::from_secs(2));
+    let conf = lab.files().dr_conf.clone();
+    let plan = dir.path().join("recovery_plan.yml");
+    write_plan(&plan, &lab.control_url(Site::Primary));
+    let before = addresses(&lab);
+    // Each infrastructure VM's service fails its first check.
+    for v in lab
+        .world()
+        .facts()
+        .vms
+        .iter()
+        .filter(|v| v.name.starts_with("vm0000"))
+    {
+        lab.world().fail_checks(v.id, 1);
+    }
+
+    // Online validation records what the primary shows (its guests' addresses among it).
+    let (code, out) = olvm_dr(&[
+        "-f",
+        s(&conf),
+        "validate",
+        "--state-dir",
+        s(&state),
+        "--recovery-plan",
+        s(&plan),
+    ])
+    .await;
+    assert!(code == 0 || code == 1, "{out}");
+    assert!(!out.contains("DR130"), "the plan fits the lab: {out}");
+
+    let (code, out) = olvm_dr(&[
+        "-f",
+        s(&conf),
+        "plan",
+        "failover",
+        "--recovery-plan",
+        s(&plan),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Recovery plan:"), "{out}");
+    assert!(out.contains("1. infrastructure: names vm0000?"), "{out}");
+    assert!(out.contains("vm00012 starts after vm00011"), "{out}");
+    assert!(
+        out.contains("re-IP on prod-net: 10.1.0.0/16 -> 10.201.0.0/16"),
+        "{out}"
+    );
+
+    lab.world().disaster(Site::Primary);
+    lab.world().stop_all_replication();
+    let failover = [
+        "-f",
+        s(&conf),
+        "failover",
+        "--yes",
+        "--no-progress",
+        "--state-dir",
+        s(&state),
+        "--recovery-plan",
+        s(&plan),
+    ];
+    // Killed once the first group's waits have begun.
+    let mut child = tokio::process::Command::new(OLVM_DR)
+        .args(failover)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        if failover_journal(&state).is_some_and(|j| j.contains("\"step\":\"ready-vm/")) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the run never reached its groups"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().await.unwrap();
+
+    let (code, out) = olvm_dr(&failover).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("failover to secondary: SUCCESS"), "{out}");
+    assert!(out.contains("  group infrastructure: "), "{out}");
+    assert!(out.contains(" -> 10.201."), "{out}");
+    let journal = failover_journal(&state).unwrap();
+    assert!(journal.contains("\"resumed\":true"), "one run, resumed");
+
+    let moved = addresses(&lab);
+    let mut changed = 0;
+    for ((id, old), (_, now)) in before.iter().zip(&moved) {
+        if let (Some(IpAddr::V4(old)), Some(IpAddr::V4(now))) = (old, now)
+            && old != now
+        {
+            assert_eq!((old.octets()[1], now.octets()[1]), (1, 201), "VM {id}");
+            changed += 1;
+        }
+    }
+    assert!(changed > 0, "some guests were readdressed");
+
+    // Failback with the same plan: the addresses go back.
+    lab.world().recover(Site::Primary);
+    lab.world().reverse_all_replication();
+    let gate = format!("'{OLVM_DR}' lab replication stop --dir '{}'", s(&lab_dir));
+    let (code, out) = olvm_dr(&[
+        "-f",
+        s(&conf),
+        "failback",
+        "--yes",
+        "--no-progress",
+        "--state-dir",
+        s(&state),
+        "--storage-ready-command",
+        &gate,
+        "--recovery-plan",
+        s(&plan),
+    ])
+    .await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        addresses(&lab),
+        before,
+        "the failback restored every address"
+    );
+    lab.shutdown().await;
+}
