@@ -17,6 +17,7 @@
 mod facts;
 mod mapping;
 mod settings;
+mod sizing;
 mod storage;
 mod topology;
 mod workload;

@@ -17,6 +17,7 @@ mod specs;
 mod storage;
 mod workload;
 
+pub(crate) use inventory::HOST_MEMORY;
 pub use specs::{DiskSpec, LunDiskSpec, NicSpec, TargetRef, TemplateSpec, VmSpec, VolumeRef};
 
 /// Direct access to a world's state for building it.
