@@ -28,6 +28,7 @@ mod maintenance;
 mod master_election;
 mod ovf_outdated;
 mod registration;
+mod scheduling;
 mod storage;
 mod support;
 mod switch_master;
@@ -54,6 +55,7 @@ pub use maintenance::*;
 pub use master_election::*;
 pub use ovf_outdated::*;
 pub use registration::*;
+pub use scheduling::*;
 pub use storage::*;
 pub use support::Failure;
 pub use switch_master::*;
@@ -171,6 +173,9 @@ checks! {
     master_election_skips_backup_domains,
     master_election_prefers_the_longest_unused,
     vms_on_a_copy_turned_read_only_are_killed,
+    start_runs_the_scheduler_filters,
+    scheduling_memory_follows_the_cluster_overcommit,
+    registration_checks_the_cluster_architecture,
 }
 
 /// The outcome of one check.

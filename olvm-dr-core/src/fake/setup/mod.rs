@@ -13,6 +13,7 @@ use crate::engine::Id;
 use super::state::WorldState;
 
 mod inventory;
+mod scheduling;
 mod specs;
 mod storage;
 mod workload;
