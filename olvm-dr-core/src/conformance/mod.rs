@@ -176,6 +176,7 @@ checks! {
     start_runs_the_scheduler_filters,
     scheduling_memory_follows_the_cluster_overcommit,
     registration_checks_the_cluster_architecture,
+    start_needs_the_networks_of_the_plugged_nics,
 }
 
 /// The outcome of one check.

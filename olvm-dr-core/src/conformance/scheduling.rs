@@ -212,3 +212,69 @@ pub async fn registration_checks_the_cluster_architecture(ctx: &Context) -> Resu
     )?;
     Ok(())
 }
+
+/// A start needs every network of the VM's plugged vNICs on the host: a host that does not
+/// carry one is dropped by the `Network` filter (`NetworkPolicyUnit.validateRequiredNetworksAvailable`,
+/// `VAR__DETAIL__NETWORK_MISSING`); an unplugged vNIC needs nothing (`networkRequiredOnVds`).
+pub async fn start_needs_the_networks_of_the_plugged_nics(ctx: &Context) -> Result<(), Failure> {
+    let f = ctx.facts();
+    let e = ctx.engine(Site::Primary);
+    for facts in f.vms.iter().filter(|v| !v.running) {
+        let vm = ok("vm", e.vm(facts.id).await)?;
+        let Some(profile) = vm.nics.iter().filter(|n| n.plugged).find_map(|n| {
+            f.primary
+                .profiles
+                .iter()
+                .find(|p| Some(p.id) == n.vnic_profile)
+        }) else {
+            continue;
+        };
+        let cluster = vm
+            .cluster
+            .ok_or_else(|| Failure::new("a VM without cluster"))?;
+        let hosts: Vec<_> = f
+            .primary
+            .hosts
+            .iter()
+            .filter(|h| h.cluster == cluster && h.up)
+            .collect();
+        ctx.world().setup(|s| {
+            for h in &hosts {
+                s.detach_host_network(Site::Primary, h.id, profile.network_id);
+            }
+        });
+        let refused = err(
+            "start without the network on any host",
+            e.start_vm(vm.id).await,
+            ErrorKind::InvalidState,
+        )?;
+        for h in &hosts {
+            let reason = format!(
+                "The host {} did not satisfy internal filter Network because network(s) {}",
+                h.name, profile.network
+            );
+            ensure!(
+                refused.detail().contains(&reason),
+                "{reason:?} missing from {:?}",
+                refused.detail()
+            );
+        }
+        for n in vm.nics.iter().filter(|n| {
+            f.primary
+                .profiles
+                .iter()
+                .any(|p| Some(p.id) == n.vnic_profile && p.network_id == profile.network_id)
+        }) {
+            ok(
+                "unplug the vNIC",
+                e.set_nic_plugged(vm.id, n.id, false).await,
+            )?;
+        }
+        ok(
+            "start with that network's vNICs unplugged",
+            e.start_vm(vm.id).await,
+        )?;
+        return Ok(());
+    }
+    Ok(())
+}

@@ -92,6 +92,7 @@ impl Setup<'_> {
             memory: HOST_MEMORY,
             cpu_threads: 64,
             iscsi_initiator: format!("iqn.1994-05.com.redhat:{name}"),
+            missing_networks: HashSet::new(),
         });
         id
     }

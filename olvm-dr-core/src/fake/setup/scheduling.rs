@@ -1,5 +1,5 @@
-//! Setting up what the scheduler and the registration checks read of a cluster: its CPU
-//! architecture and its memory overcommit.
+//! Setting up what the scheduler and the registration checks read of a cluster and its hosts:
+//! the cluster's CPU architecture and memory overcommit, the networks a host carries.
 
 use crate::Site;
 use crate::engine::Id;
@@ -25,6 +25,17 @@ impl Setup<'_> {
             return false;
         };
         c.memory_overcommit = percent;
+        true
+    }
+
+    /// Takes `network` (of the host's cluster) off every interface of `host`, as a host whose
+    /// network setup misses it: the scheduler no longer starts a VM with a plugged vNIC on it
+    /// there. Returns `false` when there is no such host.
+    pub fn detach_host_network(&mut self, site: Site, host: Id, network: Id) -> bool {
+        let Some(h) = self.w.site_mut(site).inv.hosts.get_mut(&host) else {
+            return false;
+        };
+        h.missing_networks.insert(network);
         true
     }
 }

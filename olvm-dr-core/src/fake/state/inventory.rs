@@ -39,6 +39,9 @@ pub(crate) struct HostRec {
     pub(crate) memory: u64,
     pub(crate) cpu_threads: u32,
     pub(crate) iscsi_initiator: String,
+    /// Networks of its cluster that none of its interfaces carries (a host has every network
+    /// of its cluster unless set up otherwise).
+    pub(crate) missing_networks: HashSet<Id>,
 }
 
 #[derive(Debug, Clone)]

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use tokio::time::Instant;
 
 use crate::engine::{EngineResult, HostStatus, Id, VmStatus};
-use crate::scheduling::{HostRoom, Refusal, VmDemand, pick, scheduling_memory};
+use crate::scheduling::{HostRoom, VmDemand, filter, pick, scheduling_memory};
 
-use super::super::messages as msg;
+use super::super::messages::{self as msg, HostFiltered};
 use super::super::ops::Operation;
 use super::SiteState;
 use super::inventory::HostRec;
@@ -50,45 +50,69 @@ impl SiteState {
         )
     }
 
-    /// The host VM `v` starts on: the UP hosts of its cluster through the scheduler's filters,
-    /// the one with the most scheduling memory. No UP host, or every host filtered out, is the
-    /// Engine's refusal (`SchedulingManager.runFilters`).
+    /// The host VM `v` starts on: the UP hosts of its cluster through the scheduler's filters
+    /// (the resource filters of [`crate::scheduling`], then the `Network` filter: every network
+    /// of its plugged vNICs on the host), the one with the most scheduling memory. No UP host,
+    /// or every host filtered out, is the Engine's refusal (`SchedulingManager.runFilters`).
     pub(crate) fn schedule(&self, v: &VmRec, now: Instant, op: Operation) -> EngineResult<Id> {
         let demand = VmDemand {
             memory: v.memory,
             vcpus: v.vcpus,
         };
-        match self.pick_host(v.cluster, &demand, now) {
+        let networks: Vec<Id> = v
+            .nics
+            .iter()
+            .filter(|n| n.plugged)
+            .filter_map(|n| self.inv.profiles.get(&n.profile?))
+            .map(|p| p.network)
+            .collect();
+        match self.pick_host(v.cluster, &demand, &networks, now) {
             Ok(host) => Ok(host),
             Err(refused) if refused.is_empty() => Err(msg::no_host_to_run(op)),
             Err(refused) => Err(msg::all_hosts_filtered_out(op, &refused)),
         }
     }
 
-    /// The UP host of `cluster` the scheduler picks for `demand`, or why each UP host was
-    /// dropped, by host name (empty: the cluster has no UP host).
+    /// The UP host of `cluster` the scheduler picks for `demand` and a VM on `networks`, or why
+    /// each UP host was dropped, by host name (empty: the cluster has no UP host).
     pub(crate) fn pick_host(
         &self,
         cluster: Id,
         demand: &VmDemand,
+        networks: &[Id],
         now: Instant,
-    ) -> Result<Id, Vec<(String, Refusal)>> {
-        let hosts: Vec<&HostRec> = self
+    ) -> Result<Id, Vec<(String, HostFiltered)>> {
+        let up: Vec<&HostRec> = self
             .inv
             .hosts
             .values()
             .filter(|h| h.status == HostStatus::Up && h.cluster == cluster)
             .collect();
         let committed = self.committed_memory(now);
-        let rooms: Vec<HostRoom> = hosts
-            .iter()
-            .map(|h| HostRoom {
+        let mut dropped = Vec::new();
+        let mut kept: Vec<&HostRec> = Vec::new();
+        let mut rooms: Vec<HostRoom> = Vec::new();
+        for h in up {
+            let room = HostRoom {
                 scheduling_memory: self.host_scheduling_memory(h, &committed),
                 cpu_threads: h.cpu_threads,
-            })
-            .collect();
+            };
+            let missing: Vec<String> = networks
+                .iter()
+                .filter(|n| h.missing_networks.contains(n))
+                .filter_map(|n| self.inv.networks.get(n).map(|n| n.name.clone()))
+                .collect();
+            if let Err(r) = filter(&room, demand) {
+                dropped.push((h.name.clone(), HostFiltered::Resources(r)));
+            } else if !missing.is_empty() {
+                dropped.push((h.name.clone(), HostFiltered::Network(missing)));
+            } else {
+                kept.push(h);
+                rooms.push(room);
+            }
+        }
         pick(&rooms, demand)
-            .map(|i| hosts[i].id)
-            .map_err(|refusals| hosts.iter().map(|h| h.name.clone()).zip(refusals).collect())
+            .map(|i| kept[i].id)
+            .map_err(|_| dropped)
     }
 }
