@@ -177,6 +177,7 @@ checks! {
     scheduling_memory_follows_the_cluster_overcommit,
     registration_checks_the_cluster_architecture,
     start_needs_the_networks_of_the_plugged_nics,
+    start_in_a_cluster_without_up_hosts_is_refused,
 }
 
 /// The outcome of one check.

@@ -2,7 +2,7 @@
 //! cluster's architecture.
 
 use crate::Site;
-use crate::engine::{ErrorKind, HostStatus, Id, VmSettings};
+use crate::engine::{ErrorKind, HostStatus, Id, Version, VmSettings};
 use crate::fake::{DiskSpec, VmSpec};
 
 use super::Context;
@@ -276,5 +276,39 @@ pub async fn start_needs_the_networks_of_the_plugged_nics(ctx: &Context) -> Resu
         )?;
         return Ok(());
     }
+    Ok(())
+}
+
+/// A cluster without an UP host runs no filter: the scheduler answers `SCHEDULING_NO_HOSTS`
+/// alone (`SchedulingManager.runFilters`; the message has no error type, so 400).
+pub async fn start_in_a_cluster_without_up_hosts_is_refused(ctx: &Context) -> Result<(), Failure> {
+    let dc = ctx
+        .facts()
+        .primary
+        .data_centers
+        .first()
+        .ok_or_else(|| Failure::new("no data center"))?
+        .id;
+    let vm = ctx.world().setup(|s| {
+        let pool = s.add_mac_pool(
+            Site::Primary,
+            &[("56:6f:3c:00:00:00", "56:6f:3c:00:00:ff")],
+            false,
+        );
+        let cluster = s.add_cluster(
+            Site::Primary,
+            "sched-no-hosts",
+            dc,
+            pool,
+            Version::new(4, 7),
+        );
+        s.add_vm(Site::Primary, VmSpec::new("sched-no-hosts-vm", cluster))
+    });
+    err_text(
+        "start in a cluster without UP hosts",
+        ctx.engine(Site::Primary).start_vm(vm).await,
+        ErrorKind::BadRequest,
+        "[There are no hosts to use. Check that the cluster contains at least one host in Up state.]",
+    )?;
     Ok(())
 }

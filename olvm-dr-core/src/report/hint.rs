@@ -71,7 +71,9 @@ impl FailureKind {
             (Action::WaitVmUp { .. }, Some(ErrorKind::Timeout)) => Self::VmNotUp,
             (Action::ShutdownVm { .. }, Some(ErrorKind::Timeout)) => Self::ShutdownTimedOut,
             (Action::RegisterVm { .. }, None) => Self::RegistrationIncomplete,
-            (Action::StartVm { .. }, Some(ErrorKind::InvalidState)) => Self::StartRefused,
+            (Action::StartVm { .. }, Some(ErrorKind::InvalidState | ErrorKind::BadRequest)) => {
+                Self::StartRefused
+            }
             (
                 Action::RemoveDomain { .. } | Action::RemoveVm { .. } | Action::RemoveDisk { .. },
                 None,

@@ -3,8 +3,8 @@
 //!
 //! The validation order is the Engine's: `ImportVmFromConfigurationCommand.validate` (disks that
 //! already exist, then the disks' domains in the target data center), `ImportVmCommandBase`
-//! (cluster, MAC duplicates), `ImportVmCommand` (data center up, VM id, template, images on
-//! storage, name, direct LUNs). Affinity groups and labels, users and roles that do not exist on
+//! (cluster, BIOS type, MAC duplicates), `ImportVmCommand` (data center up, VM id, template,
+//! images on storage, name, direct LUNs, architecture; see `register_checks`). Affinity groups and labels, users and roles that do not exist on
 //! this site are dropped without failing (`DrMappingHelper`, `removeInvalid*`).
 
 use tokio::time::Instant;
