@@ -25,6 +25,7 @@ pub mod probe;
 pub mod progress;
 pub mod recovery_plan;
 pub mod report;
+pub mod scheduling;
 mod secret;
 pub mod site;
 pub mod state;

@@ -449,10 +449,23 @@ async fn capacity_of_the_target_clusters() {
             domains: vec![domain],
         }];
         s.add_vm(Site::Primary, spec);
+        // More than the target cluster's hosts hold (the world is sized for its own VMs).
+        for i in 0..40 {
+            let mut spec = VmSpec::new(format!("big{i:02}"), cluster);
+            spec.memory = 64 << 30;
+            spec.vcpus = 4;
+            spec.running = true;
+            spec.disks = vec![DiskSpec {
+                alias: format!("big{i:02}-disk1"),
+                domains: vec![domain],
+            }];
+            s.add_vm(Site::Primary, spec);
+        }
     });
     let (mut m, _) = completed_mapping(&world).await;
     let d = online(&world, &m, &FAILOVER).await;
-    expect(&d, codes::CAPACITY_MEMORY, Site::Secondary);
+    let short = expect(&d, codes::CAPACITY_MEMORY, Site::Secondary);
+    assert!(short[0].message.contains("find no host"), "{}", short[0]);
     let big = expect(&d, codes::VM_TOO_LARGE, Site::Secondary);
     assert!(big[0].message.contains("'huge'"), "{}", big[0]);
     assert_eq!(

@@ -29,6 +29,7 @@ mod maintenance;
 mod master_election;
 mod ovf_outdated;
 mod registration;
+mod scheduling;
 mod storage;
 mod storage_connections;
 mod support;
@@ -58,6 +59,7 @@ pub use maintenance::*;
 pub use master_election::*;
 pub use ovf_outdated::*;
 pub use registration::*;
+pub use scheduling::*;
 pub use storage::*;
 pub use storage_connections::*;
 pub use support::Failure;
@@ -180,6 +182,11 @@ checks! {
     unregistered_rows_survive_detach,
     an_unfinished_import_leaves_its_connection,
     cloud_init_start_sets_what_the_guest_reports,
+    start_runs_the_scheduler_filters,
+    scheduling_memory_follows_the_cluster_overcommit,
+    registration_checks_the_cluster_architecture,
+    start_needs_the_networks_of_the_plugged_nics,
+    start_in_a_cluster_without_up_hosts_is_refused,
 }
 
 /// The outcome of one check.

@@ -34,6 +34,10 @@ pub enum FailureKind {
     /// Any other check of olvm-dr's own failed the step (no connection given for a site, an
     /// inconsistent journal, an unexpected domain state).
     Check,
+    /// The Engine refused to start a VM because of the state of the site: its scheduler found
+    /// no host for it (no UP host, not enough memory or CPUs), or a domain of its disks is not
+    /// active.
+    StartRefused,
 }
 
 impl FailureKind {
@@ -49,6 +53,7 @@ impl FailureKind {
             Self::RegistrationIncomplete,
             Self::RemovalRefused,
             Self::Check,
+            Self::StartRefused,
         ]);
         all
     }
@@ -66,6 +71,9 @@ impl FailureKind {
             (Action::WaitVmUp { .. }, Some(ErrorKind::Timeout)) => Self::VmNotUp,
             (Action::ShutdownVm { .. }, Some(ErrorKind::Timeout)) => Self::ShutdownTimedOut,
             (Action::RegisterVm { .. }, None) => Self::RegistrationIncomplete,
+            (Action::StartVm { .. }, Some(ErrorKind::InvalidState | ErrorKind::BadRequest)) => {
+                Self::StartRefused
+            }
             (
                 Action::RemoveDomain { .. } | Action::RemoveVm { .. } | Action::RemoveDisk { .. },
                 None,
@@ -87,6 +95,7 @@ impl FailureKind {
             Self::RegistrationIncomplete => "registration_incomplete".into(),
             Self::RemovalRefused => "removal_refused".into(),
             Self::Check => "check".into(),
+            Self::StartRefused => "start_refused".into(),
         }
     }
 
@@ -117,6 +126,9 @@ impl FailureKind {
             }
             Self::Check => {
                 "One of olvm-dr's own checks stopped the step; the message says what it found. Fix that, then continue."
+            }
+            Self::StartRefused => {
+                "The target Engine refused to start the VM: its scheduler found no host for it (no UP host in the cluster, or every host short of memory under the cluster's overcommit or of CPUs; the Engine's text names each host and why), or a domain holding its disks is not active. Make room (activate or add hosts, raise the cluster's memory overcommit, stop less important VMs) or activate the domain, then continue; olvm-dr validate checks the target's capacity beforehand (DR1000, DR1001)."
             }
             Self::Engine(e) => match e {
                 E::NotFound => {

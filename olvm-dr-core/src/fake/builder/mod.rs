@@ -17,6 +17,7 @@
 mod facts;
 mod mapping;
 mod settings;
+mod sizing;
 mod storage;
 mod topology;
 mod workload;
@@ -133,7 +134,9 @@ impl WorldBuilder {
         self
     }
 
-    /// Sets the number of VMs (up to tens of thousands).
+    /// Sets the number of VMs (up to tens of thousands). Each cluster of both sites gets the
+    /// hosts its running VMs need (the preset's count at least), so that the VMs fit the other
+    /// site's matching cluster on a failover and back.
     #[must_use]
     pub fn vms(mut self, count: usize) -> Self {
         self.vms = count;

@@ -110,6 +110,7 @@ fn build_site(
         labels: Vec::new(),
         mac_pool: setup.add_mac_pool(site, &[range], false),
     };
+    let hosts_per_cluster = super::sizing::hosts_per_cluster(b);
     let mut host_no = 0;
     let mut sf = std::mem::take(match site {
         Site::Primary => &mut facts.primary,
@@ -132,7 +133,7 @@ fn build_site(
                 id: cluster,
                 data_center: dc,
             });
-            for _ in 0..b.hosts_per_cluster {
+            for _ in 0..hosts_per_cluster {
                 host_no += 1;
                 let host_name = format!("{prefix}-h{host_no:02}");
                 let id = setup.add_host(site, &host_name, cluster, HostStatus::Up);

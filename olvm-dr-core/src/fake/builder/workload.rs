@@ -16,6 +16,12 @@ use super::topology::{CUSTOM_ROLE, Topology};
 const TEMPLATE_NAMES: [&str; 4] = ["rhel9-base", "win2022-base", "ubuntu24-base", "ol9-base"];
 const GIB: u64 = 1 << 30;
 
+/// The memory sizes a VM is given, each as likely.
+pub(super) const VM_MEMORY: [u64; 4] = [2 * GIB, 4 * GIB, 8 * GIB, 16 * GIB];
+
+/// The memory of a hosted-engine VM.
+pub(super) const HOSTED_ENGINE_MEMORY: u64 = 16 * GIB;
+
 /// Profile indexes in a data center's profile list (see `topology::NETWORKS`).
 const MGMT: usize = 0;
 const PROD: usize = 1;
@@ -190,7 +196,7 @@ pub(super) fn build(
         let running = rng.chance(b.running_fraction);
         let ha = rng.chance(b.ha_fraction);
         let name = format!("vm{:05}", i + 1);
-        let memory = [2, 4, 8, 16][rng.index(4)] * GIB;
+        let memory = VM_MEMORY[rng.index(VM_MEMORY.len())];
         let vcpus = [1, 2, 4, 8][rng.index(4)];
         let spec = VmSpec {
             name: name.clone(),
@@ -250,7 +256,7 @@ pub(super) fn build(
         let t = topo.site(site);
         let mut spec = VmSpec::new("HostedEngine", t.clusters[0][0]);
         spec.origin = HOSTED_ENGINE_ORIGIN.into();
-        spec.memory = 16 * GIB;
+        spec.memory = HOSTED_ENGINE_MEMORY;
         spec.vcpus = 4;
         spec.running = true;
         spec.nics = vec![NicSpec {

@@ -21,6 +21,7 @@
 
 mod block_storage;
 mod import;
+mod scheduling;
 mod storage;
 mod switch_master;
 mod vm;
@@ -31,6 +32,7 @@ use super::ops::Operation;
 
 pub(crate) use block_storage::*;
 pub(crate) use import::*;
+pub(crate) use scheduling::*;
 pub(crate) use storage::*;
 pub(crate) use switch_master::*;
 pub(crate) use vm::*;

@@ -106,13 +106,16 @@ pub(crate) fn vm_delete_protected(op: Operation) -> EngineError {
     )
 }
 
-/// `SCHEDULING_ALL_HOSTS_FILTERED_OUT` (409): no host of the cluster can run the VM.
+/// `SCHEDULING_NO_HOSTS` (400: the message has no error type, so the REST layer's default):
+/// the cluster has no UP host, and the scheduler stops before any filter
+/// (`SchedulingManager.runFilters`; `fetchHosts` takes the cluster's UP hosts only).
 pub(crate) fn no_host_to_run(op: Operation) -> EngineError {
     one(
-        ErrorKind::InvalidState,
+        ErrorKind::BadRequest,
         op,
-        409,
-        "Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:".into(),
+        400,
+        "There are no hosts to use. Check that the cluster contains at least one host in Up state."
+            .into(),
     )
 }
 

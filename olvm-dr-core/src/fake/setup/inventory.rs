@@ -12,6 +12,9 @@ use super::super::state::inventory::{
 use super::super::state::macs::{MacPool, parse_mac};
 use super::Setup;
 
+/// The physical memory of every host the setup adds.
+pub(crate) const HOST_MEMORY: u64 = 256 << 30;
+
 impl Setup<'_> {
     /// Sets the product version `site`'s Engine reports (`GET /ovirt-engine/api`), e.g. to
     /// check a rule that both sites run the same version.
@@ -54,7 +57,7 @@ impl Setup<'_> {
         id
     }
 
-    /// Adds a cluster.
+    /// Adds a cluster (x86_64, no memory overcommit).
     pub fn add_cluster(
         &mut self,
         site: Site,
@@ -72,11 +75,12 @@ impl Setup<'_> {
             mac_pool,
             cpu_architecture: "x86_64".into(),
             networks: HashSet::new(),
+            memory_overcommit: 100,
         });
         id
     }
 
-    /// Adds a host (256 GiB, 64 threads).
+    /// Adds a host ([`HOST_MEMORY`], 64 threads).
     pub fn add_host(&mut self, site: Site, name: &str, cluster: Id, status: HostStatus) -> Id {
         let id = self.new_id(site);
         self.w.site_mut(site).inv.add_host(HostRec {
@@ -85,9 +89,10 @@ impl Setup<'_> {
             address: format!("{name}.{site}.example"),
             cluster,
             status,
-            memory: 256 << 30,
+            memory: HOST_MEMORY,
             cpu_threads: 64,
             iscsi_initiator: format!("iqn.1994-05.com.redhat:{name}"),
+            missing_networks: HashSet::new(),
         });
         id
     }

@@ -13,10 +13,12 @@ use crate::engine::Id;
 use super::state::WorldState;
 
 mod inventory;
+mod scheduling;
 mod specs;
 mod storage;
 mod workload;
 
+pub(crate) use inventory::HOST_MEMORY;
 pub use specs::{DiskSpec, LunDiskSpec, NicSpec, TargetRef, TemplateSpec, VmSpec, VolumeRef};
 
 /// Direct access to a world's state for building it.

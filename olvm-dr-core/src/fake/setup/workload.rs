@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::Site;
 use crate::engine::{Id, LunStorage, TemplateStatus, VmSettings, VmStatus};
+use crate::scheduling::VmDemand;
 
 use super::super::clock::Transition;
 use super::super::fabric::Locator;
@@ -142,14 +143,25 @@ impl Setup<'_> {
                 DiskRec::lun(*did, &l.alias, lun, l.shareable, vec![id]),
             );
         }
-        let hosts: Vec<Id> = s
+        // A running VM sits where the scheduler would have started it (the first UP host of
+        // its cluster when none has the room: the setup says it runs).
+        let demand = VmDemand {
+            memory: spec.memory,
+            vcpus: spec.vcpus,
+        };
+        let first_up = s
             .inv
             .up_hosts_in_dc(dc)
-            .filter(|h| h.cluster == spec.cluster)
-            .map(|h| h.id)
-            .collect();
-        let running = spec.running && !hosts.is_empty();
-        let host = running.then(|| hosts[s.vms.len() % hosts.len()]);
+            .find(|h| h.cluster == spec.cluster)
+            .map(|h| h.id);
+        let host = if spec.running {
+            s.pick_host(spec.cluster, &demand, &[], now)
+                .ok()
+                .or(first_up)
+        } else {
+            None
+        };
+        let running = host.is_some();
         s.insert_vm(VmRec {
             id,
             name: spec.name,

@@ -25,6 +25,8 @@ pub(crate) struct ClusterRec {
     pub(crate) cpu_architecture: String,
     /// The logical networks attached to the cluster.
     pub(crate) networks: HashSet<Id>,
+    /// Memory overcommit in percent (`max_memory_over_commit`; 100 = none).
+    pub(crate) memory_overcommit: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +39,9 @@ pub(crate) struct HostRec {
     pub(crate) memory: u64,
     pub(crate) cpu_threads: u32,
     pub(crate) iscsi_initiator: String,
+    /// Networks of its cluster that none of its interfaces carries (a host has every network
+    /// of its cluster unless set up otherwise).
+    pub(crate) missing_networks: HashSet<Id>,
 }
 
 #[derive(Debug, Clone)]
@@ -214,7 +219,13 @@ impl Inventory {
         }
     }
 
-    pub(crate) fn host_view(&self, h: &HostRec, spm: crate::engine::SpmStatus, used: u64) -> Host {
+    /// The host as the API shows it, `scheduling` being its `max_scheduling_memory`.
+    pub(crate) fn host_view(
+        &self,
+        h: &HostRec,
+        spm: crate::engine::SpmStatus,
+        scheduling: u64,
+    ) -> Host {
         Host {
             id: h.id,
             name: h.name.clone(),
@@ -223,7 +234,7 @@ impl Inventory {
             cluster: Some(h.cluster),
             spm,
             memory: h.memory,
-            max_scheduling_memory: h.memory.saturating_sub(used),
+            max_scheduling_memory: scheduling,
             cpu_threads: h.cpu_threads,
             iscsi_initiator: Some(h.iscsi_initiator.clone()),
         }

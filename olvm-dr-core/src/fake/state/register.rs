@@ -3,8 +3,8 @@
 //!
 //! The validation order is the Engine's: `ImportVmFromConfigurationCommand.validate` (disks that
 //! already exist, then the disks' domains in the target data center), `ImportVmCommandBase`
-//! (cluster, MAC duplicates), `ImportVmCommand` (data center up, VM id, template, images on
-//! storage, name, direct LUNs). Affinity groups and labels, users and roles that do not exist on
+//! (cluster, BIOS type, MAC duplicates), `ImportVmCommand` (data center up, VM id, template,
+//! images on storage, name, direct LUNs, architecture; see `register_checks`). Affinity groups and labels, users and roles that do not exist on
 //! this site are dropped without failing (`DrMappingHelper`, `removeInvalid*`).
 
 use tokio::time::Instant;
@@ -23,6 +23,7 @@ use super::disks::DiskRec;
 use super::iscsi::chap_matches;
 use super::macs::{Mac, parse_mac};
 use super::mappings::{DiskCheck, Maps};
+use super::register_checks::{check_architecture, check_bios_type};
 use super::vms::{NicRec, VmRec};
 use super::vnic_mapping::map_vnic;
 
@@ -85,6 +86,7 @@ impl WorldState {
         let cluster = cluster
             .ok_or_else(|| msg::import_cluster_missing(op, Subject::Vm))?
             .clone();
+        check_bios_type(&ovf.settings, &cluster, op)?;
         let macs: Vec<Option<Mac>> = ovf
             .nics
             .iter()
@@ -118,6 +120,7 @@ impl WorldState {
             return Err(msg::import_vm_name_exists(op));
         }
         let luns = self.resolve_luns(site, &ovf, reg, op)?;
+        check_architecture(&ovf.settings, &cluster, op)?;
 
         // The command runs: everything from here on is applied.
         let s = self.site(site);

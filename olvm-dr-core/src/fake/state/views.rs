@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use crate::Site;
 use crate::engine::{
     AffinityGroup, AffinityLabel, Cluster, EngineResult, Host, Id, Network, StorageDomain,
-    Template, UnregisteredTemplate, UnregisteredVm, Vm, VmStatus,
+    Template, UnregisteredTemplate, UnregisteredVm, Vm,
 };
 
 use super::super::messages as msg;
@@ -22,19 +22,14 @@ impl WorldState {
 
     pub(crate) fn hosts_view(&self, site: Site, now: Instant) -> Vec<Host> {
         let s = self.site(site);
-        let mut used: HashMap<Id, u64> = HashMap::new();
-        for v in s.vms.values() {
-            if let Some(h) = v.host.filter(|_| v.status(now) != VmStatus::Down) {
-                *used.entry(h).or_default() += v.memory;
-            }
-        }
+        let committed = s.committed_memory(now);
         s.inv
             .hosts
             .values()
             .map(|h| {
                 let spm = s.spm_status(h.id, now);
                 s.inv
-                    .host_view(h, spm, used.get(&h.id).copied().unwrap_or(0))
+                    .host_view(h, spm, s.host_scheduling_memory(h, &committed))
             })
             .collect()
     }

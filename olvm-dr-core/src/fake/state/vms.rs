@@ -18,7 +18,6 @@ use crate::engine::{
 use super::super::clock::Transition;
 use super::super::messages::{self as msg, Action, Subject};
 use super::super::ops::Operation;
-use super::super::rng::stable_hash;
 use super::macs::{Mac, format_mac};
 use super::{Event, SiteState, WorldState};
 
@@ -322,18 +321,11 @@ impl WorldState {
         if let Some(st) = s.inactive_disk_domain(&v.disks, v.dc, now) {
             return Err(msg::vm_disk_domain(op, Action::Run, Subject::Vm, st));
         }
-        let hosts: Vec<Id> = s
-            .inv
-            .up_hosts_in_dc(v.dc)
-            .filter(|h| h.cluster == v.cluster)
-            .map(|h| h.id)
-            .collect();
-        if hosts.is_empty() {
-            return Err(msg::no_host_to_run(op));
-        }
-        let host = v.host.filter(|h| hosts.contains(h)).unwrap_or_else(|| {
-            hosts[(stable_hash(&[v.id.as_uuid().as_bytes()]) % hosts.len() as u64) as usize]
-        });
+        // A paused VM resumes where it is; anything else goes through the scheduler.
+        let host = match v.host.filter(|_| status == VmStatus::Paused) {
+            Some(h) => h,
+            None => s.schedule(v, now, op)?,
+        };
         let s = self.site_mut(site);
         // `RunVmCommand.runningSucceded` bumps the configuration generation.
         s.bump_generation(id);

@@ -89,6 +89,7 @@ mod tests {
             mac_pool: Id::NIL,
             cpu_architecture: "x86_64".into(),
             networks: HashSet::from([Id::from_u128(10), Id::from_u128(11)]),
+            memory_overcommit: 100,
         };
         (inv, cluster)
     }

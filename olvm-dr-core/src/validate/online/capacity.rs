@@ -6,11 +6,13 @@
 //! which is the same set when the OVF stores are recent. Each goes to the target cluster its
 //! cluster maps to (or the cluster of the same name). For each target cluster:
 //!
-//! * memory: the VMs' memory together must fit the sum of the UP hosts' `max_scheduling_memory`
-//!   (what the Engine's scheduler may still hand out: physical memory under the cluster's
-//!   overcommit policy, minus what running VMs hold) — otherwise some VMs will not start (error);
-//! * every VM must fit one host: its memory within the largest host's scheduling memory, its
-//!   vCPUs within the largest host's CPU threads (error: the scheduler never places it);
+//! * every VM must pass the scheduler's filters on one host: its vCPUs within the host's CPU
+//!   threads, its memory within the host's `max_scheduling_memory` (what the Engine's scheduler
+//!   may still hand out: physical memory under the cluster's overcommit policy, minus what
+//!   running VMs hold) — otherwise the scheduler never places it (error);
+//! * memory: started one after the other (HA VMs first), each on the host the scheduler picks,
+//!   every VM must find a host with its memory still free — otherwise some VMs will not start
+//!   (error). This is [`crate::scheduling`], the computation the fake Engine's `start` runs too;
 //! * vCPUs: more vCPUs than the UP hosts have threads is allowed by the Engine (CPU overcommit)
 //!   but slows every VM down (warning).
 //!
@@ -24,6 +26,7 @@ use super::storage::mapped_ids;
 use crate::Severity;
 use crate::engine::{Cluster, Vm};
 use crate::mapping::{NameMappingKind, Pos};
+use crate::scheduling::{self, HostRoom, VmDemand};
 use crate::validate::codes;
 
 /// The VMs going to one target cluster, with the cluster and the mapping entry that sends them.
@@ -124,25 +127,50 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Out) {
             .max()
             .unwrap_or(0);
         let max_cpu = hosts.iter().map(|h| h.cpu_threads).max().unwrap_or(0);
-        if need_mem > have_mem {
+        let rooms: Vec<HostRoom> = hosts
+            .iter()
+            .map(|h| HostRoom {
+                scheduling_memory: h.max_scheduling_memory,
+                cpu_threads: h.cpu_threads,
+            })
+            .collect();
+        let demand = |v: &Vm| VmDemand {
+            memory: v.memory,
+            vcpus: v.vcpus,
+        };
+        // The scheduler's own filters: a VM no host takes even now is too large; the others
+        // are started one after the other (HA VMs first, as the flows do) and take their
+        // memory from the host chosen for them.
+        let (too_large, fitting): (Vec<&Vm>, Vec<&Vm>) = vms
+            .iter()
+            .partition(|v| scheduling::pick(&rooms, &demand(v)).is_err());
+        let mut fitting = fitting;
+        fitting.sort_by_key(|v| !v.high_availability.enabled);
+        let demands: Vec<VmDemand> = fitting.iter().map(|v| demand(v)).collect();
+        let mut left = rooms.clone();
+        let unplaced: Vec<&str> = scheduling::place(&mut left, &demands)
+            .iter()
+            .zip(&fitting)
+            .filter(|(host, _)| host.is_none())
+            .map(|(_, v)| v.name.as_str())
+            .collect();
+        if !unplaced.is_empty() {
             push(
                 Severity::Error,
                 codes::CAPACITY_MEMORY,
                 format!(
-                    "the {} VM(s) to start in cluster '{name}' need {} of memory; its {} UP host(s) can schedule {}",
+                    "{} of the {} VM(s) to start in cluster '{name}' find no host with the memory left: together they need {} of memory; its {} UP host(s) can schedule {} (not started: {})",
+                    unplaced.len(),
                     vms.len(),
                     gib(need_mem),
                     hosts.len(),
-                    gib(have_mem)
+                    gib(have_mem),
+                    some_of(&unplaced)
                 ),
                 "add or activate hosts in that cluster, map part of the VMs to another cluster, or plan which VMs not to start",
             );
         }
-        let too_large: Vec<&str> = vms
-            .iter()
-            .filter(|v| v.memory > max_mem || v.vcpus > max_cpu)
-            .map(|v| v.name.as_str())
-            .collect();
+        let too_large: Vec<&str> = too_large.iter().map(|v| v.name.as_str()).collect();
         if !too_large.is_empty() {
             push(
                 Severity::Error,
