@@ -29,6 +29,7 @@ mod master_election;
 mod ovf_outdated;
 mod registration;
 mod storage;
+mod storage_formats;
 mod support;
 mod switch_master;
 mod tags;
@@ -55,6 +56,7 @@ pub use master_election::*;
 pub use ovf_outdated::*;
 pub use registration::*;
 pub use storage::*;
+pub use storage_formats::*;
 pub use support::Failure;
 pub use switch_master::*;
 pub use tags::*;
@@ -171,6 +173,7 @@ checks! {
     master_election_skips_backup_domains,
     master_election_prefers_the_longest_unused,
     vms_on_a_copy_turned_read_only_are_killed,
+    attach_checks_and_upgrades_the_storage_format,
 }
 
 /// The outcome of one check.

@@ -387,6 +387,24 @@ impl World {
                 .is_some_and(|j| j.nothing_to_update)
         })
     }
+
+    /// The format written in domain `domain`'s metadata on `site`'s copy of its volume (what a
+    /// new import there would read), if `site` has a volume holding it.
+    pub fn storage_format_on_storage(
+        &self,
+        site: Site,
+        domain: Id,
+    ) -> Option<crate::engine::StorageFormat> {
+        self.with(|w, _| {
+            w.fabric
+                .volumes
+                .iter()
+                .filter(|v| v.site == site)
+                .filter_map(|v| v.content.as_ref())
+                .find(|c| c.meta.id == domain)
+                .and_then(|c| crate::engine::StorageFormat::parse(&c.meta.storage_format))
+        })
+    }
 }
 
 /// See [`World::host_probe`].

@@ -22,6 +22,7 @@
 mod block_storage;
 mod import;
 mod storage;
+mod storage_format;
 mod switch_master;
 mod vm;
 
@@ -32,6 +33,7 @@ use super::ops::Operation;
 pub(crate) use block_storage::*;
 pub(crate) use import::*;
 pub(crate) use storage::*;
+pub(crate) use storage_format::*;
 pub(crate) use switch_master::*;
 pub(crate) use vm::*;
 

@@ -15,6 +15,7 @@ use super::state::WorldState;
 mod inventory;
 mod specs;
 mod storage;
+mod storage_format;
 mod workload;
 
 pub use specs::{DiskSpec, LunDiskSpec, NicSpec, TargetRef, TemplateSpec, VmSpec, VolumeRef};

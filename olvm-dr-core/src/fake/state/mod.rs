@@ -24,6 +24,7 @@ pub(crate) mod register;
 pub(crate) mod register_template;
 pub(crate) mod site;
 pub(crate) mod split_brain;
+pub(crate) mod storage_format;
 pub(crate) mod storage_ops;
 pub(crate) mod switch_master;
 pub(crate) mod tags;
