@@ -33,6 +33,7 @@ mod storage_formats;
 mod support;
 mod switch_master;
 mod tags;
+mod vm_leases;
 mod vms;
 
 use std::fmt;
@@ -60,6 +61,7 @@ pub use storage_formats::*;
 pub use support::Failure;
 pub use switch_master::*;
 pub use tags::*;
+pub use vm_leases::*;
 pub use vms::*;
 
 /// What a check runs against.
@@ -174,6 +176,7 @@ checks! {
     master_election_prefers_the_longest_unused,
     vms_on_a_copy_turned_read_only_are_killed,
     attach_checks_and_upgrades_the_storage_format,
+    vm_start_waits_for_its_lease,
 }
 
 /// The outcome of one check.

@@ -16,6 +16,7 @@ mod inventory;
 mod specs;
 mod storage;
 mod storage_format;
+mod vm_leases;
 mod workload;
 
 pub use specs::{DiskSpec, LunDiskSpec, NicSpec, TargetRef, TemplateSpec, VmSpec, VolumeRef};

@@ -20,6 +20,7 @@ use super::super::messages::{self as msg, Action, Subject};
 use super::super::ops::Operation;
 use super::super::rng::stable_hash;
 use super::macs::{Mac, format_mac};
+use super::vm_leases::LeaseAtStart;
 use super::{Event, SiteState, WorldState};
 
 /// A NIC of a VM or template.
@@ -334,11 +335,19 @@ impl WorldState {
         let host = v.host.filter(|h| hosts.contains(h)).unwrap_or_else(|| {
             hosts[(stable_hash(&[v.id.as_uuid().as_bytes()]) % hosts.len() as u64) as usize]
         });
+        // A VM that is not running yet has its host acquire its lease (see `vm_leases`).
+        let lease = if steps.is_empty() {
+            LeaseAtStart::Acquired
+        } else {
+            let (lease, dc) = (v.settings.lease, v.dc);
+            self.acquire_vm_lease(site, id, lease, dc, now)
+        };
+        let power = WorldState::start_with_lease(&steps, lease, times.vm_wait_for_launch, now);
         let s = self.site_mut(site);
         // `RunVmCommand.runningSucceded` bumps the configuration generation.
         s.bump_generation(id);
         let v = s.vms.get_mut(&id).expect("checked");
-        v.power = Transition::new(now, &steps, VmStatus::Up);
+        v.power = power;
         v.host = Some(host);
         Ok(())
     }
@@ -376,6 +385,7 @@ impl WorldState {
         } else {
             times.vm_stop
         };
+        self.release_vm_lease(site, id, now + d);
         let s = self.site_mut(site);
         // `StopVmCommandBase` bumps the configuration generation.
         s.bump_generation(id);
