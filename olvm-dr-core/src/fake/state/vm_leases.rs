@@ -100,9 +100,12 @@ impl WorldState {
         if self.fabric.is_read_only(volume) {
             return LeaseAtStart::Unreachable;
         }
+        // A drill copy's lease area is its own: what its hosts take there is not the record
+        // the source site's hosts use.
+        let take = self.fabric.isolated_since(volume).is_none();
         let got = self
             .vm_leases
-            .acquire(vm, site, now, self.lease_timeout, true);
+            .acquire(vm, site, now, self.lease_timeout, take);
         if got.wait.is_zero() {
             LeaseAtStart::Acquired
         } else {
