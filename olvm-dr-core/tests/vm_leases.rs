@@ -102,3 +102,57 @@ async fn a_deadline_shorter_than_the_lease_time_names_the_lease() {
         "the failure says what the VM waits for:\n{summary}"
     );
 }
+
+/// A lease whose domain is not active in the target data center moves, at registration, to an
+/// active data domain there (`ImportVmCommandBase.handleVmLease`), as a new lease: the start
+/// takes it at once.
+#[tokio::test(start_paused = true)]
+async fn registration_moves_a_lease_whose_domain_stayed_behind() {
+    use olvm_dr_core::engine::{StorageType, VmStatus};
+    let mut b = WorldBuilder::small(21);
+    for t in olvm_dr_core::fake::STORAGE_TYPES {
+        b = b.domains(t, if t == StorageType::Nfs { 2 } else { 0 });
+    }
+    let world = b.build();
+    let f = world.facts().clone();
+    let Some(vm) = f
+        .vms
+        .iter()
+        .find(|v| v.running && v.ha && v.domains.len() == 1)
+    else {
+        panic!("the preset has a running HA VM on one domain");
+    };
+    let home = vm.domains[0];
+    let behind = f
+        .domains
+        .iter()
+        .find(|d| d.id != home)
+        .expect("a second domain")
+        .id;
+    world.setup(|s| s.set_vm_lease(Site::Primary, vm.id, Some(behind)));
+    world.disaster(Site::Primary);
+    world.expire_leases(Site::Primary);
+    world.stop_all_replication();
+
+    // Only the VM's own domain comes over.
+    let e = world.engine(Site::Secondary);
+    let d = f.domains.iter().find(|d| d.id == home).unwrap();
+    let dc = d.secondary_dc.id;
+    let host = f.secondary.up_host_in(dc).expect("an up host").id;
+    e.import_storage_domain(&d.import_request(Site::Secondary, host))
+        .await
+        .unwrap();
+    e.attach_storage_domain(dc, home).await.unwrap();
+    let reg = f.registration(Site::Secondary);
+    let mut templates = e.unregistered_templates(home).await.unwrap();
+    templates.sort_by_key(|t| t.base_template.is_some());
+    for t in templates {
+        e.register_template(home, t.id, &reg).await.unwrap();
+    }
+    e.register_vm(home, vm.id, &reg).await.unwrap();
+    let registered = e.vm(vm.id).await.unwrap();
+    assert_eq!(registered.settings.lease, Some(home));
+
+    e.start_vm(vm.id).await.unwrap();
+    assert_eq!(e.vm(vm.id).await.unwrap().status, VmStatus::Up);
+}
