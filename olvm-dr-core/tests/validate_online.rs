@@ -321,7 +321,14 @@ async fn cluster_and_data_center_versions_must_match() {
     let d = online(&world, &m, &FAILOVER).await;
     let f = expect(&d, codes::CLUSTER_VERSION_MISMATCH, Site::Secondary);
     assert!(f[0].message.contains("is 4.7 on the primary"), "{}", f[0]);
-    expect(&d, codes::DC_VERSION_MISMATCH, Site::Secondary);
+    // Both levels attach the domain's V5: the difference is a warning.
+    let f = expect(&d, codes::DC_LEVELS_DIFFER, Site::Secondary);
+    assert_eq!(f[0].severity, Severity::Warning, "{}", f[0]);
+    assert!(
+        with_code(&d, codes::DC_VERSION_MISMATCH).is_empty(),
+        "{}",
+        show(&d)
+    );
 }
 
 #[tokio::test]

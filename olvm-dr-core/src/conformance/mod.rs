@@ -32,10 +32,12 @@ mod registration;
 mod scheduling;
 mod storage;
 mod storage_connections;
+mod storage_formats;
 mod support;
 mod switch_master;
 mod tags;
 mod unregistered_rows;
+mod vm_leases;
 mod vms;
 
 use std::fmt;
@@ -62,10 +64,12 @@ pub use registration::*;
 pub use scheduling::*;
 pub use storage::*;
 pub use storage_connections::*;
+pub use storage_formats::*;
 pub use support::Failure;
 pub use switch_master::*;
 pub use tags::*;
 pub use unregistered_rows::*;
+pub use vm_leases::*;
 pub use vms::*;
 
 /// What a check runs against.
@@ -187,6 +191,8 @@ checks! {
     registration_checks_the_cluster_architecture,
     start_needs_the_networks_of_the_plugged_nics,
     start_in_a_cluster_without_up_hosts_is_refused,
+    attach_checks_and_upgrades_the_storage_format,
+    vm_start_waits_for_its_lease,
 }
 
 /// The outcome of one check.

@@ -59,6 +59,11 @@
 //!   `DrMappingHelper.mapDbUsers` does; users that do not exist on the target are dropped.
 //! * Importing a file domain from an export without a domain fails: the fake never creates or
 //!   formats storage.
+//! * VM leases are kept by VM id and shared by both copies of their domain, like the domains'
+//!   leases; a start that meets a record another site's host wrote stays `wait_for_launch` for
+//!   the lease time, then the VM comes up (`state::vm_leases`).
+//! * The format upgrade of a domain attached to a data center of a newer level reaches its
+//!   volume with the attach (VDSM upgrades it when the pool connects the domain).
 
 mod builder;
 mod clock;

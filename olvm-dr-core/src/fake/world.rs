@@ -285,10 +285,11 @@ impl World {
         self.with(|w, _| w.age_ovf_store(site, domain, by))
     }
 
-    /// Frees the leases held by `site`'s dead hosts now, as if the other site's hosts had already
-    /// watched their records for the lease time: a later attach or activation takes them at
-    /// once instead of blocking for the lease time. No effect while `site`'s hosts run. For tests
-    /// that cannot advance tokio's clock (a simulator served over real sockets).
+    /// Frees the storage domain leases held by `site`'s dead hosts now, as if the other site's
+    /// hosts had already watched their records for the lease time: a later attach or activation
+    /// takes them at once instead of blocking for the lease time. No effect while `site`'s hosts
+    /// run. VM leases are left as they are (a start still waits for them). For tests that cannot
+    /// advance tokio's clock (a simulator served over real sockets).
     pub fn expire_leases(&self, site: Site) {
         self.with(|w, now| {
             if !w.site(site).hosts_alive() {
@@ -399,6 +400,24 @@ impl World {
                 .jobs
                 .get(&job)
                 .is_some_and(|j| j.nothing_to_update)
+        })
+    }
+
+    /// The format written in domain `domain`'s metadata on `site`'s copy of its volume (what a
+    /// new import there would read), if `site` has a volume holding it.
+    pub fn storage_format_on_storage(
+        &self,
+        site: Site,
+        domain: Id,
+    ) -> Option<crate::engine::StorageFormat> {
+        self.with(|w, _| {
+            w.fabric
+                .volumes
+                .iter()
+                .filter(|v| v.site == site)
+                .filter_map(|v| v.content.as_ref())
+                .find(|c| c.meta.id == domain)
+                .and_then(|c| crate::engine::StorageFormat::parse(&c.meta.storage_format))
         })
     }
 }

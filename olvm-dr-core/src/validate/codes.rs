@@ -156,7 +156,8 @@ pub const SITE_NOT_CHECKED: &str = "DR0803";
 pub const ENGINE_VERSION_MISMATCH: &str = "DR0804";
 /// Mapped clusters have different compatibility versions.
 pub const CLUSTER_VERSION_MISMATCH: &str = "DR0805";
-/// The data centers of a storage entry have different compatibility versions.
+/// The target data center of a storage entry cannot attach the domain's storage format (its
+/// compatibility level is older than the format needs).
 pub const DC_VERSION_MISMATCH: &str = "DR0806";
 /// A storage domain of the mapping is not on the source site.
 pub const DOMAIN_NOT_ON_SOURCE: &str = "DR0810";
@@ -229,6 +230,9 @@ pub const GENERATE_HOSTED_ENGINE_DISK: &str = "DR1100";
 pub const GENERATE_DOMAIN_LEFT_OUT: &str = "DR1101";
 /// `generate`: the Engine does not report a fact the file needs (portal, target, network).
 pub const GENERATE_FACTS_UNKNOWN: &str = "DR1102";
+/// The data centers of a storage entry have different compatibility levels, and the target's
+/// can attach the domain: what its storage format does on the way there and back.
+pub const DC_LEVELS_DIFFER: &str = "DR0807";
 
 /// Every code, for the documentation check.
 pub const ALL: &[&str] = &[
@@ -336,4 +340,5 @@ pub const ALL: &[&str] = &[
     GENERATE_HOSTED_ENGINE_DISK,
     GENERATE_DOMAIN_LEFT_OUT,
     GENERATE_FACTS_UNKNOWN,
+    DC_LEVELS_DIFFER,
 ];

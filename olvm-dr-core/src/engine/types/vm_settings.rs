@@ -86,6 +86,11 @@ pub struct VmSettings {
     pub placement_affinity: String,
     /// Hardware clock time zone (`time_zone/name`), e.g. `Etc/GMT`.
     pub time_zone: Option<String>,
+    /// The storage domain holding its VM lease (`lease/storage_domain`, the API model's
+    /// `StorageDomainLease`; `LeaseDomainId` in the OVF): a sanlock lease the VM's host must
+    /// acquire to run it, which keeps an HA VM from running twice. `None`: no lease.
+    #[serde(default)]
+    pub lease: Option<crate::engine::Id>,
 }
 
 impl VmSettings {
@@ -113,6 +118,7 @@ impl VmSettings {
             io_threads: 1,
             placement_affinity: "migratable".to_owned(),
             time_zone: Some("Etc/GMT".to_owned()),
+            lease: None,
         }
     }
 }

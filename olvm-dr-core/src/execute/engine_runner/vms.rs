@@ -50,16 +50,34 @@ pub(crate) async fn wait_up(
 ) -> Result<Completion, StepFailure> {
     op.poll(&format!("VM '{name}' to be up"), op.t.vm_up, || async {
         let v = engine.vm(vm).await?;
-        match v.status {
-            VmStatus::Up => Ok(Seen::Ready(())),
-            VmStatus::Down => Err(crate::EngineError::new(ErrorKind::InvalidState, "start_vm")
-                .on(format!("VM '{name}'"))
-                .with_message(
-                    "the VM went down again: it failed to start (see the Engine's events)",
-                )),
-            s => Ok(Seen::Pending(format!("status {s}"))),
+        match (v.status, v.settings.lease) {
+            (VmStatus::Up, _) => Ok(Seen::Ready(())),
+            (VmStatus::Down, lease) => {
+                Err(crate::EngineError::new(ErrorKind::InvalidState, "start_vm")
+                    .on(format!("VM '{name}'"))
+                    .with_message(format!(
+                        "the VM went down again: it failed to start (see the Engine's events){}",
+                        lease.map_or_else(String::new, lease_down)
+                    )))
+            }
+            (VmStatus::WaitForLaunch, Some(sd)) => Ok(Seen::Pending(lease_wait(sd))),
+            (s, _) => Ok(Seen::Pending(format!("status {s}"))),
         }
     })
     .await?;
     Ok(Completion::Done { output: None })
+}
+
+/// What a VM waiting for launch with a VM lease on domain `sd` is likely waiting for.
+fn lease_wait(sd: Id) -> String {
+    format!(
+        "status wait_for_launch: its host acquires its VM lease on storage domain {sd}; sanlock takes a record the other site's host wrote only after watching it for the lease time (about 80 s), and never while that host still renews it on this copy"
+    )
+}
+
+/// Why a VM with a VM lease on domain `sd` may have gone down at its start.
+fn lease_down(sd: Id) -> String {
+    format!(
+        "; its VM lease is on storage domain {sd}: a VM cannot run without it, so check that this domain is active in the VM's data center and writable here"
+    )
 }

@@ -117,6 +117,11 @@ impl Leases {
         }
     }
 
+    /// Forgets `id`'s record: a new lease, free.
+    pub(crate) fn forget(&mut self, id: Id) {
+        self.by_domain.remove(&id);
+    }
+
     /// Makes every lease held by `site` free as of `now`, as if an acquirer had already watched
     /// the records for the lease time: a test helper for when tokio's clock cannot be advanced.
     pub(crate) fn expire_all_of(&mut self, site: Site, now: Instant) {

@@ -23,6 +23,7 @@ mod block_storage;
 mod import;
 mod scheduling;
 mod storage;
+mod storage_format;
 mod switch_master;
 mod vm;
 
@@ -34,6 +35,7 @@ pub(crate) use block_storage::*;
 pub(crate) use import::*;
 pub(crate) use scheduling::*;
 pub(crate) use storage::*;
+pub(crate) use storage_format::*;
 pub(crate) use switch_master::*;
 pub(crate) use vm::*;
 

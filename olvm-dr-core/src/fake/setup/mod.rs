@@ -16,6 +16,8 @@ mod inventory;
 mod scheduling;
 mod specs;
 mod storage;
+mod storage_format;
+mod vm_leases;
 mod workload;
 
 pub(crate) use inventory::HOST_MEMORY;

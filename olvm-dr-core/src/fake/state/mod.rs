@@ -28,11 +28,13 @@ pub(crate) mod register_template;
 pub(crate) mod scheduler;
 pub(crate) mod site;
 pub(crate) mod split_brain;
+pub(crate) mod storage_format;
 pub(crate) mod storage_ops;
 pub(crate) mod switch_master;
 pub(crate) mod tags;
 pub(crate) mod unregistered_disks;
 pub(crate) mod views;
+pub(crate) mod vm_leases;
 pub(crate) mod vms;
 pub(crate) mod vnic_mapping;
 
@@ -78,6 +80,8 @@ pub(crate) struct WorldState {
     pub(crate) sites: [SiteState; 2],
     pub(crate) fabric: Fabric,
     pub(crate) leases: Leases,
+    /// The VM leases, by VM id (see [`vm_leases`]).
+    pub(crate) vm_leases: Leases,
     pub(crate) lease_timeout: Duration,
     pub(crate) clock: WallClock,
     /// Every split brain so far (see [`split_brain`]).
@@ -94,6 +98,7 @@ impl WorldState {
             sites,
             fabric,
             leases: Leases::default(),
+            vm_leases: Leases::default(),
             lease_timeout: super::fabric::lease::DEFAULT_LEASE_TIMEOUT,
             clock,
             split_brains: Vec::new(),

@@ -123,6 +123,15 @@ impl WorldState {
         check_architecture(&ovf.settings, &cluster, op)?;
 
         // The command runs: everything from here on is applied.
+        let imported_lease = ovf.settings.lease;
+        let lease = self.lease_domain_at_import(
+            site,
+            dc,
+            imported_lease,
+            ovf.vm.high_availability.enabled,
+            now,
+        );
+        self.add_vm_lease(vm, lease, imported_lease);
         let s = self.site(site);
         let profiles: Vec<Option<Id>> = ovf
             .nics
@@ -196,7 +205,10 @@ impl WorldState {
             affinity_groups: groups,
             labels,
             permissions,
-            settings: ovf.settings.clone(),
+            settings: crate::engine::VmSettings {
+                lease,
+                ..ovf.settings.clone()
+            },
         });
         // The Engine drops the entity's OVF rows of every domain, not only of `sd`
         // (`unregisteredOVFDataDao.removeEntity(id, null)` in the import-from-configuration

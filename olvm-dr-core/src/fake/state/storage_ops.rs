@@ -310,6 +310,7 @@ impl WorldState {
             .domains
             .get(&sd)
             .ok_or_else(|| msg::sd_not_exist(op, Action::Attach, Subject::Storage, true))?;
+        self.check_storage_format(site, dc, rec, op)?;
         if rec.attachment.is_some() {
             return Err(msg::sd_attached(op, Action::Attach));
         }
@@ -335,6 +336,7 @@ impl WorldState {
             .write(volume, |c| c.meta.pool = Some(dc))
             .map_err(|_| msg::cannot_acquire_host_id(op))?;
         self.publish_ovf_store(site, sd, volume);
+        self.upgrade_storage_format(site, dc, sd);
         let activation_failed = self
             .site_mut(site)
             .faults

@@ -19,6 +19,7 @@ use super::super::clock::Transition;
 use super::super::messages::{self as msg, Action, Subject};
 use super::super::ops::Operation;
 use super::macs::{Mac, format_mac};
+use super::vm_leases::LeaseAtStart;
 use super::{Event, SiteState, WorldState};
 
 /// A NIC of a VM or template.
@@ -326,11 +327,19 @@ impl WorldState {
             Some(h) => h,
             None => s.schedule(v, now, op)?,
         };
+        // A VM that is not running yet has its host acquire its lease (see `vm_leases`).
+        let lease = if steps.is_empty() {
+            LeaseAtStart::Acquired
+        } else {
+            let (lease, dc) = (v.settings.lease, v.dc);
+            self.acquire_vm_lease(site, id, lease, dc, now)
+        };
+        let power = WorldState::start_with_lease(&steps, lease, times.vm_wait_for_launch, now);
         let s = self.site_mut(site);
         // `RunVmCommand.runningSucceded` bumps the configuration generation.
         s.bump_generation(id);
         let v = s.vms.get_mut(&id).expect("checked");
-        v.power = Transition::new(now, &steps, VmStatus::Up);
+        v.power = power;
         v.host = Some(host);
         Ok(())
     }
@@ -368,6 +377,7 @@ impl WorldState {
         } else {
             times.vm_stop
         };
+        self.release_vm_lease(site, id, now + d);
         let s = self.site_mut(site);
         // `StopVmCommandBase` bumps the configuration generation.
         s.bump_generation(id);

@@ -7,8 +7,9 @@
 //! * both sites answer with the mapping's credentials; their Engine versions are equal;
 //! * every mapped cluster, affinity group and label, authz domain, role, vNIC profile (by name,
 //!   network and data center, and by id), LUN and the data center of every storage entry exist
-//!   on their sites; mapped clusters and the data centers of a storage entry have equal
-//!   compatibility versions;
+//!   on their sites; mapped clusters have equal compatibility versions; the target data center
+//!   of a storage entry can attach the domain's storage format, and a difference of levels says
+//!   what the format meets on the way back;
 //! * on the *source* (the site whose VMs are recovered): each storage domain is there, attached
 //!   to the data center the mapping names, with the connection facts the mapping gives;
 //! * on the *target* (the site recovered to): no replicated domain is attached yet, each target
@@ -32,6 +33,7 @@ mod out;
 mod ovf_age;
 mod read;
 mod storage;
+mod storage_formats;
 mod versions;
 mod workload;
 

@@ -1,8 +1,9 @@
-//! Versions: the two Engines, mapped clusters, and the data centers of each storage entry.
+//! Versions: the two Engines, mapped clusters, and the data centers of each storage entry
+//! (`storage_formats`).
 
 use super::Ctx;
 use super::out::Out;
-use crate::mapping::{Field, NameMappingKind};
+use crate::mapping::NameMappingKind;
 use crate::validate::codes;
 use crate::{Severity, Site};
 
@@ -35,31 +36,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Out) {
             .hint = Some("raise the lower cluster's compatibility version, or map a cluster of the same version".into());
         }
     }
-    for st in m.storages() {
-        let (Field::Set { value: pd, .. }, Field::Set { value: sd, .. }) =
-            (st.dc_name(Site::Primary), st.dc_name(Site::Secondary))
-        else {
-            continue;
-        };
-        let (Some(pdc), Some(sdc)) = (p.idx.data_center_named(pd), s.idx.data_center_named(sd))
-        else {
-            continue;
-        };
-        if pdc.version != sdc.version {
-            let i = st.common().index;
-            out.error(
-                codes::DC_VERSION_MISMATCH,
-                ctx.target,
-                format!("data center '{}'", if ctx.target == Site::Primary { pd } else { sd }),
-                (Some(st.pos()), format!("dr_import_storages[{i}]")),
-                format!(
-                    "the data centers of this storage domain have different compatibility versions: '{pd}' is {} on the primary, '{sd}' is {} on the secondary",
-                    pdc.version, sdc.version
-                ),
-            )
-            .hint = Some("give both data centers the same compatibility version before a failover: a domain's format follows its data center's version".into());
-        }
-    }
+    super::storage_formats::check(ctx, out);
 }
 
 /// The Engines' product versions: a different `major.minor` is an error, a different build a

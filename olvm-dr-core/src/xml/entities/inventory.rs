@@ -85,14 +85,9 @@ impl XmlEntity for Cluster {
     }
 }
 
-/// The storage format of a data center at compatibility `version`
-/// (`VersionStorageFormatUtil`: `v5` from 4.3, `v4` for 4.1 and 4.2, `v3` before).
+/// The storage format of a data center at compatibility `version`.
 fn storage_format(version: Version) -> &'static str {
-    match (version.major, version.minor) {
-        (4, 3..) | (5.., _) => "v5",
-        (4, 1..) => "v4",
-        _ => "v3",
-    }
+    crate::engine::StorageFormat::for_level(version).as_str()
 }
 
 /// What `ClusterMapper` writes for a cluster created with the Engine's defaults (the fake's

@@ -58,6 +58,12 @@ pub(super) fn write_vm_base(w: &mut XmlWriter, f: &VmBaseFields<'_>) {
     w.open("io", &[]);
     w.value("threads", s.io_threads);
     w.close("io");
+    // `VmBaseMapper`: a VM lease names its storage domain (`StorageDomainLease`).
+    if let Some(sd) = s.lease {
+        w.open("lease", &[]);
+        w.reference("storage_domain", "storagedomains", sd);
+        w.close("lease");
+    }
     w.value("memory", f.memory);
     w.open("memory_policy", &[]);
     w.bool("ballooning", s.ballooning);
@@ -166,6 +172,10 @@ pub(super) fn read_vm_settings(
         io_threads: n.parse_at(&["io", "threads"])?.unwrap_or(d.io_threads),
         placement_affinity: text(&["placement_policy", "affinity"], &d.placement_affinity),
         time_zone: n.string_at(&["time_zone", "name"]),
+        lease: match n.child("lease") {
+            Some(l) => l.ref_id("storage_domain")?,
+            None => None,
+        },
     })
 }
 
@@ -206,6 +216,7 @@ mod tests {
             vm_type: "desktop".into(),
             time_zone: Some("Europe/Paris".into()),
             comment: "c & <d>".into(),
+            lease: Some(crate::engine::Id::from_u128(0xa2)),
             ..VmSettings::for_memory(4 << 30, 4)
         };
         let f = VmBaseFields {

@@ -100,6 +100,7 @@ fn sample() -> Vm {
                 threads: 1,
             },
             time_zone: None,
+            lease: Some(id(0xa2)),
             ..VmSettings::for_memory(4_294_967_296, 2)
         },
         disk_attachments: vec![
