@@ -439,7 +439,9 @@ async fn a_resumed_run_keeps_the_order_of_added_steps_listed_before_their_depend
         "discover".into(),
         vec![step("version", &["base"]), step("base", &[])],
     );
-    runner.delay.insert("base".into(), Duration::from_millis(500));
+    runner
+        .delay
+        .insert("base".into(), Duration::from_millis(500));
     let p = plan(vec![step("discover", &[])]);
     {
         let journal = Arc::new(Journal::open(&path).unwrap());
