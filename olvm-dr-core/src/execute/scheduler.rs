@@ -285,6 +285,15 @@ impl Graph {
 
     /// Inserts steps (skipping ids already present) under `parent`, wiring dependencies.
     fn insert(&mut self, steps: Vec<Step>, parent: Option<usize>) -> Vec<usize> {
+        let added = self.add_nodes(steps, parent);
+        self.wire(&added);
+        added
+    }
+
+    /// Adds steps (skipping ids already present) under `parent` without wiring their
+    /// dependencies: a batch is wired once all of it is in, so a step may depend on one that
+    /// comes after it.
+    fn add_nodes(&mut self, steps: Vec<Step>, parent: Option<usize>) -> Vec<usize> {
         let mut added = Vec::new();
         for step in steps {
             if self.index.contains_key(&step.id) {
@@ -309,7 +318,12 @@ impl Graph {
             }
             added.push(i);
         }
-        for &i in &added {
+        added
+    }
+
+    /// Wires the dependencies of the nodes `added`.
+    fn wire(&mut self, added: &[usize]) {
+        for &i in added {
             let deps = self.nodes[i].step.depends_on.clone();
             for d in deps {
                 // A dependency that already ended is settled by `settle` (blocked if it failed).
@@ -330,7 +344,6 @@ impl Graph {
                 }
             }
         }
-        added
     }
 }
 
@@ -351,10 +364,14 @@ pub async fn run_steps(
         Arc::new(Mutex::new(HashMap::new()));
     g.insert(steps, None);
     if let Some(prev) = previous {
+        // All restored before any is wired: an added step may depend on one journaled after
+        // it (a template version listed before its base).
+        let mut restored = Vec::new();
         for (by, step) in &prev.added {
             let parent = g.index.get(by).copied();
-            g.insert(vec![step.clone()], parent);
+            restored.extend(g.add_nodes(vec![step.clone()], parent));
         }
+        g.wire(&restored);
         outputs
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -430,3 +430,40 @@ async fn added_steps_may_depend_on_steps_that_already_ended() {
     assert_eq!(outcome(&report, "ok-child"), StepOutcome::Done);
     assert_eq!(outcome(&report, "doomed-child"), StepOutcome::Blocked);
 }
+
+/// A run killed once its expansion is journaled, before the added steps ran: on resume an added
+/// step still waits for one it depends on that was journaled after it.
+#[tokio::test(start_paused = true)]
+async fn a_resumed_run_keeps_the_order_of_added_steps_listed_before_their_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let mut runner = Scripted::default();
+    runner.expand.insert(
+        "discover".into(),
+        vec![step("version", &["base"]), step("base", &[])],
+    );
+    runner
+        .delay
+        .insert("base".into(), Duration::from_millis(500));
+    let p = plan(vec![step("discover", &[])]);
+    {
+        let journal = Arc::new(Journal::open(&path).unwrap());
+        let run = execute(&p, &runner, journal, SchedulerOptions::default(), None);
+        let _ = tokio::time::timeout(Duration::from_millis(100), run).await;
+    }
+    assert!(runner.effects.lock().unwrap().contains("discover"));
+    assert!(!runner.effects.lock().unwrap().contains("base"));
+    let previous = JournalState::from_records(&crate::journal::read_journal(&path).unwrap());
+    let report = execute(
+        &p,
+        &runner,
+        Arc::new(Journal::open(&path).unwrap()),
+        SchedulerOptions::default(),
+        previous,
+    )
+    .await;
+    assert_eq!(report.verdict, Verdict::Success);
+    let runs = runner.runs();
+    let pos = |s: &str| runs.iter().position(|r| r == s).unwrap();
+    assert!(pos("did:base") < pos("run:version"), "{runs:?}");
+}

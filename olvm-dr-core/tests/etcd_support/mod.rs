@@ -24,6 +24,8 @@ pub struct Cluster {
     members: Vec<Member>,
     dir: tempfile::TempDir,
     token: String,
+    /// The CA that signed the members' client-port certificates, when they speak TLS.
+    ca_file: Option<PathBuf>,
 }
 
 fn free_port() -> u16 {
@@ -41,6 +43,16 @@ fn etcd_bin() -> String {
 impl Cluster {
     /// Starts `n` members and waits until they have a leader.
     pub fn start(n: usize) -> Self {
+        Self::start_with(n, false)
+    }
+
+    /// Starts `n` members whose client ports speak TLS only, with a certificate for 127.0.0.1
+    /// signed by a CA made for the test ([`ca_file`](Self::ca_file)).
+    pub fn start_tls(n: usize) -> Self {
+        Self::start_with(n, true)
+    }
+
+    fn start_with(n: usize, tls: bool) -> Self {
         let members = (0..n)
             .map(|i| Member {
                 name: format!("m{i}"),
@@ -53,12 +65,48 @@ impl Cluster {
             members,
             dir: tempfile::tempdir().unwrap(),
             token: format!("t{}", uuid::Uuid::new_v4().simple()),
+            ca_file: None,
         };
+        if tls {
+            cluster.ca_file = Some(cluster.write_certificates());
+        }
         for i in 0..n {
             cluster.start_member(i);
         }
         cluster.wait_for_quorum(Duration::from_secs(30));
         cluster
+    }
+
+    /// Writes a CA (`ca.pem`) and a member certificate for 127.0.0.1 signed by it
+    /// (`member.pem`, `member-key.pem`); returns the CA's path.
+    fn write_certificates(&self) -> PathBuf {
+        use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let member = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+            .unwrap()
+            .signed_by(&key, &ca)
+            .unwrap();
+        let dir = self.dir.path();
+        std::fs::write(dir.join("member.pem"), member.pem()).unwrap();
+        std::fs::write(dir.join("member-key.pem"), key.serialize_pem()).unwrap();
+        std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+        dir.join("ca.pem")
+    }
+
+    /// The CA of the members' certificates (a cluster started with [`start_tls`](Self::start_tls)).
+    pub fn ca_file(&self) -> Option<PathBuf> {
+        self.ca_file.clone()
+    }
+
+    fn client_scheme(&self) -> &'static str {
+        if self.ca_file.is_some() {
+            "https"
+        } else {
+            "http"
+        }
     }
 
     fn start_member(&mut self, i: usize) {
@@ -70,15 +118,24 @@ impl Cluster {
         let m = &self.members[i];
         let data = self.dir.path().join(&m.name);
         let log = std::fs::File::create(self.dir.path().join(format!("{}.log", m.name))).unwrap();
-        let child = Command::new(etcd_bin())
+        let client_url = format!("{}://127.0.0.1:{}", self.client_scheme(), m.client);
+        let mut command = Command::new(etcd_bin());
+        if self.ca_file.is_some() {
+            command
+                .arg("--cert-file")
+                .arg(self.dir.path().join("member.pem"))
+                .arg("--key-file")
+                .arg(self.dir.path().join("member-key.pem"));
+        }
+        let child = command
             .args(["--name", &m.name])
             .arg("--data-dir")
             .arg(&data)
             .args([
                 "--listen-client-urls",
-                &format!("http://127.0.0.1:{}", m.client),
+                &client_url,
                 "--advertise-client-urls",
-                &format!("http://127.0.0.1:{}", m.client),
+                &client_url,
                 "--listen-peer-urls",
                 &format!("http://127.0.0.1:{}", m.peer),
                 "--initial-advertise-peer-urls",
@@ -118,13 +175,21 @@ impl Cluster {
 
     /// The store URL for `prefix` with a lease of `ttl` seconds.
     pub fn url(&self, prefix: &str, ttl: u64) -> String {
-        format!("etcd://{}/{prefix}?lease_ttl={ttl}", self.endpoints())
+        let scheme = if self.ca_file.is_some() {
+            "etcds"
+        } else {
+            "etcd"
+        };
+        format!("{scheme}://{}/{prefix}?lease_ttl={ttl}", self.endpoints())
     }
 
-    /// The parsed location of [`url`](Self::url).
+    /// The parsed location of [`url`](Self::url) (with the CA of a TLS cluster).
     pub fn location(&self, prefix: &str, ttl: u64) -> EtcdLocation {
         match StateLocation::parse(&self.url(prefix, ttl)).unwrap() {
-            StateLocation::Etcd(e) => e,
+            StateLocation::Etcd(e) => EtcdLocation {
+                ca_file: self.ca_file.clone(),
+                ..e
+            },
             other => panic!("{other:?}"),
         }
     }
