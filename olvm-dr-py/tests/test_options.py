@@ -20,6 +20,7 @@ def test_options_objects_have_the_cores_defaults_and_compare_by_value() -> None:
         "keep_bad_macs": False,
         "force_reason": None,
         "domains": None,
+        "recovery_plan": None,
     }
     changed = o.replace(start_vms=False, domains=("data1",))
     assert changed.start_vms is False and changed.domains == ["data1"]

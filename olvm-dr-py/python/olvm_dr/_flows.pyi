@@ -43,6 +43,9 @@ class FailoverOptions(FlowOptions):
         refused.
     domains : list[str] | None, default None
         Only these mapped domains (their names on either site). Default none: every mapped domain.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     """
     start_vms: bool
     wait_for_vms: bool
@@ -51,7 +54,8 @@ class FailoverOptions(FlowOptions):
     keep_bad_macs: bool
     force_reason: str | None
     domains: list[str] | None
-    def __init__(self, *, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None) -> None: ...
+    recovery_plan: str | None
+    def __init__(self, *, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, recovery_plan: str | None = None) -> None: ...
 
 @final
 class CleanupOptions(FlowOptions):
@@ -111,6 +115,9 @@ class FailbackOptions(FlowOptions):
         failback` behaviour). Default `true`; `false` when it was cleaned already.
     force_remove : bool, default False
         Remove domains whose detach is blocked from the Engine's database only. Default `false`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     """
     start_vms: bool
     wait_for_vms: bool
@@ -121,7 +128,8 @@ class FailbackOptions(FlowOptions):
     domains: list[str] | None
     clean_returning_site: bool
     force_remove: bool
-    def __init__(self, *, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False) -> None: ...
+    recovery_plan: str | None
+    def __init__(self, *, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False, recovery_plan: str | None = None) -> None: ...
 
 @final
 class SwitchoverOptions(FlowOptions):
@@ -154,6 +162,9 @@ class SwitchoverOptions(FlowOptions):
         its step and the switchover stops before any domain is released.
     force_remove : bool, default False
         Remove domains whose detach is blocked from the Engine's database only. Default `false`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     """
     start_vms: bool
     wait_for_vms: bool
@@ -164,7 +175,8 @@ class SwitchoverOptions(FlowOptions):
     domains: list[str] | None
     power_off_after_timeout: bool
     force_remove: bool
-    def __init__(self, *, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False) -> None: ...
+    recovery_plan: str | None
+    def __init__(self, *, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False, recovery_plan: str | None = None) -> None: ...
 
 @final
 class DrillOptions(FlowOptions):
@@ -187,12 +199,16 @@ class DrillOptions(FlowOptions):
         Start the VMs that were running. Default `true`.
     wait_for_vms : bool, default True
         Wait for the started VMs to be up and report those that are not. Default `true`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     """
     isolation: str
     domains: list[str] | None
     start_vms: bool
     wait_for_vms: bool
-    def __init__(self, *, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True) -> None: ...
+    recovery_plan: str | None
+    def __init__(self, *, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True, recovery_plan: str | None = None) -> None: ...
 
 @final
 class DrillFailbackOptions(FlowOptions):
@@ -230,7 +246,7 @@ class DrillFullOptions(FlowOptions):
     power_off_after_timeout: bool
     def __init__(self, *, stay: bool = False, power_off_after_timeout: bool = False) -> None: ...
 
-def plan_failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None) -> Plan:
+def plan_failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, recovery_plan: str | None = None) -> Plan:
     """The plan of a failover to ``target``: what ``failover`` with the same arguments would do.
     Nothing is changed.
 
@@ -267,6 +283,9 @@ def plan_failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mappin
         refused.
     domains : list[str] | None, default None
         Only these mapped domains (their names on either site). Default none: every mapped domain.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
 
     Returns
     -------
@@ -286,7 +305,7 @@ def plan_failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mappin
     """
     ...
 
-def failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: FailoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, recovery_plan: str | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """Fails over to ``target``: imports and activates the replicated storage domains there, registers
     templates and VMs with every mapping, starts the VMs that were running, checks the result.
 
@@ -323,6 +342,9 @@ def failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str
         refused.
     domains : list[str] | None, default None
         Only these mapped domains (their names on either site). Default none: every mapped domain.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     concurrency : int, default 16
         Engine calls in flight per site, at least 1.
     on_error : Literal["continue", "stop"], default 'continue'
@@ -478,7 +500,7 @@ def cleanup(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str,
     """
     ...
 
-def plan_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False) -> Plan:
+def plan_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False, recovery_plan: str | None = None) -> Plan:
     """The plan of a failback to ``target`` (the site that failed and came back).
 
     Parameters
@@ -515,6 +537,9 @@ def plan_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mappin
         failback` behaviour). Default `true`; `false` when it was cleaned already.
     force_remove : bool, default False
         Remove domains whose detach is blocked from the Engine's database only. Default `false`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
 
     Returns
     -------
@@ -534,7 +559,7 @@ def plan_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mappin
     """
     ...
 
-def failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False, recovery_plan: str | None = None, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """Fails back to ``target``: cleans its stale copy (unless ``clean_returning_site`` is false),
     releases the current site's domains, waits at the storage gate while replication is reversed,
     then fails over to ``target``.
@@ -573,6 +598,9 @@ def failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str
         failback` behaviour). Default `true`; `false` when it was cleaned already.
     force_remove : bool, default False
         Remove domains whose detach is blocked from the Engine's database only. Default `false`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     storage_gate : Callable[..., bool | str | None] | None, default None
         A callable passing the storage gate: called with the gate's description (and with ``gate=``
         and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
@@ -627,7 +655,7 @@ def failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str
     """
     ...
 
-def plan_switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False) -> Plan:
+def plan_switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False, recovery_plan: str | None = None) -> Plan:
     """The plan of a planned switchover to ``target`` (both sites up, no data loss).
 
     Parameters
@@ -664,6 +692,9 @@ def plan_switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapp
         its step and the switchover stops before any domain is released.
     force_remove : bool, default False
         Remove domains whose detach is blocked from the Engine's database only. Default `false`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
 
     Returns
     -------
@@ -683,7 +714,7 @@ def plan_switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapp
     """
     ...
 
-def switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False, recovery_plan: str | None = None, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """A planned switchover to ``target``: the other site's VMs are shut down gracefully, OVF stores
     written, domains released; after the storage gate, a failover to ``target`` starting what was
     running.
@@ -722,6 +753,9 @@ def switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
         its step and the switchover stops before any domain is released.
     force_remove : bool, default False
         Remove domains whose detach is blocked from the Engine's database only. Default `false`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     storage_gate : Callable[..., bool | str | None] | None, default None
         A callable passing the storage gate: called with the gate's description (and with ``gate=``
         and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
@@ -776,7 +810,7 @@ def switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
     """
     ...
 
-def plan_drill(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True) -> Plan:
+def plan_drill(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True, recovery_plan: str | None = None) -> Plan:
     """The plan of a drill on ``target``: what ``drill_start`` with the same arguments would do. The
     other site is only read.
 
@@ -805,6 +839,9 @@ def plan_drill(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
         Start the VMs that were running. Default `true`.
     wait_for_vms : bool, default True
         Wait for the started VMs to be up and report those that are not. Default `true`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
 
     Returns
     -------
@@ -824,7 +861,7 @@ def plan_drill(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
     """
     ...
 
-def drill_start(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
+def drill_start(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: DrillOptions | None = None, isolation: str = 'unplugged', domains: list[str] | None = None, start_vms: bool = True, wait_for_vms: bool = True, recovery_plan: str | None = None, storage_gate: Callable[..., bool | str | None] | None = None, storage_ready_command: str | None = None, storage_ready_file: str | os.PathLike[str] | None = None, storage_ready_timeout: float | None = None, concurrency: int = 16, on_error: Literal["continue", "stop"] = 'continue', state_dir: str | os.PathLike[str] | None = None, resume: bool | str | None = True, progress: Callable[[dict[str, Any]], object] | None = None, plan: Plan | None = None) -> Report:
     """Starts a drill on ``target`` (the discreet failover test): waits at the ``split-replication``
     storage gate until replication toward ``target`` is paused and its copies are writable, then
     fails over in drill mode while the other site keeps running (it is only read). Give the same
@@ -855,6 +892,9 @@ def drill_start(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[
         Start the VMs that were running. Default `true`.
     wait_for_vms : bool, default True
         Wait for the started VMs to be up and report those that are not. Default `true`.
+    recovery_plan : str | None, default None
+        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
+        first, then the rest.
     storage_gate : Callable[..., bool | str | None] | None, default None
         A callable passing the storage gate: called with the gate's description (and with ``gate=``
         and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
