@@ -83,19 +83,8 @@ async fn a_sized_world_fails_over_and_back_with_every_vm_started() {
         let was_running = running_on(&world, Site::Primary).await;
         world.disaster(Site::Primary);
         world.stop_all_replication();
-        let store = RunStore::in_memory();
-        let report = ctx
-            .prepare_failover(
-                Site::Secondary,
-                &FailoverOptions::default(),
-                &store,
-                &Resume::Never,
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .execute(&ctx, &store, &RunOptions::default())
-            .await
-            .unwrap();
+        let report =
+            flow_support::fail_over(&ctx, Site::Secondary, &FailoverOptions::default()).await;
         assert_eq!(
             report.verdict,
             Verdict::Success,

@@ -11,7 +11,6 @@ use std::time::Duration;
 use olvm_dr_core::Site;
 use olvm_dr_core::engine::Engine;
 use olvm_dr_core::fake::WorldBuilder;
-use olvm_dr_core::flow::{Resume, RunOptions, RunStore};
 use olvm_dr_core::plan::FailoverOptions;
 use olvm_dr_core::report::Verdict;
 
@@ -35,19 +34,7 @@ async fn failover_starts_what_the_stores_hold_not_what_ran_last() {
     world.disaster(Site::Primary);
     world.stop_all_replication();
     let ctx = flow_support::context(&world, "ovf-outdated");
-    let store = RunStore::in_memory();
-    let report = ctx
-        .prepare_failover(
-            Site::Secondary,
-            &FailoverOptions::default(),
-            &store,
-            &Resume::Never,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .execute(&ctx, &store, &RunOptions::default())
-        .await
-        .unwrap();
+    let report = flow_support::fail_over(&ctx, Site::Secondary, &FailoverOptions::default()).await;
     assert_eq!(
         report.verdict,
         Verdict::Success,

@@ -7,7 +7,6 @@ mod flow_support;
 use flow_support::context;
 use olvm_dr_core::Site;
 use olvm_dr_core::fake::WorldBuilder;
-use olvm_dr_core::flow::{Resume, RunOptions, RunStore};
 use olvm_dr_core::plan::FailoverOptions;
 use olvm_dr_core::report::{StepOutcome, Verdict};
 
@@ -30,19 +29,7 @@ async fn a_start_the_scheduler_refuses_fails_with_the_engines_reason_and_a_hint(
     world.disaster(Site::Primary);
     world.stop_all_replication();
     let ctx = context(&world, "start-refused");
-    let store = RunStore::in_memory();
-    let report = ctx
-        .prepare_failover(
-            Site::Secondary,
-            &FailoverOptions::default(),
-            &store,
-            &Resume::Never,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .execute(&ctx, &store, &RunOptions::default())
-        .await
-        .unwrap();
+    let report = flow_support::fail_over(&ctx, Site::Secondary, &FailoverOptions::default()).await;
     assert_ne!(
         report.verdict,
         Verdict::Success,

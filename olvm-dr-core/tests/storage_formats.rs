@@ -107,19 +107,7 @@ async fn a_failover_to_a_newer_site_upgrades_the_domains_and_the_failback_is_ref
 
     world.disaster(Site::Primary);
     world.stop_all_replication();
-    let store = RunStore::in_memory();
-    let report = ctx
-        .prepare_failover(
-            Site::Secondary,
-            &FailoverOptions::default(),
-            &store,
-            &Resume::Never,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .execute(&ctx, &store, &RunOptions::default())
-        .await
-        .unwrap();
+    let report = flow_support::fail_over(&ctx, Site::Secondary, &FailoverOptions::default()).await;
     assert_eq!(
         report.verdict,
         Verdict::Success,

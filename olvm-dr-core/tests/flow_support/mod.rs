@@ -25,6 +25,22 @@ pub fn urls() -> SiteUrls {
     }
 }
 
+/// A failover of `ctx` to `target` with `options`, planned and run to its end with a fresh
+/// in-memory store and the default run options (panics when it cannot be planned or run).
+pub async fn fail_over(
+    ctx: &FlowContext,
+    target: Site,
+    options: &olvm_dr_core::plan::FailoverOptions,
+) -> olvm_dr_core::report::Report {
+    let store = olvm_dr_core::flow::RunStore::in_memory();
+    ctx.prepare_failover(target, options, &store, &olvm_dr_core::flow::Resume::Never)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .execute(ctx, &store, &olvm_dr_core::flow::RunOptions::default())
+        .await
+        .unwrap()
+}
+
 /// A flow context over both sites of `world`, with its filled-in mapping.
 pub fn context(world: &World, tag: &str) -> FlowContext {
     let mapping = world.facts().mapping(&urls());
