@@ -62,7 +62,12 @@ fn one_member_lost_the_store_goes_on_two_lost_it_stops_and_resumes_after_quorum(
     let lost = store
         .lock_lost()
         .expect("a write without quorum loses the lock");
-    assert!(lost.contains("could not be made durable"), "{lost}");
+    // Which of the two notices it first depends on timing: the write that found no quorum, or
+    // the lease that could not be renewed meanwhile. Both name the quorum as the cause.
+    assert!(
+        lost.contains("could not be made durable") || lost.contains("quorum did not answer"),
+        "{lost}"
+    );
     assert!(err.to_string().contains(&location.to_string()), "{err}");
     // Lost for good: nothing more is written, even once the quorum is back.
     cluster.restart(0);
