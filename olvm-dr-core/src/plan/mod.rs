@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use action::{
-    Action, AddressChange, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, StopMode,
+    Action, AddressChange, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, HookVm,
+    StopMode,
 };
 pub use cleanup::{CleanupOptions, plan_cleanup};
 pub use drill::{DrillEndOptions, plan_drill, plan_drill_end};

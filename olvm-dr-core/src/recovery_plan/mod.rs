@@ -19,10 +19,24 @@
 //!       on_timeout: ask        # continue | stop | ask
 //!     delay_after: 30s
 //!     start: recorded          # recorded (the VMs that ran) | all | none
+//!     hooks:                   # before the group's starts, after its end
+//!       before: "/opt/dr/open-firewall.sh"
+//!       after: { command: "/opt/dr/dns-switch.sh", on_failure: continue }
+//!     manual: "confirm the DNS change"     # asked before the group's starts
 //! vms:
 //!   app01:
 //!     after: [db01, db02]      # within the group order: same or earlier groups
 //!     start: true              # overrides the group's `start`
+//!     hooks:
+//!       before_start: "lb-drain {name}"    # a command, or {command, timeout, on_failure}
+//!       after_ready:
+//!         command: "/opt/dr/register-dns.sh"
+//!         timeout: 2m          # default 10 minutes
+//!         on_failure: ask      # continue | stop (the default; resumable) | ask
+//! hooks:                       # the whole run: before the first group, after the last
+//!   before_run: "/opt/dr/notify.sh start"
+//!   after_run: "/opt/dr/notify.sh end"
+//! manual: "confirm the network team opened the firewall"   # before the first group
 //! reip:
 //!   in_drills: false           # drills keep the old addresses unless true
 //!   networks:
@@ -34,11 +48,13 @@
 //! ```
 //!
 //! [`RecoveryPlan::from_str`] reads it offline with a diagnostic (file:line:column, code) for
-//! every problem; [`assign`] puts a site's VMs in their groups and orders them.
+//! every problem; [`assign`] puts a site's VMs in their groups and orders them. The hooks and
+//! manual steps, where they run and what their commands see: [`hooks`].
 
 mod assign;
 mod describe;
 mod glob;
+pub mod hooks;
 mod read;
 mod subnet;
 
@@ -53,6 +69,7 @@ use crate::mapping::yaml::Budget;
 
 pub use assign::{AssignedGroup, Assignment, VmFacts, assign};
 pub use glob::Glob;
+pub use hooks::{DEFAULT_HOOK_TIMEOUT, GroupHooks, Hook, HookPoint, OnFailure, PlanHooks, VmHooks};
 pub use subnet::{Subnet, SubnetError};
 
 /// The name of the group of the VMs no group selects.
@@ -67,6 +84,9 @@ pub struct RecoveryPlan {
     pub vms: BTreeMap<String, VmRule>,
     /// How addresses change on the other site.
     pub reip: Reip,
+    /// The commands run before and after the run, and its manual step.
+    #[serde(default, skip_serializing_if = "PlanHooks::is_empty")]
+    pub hooks: PlanHooks,
 }
 
 /// A group of VMs that come back together.
@@ -83,6 +103,9 @@ pub struct Group {
     pub delay_after: Duration,
     /// Which of its VMs start.
     pub start: StartPolicy,
+    /// The commands run before and after it, and its manual step.
+    #[serde(default, skip_serializing_if = "GroupHooks::is_empty")]
+    pub hooks: GroupHooks,
 }
 
 /// Which VMs a group holds: those matching any of the criteria.
@@ -179,6 +202,9 @@ pub struct VmRule {
     pub after: Vec<String>,
     /// Start it or not, whatever its group says.
     pub start: Option<bool>,
+    /// The commands run right before its start and once its wait ended.
+    #[serde(default, skip_serializing_if = "VmHooks::is_empty")]
+    pub hooks: VmHooks,
 }
 
 /// How addresses change on the other site.

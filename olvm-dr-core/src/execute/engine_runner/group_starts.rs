@@ -5,17 +5,19 @@
 //! Steps, per group `G` in the plan's order (the VMs no group selects last, as `default`):
 //! `start-vm/<id>` for each VM the group starts (after its registration, the end of the
 //! previous group, and the waits of the VMs it comes `after`), `ready-vm/<id>` waiting for it,
-//! and `group/<G>`, which ends the group once all its waits ended.
+//! and `group/<G>`, which ends the group once all its waits ended. The plan's hooks and manual
+//! steps sit in this chain as steps of their own ([`super::hook_steps`]).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use super::hook_steps::{HookAt, chain_hook, chain_manual, hook_step, hook_vm};
 use crate::Site;
 use crate::engine::{Id, Initialization, NicConfiguration};
 use crate::execute::StepFailure;
 use crate::plan::source_record::RecordedVm;
 use crate::plan::{Action, AddressChange, Phase, Plan, Step, StepId};
-use crate::recovery_plan::{RecoveryPlan, StartPolicy, VmFacts, assign};
+use crate::recovery_plan::{HookPoint, RecoveryPlan, StartPolicy, VmFacts, assign};
 
 /// A registered (or to be registered) VM the run may start.
 #[derive(Debug, Clone)]
@@ -87,7 +89,25 @@ pub(crate) fn group_steps(
     let by_name: HashMap<&str, &Candidate> = vms.iter().map(|c| (c.name.as_str(), c)).collect();
     let readdress = Readdress::for_plan(plan, recovery);
     let mut steps = Vec::new();
-    let mut previous: Option<StepId> = None;
+    let before_run = HookAt {
+        site,
+        point: HookPoint::BeforeRun,
+        group: None,
+        vm: None,
+    };
+    let mut previous = chain_hook(
+        &mut steps,
+        None,
+        before_run,
+        recovery.hooks.before_run.as_ref(),
+    );
+    previous = chain_manual(
+        &mut steps,
+        previous,
+        site,
+        None,
+        recovery.hooks.manual.as_ref(),
+    );
     let mut started_ids: HashMap<&str, Id> = HashMap::new();
     // Which VMs start, first: a dependency may name a VM of the same group.
     for g in &assignment.groups {
@@ -106,11 +126,29 @@ pub(crate) fn group_steps(
         }
     }
     for g in &assignment.groups {
-        let delay_after = recovery
-            .groups
-            .iter()
-            .find(|x| x.name == g.name)
-            .map_or(std::time::Duration::ZERO, |x| x.delay_after);
+        let planned = recovery.groups.iter().find(|x| x.name == g.name);
+        let delay_after = planned.map_or(std::time::Duration::ZERO, |x| x.delay_after);
+        let group_hooks = planned.map(|x| &x.hooks);
+        let before = HookAt {
+            site,
+            point: HookPoint::BeforeGroup,
+            group: Some(&g.name),
+            vm: None,
+        };
+        previous = chain_hook(
+            &mut steps,
+            previous,
+            before,
+            group_hooks.and_then(|h| h.before.as_ref()),
+        );
+        previous = chain_manual(
+            &mut steps,
+            previous,
+            site,
+            Some(&g.name),
+            group_hooks.and_then(|h| h.manual.as_ref()),
+        );
+        let mut after_readies = Vec::new();
         let mut started = Vec::new();
         let mut readies = Vec::new();
         for name in &g.vms {
@@ -145,6 +183,22 @@ pub(crate) fn group_steps(
                     list.join(", ")
                 )
             };
+            let vm_hooks = recovery.vms.get(name).map(|r| &r.hooks);
+            let hooked = hook_vm(c.id, name, c.record.as_ref(), &changes);
+            let before_start = vm_hooks.and_then(|h| h.before_start.as_ref()).map(|h| {
+                let at = HookAt {
+                    site,
+                    point: HookPoint::BeforeStart,
+                    group: Some(&g.name),
+                    vm: Some(hooked.clone()),
+                };
+                hook_step(at, h)
+                    .after([c.register.clone()])
+                    .after(previous.clone())
+                    .after(after.iter().cloned())
+            });
+            let before_start_id = before_start.as_ref().map(|s| s.id.clone());
+            steps.extend(before_start);
             steps.push(
                 Step::new(
                     start_id.clone(),
@@ -162,7 +216,8 @@ pub(crate) fn group_steps(
                 )
                 .after([c.register.clone()])
                 .after(previous.clone())
-                .after(after),
+                .after(after)
+                .after(before_start_id),
             );
             steps.push(
                 Step::new(
@@ -179,6 +234,17 @@ pub(crate) fn group_steps(
                 )
                 .after([start_id]),
             );
+            if let Some(h) = vm_hooks.and_then(|h| h.after_ready.as_ref()) {
+                let at = HookAt {
+                    site,
+                    point: HookPoint::AfterReady,
+                    group: Some(&g.name),
+                    vm: Some(hooked),
+                };
+                let step = hook_step(at, h).after_finished([ready_step(c.id)]);
+                after_readies.push(step.id.clone());
+                steps.push(step);
+            }
             readies.push(ready_step(c.id));
             started.push((c.id, name.clone()));
         }
@@ -206,10 +272,34 @@ pub(crate) fn group_steps(
                 ),
             )
             .after(previous.clone())
+            .after(after_readies)
             .after_finished(readies),
         );
-        previous = Some(id);
+        let after = HookAt {
+            site,
+            point: HookPoint::AfterGroup,
+            group: Some(&g.name),
+            vm: None,
+        };
+        previous = chain_hook(
+            &mut steps,
+            Some(id),
+            after,
+            group_hooks.and_then(|h| h.after.as_ref()),
+        );
     }
+    let after_run = HookAt {
+        site,
+        point: HookPoint::AfterRun,
+        group: None,
+        vm: None,
+    };
+    chain_hook(
+        &mut steps,
+        previous,
+        after_run,
+        recovery.hooks.after_run.as_ref(),
+    );
     Ok(steps)
 }
 
