@@ -12,6 +12,7 @@ pub mod failover;
 pub mod gates;
 mod problems;
 mod render;
+mod render_hooks;
 mod render_recovery;
 pub(crate) mod selection;
 pub mod source_record;

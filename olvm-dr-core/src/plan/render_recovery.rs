@@ -49,12 +49,15 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
         crate::recovery_plan::Wait::default().describe(),
         0,
     ));
+    super::render_hooks::render_run_hooks(out, recovery, true);
     for (n, (name, select, wait, delay)) in names.iter().enumerate() {
         let _ = writeln!(out, "   {}. {name}: {select}", n + 1);
+        super::render_hooks::render_group_hooks(out, recovery, name, true);
         let _ = writeln!(out, "      wait: {wait}");
         if *delay > 0 {
             let _ = writeln!(out, "      then {delay} s of delay");
         }
+        super::render_hooks::render_group_hooks(out, recovery, name, false);
         if let Some(a) = &assignment {
             let vms = a
                 .groups
@@ -80,7 +83,9 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
             );
         }
     }
+    super::render_hooks::render_run_hooks(out, recovery, false);
     for (vm, rule) in &recovery.vms {
+        super::render_hooks::render_vm_hooks(out, vm, &rule.hooks);
         if !rule.after.is_empty() {
             let _ = writeln!(out, "   {vm} starts after {}", rule.after.join(", "));
         }

@@ -66,8 +66,8 @@ impl Hook {
 pub enum OnFailure {
     /// Go on; the report shows the failure.
     Continue,
-    /// Stop the run here. It is resumable: running the same command again runs the hook again
-    /// and goes on from there.
+    /// Stop the run here: the steps after the hook do not start, the run ends failed, and the
+    /// error says to correct the cause and run the command again.
     #[default]
     Stop,
     /// Ask the operator whether to go on, as a storage gate does; no answer stops the run.

@@ -212,14 +212,14 @@ pub(crate) async fn run_hook(
             })
         }
         OnFailure::Stop => Err(StepFailure::new(format!(
-            "{title} failed: {why}{said}; the run stops here (on_failure: stop). \
-             Correct the cause, then run the same command again: the run resumes and runs the hook again"
+            "{title} failed: {why}{said}; the run stops here (on_failure: stop) and the next steps do not start. \
+             Correct the cause, then run the command again"
         ))),
         OnFailure::Ask => {
             let Some(gate) = gate else {
                 return Err(StepFailure::new(format!(
                     "{title} failed: {why}{said}; the plan says to ask, but no way to answer was given \
-                     (a terminal, a file or a command); run the same command again to resume"
+                     (a terminal, a file or a command); run the command again with one"
                 )));
             };
             let question = format!("{title} failed ({why}{said}); confirm to go on");
@@ -245,7 +245,7 @@ pub(crate) async fn manual_step(
     let Some(gate) = gate else {
         return Err(StepFailure::new(format!(
             "the recovery plan has a manual step ('{question}') but no way to confirm it was given \
-             (a terminal, a file or a command); run the same command again with one to resume"
+             (a terminal, a file or a command); run the command again with one"
         )));
     };
     let confirmed = gate.wait_ready(question, ctx).await?;

@@ -172,3 +172,111 @@ impl Reader {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::recovery_plan::{Hook, OnFailure, RecoveryPlan};
+
+    const PLAN: &str = r#"
+hooks:
+  before_run: "echo start"
+  after_run:
+    command: "echo end"
+    timeout: 2m
+    on_failure: continue
+manual: "confirm the firewall"
+groups:
+  - name: db
+    select:
+      names: ["db*"]
+    hooks:
+      before: "echo before db"
+      after:
+        command: "echo after db"
+        on_failure: ask
+    manual: "confirm the DNS change"
+vms:
+  db1:
+    hooks:
+      before_start: "echo $OLVM_DR_VM_NAME"
+      after_ready:
+        command: "echo ready"
+        timeout: 30
+"#;
+
+    #[test]
+    fn every_hook_point_and_manual_step_is_read_with_its_defaults() {
+        let loaded = RecoveryPlan::from_str(PLAN, None);
+        let plan = loaded
+            .plan
+            .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+        assert_eq!(plan.hooks.before_run, Some(Hook::new("echo start")));
+        let after = plan.hooks.after_run.as_ref().unwrap();
+        assert_eq!(after.timeout, Duration::from_secs(120));
+        assert_eq!(after.on_failure, OnFailure::Continue);
+        assert_eq!(plan.hooks.manual.as_deref(), Some("confirm the firewall"));
+        let g = &plan.groups[0].hooks;
+        assert_eq!(g.before.as_ref().unwrap().on_failure, OnFailure::Stop);
+        assert_eq!(g.after.as_ref().unwrap().on_failure, OnFailure::Ask);
+        assert_eq!(g.manual.as_deref(), Some("confirm the DNS change"));
+        let v = &plan.vms["db1"].hooks;
+        assert_eq!(
+            v.before_start.as_ref().unwrap().command,
+            "echo $OLVM_DR_VM_NAME"
+        );
+        assert_eq!(
+            v.after_ready.as_ref().unwrap().timeout,
+            Duration::from_secs(30)
+        );
+        assert!(plan.has_hooks() && plan.needs_operator());
+    }
+
+    /// The diagnostics of `text` as `code line:column`.
+    fn problems(text: &str) -> Vec<String> {
+        RecoveryPlan::from_str(text, None)
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}:{}",
+                    d.code,
+                    d.location.line.unwrap_or_default(),
+                    d.location.column.unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bad_hooks_are_dr1308_at_their_line_and_column() {
+        let text = "hooks:\n  before_run: \"  \"\n  after_run:\n    command: echo\n    timeout: 0s\n    on_failure: retry\nmanual: \"\"\ngroups:\n  - name: g\n    select:\n      names: [a]\n    hooks:\n      after:\n        timeout: soon\n";
+        assert_eq!(
+            problems(text),
+            [
+                "DR1308 2:15",
+                "DR1308 5:14",
+                "DR1308 6:17",
+                "DR1308 7:9",
+                "DR1308 14:9",
+                "DR1308 14:18",
+            ]
+        );
+        assert!(RecoveryPlan::from_str(text, None).plan.is_none());
+    }
+
+    #[test]
+    fn a_misspelt_hook_key_is_unknown_with_a_suggestion() {
+        let text = "vms:\n  a:\n    hooks:\n      before_strat: x\n";
+        let d = &RecoveryPlan::from_str(text, None).diagnostics[0];
+        assert_eq!(d.code, crate::validate::codes::UNKNOWN_KEY);
+        assert!(
+            d.hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("before_start"),
+            "{d:?}"
+        );
+    }
+}
