@@ -267,6 +267,16 @@ vms:
     }
 
     #[test]
+    fn the_example_plan_reads_with_its_hooks_and_manual_step() {
+        let text = include_str!("../../../../examples/recovery_plan.yml");
+        let loaded = RecoveryPlan::from_str(text, None);
+        let plan = loaded
+            .plan
+            .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics));
+        assert!(plan.has_hooks() && plan.needs_operator());
+    }
+
+    #[test]
     fn a_misspelt_hook_key_is_unknown_with_a_suggestion() {
         let text = "vms:\n  a:\n    hooks:\n      before_strat: x\n";
         let d = &RecoveryPlan::from_str(text, None).diagnostics[0];
