@@ -6,7 +6,9 @@ use crate::recovery_plan::{Hook, RecoveryPlan, VmHooks};
 
 fn line(out: &mut String, indent: &str, what: &str, hook: Option<&Hook>) {
     if let Some(h) = hook {
-        let _ = writeln!(out, "{indent}{what}: {}", h.describe());
+        // Scrubbed like the hook's output: the command line may hold a secret's value.
+        let shown = crate::execute::hooks::shown(&h.describe());
+        let _ = writeln!(out, "{indent}{what}: {shown}");
     }
 }
 

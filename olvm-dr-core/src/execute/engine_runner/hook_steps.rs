@@ -54,7 +54,11 @@ pub(crate) fn hook_step(at: HookAt<'_>, hook: &Hook) -> Step {
         HookPoint::BeforeRun | HookPoint::BeforeGroup | HookPoint::BeforeStart => Phase::Start,
         HookPoint::AfterRun | HookPoint::AfterGroup | HookPoint::AfterReady => Phase::Verify,
     };
-    let summary = format!("run hook {}{whose}: {}", at.point.as_str(), hook.describe());
+    let summary = format!(
+        "run hook {}{whose}: {}",
+        at.point.as_str(),
+        super::hooks::shown(&hook.describe())
+    );
     Step::new(
         id,
         at.site,
