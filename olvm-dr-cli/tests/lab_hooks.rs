@@ -17,7 +17,7 @@ const SECRET: &str = "vault-s3cret-4711";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hooks_run_in_order_with_their_environment_and_no_secret() {
     let dir = tempfile::tempdir().unwrap();
-    let lab = Lab::start(LabOptions::new(&dir.path().join("lab")))
+    let lab = Lab::start(LabOptions::new(dir.path().join("lab")))
         .await
         .unwrap();
     lab.world().set_lease_timeout(Duration::from_secs(2));
