@@ -32,6 +32,7 @@ mod ovf;
 mod ovf_update;
 mod report;
 mod runtime;
+mod stored_runs;
 mod types;
 mod verify;
 mod world;
@@ -48,6 +49,7 @@ pub use options::{
 };
 pub use ovf::{OvfAge, OvfClock, OvfDomainAge, OvfFreshness};
 pub use ovf_update::{OvfDomainUpdate, OvfUpdate, OvfUpdateOutcome};
+pub use stored_runs::{load_report, run_ids};
 pub use report::{
     EntityOutcome, FlowKind, Report, Rto, StepCounts, StepOutcome, StepResult, Verdict,
     Verification, VmOutcome, report_html,
