@@ -43,7 +43,11 @@ fn failover_once(rt: &tokio::runtime::Runtime, store: &Store<'_>, prefix: &str) 
     let (location, option, value) = match store {
         Store::Dir => {
             let state = dir.path().join("state");
-            (StateLocation::Dir(state.clone()), "--state-dir", state.into_os_string())
+            (
+                StateLocation::Dir(state.clone()),
+                "--state-dir",
+                state.into_os_string(),
+            )
         }
         Store::Etcd(cluster) => (
             StateLocation::Etcd(cluster.location(prefix, LEASE_TTL)),
@@ -91,9 +95,7 @@ fn main() -> ExitCode {
     }
     drop(cluster);
     let overhead = etcd.as_secs_f64() / local.as_secs_f64() - 1.0;
-    println!(
-        "olvm-dr failover of {VMS} VMs (lab, instant, dark primary), best of {runs} each:"
-    );
+    println!("olvm-dr failover of {VMS} VMs (lab, instant, dark primary), best of {runs} each:");
     println!("  state directory:        {:.2} s", local.as_secs_f64());
     println!("  etcd, 3 loopback members: {:.2} s", etcd.as_secs_f64());
     println!(
@@ -102,7 +104,10 @@ fn main() -> ExitCode {
         MAX_OVERHEAD * 100.0
     );
     if runs > 1 && overhead > MAX_OVERHEAD {
-        eprintln!("the etcd store costs more than {:.0} %", MAX_OVERHEAD * 100.0);
+        eprintln!(
+            "the etcd store costs more than {:.0} %",
+            MAX_OVERHEAD * 100.0
+        );
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

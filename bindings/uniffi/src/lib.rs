@@ -49,11 +49,11 @@ pub use options::{
 };
 pub use ovf::{OvfAge, OvfClock, OvfDomainAge, OvfFreshness};
 pub use ovf_update::{OvfDomainUpdate, OvfUpdate, OvfUpdateOutcome};
-pub use stored_runs::{load_report, run_ids};
 pub use report::{
     EntityOutcome, FlowKind, Report, Rto, StepCounts, StepOutcome, StepResult, Verdict,
     Verification, VmOutcome, report_html,
 };
+pub use stored_runs::{load_report, run_ids};
 pub use types::{Diagnostic, Severity, Site};
 pub use verify::{Difference, SiteVerification};
 pub use world::{FakeWorld, WorldSize};

@@ -88,11 +88,10 @@ impl RunStore {
     /// what to write instead) or an etcd cluster that cannot be reached; the errors of
     /// [`open_location`](Self::open_location) when another controller holds the lock.
     pub fn open_named(given: &Path, lock: bool) -> Result<Self, StateDirError> {
-        let location =
-            StateLocation::named(given).map_err(|e| StateDirError::Unavailable {
-                location: e.given.clone(),
-                message: e.message,
-            })?;
+        let location = StateLocation::named(given).map_err(|e| StateDirError::Unavailable {
+            location: e.given.clone(),
+            message: e.message,
+        })?;
         if lock {
             Self::open_location(&location)
         } else {
