@@ -16,6 +16,9 @@ use crate::validate::codes;
 use crate::validate::findings::Findings;
 use crate::validate::suggest::closest;
 
+#[path = "read_addresses.rs"]
+mod addresses;
+
 /// Reads `text`; the plan is `None` only when the text is not a YAML mapping.
 pub(super) fn read(
     text: &str,
@@ -249,7 +252,7 @@ impl Reader {
         let Some(entries) = self.map(node, path) else {
             return VmRule::default();
         };
-        self.known_keys(entries, path, &["after", "start"]);
+        self.known_keys(entries, path, &["after", "start", "addresses"]);
         VmRule {
             after: get(entries, "after")
                 .map(|n| self.texts(n, &format!("{path}.after")))
@@ -258,6 +261,9 @@ impl Reader {
                 .map(|(t, _)| t)
                 .collect(),
             start: get(entries, "start").and_then(|n| self.boolean(n, &format!("{path}.start"))),
+            addresses: get(entries, "addresses")
+                .map(|n| self.vm_addresses(n, &format!("{path}.addresses")))
+                .unwrap_or_default(),
         }
     }
 

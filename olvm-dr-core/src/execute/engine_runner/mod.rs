@@ -7,6 +7,7 @@ mod guard;
 mod leftover_connection;
 mod op;
 mod options;
+mod readdress;
 mod readiness;
 mod registration;
 mod storage;
