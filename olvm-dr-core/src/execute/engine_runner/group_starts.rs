@@ -69,7 +69,11 @@ pub(crate) fn group_steps(
                 .as_ref()
                 .map(|r| r.affinity_labels.clone())
                 .unwrap_or_default(),
-            tags: Vec::new(),
+            tags: c
+                .record
+                .as_ref()
+                .map(|r| r.tags.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let (assignment, problems) = assign(recovery, &facts);
@@ -273,6 +277,7 @@ reip:
                     mac: Some(format!("56:6f:00:00:00:{n:02x}")),
                     ips: vec![ip.parse().unwrap()],
                 }],
+                tags: Vec::new(),
             }),
         }
     }

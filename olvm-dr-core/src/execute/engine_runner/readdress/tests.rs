@@ -55,6 +55,7 @@ fn record(name: &str, ips: [&str; 3]) -> RecordedVm {
                 ips: vec![ip(ips[i])],
             })
             .collect(),
+        tags: Vec::new(),
     }
 }
 
