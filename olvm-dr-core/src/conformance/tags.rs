@@ -66,7 +66,11 @@ pub async fn tags_are_assigned_to_vms(ctx: &Context) -> Result<(), Failure> {
     let after = ok("vm_tags", e.vm_tags(vm.id).await)?;
     ensure!(
         after.len() == before.len() + 1
-            && after.iter().filter(|t| t.id == tag.id && t.name == "infra").count() == 1,
+            && after
+                .iter()
+                .filter(|t| t.id == tag.id && t.name == "infra")
+                .count()
+                == 1,
         "vm_tags lists {after:?} after assigning 'infra' twice"
     );
     if let Some(other) = vms.get(1) {
@@ -77,7 +81,11 @@ pub async fn tags_are_assigned_to_vms(ctx: &Context) -> Result<(), Failure> {
         );
     }
     let nobody = Id::from_u128(0x7a9);
-    err("vm_tags of an unknown VM", e.vm_tags(nobody).await, ErrorKind::NotFound)?;
+    err(
+        "vm_tags of an unknown VM",
+        e.vm_tags(nobody).await,
+        ErrorKind::NotFound,
+    )?;
     err(
         "assign_tag to an unknown VM",
         e.assign_tag(nobody, tag.id).await,

@@ -167,15 +167,18 @@ pub async fn read_source_record(engine: &dyn Engine) -> EngineResult<SourceRecor
         attachments.extend(chunk.iter().map(|v| v.id).zip(lists));
     }
     // Without a tag (the run lock aside) no VM has one: no per-VM listing then.
-    let tagged = tags.iter().any(|t| t.name != crate::flow::lock::RUN_LOCK_TAG);
+    let tagged = tags
+        .iter()
+        .any(|t| t.name != crate::flow::lock::RUN_LOCK_TAG);
     let mut vm_tags: HashMap<Id, Vec<String>> = HashMap::new();
     for chunk in vms.chunks(CONCURRENT_READS).filter(|_| tagged) {
         let lists = try_join_all(chunk.iter().map(|v| engine.vm_tags(v.id))).await?;
         vm_tags.extend(
-            chunk
-                .iter()
-                .map(|v| v.id)
-                .zip(lists.into_iter().map(|l| l.into_iter().map(|t| t.name).collect())),
+            chunk.iter().map(|v| v.id).zip(
+                lists
+                    .into_iter()
+                    .map(|l| l.into_iter().map(|t| t.name).collect()),
+            ),
         );
     }
     let up: Vec<Id> = vms

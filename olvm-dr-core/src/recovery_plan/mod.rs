@@ -227,7 +227,11 @@ impl NicRef {
                 let mac = record
                     .nics
                     .iter()
-                    .filter(|n| n.network_profile.as_ref().is_some_and(|(net, _)| net == network))
+                    .filter(|n| {
+                        n.network_profile
+                            .as_ref()
+                            .is_some_and(|(net, _)| net == network)
+                    })
                     .find_map(|n| n.mac.clone())?;
                 record
                     .addresses

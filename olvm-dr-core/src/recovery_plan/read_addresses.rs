@@ -110,9 +110,12 @@ impl Reader {
                     codes::RECOVERY_REIP,
                     Some(pos),
                     format!("{path}.gateway"),
-                    format!("the gateway {gw} is not in {subnet}, the subnet of {address}/{prefix}"),
+                    format!(
+                        "the gateway {gw} is not in {subnet}, the subnet of {address}/{prefix}"
+                    ),
                 )
-                .hint = Some("give a gateway on the address's subnet, or correct the prefix".into());
+                .hint =
+                Some("give a gateway on the address's subnet, or correct the prefix".into());
         }
         Some(VmAddress {
             nic,
@@ -191,7 +194,10 @@ mod tests {
         assert!(e.contains(&("DR1306".into(), 5, 18)), "no prefix: {e:?}");
         assert!(e.contains(&("DR1306".into(), 6, 9)), "both names: {e:?}");
         assert!(e.contains(&("DR0202".into(), 9, 9)), "no name: {e:?}");
-        assert!(e.contains(&("DR1306".into(), 12, 18)), "gateway outside: {e:?}");
+        assert!(
+            e.contains(&("DR1306".into(), 12, 18)),
+            "gateway outside: {e:?}"
+        );
         assert!(e.contains(&("DR1306".into(), 13, 9)), "twice eth2: {e:?}");
         assert!(e.contains(&("DR1306".into(), 16, 18)), "prefix 40: {e:?}");
         assert!(

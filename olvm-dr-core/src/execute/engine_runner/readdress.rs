@@ -57,8 +57,8 @@ impl<'a> Readdress<'a> {
     /// `None` when the plan changes no address, or in a drill that keeps the old addresses.
     pub(crate) fn for_plan(plan: &'a Plan, recovery: &'a RecoveryPlan) -> Option<Self> {
         let own = recovery.vms.values().any(|r| !r.addresses.is_empty());
-        let applies = (own || !recovery.reip.networks.is_empty())
-            && (!plan.drill || recovery.reip.in_drills);
+        let applies =
+            (own || !recovery.reip.networks.is_empty()) && (!plan.drill || recovery.reip.in_drills);
         applies.then_some(Self {
             recovery,
             back: plan.target == Site::Primary,
@@ -74,7 +74,12 @@ impl<'a> Readdress<'a> {
         record: Option<&RecordedVm>,
     ) -> (Option<Initialization>, Vec<AddressChange>) {
         let mut out = Changes::default();
-        for a in self.recovery.vms.get(name).map_or(&[][..], |r| &r.addresses) {
+        for a in self
+            .recovery
+            .vms
+            .get(name)
+            .map_or(&[][..], |r| &r.addresses)
+        {
             if self.back {
                 self.own_back(name, a, record, &mut out);
             } else {
@@ -137,13 +142,7 @@ impl<'a> Readdress<'a> {
     /// it, with the prefix, gateway and DNS servers of the translation covering that address.
     /// Without that record or translation it keeps its address (logged): a guessed prefix or
     /// gateway would cut the guest off its network.
-    fn own_back(
-        &self,
-        name: &str,
-        a: &VmAddress,
-        record: Option<&RecordedVm>,
-        out: &mut Changes,
-    ) {
+    fn own_back(&self, name: &str, a: &VmAddress, record: Option<&RecordedVm>, out: &mut Changes) {
         let primary = self.returns.get(name);
         let Some(interface) = a.nic.interface(primary).or_else(|| a.nic.interface(record)) else {
             tracing::warn!(vm = name, nic = %a.nic, "neither site's record names its interface: it keeps its address");
@@ -151,7 +150,11 @@ impl<'a> Readdress<'a> {
         };
         out.kept.push(interface.clone());
         let Some(primary) = primary else {
-            tracing::warn!(vm = name, interface, "no record of the VM on the primary: it keeps its address");
+            tracing::warn!(
+                vm = name,
+                interface,
+                "no record of the VM on the primary: it keeps its address"
+            );
             return;
         };
         let network = network_of(primary, &interface);
@@ -166,7 +169,11 @@ impl<'a> Readdress<'a> {
             .filter(|ip| ip.is_ipv4() == a.address.is_ipv4())
             .find_map(|ip| covering(&ip).map(|t| (ip, t)))
         else {
-            tracing::warn!(vm = name, interface, "no subnet translation covers the primary's address: it keeps its address");
+            tracing::warn!(
+                vm = name,
+                interface,
+                "no subnet translation covers the primary's address: it keeps its address"
+            );
             return;
         };
         out.add(

@@ -80,8 +80,15 @@ fn own_addresses_come_first_and_translations_move_the_rest() {
     assert_eq!(eth0.gateway, Some(ip("10.201.0.1")));
     // By network: backup-net's NIC is eth1; its own address wins over the translation.
     let eth1 = config(&init, "eth1");
-    assert_eq!((eth1.address, eth1.prefix, eth1.gateway), (ip("192.168.50.7"), 24, None));
-    assert_eq!(init.nic_configurations.len(), 2, "storage-net is not translated");
+    assert_eq!(
+        (eth1.address, eth1.prefix, eth1.gateway),
+        (ip("192.168.50.7"), 24, None)
+    );
+    assert_eq!(
+        init.nic_configurations.len(),
+        2,
+        "storage-net is not translated"
+    );
     assert_eq!(init.dns_servers, vec![ip("10.201.0.53")]);
     let moved: Vec<(&str, IpAddr, IpAddr)> = changes
         .iter()
@@ -95,7 +102,10 @@ fn own_addresses_come_first_and_translations_move_the_rest() {
         ]
     );
     // Another VM only gets the translation.
-    let (init, _) = r.of("db01", Some(&record("db01", ["10.1.3.5", "10.9.9.9", "172.16.0.5"])));
+    let (init, _) = r.of(
+        "db01",
+        Some(&record("db01", ["10.1.3.5", "10.9.9.9", "172.16.0.5"])),
+    );
     assert_eq!(config(&init.unwrap(), "eth0").address, ip("10.201.3.5"));
 }
 
@@ -116,7 +126,11 @@ fn back_to_the_primary_returns_to_the_recorded_addresses() {
     let init = init.unwrap();
     let eth0 = config(&init, "eth0");
     assert_eq!((eth0.address, eth0.prefix), (ip("10.1.3.4"), 16));
-    assert_eq!(eth0.gateway, Some(ip("10.1.0.1")), "the gateway translated back");
+    assert_eq!(
+        eth0.gateway,
+        Some(ip("10.1.0.1")),
+        "the gateway translated back"
+    );
     assert_eq!(init.dns_servers, vec![ip("10.1.0.53")]);
     assert_eq!(config(&init, "eth1").address, ip("192.168.10.4"));
     assert_eq!(changes[0].old, ip("10.201.77.7"));
