@@ -23,6 +23,11 @@
 //!   app01:
 //!     after: [db01, db02]      # within the group order: same or earlier groups
 //!     start: true              # overrides the group's `start`
+//!     addresses:               # its own addresses on the other site (back on failback)
+//!       - network: prod-net    # or interface: eth0
+//!         address: 10.201.80.10/16
+//!         gateway: 10.201.0.1
+//!         dns: [10.201.0.53]
 //! reip:
 //!   in_drills: false           # drills keep the old addresses unless true
 //!   networks:
