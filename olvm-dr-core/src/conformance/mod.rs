@@ -173,6 +173,7 @@ checks! {
     vm_and_disk_searches_filter,
     disaster_makes_the_site_unavailable,
     tag_names_are_unique,
+    tags_are_assigned_to_vms,
     switch_master_moves_the_master_role,
     jobs_describe_their_command,
     unregistered_disks_are_the_images_no_entity_holds,

@@ -245,6 +245,11 @@ pub struct Plan {
     /// high-available VMs first, then the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<crate::recovery_plan::RecoveryPlan>,
+    /// For a run back to the primary whose recovery plan gives VMs their own addresses: the
+    /// primary's record of those VMs (kept in the state directory when it last answered), by
+    /// name. Their interfaces return to the addresses it has.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub return_record: std::collections::BTreeMap<String, source_record::RecordedVm>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
     pub hash: String,
 }
@@ -287,6 +292,7 @@ impl Plan {
             source_unanswered: None,
             source_record: None,
             recovery: None,
+            return_record: std::collections::BTreeMap::new(),
             hash: String::new(),
         }
     }

@@ -26,7 +26,7 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
                 name: v.name.clone(),
                 cluster: v.cluster.clone(),
                 affinity_labels: v.affinity_labels.clone(),
-                tags: Vec::new(),
+                tags: v.tags.clone(),
             })
             .collect();
         assign(recovery, &facts).0
@@ -101,7 +101,8 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
             );
         }
     }
-    if recovery.reip.networks.is_empty() {
+    let own = recovery.vms.iter().filter(|(_, r)| !r.addresses.is_empty());
+    if recovery.reip.networks.is_empty() && own.clone().next().is_none() {
         return;
     }
     if plan.drill && !recovery.reip.in_drills {
@@ -120,5 +121,27 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
             t.network,
             if back { " (back)" } else { "" }
         );
+    }
+    for (vm, rule) in own {
+        for a in &rule.addresses {
+            let _ = if back {
+                writeln!(
+                    out,
+                    "   {vm}, {}: back to its address on the primary (as recorded there)",
+                    a.nic
+                )
+            } else {
+                writeln!(
+                    out,
+                    "   {vm}, {}: {}/{}{} through cloud-init at start",
+                    a.nic,
+                    a.address,
+                    a.prefix,
+                    a.gateway
+                        .map(|g| format!(", gateway {g}"))
+                        .unwrap_or_default()
+                )
+            };
+        }
     }
 }

@@ -33,6 +33,11 @@
 //!         command: "/opt/dr/register-dns.sh"
 //!         timeout: 2m          # default 10 minutes
 //!         on_failure: ask      # continue | stop (the default; resumable) | ask
+//!     addresses:               # its own addresses on the other site (back on failback)
+//!       - network: prod-net    # or interface: eth0
+//!         address: 10.201.80.10/16
+//!         gateway: 10.201.0.1
+//!         dns: [10.201.0.53]
 //! hooks:                       # the whole run: before the first group, after the last
 //!   before_run: "/opt/dr/notify.sh start"
 //!   after_run: "/opt/dr/notify.sh end"
@@ -59,6 +64,7 @@ mod read;
 mod subnet;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -66,6 +72,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::mapping::yaml::Budget;
+use crate::plan::source_record::RecordedVm;
 
 pub use assign::{AssignedGroup, Assignment, VmFacts, assign};
 pub use glob::Glob;
@@ -205,6 +212,75 @@ pub struct VmRule {
     /// The commands run right before its start and once its wait ended.
     #[serde(default, skip_serializing_if = "VmHooks::is_empty")]
     pub hooks: VmHooks,
+    /// Its addresses on the other site, per interface or network (before any subnet
+    /// translation of the same interface).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<VmAddress>,
+}
+
+/// One address a VM gets on the other site: on a failover to the secondary, the guest's
+/// interface is configured with it through cloud-init; on a failback, the interface returns to
+/// the address the primary's record of the VM has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VmAddress {
+    /// Which interface of the guest.
+    pub nic: NicRef,
+    /// The address.
+    pub address: std::net::IpAddr,
+    /// Its prefix length.
+    pub prefix: u8,
+    /// The gateway on the other site's network.
+    pub gateway: Option<std::net::IpAddr>,
+    /// The DNS servers on the other site's network.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dns: Vec<std::net::IpAddr>,
+}
+
+/// How a per-VM address names the guest interface it configures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NicRef {
+    /// The guest's name of the interface (`eth0`), as cloud-init configures it.
+    Interface(String),
+    /// The interface whose NIC is on this source network (its guest name is taken from the
+    /// addresses the guest reported on the source).
+    Network(String),
+}
+
+impl NicRef {
+    /// The guest interface it names, given the VM's record on the source: an interface name as
+    /// written; a network, the interface the guest reported for the NIC on that network.
+    pub fn interface(&self, record: Option<&RecordedVm>) -> Option<String> {
+        match self {
+            NicRef::Interface(name) => Some(name.clone()),
+            NicRef::Network(network) => {
+                let record = record?;
+                let mac = record
+                    .nics
+                    .iter()
+                    .filter(|n| {
+                        n.network_profile
+                            .as_ref()
+                            .is_some_and(|(net, _)| net == network)
+                    })
+                    .find_map(|n| n.mac.clone())?;
+                record
+                    .addresses
+                    .iter()
+                    .find(|a| a.mac.as_deref() == Some(mac.as_str()))
+                    .map(|a| a.interface.clone())
+            }
+        }
+    }
+}
+
+impl fmt::Display for NicRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NicRef::Interface(name) => write!(f, "interface {name}"),
+            NicRef::Network(network) => write!(f, "the NIC on {network}"),
+        }
+    }
 }
 
 /// How addresses change on the other site.

@@ -16,6 +16,7 @@ use crate::validate::codes;
 use crate::validate::findings::Findings;
 use crate::validate::suggest::closest;
 
+mod addresses;
 mod hooks;
 
 /// Reads `text`; the plan is `None` only when the text is not a YAML mapping.
@@ -262,7 +263,7 @@ impl Reader {
         let Some(entries) = self.map(node, path) else {
             return VmRule::default();
         };
-        self.known_keys(entries, path, &["after", "start", "hooks"]);
+        self.known_keys(entries, path, &["after", "start", "hooks", "addresses"]);
         VmRule {
             hooks: self.vm_hooks(entries, path),
             after: get(entries, "after")
@@ -272,6 +273,9 @@ impl Reader {
                 .map(|(t, _)| t)
                 .collect(),
             start: get(entries, "start").and_then(|n| self.boolean(n, &format!("{path}.start"))),
+            addresses: get(entries, "addresses")
+                .map(|n| self.vm_addresses(n, &format!("{path}.addresses")))
+                .unwrap_or_default(),
         }
     }
 

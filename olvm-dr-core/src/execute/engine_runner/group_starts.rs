@@ -9,14 +9,14 @@
 //! steps sit in this chain as steps of their own ([`super::hook_steps`]).
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 
 use super::hook_steps::{HookAt, chain_hook, chain_manual, hook_step, hook_vm};
+use super::readdress::Readdress;
 use crate::Site;
-use crate::engine::{Id, Initialization, NicConfiguration};
+use crate::engine::Id;
 use crate::execute::StepFailure;
 use crate::plan::source_record::RecordedVm;
-use crate::plan::{Action, AddressChange, Phase, Plan, Step, StepId};
+use crate::plan::{Action, Phase, Plan, Step, StepId};
 use crate::recovery_plan::{HookPoint, RecoveryPlan, StartPolicy, VmFacts, assign};
 
 /// A registered (or to be registered) VM the run may start.
@@ -71,7 +71,11 @@ pub(crate) fn group_steps(
                 .as_ref()
                 .map(|r| r.affinity_labels.clone())
                 .unwrap_or_default(),
-            tags: Vec::new(),
+            tags: c
+                .record
+                .as_ref()
+                .map(|r| r.tags.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let (assignment, problems) = assign(recovery, &facts);
@@ -159,7 +163,7 @@ pub(crate) fn group_steps(
             let vid = c.id.to_string();
             let start_id = StepId::of(["start-vm", &vid]);
             let (initialization, changes) = match &readdress {
-                Some(r) => r.of(c.record.as_ref()),
+                Some(r) => r.of(name, c.record.as_ref()),
                 None => (None, Vec::new()),
             };
             let after: Vec<StepId> = recovery
@@ -303,91 +307,12 @@ pub(crate) fn group_steps(
     Ok(steps)
 }
 
-/// How the run changes the guests' addresses: the plan's subnet translations, forward on a
-/// failover to the secondary, back on a return to the primary.
-struct Readdress<'a> {
-    recovery: &'a RecoveryPlan,
-    back: bool,
-}
-
-impl<'a> Readdress<'a> {
-    /// `None` when the plan translates nothing, or in a drill that keeps the old addresses.
-    fn for_plan(plan: &Plan, recovery: &'a RecoveryPlan) -> Option<Self> {
-        let applies =
-            !recovery.reip.networks.is_empty() && (!plan.drill || recovery.reip.in_drills);
-        applies.then_some(Self {
-            recovery,
-            back: plan.target == Site::Primary,
-        })
-    }
-
-    /// The initialization for one VM and the changes it makes; `None` when nothing changes.
-    /// Forward, a translation applies to the addresses in its `from` on its network; back, to
-    /// the addresses in its `to` (the target network may be named otherwise), with the target
-    /// gateway and DNS servers translated back as well.
-    fn of(&self, record: Option<&RecordedVm>) -> (Option<Initialization>, Vec<AddressChange>) {
-        let Some(record) = record else {
-            return (None, Vec::new());
-        };
-        let mut init = Initialization::default();
-        let mut changes = Vec::new();
-        for a in &record.addresses {
-            let network = record
-                .nics
-                .iter()
-                .find(|n| n.mac.is_some() && n.mac == a.mac)
-                .and_then(|n| n.network_profile.as_ref())
-                .map(|(net, _)| net.clone())
-                .unwrap_or_default();
-            for ip in &a.ips {
-                let found = self.recovery.reip.networks.iter().find_map(|t| {
-                    if self.back {
-                        t.back(*ip).map(|new| (t, new))
-                    } else if t.network == network {
-                        t.forward(*ip).map(|new| (t, new))
-                    } else {
-                        None
-                    }
-                });
-                let Some((t, new)) = found else { continue };
-                if init
-                    .nic_configurations
-                    .iter()
-                    .any(|c| c.name == a.interface)
-                {
-                    continue;
-                }
-                let moved = |x: IpAddr| if self.back { t.back(x) } else { Some(x) };
-                init.nic_configurations.push(NicConfiguration {
-                    name: a.interface.clone(),
-                    address: new,
-                    prefix: t.to.prefix(),
-                    gateway: t.gateway.and_then(moved),
-                });
-                for d in t.dns.iter().filter_map(|d| moved(*d)) {
-                    if !init.dns_servers.contains(&d) {
-                        init.dns_servers.push(d);
-                    }
-                }
-                changes.push(AddressChange {
-                    interface: a.interface.clone(),
-                    network: network.clone(),
-                    old: *ip,
-                    new,
-                });
-            }
-        }
-        if changes.is_empty() {
-            (None, Vec::new())
-        } else {
-            (Some(init), changes)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
+    use crate::engine::Initialization;
     use crate::plan::source_record::RecordedAddress;
     use crate::plan::{ExpectedNic, PlanKind};
 
@@ -442,6 +367,7 @@ reip:
                     mac: Some(format!("56:6f:00:00:00:{n:02x}")),
                     ips: vec![ip.parse().unwrap()],
                 }],
+                tags: Vec::new(),
             }),
         }
     }

@@ -9,6 +9,7 @@ pub mod hooks;
 mod leftover_connection;
 mod op;
 mod options;
+mod readdress;
 mod readiness;
 mod registration;
 mod storage;

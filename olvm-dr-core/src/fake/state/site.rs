@@ -86,6 +86,8 @@ pub(crate) struct SiteState {
     pub(crate) ids: SplitMix64,
     /// Tags by id.
     pub(crate) tags: BTreeMap<Id, crate::engine::Tag>,
+    /// The tags assigned to each VM, by VM id (the Engine's `tags_vm_map`).
+    pub(crate) vm_tags: BTreeMap<Id, std::collections::BTreeSet<Id>>,
     /// The locks running commands hold.
     pub(crate) locks: super::locks::LockTable,
     /// Configuration generations, processed OVF data, outdated OVF stores.
@@ -121,6 +123,7 @@ impl SiteState {
             calls: 0,
             ids: SplitMix64::derive(seed, site.as_str()),
             tags: BTreeMap::new(),
+            vm_tags: BTreeMap::new(),
             locks: super::locks::LockTable::default(),
             ovf_gens: super::ovf_generations::OvfGenerations::default(),
             connections: super::connections::Connections::new(seed, site),

@@ -234,6 +234,9 @@ impl SiteState {
     /// Deletes a VM record and what only it used: name, MACs, disks, LUN disks.
     pub(crate) fn delete_vm(&mut self, id: Id) -> Option<VmRec> {
         let v = self.vms.remove(&id)?;
+        // `tags_vm_map` references `vm_static` with ON DELETE CASCADE
+        // (`packaging/dbscripts/create_tables.sql`, constraint `tags_vm_map_vm`).
+        self.vm_tags.remove(&id);
         if self.vm_names.get(&(v.dc, v.name.clone())) == Some(&id) {
             self.vm_names.remove(&(v.dc, v.name.clone()));
         }
