@@ -28,7 +28,7 @@ impl World {
     /// Sets `site`'s Engine's `StorageDomainFailureTimeoutInMinutes`: how long a domain a host
     /// cannot reach stays reported before the Engine acts (default 5 minutes).
     pub fn set_domain_failure_timeout(&self, site: Site, timeout: Duration) {
-        self.with(|w, _| w.site_mut(site).iscsi_paths.failure_timeout = timeout);
+        self.with(|w, now| w.set_domain_failure_timeout(site, timeout, now));
     }
 
     /// Restores the path [`World::cut_iscsi_path`] cut. A host the Engine made non-operational

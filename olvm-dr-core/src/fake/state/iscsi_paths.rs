@@ -89,6 +89,24 @@ impl WorldState {
         self.schedule(now, Event::DomainMonitor { site, host });
     }
 
+    /// Sets the failure timeout of `site`'s Engine at `now`; the hosts with cut paths check
+    /// their domains again at once, so that reports older than the new timeout are acted on.
+    pub(crate) fn set_domain_failure_timeout(
+        &mut self,
+        site: Site,
+        timeout: Duration,
+        now: Instant,
+    ) {
+        let paths = &mut self.site_mut(site).iscsi_paths;
+        paths.failure_timeout = timeout;
+        let mut hosts: Vec<Id> = paths.cut.keys().map(|(h, _)| *h).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        for host in hosts {
+            self.schedule(now, Event::DomainMonitor { site, host });
+        }
+    }
+
     /// Restores the path from `host` to target `t`: the host sees the target's LUNs again and
     /// its reports of the domains behind it are cleared.
     pub(crate) fn restore_iscsi_path(&mut self, site: Site, host: Id, t: usize) {
