@@ -22,6 +22,7 @@ mod failover;
 mod guests;
 mod import;
 mod inventory;
+mod iscsi_paths;
 mod jobs;
 mod leases;
 mod locks;
@@ -54,6 +55,7 @@ pub use failover::*;
 pub use guests::*;
 pub use import::*;
 pub use inventory::*;
+pub use iscsi_paths::*;
 pub use jobs::*;
 pub use leases::*;
 pub use locks::*;
@@ -194,6 +196,7 @@ checks! {
     start_in_a_cluster_without_up_hosts_is_refused,
     attach_checks_and_upgrades_the_storage_format,
     vm_start_waits_for_its_lease,
+    a_host_without_an_iscsi_path_runs_nothing_there,
 }
 
 /// The outcome of one check.

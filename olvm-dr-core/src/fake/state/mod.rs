@@ -14,6 +14,7 @@ pub(crate) mod fencing;
 pub(crate) mod guests;
 pub(crate) mod inventory;
 pub(crate) mod iscsi;
+pub(crate) mod iscsi_paths;
 pub(crate) mod locks;
 pub(crate) mod lun_device;
 pub(crate) mod macs;
@@ -35,6 +36,7 @@ pub(crate) mod tags;
 pub(crate) mod unregistered_disks;
 pub(crate) mod views;
 pub(crate) mod vm_leases;
+pub(crate) mod vm_runs;
 pub(crate) mod vms;
 pub(crate) mod vnic_mapping;
 
@@ -72,6 +74,8 @@ pub(crate) enum Event {
     FinishDetach { site: Site, sd: Id },
     /// sanlock could not renew `site`'s lease on `sd` for the lease time (see [`fencing`]).
     LeaseRenewalFailed { site: Site, sd: Id },
+    /// A host with a cut iSCSI path checks its domains (see [`iscsi_paths`]).
+    DomainMonitor { site: Site, host: Id },
 }
 
 /// Everything.
@@ -211,6 +215,7 @@ impl WorldState {
                 }
             }
             Event::LeaseRenewalFailed { site, sd } => self.fence(site, sd, t),
+            Event::DomainMonitor { site, host } => self.monitor_host_domains(site, host, t),
         }
     }
 

@@ -94,6 +94,8 @@ pub(crate) struct SiteState {
     pub(crate) ovf_gens: super::ovf_generations::OvfGenerations,
     /// The storage server connections of file domains.
     pub(crate) connections: super::connections::Connections,
+    /// The iSCSI paths its hosts lost and the domains they report in problem.
+    pub(crate) iscsi_paths: super::iscsi_paths::IscsiPaths,
 }
 
 impl SiteState {
@@ -127,6 +129,7 @@ impl SiteState {
             locks: super::locks::LockTable::default(),
             ovf_gens: super::ovf_generations::OvfGenerations::default(),
             connections: super::connections::Connections::new(seed, site),
+            iscsi_paths: super::iscsi_paths::IscsiPaths::default(),
         }
     }
 
