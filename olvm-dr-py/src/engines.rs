@@ -95,6 +95,17 @@ impl PyEngine {
 ///
 /// No request is sent until the first call. TLS is verified against `ca_file` (or the system's
 /// CA store when it is `None`) unless `insecure=True` is said out loud.
+///
+/// Args:
+///     url (str): The Engine's API URL, e.g. `https://engine.example.com/ovirt-engine/api`.
+///     username (str): The user, e.g. `admin@internal`.
+///     password (str): The user's password (never shown by `repr()`).
+///     ca_file (str | os.PathLike[str] | None, default None): The CA certificate (PEM) TLS is
+///         verified against; `None`: the system's CA store.
+///     insecure (bool, default False): Turn TLS verification off.
+///
+/// Raises:
+///     ConfigurationError: The URL or the CA file cannot be used.
 #[pyclass(name = "RestEngine", module = "olvm_dr", extends = PyEngine, frozen)]
 pub(crate) struct PyRestEngine {
     ca_file: Option<PathBuf>,

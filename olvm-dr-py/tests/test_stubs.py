@@ -19,6 +19,7 @@ import olvm_dr.testing
 from olvm_dr import _flows, _olvm_dr, _stubgen, exceptions
 
 from conftest import ROOT, need
+from test_docs import args_section
 
 STUB = pathlib.Path(_olvm_dr.__file__).with_name("_olvm_dr.pyi")
 FLOW_STUB = pathlib.Path(_flows.__file__).with_name("_flows.pyi")
@@ -145,17 +146,14 @@ def test_the_flow_stubs_are_generated_from_the_core() -> None:
 
 
 def parameters_documented(doc: str, names: list[str]) -> list[str]:
-    """The names a numpy-style ``Parameters`` section of ``doc`` does not describe."""
-    if "Parameters\n----------" not in doc:
-        return names
-    section = doc.split("Parameters\n----------", 1)[1]
-    described = {line.split(" : ")[0].strip() for line in section.splitlines() if " : " in line and not line.startswith(" ")}
+    """The names the Google-style ``Args:`` section of ``doc`` does not describe."""
+    described = args_section(doc) or set()
     return [n for n in names if n not in described]
 
 
 def test_help_documents_every_flow_parameter() -> None:
     """``help(olvm_dr.failover)`` and the other flow functions and options classes describe
-    every parameter (numpy style), with defaults shown as values."""
+    every parameter (Google style), with defaults shown as values."""
     for spec in _flows._FLOWS:
         function = getattr(olvm_dr, spec.name)
         names = list(inspect.signature(function).parameters)
@@ -171,7 +169,7 @@ def test_help_documents_every_flow_parameter() -> None:
 
 def test_every_public_class_and_function_is_documented() -> None:
     """Every public class has a docstring, and every public function's docstring describes each
-    of its parameters (numpy style), as ``help()`` shows it."""
+    of its parameters (Google style), as ``help()`` shows it."""
     for module in (olvm_dr, olvm_dr.testing):
         for name in module.__all__:
             obj = getattr(module, name)

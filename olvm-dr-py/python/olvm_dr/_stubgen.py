@@ -21,10 +21,6 @@ from typing import Any, Literal, final
 from typing_extensions import Self
 
 from ._olvm_dr import Engine, Mapping, Plan, Report
-
-class FlowOptions:
-    def replace(self, **changes: Any) -> Self: ...
-    def to_dict(self) -> dict[str, Any]: ...
 '''
 
 
@@ -53,7 +49,12 @@ def _signature(sig: inspect.Signature, first: str | None = None) -> str:
 
 def stubs() -> str:
     """The text of ``_flows.pyi``."""
-    out = [HEADER]
+    out = [HEADER, "\nclass FlowOptions:\n", _docstring(inspect.getdoc(_flows.FlowOptions) or "", "    ")]
+    for name, signature in (("replace", "self, **changes: Any) -> Self"), ("to_dict", "self) -> dict[str, Any]")):
+        method = getattr(_flows.FlowOptions, name)
+        out.append(f"    def {name}({signature}:\n")
+        out.append(_docstring(inspect.getdoc(method) or "", "        "))
+        out.append("        ...\n")
     for cls in _flows._CLASSES.values():
         sig = inspect.signature(cls)
         out.append(f"\n@final\nclass {cls.__name__}(FlowOptions):\n")
