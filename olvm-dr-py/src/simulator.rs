@@ -265,6 +265,8 @@ impl PySimulator {
     }
 
     /// Stops both Engines (the lab's files stay until the object goes away). Idempotent.
+    ///
+    /// Calling it again, or after the `with` block, does nothing.
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
         let lab = self
             .lab

@@ -508,11 +508,22 @@ class Engine:
     def api_info(self) -> dict[str, Any]:
         """What the Engine says about itself (product, vendor, version); a quick check that the
         Engine answers and the credentials work.
+
+        Returns:
+            dict: `product_name`, `vendor`, `version` (a dict) and `time` (the Engine's clock as a
+                dict, or `None` when the answer had none).
+
+        Raises:
+            EngineError: The Engine cannot be reached or refuses the credentials (a subclass per
+                error kind, e.g. `AuthenticationError`, `EngineUnavailableError`).
         """
         ...
     def close(self) -> None:
         """Logs out (revokes the SSO token of a REST Engine). The object can be used again: the
         next call logs in anew.
+
+        Raises:
+            EngineError: The logout failed.
         """
         ...
     def __enter__(self) -> Self: ...
@@ -1909,7 +1920,10 @@ class Simulator:
         """`True` until `stop()`."""
         ...
     def stop(self) -> None:
-        """Stops both Engines (the lab's files stay until the object goes away). Idempotent."""
+        """Stops both Engines (the lab's files stay until the object goes away). Idempotent.
+
+        Calling it again, or after the `with` block, does nothing.
+        """
         ...
     def __enter__(self) -> Self: ...
     def __exit__(
