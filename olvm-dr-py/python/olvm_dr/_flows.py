@@ -38,10 +38,6 @@ def _doc(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _wrap(text: str, indent: str = "    ") -> str:
-    return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
-
-
 def _entry(head: str, text: str) -> str:
     """One entry of a Google-style section: ``head: text``, continuation lines indented."""
     return textwrap.fill(
