@@ -245,9 +245,10 @@ pub struct Plan {
     /// high-available VMs first, then the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<crate::recovery_plan::RecoveryPlan>,
-    /// For a run back to the primary whose recovery plan gives VMs their own addresses: the
-    /// primary's record of those VMs (kept in the state directory when it last answered), by
-    /// name. Their interfaces return to the addresses it has.
+    /// For a run back to the primary whose recovery plan gives VMs their own addresses or
+    /// selects by tag: the primary's record of those VMs, and of its tagged VMs (kept in the
+    /// state directory when it last answered), by name. Their interfaces return to the
+    /// addresses it has; its tags stand for the tags the secondary's copies do not carry.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub return_record: std::collections::BTreeMap<String, source_record::RecordedVm>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].

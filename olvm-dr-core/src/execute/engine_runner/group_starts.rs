@@ -36,6 +36,20 @@ pub(crate) struct Candidate {
     pub(crate) record: Option<RecordedVm>,
 }
 
+/// The tags VM `c` is selected by: those its source's record has; when it has none (a VM
+/// registered on the secondary carries no tags), those of the primary's record on a run back to
+/// the primary ([`Plan::return_record`]).
+fn tags_of(plan: &Plan, c: &Candidate) -> Vec<String> {
+    match c.record.as_ref().map(|r| &r.tags) {
+        Some(tags) if !tags.is_empty() => tags.clone(),
+        _ => plan
+            .return_record
+            .get(&c.name)
+            .map(|r| r.tags.clone())
+            .unwrap_or_default(),
+    }
+}
+
 /// The step id of group `name`'s end.
 pub(crate) fn group_step(name: &str) -> StepId {
     StepId::of(["group", name])
@@ -71,11 +85,7 @@ pub(crate) fn group_steps(
                 .as_ref()
                 .map(|r| r.affinity_labels.clone())
                 .unwrap_or_default(),
-            tags: c
-                .record
-                .as_ref()
-                .map(|r| r.tags.clone())
-                .unwrap_or_default(),
+            tags: tags_of(plan, c),
         })
         .collect();
     let (assignment, problems) = assign(recovery, &facts);
