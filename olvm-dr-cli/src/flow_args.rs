@@ -84,8 +84,9 @@ pub struct RunArgs {
     /// Make and print the plan, change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Continue this interrupted run (by default, rerunning the same command continues the
-    /// newest interrupted run of the same flow, target and mapping).
+    /// Continue this interrupted run, or the last run if a recovery plan's hook or manual step
+    /// stopped it (by default, rerunning the same command continues the newest such run of the
+    /// same flow, target and mapping).
     #[arg(long, value_name = "RUN", conflicts_with = "new_run")]
     pub resume: Option<String>,
     /// Plan a new run even if an interrupted one could be continued.

@@ -242,7 +242,7 @@ pub(crate) fn run_prepared(
     let plan_text = prepared.plan.render(RenderOptions::default());
     let header = match (&prepared.resumed, prepared.run_id()) {
         (Some(state), Some(id)) => format!(
-            "Resuming run {id}: {} steps ended before it was interrupted (use --new-run to plan afresh).\n",
+            "Resuming run {id}: {} steps ended before it was interrupted or stopped (use --new-run to plan afresh).\n",
             state.results.len()
         ),
         _ => String::new(),
