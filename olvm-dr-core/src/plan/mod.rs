@@ -275,6 +275,19 @@ pub enum PlanError {
 }
 
 impl Plan {
+    /// The tags a recovery plan's groups select VM `name` by: `recorded` (what the source's
+    /// record has); when it has none (a VM registered on the secondary carries no tags), those
+    /// of the primary's record on a run back to the primary ([`Plan::return_record`]).
+    pub(crate) fn selection_tags(&self, name: &str, recorded: &[String]) -> Vec<String> {
+        if !recorded.is_empty() {
+            return recorded.to_vec();
+        }
+        self.return_record
+            .get(name)
+            .map(|r| r.tags.clone())
+            .unwrap_or_default()
+    }
+
     /// A plan with no steps yet.
     pub fn new(kind: PlanKind, target: Site, mapping_sha256: impl Into<String>) -> Self {
         Self {

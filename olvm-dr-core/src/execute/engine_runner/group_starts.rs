@@ -36,18 +36,9 @@ pub(crate) struct Candidate {
     pub(crate) record: Option<RecordedVm>,
 }
 
-/// The tags VM `c` is selected by: those its source's record has; when it has none (a VM
-/// registered on the secondary carries no tags), those of the primary's record on a run back to
-/// the primary ([`Plan::return_record`]).
+/// The tags VM `c` is selected by (see [`Plan::selection_tags`]).
 fn tags_of(plan: &Plan, c: &Candidate) -> Vec<String> {
-    match c.record.as_ref().map(|r| &r.tags) {
-        Some(tags) if !tags.is_empty() => tags.clone(),
-        _ => plan
-            .return_record
-            .get(&c.name)
-            .map(|r| r.tags.clone())
-            .unwrap_or_default(),
-    }
+    plan.selection_tags(&c.name, c.record.as_ref().map_or(&[][..], |r| &r.tags))
 }
 
 /// The step id of group `name`'s end.
