@@ -111,8 +111,14 @@ vms:
         let html = std::fs::read_to_string(run.path().join("report.html")).unwrap_or_default();
         assert!(!html.contains(SECRET), "report.html");
         if run.file_name().to_string_lossy().starts_with("failover-") {
-            assert!(html.contains("id=\"recovery-hooks\""), "the page lists the hooks");
-            assert!(html.contains("leaked &lt;redacted&gt;"), "with their output");
+            assert!(
+                html.contains("id=\"recovery-hooks\""),
+                "the page lists the hooks"
+            );
+            assert!(
+                html.contains("leaked &lt;redacted&gt;"),
+                "with their output"
+            );
         }
         let journal = std::fs::read_to_string(run.path().join("journal.jsonl")).unwrap();
         for record in journal.lines().filter(|l| !l.contains("\"steps_added\"")) {

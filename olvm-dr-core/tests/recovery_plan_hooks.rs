@@ -347,7 +347,12 @@ async fn a_run_stopped_by_a_hook_is_not_resumed_once_a_later_run_started() {
         .run_id;
     assert_ne!(first, second);
     let e = ctx
-        .prepare_failover(Site::Secondary, &options, &store, &Resume::Run(first.clone()))
+        .prepare_failover(
+            Site::Secondary,
+            &options,
+            &store,
+            &Resume::Run(first.clone()),
+        )
         .await
         .err()
         .expect("refused")

@@ -147,10 +147,7 @@ pub(crate) fn answer_gate(
                     "the recovery plan may ask {questions} times: put {placeholder} in the answer file (e.g. {example}) so each manual step or ask waits for its own file",
                     placeholder = olvm_dr_core::execute::GATE_PLACEHOLDER,
                     example = path
-                        .with_file_name(format!(
-                            "{}.ok",
-                            olvm_dr_core::execute::GATE_PLACEHOLDER
-                        ))
+                        .with_file_name(format!("{}.ok", olvm_dr_core::execute::GATE_PLACEHOLDER))
                         .display()
                 ));
             }

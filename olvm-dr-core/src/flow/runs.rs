@@ -215,7 +215,10 @@ impl RunStore {
         state: &JournalState,
     ) -> Result<(), String> {
         let ended = || format!("run {} has already ended; plan a new run", run.id);
-        if state.finished.is_none_or(|v| v == crate::report::Verdict::Success) {
+        if state
+            .finished
+            .is_none_or(|v| v == crate::report::Verdict::Success)
+        {
             return Err(ended());
         }
         let mut failed = state
@@ -233,9 +236,7 @@ impl RunStore {
             ));
         }
         let later = self.runs().into_iter().find(|r| {
-            r.id != run.id
-                && r.state()
-                    .is_some_and(|s| s.started_at >= state.started_at)
+            r.id != run.id && r.state().is_some_and(|s| s.started_at >= state.started_at)
         });
         if let Some(later) = later {
             return Err(format!(
@@ -556,7 +557,13 @@ mod tests {
         let run = RunDir::in_dir("r".into(), "/nonexistent".into());
         let check = |s: JournalState| store.stopped_by_operator_step(&run, &s);
         assert!(check(state(Some(Verdict::Partial), &["hook/group/a/after"])).is_ok());
-        assert!(check(state(Some(Verdict::Failed), &["manual/run", "hook/after-run"])).is_ok());
+        assert!(
+            check(state(
+                Some(Verdict::Failed),
+                &["manual/run", "hook/after-run"]
+            ))
+            .is_ok()
+        );
         let e = check(state(Some(Verdict::Success), &[])).unwrap_err();
         assert!(e.contains("has already ended; plan a new run"), "{e}");
         let e = check(state(Some(Verdict::Partial), &[])).unwrap_err();

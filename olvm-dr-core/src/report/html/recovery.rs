@@ -30,7 +30,8 @@ pub(super) fn groups(list: &[GroupOutcome]) -> String {
             if bad { "bad" } else { "" },
             esc(&g.name),
             g.started,
-            g.first_start_ms.map_or_else(|| "-".to_owned(), |ms| format!("+{}", secs(ms))),
+            g.first_start_ms
+                .map_or_else(|| "-".to_owned(), |ms| format!("+{}", secs(ms))),
             g.time_to_up_ms.map_or_else(|| "no VM up".to_owned(), secs),
             outcome_word(g.outcome),
             esc(&g.not_passed.join(", "))
@@ -87,10 +88,7 @@ pub(super) fn hooks(list: &[HookOutcome]) -> String {
         let (ended, bad) = match h.passed {
             Some(true) => ("passed".to_owned(), false),
             Some(false) => ("FAILED, went on".to_owned(), true),
-            None => (
-                outcome_word(h.outcome).to_owned(),
-                !h.outcome.is_success(),
-            ),
+            None => (outcome_word(h.outcome).to_owned(), !h.outcome.is_success()),
         };
         let _ = writeln!(
             out,
@@ -100,7 +98,8 @@ pub(super) fn hooks(list: &[HookOutcome]) -> String {
             esc(&label),
             esc(&h.what),
             h.exit.map_or_else(String::new, |c| c.to_string()),
-            h.started_ms.map_or_else(|| "-".to_owned(), |ms| format!("+{}", secs(ms))),
+            h.started_ms
+                .map_or_else(|| "-".to_owned(), |ms| format!("+{}", secs(ms))),
             secs(h.duration_ms),
             esc(h.note.as_deref().unwrap_or(""))
         );

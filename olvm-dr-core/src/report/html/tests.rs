@@ -350,7 +350,9 @@ fn a_recovery_plans_groups_and_hooks_are_on_the_page() {
     assert!(html.contains(
         "<td>hook after of group infra&lt;1&gt;</td><td><code>dns-update --zone &lt;prod&gt;</code></td><td>FAILED, went on</td><td>5</td><td>+95.0 s</td><td>1.5 s</td><td>the command exited with 5</td>"
     ), "{html}");
-    assert!(html.contains("<td>manual step</td><td><code>confirm the DNS change</code></td><td>passed</td><td></td>"));
+    assert!(html.contains(
+        "<td>manual step</td><td><code>confirm the DNS change</code></td><td>passed</td><td></td>"
+    ));
     // The end of the output: its last 40 lines, escaped.
     assert!(html.contains("[... 10 lines before, in the journal ...]\nline 11\n"));
     assert!(!html.contains("line 10\n"));
