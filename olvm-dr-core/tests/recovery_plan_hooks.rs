@@ -5,7 +5,7 @@
 
 mod flow_support;
 
-use flow_support::{assert_nothing_done_twice, context};
+use flow_support::{assert_nothing_done_twice, context, fail_over_in};
 use olvm_dr_core::Site;
 use olvm_dr_core::fake::WorldBuilder;
 use olvm_dr_core::flow::{Resume, RunOptions, RunStore};
@@ -254,21 +254,6 @@ async fn a_run_killed_in_a_hook_resumes_with_that_hook_and_reruns_no_finished_on
     );
 }
 
-/// Fails over with the `stop` plan into `store`: the group's `after` hook fails.
-async fn failover_stopped(
-    ctx: &olvm_dr_core::flow::FlowContext,
-    store: &RunStore,
-    options: &FailoverOptions,
-    resume: &Resume,
-) -> Report {
-    ctx.prepare_failover(Site::Secondary, options, store, resume)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .execute(ctx, store, &RunOptions::default())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_run_stopped_by_a_hook_resumes_from_it_once_the_cause_is_corrected() {
     let world = WorldBuilder::small(3).build();
@@ -283,7 +268,7 @@ async fn a_run_stopped_by_a_hook_resumes_from_it_once_the_cause_is_corrected() {
         ..FailoverOptions::default()
     };
     let store = RunStore::open(state.path()).unwrap();
-    let report = failover_stopped(&ctx, &store, &options, &Resume::Auto).await;
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
     assert_eq!(
         hook(&report, "hook/group/first/after").outcome,
         StepOutcome::Failed
@@ -294,7 +279,7 @@ async fn a_run_stopped_by_a_hook_resumes_from_it_once_the_cause_is_corrected() {
 
     // The cause corrected, running the same command again resumes the run from the hook.
     std::fs::write(dir.path().join("allow"), "").unwrap();
-    let report = failover_stopped(&ctx, &store, &options, &Resume::Auto).await;
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
     assert_eq!(
         report.verdict,
         Verdict::Success,
@@ -342,10 +327,10 @@ async fn a_run_stopped_by_a_hook_is_not_resumed_once_a_later_run_started() {
         ..FailoverOptions::default()
     };
     let store = RunStore::open(state.path()).unwrap();
-    let first = failover_stopped(&ctx, &store, &options, &Resume::Auto)
+    let first = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto)
         .await
         .run_id;
-    let second = failover_stopped(&ctx, &store, &options, &Resume::Never)
+    let second = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Never)
         .await
         .run_id;
     assert_ne!(first, second);
@@ -366,7 +351,7 @@ async fn a_run_stopped_by_a_hook_is_not_resumed_once_a_later_run_started() {
     );
     // The newest run is the one a rerun resumes.
     std::fs::write(dir.path().join("allow"), "").unwrap();
-    let report = failover_stopped(&ctx, &store, &options, &Resume::Auto).await;
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
     assert_eq!(report.run_id, second);
     assert_eq!(report.verdict, Verdict::Success);
 }
