@@ -57,3 +57,25 @@ def test_ctrl_c_interrupts_a_failover_which_then_resumes(tmp_path: pathlib.Path)
     assert report.ok, report.render()
     assert report.run_id == runs[0].name
     assert report.counts.already_done + report.counts.done == len(report.steps)
+
+
+def test_a_ctrl_c_inside_the_progress_callback_stops_the_run(tmp_path: pathlib.Path) -> None:
+    # A display callback runs often; a Ctrl-C that lands while it runs is still a Ctrl-C, not a
+    # broken display to log and go past.
+    world = World("small", seed=22)
+    mapping = world.mapping()
+    world.lose("primary")
+    state = tmp_path / "state"
+    seen: list[str] = []
+
+    def display(event: dict[str, object]) -> None:
+        seen.append(str(event["event"]))
+        if event["event"] == "step_finished" and len(seen) > 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        olvm_dr.failover(mapping, world.engines(), state_dir=state, progress=display)
+    assert "run_finished" not in seen
+    report = olvm_dr.failover(mapping, world.engines(), state_dir=state)
+    assert report.ok, report.render()
+    assert report.run_id == next((state / "runs").iterdir()).name
