@@ -72,8 +72,8 @@ impl Reporter for PyReporter {
             .unwrap_or("unknown")
             .to_owned();
         Python::attach(|py| {
-            let result = values::json_to_py(py, &json)
-                .and_then(|arg| self.callback.call1(py, (arg,)).map(drop));
+            let result =
+                values::to_py(py, &json).and_then(|arg| self.callback.call1(py, (arg,)).map(drop));
             match result {
                 Ok(()) => {}
                 Err(err) if err.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) => {

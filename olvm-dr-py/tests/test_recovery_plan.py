@@ -1,5 +1,6 @@
 """A failover with a recovery plan from Python: groups in order, their times, the subnet
-translation applied through cloud-init, and the failback returning the addresses."""
+translation applied through cloud-init, a hook's outcome, and the failback returning the
+addresses."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import olvm_dr
 from olvm_dr.testing import World
 
 PLAN = """
+hooks:
+  after_run: "echo ran"
 groups:
   - name: first
     select:
@@ -40,16 +43,26 @@ def test_a_failover_follows_the_recovery_plan(world: World, mapping: olvm_dr.Map
     world.lose("primary")
     report = olvm_dr.failover(mapping, world.engines(), plan=plan)
     assert report.ok, report.render()
-    groups = report.to_dict()["recovery_groups"]
-    assert [g["name"] for g in groups][:2] == ["first", "second"]
-    assert all(g["outcome"] == "done" for g in groups), groups
-    assert groups[0]["time_to_up_ms"] is not None
-    moved = [a for g in groups for a in g.get("addresses", [])]
+    groups = report.recovery_groups
+    assert all(isinstance(g, olvm_dr.GroupOutcome) for g in groups)
+    assert [g.name for g in groups][:2] == ["first", "second"]
+    assert all(g.outcome == "done" for g in groups), groups
+    assert groups[0].time_to_up_ms is not None
+    moved = [a for g in groups for a in g.addresses]
     assert moved, groups
     for a in moved:
-        assert a["old"].startswith("10.1.") and a["new"].startswith("10.201."), a
-        assert a["new"].split(".")[2:] == a["old"].split(".")[2:], "the host part is kept"
+        assert a.old.startswith("10.1.") and a.new.startswith("10.201."), a
+        assert a.new.split(".")[2:] == a.old.split(".")[2:], "the host part is kept"
     assert "group first: " in report.render()
+    # The typed records hold what the JSON holds.
+    as_dict = report.to_dict()["recovery_groups"]
+    assert [(g.name, g.started, len(g.addresses)) for g in groups] == [
+        (g["name"], g["started"], len(g.get("addresses", []))) for g in as_dict
+    ]
+    (hook,) = report.recovery_hooks
+    assert isinstance(hook, olvm_dr.HookOutcome)
+    assert (hook.kind, hook.point, hook.what, hook.outcome, hook.passed, hook.exit) == ("hook", "after_run", "echo ran", "done", True, 0)
+    assert "ran" in hook.stdout and hook.stderr == "" and hook.group is None
 
 
 def test_the_failback_translates_the_addresses_back(world: World, mapping: olvm_dr.Mapping, tmp_path: pathlib.Path) -> None:
@@ -68,8 +81,8 @@ def test_the_failback_translates_the_addresses_back(world: World, mapping: olvm_
 
     back = olvm_dr.failback(mapping, world.engines(), storage_gate=storage_ready, recovery_plan=str(path))
     assert back.ok, back.render()
-    forth = {(a["vm"], a["old"], a["new"]) for g in there.to_dict()["recovery_groups"] for a in g.get("addresses", [])}
-    returned = {(a["vm"], a["new"], a["old"]) for g in back.to_dict()["recovery_groups"] for a in g.get("addresses", [])}
+    forth = {(a.vm, a.old, a.new) for g in there.recovery_groups for a in g.addresses}
+    returned = {(a.vm, a.new, a.old) for g in back.recovery_groups for a in g.addresses}
     assert forth and returned == forth, (forth, returned)
 
 
@@ -133,21 +146,23 @@ def test_the_medium_world_follows_four_groups_through_a_ctrl_c_and_back(tmp_path
     report = olvm_dr.failover(mapping, world.engines(), recovery_plan=str(path), state_dir=state)
     assert report.ok, report.render()
     assert report.run_id == runs[0].name, "the interrupted run resumed"
-    groups = report.to_dict()["recovery_groups"]
-    assert [g["name"] for g in groups][:4] == ["infrastructure", "databases", "applications", "web"]
-    assert all(g["outcome"] == "done" and g["time_to_up_ms"] is not None for g in groups[:4]), groups
+    groups = report.recovery_groups
+    assert [g.name for g in groups][:4] == ["infrastructure", "databases", "applications", "web"]
+    assert all(g.outcome == "done" and g.time_to_up_ms is not None for g in groups[:4]), groups
     # Each check failed once, then passed: one mark per VM of the first group.
     checked = sorted(m.name for m in marks.iterdir())
-    assert len(checked) == groups[0]["started"] > 0 and all(n.startswith("vm0000") for n in checked), checked
-    started = {s["id"]: s for s in report.to_dict()["steps"] if str(s["id"]).startswith(("start-vm/", "ready-vm/"))}
+    assert len(checked) == groups[0].started > 0 and all(n.startswith("vm0000") for n in checked), checked
+    started = {s.id: s for s in report.steps if s.id.startswith(("start-vm/", "ready-vm/"))}
     vm11 = next(v.id for v in report.vms if v.name == "vm00011")
     vm12 = next(v.id for v in report.vms if v.name == "vm00012")
     ready11 = started[f"ready-vm/{vm11}"]
-    assert started[f"start-vm/{vm12}"]["started_ms"] >= ready11["started_ms"] + ready11["duration_ms"], "vm00012 after vm00011"
-    moved = [a for g in groups for a in g.get("addresses", [])]
-    assert moved and all(a["new"].startswith("10.201.") for a in moved), moved
+    start12 = started[f"start-vm/{vm12}"].started_ms
+    assert start12 is not None and ready11.started_ms is not None
+    assert start12 >= ready11.started_ms + ready11.duration_ms, "vm00012 after vm00011"
+    moved = [a for g in groups for a in g.addresses]
+    assert moved and all(a.new.startswith("10.201.") for a in moved), moved
     # Every tenth guest of the world has no cloud-init: it keeps its address, and says so.
-    kept = [a for a in moved if a["applied"] is False]
+    kept = [a for a in moved if a.applied is False]
     assert kept and len(kept) < len(moved) / 5, kept
 
     world.recover("primary")
@@ -161,6 +176,6 @@ def test_the_medium_world_follows_four_groups_through_a_ctrl_c_and_back(tmp_path
         mapping, world.engines(), storage_gate=storage_ready, recovery_plan=str(path), state_dir=state
     )
     assert back.ok, back.render()
-    forth = {(a["vm"], a["old"], a["new"]) for a in moved if a["applied"]}
-    returned = {(a["vm"], a["new"], a["old"]) for g in back.to_dict()["recovery_groups"] for a in g.get("addresses", [])}
+    forth = {(a.vm, a.old, a.new) for a in moved if a.applied}
+    returned = {(a.vm, a.new, a.old) for g in back.recovery_groups for a in g.addresses}
     assert returned == forth, (forth, returned)
