@@ -28,6 +28,7 @@ mod locks;
 mod maintenance;
 mod master_election;
 mod ovf_outdated;
+mod recovered_site;
 mod registration;
 mod scheduling;
 mod storage;
@@ -60,6 +61,7 @@ pub use locks::*;
 pub use maintenance::*;
 pub use master_election::*;
 pub use ovf_outdated::*;
+pub use recovered_site::*;
 pub use registration::*;
 pub use scheduling::*;
 pub use storage::*;
@@ -193,6 +195,8 @@ checks! {
     start_in_a_cluster_without_up_hosts_is_refused,
     attach_checks_and_upgrades_the_storage_format,
     vm_start_waits_for_its_lease,
+    a_recovered_site_finds_its_read_only_storage_inactive,
+    destroying_a_recovered_master_needs_a_successor,
 }
 
 /// The outcome of one check.

@@ -47,6 +47,16 @@ pub struct TransitionTimes {
     pub spm_election: Duration,
     /// After a VM is `up`: until its guest agent reported the guest's addresses.
     pub guest_agent: Duration,
+    /// A site back from a disaster: from the Engine's start to the first cycle of its
+    /// storage-pool timer that hears from the hosts (`IrsProxyImpl.updatingTimerElapsed`, every
+    /// `StoragePoolRefreshTimeInSeconds`). Until then the domains are `unknown` and the VMs
+    /// that ran `unknown`. The fake keeps the cycle after the instant of the recovery even when
+    /// this is zero (see `state::recovery`).
+    pub pool_refresh: Duration,
+    /// A recovered site's domain that its hosts cannot use: how long it stays `unknown`
+    /// before the Engine moves it to `inactive` (`IrsProxyImpl.addDomainInProblemData`, the
+    /// `StorageDomainFailureTimeoutInMinutes` timer).
+    pub domain_failure: Duration,
 }
 
 impl TransitionTimes {
@@ -76,6 +86,11 @@ impl TransitionTimes {
             // Our estimate: the guest finishes booting and qemu-guest-agent answers VDSM's
             // next guest-info poll.
             guest_agent: Duration::from_secs(15),
+            // `StoragePoolRefreshTimeInSeconds`, 10 in the Engine's configuration
+            // (ovirt-engine `0000_config.sql`).
+            pool_refresh: Duration::from_secs(10),
+            // `StorageDomainFailureTimeoutInMinutes`, 5 in the Engine's configuration.
+            domain_failure: Duration::from_secs(5 * 60),
         }
     }
 }

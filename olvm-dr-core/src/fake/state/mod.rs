@@ -22,6 +22,7 @@ pub(crate) mod mappings;
 pub(crate) mod master_election;
 pub(crate) mod ovf;
 pub(crate) mod ovf_generations;
+pub(crate) mod recovery;
 pub(crate) mod register;
 pub(crate) mod register_checks;
 pub(crate) mod register_template;
@@ -72,6 +73,8 @@ pub(crate) enum Event {
     FinishDetach { site: Site, sd: Id },
     /// sanlock could not renew `site`'s lease on `sd` for the lease time (see [`fencing`]).
     LeaseRenewalFailed { site: Site, sd: Id },
+    /// The first monitoring cycle after `site` came back from a disaster (see [`recovery`]).
+    MonitoringAfterRecovery { site: Site },
 }
 
 /// Everything.
@@ -211,6 +214,7 @@ impl WorldState {
                 }
             }
             Event::LeaseRenewalFailed { site, sd } => self.fence(site, sd, t),
+            Event::MonitoringAfterRecovery { site } => self.monitoring_after_recovery(site, t),
         }
     }
 
@@ -223,11 +227,16 @@ impl WorldState {
         }
     }
 
-    /// Brings `site` back with the state it had.
-    pub(crate) fn bring_up(&mut self, site: Site) {
+    /// Brings `site` back at `now`. After an Engine outage it has the state it had; after a
+    /// disaster its monitoring has to find its storage and hosts again (see [`recovery`]).
+    pub(crate) fn bring_up(&mut self, site: Site, now: Instant) {
         let s = self.site_mut(site);
+        let after_disaster = s.hosts_down_at.is_some();
         s.engine_up = true;
         s.hosts_down_at = None;
+        if after_disaster {
+            self.recover_from_disaster(site, now);
+        }
     }
 
     /// Counts a call to `site` and fires a call-count-triggered drop that is due.
