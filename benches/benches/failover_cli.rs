@@ -4,11 +4,8 @@
 //! registration, start, verification, journal and report in a state directory), timed on the
 //! wall clock. Target: 2 s.
 //!
-//! The lab is the one `olvm-dr lab up` starts (`olvm_dr_sim::Lab`, `instant` latency: no time
-//! per request or transition), here in the benchmark's process on a runtime of its own. The
-//! primary is dark the way the lab makes it dark (its Engine port and its hosts' VDSM ports
-//! refuse connections), its sanlock leases have expired and replication is stopped, as after a
-//! real disaster once the storage has been promoted. The phases come from the run's report.
+//! The lab and the command are `olvm_dr_benches::lab_failover`'s. The phases come from the
+//! run's report.
 //!
 //! With `OLVM_DR_BENCH_ROLE_CMD` set, the same is done once more on a fresh lab for that
 //! command (run with `sh -c`, e.g. the `ovirt.ovirt.disaster_recovery` role's failover), and
@@ -19,38 +16,19 @@
 //! A timed `main` (no harness): best of three runs, each on a fresh lab.
 //! Run with `cargo bench -p olvm-dr-benches --bench failover_cli`.
 
-use std::ffi::OsStr;
-use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+use olvm_dr_benches::lab_failover::{cli_failover, lost_primary_lab};
 use olvm_dr_core::flow::RunStore;
 use olvm_dr_core::plan::Phase;
 use olvm_dr_core::report::{Report, Verdict};
-use olvm_dr_core::{Secret, Site};
-use olvm_dr_sim::{Lab, LabOptions, Latency};
 
 const VMS: usize = 200;
 const RUNS: usize = 3;
 const TARGET: Duration = Duration::from_secs(2);
 /// The environment variable that names the Ansible role's command.
 const ROLE_CMD: &str = "OLVM_DR_BENCH_ROLE_CMD";
-
-/// A lab of `VMS` VMs whose primary has just been lost.
-fn lost_primary_lab(rt: &tokio::runtime::Runtime, dir: &Path) -> Lab {
-    let options = LabOptions {
-        vms: Some(VMS),
-        latency: Latency::Instant,
-        password: Some(Secret::new("bench")),
-        ..LabOptions::new(dir)
-    };
-    let lab = rt.block_on(Lab::start(options)).expect("lab");
-    let world = lab.world();
-    world.disaster(Site::Primary);
-    world.expire_leases(Site::Primary);
-    world.stop_all_replication();
-    lab
-}
 
 /// CPU time (user and system) this process has used so far: the command and the lab together.
 /// `None` where `/proc/self/stat` is not there. Its times are in clock ticks of `USER_HZ`, which
@@ -68,24 +46,10 @@ fn cpu_time() -> Option<Duration> {
 /// One `olvm-dr failover`: wall time, CPU time of the command and the lab, and the report.
 fn failover_once(rt: &tokio::runtime::Runtime) -> (Duration, Option<Duration>, Report) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let lab = lost_primary_lab(rt, &dir.path().join("lab"));
+    let lab = lost_primary_lab(rt, &dir.path().join("lab"), VMS);
     let state = dir.path().join("state");
-    let conf = lab.files().dr_conf.clone();
     let cpu_before = cpu_time();
-    let start = Instant::now();
-    let args: [&OsStr; 9] = [
-        "olvm-dr".as_ref(),
-        "-q".as_ref(),
-        "-f".as_ref(),
-        conf.as_os_str(),
-        "failover".as_ref(),
-        "--yes".as_ref(),
-        "--no-progress".as_ref(),
-        "--state-dir".as_ref(),
-        state.as_os_str(),
-    ];
-    let code = olvm_dr_cli::run(args);
-    let wall = start.elapsed();
+    let (code, wall) = cli_failover(&lab, &["--state-dir".as_ref(), state.as_os_str()]);
     let cpu = cpu_time()
         .zip(cpu_before)
         .map(|(after, before)| after - before);
@@ -121,7 +85,7 @@ fn secs(d: Duration) -> String {
 /// The role's command on a fresh lab: its wall time, or why it failed.
 fn role_once(rt: &tokio::runtime::Runtime, command: &str) -> Result<Duration, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let lab = lost_primary_lab(rt, &dir.path().join("lab"));
+    let lab = lost_primary_lab(rt, &dir.path().join("lab"), VMS);
     let files = lab.files().clone();
     let start = Instant::now();
     let status = Command::new("sh")

@@ -3,5 +3,6 @@
 pub mod dr_world;
 pub mod failover_world;
 pub mod group_bound;
+pub mod lab_failover;
 pub mod lower_bound;
 pub mod synthetic;

@@ -1,7 +1,7 @@
-//! A recovery plan from the command line against a lab over HTTP: four groups, a
-//! dependency, a check (against the simulator's check endpoint) that fails once then passes, a
-//! subnet translation; the failover is killed inside its groups and resumed; the failback puts
-//! the addresses back.
+//! A recovery plan from the command line against a medium lab over HTTP: four groups (one also
+//! selecting by tag), a dependency, a check (against the simulator's check endpoint) that fails
+//! once then passes, a subnet translation and a VM's own address; the failover is killed inside
+//! its groups and resumed; the failback puts the addresses back.
 
 mod lab_support;
 
@@ -14,7 +14,8 @@ use olvm_dr_core::Site;
 use olvm_dr_core::engine::Id;
 use olvm_dr_sim::{Lab, LabOptions};
 
-fn write_plan(path: &Path, control_url: &str) {
+/// The plan; `tagged` is selected by tag `infra` only, `own` gets its own address.
+fn write_plan(path: &Path, control_url: &str, own: &str) {
     let check = format!(
         "python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' {control_url}/checks/{{name}}"
     );
@@ -23,6 +24,7 @@ fn write_plan(path: &Path, control_url: &str) {
   - name: infrastructure
     select:
       names: ["vm0000?"]
+      tags: [infra]
     wait:
       for: check
       command: "{check}"
@@ -45,6 +47,11 @@ fn write_plan(path: &Path, control_url: &str) {
 vms:
   vm00012:
     after: [vm00011]
+  {own}:
+    addresses:
+      - network: prod-net
+        address: 10.201.250.9/16
+        gateway: 10.201.0.1
 reip:
   networks:
     - network: prod-net
@@ -83,12 +90,38 @@ async fn a_recovery_plan_from_the_command_line_killed_resumed_and_failed_back() 
     let dir = tempfile::tempdir().unwrap();
     let lab_dir = dir.path().join("lab");
     let state = dir.path().join("state");
-    let lab = Lab::start(LabOptions::new(&lab_dir)).await.unwrap();
+    let lab = Lab::start(LabOptions {
+        size: olvm_dr_sim::WorldSize::Medium,
+        ..LabOptions::new(&lab_dir)
+    })
+    .await
+    .unwrap();
     lab.world().set_lease_timeout(Duration::from_secs(2));
     let conf = lab.files().dr_conf.clone();
     let plan = dir.path().join("recovery_plan.yml");
-    write_plan(&plan, &lab.control_url(Site::Primary));
     let before = addresses(&lab);
+    let facts = lab.world().facts();
+    let running_with_address = |prefix: &str| {
+        facts
+            .vms
+            .iter()
+            .zip(&before)
+            .find(|(v, (_, a))| {
+                v.running
+                    && v.name.starts_with(prefix)
+                    && a.is_some_and(|a| a.to_string().starts_with("10.1."))
+                    && lab.world().guest(v.id).is_some_and(|g| g.cloud_init)
+            })
+            .map(|(v, _)| v.clone())
+            .expect("a running VM with cloud-init and an address on prod-net")
+    };
+    // A running VM of the default group that only its tag puts in `infrastructure`.
+    let tagged = running_with_address("vm0004");
+    let own = running_with_address("vm0002");
+    let primary = lab.world().dyn_engine(Site::Primary);
+    let infra = primary.add_tag("infra", "").await.unwrap();
+    primary.assign_tag(tagged.id, infra.id).await.unwrap();
+    write_plan(&plan, &lab.control_url(Site::Primary), &own.name);
     // Each infrastructure VM's service fails its first check.
     for v in lab
         .world()
@@ -129,6 +162,13 @@ async fn a_recovery_plan_from_the_command_line_killed_resumed_and_failed_back() 
     assert!(out.contains("vm00012 starts after vm00011"), "{out}");
     assert!(
         out.contains("re-IP on prod-net: 10.1.0.0/16 -> 10.201.0.0/16"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "{}, the NIC on prod-net: 10.201.250.9/16, gateway 10.201.0.1",
+            own.name
+        )),
         "{out}"
     );
 
@@ -172,8 +212,31 @@ async fn a_recovery_plan_from_the_command_line_killed_resumed_and_failed_back() 
     assert!(out.contains(" -> 10.201."), "{out}");
     let journal = failover_journal(&state).unwrap();
     assert!(journal.contains("\"resumed\":true"), "one run, resumed");
+    assert!(
+        out.contains(" -> 10.201.250.9"),
+        "the VM's own address is reported: {out}"
+    );
+    // The steps of the groups are planned during the run: the journal has them.
+    assert!(
+        journal.contains(&format!(
+            "start VM '{}' (group 'infrastructure')",
+            tagged.name
+        )),
+        "the tag put {} in infrastructure",
+        tagged.name
+    );
 
     let moved = addresses(&lab);
+    let own_now = moved
+        .iter()
+        .find(|(id, _)| *id == own.id)
+        .and_then(|(_, a)| *a);
+    assert_eq!(
+        own_now,
+        Some("10.201.250.9".parse().unwrap()),
+        "{}",
+        own.name
+    );
     let mut changed = 0;
     for ((id, old), (_, now)) in before.iter().zip(&moved) {
         if let (Some(IpAddr::V4(old)), Some(IpAddr::V4(now))) = (old, now)

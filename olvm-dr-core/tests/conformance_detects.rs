@@ -259,6 +259,14 @@ impl Engine for Buggy {
         self.bug.apply(self.inner.remove_tag(id).await)
     }
 
+    async fn vm_tags(&self, vm: Id) -> EngineResult<Vec<Tag>> {
+        self.bug.apply(self.inner.vm_tags(vm).await)
+    }
+
+    async fn assign_tag(&self, vm: Id, tag: Id) -> EngineResult<()> {
+        self.bug.apply(self.inner.assign_tag(vm, tag).await)
+    }
+
     async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
         self.bug
             .apply(self.inner.switch_master_storage_domain(dc, sd).await)

@@ -158,10 +158,11 @@ fn resume_choice(resume: Option<&Bound<'_, PyAny>>) -> PyResult<Resume> {
     }
 }
 
-/// The state directory (`None`: runs kept in memory for this call only).
+/// The store named by `state_dir`, locked for a run: a state directory or an etcd location
+/// (`RunStore::open_named`); `None`: runs kept in memory for this call only.
 pub(crate) fn open_store(state_dir: Option<&std::path::Path>) -> Result<RunStore> {
     match state_dir {
-        Some(dir) => RunStore::open(dir).map_err(|e| Error::Flow(e.into())),
+        Some(dir) => RunStore::open_named(dir, true).map_err(|e| Error::Flow(e.into())),
         None => Ok(RunStore::in_memory()),
     }
 }

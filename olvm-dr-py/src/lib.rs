@@ -26,6 +26,7 @@ mod progress;
 mod report;
 mod runtime;
 mod simulator;
+mod stored_runs;
 mod testing;
 mod testing_nics;
 mod validate;
@@ -82,5 +83,7 @@ fn _olvm_dr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ovf_age::ovf_freshness, m)?)?;
     m.add_function(wrap_pyfunction!(ovf_update::ovf_update, m)?)?;
     m.add_function(wrap_pyfunction!(simulator::start_simulator, m)?)?;
+    m.add_function(wrap_pyfunction!(stored_runs::run_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(stored_runs::load_report, m)?)?;
     Ok(())
 }

@@ -71,9 +71,10 @@ impl From<&core_plan::Plan> for PlanSummary {
 
 /// The mapping and the sites' Engines every flow starts from, and where runs are kept.
 ///
-/// With a `state_dir`, each run's plan, journal and report are kept there and an interrupted
-/// run resumes when the same flow is run again (the directory is locked while this object
-/// lives). Without one, nothing is written to disk.
+/// With a `state_dir` (a directory, or an etcd location `etcd://host:2379,.../PREFIX`: see
+/// [`run_ids`](crate::stored_runs::run_ids) for its credentials), each run's plan, journal and
+/// report are kept there and an interrupted run resumes when the same flow is run again (the
+/// store is locked while this object lives). Without one, nothing is written to disk.
 ///
 /// Each flow blocks until the run ends and returns its `Report`; failures of steps are in the
 /// report (its verdict), not errors. Progress events and the storage gate are called on the
@@ -166,7 +167,7 @@ impl FlowContext {
             engines.insert(olvm_dr_core::Site::Secondary, Arc::clone(&e.inner));
         }
         let store = match state_dir {
-            Some(dir) => RunStore::open(Path::new(&dir)).map_err(FlowError::from)?,
+            Some(dir) => RunStore::open_named(Path::new(&dir), true).map_err(FlowError::from)?,
             None => RunStore::in_memory(),
         };
         let ctx = flow::FlowContext {

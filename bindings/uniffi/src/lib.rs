@@ -32,6 +32,7 @@ mod ovf;
 mod ovf_update;
 mod report;
 mod runtime;
+mod stored_runs;
 mod types;
 mod verify;
 mod world;
@@ -52,6 +53,7 @@ pub use report::{
     EntityOutcome, FlowKind, Report, Rto, StepCounts, StepOutcome, StepResult, Verdict,
     Verification, VmOutcome, report_html,
 };
+pub use stored_runs::{load_report, run_ids};
 pub use types::{Diagnostic, Severity, Site};
 pub use verify::{Difference, SiteVerification};
 pub use world::{FakeWorld, WorldSize};

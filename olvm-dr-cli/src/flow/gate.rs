@@ -30,11 +30,11 @@ impl StorageGate for PromptGate {
         let ask = tokio::task::spawn_blocking(move || {
             reporter.suspend(|| {
                 let mut err = std::io::stderr().lock();
-                if gate.starts_with("group/") {
+                if is_recovery_question(&gate) {
                     // A recovery plan's group whose waits did not all pass (on_timeout: ask).
                     let _ = writeln!(err, "\n=== Recovery plan: {gate} ===");
                     let _ = writeln!(err, "{description}.");
-                    let _ = write!(err, "Type 'ready' to go on with the next group: ");
+                    let _ = write!(err, "Type 'ready' to go on: ");
                 } else {
                     let _ = writeln!(err, "\n=== Storage gate: {gate} ===");
                     let _ = writeln!(err, "Waiting until {description}.");
@@ -105,7 +105,15 @@ pub(crate) fn terminal_prompt(reporter: &Arc<CliReporter>) -> Option<Arc<dyn Sto
     })
 }
 
-/// Passes the gates of a recovery plan's groups (steps `group/…`) at `groups` and every other
+/// `true` for the steps of a recovery plan that ask the operator: a group whose waits did not
+/// all pass, a manual step, a failed hook whose policy is to ask.
+fn is_recovery_question(step: &str) -> bool {
+    ["group/", "manual/", "hook/"]
+        .iter()
+        .any(|p| step.starts_with(p))
+}
+
+/// Passes the questions of a recovery plan (steps `group/…`, `manual/…`, `hook/…`) at `groups` and every other
 /// gate at `storage` (refused when there is none).
 struct ByStep {
     storage: Option<Arc<dyn StorageGate>>,
@@ -119,7 +127,7 @@ impl StorageGate for ByStep {
         description: &str,
         ctx: &StepContext,
     ) -> Result<String, StepFailure> {
-        if ctx.step().as_str().starts_with("group/") {
+        if is_recovery_question(ctx.step().as_str()) {
             return self.groups.wait_ready(description, ctx).await;
         }
         match &self.storage {

@@ -309,17 +309,18 @@ pub(crate) fn run_prepared(
     // A recovery plan that asks when a group's wait does not pass: the operator answers on
     // the terminal; storage gates still go to their own command, file or prompt.
     let asks = prepared.plan.recovery.as_ref().is_some_and(|r| {
-        r.groups
-            .iter()
-            .any(|g| g.wait.on_timeout == olvm_dr_core::recovery_plan::OnTimeout::Ask)
+        r.needs_operator()
+            || r.groups
+                .iter()
+                .any(|g| g.wait.on_timeout == olvm_dr_core::recovery_plan::OnTimeout::Ask)
     });
     let gate = if asks {
         match gate::terminal_prompt(&reporter) {
             Some(prompt) => Some(gate::by_step(gate, prompt)),
             None => {
                 output::error_line(
-                    "the recovery plan asks when a group's wait does not pass (on_timeout: ask), but stdin is not a terminal to ask: \
-                     run on a terminal, or set on_timeout to continue or stop",
+                    "the recovery plan asks the operator (a manual step, on_timeout: ask or on_failure: ask), but stdin is not a terminal to ask: \
+                     run on a terminal, or remove the manual steps and set on_timeout and on_failure to continue or stop",
                 );
                 return Exit::Usage;
             }

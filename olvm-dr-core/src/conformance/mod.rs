@@ -22,6 +22,7 @@ mod failover;
 mod guests;
 mod import;
 mod inventory;
+mod iscsi_paths;
 mod jobs;
 mod leases;
 mod locks;
@@ -55,6 +56,7 @@ pub use failover::*;
 pub use guests::*;
 pub use import::*;
 pub use inventory::*;
+pub use iscsi_paths::*;
 pub use jobs::*;
 pub use leases::*;
 pub use locks::*;
@@ -175,6 +177,7 @@ checks! {
     vm_and_disk_searches_filter,
     disaster_makes_the_site_unavailable,
     tag_names_are_unique,
+    tags_are_assigned_to_vms,
     switch_master_moves_the_master_role,
     jobs_describe_their_command,
     unregistered_disks_are_the_images_no_entity_holds,
@@ -197,6 +200,7 @@ checks! {
     vm_start_waits_for_its_lease,
     a_recovered_site_finds_its_read_only_storage_inactive,
     destroying_a_recovered_master_needs_a_successor,
+    a_host_without_an_iscsi_path_runs_nothing_there,
 }
 
 /// The outcome of one check.

@@ -106,6 +106,7 @@ fenced! {
         fn unregistered_templates(&self, sd: Id) -> EngineResult<Vec<UnregisteredTemplate>>;
         fn unregistered_disks(&self, sd: Id) -> EngineResult<Vec<Disk>>;
         fn tags(&self) -> EngineResult<Vec<Tag>>;
+        fn vm_tags(&self, vm: Id) -> EngineResult<Vec<Tag>>;
         fn vm_reported_devices(&self, id: Id) -> EngineResult<Vec<ReportedDevice>>;
         fn import_storage_domain(&self, request: &ImportStorageDomain) -> EngineResult<StorageDomain>;
         fn attach_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()>;
@@ -125,6 +126,7 @@ fenced! {
         fn remove_vm(&self, id: Id) -> EngineResult<()>;
         fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag>;
         fn remove_tag(&self, id: Id) -> EngineResult<()>;
+        fn assign_tag(&self, vm: Id, tag: Id) -> EngineResult<()>;
         fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()>;
         fn start_vm_with_initialization(&self, id: Id, initialization: &Initialization) -> EngineResult<()>;
     }

@@ -100,6 +100,8 @@ limited! {
     fn tags(&self) -> EngineResult<Vec<Tag>>;
     fn add_tag(&self, name: &str, description: &str) -> EngineResult<Tag>;
     fn remove_tag(&self, id: Id) -> EngineResult<()>;
+    fn vm_tags(&self, vm: Id) -> EngineResult<Vec<Tag>>;
+    fn assign_tag(&self, vm: Id, tag: Id) -> EngineResult<()>;
     fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()>;
     fn start_vm_with_initialization(&self, id: Id, initialization: &Initialization) -> EngineResult<()>;
     fn vm_reported_devices(&self, id: Id) -> EngineResult<Vec<ReportedDevice>>;

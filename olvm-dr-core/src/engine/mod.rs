@@ -214,6 +214,15 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// Removes a tag (`DELETE /tags/{id}`).
     async fn remove_tag(&self, id: Id) -> EngineResult<()>;
 
+    /// The tags assigned to VM `vm` (`GET /vms/{vm}/tags`, API model `AssignedTagsService.list`).
+    /// An unknown VM is [`NotFound`](ErrorKind::NotFound). Assignments are Engine rows, not part
+    /// of the OVF: a VM registered from an OVF store has none.
+    async fn vm_tags(&self, vm: Id) -> EngineResult<Vec<Tag>>;
+
+    /// Assigns tag `tag` to VM `vm` (`POST /vms/{vm}/tags` with `<tag id="…"/>`). A tag the VM
+    /// has already is no change; an unknown VM or tag is [`NotFound`](ErrorKind::NotFound).
+    async fn assign_tag(&self, vm: Id, tag: Id) -> EngineResult<()>;
+
     /// Makes `sd`, an active data domain of data center `dc`, its master domain
     /// (`POST /datacenters/{dc}/setmaster`, Engine 4.5 and data centers of version 4.5 or
     /// later). The former master stays attached and active as a plain data domain.

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use clock::{RunClock, millis, wall_clock};
+pub use engine_runner::hooks;
 pub use engine_runner::{
     CommandGate, DiscoveredTemplate, DiscoveredVmFacts, Discovery, DomainEvidence, EngineRunner,
     FileGate, FlowTimeouts, GATE_DESCRIPTION_ENV, GATE_ENV, GATE_PLACEHOLDER, GATE_SITE_ENV,
@@ -113,6 +114,7 @@ impl Execution<'_> {
         let mut report = build_report(&meta, &outcome.steps, &outcome.results, facts);
         crate::report::add_step_outputs(&mut report, &outcome.steps, &outcome.outputs);
         crate::report::add_recovery_groups(&mut report, &outcome.steps, &outcome.outputs);
+        crate::report::add_recovery_hooks(&mut report, &outcome.steps, &outcome.outputs);
         let end = Record::RunFinished {
             verdict: report.verdict,
             at: wall_clock(),

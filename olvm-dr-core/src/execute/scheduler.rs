@@ -139,6 +139,7 @@ pub trait StepRunner: Send + Sync {
 /// What a running step can use besides its own data.
 pub struct StepContext {
     step: StepId,
+    run_id: String,
     site: crate::Site,
     clock: RunClock,
     started_ms: u64,
@@ -159,6 +160,11 @@ impl StepContext {
     /// The step being run.
     pub fn step(&self) -> &StepId {
         &self.step
+    }
+
+    /// The id of the run the step belongs to.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
     }
 
     /// The site the step acts on.
@@ -441,6 +447,7 @@ pub async fn run_steps(
             });
             let step_ctx = StepContext {
                 step: step.id.clone(),
+                run_id: ctx.run_id.clone(),
                 site: step.site,
                 clock: ctx.clock,
                 started_ms,

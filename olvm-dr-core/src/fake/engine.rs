@@ -573,6 +573,18 @@ impl Engine for FakeEngine {
             .await
     }
 
+    async fn vm_tags(&self, vm: Id) -> EngineResult<Vec<Tag>> {
+        self.call(Operation::VmTags, key(vm), |w, s, _| w.vm_tags(s, vm))
+            .await
+    }
+
+    async fn assign_tag(&self, vm: Id, tag: Id) -> EngineResult<()> {
+        self.call(Operation::AssignTag, key(vm), |w, s, _| {
+            w.assign_tag(s, vm, tag)
+        })
+        .await
+    }
+
     async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
         self.call(
             Operation::SwitchMasterStorageDomain,

@@ -71,6 +71,7 @@ mod engine;
 mod fabric;
 mod faults;
 mod guests;
+mod iscsi_controls;
 mod latency;
 pub(crate) mod messages;
 mod ops;

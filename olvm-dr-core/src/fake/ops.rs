@@ -135,6 +135,10 @@ operations! {
     AddTag = "add_tag",
     /// `remove_tag`.
     RemoveTag = "remove_tag",
+    /// `vm_tags`.
+    VmTags = "vm_tags",
+    /// `assign_tag`.
+    AssignTag = "assign_tag",
     /// `switch_master_storage_domain`.
     SwitchMasterStorageDomain = "switch_master_storage_domain",
     /// `start_vm_with_initialization`.
@@ -164,6 +168,6 @@ mod tests {
             assert_eq!(op.as_str().parse::<Operation>().unwrap(), *op);
         }
         assert!("attach".parse::<Operation>().is_err());
-        assert_eq!(Operation::ALL.len(), 51);
+        assert_eq!(Operation::ALL.len(), 53);
     }
 }

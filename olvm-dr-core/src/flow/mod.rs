@@ -9,6 +9,7 @@ mod full_drill;
 pub mod lock;
 pub mod options;
 mod request;
+mod return_record;
 mod runs;
 mod source_records;
 
@@ -508,6 +509,7 @@ impl FlowContext {
         }
         let mut plan = plan.await?;
         use_remembered_source(&mut plan, store)?;
+        return_record::use_return_record(&mut plan, store)?;
         Ok(PreparedRun {
             plan: Arc::new(plan),
             run: None,

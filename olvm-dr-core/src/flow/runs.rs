@@ -77,6 +77,28 @@ impl RunStore {
         }
     }
 
+    /// The store a library caller names by `given` (a directory, or an etcd URL: see
+    /// [`StateLocation::named`] for where its TLS files, user and password come from): with
+    /// `lock`, opened for a run ([`open_location`](Self::open_location)), else to read only
+    /// ([`open_location_to_read`](Self::open_location_to_read)). The one way the Python and
+    /// uniffi APIs open stores.
+    ///
+    /// # Errors
+    /// [`StateDirError::Unavailable`] for a location that cannot be used (the message says
+    /// what to write instead) or an etcd cluster that cannot be reached; the errors of
+    /// [`open_location`](Self::open_location) when another controller holds the lock.
+    pub fn open_named(given: &Path, lock: bool) -> Result<Self, StateDirError> {
+        let location = StateLocation::named(given).map_err(|e| StateDirError::Unavailable {
+            location: e.given.clone(),
+            message: e.message,
+        })?;
+        if lock {
+            Self::open_location(&location)
+        } else {
+            Self::open_location_to_read(&location)
+        }
+    }
+
     /// Runs kept in `store`.
     pub fn with_store(store: Arc<dyn StateStore>) -> Self {
         Self { store: Some(store) }
@@ -300,6 +322,24 @@ impl RunStore {
         })?;
         serde_json::from_slice(&bytes)
             .map_err(|e| FlowError::Resume(format!("the report of run {id} cannot be read: {e}")))
+    }
+
+    /// The stored report of run `id`, or of the newest run when `None` (`olvm-dr report show`).
+    ///
+    /// # Errors
+    /// [`FlowError::Resume`] when there is no such run or no run at all; the errors of
+    /// [`report`](Self::report) for a run without a (readable) report.
+    pub fn report_of(&self, id: Option<&str>) -> Result<Report, FlowError> {
+        if let Some(id) = id {
+            return self.report(id);
+        }
+        let newest = self.runs().pop().ok_or_else(|| {
+            FlowError::Resume(match self.location() {
+                Some(at) => format!("there are no runs in {at}"),
+                None => "there are no runs: the state directory does not exist".into(),
+            })
+        })?;
+        self.report(&newest.id)
     }
 
     /// Every run, oldest first.

@@ -82,6 +82,7 @@ mod tests {
                 affinity_labels: Vec::new(),
                 cluster: "prod".into(),
                 addresses: Vec::new(),
+                tags: Vec::new(),
             },
         );
         store

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Id, ImportStorageDomain, Initialization, IscsiLogin, StorageType};
-use crate::recovery_plan::Wait;
+use crate::recovery_plan::{Hook, HookPoint, Wait};
 
 /// How a step finds a storage domain on its site: by id when it is known (block domains, whose id
 /// is in the mapping, or domains the Engine already knows), otherwise by name.
@@ -315,6 +315,45 @@ pub enum Action {
         /// The pause after it, in milliseconds.
         delay_after_ms: u64,
     },
+    /// Run a recovery plan's hook ([`crate::recovery_plan::hooks`]): its command by `sh -c`
+    /// with the run's facts in its environment, within its timeout; a failure goes on, stops
+    /// the run (resumable: the hook runs again) or asks, as its `on_failure` says.
+    RunHook {
+        /// Where in the plan it runs.
+        point: HookPoint,
+        /// The command, timeout and failure policy.
+        hook: Hook,
+        /// The group it belongs to (a group's hooks, and a VM's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+        /// The VM it is run for (a VM's hooks).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vm: Option<HookVm>,
+    },
+    /// Wait until the operator confirms a recovery plan's manual step (at the terminal, by a
+    /// file that appears, or by a command that succeeds, as at a storage gate).
+    ManualStep {
+        /// What the operator must do or confirm.
+        question: String,
+        /// The group whose starts it gates; `None` for the plan's own manual step.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+    },
+}
+
+/// The VM a recovery plan's hook runs for, and its addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HookVm {
+    /// Its id on the target site.
+    pub id: Id,
+    /// Its name.
+    pub name: String,
+    /// The addresses its guest reported on the source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<std::net::IpAddr>,
+    /// The addresses it has on the target: those of `addresses` a re-IP changes, changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_addresses: Vec<std::net::IpAddr>,
 }
 
 /// One address a recovery plan's re-IP changes at a VM's start.
@@ -349,9 +388,11 @@ impl Action {
             },
             Action::WaitVmUp { .. } | Action::WaitVmReady { .. } => 85,
             Action::FinishGroup { .. } => 86,
+            Action::RunHook { .. } => 60,
             Action::SplitBrainGuard { .. }
             | Action::RecordRunningVms { .. }
-            | Action::StorageGate { .. } => 1,
+            | Action::StorageGate { .. }
+            | Action::ManualStep { .. } => 1,
             Action::ShutdownVm { .. } => 3,
             Action::UpdateOvfStore { .. } => 4,
             Action::DeactivateDomain { master: false, .. } => 5,

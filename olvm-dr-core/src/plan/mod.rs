@@ -12,6 +12,7 @@ pub mod failover;
 pub mod gates;
 mod problems;
 mod render;
+mod render_hooks;
 mod render_recovery;
 pub(crate) mod selection;
 pub mod source_record;
@@ -23,7 +24,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use action::{
-    Action, AddressChange, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, StopMode,
+    Action, AddressChange, DiscoveredVm, DomainRef, ExpectedDisk, ExpectedNic, ExpectedVm, HookVm,
+    StopMode,
 };
 pub use cleanup::{CleanupOptions, plan_cleanup};
 pub use drill::{DrillEndOptions, plan_drill, plan_drill_end};
@@ -243,6 +245,11 @@ pub struct Plan {
     /// high-available VMs first, then the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<crate::recovery_plan::RecoveryPlan>,
+    /// For a run back to the primary whose recovery plan gives VMs their own addresses: the
+    /// primary's record of those VMs (kept in the state directory when it last answered), by
+    /// name. Their interfaces return to the addresses it has.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub return_record: std::collections::BTreeMap<String, source_record::RecordedVm>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
     pub hash: String,
 }
@@ -285,6 +292,7 @@ impl Plan {
             source_unanswered: None,
             source_record: None,
             recovery: None,
+            return_record: std::collections::BTreeMap::new(),
             hash: String::new(),
         }
     }

@@ -26,7 +26,7 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
                 name: v.name.clone(),
                 cluster: v.cluster.clone(),
                 affinity_labels: v.affinity_labels.clone(),
-                tags: Vec::new(),
+                tags: v.tags.clone(),
             })
             .collect();
         assign(recovery, &facts).0
@@ -49,12 +49,15 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
         crate::recovery_plan::Wait::default().describe(),
         0,
     ));
+    super::render_hooks::render_run_hooks(out, recovery, true);
     for (n, (name, select, wait, delay)) in names.iter().enumerate() {
         let _ = writeln!(out, "   {}. {name}: {select}", n + 1);
+        super::render_hooks::render_group_hooks(out, recovery, name, true);
         let _ = writeln!(out, "      wait: {wait}");
         if *delay > 0 {
             let _ = writeln!(out, "      then {delay} s of delay");
         }
+        super::render_hooks::render_group_hooks(out, recovery, name, false);
         if let Some(a) = &assignment {
             let vms = a
                 .groups
@@ -80,7 +83,9 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
             );
         }
     }
+    super::render_hooks::render_run_hooks(out, recovery, false);
     for (vm, rule) in &recovery.vms {
+        super::render_hooks::render_vm_hooks(out, vm, &rule.hooks);
         if !rule.after.is_empty() {
             let _ = writeln!(out, "   {vm} starts after {}", rule.after.join(", "));
         }
@@ -96,7 +101,8 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
             );
         }
     }
-    if recovery.reip.networks.is_empty() {
+    let own = recovery.vms.iter().filter(|(_, r)| !r.addresses.is_empty());
+    if recovery.reip.networks.is_empty() && own.clone().next().is_none() {
         return;
     }
     if plan.drill && !recovery.reip.in_drills {
@@ -115,5 +121,27 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
             t.network,
             if back { " (back)" } else { "" }
         );
+    }
+    for (vm, rule) in own {
+        for a in &rule.addresses {
+            let _ = if back {
+                writeln!(
+                    out,
+                    "   {vm}, {}: back to its address on the primary (as recorded there)",
+                    a.nic
+                )
+            } else {
+                writeln!(
+                    out,
+                    "   {vm}, {}: {}/{}{} through cloud-init at start",
+                    a.nic,
+                    a.address,
+                    a.prefix,
+                    a.gateway
+                        .map(|g| format!(", gateway {g}"))
+                        .unwrap_or_default()
+                )
+            };
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! What the source site showed of its VMs when the plan was made: each VM's disks (and the
-//! domains holding them), NICs, affinity groups and labels.
+//! domains holding them), NICs, affinity groups and labels, cluster, tags and guest addresses.
 //!
 //! The registrations need it, and the target cannot give it: a real Engine lists an
 //! unregistered VM without its disks, NICs or affinity (`GetUnregisteredVms` + `VmMapper`), and
@@ -65,6 +65,11 @@ pub struct RecordedVm {
     /// re-IP translates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<RecordedAddress>,
+    /// Its tags' names (a recovery plan's groups select by them). Tag assignments are Engine
+    /// rows (`tags_vm_map`), not part of the OVF (`OvfWriter` writes none): a VM registered on
+    /// the other site has none, so a run reads them here, while the source answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// The addresses a guest reported on one of its interfaces.
@@ -141,13 +146,14 @@ impl RecordedVm {
 /// The first Engine error.
 pub async fn read_source_record(engine: &dyn Engine) -> EngineResult<SourceRecord> {
     let every_vm = VmSearch::default();
-    let (domains, vms, profiles, networks, clusters, labels) = tokio::try_join!(
+    let (domains, vms, profiles, networks, clusters, labels, tags) = tokio::try_join!(
         engine.storage_domains(),
         engine.vms(&every_vm),
         engine.vnic_profiles(),
         engine.networks(),
         engine.clusters(),
         engine.affinity_labels(),
+        engine.tags(),
     )?;
     let groups: Vec<_> = try_join_all(clusters.iter().map(|c| engine.affinity_groups(c.id)))
         .await?
@@ -159,6 +165,21 @@ pub async fn read_source_record(engine: &dyn Engine) -> EngineResult<SourceRecor
     for chunk in vms.chunks(CONCURRENT_READS) {
         let lists = try_join_all(chunk.iter().map(|v| engine.vm_disk_attachments(v.id))).await?;
         attachments.extend(chunk.iter().map(|v| v.id).zip(lists));
+    }
+    // Without a tag (the run lock aside) no VM has one: no per-VM listing then.
+    let tagged = tags
+        .iter()
+        .any(|t| t.name != crate::flow::lock::RUN_LOCK_TAG);
+    let mut vm_tags: HashMap<Id, Vec<String>> = HashMap::new();
+    for chunk in vms.chunks(CONCURRENT_READS).filter(|_| tagged) {
+        let lists = try_join_all(chunk.iter().map(|v| engine.vm_tags(v.id))).await?;
+        vm_tags.extend(
+            chunk.iter().map(|v| v.id).zip(
+                lists
+                    .into_iter()
+                    .map(|l| l.into_iter().map(|t| t.name).collect()),
+            ),
+        );
     }
     let up: Vec<Id> = vms
         .iter()
@@ -239,6 +260,7 @@ pub async fn read_source_record(engine: &dyn Engine) -> EngineResult<SourceRecor
                         ips: d.ips.clone(),
                     })
                     .collect(),
+                tags: vm_tags.remove(&vm.id).unwrap_or_default(),
             },
         );
     }

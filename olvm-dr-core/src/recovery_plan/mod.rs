@@ -19,10 +19,29 @@
 //!       on_timeout: ask        # continue | stop | ask
 //!     delay_after: 30s
 //!     start: recorded          # recorded (the VMs that ran) | all | none
+//!     hooks:                   # before the group's starts, after its end
+//!       before: "/opt/dr/open-firewall.sh"
+//!       after: { command: "/opt/dr/dns-switch.sh", on_failure: continue }
+//!     manual: "confirm the DNS change"     # asked before the group's starts
 //! vms:
 //!   app01:
 //!     after: [db01, db02]      # within the group order: same or earlier groups
 //!     start: true              # overrides the group's `start`
+//!     hooks:
+//!       before_start: "lb-drain {name}"    # a command, or {command, timeout, on_failure}
+//!       after_ready:
+//!         command: "/opt/dr/register-dns.sh"
+//!         timeout: 2m          # default 10 minutes
+//!         on_failure: ask      # continue | stop (the default; resumable) | ask
+//!     addresses:               # its own addresses on the other site (back on failback)
+//!       - network: prod-net    # or interface: eth0
+//!         address: 10.201.80.10/16
+//!         gateway: 10.201.0.1
+//!         dns: [10.201.0.53]
+//! hooks:                       # the whole run: before the first group, after the last
+//!   before_run: "/opt/dr/notify.sh start"
+//!   after_run: "/opt/dr/notify.sh end"
+//! manual: "confirm the network team opened the firewall"   # before the first group
 //! reip:
 //!   in_drills: false           # drills keep the old addresses unless true
 //!   networks:
@@ -34,15 +53,18 @@
 //! ```
 //!
 //! [`RecoveryPlan::from_str`] reads it offline with a diagnostic (file:line:column, code) for
-//! every problem; [`assign`] puts a site's VMs in their groups and orders them.
+//! every problem; [`assign`] puts a site's VMs in their groups and orders them. The hooks and
+//! manual steps, where they run and what their commands see: [`hooks`].
 
 mod assign;
 mod describe;
 mod glob;
+pub mod hooks;
 mod read;
 mod subnet;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -50,9 +72,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::mapping::yaml::Budget;
+use crate::plan::source_record::RecordedVm;
 
 pub use assign::{AssignedGroup, Assignment, VmFacts, assign};
 pub use glob::Glob;
+pub use hooks::{DEFAULT_HOOK_TIMEOUT, GroupHooks, Hook, HookPoint, OnFailure, PlanHooks, VmHooks};
 pub use subnet::{Subnet, SubnetError};
 
 /// The name of the group of the VMs no group selects.
@@ -67,6 +91,9 @@ pub struct RecoveryPlan {
     pub vms: BTreeMap<String, VmRule>,
     /// How addresses change on the other site.
     pub reip: Reip,
+    /// The commands run before and after the run, and its manual step.
+    #[serde(default, skip_serializing_if = "PlanHooks::is_empty")]
+    pub hooks: PlanHooks,
 }
 
 /// A group of VMs that come back together.
@@ -83,6 +110,9 @@ pub struct Group {
     pub delay_after: Duration,
     /// Which of its VMs start.
     pub start: StartPolicy,
+    /// The commands run before and after it, and its manual step.
+    #[serde(default, skip_serializing_if = "GroupHooks::is_empty")]
+    pub hooks: GroupHooks,
 }
 
 /// Which VMs a group holds: those matching any of the criteria.
@@ -179,6 +209,78 @@ pub struct VmRule {
     pub after: Vec<String>,
     /// Start it or not, whatever its group says.
     pub start: Option<bool>,
+    /// The commands run right before its start and once its wait ended.
+    #[serde(default, skip_serializing_if = "VmHooks::is_empty")]
+    pub hooks: VmHooks,
+    /// Its addresses on the other site, per interface or network (before any subnet
+    /// translation of the same interface).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<VmAddress>,
+}
+
+/// One address a VM gets on the other site: on a failover to the secondary, the guest's
+/// interface is configured with it through cloud-init; on a failback, the interface returns to
+/// the address the primary's record of the VM has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VmAddress {
+    /// Which interface of the guest.
+    pub nic: NicRef,
+    /// The address.
+    pub address: std::net::IpAddr,
+    /// Its prefix length.
+    pub prefix: u8,
+    /// The gateway on the other site's network.
+    pub gateway: Option<std::net::IpAddr>,
+    /// The DNS servers on the other site's network.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dns: Vec<std::net::IpAddr>,
+}
+
+/// How a per-VM address names the guest interface it configures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NicRef {
+    /// The guest's name of the interface (`eth0`), as cloud-init configures it.
+    Interface(String),
+    /// The interface whose NIC is on this source network (its guest name is taken from the
+    /// addresses the guest reported on the source).
+    Network(String),
+}
+
+impl NicRef {
+    /// The guest interface it names, given the VM's record on the source: an interface name as
+    /// written; a network, the interface the guest reported for the NIC on that network.
+    pub fn interface(&self, record: Option<&RecordedVm>) -> Option<String> {
+        match self {
+            NicRef::Interface(name) => Some(name.clone()),
+            NicRef::Network(network) => {
+                let record = record?;
+                let mac = record
+                    .nics
+                    .iter()
+                    .filter(|n| {
+                        n.network_profile
+                            .as_ref()
+                            .is_some_and(|(net, _)| net == network)
+                    })
+                    .find_map(|n| n.mac.clone())?;
+                record
+                    .addresses
+                    .iter()
+                    .find(|a| a.mac.as_deref() == Some(mac.as_str()))
+                    .map(|a| a.interface.clone())
+            }
+        }
+    }
+}
+
+impl fmt::Display for NicRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NicRef::Interface(name) => write!(f, "interface {name}"),
+            NicRef::Network(network) => write!(f, "the NIC on {network}"),
+        }
+    }
 }
 
 /// How addresses change on the other site.

@@ -16,6 +16,9 @@ use crate::validate::codes;
 use crate::validate::findings::Findings;
 use crate::validate::suggest::closest;
 
+mod addresses;
+mod hooks;
+
 /// Reads `text`; the plan is `None` only when the text is not a YAML mapping.
 pub(super) fn read(
     text: &str,
@@ -64,7 +67,7 @@ struct Reader {
 impl Reader {
     fn plan(&mut self, root: &Node) -> Option<RecoveryPlan> {
         let entries = self.map(root, "")?;
-        self.known_keys(entries, "", &["groups", "vms", "reip"]);
+        self.known_keys(entries, "", &["groups", "vms", "reip", "hooks", "manual"]);
         let mut plan = RecoveryPlan::default();
         if let Some(groups) = get(entries, "groups") {
             for (i, g) in self.seq(groups, "groups").iter().enumerate() {
@@ -82,6 +85,7 @@ impl Reader {
         if let Some(reip) = get(entries, "reip") {
             plan.reip = self.reip(reip);
         }
+        plan.hooks = self.plan_hooks(entries);
         self.check_groups(entries, &plan);
         self.check_cycles(entries, &plan);
         Some(plan)
@@ -92,7 +96,15 @@ impl Reader {
         self.known_keys(
             entries,
             path,
-            &["name", "select", "wait", "delay_after", "start"],
+            &[
+                "name",
+                "select",
+                "wait",
+                "delay_after",
+                "start",
+                "hooks",
+                "manual",
+            ],
         );
         let Some(name) = get(entries, "name").and_then(|n| self.text(n, &format!("{path}.name")))
         else {
@@ -140,12 +152,14 @@ impl Reader {
                 )
             })
             .unwrap_or_default();
+        let hooks = self.group_hooks(entries, path);
         Some(Group {
             name,
             select,
             wait,
             delay_after,
             start,
+            hooks,
         })
     }
 
@@ -249,8 +263,9 @@ impl Reader {
         let Some(entries) = self.map(node, path) else {
             return VmRule::default();
         };
-        self.known_keys(entries, path, &["after", "start"]);
+        self.known_keys(entries, path, &["after", "start", "hooks", "addresses"]);
         VmRule {
+            hooks: self.vm_hooks(entries, path),
             after: get(entries, "after")
                 .map(|n| self.texts(n, &format!("{path}.after")))
                 .unwrap_or_default()
@@ -258,6 +273,9 @@ impl Reader {
                 .map(|(t, _)| t)
                 .collect(),
             start: get(entries, "start").and_then(|n| self.boolean(n, &format!("{path}.start"))),
+            addresses: get(entries, "addresses")
+                .map(|n| self.vm_addresses(n, &format!("{path}.addresses")))
+                .unwrap_or_default(),
         }
     }
 

@@ -40,6 +40,16 @@ impl Subnet {
         self.prefix
     }
 
+    /// The subnet of prefix length `prefix` that holds `address`; `None` when the prefix is
+    /// longer than the address.
+    pub fn holding(address: IpAddr, prefix: u8) -> Option<Self> {
+        let (value, width) = bits(address);
+        (prefix <= width).then(|| Self {
+            network: self::address(value & mask(width, prefix), width),
+            prefix,
+        })
+    }
+
     /// `true` when `address` is in it.
     pub fn contains(&self, address: IpAddr) -> bool {
         let ((net, width), (addr, w)) = (bits(self.network), bits(address));
@@ -198,6 +208,15 @@ mod tests {
         assert_eq!(translate(&a, &net("10.201.0.0/24"), ip("10.1.4.7")), None);
         let (c, d) = (net("fd00:1::/64"), net("fd00:99::/64"));
         assert_eq!(translate(&c, &d, ip("fd00:1::42")), Some(ip("fd00:99::42")));
+        assert_eq!(
+            Subnet::holding(ip("10.201.5.7"), 16),
+            Some(net("10.201.0.0/16"))
+        );
+        assert_eq!(
+            Subnet::holding(ip("fd00:1::42"), 64),
+            Some(net("fd00:1::/64"))
+        );
+        assert_eq!(Subnet::holding(ip("10.201.5.7"), 33), None);
         let (e, f) = (net("192.0.2.0/32"), net("198.51.100.9/32"));
         assert_eq!(translate(&e, &f, ip("192.0.2.0")), Some(ip("198.51.100.9")));
     }

@@ -216,6 +216,7 @@ pub fn build_report(
         verification: None,
         critical_path,
         recovery_groups: Vec::new(),
+        recovery_hooks: Vec::new(),
     }
 }
 

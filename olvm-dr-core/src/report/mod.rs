@@ -7,6 +7,7 @@ mod group;
 mod hint;
 mod html;
 mod recovery_groups;
+mod recovery_hooks;
 mod render;
 mod words;
 
@@ -19,6 +20,7 @@ pub use diff::{PhaseDelta, ReportDiff, RunBrief, VmChange};
 pub use group::{FailureGroup, group_failures, mask_names};
 pub use hint::{FailureKind, continue_command, hint};
 pub use recovery_groups::{AddressOutcome, GroupOutcome, add_recovery_groups};
+pub use recovery_hooks::{HookOutcome, add_recovery_hooks};
 
 use crate::Site;
 use crate::plan::{Phase, PlanKind, StepId};
@@ -309,6 +311,9 @@ pub struct Report {
     /// The recovery plan's groups, in order, when a recovery plan ordered the starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recovery_groups: Vec<GroupOutcome>,
+    /// The recovery plan's hooks and manual steps, in plan order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_hooks: Vec<HookOutcome>,
 }
 
 impl Report {

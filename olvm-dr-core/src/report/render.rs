@@ -113,6 +113,7 @@ impl Report {
             secs(r.vms_up_ms)
         );
         super::recovery_groups::render_groups(&mut out, &self.recovery_groups);
+        super::recovery_hooks::render_hooks(&mut out, &self.recovery_hooks);
         let c = &self.counts;
         let _ = writeln!(
             out,

@@ -17,11 +17,13 @@ pub mod conformance;
 pub mod etcd;
 mod local;
 mod location;
+mod named;
 
 use std::path::PathBuf;
 
 pub use local::LocalStore;
 pub use location::{DEFAULT_LEASE_TTL, EtcdLocation, StateLocation, StateLocationError};
+pub use named::DEFAULT_CONF;
 
 use crate::journal::{JournalReadError, Record, StateDirError};
 

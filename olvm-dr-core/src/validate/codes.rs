@@ -144,6 +144,9 @@ pub const RECOVERY_WAIT: &str = "DR1305";
 pub const RECOVERY_REIP: &str = "DR1306";
 /// The recovery plan names a VM, cluster, label or tag the source site does not have.
 pub const RECOVERY_UNKNOWN_NAME: &str = "DR1307";
+/// A hook or manual step of a recovery plan cannot run as written: an empty command or
+/// question, a timeout that is not a duration above zero, an unknown failure policy.
+pub const RECOVERY_HOOK: &str = "DR1308";
 /// A site's Engine cannot be reached.
 pub const SITE_UNREACHABLE: &str = "DR0800";
 /// A site's Engine rejects the credentials (or the user lacks a permission).
@@ -299,6 +302,7 @@ pub const ALL: &[&str] = &[
     RECOVERY_WAIT,
     RECOVERY_REIP,
     RECOVERY_UNKNOWN_NAME,
+    RECOVERY_HOOK,
     SITE_UNREACHABLE,
     SITE_CREDENTIALS,
     SITE_READ_FAILED,

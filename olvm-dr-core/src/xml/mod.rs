@@ -33,7 +33,10 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 pub use dom::{Element, parse};
-pub use entities::{read_api, read_tag_add, write_api, write_snapshots, write_tag_add};
+pub use entities::{
+    TagRef, read_api, read_tag_add, read_tag_assign, write_api, write_snapshots, write_tag_add,
+    write_tag_assign,
+};
 pub use node::Node;
 pub use writer::XmlWriter;
 

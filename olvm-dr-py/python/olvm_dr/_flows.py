@@ -211,7 +211,8 @@ _RUN = [
         "state_dir",
         "str | os.PathLike[str] | None",
         None,
-        "Where runs keep their plan, journal and report (locked while the run works). "
+        "Where runs keep their plan, journal and report (locked while the run works): a "
+        "directory, or an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). "
         "``None``: the run is kept in memory for this call only.",
     ),
     (

@@ -351,8 +351,9 @@ def failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
@@ -466,8 +467,9 @@ def cleanup(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str,
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
@@ -621,8 +623,9 @@ def failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
@@ -776,8 +779,9 @@ def switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
@@ -915,8 +919,9 @@ def drill_start(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
@@ -986,8 +991,9 @@ def drill_end(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[st
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
@@ -1059,8 +1065,9 @@ def drill_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mappi
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
@@ -1135,8 +1142,9 @@ def drill_full(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
         When a step fails: ``continue`` with everything that does not depend on it (the failure is
         reported), or ``stop`` starting new steps.
     state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works). ``None``: the
-        run is kept in memory for this call only.
+        Where runs keep their plan, journal and report (locked while the run works): a directory, or
+        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
+        kept in memory for this call only.
     resume : bool | str | None, default True
         ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
         ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``

@@ -17,7 +17,7 @@ use crate::respond::ok;
 pub(crate) type Table = &'static [(&'static str, &'static str)];
 
 /// Below `/vms/{id}` (served elsewhere: `nics`, `diskattachments`, `snapshots`,
-/// `affinitylabels`, `reporteddevices`).
+/// `affinitylabels`, `reporteddevices`, `tags`).
 pub(crate) const VM: Table = &[
     ("applications", "applications"),
     ("backups", "backups"),
@@ -31,7 +31,6 @@ pub(crate) const VM: Table = &[
     ("permissions", "permissions"),
     ("sessions", "sessions"),
     ("statistics", "statistics"),
-    ("tags", "tags"),
     ("watchdogs", "watchdogs"),
 ];
 

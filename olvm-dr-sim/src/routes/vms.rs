@@ -1,6 +1,7 @@
 //! `/vms`: listing with search (`name`, `status`, `cluster`, `datacenter`, `host`, `storage`,
 //! `storage.name`) and `follow`, one VM, power actions, removal, and its NICs, disk
-//! attachments, snapshots, affinity labels and the devices its guest agent reports.
+//! attachments, snapshots, affinity labels, tags (listed and assigned) and the devices its guest
+//! agent reports.
 
 use std::sync::Arc;
 
@@ -78,6 +79,7 @@ pub(super) async fn route(st: &SiteServer, req: &ApiRequest, rest: &[&str]) -> R
             note(st, happened);
             Ok(complete())
         }
+        (&Method::POST, [vm, "tags"]) => super::tags::assign(st, req, id(vm)?).await,
         (&Method::GET, [vm, sub]) => sub_collection(st, req, id(vm)?, sub).await,
         (&Method::GET, [vm, "nics", nic]) => nic_of(st, id(vm)?, id(nic)?).await,
         (&Method::PUT, [vm, "nics", nic]) => update_nic(st, req, id(vm)?, id(nic)?).await,
@@ -103,6 +105,10 @@ async fn sub_collection(st: &SiteServer, req: &ApiRequest, vm: Id, sub: &str) ->
         "reporteddevices" => Ok(list(
             &limit(st.engine.vm_reported_devices(vm).await?, &req.params),
             &Scope::new(format!("vms/{vm}/reporteddevices")),
+        )),
+        "tags" => Ok(list(
+            &limit(st.engine.vm_tags(vm).await?, &req.params),
+            &scope("tags", &req.params),
         )),
         "affinitylabels" => {
             st.engine.vm(vm).await?;

@@ -5,17 +5,19 @@
 //! Steps, per group `G` in the plan's order (the VMs no group selects last, as `default`):
 //! `start-vm/<id>` for each VM the group starts (after its registration, the end of the
 //! previous group, and the waits of the VMs it comes `after`), `ready-vm/<id>` waiting for it,
-//! and `group/<G>`, which ends the group once all its waits ended.
+//! and `group/<G>`, which ends the group once all its waits ended. The plan's hooks and manual
+//! steps sit in this chain as steps of their own ([`super::hook_steps`]).
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 
+use super::hook_steps::{HookAt, chain_hook, chain_manual, hook_step, hook_vm};
+use super::readdress::Readdress;
 use crate::Site;
-use crate::engine::{Id, Initialization, NicConfiguration};
+use crate::engine::Id;
 use crate::execute::StepFailure;
 use crate::plan::source_record::RecordedVm;
-use crate::plan::{Action, AddressChange, Phase, Plan, Step, StepId};
-use crate::recovery_plan::{RecoveryPlan, StartPolicy, VmFacts, assign};
+use crate::plan::{Action, Phase, Plan, Step, StepId};
+use crate::recovery_plan::{HookPoint, RecoveryPlan, StartPolicy, VmFacts, assign};
 
 /// A registered (or to be registered) VM the run may start.
 #[derive(Debug, Clone)]
@@ -69,7 +71,11 @@ pub(crate) fn group_steps(
                 .as_ref()
                 .map(|r| r.affinity_labels.clone())
                 .unwrap_or_default(),
-            tags: Vec::new(),
+            tags: c
+                .record
+                .as_ref()
+                .map(|r| r.tags.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let (assignment, problems) = assign(recovery, &facts);
@@ -87,7 +93,25 @@ pub(crate) fn group_steps(
     let by_name: HashMap<&str, &Candidate> = vms.iter().map(|c| (c.name.as_str(), c)).collect();
     let readdress = Readdress::for_plan(plan, recovery);
     let mut steps = Vec::new();
-    let mut previous: Option<StepId> = None;
+    let before_run = HookAt {
+        site,
+        point: HookPoint::BeforeRun,
+        group: None,
+        vm: None,
+    };
+    let mut previous = chain_hook(
+        &mut steps,
+        None,
+        before_run,
+        recovery.hooks.before_run.as_ref(),
+    );
+    previous = chain_manual(
+        &mut steps,
+        previous,
+        site,
+        None,
+        recovery.hooks.manual.as_ref(),
+    );
     let mut started_ids: HashMap<&str, Id> = HashMap::new();
     // Which VMs start, first: a dependency may name a VM of the same group.
     for g in &assignment.groups {
@@ -106,11 +130,29 @@ pub(crate) fn group_steps(
         }
     }
     for g in &assignment.groups {
-        let delay_after = recovery
-            .groups
-            .iter()
-            .find(|x| x.name == g.name)
-            .map_or(std::time::Duration::ZERO, |x| x.delay_after);
+        let planned = recovery.groups.iter().find(|x| x.name == g.name);
+        let delay_after = planned.map_or(std::time::Duration::ZERO, |x| x.delay_after);
+        let group_hooks = planned.map(|x| &x.hooks);
+        let before = HookAt {
+            site,
+            point: HookPoint::BeforeGroup,
+            group: Some(&g.name),
+            vm: None,
+        };
+        previous = chain_hook(
+            &mut steps,
+            previous,
+            before,
+            group_hooks.and_then(|h| h.before.as_ref()),
+        );
+        previous = chain_manual(
+            &mut steps,
+            previous,
+            site,
+            Some(&g.name),
+            group_hooks.and_then(|h| h.manual.as_ref()),
+        );
+        let mut after_readies = Vec::new();
         let mut started = Vec::new();
         let mut readies = Vec::new();
         for name in &g.vms {
@@ -121,7 +163,7 @@ pub(crate) fn group_steps(
             let vid = c.id.to_string();
             let start_id = StepId::of(["start-vm", &vid]);
             let (initialization, changes) = match &readdress {
-                Some(r) => r.of(c.record.as_ref()),
+                Some(r) => r.of(name, c.record.as_ref()),
                 None => (None, Vec::new()),
             };
             let after: Vec<StepId> = recovery
@@ -145,6 +187,22 @@ pub(crate) fn group_steps(
                     list.join(", ")
                 )
             };
+            let vm_hooks = recovery.vms.get(name).map(|r| &r.hooks);
+            let hooked = hook_vm(c.id, name, c.record.as_ref(), &changes);
+            let before_start = vm_hooks.and_then(|h| h.before_start.as_ref()).map(|h| {
+                let at = HookAt {
+                    site,
+                    point: HookPoint::BeforeStart,
+                    group: Some(&g.name),
+                    vm: Some(hooked.clone()),
+                };
+                hook_step(at, h)
+                    .after([c.register.clone()])
+                    .after(previous.clone())
+                    .after(after.iter().cloned())
+            });
+            let before_start_id = before_start.as_ref().map(|s| s.id.clone());
+            steps.extend(before_start);
             steps.push(
                 Step::new(
                     start_id.clone(),
@@ -162,7 +220,8 @@ pub(crate) fn group_steps(
                 )
                 .after([c.register.clone()])
                 .after(previous.clone())
-                .after(after),
+                .after(after)
+                .after(before_start_id),
             );
             steps.push(
                 Step::new(
@@ -179,6 +238,17 @@ pub(crate) fn group_steps(
                 )
                 .after([start_id]),
             );
+            if let Some(h) = vm_hooks.and_then(|h| h.after_ready.as_ref()) {
+                let at = HookAt {
+                    site,
+                    point: HookPoint::AfterReady,
+                    group: Some(&g.name),
+                    vm: Some(hooked),
+                };
+                let step = hook_step(at, h).after_finished([ready_step(c.id)]);
+                after_readies.push(step.id.clone());
+                steps.push(step);
+            }
             readies.push(ready_step(c.id));
             started.push((c.id, name.clone()));
         }
@@ -206,98 +276,43 @@ pub(crate) fn group_steps(
                 ),
             )
             .after(previous.clone())
+            .after(after_readies)
             .after_finished(readies),
         );
-        previous = Some(id);
-    }
-    Ok(steps)
-}
-
-/// How the run changes the guests' addresses: the plan's subnet translations, forward on a
-/// failover to the secondary, back on a return to the primary.
-struct Readdress<'a> {
-    recovery: &'a RecoveryPlan,
-    back: bool,
-}
-
-impl<'a> Readdress<'a> {
-    /// `None` when the plan translates nothing, or in a drill that keeps the old addresses.
-    fn for_plan(plan: &Plan, recovery: &'a RecoveryPlan) -> Option<Self> {
-        let applies =
-            !recovery.reip.networks.is_empty() && (!plan.drill || recovery.reip.in_drills);
-        applies.then_some(Self {
-            recovery,
-            back: plan.target == Site::Primary,
-        })
-    }
-
-    /// The initialization for one VM and the changes it makes; `None` when nothing changes.
-    /// Forward, a translation applies to the addresses in its `from` on its network; back, to
-    /// the addresses in its `to` (the target network may be named otherwise), with the target
-    /// gateway and DNS servers translated back as well.
-    fn of(&self, record: Option<&RecordedVm>) -> (Option<Initialization>, Vec<AddressChange>) {
-        let Some(record) = record else {
-            return (None, Vec::new());
+        let after = HookAt {
+            site,
+            point: HookPoint::AfterGroup,
+            group: Some(&g.name),
+            vm: None,
         };
-        let mut init = Initialization::default();
-        let mut changes = Vec::new();
-        for a in &record.addresses {
-            let network = record
-                .nics
-                .iter()
-                .find(|n| n.mac.is_some() && n.mac == a.mac)
-                .and_then(|n| n.network_profile.as_ref())
-                .map(|(net, _)| net.clone())
-                .unwrap_or_default();
-            for ip in &a.ips {
-                let found = self.recovery.reip.networks.iter().find_map(|t| {
-                    if self.back {
-                        t.back(*ip).map(|new| (t, new))
-                    } else if t.network == network {
-                        t.forward(*ip).map(|new| (t, new))
-                    } else {
-                        None
-                    }
-                });
-                let Some((t, new)) = found else { continue };
-                if init
-                    .nic_configurations
-                    .iter()
-                    .any(|c| c.name == a.interface)
-                {
-                    continue;
-                }
-                let moved = |x: IpAddr| if self.back { t.back(x) } else { Some(x) };
-                init.nic_configurations.push(NicConfiguration {
-                    name: a.interface.clone(),
-                    address: new,
-                    prefix: t.to.prefix(),
-                    gateway: t.gateway.and_then(moved),
-                });
-                for d in t.dns.iter().filter_map(|d| moved(*d)) {
-                    if !init.dns_servers.contains(&d) {
-                        init.dns_servers.push(d);
-                    }
-                }
-                changes.push(AddressChange {
-                    interface: a.interface.clone(),
-                    network: network.clone(),
-                    old: *ip,
-                    new,
-                });
-            }
-        }
-        if changes.is_empty() {
-            (None, Vec::new())
-        } else {
-            (Some(init), changes)
-        }
+        previous = chain_hook(
+            &mut steps,
+            Some(id),
+            after,
+            group_hooks.and_then(|h| h.after.as_ref()),
+        );
     }
+    let after_run = HookAt {
+        site,
+        point: HookPoint::AfterRun,
+        group: None,
+        vm: None,
+    };
+    chain_hook(
+        &mut steps,
+        previous,
+        after_run,
+        recovery.hooks.after_run.as_ref(),
+    );
+    Ok(steps)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
+    use crate::engine::Initialization;
     use crate::plan::source_record::RecordedAddress;
     use crate::plan::{ExpectedNic, PlanKind};
 
@@ -352,6 +367,7 @@ reip:
                     mac: Some(format!("56:6f:00:00:00:{n:02x}")),
                     ips: vec![ip.parse().unwrap()],
                 }],
+                tags: Vec::new(),
             }),
         }
     }

@@ -4,9 +4,12 @@ mod cleanup;
 mod gate;
 mod group_starts;
 mod guard;
+mod hook_steps;
+pub mod hooks;
 mod leftover_connection;
 mod op;
 mod options;
+mod readdress;
 mod readiness;
 mod registration;
 mod storage;
@@ -185,6 +188,24 @@ impl EngineRunner {
                 )
                 .await
             }
+            Action::RunHook {
+                point,
+                hook,
+                group,
+                vm,
+            } => {
+                let run = hooks::HookRun {
+                    plan: &self.plan,
+                    point: *point,
+                    hook,
+                    group: group.as_deref(),
+                    vm: vm.as_ref(),
+                };
+                hooks::run_hook(&run, ctx, self.gate.as_deref()).await
+            }
+            Action::ManualStep { question, .. } => {
+                hooks::manual_step(ctx, self.gate.as_deref(), question).await
+            }
             Action::StorageGate { description } => match &self.gate {
                 Some(gate) => gate.wait_ready(description, ctx).await.map(|confirmed| {
                     let _ = ctx.fact("storage_gate.confirmed", confirmed.clone());
@@ -270,7 +291,9 @@ impl EngineRunner {
             | Action::PlanRegistrations { .. }
             | Action::SplitBrainGuard { .. }
             | Action::StorageGate { .. }
-            | Action::FinishGroup { .. } => unreachable!("handled above"),
+            | Action::FinishGroup { .. }
+            | Action::RunHook { .. }
+            | Action::ManualStep { .. } => unreachable!("handled above"),
             Action::RecordRunningVms { domains } => {
                 cleanup::record_running(op, engine, domains).await
             }

@@ -155,7 +155,7 @@ impl Setup<'_> {
             .find(|h| h.cluster == spec.cluster)
             .map(|h| h.id);
         let host = if spec.running {
-            s.pick_host(spec.cluster, &demand, &[], now)
+            s.pick_host(spec.cluster, &demand, &[], &[], now)
                 .ok()
                 .or(first_up)
         } else {

@@ -18,9 +18,10 @@ use super::WorldState;
 impl WorldState {
     /// The LUN volumes `host` of `site` sees at `now`: every FC LUN of the site's SAN, and the
     /// iSCSI LUNs behind targets it is logged in to, by its own login or because its data
-    /// center uses them.
+    /// center uses them, unless its path to the target is cut (see [`super::iscsi_paths`]).
     pub(crate) fn visible_luns(&self, site: Site, host: Id, now: Instant) -> Vec<VolumeId> {
         let sessions = self.site(site).sessions.get(&host);
+        let paths = &self.site(site).iscsi_paths;
         let pool = self.pool_targets(site, host, now);
         self.fabric
             .site_luns(site)
@@ -33,10 +34,11 @@ impl WorldState {
                     target: Some(t), ..
                 } => {
                     let rec = &self.fabric.targets[*t];
-                    pool.contains(t)
-                        || sessions.is_some_and(|s| {
-                            s.contains(&(rec.address.clone(), rec.port, rec.iqn.clone()))
-                        })
+                    paths.open(host, *t)
+                        && (pool.contains(t)
+                            || sessions.is_some_and(|s| {
+                                s.contains(&(rec.address.clone(), rec.port, rec.iqn.clone()))
+                            }))
                 }
                 _ => false,
             })
@@ -179,11 +181,19 @@ impl WorldState {
         if !self.site(site).inv.hosts.contains_key(&host) {
             return Err(msg::not_found(op, format!("host {host}")));
         }
+        let paths = &self.site(site).iscsi_paths;
         let found: Vec<IscsiTarget> = self
             .fabric
             .targets
             .iter()
-            .filter(|t| t.site == site && t.address == portal.address && t.port == portal.port)
+            .enumerate()
+            .filter(|(i, t)| {
+                t.site == site
+                    && t.address == portal.address
+                    && t.port == portal.port
+                    && paths.open(host, *i)
+            })
+            .map(|(_, t)| t)
             .map(|t| IscsiTarget {
                 address: t.address.clone(),
                 port: t.port,
@@ -209,16 +219,20 @@ impl WorldState {
         if !self.site(site).inv.hosts.contains_key(&host) {
             return Err(msg::not_found(op, format!("host {host}")));
         }
+        let paths = &self.site(site).iscsi_paths;
         let target = self
             .fabric
             .targets
             .iter()
-            .find(|t| {
+            .enumerate()
+            .find(|(i, t)| {
                 t.site == site
                     && t.address == login.address
                     && t.port == login.port
                     && t.iqn == login.target
+                    && paths.open(host, *i)
             })
+            .map(|(_, t)| t)
             .ok_or_else(|| msg::iscsi_login_failed(op))?;
         if !chap_matches(target.chap.as_ref(), login) {
             return Err(msg::iscsi_login_auth_failed(op));

@@ -14,6 +14,7 @@ pub(crate) mod fencing;
 pub(crate) mod guests;
 pub(crate) mod inventory;
 pub(crate) mod iscsi;
+pub(crate) mod iscsi_paths;
 pub(crate) mod locks;
 pub(crate) mod lun_device;
 pub(crate) mod macs;
@@ -36,6 +37,7 @@ pub(crate) mod tags;
 pub(crate) mod unregistered_disks;
 pub(crate) mod views;
 pub(crate) mod vm_leases;
+pub(crate) mod vm_runs;
 pub(crate) mod vms;
 pub(crate) mod vnic_mapping;
 
@@ -75,6 +77,8 @@ pub(crate) enum Event {
     LeaseRenewalFailed { site: Site, sd: Id },
     /// The first monitoring cycle after `site` came back from a disaster (see [`recovery`]).
     MonitoringAfterRecovery { site: Site },
+    /// A host with a cut iSCSI path checks its domains (see [`iscsi_paths`]).
+    DomainMonitor { site: Site, host: Id },
 }
 
 /// Everything.
@@ -215,6 +219,7 @@ impl WorldState {
             }
             Event::LeaseRenewalFailed { site, sd } => self.fence(site, sd, t),
             Event::MonitoringAfterRecovery { site } => self.monitoring_after_recovery(site, t),
+            Event::DomainMonitor { site, host } => self.monitor_host_domains(site, host, t),
         }
     }
 

@@ -50,11 +50,19 @@ impl SiteState {
         )
     }
 
-    /// The host VM `v` starts on: the UP hosts of its cluster through the scheduler's filters
-    /// (the resource filters of [`crate::scheduling`], then the `Network` filter: every network
-    /// of its plugged vNICs on the host), the one with the most scheduling memory. No UP host,
-    /// or every host filtered out, is the Engine's refusal (`SchedulingManager.runFilters`).
-    pub(crate) fn schedule(&self, v: &VmRec, now: Instant, op: Operation) -> EngineResult<Id> {
+    /// The host VM `v` starts on: the UP hosts of its cluster but those in `tried` (a rerun
+    /// skips the hosts the VM already failed on, `RunVmCommandBase.getRunVdssList`) through the
+    /// scheduler's filters (the resource filters of [`crate::scheduling`], then the `Network`
+    /// filter: every network of its plugged vNICs on the host), the one with the most
+    /// scheduling memory. No UP host, or every host filtered out, is the Engine's refusal
+    /// (`SchedulingManager.runFilters`).
+    pub(crate) fn schedule(
+        &self,
+        v: &VmRec,
+        tried: &[Id],
+        now: Instant,
+        op: Operation,
+    ) -> EngineResult<Id> {
         let demand = VmDemand {
             memory: v.memory,
             vcpus: v.vcpus,
@@ -66,20 +74,22 @@ impl SiteState {
             .filter_map(|n| self.inv.profiles.get(&n.profile?))
             .map(|p| p.network)
             .collect();
-        match self.pick_host(v.cluster, &demand, &networks, now) {
+        match self.pick_host(v.cluster, &demand, &networks, tried, now) {
             Ok(host) => Ok(host),
             Err(refused) if refused.is_empty() => Err(msg::no_host_to_run(op)),
             Err(refused) => Err(msg::all_hosts_filtered_out(op, &refused)),
         }
     }
 
-    /// The UP host of `cluster` the scheduler picks for `demand` and a VM on `networks`, or why
-    /// each UP host was dropped, by host name (empty: the cluster has no UP host).
+    /// The UP host of `cluster`, `tried` aside, the scheduler picks for `demand` and a VM on
+    /// `networks`, or why each UP host was dropped, by host name (empty: the cluster has no UP
+    /// host left).
     pub(crate) fn pick_host(
         &self,
         cluster: Id,
         demand: &VmDemand,
         networks: &[Id],
+        tried: &[Id],
         now: Instant,
     ) -> Result<Id, Vec<(String, HostFiltered)>> {
         let up: Vec<&HostRec> = self
@@ -87,6 +97,7 @@ impl SiteState {
             .hosts
             .values()
             .filter(|h| h.status == HostStatus::Up && h.cluster == cluster)
+            .filter(|h| !tried.contains(&h.id))
             .collect();
         let committed = self.committed_memory(now);
         let mut dropped = Vec::new();

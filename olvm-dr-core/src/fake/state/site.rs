@@ -86,12 +86,16 @@ pub(crate) struct SiteState {
     pub(crate) ids: SplitMix64,
     /// Tags by id.
     pub(crate) tags: BTreeMap<Id, crate::engine::Tag>,
+    /// The tags assigned to each VM, by VM id (the Engine's `tags_vm_map`).
+    pub(crate) vm_tags: BTreeMap<Id, std::collections::BTreeSet<Id>>,
     /// The locks running commands hold.
     pub(crate) locks: super::locks::LockTable,
     /// Configuration generations, processed OVF data, outdated OVF stores.
     pub(crate) ovf_gens: super::ovf_generations::OvfGenerations,
     /// The storage server connections of file domains.
     pub(crate) connections: super::connections::Connections,
+    /// The iSCSI paths its hosts lost and the domains they report in problem.
+    pub(crate) iscsi_paths: super::iscsi_paths::IscsiPaths,
 }
 
 impl SiteState {
@@ -121,9 +125,11 @@ impl SiteState {
             calls: 0,
             ids: SplitMix64::derive(seed, site.as_str()),
             tags: BTreeMap::new(),
+            vm_tags: BTreeMap::new(),
             locks: super::locks::LockTable::default(),
             ovf_gens: super::ovf_generations::OvfGenerations::default(),
             connections: super::connections::Connections::new(seed, site),
+            iscsi_paths: super::iscsi_paths::IscsiPaths::default(),
         }
     }
 

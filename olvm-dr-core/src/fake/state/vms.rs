@@ -20,6 +20,7 @@ use super::super::messages::{self as msg, Action, Subject};
 use super::super::ops::Operation;
 use super::macs::{Mac, format_mac};
 use super::vm_leases::LeaseAtStart;
+use super::vm_runs::Placement;
 use super::{Event, SiteState, WorldState};
 
 /// A NIC of a VM or template.
@@ -234,6 +235,9 @@ impl SiteState {
     /// Deletes a VM record and what only it used: name, MACs, disks, LUN disks.
     pub(crate) fn delete_vm(&mut self, id: Id) -> Option<VmRec> {
         let v = self.vms.remove(&id)?;
+        // `tags_vm_map` references `vm_static` with ON DELETE CASCADE
+        // (`packaging/dbscripts/create_tables.sql`, constraint `tags_vm_map_vm`).
+        self.vm_tags.remove(&id);
         if self.vm_names.get(&(v.dc, v.name.clone())) == Some(&id) {
             self.vm_names.remove(&(v.dc, v.name.clone()));
         }
@@ -322,22 +326,33 @@ impl WorldState {
         if let Some(st) = s.inactive_disk_domain(&v.disks, v.dc, now) {
             return Err(msg::vm_disk_domain(op, Action::Run, Subject::Vm, st));
         }
-        // A paused VM resumes where it is; anything else goes through the scheduler.
-        let host = match v.host.filter(|_| status == VmStatus::Paused) {
-            Some(h) => h,
-            None => s.schedule(v, now, op)?,
+        // A paused VM resumes where it is; anything else goes through the scheduler, and
+        // through reruns on other hosts when its host cannot see its LUNs (see `vm_runs`).
+        let placement = match v.host.filter(|_| status == VmStatus::Paused) {
+            Some(h) => Placement::resumed(h),
+            None => self.place_vm(site, v, now, op)?,
         };
-        // A VM that is not running yet has its host acquire its lease (see `vm_leases`).
-        let lease = if steps.is_empty() {
-            LeaseAtStart::Acquired
+        let host = placement.host;
+        let launch = times.vm_wait_for_launch;
+        let power = if placement.runs {
+            // A VM that is not running yet has its host acquire its lease (see `vm_leases`).
+            let lease = if steps.is_empty() {
+                LeaseAtStart::Acquired
+            } else {
+                let (lease, dc) = (v.settings.lease, v.dc);
+                self.acquire_vm_lease(site, id, lease, dc, now)
+            };
+            WorldState::start_with_lease(&placement.way_up(&steps, launch), lease, launch, now)
         } else {
-            let (lease, dc) = (v.settings.lease, v.dc);
-            self.acquire_vm_lease(site, id, lease, dc, now)
+            let failed = [(VmStatus::WaitForLaunch, launch * placement.failed_runs)];
+            Transition::new(now, &failed, VmStatus::Down)
         };
-        let power = WorldState::start_with_lease(&steps, lease, times.vm_wait_for_launch, now);
         let s = self.site_mut(site);
-        // `RunVmCommand.runningSucceded` bumps the configuration generation.
-        s.bump_generation(id);
+        // `RunVmCommand.runningSucceded` bumps the configuration generation; a start whose
+        // runs all failed never gets there.
+        if placement.runs {
+            s.bump_generation(id);
+        }
         let v = s.vms.get_mut(&id).expect("checked");
         v.power = power;
         v.host = Some(host);

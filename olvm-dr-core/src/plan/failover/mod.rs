@@ -299,8 +299,8 @@ pub(crate) async fn failover_part(
         && r.groups.iter().any(|g| !g.select.tags.is_empty())
     {
         notes.push(PlanNote {
-            level: NoteLevel::Warning,
-            text: "the recovery plan selects VMs by tag, but a run does not read tags: those groups get their VMs by their other selectors only, and VMs only a tag selects start in the last group, 'default'".into(),
+            level: NoteLevel::Info,
+            text: "the recovery plan selects VMs by tag: tags are not part of a VM's OVF, so they are taken from the record of the source's VMs (read while it answers, or kept by validate and earlier runs); without that record, VMs only a tag selects start in the last group, 'default'".into(),
         });
     }
     Ok(FailoverPart {

@@ -175,21 +175,35 @@ fn lun_mappings(
         };
         let storage_type = t.storage_type.get().copied();
         let iscsi = storage_type == Some(StorageType::Iscsi);
+        let target_lun = LunTarget {
+            lun_id: to.clone(),
+            storage_type,
+            alias: m.alias.get().cloned(),
+            address: t.address.get().cloned(),
+            port: iscsi.then(|| t.port.get().copied().unwrap_or(DEFAULT_ISCSI_PORT)),
+            // The portal group tag; "1" is the role's default and the common one.
+            portal: iscsi.then(|| t.portal.get().cloned().unwrap_or_else(|| "1".to_owned())),
+            target: t.target.get().cloned(),
+            username: t.username.get().cloned(),
+            password: None,
+        };
+        // An OVF written while the VM ran on `target` (a failback whose stores the returning
+        // Engine has not rewritten yet, a drill's copy of them) names `target`'s own LUN. The
+        // Engine looks the OVF's LUN id up in the map and, without an entry, keeps the OVF's
+        // connection, which never holds the CHAP credentials (`ImportVmFromConfigurationCommand`,
+        // `DrMappingHelper.mapExternalLunDisks`): the LUN is then refused, or dropped by a
+        // partial import. Mapping `target`'s LUN onto itself gives it the connection details.
+        if to != from {
+            out.push(LunMapping {
+                source_lun_id: to.clone(),
+                source_storage_type: storage_type,
+                target: target_lun.clone(),
+            });
+        }
         out.push(LunMapping {
             source_lun_id: from.clone(),
             source_storage_type: s.storage_type.get().copied(),
-            target: LunTarget {
-                lun_id: to.clone(),
-                storage_type,
-                alias: m.alias.get().cloned(),
-                address: t.address.get().cloned(),
-                port: iscsi.then(|| t.port.get().copied().unwrap_or(DEFAULT_ISCSI_PORT)),
-                // The portal group tag; "1" is the role's default and the common one.
-                portal: iscsi.then(|| t.portal.get().cloned().unwrap_or_else(|| "1".to_owned())),
-                target: t.target.get().cloned(),
-                username: t.username.get().cloned(),
-                password: None,
-            },
+            target: target_lun,
         });
     }
     out

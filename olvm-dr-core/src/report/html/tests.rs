@@ -145,6 +145,7 @@ pub(crate) fn sample() -> Report {
             .map(StepId::from)
             .collect(),
         recovery_groups: Vec::new(),
+        recovery_hooks: Vec::new(),
     }
 }
 

@@ -18,7 +18,7 @@ pub use api::{read_api, write_api};
 pub(crate) use storage::{
     read_logical_unit, read_request_storage, write_logical_unit, write_storage,
 };
-pub use tag::{read_tag_add, write_tag_add};
+pub use tag::{TagRef, read_tag_add, read_tag_assign, write_tag_add, write_tag_assign};
 pub use vm::write_snapshots;
 
 use super::{Node, XmlError, XmlWriter};

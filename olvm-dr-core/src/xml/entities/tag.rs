@@ -56,6 +56,40 @@ pub fn read_tag_add(text: &str) -> Result<(String, String), XmlError> {
     ))
 }
 
+/// The body of `POST /vms/{vm}/tags` that assigns tag `id`: `<tag id="…"/>`.
+pub fn write_tag_assign(id: Id) -> String {
+    let mut w = XmlWriter::document();
+    w.empty("tag", &[("id", &id.to_string())]);
+    w.finish()
+}
+
+/// Reads the body of `POST /vms/{vm}/tags`: the tag's id or its name (the API model's
+/// `AssignedTagsService.add` requires one of the two).
+///
+/// # Errors
+/// Not a `<tag>` document, a malformed id, or neither an id nor a name.
+pub fn read_tag_assign(text: &str) -> Result<TagRef, XmlError> {
+    let root = parse(text)?;
+    expect_root(&root, "tag")?;
+    let n = Node::root(&root);
+    if n.attr("id").is_some() {
+        return Ok(TagRef::Id(n.id()?));
+    }
+    match n.string_of("name") {
+        Some(name) if !name.is_empty() => Ok(TagRef::Name(name)),
+        _ => Err(n.error("a tag to assign needs its id or its name")),
+    }
+}
+
+/// A tag named in an assignment: by id or by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagRef {
+    /// Its id.
+    Id(Id),
+    /// Its name.
+    Name(String),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +109,13 @@ mod tests {
             read_tag_add(&body).unwrap(),
             (tag.name.clone(), tag.description.clone())
         );
+        let assign = write_tag_assign(tag.id);
+        assert_eq!(read_tag_assign(&assign).unwrap(), TagRef::Id(tag.id));
+        assert_eq!(
+            read_tag_assign("<tag><name>infra</name></tag>").unwrap(),
+            TagRef::Name("infra".into())
+        );
+        assert!(read_tag_assign("<tag/>").is_err());
+        assert!(read_tag_assign("<tag id=\"x\"/>").is_err());
     }
 }

@@ -281,6 +281,20 @@ impl Engine for RestEngine {
             .await
     }
 
+    async fn vm_tags(&self, vm: Id) -> EngineResult<Vec<Tag>> {
+        let call = Call::new("vm_tags").on(format!("vm {vm}"));
+        self.list(&call, &format!("vms/{vm}/tags"), "").await
+    }
+
+    async fn assign_tag(&self, vm: Id, tag: Id) -> EngineResult<()> {
+        let call = Call::new("assign_tag").on(format!("tag {tag} of vm {vm}"));
+        let body = crate::xml::write_tag_assign(tag);
+        self.transport
+            .post(&call, &format!("vms/{vm}/tags"), body)
+            .await
+            .map(|_| ())
+    }
+
     async fn switch_master_storage_domain(&self, dc: Id, sd: Id) -> EngineResult<()> {
         self.post_set_master(dc, sd).await
     }
