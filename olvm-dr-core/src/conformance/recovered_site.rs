@@ -1,7 +1,15 @@
 //! Checks of a site back from a disaster whose storage the other site took over: what its
-//! Engine's monitoring makes of it (ovirt-engine `IrsProxyImpl`, `VmAnalyzer`) and which
-//! commands still work on it (`DeactivateStorageDomainCommand`,
-//! `ForceRemoveStorageDomainCommand`).
+//! Engine's monitoring makes of it and which commands still work on it. In ovirt-engine:
+//!
+//! * `backend/manager/modules/vdsbroker/src/main/java/org/ovirt/engine/core/vdsbroker/irsbroker/IrsProxyImpl.java`
+//!   (`updatingTimerElapsed`: "no reporting hosts"; `addDomainInProblemData`);
+//! * `backend/manager/modules/vdsbroker/src/main/java/org/ovirt/engine/core/vdsbroker/monitoring/VmAnalyzer.java`
+//!   (`proceedDisappearedVm`);
+//! * `backend/manager/modules/bll/src/main/java/org/ovirt/engine/core/bll/storage/domain/DeactivateStorageDomainCommand.java`
+//!   (`validateDomainStatus`, with `StorageConstants.monitoredDomainStatuses`);
+//! * `backend/manager/modules/bll/src/main/java/org/ovirt/engine/core/bll/storage/domain/ForceRemoveStorageDomainCommand.java`
+//!   (`validate`, with `StorageDomainCommandBase.electNewMaster`), its texts in
+//!   `frontend/webadmin/modules/frontend/src/main/resources/org/ovirt/engine/ui/frontend/AppErrors.properties`.
 
 use std::time::Duration;
 
@@ -9,12 +17,34 @@ use crate::Site;
 use crate::engine::{
     DataCenterStatus, ErrorKind, RemoveStorageDomain, StorageDomainStatus, VmSearch, VmStatus,
 };
+use crate::fake::{LatencyProfile, TransitionTimes};
 
 use super::Context;
 use super::support::{Failure, ensure, err_text, ok};
 
 /// Long enough for the first monitoring cycle of the `instant` profile and its transitions.
 const SETTLE: Duration = Duration::from_millis(200);
+
+/// The storage-pool refresh of a check that looks at the site before its hosts report
+/// (`StoragePoolRefreshTimeInSeconds`, 10 s in a real Engine; zero in the `instant` profile,
+/// which leaves an `unknown` window too short to see over HTTP in real time).
+const POOL_REFRESH: Duration = Duration::from_millis(500);
+
+/// The domain failure timeout of such a check (`StorageDomainFailureTimeoutInMinutes`).
+const DOMAIN_FAILURE: Duration = Duration::from_millis(100);
+
+/// Gives `site`'s Engine a storage-pool timer slow enough for a check to see what it shows
+/// before its hosts report, and a short domain failure timeout; to call before the recovery.
+pub(super) fn slow_pool_refresh(ctx: &Context, site: Site) {
+    ctx.world().set_latency(
+        site,
+        LatencyProfile::instant().with_transitions(TransitionTimes {
+            pool_refresh: POOL_REFRESH,
+            domain_failure: DOMAIN_FAILURE,
+            ..TransitionTimes::default()
+        }),
+    );
+}
 
 /// The primary goes dark, its replicas are reversed (the primary's copies read-only), and it
 /// comes back.
@@ -45,6 +75,7 @@ pub async fn a_recovered_site_finds_its_read_only_storage_inactive(
         .unwrap_or(&facts.domains[0])
         .clone();
     let dc = d.primary_dc.id;
+    slow_pool_refresh(ctx, Site::Primary);
     recover_read_only(ctx);
     let a = ok(
         "attached_storage_domain",
@@ -61,7 +92,7 @@ pub async fn a_recovered_site_finds_its_read_only_storage_inactive(
         ErrorKind::InvalidState,
         "[Cannot deactivate Storage. The relevant Storage Domain's status is Unknown.]",
     )?;
-    tokio::time::sleep(SETTLE).await;
+    tokio::time::sleep(POOL_REFRESH + DOMAIN_FAILURE + SETTLE).await;
     for f in &ctx.facts().domains {
         let a = ok(
             "attached_storage_domain",

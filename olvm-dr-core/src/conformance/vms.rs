@@ -214,6 +214,7 @@ pub async fn disaster_makes_the_site_unavailable(ctx: &Context) -> Result<(), Fa
         "attached_storage_domains",
         p.attached_storage_domains(dc).await,
     )?;
+    super::recovered_site::slow_pool_refresh(ctx, Site::Primary);
     w.disaster(Site::Primary);
     err("api_info", p.api_info().await, ErrorKind::Unreachable)?;
     err(
