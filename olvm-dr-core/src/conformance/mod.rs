@@ -201,6 +201,7 @@ checks! {
     a_recovered_site_finds_its_read_only_storage_inactive,
     destroying_a_recovered_master_needs_a_successor,
     a_host_without_an_iscsi_path_runs_nothing_there,
+    an_unreachable_master_is_reconstructed_on_another_domain,
 }
 
 /// The outcome of one check.

@@ -53,9 +53,14 @@ pub struct TransitionTimes {
     /// that ran `unknown`. The fake keeps the cycle after the instant of the recovery even when
     /// this is zero (see `state::recovery`).
     pub pool_refresh: Duration,
-    /// A recovered site's domain that its hosts cannot use: how long it stays `unknown`
-    /// before the Engine moves it to `inactive` (`IrsProxyImpl.addDomainInProblemData`, the
-    /// `StorageDomainFailureTimeoutInMinutes` timer).
+    /// The Engine's `StorageDomainFailureTimeoutInMinutes`: how long after the first host
+    /// reported a domain in problem (an iSCSI path lost, a recovered site's read-only copy) the
+    /// Engine acts on the reports (`IrsProxyImpl.addDomainInProblemData`,
+    /// `processDomainRecovery`): the reporting hosts non-operational when other UP hosts use
+    /// the domain, else the domain `inactive`, or for a master a reconstruction (see
+    /// `state::domain_monitoring`). Zero in the `instant` profile: the Engine acts on the
+    /// first report. [`World::set_domain_failure_timeout`](crate::fake::World::set_domain_failure_timeout)
+    /// changes it on a running world.
     pub domain_failure: Duration,
 }
 
@@ -205,6 +210,11 @@ impl LatencyProfile {
     /// The transition durations.
     pub fn transitions(&self) -> &TransitionTimes {
         &self.transitions
+    }
+
+    /// The transition durations, to change one.
+    pub(crate) fn transitions_mut(&mut self) -> &mut TransitionTimes {
+        &mut self.transitions
     }
 }
 

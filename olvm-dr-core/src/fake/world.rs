@@ -102,8 +102,10 @@ impl World {
     /// that ran are `unknown` (the data center `problematic`) until the first monitoring cycle
     /// ([`TransitionTimes::pool_refresh`](super::TransitionTimes::pool_refresh)), which finds
     /// the storage as the replication leaves it then: domains on copies the site cannot write
-    /// (or in a data center whose master it cannot write: no SPM) go `inactive` after
-    /// [`TransitionTimes::domain_failure`](super::TransitionTimes::domain_failure); the others
+    /// (or in a data center whose master it cannot write: no SPM) are reported in problem by
+    /// its hosts and go `inactive` after
+    /// [`TransitionTimes::domain_failure`](super::TransitionTimes::domain_failure) (a master
+    /// once no other domain could take its place), as any domain its hosts cannot use; the others
     /// come back `active` and the highly available VMs on them restart. Bringing a site back
     /// while its copies are writable and in use by the other site is a split brain
     /// ([`World::split_brains`]): reverse the replication first.

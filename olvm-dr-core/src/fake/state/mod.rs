@@ -8,6 +8,7 @@
 
 pub(crate) mod connections;
 pub(crate) mod disks;
+pub(crate) mod domain_monitoring;
 pub(crate) mod domains;
 pub(crate) mod entities;
 pub(crate) mod fencing;
@@ -79,6 +80,9 @@ pub(crate) enum Event {
     MonitoringAfterRecovery { site: Site },
     /// A host with a cut iSCSI path checks its domains (see [`iscsi_paths`]).
     DomainMonitor { site: Site, host: Id },
+    /// The failure timer of a domain the hosts report in problem fires (see
+    /// [`domain_monitoring`]); `timer` tells a timer that was replaced.
+    DomainFailureTimer { site: Site, sd: Id, timer: u64 },
 }
 
 /// Everything.
@@ -220,6 +224,9 @@ impl WorldState {
             Event::LeaseRenewalFailed { site, sd } => self.fence(site, sd, t),
             Event::MonitoringAfterRecovery { site } => self.monitoring_after_recovery(site, t),
             Event::DomainMonitor { site, host } => self.monitor_host_domains(site, host, t),
+            Event::DomainFailureTimer { site, sd, timer } => {
+                self.domain_failure_timer_fired(site, sd, timer, t);
+            }
         }
     }
 

@@ -12,9 +12,12 @@
 //!     copies become `active` once the hosts hold their host-id leases — taken over after the
 //!     lease time when the other site wrote the record, which is a split brain when that
 //!     site's hosts still run on their copy (see `fabric::lease`);
-//!   - every other domain (a read-only replica, or a data center without an SPM because its
-//!     master is read-only) is reported in problem and goes `inactive` after `domain_failure`
-//!     (`IrsProxyImpl.addDomainInProblemData`, `StorageDomainFailureTimeoutInMinutes`);
+//!   - every UP host of its data center reports every other domain in problem (a read-only
+//!     replica, or any domain of a data center without an SPM because its master is
+//!     read-only), and the Engine acts on the reports after `domain_failure`, as it does on
+//!     every report (see [`super::domain_monitoring`]): a non-master goes `inactive`; a master
+//!     goes to reconstruction, which finds no other domain it could write and leaves it
+//!     `inactive` once the others are (the data center stays `problematic`);
 //!   - the hosts no longer run the VMs, which go `down` ("Could not find VM ... assuming it
 //!     went down unexpectedly", `VmAnalyzer.proceedDisappearedVm`); a highly available one is
 //!     restarted (its auto-run flag, `AutoStartVmsRunner`) when every domain holding its disks
@@ -85,17 +88,21 @@ impl WorldState {
         }
         let times = *self.site(site).latency.transitions();
         let s = self.site(site);
-        let unknown: Vec<(Id, Id, usize)> = s
+        // Non-masters first: the order in which the hosts' reports reach the Engine, and so
+        // that of the failure timers (see `domain_monitoring`).
+        let mut unknown: Vec<(Id, Id, usize, bool)> = s
             .domains
             .values()
             .filter_map(|d| {
                 let a = d.attachment.as_ref()?;
-                (a.status.at(t) == StorageDomainStatus::Unknown).then_some((d.id, a.dc, d.volume))
+                (a.status.at(t) == StorageDomainStatus::Unknown)
+                    .then_some((d.id, a.dc, d.volume, a.master))
             })
             .collect();
+        unknown.sort_by_key(|(sd, _, _, master)| (*master, *sd));
         let spm_possible: BTreeSet<Id> = unknown
             .iter()
-            .map(|(_, dc, _)| *dc)
+            .map(|(_, dc, _, _)| *dc)
             .filter(|dc| {
                 s.master_of(*dc)
                     .is_some_and(|m| !self.fabric.is_read_only(m.volume))
@@ -104,23 +111,31 @@ impl WorldState {
             .collect();
         // When each domain that comes back is `active`.
         let mut active_at: BTreeMap<Id, Instant> = BTreeMap::new();
-        for (sd, dc, volume) in unknown {
-            let status = if spm_possible.contains(&dc) && !self.fabric.is_read_only(volume) {
+        for (sd, dc, volume, _) in unknown {
+            let hosts: Vec<Id> = self
+                .site(site)
+                .inv
+                .up_hosts_in_dc(dc)
+                .map(|h| h.id)
+                .collect();
+            for h in hosts {
+                if self.host_reports_problem(site, h, sd, t) {
+                    self.report_domain_in_problem(site, h, sd, t);
+                }
+            }
+            if spm_possible.contains(&dc) && !self.fabric.is_read_only(volume) {
                 let wait = self.take_host_id_leases(site, sd, volume, t);
                 active_at.insert(sd, t + wait);
-                Transition::new(
-                    t,
-                    &[(StorageDomainStatus::Unknown, wait)],
-                    StorageDomainStatus::Active,
-                )
-            } else {
-                Transition::new(
-                    t,
-                    &[(StorageDomainStatus::Unknown, times.domain_failure)],
-                    StorageDomainStatus::Inactive,
-                )
-            };
-            self.set_status(site, sd, status);
+                self.set_status(
+                    site,
+                    sd,
+                    Transition::new(
+                        t,
+                        &[(StorageDomainStatus::Unknown, wait)],
+                        StorageDomainStatus::Active,
+                    ),
+                );
+            }
         }
         let s = self.site(site);
         let restarts: BTreeMap<Id, Option<Instant>> = s
