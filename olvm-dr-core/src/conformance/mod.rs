@@ -171,6 +171,7 @@ checks! {
     mac_conflict_without_reassignment,
     partial_import_drops_missing_disks,
     lun_mappings_apply,
+    registration_refuses_a_lun_another_disk_uses,
     vm_power_state_machine,
     delete_protected_vm_is_not_removed,
     remove_disk_rules,

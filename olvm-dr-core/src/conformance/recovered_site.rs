@@ -2,7 +2,10 @@
 //! Engine's monitoring makes of it and which commands still work on it. In ovirt-engine:
 //!
 //! * `backend/manager/modules/vdsbroker/src/main/java/org/ovirt/engine/core/vdsbroker/irsbroker/IrsProxyImpl.java`
-//!   (`updatingTimerElapsed`: "no reporting hosts"; `addDomainInProblemData`);
+//!   (`updatingTimerElapsed`: "no reporting hosts"; `addDomainInProblemData`,
+//!   `processDomainRecovery`);
+//! * `backend/manager/modules/bll/src/main/java/org/ovirt/engine/core/bll/storage/pool/ReconstructMasterDomainCommand.java`
+//!   (`reconstructMaster`: the old master inactive, the pool's last one stays so);
 //! * `backend/manager/modules/vdsbroker/src/main/java/org/ovirt/engine/core/vdsbroker/monitoring/VmAnalyzer.java`
 //!   (`proceedDisappearedVm`);
 //! * `backend/manager/modules/bll/src/main/java/org/ovirt/engine/core/bll/storage/domain/DeactivateStorageDomainCommand.java`
@@ -59,8 +62,10 @@ fn recover_read_only(ctx: &Context) {
 /// `IrsProxyImpl.updatingTimerElapsed`) and deactivating one is refused
 /// (`DeactivateStorageDomainCommand.validateDomainStatus`: a user may deactivate only an
 /// `active` or `inactive` domain, `StorageConstants.monitoredDomainStatuses`). Once the hosts
-/// report, the domains on read-only copies go `inactive` (`IrsProxyImpl.addDomainInProblemData`),
-/// the data center stays `problematic` (no SPM on a read-only master), and the VMs that ran are
+/// report, the domains on read-only copies go `inactive` (`IrsProxyImpl.addDomainInProblemData`,
+/// `processDomainRecovery`; the master through `ReconstructMasterDomainCommand`, which finds no
+/// other domain to take its place), the data center stays `problematic` (no SPM on a read-only
+/// master), and the VMs that ran are
 /// `down` (`VmAnalyzer.proceedDisappearedVm`), highly available ones included: nothing restarts
 /// on a copy the site cannot write, and no split brain arises.
 pub async fn a_recovered_site_finds_its_read_only_storage_inactive(

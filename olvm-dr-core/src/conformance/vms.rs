@@ -205,7 +205,9 @@ pub async fn vm_and_disk_searches_filter(ctx: &Context) -> Result<(), Failure> {
 }
 
 /// A site in disaster does not answer; recovered, it answers with its old (stale) records, its
-/// domains `unknown`.
+/// domains `unknown` until its hosts report (ovirt-engine
+/// `backend/manager/modules/vdsbroker/src/main/java/org/ovirt/engine/core/vdsbroker/irsbroker/IrsProxyImpl.java`,
+/// `updatingTimerElapsed`: "no reporting hosts").
 pub async fn disaster_makes_the_site_unavailable(ctx: &Context) -> Result<(), Failure> {
     let w = ctx.world();
     let p = ctx.engine(Site::Primary);
