@@ -300,12 +300,38 @@ pub(crate) async fn cleanup_part(
     // (`StorageDomainCommandBase.canDetachDomain`, `isDetachAllowed`).
     let mut detaches: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
     let mut ends: Vec<StepId> = Vec::new();
+    // Data centers without an SPM cannot deactivate or detach anything (see `without_spm`):
+    // with the database-only fallback their domains go straight to it, the master last
+    // (`ForceRemoveStorageDomainCommand` needs a new master candidate and an UP host for a
+    // master that is not the last domain of its pool).
+    let no_spm = if destroy_fallback {
+        without_spm(&found, &data_centers)
+    } else {
+        BTreeMap::new()
+    };
+    for (dc_name, status) in no_spm.values() {
+        notes.push(PlanNote {
+            level: NoteLevel::Warning,
+            text: format!(
+                "data center '{dc_name}' is {status} on the {site} site: without an SPM (its master \
+                 is on a read-only replica, or no host is up) the Engine can neither move its \
+                 domains to maintenance nor detach them; they are removed from its database only \
+                 (the storage is not touched), the master last"
+            ),
+        });
+    }
+    let mut removals: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
     for f in ordered {
         let name = &f.domain.name;
         let vm_stops = vm_stops_of(f);
         let mut before_removal: Vec<StepId> = vm_stops.clone();
         let mut detach_id: Option<StepId> = None;
-        if let Some((dc, dc_name)) = &f.data_center {
+        let dc_of = f.data_center.as_ref().map(|(dc, _)| *dc);
+        if let Some(dc) = dc_of.filter(|dc| no_spm.contains_key(dc)) {
+            if f.master {
+                before_removal.extend(removals.get(&dc).into_iter().flatten().cloned());
+            }
+        } else if let Some((dc, dc_name)) = &f.data_center {
             let others_detached: Vec<StepId> = if f.master {
                 detaches.get(dc).cloned().unwrap_or_default()
             } else {
@@ -383,14 +409,23 @@ pub(crate) async fn cleanup_part(
                 }
             ),
         )
-        .after(after.iter().cloned())
-        .after(before_removal);
+        .after(after.iter().cloned());
+        let database_only = dc_of.is_some_and(|dc| no_spm.contains_key(&dc));
+        step = if database_only {
+            // Whatever the VMs' stops and the other removals gave, the removal is tried.
+            step.after_finished(before_removal)
+        } else {
+            step.after(before_removal)
+        };
         step = match detach_id {
             // With a database-only fallback the removal runs even if the detach failed.
             Some(d) if destroy_fallback => step.after_finished([d]),
             Some(d) => step.after([d]),
             None => step,
         };
+        if let Some(dc) = dc_of.filter(|_| !f.master) {
+            removals.entry(dc).or_default().push(remove.clone());
+        }
         steps.push(step);
         ends.push(remove);
     }
@@ -477,4 +512,28 @@ pub async fn plan_cleanup(
     plan.steps = part.steps;
     super::failover::seal(&mut plan)?;
     Ok(plan)
+}
+
+/// The data centers among `found`'s that have no SPM now (`problematic`: the REST name of the
+/// pool's `NonResponsive`, or `not_operational`), with their names and statuses. The
+/// deactivation and the detach of their domains are SPM commands
+/// (`DeactivateStorageDomainCommand`, `DetachStorageDomainFromPoolCommand`) that cannot
+/// succeed; a site back from a disaster whose master is a read-only replica is one.
+fn without_spm(
+    found: &[Found],
+    data_centers: &[crate::engine::DataCenter],
+) -> BTreeMap<Id, (String, crate::engine::DataCenterStatus)> {
+    use crate::engine::DataCenterStatus;
+    found
+        .iter()
+        .filter_map(|f| f.data_center.as_ref())
+        .filter_map(|(dc, name)| {
+            let status = data_centers.iter().find(|d| d.id == *dc)?.status;
+            matches!(
+                status,
+                DataCenterStatus::Problematic | DataCenterStatus::NotOperational
+            )
+            .then(|| (*dc, (name.clone(), status)))
+        })
+        .collect()
 }

@@ -12,6 +12,11 @@ use crate::engine::{
 use crate::execute::{Completion, StepFailure};
 use crate::plan::{DomainRef, StopMode};
 
+/// How long an `unknown` domain may take to settle: the Engine moves a domain its hosts cannot
+/// use to `inactive` after `StorageDomainFailureTimeoutInMinutes` (5 minutes by default,
+/// `IrsProxyImpl.addDomainInProblemData`); one more minute covers the storage-pool cycles.
+const UNKNOWN_DOMAIN_SETTLES: std::time::Duration = std::time::Duration::from_secs(6 * 60);
+
 /// A VM recorded as running before the source was cleaned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunningVm {
@@ -69,13 +74,20 @@ pub(crate) async fn ensure_down(
     name: &str,
     mode: StopMode,
 ) -> Result<Completion, StepFailure> {
-    match op.call("vm", || engine.vm(vm)).await {
-        Ok(v) if v.status == VmStatus::Down => return Ok(Completion::AlreadyDone { output: None }),
-        Ok(_) => {}
+    let status = match op.call("vm", || engine.vm(vm)).await {
+        Ok(v) => v.status,
         Err(e) if e.kind == ErrorKind::NotFound => {
             return Ok(Completion::AlreadyDone { output: None });
         }
         Err(e) => return Err(e.into()),
+    };
+    let status = if status == VmStatus::Unknown {
+        known_status(op, engine, vm, name).await?
+    } else {
+        status
+    };
+    if status == VmStatus::Down {
+        return Ok(Completion::AlreadyDone { output: None });
     }
     let what = format!("VM '{name}' to be down");
     if mode != StopMode::PowerOff {
@@ -119,6 +131,31 @@ pub(crate) async fn ensure_down(
     Ok(Completion::Done {
         output: Some(serde_json::json!({ "stopped_by": "power-off" })),
     })
+}
+
+/// Waits for the Engine to know the status of a VM it shows `unknown`: its host does not
+/// report yet (a site back from a disaster), and neither shutdown nor power-off is allowed
+/// (`StopVmCommandBase.validate`). The hosts' first report settles it (`down` when the host no
+/// longer runs it, `VmAnalyzer.proceedDisappearedVm`).
+async fn known_status(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    vm: Id,
+    name: &str,
+) -> Result<VmStatus, StepFailure> {
+    op.poll(
+        &format!("the Engine to know the status of VM '{name}' (now unknown: its host does not report yet)"),
+        op.t.vm_down,
+        || async {
+            match engine.vm(vm).await {
+                Ok(v) if v.status == VmStatus::Unknown => Ok(Seen::Pending("status unknown".into())),
+                Ok(v) => Ok(Seen::Ready(v.status)),
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Ready(VmStatus::Down)),
+                Err(e) => Err(e),
+            }
+        },
+    )
+    .await
 }
 
 async fn vm_down(engine: &dyn Engine, vm: Id) -> crate::EngineResult<Seen<()>> {
@@ -232,12 +269,34 @@ pub(crate) async fn ensure_maintenance(
         "storage domain {} in '{dc_name}' to be in maintenance",
         domain.describe()
     );
-    match op
+    let mut attached = op
         .call("attached_storage_domain", || {
             engine.attached_storage_domain(dc, d.id)
         })
-        .await
-    {
+        .await;
+    if matches!(&attached, Ok(a) if a.status == Some(StorageDomainStatus::Unknown)) {
+        // The Engine refuses to deactivate an `unknown` domain (its monitoring has not heard
+        // from the hosts yet, a site back from a disaster): wait until its monitoring decides
+        // (`active`, or `inactive` after the domain failure timeout).
+        attached = op
+            .poll(
+                &format!(
+                    "storage domain {} in '{dc_name}' to leave the unknown status",
+                    domain.describe()
+                ),
+                op.t.domain_state.max(UNKNOWN_DOMAIN_SETTLES),
+                || async {
+                    match engine.attached_storage_domain(dc, d.id).await {
+                        Ok(a) if a.status == Some(StorageDomainStatus::Unknown) => {
+                            Ok(Seen::Pending("status unknown".into()))
+                        }
+                        other => Ok(Seen::Ready(other)),
+                    }
+                },
+            )
+            .await?;
+    }
+    match attached {
         Err(e) if e.kind == ErrorKind::NotFound => {
             return Ok(Completion::AlreadyDone { output: None });
         }
@@ -272,6 +331,17 @@ pub(crate) async fn ensure_maintenance(
                 "the domain went back to active: the Engine could not write its OVF store \
                  (is the storage read-only?)",
             )),
+            // Back where it was: the deactivation ran and failed on the hosts. Without an SPM
+            // (a returning site whose master is a read-only replica) it always does.
+            Some(s @ (StorageDomainStatus::Inactive | StorageDomainStatus::Unknown)) => Err(
+                crate::EngineError::new(ErrorKind::InvalidState, "deactivate_storage_domain")
+                    .on(format!("storage domain {}", domain.describe()))
+                    .with_message(format!(
+                        "the domain went back to {s}: the Engine could not deactivate it (does \
+                     '{dc_name}' have an SPM? a data center whose master is a read-only replica \
+                     has none); remove it from the Engine's database only (--force-remove)"
+                    )),
+            ),
             s => Ok(Seen::Pending(format!(
                 "status {}",
                 s.map_or("none".into(), |s| s.to_string())
@@ -378,6 +448,15 @@ pub(crate) async fn ensure_removed(
                 engine.remove_storage_domain(d.id, RemoveStorageDomain::Destroy)
             })
             .await?;
+            // Part of the report: what the operator must know about a domain only forgotten.
+            let _ = op.ctx.fact(
+                format!("cleanup.destroyed.{}", d.name),
+                format!(
+                    "removed from the Engine's database only ({why}); its storage was not touched. \
+                     Its metadata still names the old data center, which the next attach \
+                     overrides; if the site should use it again, import it"
+                ),
+            );
             true
         }
         Err(why) => {
