@@ -152,16 +152,20 @@ impl WorldState {
 
     /// `host` no longer reports any domain.
     pub(crate) fn clear_host_reports(&mut self, site: Site, host: Id) {
-        let domains: Vec<Id> = self
-            .site(site)
+        let domains = self.domains_in_problem(site);
+        for sd in domains {
+            self.domain_recovered_for_host(site, host, sd);
+        }
+    }
+
+    /// The domains some host of `site` reports in problem now.
+    fn domains_in_problem(&self, site: Site) -> Vec<Id> {
+        self.site(site)
             .in_problem
             .by_domain
             .keys()
             .copied()
-            .collect();
-        for sd in domains {
-            self.domain_recovered_for_host(site, host, sd);
-        }
+            .collect()
     }
 
     /// The domains `host` reports now.
@@ -185,13 +189,7 @@ impl WorldState {
         now: Instant,
     ) {
         self.site_mut(site).latency.transitions_mut().domain_failure = timeout;
-        let domains: Vec<Id> = self
-            .site(site)
-            .in_problem
-            .by_domain
-            .keys()
-            .copied()
-            .collect();
+        let domains = self.domains_in_problem(site);
         for sd in domains {
             let problems = &mut self.site_mut(site).in_problem;
             let timer = problems.next_timer();
