@@ -300,25 +300,26 @@ pub(crate) async fn cleanup_part(
     // (`StorageDomainCommandBase.canDetachDomain`, `isDetachAllowed`).
     let mut detaches: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
     let mut ends: Vec<StepId> = Vec::new();
-    // Data centers without an SPM cannot deactivate or detach anything (see `without_spm`):
-    // with the database-only fallback their domains go straight to it, the master last
+    // A data center without an SPM cannot deactivate or detach anything: with the
+    // database-only fallback its domains then go straight to that removal, the master last
     // (`ForceRemoveStorageDomainCommand` needs a new master candidate and an UP host for a
-    // master that is not the last domain of its pool).
-    let no_spm = if destroy_fallback {
-        without_spm(&found, &data_centers)
-    } else {
-        BTreeMap::new()
-    };
-    for (dc_name, status) in no_spm.values() {
-        notes.push(PlanNote {
-            level: NoteLevel::Warning,
-            text: format!(
-                "data center '{dc_name}' is {status} on the {site} site: without an SPM (its master \
-                 is on a read-only replica, or no host is up) the Engine can neither move its \
-                 domains to maintenance nor detach them; they are removed from its database only \
-                 (the storage is not touched), the master last"
-            ),
-        });
+    // master that is not the last domain of its pool). Whether it has one is decided when the
+    // steps run (`execute::engine_runner::spm`): a site just back from a disaster shows every
+    // data center `problematic` until its monitoring heard from the hosts, and one whose master
+    // it can write elects an SPM then.
+    if destroy_fallback {
+        for (dc_name, status) in without_spm(&found, &data_centers).values() {
+            notes.push(PlanNote {
+                level: NoteLevel::Warning,
+                text: format!(
+                    "data center '{dc_name}' is {status} on the {site} site now: if it still has \
+                     no SPM when its domains are released (its master on a read-only replica, \
+                     or no host up), the Engine can neither move them to maintenance nor detach \
+                     them, and they are removed from its database only (the storage is not \
+                     touched), the master last"
+                ),
+            });
+        }
     }
     let mut removals: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
     for f in ordered {
@@ -327,11 +328,7 @@ pub(crate) async fn cleanup_part(
         let mut before_removal: Vec<StepId> = vm_stops.clone();
         let mut detach_id: Option<StepId> = None;
         let dc_of = f.data_center.as_ref().map(|(dc, _)| *dc);
-        if let Some(dc) = dc_of.filter(|dc| no_spm.contains_key(dc)) {
-            if f.master {
-                before_removal.extend(removals.get(&dc).into_iter().flatten().cloned());
-            }
-        } else if let Some((dc, dc_name)) = &f.data_center {
+        if let Some((dc, dc_name)) = &f.data_center {
             let others_detached: Vec<StepId> = if f.master {
                 detaches.get(dc).cloned().unwrap_or_default()
             } else {
@@ -348,6 +345,7 @@ pub(crate) async fn cleanup_part(
                     data_center_name: dc_name.clone(),
                     master: f.master,
                     force: options.stale,
+                    destroy_fallback,
                 },
                 format!(
                     "move '{name}' to maintenance in '{dc_name}' on the {site} site{}",
@@ -372,6 +370,7 @@ pub(crate) async fn cleanup_part(
                     domain: f.domain.clone(),
                     data_center: *dc,
                     data_center_name: dc_name.clone(),
+                    destroy_fallback,
                 },
                 format!("detach '{name}' from '{dc_name}' on the {site} site"),
             )
@@ -410,13 +409,12 @@ pub(crate) async fn cleanup_part(
             ),
         )
         .after(after.iter().cloned());
-        let database_only = dc_of.is_some_and(|dc| no_spm.contains_key(&dc));
-        step = if database_only {
-            // Whatever the VMs' stops and the other removals gave, the removal is tried.
-            step.after_finished(before_removal)
-        } else {
-            step.after(before_removal)
-        };
+        step = step.after(before_removal);
+        if let Some(dc) = dc_of.filter(|_| f.master && destroy_fallback) {
+            // Removed from the database only, a master goes after every other domain of its
+            // data center, whatever their removals gave.
+            step = step.after_finished(removals.get(&dc).into_iter().flatten().cloned());
+        }
         step = match detach_id {
             // With a database-only fallback the removal runs even if the detach failed.
             Some(d) if destroy_fallback => step.after_finished([d]),

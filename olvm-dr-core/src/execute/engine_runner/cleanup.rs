@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::op::{Op, Seen};
+use super::spm;
 use super::storage::find_domain;
 use crate::engine::{
     DiskFilter, Engine, ErrorKind, HostStatus, Id, JobStatus, RemoveStorageDomain,
@@ -261,6 +262,7 @@ pub(crate) async fn ensure_maintenance(
     dc: Id,
     dc_name: &str,
     force: bool,
+    destroy_fallback: bool,
 ) -> Result<Completion, StepFailure> {
     let Some(d) = find_domain(op, engine, domain, None).await? else {
         return Ok(Completion::AlreadyDone { output: None });
@@ -310,6 +312,10 @@ pub(crate) async fn ensure_maintenance(
                 Some(StorageDomainStatus::PreparingForMaintenance | StorageDomainStatus::Locked)
             ) => {}
         Ok(_) => {
+            if destroy_fallback && let Some(why) = spm::missing_spm(op, engine, dc, dc_name).await?
+            {
+                return Ok(left_for_database_removal(op, domain, dc_name, &why));
+            }
             with_task_retries(op, "deactivate_storage_domain", || {
                 engine.deactivate_storage_domain(dc, d.id, force)
             })
@@ -352,6 +358,34 @@ pub(crate) async fn ensure_maintenance(
     Ok(Completion::Done { output: None })
 }
 
+/// The end of a maintenance or detach step whose data center has no SPM (`why`) in a cleanup
+/// that may remove domains from the Engine's database only: nothing is asked of the Engine, the
+/// removal step does that (the master last); the choice is journaled with the step's output and
+/// reported as a fact.
+fn left_for_database_removal(
+    op: &Op<'_>,
+    domain: &DomainRef,
+    dc_name: &str,
+    why: &str,
+) -> Completion {
+    op.ctx.progress(format!(
+        "{why}: storage domain {} is neither moved to maintenance nor detached; it is removed from \
+         the Engine's database only",
+        domain.describe()
+    ));
+    // Part of the report: the operator sees why the normal release was not tried.
+    let _ = op.ctx.fact(
+        format!("cleanup.no_spm.{dc_name}"),
+        format!(
+            "{why}: its domains were removed from the Engine's database only (the master last), \
+             without maintenance or detach"
+        ),
+    );
+    Completion::Done {
+        output: Some(serde_json::json!({ "database_only": why })),
+    }
+}
+
 /// Makes sure the domain is detached from the data center.
 pub(crate) async fn ensure_detached(
     op: &Op<'_>,
@@ -359,6 +393,7 @@ pub(crate) async fn ensure_detached(
     domain: &DomainRef,
     dc: Id,
     dc_name: &str,
+    destroy_fallback: bool,
 ) -> Result<Completion, StepFailure> {
     let Some(d) = find_domain(op, engine, domain, None).await? else {
         return Ok(Completion::AlreadyDone { output: None });
@@ -374,7 +409,13 @@ pub(crate) async fn ensure_detached(
         }
         Err(e) => return Err(e.into()),
         Ok(a) if a.status == Some(StorageDomainStatus::Detaching) => {}
-        Ok(_) => {
+        Ok(a) => {
+            if destroy_fallback
+                && a.status != Some(StorageDomainStatus::Maintenance)
+                && let Some(why) = spm::missing_spm(op, engine, dc, dc_name).await?
+            {
+                return Ok(left_for_database_removal(op, domain, dc_name, &why));
+            }
             with_task_retries(op, "detach_storage_domain", || {
                 engine.detach_storage_domain(dc, d.id)
             })
