@@ -18,6 +18,7 @@
 //! This module is not a stable API: checks are added as the fake learns more rules.
 
 mod attach_outcomes;
+mod destroy_master;
 mod failover;
 mod guests;
 mod import;
@@ -52,6 +53,7 @@ use crate::engine::Engine;
 use crate::fake::{LatencyProfile, World, WorldFacts};
 
 pub use attach_outcomes::*;
+pub use destroy_master::*;
 pub use failover::*;
 pub use guests::*;
 pub use import::*;
@@ -203,6 +205,8 @@ checks! {
     destroying_a_recovered_master_needs_a_successor,
     a_host_without_an_iscsi_path_runs_nothing_there,
     an_unreachable_master_is_reconstructed_on_another_domain,
+    destroying_a_master_needs_an_up_host,
+    destroying_a_master_looks_for_a_successor_first,
 }
 
 /// The outcome of one check.
