@@ -22,6 +22,7 @@ mod destroy_master;
 mod failover;
 mod guests;
 mod import;
+mod import_lun_disk;
 mod inventory;
 mod iscsi_paths;
 mod jobs;
@@ -57,6 +58,7 @@ pub use destroy_master::*;
 pub use failover::*;
 pub use guests::*;
 pub use import::*;
+pub use import_lun_disk::*;
 pub use inventory::*;
 pub use iscsi_paths::*;
 pub use jobs::*;
@@ -207,6 +209,7 @@ checks! {
     an_unreachable_master_is_reconstructed_on_another_domain,
     destroying_a_master_needs_an_up_host,
     destroying_a_master_looks_for_a_successor_first,
+    block_import_refuses_a_lun_a_direct_lun_disk_uses,
 }
 
 /// The outcome of one check.
