@@ -28,6 +28,7 @@ mod iscsi_paths;
 mod jobs;
 mod leases;
 mod locks;
+mod mac_pools;
 mod maintenance;
 mod master_election;
 mod ovf_outdated;
@@ -64,6 +65,7 @@ pub use iscsi_paths::*;
 pub use jobs::*;
 pub use leases::*;
 pub use locks::*;
+pub use mac_pools::*;
 pub use maintenance::*;
 pub use master_election::*;
 pub use ovf_outdated::*;
@@ -210,6 +212,7 @@ checks! {
     destroying_a_master_needs_an_up_host,
     destroying_a_master_looks_for_a_successor_first,
     block_import_refuses_a_lun_a_direct_lun_disk_uses,
+    registration_needs_free_macs_in_the_pool,
 }
 
 /// The outcome of one check.
