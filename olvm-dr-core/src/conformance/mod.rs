@@ -21,6 +21,7 @@ mod attach_outcomes;
 mod destroy_master;
 mod failover;
 mod guests;
+mod ha_restart;
 mod import;
 mod import_lun_disk;
 mod inventory;
@@ -58,6 +59,7 @@ pub use attach_outcomes::*;
 pub use destroy_master::*;
 pub use failover::*;
 pub use guests::*;
+pub use ha_restart::*;
 pub use import::*;
 pub use import_lun_disk::*;
 pub use inventory::*;
@@ -213,6 +215,8 @@ checks! {
     destroying_a_master_looks_for_a_successor_first,
     block_import_refuses_a_lun_a_direct_lun_disk_uses,
     registration_needs_free_macs_in_the_pool,
+    a_recovered_site_restarts_its_ha_vms_on_writable_copies,
+    a_recovered_site_leaves_its_ha_vms_down_on_read_only_copies,
 }
 
 /// The outcome of one check.
