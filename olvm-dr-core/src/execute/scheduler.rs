@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::StreamExt;
-use futures_util::stream::FuturesUnordered;
+use futures_util::stream::{FuturesOrdered, FuturesUnordered};
+use futures_util::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::clock::{RunClock, millis, wall_clock};
@@ -268,6 +268,8 @@ struct Graph {
     stopping: Option<String>,
     phases_seen: HashSet<Phase>,
     counters: CounterTracker,
+    /// Steps added by steps whose records are not yet durable (not in the graph yet).
+    journaled: HashSet<StepId>,
 }
 
 impl Graph {
@@ -279,6 +281,7 @@ impl Graph {
             stopping: None,
             phases_seen: HashSet::new(),
             counters: CounterTracker::default(),
+            journaled: HashSet::new(),
         }
     }
 
@@ -411,6 +414,8 @@ pub async fn run_steps(
     }
 
     let mut running = FuturesUnordered::new();
+    // Steps that ended, waiting (in the order they ended) for their records to be durable.
+    let mut committing = FuturesOrdered::new();
     loop {
         while g.stopping.is_none() && running.len() < options.max_in_flight.max(1) {
             // A controller that lost its run lock starts nothing more (its Engine calls are
@@ -473,10 +478,45 @@ pub async fn run_steps(
                 (i, started_ms, run)
             });
         }
-        let Some((i, started_ms, run)) = running.next().await else {
-            break;
+        // Steps whose records are durable first: their dependents may start.
+        let next = if committing.is_empty() {
+            match running.next().await {
+                Some(ran) => Next::Ran(ran),
+                None => break,
+            }
+        } else {
+            tokio::select! {
+                biased;
+                Some(done) = committing.next() => Next::Committed(done),
+                Some(ran) = running.next() => Next::Ran(ran),
+            }
         };
-        complete(&mut g, i, started_ms, run, ctx, &outputs, options);
+        match next {
+            Next::Ran((i, started_ms, run)) => {
+                let mut c = complete(&mut g, i, started_ms, run, ctx);
+                // A journal that wrote the records already (a file, memory) finishes the step
+                // at once, in order; else (etcd) it finishes once their commit is acknowledged,
+                // and the steps that end meanwhile share the next commit. On a current-thread
+                // runtime the commit is waited for here (see `wait_commit`).
+                let now = if !committing.is_empty() {
+                    None
+                } else if crate::journal::commit_blocks() {
+                    Some(crate::journal::block_on(&mut c.commit))
+                } else {
+                    (&mut c.commit).now_or_never()
+                };
+                match now {
+                    Some(unjournaled) => committed(&mut g, c, unjournaled, ctx, &outputs, options),
+                    None => committing.push_back(async move {
+                        let unjournaled = (&mut c.commit).await;
+                        (c, unjournaled)
+                    }),
+                }
+            }
+            Next::Committed((c, unjournaled)) => {
+                committed(&mut g, c, unjournaled, ctx, &outputs, options);
+            }
+        }
     }
 
     // Whatever never ran: stopped, or (a planner bug) waiting on something that cannot happen.
@@ -533,8 +573,7 @@ fn settle(g: &mut Graph, i: usize, ctx: &RunContext) {
     }
     if let Planned::Skipped { reason } = &g.nodes[i].step.planned {
         let r = synthetic_result(&g.nodes[i].step, StepOutcome::Skipped, &reason.clone());
-        // Nothing was done: a record that is lost costs nothing.
-        let _ = record_result(ctx, &mut g.counters, &r);
+        record_result(ctx, &mut g.counters, &r);
         g.nodes[i].result = Some(r);
         g.nodes[i].state = NodeState::Ran;
         finish(g, i, ctx);
@@ -551,8 +590,7 @@ fn block(g: &mut Graph, i: usize, dep: &StepId, ctx: &RunContext) {
         StepOutcome::Blocked,
         &format!("it depends on '{dep}', which did not succeed"),
     );
-    // Nothing was done: a record that is lost costs nothing.
-    let _ = record_result(ctx, &mut g.counters, &r);
+    record_result(ctx, &mut g.counters, &r);
     g.nodes[i].result = Some(r);
     g.nodes[i].state = NodeState::Ran;
     finish(g, i, ctx);
@@ -589,15 +627,15 @@ fn finish(g: &mut Graph, i: usize, ctx: &RunContext) {
     }
 }
 
+/// A step's run ended: validates what it added and hands its records to the journal. The rest
+/// of its completion is [`committed`], once they are durable.
 fn complete(
     g: &mut Graph,
     i: usize,
     started_ms: u64,
     run: StepRun,
     ctx: &RunContext,
-    outputs: &Mutex<HashMap<StepId, serde_json::Value>>,
-    options: SchedulerOptions,
-) {
+) -> Committing {
     let step = g.nodes[i].step.clone();
     let now = ctx.clock.now_ms();
     let (outcome, error, error_kind, output, added) = match run.result {
@@ -621,9 +659,9 @@ fn complete(
     if !added.is_empty() {
         let fresh: Vec<Step> = added
             .into_iter()
-            .filter(|s| !g.index.contains_key(&s.id))
+            .filter(|s| !g.index.contains_key(&s.id) && !g.journaled.contains(&s.id))
             .collect();
-        let known: HashSet<StepId> = g.index.keys().cloned().collect();
+        let known: HashSet<StepId> = g.index.keys().chain(&g.journaled).cloned().collect();
         let ancestors = ancestors_of(g, i);
         if let Err(e) = check_graph(&fresh, &known) {
             failure = (
@@ -649,38 +687,26 @@ fn complete(
     }
     let (outcome, error, error_kind) = failure;
 
-    if let Some(output) = &output {
-        let _ = ctx.journal.append(
-            &Record::StepOutput {
-                step: step.id.clone(),
-                output: output.clone(),
-                at: wall_clock(),
-                t_ms: now,
-            },
-            true,
-        );
-        outputs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(step.id.clone(), output.clone());
-    }
-    let mut unjournaled = None;
-    if !new_steps.is_empty() {
-        if let Err(e) = ctx.journal.append(
-            &Record::StepsAdded {
-                by: step.id.clone(),
-                steps: new_steps.clone(),
-                at: wall_clock(),
-                t_ms: now,
-            },
-            true,
-        ) {
-            unjournaled = Some(e);
-        }
-        ctx.reporter.event(&Event::StepsAdded {
+    // The step's records go to the journal now; the rest (its dependents released, its
+    // output visible) waits until they are durable.
+    let output_commit = output.as_ref().map(|output| {
+        ctx.journal.submit(&Record::StepOutput {
+            step: step.id.clone(),
+            output: output.clone(),
+            at: wall_clock(),
+            t_ms: now,
+        })
+    });
+    let added_commit = (!new_steps.is_empty()).then(|| {
+        ctx.journal.submit(&Record::StepsAdded {
             by: step.id.clone(),
-            added: new_steps.len(),
-        });
+            steps: new_steps.clone(),
+            at: wall_clock(),
+            t_ms: now,
+        })
+    });
+    for s in &new_steps {
+        g.journaled.insert(s.id.clone());
     }
     let result = StepResult {
         id: step.id.clone(),
@@ -696,9 +722,86 @@ fn complete(
         lease_wait_ms: millis(run.lease_wait),
         hint: None,
     };
-    if let Err(e) = record_result(ctx, &mut g.counters, &result) {
-        unjournaled.get_or_insert(e);
+    let result_commit = ctx.journal.submit(&result_record(ctx, &result));
+    let commit = async move {
+        // A lost output only costs the report its data; lost added steps or a lost result
+        // stop the run.
+        if let Some(c) = output_commit {
+            let _ = c.await;
+        }
+        let mut unjournaled = None;
+        if let Some(c) = added_commit
+            && let Err(e) = c.await
+        {
+            unjournaled = Some(e);
+        }
+        if let Err(e) = result_commit.await {
+            unjournaled.get_or_insert(e);
+        }
+        unjournaled
+    };
+    Committing {
+        i,
+        result,
+        output,
+        new_steps,
+        commit: Box::pin(commit),
     }
+}
+
+/// What the scheduler's loop woke up for.
+enum Next {
+    /// A step's run ended.
+    Ran((usize, u64, StepRun)),
+    /// A step's records are durable (or could not be made so).
+    Committed((Committing, Option<std::io::Error>)),
+}
+
+/// A step that ended, its records on their way to the journal.
+struct Committing {
+    i: usize,
+    result: StepResult,
+    output: Option<serde_json::Value>,
+    new_steps: Vec<Step>,
+    /// Ends once the records are durable: with the error when one that matters is not.
+    commit: std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Error>> + Send>>,
+}
+
+/// The end of a step's completion, once its records are durable (or could not be): its output
+/// becomes visible, its result counts, the steps it added join the graph and its dependents
+/// move on. Nothing that relies on the step's effect happens before its result is durable.
+fn committed(
+    g: &mut Graph,
+    c: Committing,
+    unjournaled: Option<std::io::Error>,
+    ctx: &RunContext,
+    outputs: &Mutex<HashMap<StepId, serde_json::Value>>,
+    options: SchedulerOptions,
+) {
+    let Committing {
+        i,
+        result,
+        output,
+        new_steps,
+        ..
+    } = c;
+    let step_id = result.id.clone();
+    if let Some(output) = output {
+        outputs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(step_id.clone(), output);
+    }
+    if !new_steps.is_empty() {
+        for s in &new_steps {
+            g.journaled.remove(&s.id);
+        }
+        ctx.reporter.event(&Event::StepsAdded {
+            by: step_id.clone(),
+            added: new_steps.len(),
+        });
+    }
+    report_result(ctx, &mut g.counters, &result);
     // Nothing goes on that the journal does not hold: a resume must find it.
     if let Some(e) = unjournaled
         && g.stopping.is_none()
@@ -707,10 +810,12 @@ fn complete(
             "the run stopped: the journal could not be written ({e})"
         ));
     }
-    if outcome == StepOutcome::Failed && options.on_error == OnError::Stop && g.stopping.is_none() {
+    if result.outcome == StepOutcome::Failed
+        && options.on_error == OnError::Stop
+        && g.stopping.is_none()
+    {
         g.stopping = Some(format!(
-            "the run stopped after '{}' failed (--on-error stop)",
-            step.id
+            "the run stopped after '{step_id}' failed (--on-error stop)"
         ));
     }
     g.nodes[i].result = Some(result);
@@ -734,20 +839,25 @@ fn ancestors_of(g: &Graph, i: usize) -> HashSet<StepId> {
     out
 }
 
-/// Journals a step's result (durably) and reports it.
-fn record_result(
-    ctx: &RunContext,
-    counters: &mut CounterTracker,
-    r: &StepResult,
-) -> std::io::Result<()> {
-    let written = ctx.journal.append(
-        &Record::StepFinished {
-            result: r.clone(),
-            at: wall_clock(),
-            t_ms: ctx.clock.now_ms(),
-        },
-        true,
-    );
+/// A step's result as a journal record.
+fn result_record(ctx: &RunContext, r: &StepResult) -> Record {
+    Record::StepFinished {
+        result: r.clone(),
+        at: wall_clock(),
+        t_ms: ctx.clock.now_ms(),
+    }
+}
+
+/// Journals the result of a step that did nothing (skipped, blocked) and reports it. Nothing
+/// was done, so a record that is lost costs nothing: the journal takes it without waiting (a
+/// resume finds the step skipped or blocked again).
+fn record_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult) {
+    drop(ctx.journal.submit(&result_record(ctx, r)));
+    report_result(ctx, counters, r);
+}
+
+/// Reports a step's result and counts it.
+fn report_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult) {
     ctx.reporter.event(&Event::StepFinished {
         step: r.id.clone(),
         phase: r.phase,
@@ -761,7 +871,6 @@ fn record_result(
     if let Some(c) = counters.due(now, false) {
         ctx.reporter.event(&Event::Counters(c));
     }
-    written
 }
 
 fn synthetic_result(step: &Step, outcome: StepOutcome, reason: &str) -> StepResult {
