@@ -84,8 +84,9 @@ pub struct RunArgs {
     /// Make and print the plan, change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Continue this interrupted run (by default, rerunning the same command continues the
-    /// newest interrupted run of the same flow, target and mapping).
+    /// Continue this interrupted run, or the last run if a recovery plan's hook or manual step
+    /// stopped it (by default, rerunning the same command continues the newest such run of the
+    /// same flow, target and mapping).
     #[arg(long, value_name = "RUN", conflicts_with = "new_run")]
     pub resume: Option<String>,
     /// Plan a new run even if an interrupted one could be continued.
@@ -98,6 +99,30 @@ pub struct RunArgs {
     /// holds it: only when that run is dead (its machine lost, its process killed). Journaled.
     #[arg(long)]
     pub break_lock: bool,
+    /// How the recovery plan's manual steps and its `ask`s are answered.
+    #[command(flatten)]
+    pub answer: AnswerArgs,
+}
+
+/// How a recovery plan's manual steps and `ask`s (a group whose wait did not pass, a failed
+/// hook) are answered when nobody sits at a terminal: as the storage gate is passed, by a
+/// command or a file.
+#[derive(Debug, Clone, Args)]
+pub struct AnswerArgs {
+    /// Answer each manual step and `ask` of the recovery plan by running this command (`sh
+    /// -c`; exit 0 confirms, anything else fails the step); it finds the step id in
+    /// OLVM_DR_GATE (e.g. `manual/group/web`) and the question in OLVM_DR_GATE_DESCRIPTION.
+    /// Default: `[failover_failback] answer_command` of dr.conf.
+    #[arg(long, value_name = "CMD", conflicts_with = "answer_file")]
+    pub answer_command: Option<String>,
+    /// Answer each manual step and `ask` once this file exists; `{gate}` in it becomes the step
+    /// id (`/run/dr/{gate}.ok` waits for `/run/dr/manual/run.ok`), needed when the plan may ask
+    /// more than once. Default: `[failover_failback] answer_file` of dr.conf.
+    #[arg(long, value_name = "PATH")]
+    pub answer_file: Option<PathBuf>,
+    /// How long each answer may take, in minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 240)]
+    pub answer_timeout: u64,
 }
 
 /// `olvm-dr failover` (and `plan failover`).

@@ -108,6 +108,18 @@ vms:
     for run in std::fs::read_dir(state.join("runs")).unwrap().flatten() {
         let report = std::fs::read_to_string(run.path().join("report.json")).unwrap_or_default();
         assert!(!report.contains(SECRET), "report.json");
+        let html = std::fs::read_to_string(run.path().join("report.html")).unwrap_or_default();
+        assert!(!html.contains(SECRET), "report.html");
+        if run.file_name().to_string_lossy().starts_with("failover-") {
+            assert!(
+                html.contains("id=\"recovery-hooks\""),
+                "the page lists the hooks"
+            );
+            assert!(
+                html.contains("leaked &lt;redacted&gt;"),
+                "with their output"
+            );
+        }
         let journal = std::fs::read_to_string(run.path().join("journal.jsonl")).unwrap();
         for record in journal.lines().filter(|l| !l.contains("\"steps_added\"")) {
             assert!(!record.contains(SECRET), "{record}");
@@ -118,4 +130,141 @@ vms:
         );
     }
     lab.shutdown().await;
+}
+
+/// A plan with manual steps at the run and at a group, with no terminal: `--answer-file`
+/// with `{gate}` waits for one file per step, `--answer-command` runs once per step with the
+/// step id in `OLVM_DR_GATE`; without either the run is refused before it changes anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manual_steps_are_answered_by_a_file_or_a_command() {
+    for by_command in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let lab = Lab::start(LabOptions::new(dir.path().join("lab")))
+            .await
+            .unwrap();
+        lab.world().set_lease_timeout(Duration::from_secs(2));
+        let conf = lab.files().dr_conf.clone();
+        let log = dir.path().join("log");
+        let l = log.display();
+        let plan = dir.path().join("plan.yml");
+        std::fs::write(
+            &plan,
+            format!(
+                r#"hooks:
+  before_run: "echo before_run >> {l}"
+manual: "confirm the DNS change"
+groups:
+  - name: first
+    select:
+      names: ["vm00001"]
+    start: all
+    manual: "check the load balancer"
+vms:
+  vm00001:
+    hooks:
+      before_start: "echo before_start >> {l}"
+"#
+            ),
+        )
+        .unwrap();
+        lab.world().disaster(Site::Primary);
+        lab.world().stop_all_replication();
+        let state = dir.path().join("state");
+        let answers = dir.path().join("answers");
+        let mut args: Vec<String> = [
+            "-f",
+            s(&conf),
+            "failover",
+            "--yes",
+            "--no-progress",
+            "--state-dir",
+            s(&state),
+            "--recovery-plan",
+            s(&plan),
+        ]
+        .iter()
+        .map(|a| (*a).to_owned())
+        .collect();
+        let run = |args: Vec<String>| async move {
+            let out = tokio::process::Command::new(OLVM_DR)
+                .args(&args)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .await
+                .expect("olvm-dr runs");
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stdout).into_owned()
+                    + &String::from_utf8_lossy(&out.stderr),
+            )
+        };
+        if !by_command {
+            // No way to answer: refused, nothing done.
+            let (code, out) = run(args.clone()).await;
+            assert_eq!(code, 2, "{out}");
+            assert!(out.contains("--answer-command or --answer-file"), "{out}");
+            assert!(!log.exists(), "nothing ran");
+            // One file for two questions would answer both at once: refused.
+            let mut one = args.clone();
+            one.extend(["--answer-file".into(), s(&answers.join("ok")).to_owned()]);
+            let (code, out) = run(one).await;
+            assert_eq!(code, 2, "{out}");
+            assert!(out.contains("put {gate} in the answer file"), "{out}");
+        }
+        if by_command {
+            args.extend([
+                "--answer-command".into(),
+                format!("echo \"answer $OLVM_DR_GATE\" >> {l}"),
+            ]);
+        } else {
+            // The files appear while the run waits: the group's only after the run's.
+            std::fs::create_dir_all(answers.join("manual/group")).unwrap();
+            let (dir, log) = (answers.clone(), log.clone());
+            tokio::spawn(async move {
+                for (wait_for, file, line) in [
+                    ("before_run", "manual/run.ok", "answer manual/run"),
+                    (
+                        "answer manual/run",
+                        "manual/group/first.ok",
+                        "answer manual/group/first",
+                    ),
+                ] {
+                    loop {
+                        let text = std::fs::read_to_string(&log).unwrap_or_default();
+                        if text.lines().any(|l| l == wait_for) {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                    let mut text = std::fs::read_to_string(&log).unwrap();
+                    text.push_str(line);
+                    text.push('\n');
+                    std::fs::write(&log, text).unwrap();
+                    std::fs::write(dir.join(file), "").unwrap();
+                }
+            });
+            args.extend([
+                "--answer-file".into(),
+                format!("{}/{{gate}}.ok", answers.display()),
+            ]);
+        }
+        let (code, out) = run(args).await;
+        assert_eq!(code, 0, "{out}");
+        let lines: Vec<String> = std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "before_run",
+                "answer manual/run",
+                "answer manual/group/first",
+                "before_start"
+            ],
+            "by command: {by_command}"
+        );
+        lab.shutdown().await;
+    }
 }

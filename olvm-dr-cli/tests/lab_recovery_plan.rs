@@ -1,7 +1,8 @@
 //! A recovery plan from the command line against a medium lab over HTTP: four groups (one also
 //! selecting by tag), a dependency, a check (against the simulator's check endpoint) that fails
 //! once then passes, a subnet translation and a VM's own address; the failover is killed inside
-//! its groups and resumed; the failback puts the addresses back.
+//! its groups and resumed; the failback puts the addresses back and selects by the tags the
+//! primary's record keeps.
 
 mod lab_support;
 
@@ -79,9 +80,14 @@ fn addresses(lab: &Lab) -> Vec<(Id, Option<IpAddr>)> {
 
 /// The journal of the one failover run in `state`, when it exists.
 fn failover_journal(state: &Path) -> Option<String> {
+    journal_of(state, "failover-")
+}
+
+/// The journal of the one run in `state` whose id starts with `kind`, when it exists.
+fn journal_of(state: &Path, kind: &str) -> Option<String> {
     let runs = std::fs::read_dir(state.join("runs")).ok()?;
     runs.flatten()
-        .find(|e| e.file_name().to_string_lossy().starts_with("failover-"))
+        .find(|e| e.file_name().to_string_lossy().starts_with(kind))
         .and_then(|e| std::fs::read_to_string(e.path().join("journal.jsonl")).ok())
 }
 
@@ -271,6 +277,17 @@ async fn a_recovery_plan_from_the_command_line_killed_resumed_and_failed_back() 
         addresses(&lab),
         before,
         "the failback restored every address"
+    );
+    // The secondary's copy of the tagged VM has no tags: the primary's record (kept by
+    // validate) puts it in infrastructure again.
+    let journal = journal_of(&state, "failback-").expect("the failback's journal");
+    assert!(
+        journal.contains(&format!(
+            "start VM '{}' (group 'infrastructure')",
+            tagged.name
+        )),
+        "the primary's tag put {} in infrastructure on the failback",
+        tagged.name
     );
     lab.shutdown().await;
 }

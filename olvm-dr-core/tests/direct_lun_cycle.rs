@@ -5,7 +5,6 @@ mod flow_support;
 
 use flow_support::{WorldGate, context, fail_over};
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::Engine;
 use olvm_dr_core::fake::{Location, World, WorldBuilder};
 use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
 use olvm_dr_core::plan::{FailoverOptions, ReturnOptions};

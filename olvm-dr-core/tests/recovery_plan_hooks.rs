@@ -5,7 +5,7 @@
 
 mod flow_support;
 
-use flow_support::{assert_nothing_done_twice, context};
+use flow_support::{assert_nothing_done_twice, context, fail_over_in};
 use olvm_dr_core::Site;
 use olvm_dr_core::fake::WorldBuilder;
 use olvm_dr_core::flow::{Resume, RunOptions, RunStore};
@@ -252,4 +252,106 @@ async fn a_run_killed_in_a_hook_resumes_with_that_hook_and_reruns_no_finished_on
         log(dir.path()),
         ["before_run", "after", "after", "after_run"]
     );
+}
+
+#[tokio::test]
+async fn a_run_stopped_by_a_hook_resumes_from_it_once_the_cause_is_corrected() {
+    let world = WorldBuilder::small(3).build();
+    let ctx = context(&world, "hooks-stop-resume");
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    world.disaster(Site::Primary);
+    world.expire_leases(Site::Primary);
+    world.stop_all_replication();
+    let options = FailoverOptions {
+        recovery_plan: Some(plan(dir.path(), "stop")),
+        ..FailoverOptions::default()
+    };
+    let store = RunStore::open(state.path()).unwrap();
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
+    assert_eq!(
+        hook(&report, "hook/group/first/after").outcome,
+        StepOutcome::Failed
+    );
+    let run = report.run_id.clone();
+    let before = log(dir.path());
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    // The cause corrected, running the same command again resumes the run from the hook.
+    std::fs::write(dir.path().join("allow"), "").unwrap();
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+    assert_eq!(report.run_id, run, "the same run");
+    assert_eq!(store.runs().len(), 1);
+    assert_nothing_done_twice(&read_journal(&store.runs()[0].journal_path()).unwrap());
+    let after = log(dir.path());
+    assert_eq!(after[..5], before[..], "nothing before the hook ran again");
+    assert_eq!(after[5], "after first", "the hook ran again");
+    assert_eq!(after.last().map(String::as_str), Some("after_run"));
+    assert!(
+        report
+            .recovery_groups
+            .iter()
+            .find(|g| g.name == "second")
+            .is_some_and(|g| g.first_start_ms.is_some()),
+        "the next group started"
+    );
+
+    // A run that succeeded is not resumed.
+    let again = ctx
+        .prepare_failover(Site::Secondary, &options, &store, &Resume::Run(run.clone()))
+        .await;
+    let Err(e) = again else {
+        panic!("a run that succeeded was resumed")
+    };
+    let e = e.to_string();
+    assert!(e.contains("has already ended; plan a new run"), "{e}");
+}
+
+#[tokio::test]
+async fn a_run_stopped_by_a_hook_is_not_resumed_once_a_later_run_started() {
+    let world = WorldBuilder::small(3).build();
+    let ctx = context(&world, "hooks-stop-later");
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    world.disaster(Site::Primary);
+    world.expire_leases(Site::Primary);
+    world.stop_all_replication();
+    let options = FailoverOptions {
+        recovery_plan: Some(plan(dir.path(), "stop")),
+        ..FailoverOptions::default()
+    };
+    let store = RunStore::open(state.path()).unwrap();
+    let first = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto)
+        .await
+        .run_id;
+    let second = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Never)
+        .await
+        .run_id;
+    assert_ne!(first, second);
+    let e = ctx
+        .prepare_failover(
+            Site::Secondary,
+            &options,
+            &store,
+            &Resume::Run(first.clone()),
+        )
+        .await
+        .map(|_| ())
+        .expect_err("an older run is not resumed after a later one started")
+        .to_string();
+    assert!(
+        e.contains(&format!("but run {second} was started after it")),
+        "{e}"
+    );
+    // The newest run is the one a rerun resumes.
+    std::fs::write(dir.path().join("allow"), "").unwrap();
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
+    assert_eq!(report.run_id, second);
+    assert_eq!(report.verdict, Verdict::Success);
 }

@@ -46,6 +46,14 @@ impl PyEngine {
 
     /// What the Engine says about itself (product, vendor, version); a quick check that the
     /// Engine answers and the credentials work.
+    ///
+    /// Returns:
+    ///     dict: `product_name`, `vendor`, `version` (a dict) and `time` (the Engine's clock as a
+    ///         dict, or `None` when the answer had none).
+    ///
+    /// Raises:
+    ///     EngineError: The Engine cannot be reached or refuses the credentials (a subclass per
+    ///         error kind, e.g. `AuthenticationError`, `EngineUnavailableError`).
     fn api_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let engine = self.engine.clone();
         let info =
@@ -55,6 +63,9 @@ impl PyEngine {
 
     /// Logs out (revokes the SSO token of a REST Engine). The object can be used again: the
     /// next call logs in anew.
+    ///
+    /// Raises:
+    ///     EngineError: The logout failed.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let engine = self.engine.clone();
         runtime::wait(py, async move { engine.close().await })?.map_err(Error::from)?;
@@ -95,6 +106,17 @@ impl PyEngine {
 ///
 /// No request is sent until the first call. TLS is verified against `ca_file` (or the system's
 /// CA store when it is `None`) unless `insecure=True` is said out loud.
+///
+/// Args:
+///     url (str): The Engine's API URL, e.g. `https://engine.example.com/ovirt-engine/api`.
+///     username (str): The user, e.g. `admin@internal`.
+///     password (str): The user's password (never shown by `repr()`).
+///     ca_file (str | os.PathLike[str] | None, default None): The CA certificate (PEM) TLS is
+///         verified against; `None`: the system's CA store.
+///     insecure (bool, default False): Turn TLS verification off.
+///
+/// Raises:
+///     ConfigurationError: The URL or the CA file cannot be used.
 #[pyclass(name = "RestEngine", module = "olvm_dr", extends = PyEngine, frozen)]
 pub(crate) struct PyRestEngine {
     ca_file: Option<PathBuf>,

@@ -14,35 +14,26 @@ use crate::runtime;
 
 /// Reads the primary's Engine and writes the role-compatible mapping file to ``path``.
 ///
-/// Parameters
-/// ----------
-/// engine : Engine
-///     The primary site's Engine. The file's site keys are the Engines' URL, user and CA file.
-/// path : str | os.PathLike[str]
-///     Where the mapping file is written.
-/// secondary : Engine | None, default None
-///     The secondary's Engine: values found there under the same names are filled in, the rest
-///     stay placeholders (``key: # primary's value``) that ``validate`` lists.
-/// force : bool, default False
-///     Overwrite ``path`` when it exists.
-/// skip_hosted_engine_disks : bool, default False
-///     Leave out VM disks on the hosted-engine storage domain instead of refusing them.
+/// Args:
+///     engine (Engine): The primary site's Engine. The file's site keys are the Engines' URL, user
+///         and CA file.
+///     path (str | os.PathLike[str]): Where the mapping file is written.
+///     secondary (Engine | None, default None): The secondary's Engine: values found there under
+///         the same names are filled in, the rest stay placeholders (``key: # primary's value``)
+///         that ``validate`` lists.
+///     force (bool, default False): Overwrite ``path`` when it exists.
+///     skip_hosted_engine_disks (bool, default False): Leave out VM disks on the hosted-engine
+///         storage domain instead of refusing them.
 ///
-/// Returns
-/// -------
-/// Mapping
-///     The written mapping; its ``diagnostics`` hold what generate found (domains left out,
-///     facts the Engine did not report) and what loading the file found.
+/// Returns:
+///     Mapping: The written mapping; its ``diagnostics`` hold what generate found (domains left
+///         out, facts the Engine did not report) and what loading the file found.
 ///
-/// Raises
-/// ------
-/// FileError
-///     ``path`` exists and ``force`` is false, or it cannot be written.
-/// ValidationError
-///     VM disks are on the hosted-engine storage domain (nothing written), unless
-///     ``skip_hosted_engine_disks``.
-/// EngineError
-///     A site cannot be read.
+/// Raises:
+///     FileError: ``path`` exists and ``force`` is false, or it cannot be written.
+///     ValidationError: VM disks are on the hosted-engine storage domain (nothing written), unless
+///         ``skip_hosted_engine_disks``.
+///     EngineError: A site cannot be read.
 #[pyfunction]
 #[pyo3(signature = (engine, path, secondary = None, force = false, *, skip_hosted_engine_disks = false))]
 pub(crate) fn generate(

@@ -133,18 +133,40 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
 
 #[pymethods]
 impl PyMapping {
-    /// Reads the mapping file at `path`. Problems with its content are in `diagnostics`;
-    /// raises `ValidationError` only when the text is not a YAML mapping at all, `FileError`
-    /// when the file cannot be read. `vault_password` decrypts inline `!vault` values (iSCSI
-    /// CHAP passwords) and an encrypted passwords file given to `connect`.
+    /// Reads the mapping file at `path`.
+    ///
+    /// Problems with its content are in `diagnostics` (see also `validate`).
+    ///
+    /// Args:
+    ///     path (str | os.PathLike[str]): The mapping (var) file.
+    ///     vault_password (str | None, default None): Decrypts inline `!vault` values (iSCSI CHAP
+    ///         passwords) and an encrypted passwords file given to `connect`; never shown.
+    ///
+    /// Returns:
+    ///     Mapping: The loaded mapping.
+    ///
+    /// Raises:
+    ///     FileError: The file cannot be read, or is not UTF-8.
+    ///     ValidationError: The text is not a YAML mapping at all.
     #[staticmethod]
     #[pyo3(signature = (path, *, vault_password = None))]
     fn load(path: PathBuf, vault_password: Option<String>) -> Result<Self> {
         Self::read(&path, vault_password.map(Secret::new))
     }
 
-    /// Reads mapping-file text; `path` names it in diagnostics and is the base of relative CA
-    /// file paths.
+    /// Reads mapping-file text.
+    ///
+    /// Args:
+    ///     text (str): The text of a mapping file.
+    ///     path (str | os.PathLike[str] | None, default None): Names the text in diagnostics and
+    ///         is the base of relative CA file paths; nothing is read from it.
+    ///     vault_password (str | None, default None): As for `load`.
+    ///
+    /// Returns:
+    ///     Mapping: The loaded mapping; problems with its content are in `diagnostics`.
+    ///
+    /// Raises:
+    ///     ValidationError: The text is not a YAML mapping at all.
     #[staticmethod]
     #[pyo3(signature = (text, path = None, *, vault_password = None))]
     fn from_yaml(
@@ -163,6 +185,12 @@ impl PyMapping {
     }
 
     /// Writes `to_yaml()` to `path` (atomically: the old file or the whole new one).
+    ///
+    /// Args:
+    ///     path (str | os.PathLike[str]): The file to write; an existing file is replaced.
+    ///
+    /// Raises:
+    ///     FileError: The file cannot be written.
     fn save(&self, path: PathBuf) -> Result<()> {
         write_atomically(&path, &self.mapping.to_yaml())
     }
@@ -204,7 +232,16 @@ impl PyMapping {
             .collect()
     }
 
-    /// One site's keys (`primary` or `secondary`).
+    /// One site's keys.
+    ///
+    /// Args:
+    ///     name (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     SiteKeys: The site's `dr_sites_{site}_*` keys (never its password).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `name` is neither `primary` nor `secondary`.
     fn site(&self, name: &str) -> Result<PySiteKeys> {
         let s = values::site(name)?;
         Ok(PySiteKeys::of(s, self.mapping.site(s)))
@@ -258,11 +295,23 @@ impl PyMapping {
         mapping_view::luns(&self.mapping)
     }
 
-    /// A `RestEngine` for each site in `sites` (default both), as the mapping's
-    /// `dr_sites_{site}_*` keys say, with the passwords of the passwords file (plain, or
-    /// ansible-vault encrypted: give `vault_password` to `Mapping.load`). No Engine is contacted
-    /// yet. Raises `ConfigurationError` when a site has no URL, user or password, or its CA file
-    /// cannot be used.
+    /// A `RestEngine` for each site, as the mapping's `dr_sites_{site}_*` keys say.
+    ///
+    /// No Engine is contacted yet.
+    ///
+    /// Args:
+    ///     passwords (str | os.PathLike[str]): The passwords file with `dr_sites_{site}_password`
+    ///         (plain, or ansible-vault encrypted: give `vault_password` to `Mapping.load`).
+    ///     sites (list[str] | None, default None): The sites to connect (`primary`, `secondary`);
+    ///         `None`: both.
+    ///
+    /// Returns:
+    ///     dict[str, RestEngine]: The Engines by site name, for the flow functions.
+    ///
+    /// Raises:
+    ///     FileError: The passwords file cannot be read.
+    ///     ConfigurationError: An unknown site name, a passwords file that cannot be used, or a
+    ///         site without URL, user or password, or whose CA file cannot be used.
     #[pyo3(signature = (passwords, sites = None))]
     fn connect<'py>(
         &self,

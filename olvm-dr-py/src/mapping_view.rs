@@ -158,7 +158,16 @@ impl PyStorage {
 
 #[pymethods]
 impl PyStorage {
-    /// The side of `site` (`primary` or `secondary`).
+    /// The side of one site of the entry.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     StorageSite: That site's name, data center and storage keys.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn site(&self, site: &str) -> Result<PyStorageSite> {
         Ok(match values::site(site)? {
             Site::Primary => self.primary.clone(),
@@ -240,7 +249,16 @@ impl PyNetworkMapping {
 
 #[pymethods]
 impl PyNetworkMapping {
-    /// The profile of `site` (`primary` or `secondary`).
+    /// The vNIC profile of one site of the entry.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     NetworkSite: That site's network, profile and data center names.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn site(&self, site: &str) -> Result<PyNetworkSite> {
         Ok(match values::site(site)? {
             Site::Primary => self.primary.clone(),
@@ -340,7 +358,16 @@ impl PyLunMapping {
 
 #[pymethods]
 impl PyLunMapping {
-    /// The LUN of `site` (`primary` or `secondary`).
+    /// The LUN of one site of the entry.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     LunSite: That site's LUN and how it is reached.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn site(&self, site: &str) -> Result<PyLunSite> {
         Ok(match values::site(site)? {
             Site::Primary => self.primary.clone(),

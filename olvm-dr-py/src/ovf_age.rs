@@ -180,24 +180,18 @@ impl PyOvfFreshness {
 /// its domain's store was written is not on the replica: the metadata recovery point. Ages are
 /// measured with the Engine's clock when it reports its time.
 ///
-/// Parameters
-/// ----------
-/// mapping : Mapping | str | os.PathLike[str]
-///     The mapping, or the path of its file.
-/// engines : Mapping[str, Engine | None] | None
-///     The sites' Engines by site name; ``site``'s is needed.
-/// site : str, default 'primary'
-///     The site whose stores are measured.
+/// Args:
+///     mapping (Mapping | str | os.PathLike[str]): The mapping, or the path of its file.
+///     engines (Mapping[str, Engine | None] | None): The sites' Engines by site name; ``site``'s is
+///         needed.
+///     site (str, default 'primary'): The site whose stores are measured.
 ///
-/// Returns
-/// -------
-/// OvfFreshness
-///     Each mapped domain's store age; a domain whose disks cannot be read has an unknown age.
+/// Returns:
+///     OvfFreshness: Each mapped domain's store age; a domain whose disks cannot be read has an
+///         unknown age.
 ///
-/// Raises
-/// ------
-/// EngineError
-///     The site's domains cannot be listed.
+/// Raises:
+///     EngineError: The site's domains cannot be listed.
 #[pyfunction]
 #[pyo3(signature = (mapping, engines, *, site = "primary"))]
 pub(crate) fn ovf_freshness(

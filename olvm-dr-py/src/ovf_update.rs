@@ -134,28 +134,19 @@ impl PyOvfUpdate {
 /// (what the OLVM DR guide has administrators do by hand before a planned failover or a drill),
 /// and waits for each job.
 ///
-/// Parameters
-/// ----------
-/// mapping : Mapping | str | os.PathLike[str]
-///     The mapping, or the path of its file.
-/// engines : Mapping[str, Engine | None] | None
-///     The sites' Engines by site name; ``site``'s is needed.
-/// site : str, default 'primary'
-///     The site whose stores are written.
-/// job_timeout : float, default 600.0
-///     Seconds each domain's job may take.
-/// concurrency : int, default 4
-///     Domains updated at a time.
+/// Args:
+///     mapping (Mapping | str | os.PathLike[str]): The mapping, or the path of its file.
+///     engines (Mapping[str, Engine | None] | None): The sites' Engines by site name; ``site``'s is
+///         needed.
+///     site (str, default 'primary'): The site whose stores are written.
+///     job_timeout (float, default 600.0): Seconds each domain's job may take.
+///     concurrency (int, default 4): Domains updated at a time.
 ///
-/// Returns
-/// -------
-/// OvfUpdate
-///     The result whatever happened to each domain (check ``.all_updated``).
+/// Returns:
+///     OvfUpdate: The result whatever happened to each domain (check ``.all_updated``).
 ///
-/// Raises
-/// ------
-/// EngineError
-///     The site cannot be read at all (then nothing was changed).
+/// Raises:
+///     EngineError: The site cannot be read at all (then nothing was changed).
 #[pyfunction]
 #[pyo3(signature = (mapping, engines, *, site = "primary", job_timeout = 600.0, concurrency = 4))]
 pub(crate) fn ovf_update(

@@ -139,8 +139,14 @@ impl PyPlan {
             .collect()
     }
 
-    /// The plan as an indented text tree by phase, as `olvm-dr plan` prints it (at most 25
-    /// steps per phase unless `all_steps`).
+    /// The plan as an indented text tree by phase, as `olvm-dr plan` prints it.
+    ///
+    /// Args:
+    ///     all_steps (bool, default False): Show every step; by default at most 25 steps per
+    ///         phase are shown.
+    ///
+    /// Returns:
+    ///     str: The text, one line per phase, step and note.
     #[pyo3(signature = (all_steps = false))]
     fn render(&self, all_steps: bool) -> String {
         self.plan.render(RenderOptions {
@@ -159,6 +165,16 @@ impl PyPlan {
     }
 
     /// A plan from its JSON (e.g. a stored `plan.json`); its hash must match its content.
+    ///
+    /// Args:
+    ///     text (str): The JSON `to_json()` wrote.
+    ///
+    /// Returns:
+    ///     Plan: The plan.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `text` is not a plan's JSON, or the plan's hash does not match
+    ///         its content (it was edited).
     #[staticmethod]
     fn from_json(text: &str) -> Result<Self> {
         let plan: Plan =

@@ -207,11 +207,17 @@ impl PyRto {
 #[pyclass(name = "StepCounts", module = "olvm_dr", frozen, get_all)]
 #[derive(Debug, Clone)]
 pub(crate) struct PyStepCounts {
+    /// Steps that did their work.
     done: usize,
+    /// Steps whose effect was already in place.
     already_done: usize,
+    /// Steps the plan said to skip.
     skipped: usize,
+    /// Steps that failed.
     failed: usize,
+    /// Steps not run because a step they depend on failed.
     blocked: usize,
+    /// Steps not run because the run stopped first (on error, or interrupted).
     not_run: usize,
 }
 
@@ -398,6 +404,15 @@ impl PyReport {
     }
 
     /// A report from its JSON (e.g. a stored `report.json`).
+    ///
+    /// Args:
+    ///     text (str): The JSON `to_json()` wrote.
+    ///
+    /// Returns:
+    ///     Report: The report.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `text` is not a report's JSON.
     #[staticmethod]
     fn from_json(text: &str) -> Result<Self> {
         let report: Report =

@@ -63,20 +63,19 @@ impl Drop for PySimulator {
 
 /// Starts ``world`` as two simulated Engines on loopback ports (HTTPS, a CA of its own).
 ///
-/// Parameters
-/// ----------
-/// world : World
-///     The fake world both Engines serve.
-/// dir : str | os.PathLike[str] | None, default None
-///     Where the lab's files go (mapping, passwords file, ``dr.conf``, CA); ``None``: a
-///     temporary directory, removed with the simulator.
-/// password : str | None, default None
-///     The Engines' admin password; ``None``: a random one.
+/// Args:
+///     world (World): The fake world both Engines serve.
+///     dir (str | os.PathLike[str] | None, default None): Where the lab's files go (mapping,
+///         passwords file, ``dr.conf``, CA); ``None``: a temporary directory, removed with the
+///         simulator.
+///     password (str | None, default None): The Engines' admin password; ``None``: a random one.
 ///
-/// Returns
-/// -------
-/// Simulator
-///     The running lab; ``stop()`` it (or use it as a context manager).
+/// Returns:
+///     Simulator: The running lab; ``stop()`` it (or use it as a context manager).
+///
+/// Raises:
+///     FileError: The lab's directory or files cannot be written.
+///     ConfigurationError: The lab cannot be started otherwise (e.g. no loopback port).
 #[pyfunction]
 #[pyo3(signature = (world, *, dir = None, password = None))]
 pub(crate) fn start_simulator(
@@ -135,12 +134,30 @@ impl PySimulator {
         self.world.clone_ref(py)
     }
 
-    /// `site`'s API URL, `https://127.0.0.1:PORT/ovirt-engine/api`.
+    /// One site's Engine API URL.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     str: `https://127.0.0.1:PORT/ovirt-engine/api`.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn api_url(&self, site: &str) -> Result<String> {
         Ok(self.urls[&values::site(site)?].0.clone())
     }
 
-    /// `site`'s control endpoint (`/_sim`: disasters, replication, faults over HTTP).
+    /// One site's control endpoint (`/_sim`: disasters, replication, faults over HTTP).
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     str: The endpoint's URL.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn control_url(&self, site: &str) -> Result<String> {
         Ok(self.urls[&values::site(site)?].1.clone())
     }
@@ -192,7 +209,16 @@ impl PySimulator {
         PyMapping::read(&self.files.mapping, None)
     }
 
-    /// A `RestEngine` for `site`, over HTTPS to the simulator (verified with the lab's CA).
+    /// A `RestEngine` for one site, over HTTPS to the simulator (verified with the lab's CA).
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     RestEngine: A new Engine object; no request is sent yet.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn engine(&self, py: Python<'_>, site: &str) -> PyResult<Py<PyAny>> {
         let site = values::site(site)?;
         Ok(Py::new(py, rest_engine(&self.connection(site))?)?.into_any())
@@ -208,6 +234,15 @@ impl PySimulator {
     }
 
     /// Keyword arguments for `ovirtsdk4.Connection(**sim.sdk_connection("primary"))`.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     dict[str, str]: `url`, `username`, `password` and `ca_file`.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn sdk_connection<'py>(&self, py: Python<'py>, site: &str) -> PyResult<Bound<'py, PyDict>> {
         let c = self.connection(values::site(site)?);
         let d = PyDict::new(py);
@@ -230,6 +265,8 @@ impl PySimulator {
     }
 
     /// Stops both Engines (the lab's files stay until the object goes away). Idempotent.
+    ///
+    /// Calling it again, or after the `with` block, does nothing.
     fn stop(&self, py: Python<'_>) -> PyResult<()> {
         let lab = self
             .lab

@@ -19,20 +19,16 @@ fn open_to_read(py: Python<'_>, state_dir: &std::path::Path) -> Result<RunStore>
 
 /// The ids of the runs kept in ``state_dir``, oldest first.
 ///
-/// Parameters
-/// ----------
-/// state_dir : str | os.PathLike[str]
-///     A state directory, or an etcd location ``etcd://host:2379,.../PREFIX`` (``etcds://``
-///     for TLS). The etcd user and password come from ``OLVM_DR_STATE_USER`` and
-///     ``OLVM_DR_STATE_PASSWORD``, its TLS files (and user, password file) from the
-///     ``[state]`` section of ``./dr.conf`` — never from the URL. A directory that does not
-///     exist has no runs.
+/// Args:
+///     state_dir (str | os.PathLike[str]): A state directory, or an etcd location
+///         ``etcd://host:2379,.../PREFIX`` (``etcds://`` for TLS). The etcd user and password come
+///         from ``OLVM_DR_STATE_USER`` and ``OLVM_DR_STATE_PASSWORD``, its TLS files (and user,
+///         password file) from the ``[state]`` section of ``./dr.conf`` — never from the URL. A
+///         directory that does not exist has no runs.
 ///
-/// Raises
-/// ------
-/// RunStateError
-///     The location cannot be used (the message says what to write instead), or etcd cannot
-///     be reached.
+/// Raises:
+///     RunStateError: The location cannot be used (the message says what to write instead), or etcd
+///         cannot be reached.
 #[pyfunction]
 pub(crate) fn run_ids(py: Python<'_>, state_dir: PathBuf) -> Result<Vec<String>> {
     let store = open_to_read(py, &state_dir)?;
@@ -41,18 +37,14 @@ pub(crate) fn run_ids(py: Python<'_>, state_dir: PathBuf) -> Result<Vec<String>>
 
 /// The report of a run kept in ``state_dir`` (``olvm-dr report show``).
 ///
-/// Parameters
-/// ----------
-/// state_dir : str | os.PathLike[str]
-///     A state directory or an etcd location, as for :func:`run_ids`.
-/// run : str | None, default None
-///     The run's id; ``None`` the newest run.
+/// Args:
+///     state_dir (str | os.PathLike[str]): A state directory or an etcd location, as for
+///         :func:`run_ids`.
+///     run (str | None, default None): The run's id; ``None`` the newest run.
 ///
-/// Raises
-/// ------
-/// RunStateError
-///     The store cannot be used, it has no such run (or none at all), or the run has no
-///     report (an interrupted run has none until it is resumed).
+/// Raises:
+///     RunStateError: The store cannot be used, it has no such run (or none at all), or the run has
+///         no report (an interrupted run has none until it is resumed).
 #[pyfunction]
 #[pyo3(signature = (state_dir, run = None))]
 pub(crate) fn load_report(

@@ -80,6 +80,22 @@ impl PyVmState {
 
 /// Two fake sites (primary and secondary) and the replicated storage between them, whose
 /// Engines follow the real Engine's rules; deterministic from `size` and `seed`.
+///
+/// Building it reads the world's mapping from its Engines while both sites answer.
+///
+/// Args:
+///     size (str, default 'small'): The preset: `small` (2 data centers, 3 replicated domains,
+///         20 VMs), `medium` (10 domains of all five storage types, 500 VMs) or `large` (20
+///         domains, 2 000 VMs).
+///     seed (int, default 0): The seed every name, id and choice of the world derives from.
+///     vms (int | None, default None): The number of VMs instead of the preset's.
+///     latency (str, default 'instant'): `instant` (every call and transition takes no time)
+///         or `realistic` (a real Engine's durations: attaches take 25 s, ...), for both sites.
+///     lease_timeout (float | None, default None): The sanlock lease timeout in seconds;
+///         `None` keeps sanlock's 80.
+///
+/// Raises:
+///     ConfigurationError: An unknown `size` or `latency`, or a negative `lease_timeout`.
 #[pyclass(name = "World", module = "olvm_dr.testing", frozen)]
 pub(crate) struct PyWorld {
     pub(crate) world: World,
@@ -181,11 +197,7 @@ impl PyWorld {
 
 #[pymethods]
 impl PyWorld {
-    /// Builds a world: `size` `small` (2 data centers, 3 replicated domains, 20 VMs), `medium`
-    /// (10 domains of all five storage types, 500 VMs) or `large` (20 domains, 2 000 VMs);
-    /// `vms` overrides the VM count; `latency` `instant` (every call and transition takes no
-    /// time) or `realistic` (a real Engine's durations: attaches take 25 s, ...);
-    /// `lease_timeout` the sanlock lease timeout in seconds (default 80, as sanlock).
+    /// Builds a world; the class docstring describes the arguments.
     #[new]
     #[pyo3(signature = (size = "small", seed = 0, vms = None, latency = "instant", lease_timeout = None))]
     fn new(
@@ -242,7 +254,16 @@ impl PyWorld {
         size_name(self.size)
     }
 
-    /// `site`'s Engine.
+    /// One site's Engine, to pass to the flow functions.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     FakeEngine: The Engine of `site` (a new object on each call, the same fake Engine).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn engine(&self, py: Python<'_>, site: &str) -> PyResult<Py<PyFakeEngine>> {
         let site = values::site(site)?;
         let keys = ConnectionKeys::new(fake_url(site), USERNAME, None);
@@ -269,6 +290,16 @@ impl PyWorld {
 
     /// `mapping` with its secondary placeholders filled in from the world's facts, as an
     /// administrator completes a generated file from their own knowledge.
+    ///
+    /// Args:
+    ///     mapping (Mapping): A mapping of this world, e.g. what `generate` wrote from the
+    ///         primary's Engine alone.
+    ///
+    /// Returns:
+    ///     Mapping: A new mapping, read back from its YAML; `mapping` is not changed.
+    ///
+    /// Raises:
+    ///     EngineError: The secondary's networks or data centers cannot be listed.
     fn complete_mapping(
         &self,
         py: Python<'_>,
@@ -293,6 +324,15 @@ impl PyWorld {
 
     /// The VMs `site`'s Engine knows now, with their status and cluster name (the hosted-engine
     /// VM included).
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     list[VmState]: One entry per VM.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn vms(&self, site: &str) -> Result<Vec<PyVmState>> {
         let site = values::site(site)?;
         let snapshot = self.world.snapshot(site);
@@ -312,9 +352,20 @@ impl PyWorld {
             .collect())
     }
 
-    /// Every VM's NICs on `site` now: `{vm name: {nic name: {"profile": name or None,
-    /// "plugged": bool}}}` (a drill's `unplugged` isolation leaves NICs on their mapped
-    /// profiles with `plugged` false).
+    /// Every VM's NICs on `site` now.
+    ///
+    /// A drill's `unplugged` isolation leaves NICs on their mapped profiles with `plugged`
+    /// false.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     dict: `{vm name: {nic name: {"profile": name or None, "plugged": bool}}}`.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
+    ///     EngineError: The site's Engine cannot be read (e.g. it is dark).
     fn nics(&self, py: Python<'_>, site: &str) -> PyResult<crate::testing_nics::Nics> {
         let site = values::site(site)?;
         let world = self.world.clone();
@@ -327,12 +378,30 @@ impl PyWorld {
 
     /// `site`'s Engine state now (data centers, domains, VMs, templates, unregistered VMs), as
     /// dicts, for "unchanged" assertions.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     dict: The state as dicts and lists.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn snapshot<'py>(&self, py: Python<'py>, site: &str) -> PyResult<Bound<'py, PyAny>> {
         let site = values::site(site)?;
         values::to_py(py, &self.world.snapshot(site))
     }
 
     /// The whole site goes dark: its Engine stops answering and its hosts stop.
+    ///
+    /// Its hosts' sanlock leases expire only after the lease timeout (see `lose`,
+    /// `expire_leases`).
+    ///
+    /// Args:
+    ///     site (str): The site that goes dark: `primary` or `secondary` (any case).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn disaster(&self, site: &str) -> Result<()> {
         self.world.disaster(values::site(site)?);
         Ok(())
@@ -341,6 +410,12 @@ impl PyWorld {
     /// A disaster as the storage team handles it: `site` goes dark, its sanlock leases expire
     /// at once (instead of after the lease timeout) and replication stops, so the other site's
     /// replicas are writable. What a failover test usually needs.
+    ///
+    /// Args:
+    ///     site (str): The site lost: `primary` or `secondary` (any case).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn lose(&self, site: &str) -> Result<()> {
         let site = values::site(site)?;
         self.world.disaster(site);
@@ -351,25 +426,57 @@ impl PyWorld {
 
     /// Only `site`'s Engine stops answering; its hosts keep running (a split brain, seen from
     /// the other site).
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn engine_outage(&self, site: &str) -> Result<()> {
         self.world.engine_outage(values::site(site)?);
         Ok(())
     }
 
     /// `site` comes back with the state it had (its Engine stale).
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn recover(&self, site: &str) -> Result<()> {
         self.world.recover(values::site(site)?);
         Ok(())
     }
 
-    /// `True` while `site`'s Engine answers.
+    /// Whether `site`'s Engine answers.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     bool: `True` while the Engine answers.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn is_up(&self, site: &str) -> Result<bool> {
         Ok(self.world.is_up(values::site(site)?))
     }
 
-    /// Makes the OVF store of the replicated domain `domain` (by name) on `site` look `seconds`
-    /// older, as if the Engine had not written it for that long; `False` when nothing changed
-    /// (the store was never written, or the volume is a read-only replica).
+    /// Makes the OVF store of a replicated domain on `site` look older, as if the Engine had
+    /// not written it for that long.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///     domain (str): The replicated storage domain's name.
+    ///     seconds (float): How much older (>= 0).
+    ///
+    /// Returns:
+    ///     bool: `False` when nothing changed (the store was never written, or the volume is a
+    ///         read-only replica).
+    ///
+    /// Raises:
+    ///     ConfigurationError: An unknown `site` or `domain`, or a negative `seconds`.
     fn age_ovf_store(&self, site: &str, domain: &str, seconds: f64) -> Result<bool> {
         let site = values::site(site)?;
         let by = values::seconds("age", seconds)?;
@@ -389,12 +496,24 @@ impl PyWorld {
     }
 
     /// The leases held by `site`'s dead hosts expire now.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn expire_leases(&self, site: &str) -> Result<()> {
         self.world.expire_leases(values::site(site)?);
         Ok(())
     }
 
-    /// Sets the sanlock lease timeout, in seconds.
+    /// Sets the sanlock lease timeout of the world.
+    ///
+    /// Args:
+    ///     seconds (float): The timeout in seconds (>= 0).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `seconds` is negative or not a number.
     fn set_lease_timeout(&self, seconds: f64) -> Result<()> {
         self.world
             .set_lease_timeout(values::seconds("lease timeout", seconds)?);
@@ -412,6 +531,13 @@ impl PyWorld {
 
     /// Stops replication (every pair, or the pair of one domain or direct LUN): the replicas
     /// become read-write.
+    ///
+    /// Args:
+    ///     name (str | None, default None): A replicated domain's name or a direct LUN's alias;
+    ///         `None`: every pair.
+    ///
+    /// Raises:
+    ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn stop_replication(&self, name: Option<&str>) -> Result<()> {
         for p in self.pairs(name)? {
@@ -421,6 +547,13 @@ impl PyWorld {
     }
 
     /// Reverses replication (the old replicas become the sources), resynchronised and running.
+    ///
+    /// Args:
+    ///     name (str | None, default None): A replicated domain's name or a direct LUN's alias;
+    ///         `None`: every pair.
+    ///
+    /// Raises:
+    ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn reverse_replication(&self, name: Option<&str>) -> Result<()> {
         for p in self.pairs(name)? {
@@ -430,6 +563,13 @@ impl PyWorld {
     }
 
     /// Restarts replication in its direction after a full copy from its source.
+    ///
+    /// Args:
+    ///     name (str | None, default None): A replicated domain's name or a direct LUN's alias;
+    ///         `None`: every pair.
+    ///
+    /// Raises:
+    ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn resync_replication(&self, name: Option<&str>) -> Result<()> {
         for p in self.pairs(name)? {
@@ -440,6 +580,13 @@ impl PyWorld {
 
     /// Splits replicas off for a drill (every pair, or the pair of one domain or direct LUN):
     /// read-write copies that no longer receive writes.
+    ///
+    /// Args:
+    ///     name (str | None, default None): A replicated domain's name or a direct LUN's alias;
+    ///         `None`: every pair.
+    ///
+    /// Raises:
+    ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn isolate_replication(&self, name: Option<&str>) -> Result<()> {
         match name {
@@ -449,9 +596,19 @@ impl PyWorld {
         Ok(())
     }
 
-    /// Powers off the VM named `vm` on `site` through its Engine, as an administrator would
-    /// by hand (e.g. to see `verify` find a VM that should run); `False` when it was down
-    /// already.
+    /// Powers off a VM through `site`'s Engine, as an administrator would by hand (e.g. to
+    /// see `verify` find a VM that should run).
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///     vm (str): The VM's name.
+    ///
+    /// Returns:
+    ///     bool: `False` when it was down already, `True` when it was stopped.
+    ///
+    /// Raises:
+    ///     ConfigurationError: An unknown `site`, or no VM named `vm` on it.
+    ///     EngineError: The Engine refused to stop the VM.
     fn stop_vm(&self, py: Python<'_>, site: &str, vm: &str) -> PyResult<bool> {
         let site = values::site(site)?;
         let found = self
@@ -471,7 +628,14 @@ impl PyWorld {
         Ok(true)
     }
 
-    /// Sets `site`'s latency profile: `instant` or `realistic`.
+    /// Sets `site`'s latency profile.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///     profile (str): `instant` (no time) or `realistic` (a real Engine's durations).
+    ///
+    /// Raises:
+    ///     ConfigurationError: An unknown `site` or `profile`.
     fn set_latency(&self, site: &str, profile: &str) -> Result<()> {
         let site = values::site(site)?;
         let p = latency(profile)?;
@@ -482,9 +646,24 @@ impl PyWorld {
         Ok(())
     }
 
-    /// The next `calls` calls of `operation` (an Engine method name, e.g.
-    /// `attach_storage_domain`) on `site` fail: with `kind` (`conflict`, `locked`, ...), or with
-    /// the kind an HTTP `status` and fault `detail` mean to a REST client.
+    /// The next `calls` calls of `operation` on `site` fail with the error described.
+    ///
+    /// Give `kind`, or `status` (and `detail`) for the kind they mean to a REST client; with
+    /// both, `kind` decides the kind and `status` is the error's HTTP status.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///     operation (str): An Engine method name, e.g. `attach_storage_domain`.
+    ///     calls (int, default 1): How many calls fail.
+    ///     kind (str | None, default None): The error kind: `not_found`, `conflict`, `locked`,
+    ///         `lease_held`, ... (what `EngineError.kind` says).
+    ///     status (int | None, default None): An HTTP status, e.g. 409 or 503.
+    ///     detail (str, default ''): The Engine's fault detail.
+    ///     reason (str, default 'Operation Failed'): The Engine's fault reason.
+    ///
+    /// Raises:
+    ///     ConfigurationError: An unknown `site`, `operation` or `kind`, or neither `kind`
+    ///         nor `status` given.
     #[pyo3(signature = (site, operation, calls = 1, *, kind = None, status = None, detail = "", reason = "Operation Failed"))]
     #[allow(
         clippy::too_many_arguments,
@@ -518,8 +697,18 @@ impl PyWorld {
         Ok(())
     }
 
-    /// A random `fraction` (0.0-1.0) of `site`'s calls (of `operations`, default all) fail
-    /// with transient errors (503, timeouts), deterministically from `seed`.
+    /// A random share of `site`'s calls fail with transient errors (503, timeouts),
+    /// deterministically from `seed`.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///     fraction (float): The share of calls that fail, 0.0 to 1.0.
+    ///     seed (int, default 0): The seed of the random choice.
+    ///     operations (list[str] | None, default None): Only calls of these Engine methods
+    ///         (e.g. `attach_storage_domain`); `None`: every call.
+    ///
+    /// Raises:
+    ///     ConfigurationError: An unknown `site` or operation, or `fraction` outside 0.0-1.0.
     #[pyo3(signature = (site, fraction, *, seed = 0, operations = None))]
     fn fail_randomly(
         &self,
@@ -545,8 +734,16 @@ impl PyWorld {
         Ok(())
     }
 
-    /// Calls of `operation` on `site` hang: for `seconds` (forever without), the next `calls`
-    /// calls (every call without).
+    /// Calls of `operation` on `site` hang.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///     operation (str): An Engine method name, e.g. `attach_storage_domain`.
+    ///     calls (int | None, default None): How many of the next calls hang; `None`: every call.
+    ///     seconds (float | None, default None): How long each hangs; `None`: forever.
+    ///
+    /// Raises:
+    ///     ConfigurationError: An unknown `site` or `operation`, or a negative `seconds`.
     #[pyo3(signature = (site, operation, *, calls = None, seconds = None))]
     fn hang(
         &self,
@@ -563,8 +760,16 @@ impl PyWorld {
         Ok(())
     }
 
-    /// `site` drops out after `after_calls` more calls: a `disaster` (Engine and hosts) or an
-    /// `engine` outage only.
+    /// `site` drops out after `after_calls` more calls to its Engine.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///     after_calls (int): How many more calls the Engine answers first.
+    ///     outage (str, default 'disaster'): `disaster` (Engine and hosts, as `disaster`) or
+    ///         `engine` (the Engine only, as `engine_outage`).
+    ///
+    /// Raises:
+    ///     ConfigurationError: An unknown `site` or `outage`.
     #[pyo3(signature = (site, after_calls, outage = "disaster"))]
     fn drop_site(&self, site: &str, after_calls: u64, outage: &str) -> Result<()> {
         let site = values::site(site)?;
@@ -583,13 +788,29 @@ impl PyWorld {
         Ok(())
     }
 
-    /// Removes every injected fault of `site`.
+    /// Removes every injected fault of `site` (`fail_next`, `fail_randomly`, `hang`,
+    /// `drop_site`).
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn clear_faults(&self, site: &str) -> Result<()> {
         self.world.clear_faults(values::site(site)?);
         Ok(())
     }
 
     /// How many calls `site`'s Engine has received.
+    ///
+    /// Args:
+    ///     site (str): `primary` or `secondary` (any case).
+    ///
+    /// Returns:
+    ///     int: The number of calls so far.
+    ///
+    /// Raises:
+    ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn calls(&self, site: &str) -> Result<u64> {
         Ok(self.world.calls(values::site(site)?))
     }

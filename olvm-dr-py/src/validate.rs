@@ -40,30 +40,23 @@ fn input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
 /// Checks a mapping and returns every finding, sorted by position: what loading found, the
 /// offline rules, and with ``offline=False`` the online rules against ``engines``.
 ///
-/// Parameters
-/// ----------
-/// mapping : Mapping | str | os.PathLike[str]
-///     The mapping, or the path of its file.
-/// offline : bool, default True
-///     Only the offline rules; ``False`` adds the online rules against ``engines``.
-/// engines : Mapping[str, Engine | None] | None, default None
-///     The sites' Engines by site name, for the online rules; a missing site is not checked
-///     and the findings say so.
-/// target : str, default 'secondary'
-///     The site recovered to (``secondary`` for a failover, ``primary`` before a failback).
-/// source_may_be_down : bool, default False
-///     An unreachable source is a warning, not an error (a real disaster).
-/// check_ca_files : bool, default True
-///     Check that the CA files exist; ``False`` when validating on another machine than the
-///     one that runs the failover.
-/// max_ovf_age_minutes : int, default 60
-///     The oldest a source domain's OVF store may be before it is a warning (DR0815; the
-///     Engine's default OVF update interval). At least 1.
+/// Args:
+///     mapping (Mapping | str | os.PathLike[str]): The mapping, or the path of its file.
+///     offline (bool, default True): Only the offline rules; ``False`` adds the online rules
+///         against ``engines``.
+///     engines (Mapping[str, Engine | None] | None, default None): The sites' Engines by site name,
+///         for the online rules; a missing site is not checked and the findings say so.
+///     target (str, default 'secondary'): The site recovered to (``secondary`` for a failover,
+///         ``primary`` before a failback).
+///     source_may_be_down (bool, default False): An unreachable source is a warning, not an error
+///         (a real disaster).
+///     check_ca_files (bool, default True): Check that the CA files exist; ``False`` when
+///         validating on another machine than the one that runs the failover.
+///     max_ovf_age_minutes (int, default 60): The oldest a source domain's OVF store may be before
+///         it is a warning (DR0815; the Engine's default OVF update interval). At least 1.
 ///
-/// Returns
-/// -------
-/// list[Diagnostic]
-///     Every finding (``is_error`` tells errors apart).
+/// Returns:
+///     list[Diagnostic]: Every finding (``is_error`` tells errors apart).
 #[pyfunction]
 #[pyo3(signature = (
     mapping,

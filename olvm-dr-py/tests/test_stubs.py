@@ -2,8 +2,9 @@
 at runtime and every public runtime name is in the stubs, for the module and for each class;
 every function and method of the stubs has the runtime's parameters (names, kinds, defaults);
 the generated stubs of the flows (_flows.pyi) are what ``olvm_dr._stubgen`` writes from the
-core's options tables; every public function and class documents itself for ``help()``; the
-package's __all__ lists exist; mypy accepts the example scripts."""
+core's options tables; the stubs of the extension carry its docstrings word for word; every
+public function and class documents itself for ``help()``; the package's __all__ lists exist;
+mypy accepts the example scripts."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import olvm_dr.testing
 from olvm_dr import _flows, _olvm_dr, _stubgen, exceptions
 
 from conftest import ROOT, need
+from test_docs import args_section
 
 STUB = pathlib.Path(_olvm_dr.__file__).with_name("_olvm_dr.pyi")
 FLOW_STUB = pathlib.Path(_flows.__file__).with_name("_flows.pyi")
@@ -145,17 +147,14 @@ def test_the_flow_stubs_are_generated_from_the_core() -> None:
 
 
 def parameters_documented(doc: str, names: list[str]) -> list[str]:
-    """The names a numpy-style ``Parameters`` section of ``doc`` does not describe."""
-    if "Parameters\n----------" not in doc:
-        return names
-    section = doc.split("Parameters\n----------", 1)[1]
-    described = {line.split(" : ")[0].strip() for line in section.splitlines() if " : " in line and not line.startswith(" ")}
+    """The names the Google-style ``Args:`` section of ``doc`` does not describe."""
+    described = args_section(doc) or set()
     return [n for n in names if n not in described]
 
 
 def test_help_documents_every_flow_parameter() -> None:
     """``help(olvm_dr.failover)`` and the other flow functions and options classes describe
-    every parameter (numpy style), with defaults shown as values."""
+    every parameter (Google style), with defaults shown as values."""
     for spec in _flows._FLOWS:
         function = getattr(olvm_dr, spec.name)
         names = list(inspect.signature(function).parameters)
@@ -171,7 +170,7 @@ def test_help_documents_every_flow_parameter() -> None:
 
 def test_every_public_class_and_function_is_documented() -> None:
     """Every public class has a docstring, and every public function's docstring describes each
-    of its parameters (numpy style), as ``help()`` shows it."""
+    of its parameters (Google style), as ``help()`` shows it."""
     for module in (olvm_dr, olvm_dr.testing):
         for name in module.__all__:
             obj = getattr(module, name)
@@ -180,6 +179,41 @@ def test_every_public_class_and_function_is_documented() -> None:
             elif callable(obj):
                 names = list(inspect.signature(obj).parameters)
                 assert parameters_documented(obj.__doc__ or "", names) == [], name
+
+
+def stub_docstrings() -> list[tuple[tuple[str, ...], str | None]]:
+    """(path, docstring) of every class, function, method and property of _olvm_dr.pyi, dunders
+    left out."""
+    found: list[tuple[tuple[str, ...], str | None]] = []
+
+    def visit(node: ast.stmt, path: tuple[str, ...]) -> None:
+        if not isinstance(node, (ast.ClassDef, ast.FunctionDef)) or (len(path) > 1 and path[-1].startswith("__")):
+            return
+        found.append((path, ast.get_docstring(node)))
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.ClassDef, ast.FunctionDef)):
+                    visit(item, (*path, item.name))
+
+    for node in ast.parse(STUB.read_text()).body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            visit(node, (node.name,))
+    return found
+
+
+def test_stub_docstrings_are_the_runtime_docstrings() -> None:
+    """IDEs read the docstrings of a compiled module from its stubs: every class, function,
+    method and property of _olvm_dr.pyi carries the runtime's docstring (the Rust doc comment),
+    word for word."""
+    problems = []
+    for path, doc in stub_docstrings():
+        want = _stubgen.runtime_doc(path)
+        if doc != want:
+            problems.append(f"{'.'.join(path)}:\n  stub    {doc!r}\n  runtime {want!r}")
+    assert not problems, "run: python -m olvm_dr._stubgen --docstrings olvm-dr-py/python/olvm_dr/_olvm_dr.pyi\n" + "\n".join(
+        problems
+    )
+    assert len(stub_docstrings()) > 150
 
 
 def test_the_package_exports() -> None:

@@ -242,7 +242,7 @@ pub(crate) fn run_prepared(
     let plan_text = prepared.plan.render(RenderOptions::default());
     let header = match (&prepared.resumed, prepared.run_id()) {
         (Some(state), Some(id)) => format!(
-            "Resuming run {id}: {} steps ended before it was interrupted (use --new-run to plan afresh).\n",
+            "Resuming run {id}: {} steps ended before it was interrupted or stopped (use --new-run to plan afresh).\n",
             state.results.len()
         ),
         _ => String::new(),
@@ -306,8 +306,9 @@ pub(crate) fn run_prepared(
             return Exit::Usage;
         }
     };
-    // A recovery plan that asks when a group's wait does not pass: the operator answers on
-    // the terminal; storage gates still go to their own command, file or prompt.
+    // A recovery plan that asks (a manual step, a group whose wait does not pass, a failed hook
+    // whose policy is ask): the answer command or file, else the terminal; storage gates still
+    // go to their own command, file or prompt.
     let asks = prepared.plan.recovery.as_ref().is_some_and(|r| {
         r.needs_operator()
             || r.groups
@@ -315,12 +316,34 @@ pub(crate) fn run_prepared(
                 .any(|g| g.wait.on_timeout == olvm_dr_core::recovery_plan::OnTimeout::Ask)
     });
     let gate = if asks {
-        match gate::terminal_prompt(&reporter) {
-            Some(prompt) => Some(gate::by_step(gate, prompt)),
-            None => {
+        let conf = match crate::conf::load_checked(global.conf_file.as_deref(), global.color) {
+            Ok(c) => c.map(|(c, _)| c),
+            Err(exit) => return exit,
+        };
+        let questions = prepared
+            .plan
+            .recovery
+            .as_ref()
+            .map_or(0, |r| r.operator_questions());
+        match (
+            gate::answer_from(&run.answer, conf.as_ref()),
+            gate::terminal_prompt(&reporter),
+        ) {
+            (Some(answer), _) => {
+                match gate::answer_gate(&answer, run.answer.answer_timeout, questions) {
+                    Ok(answers) => Some(gate::by_step(gate, answers)),
+                    Err(message) => {
+                        output::error_line(&message);
+                        return Exit::Usage;
+                    }
+                }
+            }
+            (None, Some(prompt)) => Some(gate::by_step(gate, prompt)),
+            (None, None) => {
                 output::error_line(
                     "the recovery plan asks the operator (a manual step, on_timeout: ask or on_failure: ask), but stdin is not a terminal to ask: \
-                     run on a terminal, or remove the manual steps and set on_timeout and on_failure to continue or stop",
+                     give --answer-command or --answer-file (or answer_command or answer_file in dr.conf's [failover_failback]), run on a terminal, \
+                     or remove the manual steps and set on_timeout and on_failure to continue or stop",
                 );
                 return Exit::Usage;
             }

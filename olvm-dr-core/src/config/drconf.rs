@@ -39,6 +39,8 @@ const KNOWN: &[(&str, &[&str])] = &[
             "var_file",
             "ansible_play",
             "recovery_plan",
+            "answer_command",
+            "answer_file",
         ],
     ),
     (
@@ -149,6 +151,11 @@ pub struct FailoverFailback {
     pub var_file: Option<ConfValue<PathBuf>>,
     /// `recovery_plan`: the recovery plan file (groups, waits, re-IP), when one is used.
     pub recovery_plan: Option<ConfValue<PathBuf>>,
+    /// `answer_command`: the command that answers the recovery plan's manual steps and `ask`s
+    /// (exit 0 confirms; the step id in `OLVM_DR_GATE`) instead of the terminal.
+    pub answer_command: Option<ConfValue<String>>,
+    /// `answer_file`: the file whose existence answers them (`{gate}` becomes the step id).
+    pub answer_file: Option<ConfValue<PathBuf>>,
 }
 
 /// `[state]`: where runs are kept (olvm-dr's own section; `ovirt-dr` has none).
@@ -265,6 +272,8 @@ impl DrConf {
         conf.failover.vault = r.path("failover_failback", "vault");
         conf.failover.var_file = r.path("failover_failback", "var_file");
         conf.failover.recovery_plan = r.path("failover_failback", "recovery_plan");
+        conf.failover.answer_command = r.text("failover_failback", "answer_command");
+        conf.failover.answer_file = r.path("failover_failback", "answer_file");
         conf.state.url = r.text("state", "url");
         conf.state.ca_file = r.path("state", "ca_file");
         conf.state.cert_file = r.path("state", "cert_file");

@@ -162,7 +162,7 @@ impl RunStore {
             Resume::Never => return Ok(None),
             Resume::Auto => match self.runs().into_iter().rev().find(|r| {
                 r.state().is_some_and(|s| {
-                    s.finished.is_none()
+                    (s.finished.is_none() || self.stopped_by_operator_step(r, &s).is_ok())
                         && s.kind == kind
                         && s.target == target
                         && s.drill == drill
@@ -180,10 +180,8 @@ impl RunStore {
             FlowError::Resume(format!("run {} has no journal to resume from", run.id))
         })?;
         if state.finished.is_some() {
-            return Err(FlowError::Resume(format!(
-                "run {} has already ended; plan a new run",
-                run.id
-            )));
+            self.stopped_by_operator_step(&run, &state)
+                .map_err(FlowError::Resume)?;
         }
         let plan = self.plan_of(&run)?;
         if plan.hash != state.plan_hash || plan.compute_hash() != plan.hash {
@@ -204,6 +202,49 @@ impl RunStore {
             )));
         }
         Ok(Some((run, plan, state)))
+    }
+
+    /// `Ok` when `run`, which ended, can be resumed: it ended failed, every step that failed
+    /// is a hook or a manual step of its recovery plan (a hook whose `on_failure` is `stop`,
+    /// or that the operator did not confirm; a manual step not confirmed), and no run was
+    /// started after it. The operator corrects the cause and resumes it: the failed step runs
+    /// again, the steps that ended do not. Any other run that ended is refused, with why.
+    pub(crate) fn stopped_by_operator_step(
+        &self,
+        run: &RunDir,
+        state: &JournalState,
+    ) -> Result<(), String> {
+        let ended = || format!("run {} has already ended; plan a new run", run.id);
+        if state
+            .finished
+            .is_none_or(|v| v == crate::report::Verdict::Success)
+        {
+            return Err(ended());
+        }
+        let mut failed = state
+            .results
+            .values()
+            .filter(|r| r.outcome == crate::report::StepOutcome::Failed)
+            .peekable();
+        if failed.peek().is_none() {
+            return Err(ended());
+        }
+        if let Some(other) = failed.find(|r| !is_operator_step(&r.id)) {
+            return Err(format!(
+                "run {} ended failed at step {} (not a hook or a manual step of its recovery plan, after which a run can be resumed); plan a new run",
+                run.id, other.id
+            ));
+        }
+        let later = self.runs().into_iter().find(|r| {
+            r.id != run.id && r.state().is_some_and(|s| s.started_at >= state.started_at)
+        });
+        if let Some(later) = later {
+            return Err(format!(
+                "run {} ended failed at a hook or manual step, but run {} was started after it; plan a new run",
+                run.id, later.id
+            ));
+        }
+        Ok(())
     }
 
     /// The stored plan of `run`.
@@ -449,3 +490,92 @@ const REPORT_HTML: &str = "report.html";
 
 /// The file of the state directory that records each site's hosts.
 const KNOWN_HOSTS: &str = "known-hosts.json";
+
+/// `true` for the steps of a recovery plan's hooks and manual steps: a run that ended failed at
+/// one of them (and nowhere else) can be resumed once the cause is corrected.
+fn is_operator_step(id: &crate::plan::StepId) -> bool {
+    let id = id.as_str();
+    id.starts_with("hook/") || id.starts_with("manual/")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap};
+
+    use super::*;
+    use crate::report::{StepOutcome, StepResult, Verdict};
+
+    fn state(finished: Option<Verdict>, failed: &[&str]) -> JournalState {
+        let results: HashMap<_, _> = failed
+            .iter()
+            .chain(&["register-vm/1"])
+            .map(|id| {
+                let outcome = if *id == "register-vm/1" {
+                    StepOutcome::Done
+                } else {
+                    StepOutcome::Failed
+                };
+                let r = StepResult {
+                    id: (*id).into(),
+                    phase: crate::plan::Phase::Start,
+                    site: Site::Secondary,
+                    summary: String::new(),
+                    outcome,
+                    error: None,
+                    error_kind: None,
+                    started_ms: Some(0),
+                    duration_ms: 0,
+                    attempts: 1,
+                    lease_wait_ms: 0,
+                    hint: None,
+                };
+                (r.id.clone(), r)
+            })
+            .collect();
+        JournalState {
+            run_id: "r".into(),
+            kind: PlanKind::Failover,
+            target: Site::Secondary,
+            plan_hash: String::new(),
+            mapping_sha256: String::new(),
+            drill: false,
+            results,
+            added: Vec::new(),
+            outputs: HashMap::new(),
+            facts: BTreeMap::new(),
+            started_at: "2026-01-01T00:00:00.000Z".into(),
+            finished,
+            last_t_ms: 0,
+            last_at: String::new(),
+            segments: 1,
+        }
+    }
+
+    #[test]
+    fn only_a_run_that_failed_at_hooks_or_manual_steps_alone_is_resumed_after_it_ended() {
+        let store = RunStore::in_memory();
+        let run = RunDir::in_dir("r".into(), "/nonexistent".into());
+        let check = |s: JournalState| store.stopped_by_operator_step(&run, &s);
+        assert!(check(state(Some(Verdict::Partial), &["hook/group/a/after"])).is_ok());
+        assert!(
+            check(state(
+                Some(Verdict::Failed),
+                &["manual/run", "hook/after-run"]
+            ))
+            .is_ok()
+        );
+        let e = check(state(Some(Verdict::Success), &[])).unwrap_err();
+        assert!(e.contains("has already ended; plan a new run"), "{e}");
+        let e = check(state(Some(Verdict::Partial), &[])).unwrap_err();
+        assert!(e.contains("has already ended"), "{e}");
+        let e = check(state(
+            Some(Verdict::Partial),
+            &["hook/group/a/after", "start-vm/2"],
+        ))
+        .unwrap_err();
+        assert!(
+            e.contains("ended failed at step start-vm/2 (not a hook or a manual step"),
+            "{e}"
+        );
+    }
+}

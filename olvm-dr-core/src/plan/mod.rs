@@ -245,9 +245,10 @@ pub struct Plan {
     /// high-available VMs first, then the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<crate::recovery_plan::RecoveryPlan>,
-    /// For a run back to the primary whose recovery plan gives VMs their own addresses: the
-    /// primary's record of those VMs (kept in the state directory when it last answered), by
-    /// name. Their interfaces return to the addresses it has.
+    /// For a run back to the primary whose recovery plan gives VMs their own addresses or
+    /// selects by tag: the primary's record of those VMs, and of its tagged VMs (kept in the
+    /// state directory when it last answered), by name. Their interfaces return to the
+    /// addresses it has; its tags stand for the tags the secondary's copies do not carry.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub return_record: std::collections::BTreeMap<String, source_record::RecordedVm>,
     /// SHA-256 of everything above (hex); see [`Plan::compute_hash`].
@@ -274,6 +275,19 @@ pub enum PlanError {
 }
 
 impl Plan {
+    /// The tags a recovery plan's groups select VM `name` by: `recorded` (what the source's
+    /// record has); when it has none (a VM registered on the secondary carries no tags), those
+    /// of the primary's record on a run back to the primary ([`Plan::return_record`]).
+    pub(crate) fn selection_tags(&self, name: &str, recorded: &[String]) -> Vec<String> {
+        if !recorded.is_empty() {
+            return recorded.to_vec();
+        }
+        self.return_record
+            .get(name)
+            .map(|r| r.tags.clone())
+            .unwrap_or_default()
+    }
+
     /// A plan with no steps yet.
     pub fn new(kind: PlanKind, target: Site, mapping_sha256: impl Into<String>) -> Self {
         Self {

@@ -26,7 +26,7 @@ pub(super) fn render_recovery(out: &mut String, plan: &Plan, recovery: &Recovery
                 name: v.name.clone(),
                 cluster: v.cluster.clone(),
                 affinity_labels: v.affinity_labels.clone(),
-                tags: v.tags.clone(),
+                tags: plan.selection_tags(&v.name, &v.tags),
             })
             .collect();
         assign(recovery, &facts).0

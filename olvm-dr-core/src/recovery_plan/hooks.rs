@@ -202,4 +202,33 @@ impl super::RecoveryPlan {
                 .values()
                 .any(|v| asks(&v.hooks.before_start) || asks(&v.hooks.after_ready))
     }
+
+    /// How many places of the plan may ask the operator: its manual steps, the hooks whose
+    /// `on_failure` is `ask` and the groups whose `on_timeout` is `ask` (a VM's hook counts
+    /// once). More than one needs an answer per step (a file per step, or a command that reads
+    /// the step id).
+    pub fn operator_questions(&self) -> usize {
+        let asks = |h: &Option<Hook>| {
+            usize::from(h.as_ref().is_some_and(|h| h.on_failure == OnFailure::Ask))
+        };
+        let run = usize::from(self.hooks.manual.is_some())
+            + asks(&self.hooks.before_run)
+            + asks(&self.hooks.after_run);
+        let groups: usize = self
+            .groups
+            .iter()
+            .map(|g| {
+                usize::from(g.hooks.manual.is_some())
+                    + asks(&g.hooks.before)
+                    + asks(&g.hooks.after)
+                    + usize::from(g.wait.on_timeout == super::OnTimeout::Ask)
+            })
+            .sum();
+        let vms: usize = self
+            .vms
+            .values()
+            .map(|v| asks(&v.hooks.before_start) + asks(&v.hooks.after_ready))
+            .sum();
+        run + groups + vms
+    }
 }

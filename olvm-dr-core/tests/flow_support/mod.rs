@@ -33,10 +33,28 @@ pub async fn fail_over(
     options: &olvm_dr_core::plan::FailoverOptions,
 ) -> olvm_dr_core::report::Report {
     let store = olvm_dr_core::flow::RunStore::in_memory();
-    ctx.prepare_failover(target, options, &store, &olvm_dr_core::flow::Resume::Never)
+    fail_over_in(
+        ctx,
+        target,
+        options,
+        &store,
+        &olvm_dr_core::flow::Resume::Never,
+    )
+    .await
+}
+
+/// Plans (or resumes, as `resume` says) and runs a failover to `target` with its run in `store`.
+pub async fn fail_over_in(
+    ctx: &FlowContext,
+    target: Site,
+    options: &olvm_dr_core::plan::FailoverOptions,
+    store: &olvm_dr_core::flow::RunStore,
+    resume: &olvm_dr_core::flow::Resume,
+) -> olvm_dr_core::report::Report {
+    ctx.prepare_failover(target, options, store, resume)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
-        .execute(ctx, &store, &olvm_dr_core::flow::RunOptions::default())
+        .execute(ctx, store, &olvm_dr_core::flow::RunOptions::default())
         .await
         .unwrap()
 }

@@ -38,8 +38,16 @@ def _doc(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _wrap(text: str, indent: str = "    ") -> str:
-    return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
+def _entry(head: str, text: str) -> str:
+    """One entry of a Google-style section: ``head: text``, continuation lines indented."""
+    return textwrap.fill(
+        f"{head}: {text}",
+        width=96,
+        initial_indent="    ",
+        subsequent_indent="        ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 class FlowOptions:
@@ -49,6 +57,13 @@ class FlowOptions:
     Every field is keyword-only in the constructor and keeps the core's default when not
     given. Instances compare by value; ``replace(**changes)`` returns a changed copy and
     ``to_dict()`` the fields by name.
+
+    Args:
+        **options: The flow's options by name (each subclass's docstring lists them); an option
+            not given keeps its default.
+
+    Raises:
+        TypeError: A name is not an option of the flow.
     """
 
     _flow = ""
@@ -67,11 +82,25 @@ class FlowOptions:
             object.__setattr__(self, name, list(value) if isinstance(value, tuple) else copy.copy(value))
 
     def replace(self, **changes: Any) -> Any:
-        """A copy with ``changes`` (option names as keywords) applied."""
+        """A copy with ``changes`` applied; the object itself is not changed.
+
+        Args:
+            **changes: New values of options, by option name.
+
+        Returns:
+            The same options class, with ``changes`` over this object's fields.
+
+        Raises:
+            TypeError: A name is not an option of the flow.
+        """
         return type(self)(**{**self.to_dict(), **changes})
 
     def to_dict(self) -> dict[str, Any]:
-        """The options by name."""
+        """The options by name.
+
+        Returns:
+            dict[str, Any]: Every option's value (a copy), by option name.
+        """
         return {name: copy.copy(getattr(self, name)) for name, _, _, _ in self._options}
 
     def __eq__(self, other: object) -> bool:
@@ -94,8 +123,7 @@ def _option_parameters(flow: str) -> list[inspect.Parameter]:
 def _option_docs(flow: str) -> list[str]:
     lines = []
     for name, kind, default, doc in _TABLE[flow]["options"]:
-        lines.append(f"{name} : {_ANNOTATION[kind]}, default {default!r}")
-        lines.append(_wrap(_doc(doc)))
+        lines.append(_entry(f"{name} ({_ANNOTATION[kind]}, default {default!r})", _doc(doc)))
     return lines
 
 
@@ -112,8 +140,7 @@ def _options_class(flow: str) -> type[FlowOptions]:
                 width=96,
             ),
             "",
-            "Parameters",
-            "----------",
+            "Args:",
             *_option_docs(flow),
         ]
     )
@@ -388,26 +415,21 @@ def _parameters(spec: _Flow) -> list[tuple[str, Any, Any, str, str]]:
 
 
 def _docstring(spec: _Flow) -> str:
-    lines = [textwrap.fill(spec.summary, width=96), "", "Parameters", "----------"]
+    lines = [textwrap.fill(spec.summary, width=96), "", "Args:"]
     for name, _, default, annotation, doc in _parameters(spec):
         shown = "" if default is inspect.Parameter.empty else f", default {default!r}"
-        lines.append(f"{name} : {annotation}{shown}")
-        lines.append(_wrap(doc))
+        lines.append(_entry(f"{name} ({annotation}{shown})", doc))
     returns = "Plan" if spec.plan else spec.returns
     returns_doc = "The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved." if spec.plan else spec.returns_doc
-    lines += ["", "Returns", "-------", returns, _wrap(returns_doc), "", "Raises", "------"]
+    lines += ["", "Returns:", _entry(returns, returns_doc), "", "Raises:"]
     lines += [
-        "ValidationError",
-        _wrap("The mapping has errors."),
-        "PlanningError",
-        _wrap("The mapping does not fit the live sites (each problem is listed)."),
-        "ConfigurationError",
-        _wrap("An argument cannot be used (an unknown site, a bad option value, ...)."),
-        "EngineError",
-        _wrap("A site needed for the plan cannot be read (a subclass per error kind)."),
+        _entry("ValidationError", "The mapping has errors."),
+        _entry("PlanningError", "The mapping does not fit the live sites (each problem is listed)."),
+        _entry("ConfigurationError", "An argument cannot be used (an unknown site, a bad option value, ...)."),
+        _entry("EngineError", "A site needed for the plan cannot be read (a subclass per error kind)."),
     ]
     if not spec.plan:
-        lines += ["RunStateError", _wrap("The state directory is locked by another run, or the run to resume cannot be resumed.")]
+        lines += [_entry("RunStateError", "The state directory is locked by another run, or the run to resume cannot be resumed.")]
     return "\n".join(lines)
 
 

@@ -11,8 +11,40 @@ from typing_extensions import Self
 from ._olvm_dr import Engine, Mapping, Plan, Report
 
 class FlowOptions:
-    def replace(self, **changes: Any) -> Self: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    """The options of one flow, built once and passed to its ``plan_*`` and run functions
+    alike (``options=``); keyword arguments given to those functions override its fields.
+
+    Every field is keyword-only in the constructor and keeps the core's default when not
+    given. Instances compare by value; ``replace(**changes)`` returns a changed copy and
+    ``to_dict()`` the fields by name.
+
+    Args:
+        **options: The flow's options by name (each subclass's docstring lists them); an option
+            not given keeps its default.
+
+    Raises:
+        TypeError: A name is not an option of the flow.
+    """
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes`` applied; the object itself is not changed.
+
+        Args:
+            **changes: New values of options, by option name.
+
+        Returns:
+            The same options class, with ``changes`` over this object's fields.
+
+        Raises:
+            TypeError: A name is not an option of the flow.
+        """
+        ...
+    def to_dict(self) -> dict[str, Any]:
+        """The options by name.
+
+        Returns:
+            dict[str, Any]: Every option's value (a copy), by option name.
+        """
+        ...
 
 @final
 class FailoverOptions(FlowOptions):
@@ -21,31 +53,26 @@ class FailoverOptions(FlowOptions):
     Pass it as ``options=`` to the functions of the flow; keywords given to them override its
     fields. See ``FlowOptions`` for ``replace`` and ``to_dict``.
 
-    Parameters
-    ----------
-    start_vms : bool, default True
-        Start the VMs that were running (their OVF status says so). Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds (the role's behaviour).
-        Default `false`: only the mapped domains.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are not on the imported domains (the
-        role's `dr_partial_import`). Default `true`, as the role.
-    keep_bad_macs : bool, default False
-        Keep MACs that are out of the target pool's ranges or taken (the Engine then refuses
-        duplicates) instead of giving such NICs new ones (the role's `dr_reset_mac_pool`). Default
-        `false`.
-    force_reason : str | None, default None
-        Proceed although the source site still has the domains active (split brain!), saying why
-        that is safe; the reason is journaled and reported. Default none: such a failover is
-        refused.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        start_vms (bool, default True): Start the VMs that were running (their OVF status says so).
+            Default `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds (the role's behaviour). Default `false`: only the mapped domains.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are not on the imported domains (the role's `dr_partial_import`). Default `true`, as the
+            role.
+        keep_bad_macs (bool, default False): Keep MACs that are out of the target pool's ranges or
+            taken (the Engine then refuses duplicates) instead of giving such NICs new ones (the
+            role's `dr_reset_mac_pool`). Default `false`.
+        force_reason (str | None, default None): Proceed although the source site still has the
+            domains active (split brain!), saying why that is safe; the reason is journaled and
+            reported. Default none: such a failover is refused.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
     """
     start_vms: bool
     wait_for_vms: bool
@@ -64,19 +91,16 @@ class CleanupOptions(FlowOptions):
     Pass it as ``options=`` to the functions of the flow; keywords given to them override its
     fields. See ``FlowOptions`` for ``replace`` and ``to_dict``.
 
-    Parameters
-    ----------
-    power_off : bool, default False
-        Power the VMs off at once (the role's way) instead of a guest shutdown with a power-off at
-        the deadline. Default `false`.
-    remove_orphans : bool, default False
-        Also remove the VMs the removed domains leave without disks, and their direct LUNs. Default
-        `false`.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked (delete-protected VMs, snapshot previews) from the
-        Engine's database only. Default `false`: the plan lists such VMs and is refused.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
+    Args:
+        power_off (bool, default False): Power the VMs off at once (the role's way) instead of a
+            guest shutdown with a power-off at the deadline. Default `false`.
+        remove_orphans (bool, default False): Also remove the VMs the removed domains leave without
+            disks, and their direct LUNs. Default `false`.
+        force_remove (bool, default False): Remove domains whose detach is blocked (delete-protected
+            VMs, snapshot previews) from the Engine's database only. Default `false`: the plan lists
+            such VMs and is refused.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
     """
     power_off: bool
     remove_orphans: bool
@@ -92,32 +116,28 @@ class FailbackOptions(FlowOptions):
     Pass it as ``options=`` to the functions of the flow; keywords given to them override its
     fields. See ``FlowOptions`` for ``replace`` and ``to_dict``.
 
-    Parameters
-    ----------
-    start_vms : bool, default True
-        Start the VMs that were running on the current site. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds. Default `false`.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are missing. Default `true`, as the
-        role.
-    keep_bad_macs : bool, default False
-        Keep MACs out of the target pool's ranges instead of reassigning them. Default `false`.
-    force_reason : str | None, default None
-        Proceed although the other site still has the domains active, saying why that is safe
-        (journaled). Default none.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    clean_returning_site : bool, default True
-        Clean the returning site first: it still believes it runs the old domains (the `ovirt-dr
-        failback` behaviour). Default `true`; `false` when it was cleaned already.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked from the Engine's database only. Default `false`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        start_vms (bool, default True): Start the VMs that were running on the current site. Default
+            `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds. Default `false`.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are missing. Default `true`, as the role.
+        keep_bad_macs (bool, default False): Keep MACs out of the target pool's ranges instead of
+            reassigning them. Default `false`.
+        force_reason (str | None, default None): Proceed although the other site still has the
+            domains active, saying why that is safe (journaled). Default none.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        clean_returning_site (bool, default True): Clean the returning site first: it still believes
+            it runs the old domains (the `ovirt-dr failback` behaviour). Default `true`; `false`
+            when it was cleaned already.
+        force_remove (bool, default False): Remove domains whose detach is blocked from the Engine's
+            database only. Default `false`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
     """
     start_vms: bool
     wait_for_vms: bool
@@ -139,32 +159,28 @@ class SwitchoverOptions(FlowOptions):
     Pass it as ``options=`` to the functions of the flow; keywords given to them override its
     fields. See ``FlowOptions`` for ``replace`` and ``to_dict``.
 
-    Parameters
-    ----------
-    start_vms : bool, default True
-        Start the VMs that were running on the current site. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds. Default `false`.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are missing. Default `true`, as the
-        role.
-    keep_bad_macs : bool, default False
-        Keep MACs out of the target pool's ranges instead of reassigning them. Default `false`.
-    force_reason : str | None, default None
-        Proceed although the other site still has the domains active, saying why that is safe
-        (journaled). Default none.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    power_off_after_timeout : bool, default False
-        Power VMs off when their guest does not shut down in time. Default `false`: such a VM fails
-        its step and the switchover stops before any domain is released.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked from the Engine's database only. Default `false`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        start_vms (bool, default True): Start the VMs that were running on the current site. Default
+            `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds. Default `false`.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are missing. Default `true`, as the role.
+        keep_bad_macs (bool, default False): Keep MACs out of the target pool's ranges instead of
+            reassigning them. Default `false`.
+        force_reason (str | None, default None): Proceed although the other site still has the
+            domains active, saying why that is safe (journaled). Default none.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        power_off_after_timeout (bool, default False): Power VMs off when their guest does not shut
+            down in time. Default `false`: such a VM fails its step and the switchover stops before
+            any domain is released.
+        force_remove (bool, default False): Remove domains whose detach is blocked from the Engine's
+            database only. Default `false`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
     """
     start_vms: bool
     wait_for_vms: bool
@@ -185,23 +201,20 @@ class DrillOptions(FlowOptions):
     Pass it as ``options=`` to the functions of the flow; keywords given to them override its
     fields. See ``FlowOptions`` for ``replace`` and ``to_dict``.
 
-    Parameters
-    ----------
-    isolation : str, default 'unplugged'
-        Where the drill VMs' NICs go: `unplugged` (on their mapped profiles, unplugged: the guest
-        sees no NIC until one is plugged), `profile=NAME` (a test network's vNIC profile;
-        `NAME/NETWORK` when the name is on several networks) or `none` (the mapped production
-        networks: only when those are isolated already). Default `unplugged`.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site): dedicated test domains, which a
-        drill failback can then return home. Default none: every mapped domain.
-    start_vms : bool, default True
-        Start the VMs that were running. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        isolation (str, default 'unplugged'): Where the drill VMs' NICs go: `unplugged` (on their
+            mapped profiles, unplugged: the guest sees no NIC until one is plugged), `profile=NAME`
+            (a test network's vNIC profile; `NAME/NETWORK` when the name is on several networks) or
+            `none` (the mapped production networks: only when those are isolated already). Default
+            `unplugged`.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site): dedicated test domains, which a drill failback can then return home. Default
+            none: every mapped domain.
+        start_vms (bool, default True): Start the VMs that were running. Default `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
     """
     isolation: str
     domains: list[str] | None
@@ -217,11 +230,9 @@ class DrillFailbackOptions(FlowOptions):
     Pass it as ``options=`` to the functions of the flow; keywords given to them override its
     fields. See ``FlowOptions`` for ``replace`` and ``to_dict``.
 
-    Parameters
-    ----------
-    domains : list[str] | None, default None
-        The test domains to return. Default none: those of the last drill on the other site in the
-        state store.
+    Args:
+        domains (list[str] | None, default None): The test domains to return. Default none: those of
+            the last drill on the other site in the state store.
     """
     domains: list[str] | None
     def __init__(self, *, domains: list[str] | None = None) -> None: ...
@@ -233,14 +244,11 @@ class DrillFullOptions(FlowOptions):
     Pass it as ``options=`` to the functions of the flow; keywords given to them override its
     fields. See ``FlowOptions`` for ``replace`` and ``to_dict``.
 
-    Parameters
-    ----------
-    stay : bool, default False
-        Stop after the move out: the workload stays on the drill site, and the next full drill with
-        the same state returns it home. Default `false`.
-    power_off_after_timeout : bool, default False
-        On the move out, power off the VMs still up at the shutdown deadline instead of failing
-        their step. Default `false`.
+    Args:
+        stay (bool, default False): Stop after the move out: the workload stays on the drill site,
+            and the next full drill with the same state returns it home. Default `false`.
+        power_off_after_timeout (bool, default False): On the move out, power off the VMs still up
+            at the shutdown deadline instead of failing their step. Default `false`.
     """
     stay: bool
     power_off_after_timeout: bool
@@ -250,58 +258,45 @@ def plan_failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mappin
     """The plan of a failover to ``target``: what ``failover`` with the same arguments would do.
     Nothing is changed.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'secondary'
-        The site the workload goes to. ``primary`` or ``secondary``.
-    options : FailoverOptions | None, default None
-        The options as one ``FailoverOptions`` object; the keywords below, when given, override its
-        fields.
-    start_vms : bool, default True
-        Start the VMs that were running (their OVF status says so). Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds (the role's behaviour).
-        Default `false`: only the mapped domains.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are not on the imported domains (the
-        role's `dr_partial_import`). Default `true`, as the role.
-    keep_bad_macs : bool, default False
-        Keep MACs that are out of the target pool's ranges or taken (the Engine then refuses
-        duplicates) instead of giving such NICs new ones (the role's `dr_reset_mac_pool`). Default
-        `false`.
-    force_reason : str | None, default None
-        Proceed although the source site still has the domains active (split brain!), saying why
-        that is safe; the reason is journaled and reported. Default none: such a failover is
-        refused.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'secondary'): The site the workload goes to. ``primary`` or
+            ``secondary``.
+        options (FailoverOptions | None, default None): The options as one ``FailoverOptions``
+            object; the keywords below, when given, override its fields.
+        start_vms (bool, default True): Start the VMs that were running (their OVF status says so).
+            Default `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds (the role's behaviour). Default `false`: only the mapped domains.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are not on the imported domains (the role's `dr_partial_import`). Default `true`, as the
+            role.
+        keep_bad_macs (bool, default False): Keep MACs that are out of the target pool's ranges or
+            taken (the Engine then refuses duplicates) instead of giving such NICs new ones (the
+            role's `dr_reset_mac_pool`). Default `false`.
+        force_reason (str | None, default None): Proceed although the source site still has the
+            domains active (split brain!), saying why that is safe; the reason is journaled and
+            reported. Default none: such a failover is refused.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
 
-    Returns
-    -------
-    Plan
-        The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
+    Returns:
+        Plan: The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
     """
     ...
 
@@ -309,80 +304,65 @@ def failover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str
     """Fails over to ``target``: imports and activates the replicated storage domains there, registers
     templates and VMs with every mapping, starts the VMs that were running, checks the result.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'secondary'
-        The site the workload goes to. ``primary`` or ``secondary``.
-    options : FailoverOptions | None, default None
-        The options as one ``FailoverOptions`` object; the keywords below, when given, override its
-        fields.
-    start_vms : bool, default True
-        Start the VMs that were running (their OVF status says so). Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds (the role's behaviour).
-        Default `false`: only the mapped domains.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are not on the imported domains (the
-        role's `dr_partial_import`). Default `true`, as the role.
-    keep_bad_macs : bool, default False
-        Keep MACs that are out of the target pool's ranges or taken (the Engine then refuses
-        duplicates) instead of giving such NICs new ones (the role's `dr_reset_mac_pool`). Default
-        `false`.
-    force_reason : str | None, default None
-        Proceed although the source site still has the domains active (split brain!), saying why
-        that is safe; the reason is journaled and reported. Default none: such a failover is
-        refused.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
-    plan : Plan | None, default None
-        A plan made by the matching ``plan_*`` call (approved by a person): it is run as is, after
-        checking it is of this flow, target and mapping.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'secondary'): The site the workload goes to. ``primary`` or
+            ``secondary``.
+        options (FailoverOptions | None, default None): The options as one ``FailoverOptions``
+            object; the keywords below, when given, override its fields.
+        start_vms (bool, default True): Start the VMs that were running (their OVF status says so).
+            Default `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds (the role's behaviour). Default `false`: only the mapped domains.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are not on the imported domains (the role's `dr_partial_import`). Default `true`, as the
+            role.
+        keep_bad_macs (bool, default False): Keep MACs that are out of the target pool's ranges or
+            taken (the Engine then refuses duplicates) instead of giving such NICs new ones (the
+            role's `dr_reset_mac_pool`). Default `false`.
+        force_reason (str | None, default None): Proceed although the source site still has the
+            domains active (split brain!), saying why that is safe; the reason is journaled and
+            reported. Default none: such a failover is refused.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
+        plan (Plan | None, default None): A plan made by the matching ``plan_*`` call (approved by a
+            person): it is run as is, after checking it is of this flow, target and mapping.
 
-    Returns
-    -------
-    Report
-        What the run did, whatever its verdict (check ``report.ok``); failed steps are in the
-        report, not raised.
+    Returns:
+        Report: What the run did, whatever its verdict (check ``report.ok``); failed steps are in
+            the report, not raised.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...
 
@@ -390,46 +370,34 @@ def plan_cleanup(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping
     """The plan of a cleanup of ``site``: its mapped domains released (VMs stopped, domains
     deactivated, detached and removed), so that the other site can take them.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    site : str, default 'primary'
-        The site to clean. ``primary`` or ``secondary``.
-    options : CleanupOptions | None, default None
-        The options as one ``CleanupOptions`` object; the keywords below, when given, override its
-        fields.
-    power_off : bool, default False
-        Power the VMs off at once (the role's way) instead of a guest shutdown with a power-off at
-        the deadline. Default `false`.
-    remove_orphans : bool, default False
-        Also remove the VMs the removed domains leave without disks, and their direct LUNs. Default
-        `false`.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked (delete-protected VMs, snapshot previews) from the
-        Engine's database only. Default `false`: the plan lists such VMs and is refused.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        site (str, default 'primary'): The site to clean. ``primary`` or ``secondary``.
+        options (CleanupOptions | None, default None): The options as one ``CleanupOptions`` object;
+            the keywords below, when given, override its fields.
+        power_off (bool, default False): Power the VMs off at once (the role's way) instead of a
+            guest shutdown with a power-off at the deadline. Default `false`.
+        remove_orphans (bool, default False): Also remove the VMs the removed domains leave without
+            disks, and their direct LUNs. Default `false`.
+        force_remove (bool, default False): Remove domains whose detach is blocked (delete-protected
+            VMs, snapshot previews) from the Engine's database only. Default `false`: the plan lists
+            such VMs and is refused.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
 
-    Returns
-    -------
-    Plan
-        The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
+    Returns:
+        Plan: The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
     """
     ...
 
@@ -437,127 +405,100 @@ def cleanup(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str,
     """Cleans ``site``: stops the VMs of its mapped domains (guest shutdown, power-off at the
     deadline), deactivates, detaches and removes the domains.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    site : str, default 'primary'
-        The site to clean. ``primary`` or ``secondary``.
-    options : CleanupOptions | None, default None
-        The options as one ``CleanupOptions`` object; the keywords below, when given, override its
-        fields.
-    power_off : bool, default False
-        Power the VMs off at once (the role's way) instead of a guest shutdown with a power-off at
-        the deadline. Default `false`.
-    remove_orphans : bool, default False
-        Also remove the VMs the removed domains leave without disks, and their direct LUNs. Default
-        `false`.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked (delete-protected VMs, snapshot previews) from the
-        Engine's database only. Default `false`: the plan lists such VMs and is refused.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
-    plan : Plan | None, default None
-        A plan made by the matching ``plan_*`` call (approved by a person): it is run as is, after
-        checking it is of this flow, target and mapping.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        site (str, default 'primary'): The site to clean. ``primary`` or ``secondary``.
+        options (CleanupOptions | None, default None): The options as one ``CleanupOptions`` object;
+            the keywords below, when given, override its fields.
+        power_off (bool, default False): Power the VMs off at once (the role's way) instead of a
+            guest shutdown with a power-off at the deadline. Default `false`.
+        remove_orphans (bool, default False): Also remove the VMs the removed domains leave without
+            disks, and their direct LUNs. Default `false`.
+        force_remove (bool, default False): Remove domains whose detach is blocked (delete-protected
+            VMs, snapshot previews) from the Engine's database only. Default `false`: the plan lists
+            such VMs and is refused.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
+        plan (Plan | None, default None): A plan made by the matching ``plan_*`` call (approved by a
+            person): it is run as is, after checking it is of this flow, target and mapping.
 
-    Returns
-    -------
-    Report
-        What the run did, whatever its verdict (check ``report.ok``); failed steps are in the
-        report, not raised.
+    Returns:
+        Report: What the run did, whatever its verdict (check ``report.ok``); failed steps are in
+            the report, not raised.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...
 
 def plan_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'primary', options: FailbackOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, clean_returning_site: bool = True, force_remove: bool = False, recovery_plan: str | None = None) -> Plan:
     """The plan of a failback to ``target`` (the site that failed and came back).
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'primary'
-        The returning site. ``primary`` or ``secondary``.
-    options : FailbackOptions | None, default None
-        The options as one ``FailbackOptions`` object; the keywords below, when given, override its
-        fields.
-    start_vms : bool, default True
-        Start the VMs that were running on the current site. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds. Default `false`.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are missing. Default `true`, as the
-        role.
-    keep_bad_macs : bool, default False
-        Keep MACs out of the target pool's ranges instead of reassigning them. Default `false`.
-    force_reason : str | None, default None
-        Proceed although the other site still has the domains active, saying why that is safe
-        (journaled). Default none.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    clean_returning_site : bool, default True
-        Clean the returning site first: it still believes it runs the old domains (the `ovirt-dr
-        failback` behaviour). Default `true`; `false` when it was cleaned already.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked from the Engine's database only. Default `false`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'primary'): The returning site. ``primary`` or ``secondary``.
+        options (FailbackOptions | None, default None): The options as one ``FailbackOptions``
+            object; the keywords below, when given, override its fields.
+        start_vms (bool, default True): Start the VMs that were running on the current site. Default
+            `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds. Default `false`.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are missing. Default `true`, as the role.
+        keep_bad_macs (bool, default False): Keep MACs out of the target pool's ranges instead of
+            reassigning them. Default `false`.
+        force_reason (str | None, default None): Proceed although the other site still has the
+            domains active, saying why that is safe (journaled). Default none.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        clean_returning_site (bool, default True): Clean the returning site first: it still believes
+            it runs the old domains (the `ovirt-dr failback` behaviour). Default `true`; `false`
+            when it was cleaned already.
+        force_remove (bool, default False): Remove domains whose detach is blocked from the Engine's
+            database only. Default `false`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
 
-    Returns
-    -------
-    Plan
-        The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
+    Returns:
+        Plan: The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
     """
     ...
 
@@ -566,154 +507,126 @@ def failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str
     releases the current site's domains, waits at the storage gate while replication is reversed,
     then fails over to ``target``.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'primary'
-        The returning site. ``primary`` or ``secondary``.
-    options : FailbackOptions | None, default None
-        The options as one ``FailbackOptions`` object; the keywords below, when given, override its
-        fields.
-    start_vms : bool, default True
-        Start the VMs that were running on the current site. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds. Default `false`.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are missing. Default `true`, as the
-        role.
-    keep_bad_macs : bool, default False
-        Keep MACs out of the target pool's ranges instead of reassigning them. Default `false`.
-    force_reason : str | None, default None
-        Proceed although the other site still has the domains active, saying why that is safe
-        (journaled). Default none.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    clean_returning_site : bool, default True
-        Clean the returning site first: it still believes it runs the old domains (the `ovirt-dr
-        failback` behaviour). Default `true`; `false` when it was cleaned already.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked from the Engine's database only. Default `false`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
-    storage_gate : Callable[..., bool | str | None] | None, default None
-        A callable passing the storage gate: called with the gate's description (and with ``gate=``
-        and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
-        or split, the new site writable); ``None``/``True``/a text (journaled) mean ready, ``False``
-        or an exception fail the gate step.
-    storage_ready_command : str | None, default None
-        A shell command that must exit 0 for storage to be ready (the gate's id is in
-        ``OLVM_DR_GATE``); its output goes to the journal.
-    storage_ready_file : str | os.PathLike[str] | None, default None
-        A file whose appearance says storage is ready; with several gates in the plan it must
-        contain ``{gate}`` (one file per gate).
-    storage_ready_timeout : float | None, default None
-        Seconds to wait for the command or file. ``None``: 4 hours (the command line's default). Not
-        for the callable.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
-    plan : Plan | None, default None
-        A plan made by the matching ``plan_*`` call (approved by a person): it is run as is, after
-        checking it is of this flow, target and mapping.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'primary'): The returning site. ``primary`` or ``secondary``.
+        options (FailbackOptions | None, default None): The options as one ``FailbackOptions``
+            object; the keywords below, when given, override its fields.
+        start_vms (bool, default True): Start the VMs that were running on the current site. Default
+            `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds. Default `false`.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are missing. Default `true`, as the role.
+        keep_bad_macs (bool, default False): Keep MACs out of the target pool's ranges instead of
+            reassigning them. Default `false`.
+        force_reason (str | None, default None): Proceed although the other site still has the
+            domains active, saying why that is safe (journaled). Default none.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        clean_returning_site (bool, default True): Clean the returning site first: it still believes
+            it runs the old domains (the `ovirt-dr failback` behaviour). Default `true`; `false`
+            when it was cleaned already.
+        force_remove (bool, default False): Remove domains whose detach is blocked from the Engine's
+            database only. Default `false`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
+        storage_gate (Callable[..., bool | str | None] | None, default None): A callable passing the
+            storage gate: called with the gate's description (and with ``gate=`` and ``site=`` when
+            it takes those keywords) once storage must be ready (replication reversed or split, the
+            new site writable); ``None``/``True``/a text (journaled) mean ready, ``False`` or an
+            exception fail the gate step.
+        storage_ready_command (str | None, default None): A shell command that must exit 0 for
+            storage to be ready (the gate's id is in ``OLVM_DR_GATE``); its output goes to the
+            journal.
+        storage_ready_file (str | os.PathLike[str] | None, default None): A file whose appearance
+            says storage is ready; with several gates in the plan it must contain ``{gate}`` (one
+            file per gate).
+        storage_ready_timeout (float | None, default None): Seconds to wait for the command or file.
+            ``None``: 4 hours (the command line's default). Not for the callable.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
+        plan (Plan | None, default None): A plan made by the matching ``plan_*`` call (approved by a
+            person): it is run as is, after checking it is of this flow, target and mapping.
 
-    Returns
-    -------
-    Report
-        What the run did, whatever its verdict (check ``report.ok``); failed steps are in the
-        report, not raised.
+    Returns:
+        Report: What the run did, whatever its verdict (check ``report.ok``); failed steps are in
+            the report, not raised.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...
 
 def plan_switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[str, Engine | None] | None, *, target: str = 'secondary', options: SwitchoverOptions | None = None, start_vms: bool = True, wait_for_vms: bool = True, all_active_domains: bool = False, partial_import: bool = True, keep_bad_macs: bool = False, force_reason: str | None = None, domains: list[str] | None = None, power_off_after_timeout: bool = False, force_remove: bool = False, recovery_plan: str | None = None) -> Plan:
     """The plan of a planned switchover to ``target`` (both sites up, no data loss).
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'secondary'
-        The site the workload goes to. ``primary`` or ``secondary``.
-    options : SwitchoverOptions | None, default None
-        The options as one ``SwitchoverOptions`` object; the keywords below, when given, override
-        its fields.
-    start_vms : bool, default True
-        Start the VMs that were running on the current site. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds. Default `false`.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are missing. Default `true`, as the
-        role.
-    keep_bad_macs : bool, default False
-        Keep MACs out of the target pool's ranges instead of reassigning them. Default `false`.
-    force_reason : str | None, default None
-        Proceed although the other site still has the domains active, saying why that is safe
-        (journaled). Default none.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    power_off_after_timeout : bool, default False
-        Power VMs off when their guest does not shut down in time. Default `false`: such a VM fails
-        its step and the switchover stops before any domain is released.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked from the Engine's database only. Default `false`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'secondary'): The site the workload goes to. ``primary`` or
+            ``secondary``.
+        options (SwitchoverOptions | None, default None): The options as one ``SwitchoverOptions``
+            object; the keywords below, when given, override its fields.
+        start_vms (bool, default True): Start the VMs that were running on the current site. Default
+            `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds. Default `false`.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are missing. Default `true`, as the role.
+        keep_bad_macs (bool, default False): Keep MACs out of the target pool's ranges instead of
+            reassigning them. Default `false`.
+        force_reason (str | None, default None): Proceed although the other site still has the
+            domains active, saying why that is safe (journaled). Default none.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        power_off_after_timeout (bool, default False): Power VMs off when their guest does not shut
+            down in time. Default `false`: such a VM fails its step and the switchover stops before
+            any domain is released.
+        force_remove (bool, default False): Remove domains whose detach is blocked from the Engine's
+            database only. Default `false`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
 
-    Returns
-    -------
-    Plan
-        The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
+    Returns:
+        Plan: The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
     """
     ...
 
@@ -722,95 +635,80 @@ def switchover(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
     written, domains released; after the storage gate, a failover to ``target`` starting what was
     running.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'secondary'
-        The site the workload goes to. ``primary`` or ``secondary``.
-    options : SwitchoverOptions | None, default None
-        The options as one ``SwitchoverOptions`` object; the keywords below, when given, override
-        its fields.
-    start_vms : bool, default True
-        Start the VMs that were running on the current site. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    all_active_domains : bool, default False
-        Also register what every other active domain of the target holds. Default `false`.
-    partial_import : bool, default True
-        Register VMs and templates even if some of their disks are missing. Default `true`, as the
-        role.
-    keep_bad_macs : bool, default False
-        Keep MACs out of the target pool's ranges instead of reassigning them. Default `false`.
-    force_reason : str | None, default None
-        Proceed although the other site still has the domains active, saying why that is safe
-        (journaled). Default none.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site). Default none: every mapped domain.
-    power_off_after_timeout : bool, default False
-        Power VMs off when their guest does not shut down in time. Default `false`: such a VM fails
-        its step and the switchover stops before any domain is released.
-    force_remove : bool, default False
-        Remove domains whose detach is blocked from the Engine's database only. Default `false`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
-    storage_gate : Callable[..., bool | str | None] | None, default None
-        A callable passing the storage gate: called with the gate's description (and with ``gate=``
-        and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
-        or split, the new site writable); ``None``/``True``/a text (journaled) mean ready, ``False``
-        or an exception fail the gate step.
-    storage_ready_command : str | None, default None
-        A shell command that must exit 0 for storage to be ready (the gate's id is in
-        ``OLVM_DR_GATE``); its output goes to the journal.
-    storage_ready_file : str | os.PathLike[str] | None, default None
-        A file whose appearance says storage is ready; with several gates in the plan it must
-        contain ``{gate}`` (one file per gate).
-    storage_ready_timeout : float | None, default None
-        Seconds to wait for the command or file. ``None``: 4 hours (the command line's default). Not
-        for the callable.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
-    plan : Plan | None, default None
-        A plan made by the matching ``plan_*`` call (approved by a person): it is run as is, after
-        checking it is of this flow, target and mapping.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'secondary'): The site the workload goes to. ``primary`` or
+            ``secondary``.
+        options (SwitchoverOptions | None, default None): The options as one ``SwitchoverOptions``
+            object; the keywords below, when given, override its fields.
+        start_vms (bool, default True): Start the VMs that were running on the current site. Default
+            `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        all_active_domains (bool, default False): Also register what every other active domain of
+            the target holds. Default `false`.
+        partial_import (bool, default True): Register VMs and templates even if some of their disks
+            are missing. Default `true`, as the role.
+        keep_bad_macs (bool, default False): Keep MACs out of the target pool's ranges instead of
+            reassigning them. Default `false`.
+        force_reason (str | None, default None): Proceed although the other site still has the
+            domains active, saying why that is safe (journaled). Default none.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site). Default none: every mapped domain.
+        power_off_after_timeout (bool, default False): Power VMs off when their guest does not shut
+            down in time. Default `false`: such a VM fails its step and the switchover stops before
+            any domain is released.
+        force_remove (bool, default False): Remove domains whose detach is blocked from the Engine's
+            database only. Default `false`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
+        storage_gate (Callable[..., bool | str | None] | None, default None): A callable passing the
+            storage gate: called with the gate's description (and with ``gate=`` and ``site=`` when
+            it takes those keywords) once storage must be ready (replication reversed or split, the
+            new site writable); ``None``/``True``/a text (journaled) mean ready, ``False`` or an
+            exception fail the gate step.
+        storage_ready_command (str | None, default None): A shell command that must exit 0 for
+            storage to be ready (the gate's id is in ``OLVM_DR_GATE``); its output goes to the
+            journal.
+        storage_ready_file (str | os.PathLike[str] | None, default None): A file whose appearance
+            says storage is ready; with several gates in the plan it must contain ``{gate}`` (one
+            file per gate).
+        storage_ready_timeout (float | None, default None): Seconds to wait for the command or file.
+            ``None``: 4 hours (the command line's default). Not for the callable.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
+        plan (Plan | None, default None): A plan made by the matching ``plan_*`` call (approved by a
+            person): it is run as is, after checking it is of this flow, target and mapping.
 
-    Returns
-    -------
-    Report
-        What the run did, whatever its verdict (check ``report.ok``); failed steps are in the
-        report, not raised.
+    Returns:
+        Report: What the run did, whatever its verdict (check ``report.ok``); failed steps are in
+            the report, not raised.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...
 
@@ -818,50 +716,38 @@ def plan_drill(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
     """The plan of a drill on ``target``: what ``drill_start`` with the same arguments would do. The
     other site is only read.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'secondary'
-        The site the drill runs on. ``primary`` or ``secondary``.
-    options : DrillOptions | None, default None
-        The options as one ``DrillOptions`` object; the keywords below, when given, override its
-        fields.
-    isolation : str, default 'unplugged'
-        Where the drill VMs' NICs go: `unplugged` (on their mapped profiles, unplugged: the guest
-        sees no NIC until one is plugged), `profile=NAME` (a test network's vNIC profile;
-        `NAME/NETWORK` when the name is on several networks) or `none` (the mapped production
-        networks: only when those are isolated already). Default `unplugged`.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site): dedicated test domains, which a
-        drill failback can then return home. Default none: every mapped domain.
-    start_vms : bool, default True
-        Start the VMs that were running. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'secondary'): The site the drill runs on. ``primary`` or ``secondary``.
+        options (DrillOptions | None, default None): The options as one ``DrillOptions`` object; the
+            keywords below, when given, override its fields.
+        isolation (str, default 'unplugged'): Where the drill VMs' NICs go: `unplugged` (on their
+            mapped profiles, unplugged: the guest sees no NIC until one is plugged), `profile=NAME`
+            (a test network's vNIC profile; `NAME/NETWORK` when the name is on several networks) or
+            `none` (the mapped production networks: only when those are isolated already). Default
+            `unplugged`.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site): dedicated test domains, which a drill failback can then return home. Default
+            none: every mapped domain.
+        start_vms (bool, default True): Start the VMs that were running. Default `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
 
-    Returns
-    -------
-    Plan
-        The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
+    Returns:
+        Plan: The plan (``render()``, ``to_json()``); pass it as ``plan=`` to run it as approved.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
     """
     ...
 
@@ -871,86 +757,71 @@ def drill_start(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[
     fails over in drill mode while the other site keeps running (it is only read). Give the same
     ``state_dir`` to ``drill_end`` and ``drill_failback``: they read what this drill brought up.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'secondary'
-        The site the drill runs on. ``primary`` or ``secondary``.
-    options : DrillOptions | None, default None
-        The options as one ``DrillOptions`` object; the keywords below, when given, override its
-        fields.
-    isolation : str, default 'unplugged'
-        Where the drill VMs' NICs go: `unplugged` (on their mapped profiles, unplugged: the guest
-        sees no NIC until one is plugged), `profile=NAME` (a test network's vNIC profile;
-        `NAME/NETWORK` when the name is on several networks) or `none` (the mapped production
-        networks: only when those are isolated already). Default `unplugged`.
-    domains : list[str] | None, default None
-        Only these mapped domains (their names on either site): dedicated test domains, which a
-        drill failback can then return home. Default none: every mapped domain.
-    start_vms : bool, default True
-        Start the VMs that were running. Default `true`.
-    wait_for_vms : bool, default True
-        Wait for the started VMs to be up and report those that are not. Default `true`.
-    recovery_plan : str | None, default None
-        A recovery plan file (YAML): the order of groups, their waits, re-IP. Default none: HA VMs
-        first, then the rest.
-    storage_gate : Callable[..., bool | str | None] | None, default None
-        A callable passing the storage gate: called with the gate's description (and with ``gate=``
-        and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
-        or split, the new site writable); ``None``/``True``/a text (journaled) mean ready, ``False``
-        or an exception fail the gate step.
-    storage_ready_command : str | None, default None
-        A shell command that must exit 0 for storage to be ready (the gate's id is in
-        ``OLVM_DR_GATE``); its output goes to the journal.
-    storage_ready_file : str | os.PathLike[str] | None, default None
-        A file whose appearance says storage is ready; with several gates in the plan it must
-        contain ``{gate}`` (one file per gate).
-    storage_ready_timeout : float | None, default None
-        Seconds to wait for the command or file. ``None``: 4 hours (the command line's default). Not
-        for the callable.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
-    plan : Plan | None, default None
-        A plan made by the matching ``plan_*`` call (approved by a person): it is run as is, after
-        checking it is of this flow, target and mapping.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'secondary'): The site the drill runs on. ``primary`` or ``secondary``.
+        options (DrillOptions | None, default None): The options as one ``DrillOptions`` object; the
+            keywords below, when given, override its fields.
+        isolation (str, default 'unplugged'): Where the drill VMs' NICs go: `unplugged` (on their
+            mapped profiles, unplugged: the guest sees no NIC until one is plugged), `profile=NAME`
+            (a test network's vNIC profile; `NAME/NETWORK` when the name is on several networks) or
+            `none` (the mapped production networks: only when those are isolated already). Default
+            `unplugged`.
+        domains (list[str] | None, default None): Only these mapped domains (their names on either
+            site): dedicated test domains, which a drill failback can then return home. Default
+            none: every mapped domain.
+        start_vms (bool, default True): Start the VMs that were running. Default `true`.
+        wait_for_vms (bool, default True): Wait for the started VMs to be up and report those that
+            are not. Default `true`.
+        recovery_plan (str | None, default None): A recovery plan file (YAML): the order of groups,
+            their waits, re-IP. Default none: HA VMs first, then the rest.
+        storage_gate (Callable[..., bool | str | None] | None, default None): A callable passing the
+            storage gate: called with the gate's description (and with ``gate=`` and ``site=`` when
+            it takes those keywords) once storage must be ready (replication reversed or split, the
+            new site writable); ``None``/``True``/a text (journaled) mean ready, ``False`` or an
+            exception fail the gate step.
+        storage_ready_command (str | None, default None): A shell command that must exit 0 for
+            storage to be ready (the gate's id is in ``OLVM_DR_GATE``); its output goes to the
+            journal.
+        storage_ready_file (str | os.PathLike[str] | None, default None): A file whose appearance
+            says storage is ready; with several gates in the plan it must contain ``{gate}`` (one
+            file per gate).
+        storage_ready_timeout (float | None, default None): Seconds to wait for the command or file.
+            ``None``: 4 hours (the command line's default). Not for the callable.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
+        plan (Plan | None, default None): A plan made by the matching ``plan_*`` call (approved by a
+            person): it is run as is, after checking it is of this flow, target and mapping.
 
-    Returns
-    -------
-    Report
-        What the run did, whatever its verdict (check ``report.ok``); failed steps are in the
-        report, not raised.
+    Returns:
+        Report: What the run did, whatever its verdict (check ``report.ok``); failed steps are in
+            the report, not raised.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...
 
@@ -961,65 +832,54 @@ def drill_end(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[st
     replication toward ``site`` runs again. Only ``site``'s Engine is used; without a drill in
     ``state_dir``, every mapped domain ``site`` holds is released.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    site : str, default 'secondary'
-        The site the drill ran on. ``primary`` or ``secondary``.
-    storage_gate : Callable[..., bool | str | None] | None, default None
-        A callable passing the storage gate: called with the gate's description (and with ``gate=``
-        and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
-        or split, the new site writable); ``None``/``True``/a text (journaled) mean ready, ``False``
-        or an exception fail the gate step.
-    storage_ready_command : str | None, default None
-        A shell command that must exit 0 for storage to be ready (the gate's id is in
-        ``OLVM_DR_GATE``); its output goes to the journal.
-    storage_ready_file : str | os.PathLike[str] | None, default None
-        A file whose appearance says storage is ready; with several gates in the plan it must
-        contain ``{gate}`` (one file per gate).
-    storage_ready_timeout : float | None, default None
-        Seconds to wait for the command or file. ``None``: 4 hours (the command line's default). Not
-        for the callable.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        site (str, default 'secondary'): The site the drill ran on. ``primary`` or ``secondary``.
+        storage_gate (Callable[..., bool | str | None] | None, default None): A callable passing the
+            storage gate: called with the gate's description (and with ``gate=`` and ``site=`` when
+            it takes those keywords) once storage must be ready (replication reversed or split, the
+            new site writable); ``None``/``True``/a text (journaled) mean ready, ``False`` or an
+            exception fail the gate step.
+        storage_ready_command (str | None, default None): A shell command that must exit 0 for
+            storage to be ready (the gate's id is in ``OLVM_DR_GATE``); its output goes to the
+            journal.
+        storage_ready_file (str | os.PathLike[str] | None, default None): A file whose appearance
+            says storage is ready; with several gates in the plan it must contain ``{gate}`` (one
+            file per gate).
+        storage_ready_timeout (float | None, default None): Seconds to wait for the command or file.
+            ``None``: 4 hours (the command line's default). Not for the callable.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
 
-    Returns
-    -------
-    Report
-        What the run did, whatever its verdict (check ``report.ok``); failed steps are in the
-        report, not raised.
+    Returns:
+        Report: What the run did, whatever its verdict (check ``report.ok``); failed steps are in
+            the report, not raised.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...
 
@@ -1029,71 +889,58 @@ def drill_failback(mapping: Mapping | str | os.PathLike[str], engines: abc.Mappi
     toward home; ``restore-replication``: replication restored). A drill that covered every mapped
     domain is refused with ``RunStateError``.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'primary'
-        The test domains' home site. ``primary`` or ``secondary``.
-    options : DrillFailbackOptions | None, default None
-        The options as one ``DrillFailbackOptions`` object; the keywords below, when given, override
-        its fields.
-    domains : list[str] | None, default None
-        The test domains to return. Default none: those of the last drill on the other site in the
-        state store.
-    storage_gate : Callable[..., bool | str | None] | None, default None
-        A callable passing the storage gate: called with the gate's description (and with ``gate=``
-        and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
-        or split, the new site writable); ``None``/``True``/a text (journaled) mean ready, ``False``
-        or an exception fail the gate step.
-    storage_ready_command : str | None, default None
-        A shell command that must exit 0 for storage to be ready (the gate's id is in
-        ``OLVM_DR_GATE``); its output goes to the journal.
-    storage_ready_file : str | os.PathLike[str] | None, default None
-        A file whose appearance says storage is ready; with several gates in the plan it must
-        contain ``{gate}`` (one file per gate).
-    storage_ready_timeout : float | None, default None
-        Seconds to wait for the command or file. ``None``: 4 hours (the command line's default). Not
-        for the callable.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'primary'): The test domains' home site. ``primary`` or ``secondary``.
+        options (DrillFailbackOptions | None, default None): The options as one
+            ``DrillFailbackOptions`` object; the keywords below, when given, override its fields.
+        domains (list[str] | None, default None): The test domains to return. Default none: those of
+            the last drill on the other site in the state store.
+        storage_gate (Callable[..., bool | str | None] | None, default None): A callable passing the
+            storage gate: called with the gate's description (and with ``gate=`` and ``site=`` when
+            it takes those keywords) once storage must be ready (replication reversed or split, the
+            new site writable); ``None``/``True``/a text (journaled) mean ready, ``False`` or an
+            exception fail the gate step.
+        storage_ready_command (str | None, default None): A shell command that must exit 0 for
+            storage to be ready (the gate's id is in ``OLVM_DR_GATE``); its output goes to the
+            journal.
+        storage_ready_file (str | os.PathLike[str] | None, default None): A file whose appearance
+            says storage is ready; with several gates in the plan it must contain ``{gate}`` (one
+            file per gate).
+        storage_ready_timeout (float | None, default None): Seconds to wait for the command or file.
+            ``None``: 4 hours (the command line's default). Not for the callable.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
 
-    Returns
-    -------
-    Report
-        What the run did, whatever its verdict (check ``report.ok``); failed steps are in the
-        report, not raised.
+    Returns:
+        Report: What the run did, whatever its verdict (check ``report.ok``); failed steps are in
+            the report, not raised.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...
 
@@ -1103,73 +950,60 @@ def drill_full(mapping: Mapping | str | os.PathLike[str], engines: abc.Mapping[s
     drill. With ``resume`` true the state directory decides where to go on: a leg that succeeded is
     followed by the other, one that did not runs again.
 
-    Parameters
-    ----------
-    mapping : Mapping | str | os.PathLike[str]
-        The mapping (``Mapping``) or the path of its file. A mapping with errors is refused
-        (``ValidationError``) before any Engine is contacted.
-    engines : abc.Mapping[str, Engine | None] | None
-        The sites' Engines by site name (``mapping.connect(...)`` or ``World.engines()``); a site
-        that cannot be reached may be missing or ``None``. ``None``: none given.
-    target : str, default 'secondary'
-        The site the workload moves to for the test. ``primary`` or ``secondary``.
-    options : DrillFullOptions | None, default None
-        The options as one ``DrillFullOptions`` object; the keywords below, when given, override its
-        fields.
-    stay : bool, default False
-        Stop after the move out: the workload stays on the drill site, and the next full drill with
-        the same state returns it home. Default `false`.
-    power_off_after_timeout : bool, default False
-        On the move out, power off the VMs still up at the shutdown deadline instead of failing
-        their step. Default `false`.
-    storage_gate : Callable[..., bool | str | None] | None, default None
-        A callable passing the storage gate: called with the gate's description (and with ``gate=``
-        and ``site=`` when it takes those keywords) once storage must be ready (replication reversed
-        or split, the new site writable); ``None``/``True``/a text (journaled) mean ready, ``False``
-        or an exception fail the gate step.
-    storage_ready_command : str | None, default None
-        A shell command that must exit 0 for storage to be ready (the gate's id is in
-        ``OLVM_DR_GATE``); its output goes to the journal.
-    storage_ready_file : str | os.PathLike[str] | None, default None
-        A file whose appearance says storage is ready; with several gates in the plan it must
-        contain ``{gate}`` (one file per gate).
-    storage_ready_timeout : float | None, default None
-        Seconds to wait for the command or file. ``None``: 4 hours (the command line's default). Not
-        for the callable.
-    concurrency : int, default 16
-        Engine calls in flight per site, at least 1.
-    on_error : Literal["continue", "stop"], default 'continue'
-        When a step fails: ``continue`` with everything that does not depend on it (the failure is
-        reported), or ``stop`` starting new steps.
-    state_dir : str | os.PathLike[str] | None, default None
-        Where runs keep their plan, journal and report (locked while the run works): a directory, or
-        an etcd location ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is
-        kept in memory for this call only.
-    resume : bool | str | None, default True
-        ``True`` (or ``None``) continues the interrupted run of the same flow, target and mapping in
-        ``state_dir`` if there is one (rerunning the same call goes on where it stopped), ``False``
-        plans afresh, a run id continues that run.
-    progress : Callable[[dict[str, Any]], object] | None, default None
-        A callable receiving every progress event as a dict (``event`` names its kind); one that
-        raises is logged and the run goes on.
+    Args:
+        mapping (Mapping | str | os.PathLike[str]): The mapping (``Mapping``) or the path of its
+            file. A mapping with errors is refused (``ValidationError``) before any Engine is
+            contacted.
+        engines (abc.Mapping[str, Engine | None] | None): The sites' Engines by site name
+            (``mapping.connect(...)`` or ``World.engines()``); a site that cannot be reached may be
+            missing or ``None``. ``None``: none given.
+        target (str, default 'secondary'): The site the workload moves to for the test. ``primary``
+            or ``secondary``.
+        options (DrillFullOptions | None, default None): The options as one ``DrillFullOptions``
+            object; the keywords below, when given, override its fields.
+        stay (bool, default False): Stop after the move out: the workload stays on the drill site,
+            and the next full drill with the same state returns it home. Default `false`.
+        power_off_after_timeout (bool, default False): On the move out, power off the VMs still up
+            at the shutdown deadline instead of failing their step. Default `false`.
+        storage_gate (Callable[..., bool | str | None] | None, default None): A callable passing the
+            storage gate: called with the gate's description (and with ``gate=`` and ``site=`` when
+            it takes those keywords) once storage must be ready (replication reversed or split, the
+            new site writable); ``None``/``True``/a text (journaled) mean ready, ``False`` or an
+            exception fail the gate step.
+        storage_ready_command (str | None, default None): A shell command that must exit 0 for
+            storage to be ready (the gate's id is in ``OLVM_DR_GATE``); its output goes to the
+            journal.
+        storage_ready_file (str | os.PathLike[str] | None, default None): A file whose appearance
+            says storage is ready; with several gates in the plan it must contain ``{gate}`` (one
+            file per gate).
+        storage_ready_timeout (float | None, default None): Seconds to wait for the command or file.
+            ``None``: 4 hours (the command line's default). Not for the callable.
+        concurrency (int, default 16): Engine calls in flight per site, at least 1.
+        on_error (Literal["continue", "stop"], default 'continue'): When a step fails: ``continue``
+            with everything that does not depend on it (the failure is reported), or ``stop``
+            starting new steps.
+        state_dir (str | os.PathLike[str] | None, default None): Where runs keep their plan, journal
+            and report (locked while the run works): a directory, or an etcd location
+            ``etcd://host:2379,.../PREFIX`` (see ``run_ids``). ``None``: the run is kept in memory
+            for this call only.
+        resume (bool | str | None, default True): ``True`` (or ``None``) continues the interrupted
+            run of the same flow, target and mapping in ``state_dir`` if there is one (rerunning the
+            same call goes on where it stopped), ``False`` plans afresh, a run id continues that
+            run.
+        progress (Callable[[dict[str, Any]], object] | None, default None): A callable receiving
+            every progress event as a dict (``event`` names its kind); one that raises is logged and
+            the run goes on.
 
-    Returns
-    -------
-    list[Report]
-        The reports of the legs this call ran (one or two): the return leg runs only after a
-        successful move out, and not with ``stay``.
+    Returns:
+        list[Report]: The reports of the legs this call ran (one or two): the return leg runs only
+            after a successful move out, and not with ``stay``.
 
-    Raises
-    ------
-    ValidationError
-        The mapping has errors.
-    PlanningError
-        The mapping does not fit the live sites (each problem is listed).
-    ConfigurationError
-        An argument cannot be used (an unknown site, a bad option value, ...).
-    EngineError
-        A site needed for the plan cannot be read (a subclass per error kind).
-    RunStateError
-        The state directory is locked by another run, or the run to resume cannot be resumed.
+    Raises:
+        ValidationError: The mapping has errors.
+        PlanningError: The mapping does not fit the live sites (each problem is listed).
+        ConfigurationError: An argument cannot be used (an unknown site, a bad option value, ...).
+        EngineError: A site needed for the plan cannot be read (a subclass per error kind).
+        RunStateError: The state directory is locked by another run, or the run to resume cannot be
+            resumed.
     """
     ...

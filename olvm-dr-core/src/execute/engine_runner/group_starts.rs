@@ -36,6 +36,11 @@ pub(crate) struct Candidate {
     pub(crate) record: Option<RecordedVm>,
 }
 
+/// The tags VM `c` is selected by (see [`Plan::selection_tags`]).
+fn tags_of(plan: &Plan, c: &Candidate) -> Vec<String> {
+    plan.selection_tags(&c.name, c.record.as_ref().map_or(&[][..], |r| &r.tags))
+}
+
 /// The step id of group `name`'s end.
 pub(crate) fn group_step(name: &str) -> StepId {
     StepId::of(["group", name])
@@ -71,11 +76,7 @@ pub(crate) fn group_steps(
                 .as_ref()
                 .map(|r| r.affinity_labels.clone())
                 .unwrap_or_default(),
-            tags: c
-                .record
-                .as_ref()
-                .map(|r| r.tags.clone())
-                .unwrap_or_default(),
+            tags: tags_of(plan, c),
         })
         .collect();
     let (assignment, problems) = assign(recovery, &facts);

@@ -300,7 +300,7 @@ pub(crate) async fn failover_part(
     {
         notes.push(PlanNote {
             level: NoteLevel::Info,
-            text: "the recovery plan selects VMs by tag: tags are not part of a VM's OVF, so they are taken from the record of the source's VMs (read while it answers, or kept by validate and earlier runs); without that record, VMs only a tag selects start in the last group, 'default'".into(),
+            text: "the recovery plan selects VMs by tag: tags are not part of a VM's OVF, so they are taken from the record of the source's VMs (read while it answers, or kept by validate and earlier runs), and on a run back to the primary from the primary's record kept in the state directory; without that record, VMs only a tag selects start in the last group, 'default'".into(),
         });
     }
     Ok(FailoverPart {

@@ -2,6 +2,7 @@
 //! nothing is fetched when the page is opened (an auditor may read it offline, or print it).
 
 mod diff;
+mod recovery;
 mod report;
 mod timeline;
 

@@ -12,7 +12,9 @@ impl Report {
     /// The report as one self-contained HTML page (inline style and script, nothing fetched):
     /// the verdict and recovery time at the top, the timeline (one row per storage domain,
     /// template and VM, the critical path marked), the VMs in a table that sorts and filters
-    /// (cluster, outcome, time to up, MAC reassigned), the failures, the split-brain guard's
+    /// (cluster, outcome, time to up, MAC reassigned), a recovery plan's groups (time to up,
+    /// changed addresses) and hooks and manual steps (how each ended, the end of its output),
+    /// the failures, the split-brain guard's
     /// evidence and any forcing, every recorded fact, the verification (and a drill's
     /// isolation), and the plan hash and inputs. Prints as it reads.
     pub fn render_html(&self) -> String {
@@ -29,6 +31,8 @@ impl Report {
         body += &vm_table(&self.vms, &results);
         body += &entity_table("storage-domains", "Storage domains", &self.storage_domains);
         body += &entity_table("templates", "Templates", &self.templates);
+        body += &super::recovery::groups(&self.recovery_groups);
+        body += &super::recovery::hooks(&self.recovery_hooks);
         body += &self.html_failures();
         body += &self.html_guard();
         body += &self.html_verification();

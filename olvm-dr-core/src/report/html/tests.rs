@@ -264,3 +264,98 @@ fn a_report_round_trips_through_json_with_its_timeline() {
     let back: Report = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(back, r);
 }
+
+#[test]
+fn a_recovery_plans_groups_and_hooks_are_on_the_page() {
+    use crate::report::{AddressOutcome, GroupOutcome, HookOutcome};
+    let mut r = sample();
+    let html = r.render_html();
+    assert!(
+        !html.contains("id=\"recovery-groups\"") && !html.contains("id=\"recovery-hooks\""),
+        "no sections without a recovery plan"
+    );
+    r.recovery_groups = vec![
+        GroupOutcome {
+            name: "infra<1>".into(),
+            started: 2,
+            first_start_ms: Some(89_000),
+            time_to_up_ms: Some(5_000),
+            outcome: StepOutcome::Done,
+            not_passed: Vec::new(),
+            addresses: vec![AddressOutcome {
+                vm: "web<1>".into(),
+                interface: "eth0".into(),
+                old: "10.1.0.5".parse().unwrap(),
+                new: "10.201.0.5".parse().unwrap(),
+                applied: Some(false),
+            }],
+        },
+        GroupOutcome {
+            name: "web".into(),
+            started: 1,
+            first_start_ms: None,
+            time_to_up_ms: None,
+            outcome: StepOutcome::Failed,
+            not_passed: vec!["db1".into()],
+            addresses: Vec::new(),
+        },
+    ];
+    let long: String = (1..=50).map(|i| format!("line {i}\n")).collect();
+    r.recovery_hooks = vec![
+        HookOutcome {
+            step: "hook/group/infra/after".into(),
+            kind: "hook".into(),
+            point: "after".into(),
+            group: Some("infra<1>".into()),
+            vm: None,
+            what: "dns-update --zone <prod>".into(),
+            outcome: StepOutcome::Done,
+            passed: Some(false),
+            exit: Some(5),
+            started_ms: Some(95_000),
+            duration_ms: 1_500,
+            note: Some("the command exited with 5".into()),
+            stdout: long,
+            stderr: "token <redacted>\n".into(),
+        },
+        HookOutcome {
+            step: "manual/run".into(),
+            kind: "manual".into(),
+            point: "manual".into(),
+            group: None,
+            vm: None,
+            what: "confirm the DNS change".into(),
+            outcome: StepOutcome::Done,
+            passed: Some(true),
+            exit: None,
+            started_ms: Some(88_000),
+            duration_ms: 60_000,
+            note: Some("/run/dr/manual/run.ok exists".into()),
+            stdout: String::new(),
+            stderr: String::new(),
+        },
+    ];
+    let html = r.render_html();
+    assert!(html.contains("id=\"recovery-groups\"") && html.contains("id=\"recovery-hooks\""));
+    assert!(
+        html.contains(
+            "<tr class=\"\"><td>infra&lt;1&gt;</td><td>2</td><td>+89.0 s</td><td>5.0 s</td><td>done</td><td></td></tr>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<tr class=\"bad\"><td>web</td><td>1</td><td>-</td><td>no VM up</td><td>failed</td><td>db1</td></tr>"
+    ));
+    assert!(html.contains("<td>10.1.0.5</td><td>10.201.0.5</td><td>NO (no cloud-init?"));
+    assert!(html.contains(
+        "<td>hook after of group infra&lt;1&gt;</td><td><code>dns-update --zone &lt;prod&gt;</code></td><td>FAILED, went on</td><td>5</td><td>+95.0 s</td><td>1.5 s</td><td>the command exited with 5</td>"
+    ), "{html}");
+    assert!(html.contains(
+        "<td>manual step</td><td><code>confirm the DNS change</code></td><td>passed</td><td></td>"
+    ));
+    // The end of the output: its last 40 lines, escaped.
+    assert!(html.contains("[... 10 lines before, in the journal ...]\nline 11\n"));
+    assert!(!html.contains("line 10\n"));
+    assert!(html.contains("line 50</pre>"));
+    assert!(html.contains("<summary>end of stderr</summary><pre>token &lt;redacted&gt;</pre>"));
+}
