@@ -247,6 +247,9 @@ struct Node {
     open_children: usize,
     subtree_failed: bool,
     result: Option<StepResult>,
+    /// Its records were appended without waiting for them to be durable: nothing in the run
+    /// relied on it when it ended (see [`relied_on`]).
+    deferred: bool,
 }
 
 /// The run's shared pieces.
@@ -270,6 +273,9 @@ struct Graph {
     counters: CounterTracker,
     /// Steps added by steps whose records are not yet durable (not in the graph yet).
     journaled: HashSet<StepId>,
+    /// Outputs of steps whose records were deferred: visible once the journal is flushed at
+    /// the run's end (no step depends on those steps, so none may rely on them before).
+    deferred_outputs: Vec<(StepId, serde_json::Value)>,
 }
 
 impl Graph {
@@ -282,6 +288,7 @@ impl Graph {
             phases_seen: HashSet::new(),
             counters: CounterTracker::default(),
             journaled: HashSet::new(),
+            deferred_outputs: Vec::new(),
         }
     }
 
@@ -321,6 +328,7 @@ impl Graph {
                 open_children: 0,
                 subtree_failed: false,
                 result: None,
+                deferred: false,
             });
             if let Some(p) = parent {
                 self.nodes[p].open_children += 1;
@@ -415,7 +423,7 @@ pub async fn run_steps(
 
     let mut running = FuturesUnordered::new();
     // Steps that ended, waiting (in the order they ended) for their records to be durable.
-    let mut committing = FuturesOrdered::new();
+    let mut committing: Pending = FuturesOrdered::new();
     loop {
         while g.stopping.is_none() && running.len() < options.max_in_flight.max(1) {
             // A controller that lost its run lock starts nothing more (its Engine calls are
@@ -493,12 +501,17 @@ pub async fn run_steps(
         };
         match next {
             Next::Ran((i, started_ms, run)) => {
-                let mut c = complete(&mut g, i, started_ms, run, ctx);
-                // A journal that wrote the records already (a file, memory) finishes the step
-                // at once, in order; else (etcd) it finishes once their commit is acknowledged,
-                // and the steps that end meanwhile share the next commit. On a current-thread
-                // runtime the commit is waited for here (see `wait_commit`).
-                let now = if !committing.is_empty() {
+                let defer = !relied_on(&g, i);
+                let mut c = complete(&mut g, i, started_ms, run, ctx, defer);
+                // A step nothing relies on finishes at once: its records were handed over
+                // without a commit to wait for. A journal that wrote the records already (a
+                // file, memory) finishes the step at once, in order; else (etcd) it finishes
+                // once their commit is acknowledged, and the steps that end meanwhile share the
+                // next commit. On a current-thread runtime the commit is waited for here (see
+                // `wait_commit`).
+                let now = if c.deferred {
+                    (&mut c.commit).now_or_never()
+                } else if !committing.is_empty() {
                     None
                 } else if crate::journal::commit_blocks() {
                     Some(crate::journal::block_on(&mut c.commit))
@@ -506,18 +519,53 @@ pub async fn run_steps(
                     (&mut c.commit).now_or_never()
                 };
                 match now {
-                    Some(unjournaled) => committed(&mut g, c, unjournaled, ctx, &outputs, options),
-                    None => committing.push_back(async move {
-                        let unjournaled = (&mut c.commit).await;
-                        (c, unjournaled)
-                    }),
+                    Some(unjournaled) => {
+                        durable(
+                            &mut g,
+                            c,
+                            unjournaled,
+                            ctx,
+                            &outputs,
+                            options,
+                            &mut committing,
+                        );
+                    }
+                    None => committing.push_back(Box::pin(commit_of(c))),
                 }
             }
             Next::Committed((c, unjournaled)) => {
-                committed(&mut g, c, unjournaled, ctx, &outputs, options);
+                durable(
+                    &mut g,
+                    c,
+                    unjournaled,
+                    ctx,
+                    &outputs,
+                    options,
+                    &mut committing,
+                );
             }
         }
     }
+
+    // The run's end: the records appended without waiting (steps nothing relied on, skipped
+    // and blocked steps) are durable before the run returns, as every other one is.
+    let flush = ctx.journal.flush();
+    let flushed = if crate::journal::commit_blocks() {
+        crate::journal::block_on(flush)
+    } else {
+        flush.await
+    };
+    if let Err(e) = flushed
+        && g.stopping.is_none()
+    {
+        g.stopping = Some(format!(
+            "the run stopped: the journal could not be written ({e})"
+        ));
+    }
+    outputs
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .extend(std::mem::take(&mut g.deferred_outputs));
 
     // Whatever never ran: stopped, or (a planner bug) waiting on something that cannot happen.
     let reason = g
@@ -635,6 +683,7 @@ fn complete(
     started_ms: u64,
     run: StepRun,
     ctx: &RunContext,
+    defer: bool,
 ) -> Committing {
     let step = g.nodes[i].step.clone();
     let now = ctx.clock.now_ms();
@@ -686,6 +735,56 @@ fn complete(
         }
     }
     let (outcome, error, error_kind) = failure;
+    let result = StepResult {
+        id: step.id.clone(),
+        phase: step.phase,
+        site: step.site,
+        summary: step.summary.clone(),
+        outcome,
+        error,
+        error_kind,
+        started_ms: Some(started_ms),
+        duration_ms: now.saturating_sub(started_ms),
+        attempts: run.attempts,
+        lease_wait_ms: millis(run.lease_wait),
+        hint: None,
+    };
+
+    // Nothing in the run relies on a step that nothing depends on or waits for (and whose
+    // parent, if any, releases nothing either): its records are appended without waiting and
+    // made durable by the next commit anything waits for, or by the flush at the run's end. A
+    // record lost before then (the controller killed) costs what a kill between the step's
+    // Engine call and its record always costs: the resumed run does the step again as an ensure
+    // and finds it done. A step that added steps always waits (they are its children).
+    if defer && new_steps.is_empty() {
+        let mut unjournaled = None;
+        if let Some(output) = &output
+            && let Err(e) = ctx.journal.append(
+                &Record::StepOutput {
+                    step: step.id.clone(),
+                    output: output.clone(),
+                    at: wall_clock(),
+                    t_ms: now,
+                },
+                false,
+            )
+        {
+            tracing::debug!(error = %e, "a step's output could not be journaled");
+        }
+        if let Err(e) = ctx.journal.append(&result_record(ctx, &result), false) {
+            unjournaled = Some(e);
+        }
+        g.nodes[i].deferred = true;
+        return Committing {
+            i,
+            result,
+            output,
+            new_steps,
+            deferred: true,
+            flushed: false,
+            commit: Box::pin(std::future::ready(unjournaled)),
+        };
+    }
 
     // The step's records go to the journal now; the rest (its dependents released, its
     // output visible) waits until they are durable.
@@ -708,20 +807,6 @@ fn complete(
     for s in &new_steps {
         g.journaled.insert(s.id.clone());
     }
-    let result = StepResult {
-        id: step.id.clone(),
-        phase: step.phase,
-        site: step.site,
-        summary: step.summary.clone(),
-        outcome,
-        error,
-        error_kind,
-        started_ms: Some(started_ms),
-        duration_ms: now.saturating_sub(started_ms),
-        attempts: run.attempts,
-        lease_wait_ms: millis(run.lease_wait),
-        hint: None,
-    };
     let result_commit = ctx.journal.submit(&result_record(ctx, &result));
     let commit = async move {
         // A lost output only costs the report its data; lost added steps or a lost result
@@ -745,6 +830,8 @@ fn complete(
         result,
         output,
         new_steps,
+        deferred: false,
+        flushed: false,
         commit: Box::pin(commit),
     }
 }
@@ -763,8 +850,74 @@ struct Committing {
     result: StepResult,
     output: Option<serde_json::Value>,
     new_steps: Vec<Step>,
+    /// Its records were appended without a commit to wait for (see [`complete`]).
+    deferred: bool,
+    /// The journal was flushed for the steps it adds (see [`durable`]).
+    flushed: bool,
     /// Ends once the records are durable: with the error when one that matters is not.
     commit: std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Error>> + Send>>,
+}
+
+/// Waits for `c`'s commit.
+async fn commit_of(mut c: Committing) -> (Committing, Option<std::io::Error>) {
+    let unjournaled = (&mut c.commit).await;
+    (c, unjournaled)
+}
+
+/// Steps whose records are on their way to the journal, in the order they ended.
+type Pending = FuturesOrdered<
+    std::pin::Pin<
+        Box<dyn std::future::Future<Output = (Committing, Option<std::io::Error>)> + Send>,
+    >,
+>;
+
+/// Whether anything in the run relies on step `i`'s effect once it ends: a step depends on it
+/// or waits for it, or it is a child and its parent's end does (the parent's dependents wait
+/// for its children). Steps added later that depend on it are seen to in [`durable`].
+fn relied_on(g: &Graph, i: usize) -> bool {
+    let mut at = Some(i);
+    while let Some(n) = at.map(|a| &g.nodes[a]) {
+        if !n.dependents.is_empty() || !n.followers.is_empty() {
+            return true;
+        }
+        at = n.parent;
+    }
+    false
+}
+
+/// `c`'s records are durable (or could not be made so): finishes the step, unless it adds steps
+/// that depend on (or wait for) a step whose records were deferred. Those records may still be
+/// waiting for a commit (the step may have ended after `c`'s records were handed over), so the
+/// journal is flushed first and the step finishes once the flush is acknowledged: no step starts
+/// before the records of the steps it relies on are durable.
+fn durable(
+    g: &mut Graph,
+    mut c: Committing,
+    unjournaled: Option<std::io::Error>,
+    ctx: &RunContext,
+    outputs: &Mutex<HashMap<StepId, serde_json::Value>>,
+    options: SchedulerOptions,
+    committing: &mut Pending,
+) {
+    let relies_on_deferred = |s: &Step| {
+        s.depends_on
+            .iter()
+            .chain(&s.waits_for)
+            .any(|d| g.index.get(d).is_some_and(|&j| g.nodes[j].deferred))
+    };
+    if !c.flushed && c.new_steps.iter().any(relies_on_deferred) {
+        c.flushed = true;
+        let flush = ctx.journal.flush();
+        if crate::journal::commit_blocks() {
+            let flushed = crate::journal::block_on(flush).err();
+            committed(g, c, unjournaled.or(flushed), ctx, outputs, options);
+        } else {
+            c.commit = Box::pin(async move { unjournaled.or(flush.await.err()) });
+            committing.push_back(Box::pin(commit_of(c)));
+        }
+        return;
+    }
+    committed(g, c, unjournaled, ctx, outputs, options);
 }
 
 /// The end of a step's completion, once its records are durable (or could not be): its output
@@ -783,14 +936,19 @@ fn committed(
         result,
         output,
         new_steps,
+        deferred,
         ..
     } = c;
     let step_id = result.id.clone();
-    if let Some(output) = output {
-        outputs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(step_id.clone(), output);
+    match output {
+        Some(output) if deferred => g.deferred_outputs.push((step_id.clone(), output)),
+        Some(output) => {
+            outputs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(step_id.clone(), output);
+        }
+        None => {}
     }
     if !new_steps.is_empty() {
         for s in &new_steps {
@@ -849,10 +1007,11 @@ fn result_record(ctx: &RunContext, r: &StepResult) -> Record {
 }
 
 /// Journals the result of a step that did nothing (skipped, blocked) and reports it. Nothing
-/// was done, so a record that is lost costs nothing: the journal takes it without waiting (a
-/// resume finds the step skipped or blocked again).
+/// was done, so a record that is lost costs nothing: the journal takes it without a commit of
+/// its own (the next commit, or the flush at the run's end, makes it durable; a resume finds
+/// the step skipped or blocked again).
 fn record_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult) {
-    drop(ctx.journal.submit(&result_record(ctx, r)));
+    let _ = ctx.journal.append(&result_record(ctx, r), false);
     report_result(ctx, counters, r);
 }
 

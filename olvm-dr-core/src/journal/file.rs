@@ -165,6 +165,18 @@ impl Journal {
         }
     }
 
+    /// Makes every record appended so far durable, those appended without `durable` too (see
+    /// [`JournalSink::flush`]): a file is synced before this returns; a store's future ends once
+    /// its commit is acknowledged.
+    pub fn flush(&self) -> crate::state::Commit {
+        let mut sink = self.lock();
+        match &mut *sink {
+            Sink::Store { writer, .. } => writer.flush(),
+            Sink::File { file, .. } => Box::pin(std::future::ready(file.sync_data())),
+            Sink::Memory(_) => Box::pin(std::future::ready(Ok(()))),
+        }
+    }
+
     /// The records so far: from memory, or read back from the file.
     pub fn records(&self) -> Result<Vec<Record>, JournalReadError> {
         let path = match &*self.lock() {
@@ -189,6 +201,10 @@ impl JournalSink for Journal {
 
     fn submit(&mut self, record: &Record) -> crate::state::Commit {
         Journal::submit(self, record)
+    }
+
+    fn flush(&mut self) -> crate::state::Commit {
+        Journal::flush(self)
     }
 }
 

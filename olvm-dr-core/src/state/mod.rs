@@ -55,6 +55,12 @@ pub trait JournalSink: Send + std::fmt::Debug {
         let written = self.append(record, true);
         Box::pin(std::future::ready(written))
     }
+
+    /// Makes every record appended so far durable, those appended without `durable` too: the
+    /// returned future ends once they are (or cannot be). A run ends with a flush, so that the
+    /// records it appended without waiting (results nothing in the run relies on) are durable
+    /// before it returns.
+    fn flush(&mut self) -> Commit;
 }
 
 /// A record's commit: ends once the record is durable.

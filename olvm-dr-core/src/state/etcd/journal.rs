@@ -43,10 +43,11 @@ fn part_key(s: &Conn, run: &str, seq: u64, i: usize) -> String {
     format!("{}parts/{seq:012}/{i:06}", s.run_base(run))
 }
 
-/// One record handed to the writer.
+/// One record handed to the writer, or a flush.
 struct Entry {
-    /// The record as JSON.
-    json: Vec<u8>,
+    /// The record as JSON; `None` for a flush, which writes nothing of its own and is told once
+    /// every record handed over before it is durable.
+    json: Option<Vec<u8>>,
     /// Written before the writer waits for more.
     durable: bool,
     /// Told once the record is durable (or cannot be).
@@ -100,7 +101,7 @@ impl EtcdJournal {
         let json = serde_json::to_vec(record).map_err(io::Error::other)?;
         self.to_writer
             .send(Entry {
-                json,
+                json: Some(json),
                 durable,
                 done,
             })
@@ -151,6 +152,19 @@ impl JournalSink for EtcdJournal {
             Err(e) => Box::pin(std::future::ready(Err(e))),
         }
     }
+
+    fn flush(&mut self) -> Commit {
+        let (done, answer) = oneshot::channel();
+        let flush = Entry {
+            json: None,
+            durable: true,
+            done: Some(done),
+        };
+        match self.to_writer.send(flush) {
+            Ok(()) => Box::pin(self.committed(answer)),
+            Err(_) => Box::pin(std::future::ready(Err(self.stopped()))),
+        }
+    }
 }
 
 /// The journal's one writer: takes every record handed to it, in order, and writes them.
@@ -169,8 +183,9 @@ struct Writer {
 impl Writer {
     async fn run(mut self, mut from_appenders: mpsc::UnboundedReceiver<Entry>) {
         let mut pending: Vec<Entry> = Vec::new();
-        // Records appended without `durable` wait for the next durable one (or a full batch);
-        // records still waiting when every appender is gone were never promised.
+        // Records appended without `durable` wait for the next durable one, a flush or a full
+        // batch; records still waiting when every appender is gone were never promised (a run
+        // flushes its journal before it ends).
         while let Some(entry) = from_appenders.recv().await {
             pending.push(entry);
             // Everything handed over meanwhile (while the last transaction was in flight) goes
@@ -187,14 +202,21 @@ impl Writer {
     }
 
     /// Writes `entries` in as few transactions as the limits allow, telling each appender once
-    /// the transaction with its record is acknowledged.
+    /// the transaction with its record is acknowledged, and each flush once all of them are.
     async fn commit(&mut self, entries: Vec<Entry>) {
-        let mut rest = entries.into_iter().peekable();
+        let (records, flushes): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|e| e.json.is_some());
+        let mut rest = records.into_iter().peekable();
         while rest.peek().is_some() {
             let mut batch = Vec::new();
             let mut bytes = 0;
             while let Some(e) = rest.peek() {
-                let size = e.json.len().min(PIECE + PARTS.len() + 20) + 64;
+                let size = e
+                    .json
+                    .as_ref()
+                    .map_or(0, Vec::len)
+                    .min(PIECE + PARTS.len() + 20)
+                    + 64;
                 if !batch.is_empty() && (batch.len() >= BATCH || bytes + size > BATCH_BYTES) {
                     break;
                 }
@@ -214,6 +236,14 @@ impl Writer {
                 }
             }
         }
+        // Every record handed over before a flush was in a batch above (or an earlier commit);
+        // one write that failed fails every later one, so `failed` says whether all are durable.
+        let flushed = self.failed.clone().map_or(Ok(()), Err);
+        for e in flushes {
+            if let Some(done) = e.done {
+                let _ = done.send(flushed.clone());
+            }
+        }
     }
 
     async fn write_batch(&mut self, batch: &[Entry]) -> Result<(), StateDirError> {
@@ -222,9 +252,9 @@ impl Writer {
         let mut first = None;
         for (n, entry) in batch.iter().enumerate() {
             let seq = self.next + n as u64;
-            let json = &entry.json;
+            let json = entry.json.as_deref().unwrap_or_default();
             let value = if json.len() <= PIECE {
-                json.clone()
+                json.to_vec()
             } else {
                 let pieces: Vec<&[u8]> = json.chunks(PIECE).collect();
                 for (i, piece) in pieces.iter().enumerate() {
