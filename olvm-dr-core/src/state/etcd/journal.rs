@@ -1,5 +1,5 @@
-//! A run's journal in etcd: one key per record, appended by transactions that check the
-//! revision of the run's `head` key, so that two writers can never interleave.
+//! A run's journal in etcd: records under sequence-numbered keys, appended by transactions
+//! that check the revision of the run's `head` key, so that two writers can never interleave.
 //!
 //! Appends are group-committed: every appender hands its record to the journal's one writer
 //! task (on the store's runtime) and, for a durable record, waits for the transaction that
@@ -23,7 +23,7 @@ use crate::journal::{JournalReadError, Record, StateDirError};
 use crate::state::{Commit, JournalSink};
 
 /// Records written in one transaction at most: etcd allows 128 operations per transaction
-/// (`--max-txn-ops`), and each holds one put per record and one for `head`.
+/// (`--max-txn-ops`), and one holds a put for `head` and at most one per record.
 const BATCH: usize = 120;
 /// Bytes of keys and values written in one transaction at most: etcd refuses requests over
 /// 1.5 MiB (`--max-request-bytes`). A record over [`PIECE`] is written in parts beforehand, so
@@ -271,31 +271,55 @@ impl Writer {
 
     async fn write_batch(&mut self, batch: &[Entry]) -> Result<(), StateDirError> {
         let s = &*self.conn;
-        let mut ops = Vec::with_capacity(batch.len() + 1);
-        let mut first = None;
+        let mut puts: Vec<(String, Vec<u8>)> = Vec::new();
+        // Consecutive records share one key, as JSON lines (a record's JSON holds no newline)
+        // of at most `PIECE` bytes, under the sequence number of the first: a key (and its
+        // index and revision entries on every member) costs the members more than its bytes,
+        // and most records are small. A record over `PIECE` has a key of its own, in parts.
+        let mut lines: Vec<u8> = Vec::new();
+        let mut lines_seq = self.next;
         for (n, entry) in batch.iter().enumerate() {
             let seq = self.next + n as u64;
             let json = entry.json.as_deref().unwrap_or_default();
-            let value = if json.len() <= PIECE {
-                json.to_vec()
-            } else {
-                let pieces: Vec<&[u8]> = json.chunks(PIECE).collect();
-                for (i, piece) in pieces.iter().enumerate() {
-                    s.txn(
-                        Vec::new(),
-                        vec![TxnOp::put(
-                            part_key(s, &self.run, seq, i),
-                            piece.to_vec(),
-                            None,
-                        )],
-                    )
-                    .await?;
+            if !lines.is_empty() && (json.len() > PIECE || lines.len() + 1 + json.len() > PIECE) {
+                puts.push((
+                    record_key(s, &self.run, lines_seq),
+                    std::mem::take(&mut lines),
+                ));
+            }
+            if json.len() <= PIECE {
+                if lines.is_empty() {
+                    lines_seq = seq;
+                } else {
+                    lines.push(b'\n');
                 }
-                [PARTS, pieces.len().to_string().as_bytes()].concat()
-            };
-            first.get_or_insert_with(|| value.clone());
-            ops.push(TxnOp::put(record_key(s, &self.run, seq), value, None));
+                lines.extend_from_slice(json);
+                continue;
+            }
+            let pieces: Vec<&[u8]> = json.chunks(PIECE).collect();
+            for (i, piece) in pieces.iter().enumerate() {
+                s.txn(
+                    Vec::new(),
+                    vec![TxnOp::put(
+                        part_key(s, &self.run, seq, i),
+                        piece.to_vec(),
+                        None,
+                    )],
+                )
+                .await?;
+            }
+            let value = [PARTS, pieces.len().to_string().as_bytes()].concat();
+            puts.push((record_key(s, &self.run, seq), value));
         }
+        if !lines.is_empty() {
+            puts.push((record_key(s, &self.run, lines_seq), lines));
+        }
+        // The value under the first record's key, to know our own write again.
+        let first = puts.first().map(|(_, value)| value.clone());
+        let mut ops: Vec<TxnOp> = puts
+            .into_iter()
+            .map(|(key, value)| TxnOp::put(key, value, None))
+            .collect();
         let next = self.next + batch.len() as u64;
         let head = head_key(s, &self.run);
         ops.push(TxnOp::put(head.clone(), next.to_string(), None));
@@ -353,6 +377,7 @@ pub(super) fn records(s: &Shared, run: &str) -> Result<Vec<Record>, JournalReadE
             .and_then(|k| k.strip_prefix(&prefix))
             .and_then(|k| k.parse().ok())
             .ok_or_else(|| fail("a journal key is not a sequence number".into()))?;
+        // A key holds one record, maybe in parts, or several as JSON lines.
         let bytes = match kv.value().strip_prefix(PARTS) {
             Some(count) => {
                 let count: usize = std::str::from_utf8(count)
@@ -371,9 +396,11 @@ pub(super) fn records(s: &Shared, run: &str) -> Result<Vec<Record>, JournalReadE
             }
             None => kv.value().to_vec(),
         };
-        let record = serde_json::from_slice(&bytes)
-            .map_err(|e| fail(format!("record {seq} is not valid: {e}")))?;
-        out.push(record);
+        for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+            let record = serde_json::from_slice(line)
+                .map_err(|e| fail(format!("record {} is not valid: {e}", seq + n as u64)))?;
+            out.push(record);
+        }
     }
     Ok(out)
 }

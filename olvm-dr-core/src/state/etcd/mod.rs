@@ -6,7 +6,8 @@
 //! <prefix>/run/<run-id>/blob/<name>        plan.json, report.json, ...: inline, or a pointer
 //! <prefix>/run/<run-id>/chunk/<name>/...   to chunks written before it
 //! <prefix>/run/<run-id>/head               the journal's next sequence number
-//! <prefix>/run/<run-id>/journal/<seq>      one journal record (or a pointer to its parts)
+//! <prefix>/run/<run-id>/journal/<seq>      journal records from <seq> on, as JSON lines (or
+//!                                          one record's pointer to its parts)
 //! <prefix>/run/<run-id>/parts/<seq>/<i>    the parts of a record too large for one value
 //! <prefix>/store/blob/<name>               blobs of the store (known-hosts.json)
 //! ```
