@@ -7,7 +7,7 @@ mod flow_support;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use flow_support::{WorldGate, assert_nothing_done_twice, context};
+use flow_support::{WorldGate, assert_nothing_done_twice, context, fail_over_in};
 use olvm_dr_core::Site;
 use olvm_dr_core::engine::Id;
 use olvm_dr_core::fake::{LatencyProfile, World, WorldBuilder};
@@ -424,4 +424,61 @@ groups:
             assert!(second.first_start_ms.is_some());
         }
     }
+}
+
+/// A run held by a group's `on_timeout: stop` resumes once the cause is corrected: the waits
+/// that did not pass and the group's end run again, nothing that ended runs again, and the next
+/// group starts.
+#[tokio::test]
+async fn a_run_held_by_on_timeout_stop_resumes_once_the_checks_pass() {
+    let marks = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let text = format!(
+        r#"
+groups:
+  - name: first
+    select:
+      names: ["vm0000?"]
+    wait:
+      for: check
+      command: "[ -e '{}/ok' ]"
+      timeout: 1s
+      on_timeout: stop
+  - name: second
+    select:
+      names: ["vm0001?"]
+"#,
+        marks.path().display()
+    );
+    let recovery = RecoveryPlan::from_str(&text, None)
+        .plan
+        .expect("a valid plan");
+    let world = WorldBuilder::small(5).build();
+    let ctx = context(&world, "on-timeout-resume");
+    world.disaster(Site::Primary);
+    world.expire_leases(Site::Primary);
+    world.stop_all_replication();
+    let store = RunStore::open(state.path()).unwrap();
+    let options = options(&recovery);
+    let held = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
+    assert_eq!(held.verdict, Verdict::Partial, "{}", held.render_summary());
+    assert_eq!(held.recovery_groups[0].outcome, StepOutcome::Failed);
+    assert_eq!(held.recovery_groups[1].first_start_ms, None);
+
+    // The services answer now: the same command resumes the same run.
+    std::fs::write(marks.path().join("ok"), "").unwrap();
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
+    assert_eq!(report.run_id, held.run_id, "the same run");
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+    let first = &report.recovery_groups[0];
+    assert_eq!(first.outcome, StepOutcome::Done, "{first:?}");
+    assert!(first.not_passed.is_empty(), "{first:?}");
+    assert!(report.recovery_groups[1].first_start_ms.is_some());
+    assert_eq!(store.runs().len(), 1);
+    assert_nothing_done_twice(&read_journal(&store.runs()[0].journal_path()).unwrap());
 }

@@ -1,7 +1,6 @@
 //! `Mapping`: the role's mapping (var) file, loaded, with typed read access, saving, and
 //! connections to the sites it names.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,7 +15,7 @@ use pyo3::types::PyDict;
 use crate::diagnostic::PyDiagnostic;
 use crate::engines::rest_engine;
 use crate::errors::{Error, Result};
-use crate::mapping_view::{self, PyLunMapping, PyNetworkMapping, PySiteKeys, PyStorage};
+use crate::mapping_view;
 use crate::values;
 
 /// A mapping file as loaded: the mapping, where it came from, the SHA-256 of its bytes (plans
@@ -225,11 +224,12 @@ impl PyMapping {
 
     /// Both sites' keys: `{"primary": SiteKeys, "secondary": SiteKeys}`.
     #[getter]
-    fn sites(&self) -> BTreeMap<&'static str, PySiteKeys> {
-        Site::BOTH
-            .iter()
-            .map(|s| (s.as_str(), PySiteKeys::of(*s, self.mapping.site(*s))))
-            .collect()
+    fn sites<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for s in Site::BOTH {
+            d.set_item(s.as_str(), self.site(py, s.as_str())?)?;
+        }
+        Ok(d)
     }
 
     /// One site's keys.
@@ -242,15 +242,16 @@ impl PyMapping {
     ///
     /// Raises:
     ///     ConfigurationError: `name` is neither `primary` nor `secondary`.
-    fn site(&self, name: &str) -> Result<PySiteKeys> {
+    fn site<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         let s = values::site(name)?;
-        Ok(PySiteKeys::of(s, self.mapping.site(s)))
+        let keys = mapping_view::site_keys(s, self.mapping.site(s));
+        values::record(py, mapping_view::SITE_KEYS, &keys)
     }
 
     /// `dr_import_storages`: the storage domains to import.
     #[getter]
-    fn storages(&self) -> Vec<PyStorage> {
-        mapping_view::storages(&self.mapping)
+    fn storages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        mapping_view::storages(py, &self.mapping)
     }
 
     /// `dr_cluster_mappings` as `(primary_name, secondary_name)` pairs.
@@ -285,14 +286,14 @@ impl PyMapping {
 
     /// `dr_network_mappings`: vNIC profiles.
     #[getter]
-    fn network_mappings(&self) -> Vec<PyNetworkMapping> {
-        mapping_view::networks(&self.mapping)
+    fn network_mappings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        mapping_view::networks(py, &self.mapping)
     }
 
     /// `dr_lun_mappings`: direct LUNs.
     #[getter]
-    fn lun_mappings(&self) -> Vec<PyLunMapping> {
-        mapping_view::luns(&self.mapping)
+    fn lun_mappings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        mapping_view::luns(py, &self.mapping)
     }
 
     /// A `RestEngine` for each site, as the mapping's `dr_sites_{site}_*` keys say.

@@ -10,7 +10,9 @@ use crate::values;
 /// `{"event": "step_finished", "step": "attach/data1", "phase": "storage", "outcome": "done",
 /// "duration": 1.25, ...}` (durations in seconds). The callable runs with the GIL taken by the
 /// thread that reports the event; an exception it raises is logged on the `olvm_dr` logger and
-/// the run goes on (a broken progress display must not stop a failover).
+/// the run goes on (a broken progress display must not stop a failover). A `KeyboardInterrupt`
+/// is not a broken display but a Ctrl-C that landed while the callable ran: it is handed back to
+/// the run's wait, which stops the run as for any Ctrl-C.
 pub(crate) struct PyReporter {
     callback: Py<PyAny>,
 }
@@ -70,10 +72,21 @@ impl Reporter for PyReporter {
             .unwrap_or("unknown")
             .to_owned();
         Python::attach(|py| {
-            let result = values::json_to_py(py, &json)
-                .and_then(|arg| self.callback.call1(py, (arg,)).map(drop));
-            if let Err(err) = result {
-                log_failure(py, err, &name);
+            let result =
+                values::to_py(py, &json).and_then(|arg| self.callback.call1(py, (arg,)).map(drop));
+            match result {
+                Ok(()) => {}
+                Err(err) if err.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) => {
+                    // Trips the interrupt again (as a SIGINT would): the run's wait checks
+                    // signals within a tick and raises it there (`runtime::wait`).
+                    let tripped = py
+                        .import("_thread")
+                        .and_then(|t| t.call_method0("interrupt_main"));
+                    if let Err(e) = tripped {
+                        log_failure(py, e, &name);
+                    }
+                }
+                Err(err) => log_failure(py, err, &name),
             }
         });
     }

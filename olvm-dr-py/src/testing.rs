@@ -16,11 +16,11 @@ use olvm_dr_sim::{Latency, WorldSize};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use serde_json::json;
 
 use crate::engines::PyEngine;
 use crate::errors::{Error, Result, parse_kind};
 use crate::mapping::PyMapping;
-use crate::values::Repr;
 use crate::{runtime, values};
 
 /// The user of a fake world's Engines, as the Engine's built-in administrator.
@@ -49,32 +49,6 @@ impl PyFakeEngine {
 
     fn __repr__(&self) -> String {
         format!("<FakeEngine {}>", self.site)
-    }
-}
-
-/// One VM as a site's Engine knows it now.
-#[pyclass(name = "VmState", module = "olvm_dr.testing", frozen, get_all)]
-#[derive(Debug, Clone)]
-pub(crate) struct PyVmState {
-    /// Name.
-    name: String,
-    /// Id.
-    id: String,
-    /// Status: `up`, `down`, `powering_up`, ...
-    status: String,
-    /// The name of its cluster on that site.
-    cluster: Option<String>,
-}
-
-#[pymethods]
-impl PyVmState {
-    fn __repr__(&self) -> String {
-        format!(
-            "<VmState {} {} in {}>",
-            self.name,
-            self.status,
-            self.cluster.repr()
-        )
     }
 }
 
@@ -333,23 +307,18 @@ impl PyWorld {
     ///
     /// Raises:
     ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
-    fn vms(&self, site: &str) -> Result<Vec<PyVmState>> {
+    fn vms<'py>(&self, py: Python<'py>, site: &str) -> PyResult<Bound<'py, PyAny>> {
         let site = values::site(site)?;
-        let snapshot = self.world.snapshot(site);
         let clusters = &self.world.facts().site(site).clusters;
-        Ok(snapshot
-            .vms
-            .iter()
-            .map(|v| PyVmState {
-                name: v.name.clone(),
-                id: v.id.to_string(),
-                status: v.status.as_str().to_owned(),
-                cluster: clusters
-                    .iter()
-                    .find(|c| c.id == v.cluster)
-                    .map(|c| c.name.clone()),
+        let cluster = |id| clusters.iter().find(|c| c.id == id).map(|c| &c.name);
+        let snapshot = self.world.snapshot(site);
+        let vms: Vec<_> = (snapshot.vms.iter())
+            .map(|v| {
+                let (id, status) = (v.id.to_string(), v.status.as_str());
+                json!({"name": v.name, "id": id, "status": status, "cluster": cluster(v.cluster)})
             })
-            .collect())
+            .collect();
+        values::record(py, "olvm_dr.testing.VmState", &vms)
     }
 
     /// Every VM's NICs on `site` now.
@@ -523,7 +492,7 @@ impl PyWorld {
     /// The replication pairs: `[{"pair": 0, "volumes": [names], "direction": ..., "running":
     /// ...}]`.
     fn replication<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::json_to_py(
+        values::to_py(
             py,
             &olvm_dr_sim::control::status_json(&self.world)["replication"],
         )

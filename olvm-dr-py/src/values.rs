@@ -4,9 +4,7 @@ use std::time::Duration;
 
 use olvm_dr_core::Site;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::errors::{Error, Result};
 
@@ -16,40 +14,26 @@ pub(crate) fn site(name: &str) -> Result<Site> {
         .map_err(|e: olvm_dr_core::site::UnknownSite| Error::config(e.to_string()))
 }
 
-/// A JSON value as the Python object `json.loads` would give.
-pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => u.into_pyobject(py)?.into_any(),
-            (None, Some(i)) => i.into_pyobject(py)?.into_any(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
-        },
-        Value::String(s) => s.into_pyobject(py)?.into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(json_to_py(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, json_to_py(py, v)?)?;
-            }
-            dict.into_any()
-        }
-    })
+/// Any serializable value as Python dicts, lists and scalars (what `json.loads` of its JSON
+/// would give, with tuples for Rust tuples).
+pub(crate) fn to_py<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(pythonize::pythonize(py, value)?)
 }
 
-/// Any serializable value as Python dicts, lists and scalars.
-pub(crate) fn to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| {
-        pyo3::exceptions::PyRuntimeError::new_err(format!("cannot convert to Python: {e}"))
-    })?;
-    json_to_py(py, &v)
+/// A core value as a record of the Python package: `class` is the record's dotted path (e.g.
+/// `olvm_dr._report.VmOutcome`); a list of values gives a list of records.
+pub(crate) fn record<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    class: &str,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (module, name) = class.rsplit_once('.').unwrap_or(("olvm_dr", class));
+    py.import(module)?
+        .getattr(name)?
+        .call_method1("_from_data", (to_py(py, value)?,))
 }
 
 /// A number of seconds given by Python (int or float) as a duration; it must be finite and not

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use olvm_dr_core::Site;
 use olvm_dr_core::flow::RunExpectations;
-use olvm_dr_core::verify::{Difference, Expectations, Verification, verify_site};
+use olvm_dr_core::verify::{Expectations, Verification, verify_site};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
@@ -14,32 +14,6 @@ use crate::errors::Error;
 use crate::flow_run::{context, open_store};
 use crate::values::Repr;
 use crate::{runtime, values};
-
-/// One difference between what should be and what is.
-#[pyclass(name = "Difference", module = "olvm_dr", frozen, get_all)]
-#[derive(Debug, Clone)]
-pub(crate) struct PyDifference {
-    /// What it is about, e.g. `VM 'web01'`.
-    entity: String,
-    /// What is wrong.
-    problem: String,
-}
-
-#[pymethods]
-impl PyDifference {
-    fn __repr__(&self) -> String {
-        format!("<Difference {}: {}>", self.entity, self.problem.repr())
-    }
-}
-
-impl From<&Difference> for PyDifference {
-    fn from(d: &Difference) -> Self {
-        Self {
-            entity: d.entity.clone(),
-            problem: d.problem.clone(),
-        }
-    }
-}
 
 /// What `verify` found on a site: the mapped domains and registered VMs checked, every
 /// difference, and the run whose expectations were checked (if any).
@@ -106,12 +80,12 @@ impl PyVerification {
 
     /// Every difference found.
     #[getter]
-    fn differences(&self) -> Vec<PyDifference> {
-        self.verification
-            .differences
-            .iter()
-            .map(Into::into)
-            .collect()
+    fn differences<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::record(
+            py,
+            "olvm_dr._report.Difference",
+            &self.verification.differences,
+        )
     }
 
     /// For people: one line, then one line per difference (what `olvm-dr verify` prints).

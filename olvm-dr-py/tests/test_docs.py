@@ -54,7 +54,7 @@ def parameters(obj: object, exception: bool = False) -> list[str]:
         return []
     names = []
     for p in sig.parameters.values():
-        if p.name in RECEIVERS:
+        if p.name in RECEIVERS and p.kind is not p.KEYWORD_ONLY:  # a record's field may be `type`
             continue
         if exception and p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue

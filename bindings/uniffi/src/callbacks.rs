@@ -142,7 +142,7 @@ impl From<&Event> for ProgressEvent {
                 step: step.0.clone(),
                 phase: phase_name(*phase),
                 summary: summary.clone(),
-                outcome: (*outcome).into(),
+                outcome: *outcome,
                 error: error.clone(),
                 duration_ms: millis(*duration),
             },
@@ -224,7 +224,7 @@ impl olvm_dr_core::execute::StorageGate for ChannelGate {
             .send(Callback::Gate {
                 description: description.to_owned(),
                 gate: ctx.step().as_str().to_owned(),
-                site: ctx.site().into(),
+                site: ctx.site(),
                 reply,
             })
             .map_err(|_| StepFailure::new("the caller no longer waits for the storage gate"))?;

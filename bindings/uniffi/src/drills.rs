@@ -129,14 +129,14 @@ impl FlowContext {
         let settings = settings.unwrap_or_default();
         let mut leg = match settings.resume() {
             Resume::Never => FullDrillLeg::Out,
-            _ => self.store.next_full_drill_leg(target.into()),
+            _ => self.store.next_full_drill_leg(target),
         };
         let mut reports = Vec::new();
         loop {
-            let (request, to) = full.leg(leg, target.into());
+            let (request, to) = full.leg(leg, target);
             let report = self.run(
                 request,
-                to.into(),
+                to,
                 Some(settings.clone()),
                 listener.clone(),
                 Some(Arc::clone(&gate)),

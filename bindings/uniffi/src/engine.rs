@@ -130,7 +130,7 @@ impl Engine {
         let connection =
             mapping
                 .inner
-                .connection(site.into(), Secret::new(password), &mapping.base_dir())?;
+                .connection(site, Secret::new(password), &mapping.base_dir())?;
         Self::rest_from(&connection)
     }
 

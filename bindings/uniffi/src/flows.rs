@@ -47,9 +47,9 @@ pub struct PlanSummary {
 impl From<&core_plan::Plan> for PlanSummary {
     fn from(p: &core_plan::Plan) -> Self {
         Self {
-            kind: p.kind.into(),
-            target: p.target.into(),
-            source: p.source.into(),
+            kind: p.kind,
+            target: p.target,
+            source: p.source,
             hash: p.hash.clone(),
             steps: p.steps.len() as u64,
             notes: p
@@ -99,8 +99,7 @@ impl FlowContext {
     pub(crate) fn plan(&self, request: Request, target: Site) -> Result<PlanSummary, DrError> {
         // Planning only reads: no state directory, no run.
         let store = RunStore::in_memory();
-        let prepared =
-            block_on(request.prepare(&self.ctx, target.into(), &store, &Resume::Never))??;
+        let prepared = block_on(request.prepare(&self.ctx, target, &store, &Resume::Never))??;
         Ok(PlanSummary::from(prepared.plan.as_ref()))
     }
 
@@ -123,9 +122,7 @@ impl FlowContext {
             move |tx| async move {
                 options.reporter = Arc::new(ChannelReporter(tx.clone()));
                 options.gate = Some(Arc::new(ChannelGate(tx)));
-                let prepared = request
-                    .prepare(&ctx, target.into(), &store, &resume)
-                    .await?;
+                let prepared = request.prepare(&ctx, target, &store, &resume).await?;
                 prepared.execute(&ctx, &store, &options).await
             },
             listener.as_deref(),

@@ -21,6 +21,7 @@
 //! runtime, and foreign callbacks are called on the calling thread (see `runtime.rs`).
 
 mod callbacks;
+mod convert;
 mod counters;
 mod drills;
 mod engine;
@@ -31,6 +32,7 @@ mod options;
 mod ovf;
 mod ovf_update;
 mod report;
+mod report_entries;
 mod runtime;
 mod stored_runs;
 mod types;
@@ -49,9 +51,10 @@ pub use options::{
 };
 pub use ovf::{OvfAge, OvfClock, OvfDomainAge, OvfFreshness};
 pub use ovf_update::{OvfDomainUpdate, OvfUpdate, OvfUpdateOutcome};
-pub use report::{
-    EntityOutcome, FlowKind, Report, Rto, StepCounts, StepOutcome, StepResult, Verdict,
-    Verification, VmOutcome, report_html,
+pub use report::{FlowKind, Report, StepOutcome, Verdict, Verification, report_html};
+pub use report_entries::{
+    AddressOutcome, EntityOutcome, GroupOutcome, HookOutcome, MacChange, Rto, StepCounts,
+    StepResult, VmOutcome,
 };
 pub use stored_runs::{load_report, run_ids};
 pub use types::{Diagnostic, Severity, Site};

@@ -183,7 +183,7 @@ impl Mapping {
         self.inner
             .storages()
             .iter()
-            .map(|s| s.name(site.into()).get().cloned().unwrap_or_default())
+            .map(|s| s.name(site).get().cloned().unwrap_or_default())
             .collect()
     }
 
@@ -235,7 +235,7 @@ impl Mapping {
             secondary: secondary.as_ref().map(|e| e.inner.as_ref()),
         };
         let options = OnlineOptions {
-            target: target.into(),
+            target,
             source_required,
             max_ovf_age,
         };

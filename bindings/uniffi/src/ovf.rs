@@ -13,21 +13,15 @@ use crate::runtime::block_on;
 use crate::types::Site;
 
 /// Whose clock ages are measured against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub type OvfClock = ClockSource;
+
+/// Whose clock ages are measured against.
+#[uniffi::remote(Enum)]
 pub enum OvfClock {
     /// The Engine's (it reported its time): skew between the machines does not count.
     Engine,
     /// This machine's (the Engine did not report its time): clock skew counts.
     Local,
-}
-
-impl From<ClockSource> for OvfClock {
-    fn from(c: ClockSource) -> Self {
-        match c {
-            ClockSource::Engine => Self::Engine,
-            ClockSource::Local => Self::Local,
-        }
-    }
 }
 
 /// How old a storage domain's OVF store is: when the Engine last wrote it and how long ago
@@ -116,8 +110,8 @@ async fn read(
         })
         .collect();
     Ok(OvfFreshness {
-        site: site.into(),
-        clock: read.clock.into(),
+        site,
+        clock: read.clock,
         domains,
         oldest_seconds: read.oldest().map(|age| age.as_secs()),
     })
@@ -135,6 +129,6 @@ impl Mapping {
     /// site's domains cannot be listed. A domain whose disks cannot be read has an unknown age.
     pub fn ovf_freshness(&self, engine: Arc<Engine>, site: Site) -> Result<OvfFreshness, DrError> {
         self.ensure_valid()?;
-        block_on(read(&self.inner, site.into(), engine.inner.as_ref()))?
+        block_on(read(&self.inner, site, engine.inner.as_ref()))?
     }
 }

@@ -107,8 +107,8 @@ impl From<&OvfUpdateReport> for OvfUpdate {
     fn from(r: &OvfUpdateReport) -> Self {
         let domains: Vec<OvfDomainUpdate> = r.domains.iter().map(Into::into).collect();
         Self {
-            site: r.site.into(),
-            clock: r.clock.into(),
+            site: r.site,
+            clock: r.clock,
             all_updated: r.all_updated(),
             domains,
             json: r.to_json(),
@@ -152,7 +152,7 @@ impl Mapping {
         let report = block_on(update_ovf_stores(
             engine.inner.as_ref(),
             &self.inner,
-            site.into(),
+            site,
             &options,
         ))?
         .map_err(|e| DrError::of_kind(e.error.kind, format!("{e}; nothing was changed")))?;

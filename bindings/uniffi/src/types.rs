@@ -1,7 +1,10 @@
 //! The small shared types: sites, severities, diagnostics.
 
 /// One of the two sites of a DR pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub type Site = olvm_dr_core::Site;
+
+/// One of the two sites of a DR pair.
+#[uniffi::remote(Enum)]
 pub enum Site {
     /// The site that normally runs the workload.
     Primary,
@@ -9,26 +12,11 @@ pub enum Site {
     Secondary,
 }
 
-impl From<Site> for olvm_dr_core::Site {
-    fn from(s: Site) -> Self {
-        match s {
-            Site::Primary => Self::Primary,
-            Site::Secondary => Self::Secondary,
-        }
-    }
-}
-
-impl From<olvm_dr_core::Site> for Site {
-    fn from(s: olvm_dr_core::Site) -> Self {
-        match s {
-            olvm_dr_core::Site::Primary => Self::Primary,
-            olvm_dr_core::Site::Secondary => Self::Secondary,
-        }
-    }
-}
+/// How bad a finding is. Errors make a validation fail.
+pub type Severity = olvm_dr_core::Severity;
 
 /// How bad a finding is. Errors make a validation fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Severity {
     /// The operation cannot run correctly with this input.
     Error,
@@ -36,16 +24,6 @@ pub enum Severity {
     Warning,
     /// For information only.
     Info,
-}
-
-impl From<olvm_dr_core::Severity> for Severity {
-    fn from(s: olvm_dr_core::Severity) -> Self {
-        match s {
-            olvm_dr_core::Severity::Error => Self::Error,
-            olvm_dr_core::Severity::Warning => Self::Warning,
-            olvm_dr_core::Severity::Info => Self::Info,
-        }
-    }
 }
 
 /// One finding of a validation or of planning: what is wrong, where, and what to do.
@@ -79,7 +57,7 @@ impl From<&olvm_dr_core::Diagnostic> for Diagnostic {
     fn from(d: &olvm_dr_core::Diagnostic) -> Self {
         let l = &d.location;
         Self {
-            severity: d.severity.into(),
+            severity: d.severity,
             code: d.code.to_owned(),
             message: d.message.clone(),
             hint: d.hint.clone(),
@@ -87,7 +65,7 @@ impl From<&olvm_dr_core::Diagnostic> for Diagnostic {
             line: l.line,
             column: l.column,
             key: l.key.clone(),
-            site: l.site.map(Site::from),
+            site: l.site,
             entity: l.entity.clone(),
             text: d.to_string(),
         }

@@ -52,10 +52,10 @@ impl SiteVerification {
         let run_id = run.map(|r| r.run_id.clone());
         let json = v.document(run_id.as_deref()).to_json();
         Self {
-            site: v.site.into(),
+            site: v.site,
             clean: v.is_clean(),
             run_id,
-            run_kind: run.map(|r| r.kind.into()),
+            run_kind: run.map(|r| r.kind),
             drill: run.is_some_and(|r| r.drill),
             expected_up: run
                 .map(|r| r.expect.running.iter().map(ToString::to_string).collect())
@@ -121,7 +121,6 @@ impl FlowContext {
         run_id: Option<String>,
         mapping_only: bool,
     ) -> Result<SiteVerification, DrError> {
-        let site = olvm_dr_core::Site::from(site);
         let engine = self
             .ctx
             .engines

@@ -94,7 +94,6 @@ impl FakeWorld {
 
     /// `site`'s Engine.
     pub fn engine(&self, site: Site) -> Arc<Engine> {
-        let site = olvm_dr_core::Site::from(site);
         Engine::wrap(
             self.world.dyn_engine(site),
             format!("fake {site} site (seed {})", self.world.facts().seed),
@@ -116,28 +115,28 @@ impl FakeWorld {
     /// The whole site goes dark: its Engine stops answering, its hosts stop running VMs and
     /// renewing sanlock leases.
     pub fn disaster(&self, site: Site) {
-        self.world.disaster(site.into());
+        self.world.disaster(site);
     }
 
     /// Only `site`'s Engine stops answering; its hosts keep running and holding their leases
     /// (a split brain, seen from the other site).
     pub fn engine_outage(&self, site: Site) {
-        self.world.engine_outage(site.into());
+        self.world.engine_outage(site);
     }
 
     /// `site` comes back with the (stale) state it had.
     pub fn recover(&self, site: Site) {
-        self.world.recover(site.into());
+        self.world.recover(site);
     }
 
     /// `true` while `site`'s Engine answers.
     pub fn is_up(&self, site: Site) -> bool {
-        self.world.is_up(site.into())
+        self.world.is_up(site)
     }
 
     /// Lets the leases held by `site`'s dead hosts expire now (no effect while they run).
     pub fn expire_leases(&self, site: Site) {
-        self.world.expire_leases(site.into());
+        self.world.expire_leases(site);
     }
 
     /// Sets the sanlock lease timeout (default 80 s).

@@ -104,7 +104,7 @@ impl FakeWorld {
             })?;
         Ok(self
             .world
-            .age_ovf_store(site.into(), id, Duration::from_secs(seconds)))
+            .age_ovf_store(site, id, Duration::from_secs(seconds)))
     }
 
     /// Powers off the VM named `vm` on `site` through its Engine, as an administrator would by
@@ -114,7 +114,6 @@ impl FakeWorld {
     /// `Config` when `site` has no such VM; the Engine error kind's variant when the Engine
     /// refuses.
     pub fn stop_vm(&self, site: Site, vm: String) -> Result<bool, DrError> {
-        let site = olvm_dr_core::Site::from(site);
         let (id, status) = self
             .world
             .snapshot(site)
@@ -136,6 +135,6 @@ impl FakeWorld {
     /// Everything `site` holds (data centers, domains, VMs with their NICs, ...) as JSON: equal
     /// texts mean nothing changed there.
     pub fn snapshot_json(&self, site: Site) -> String {
-        serde_json::to_string_pretty(&self.world.snapshot(site.into())).unwrap_or_default()
+        serde_json::to_string_pretty(&self.world.snapshot(site)).unwrap_or_default()
     }
 }

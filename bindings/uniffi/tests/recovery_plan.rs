@@ -1,5 +1,6 @@
 //! A failover with a recovery plan through the bindings: the plan file is the failover option
-//! `recovery_plan`, and the report (its JSON) gives the groups in order with their times.
+//! `recovery_plan`, and the report (its records and its JSON) gives the groups in order with
+//! their times.
 
 use olvm_dr_ffi::{FailoverOptions, FakeWorld, FlowContext, Site, StepOutcome, Verdict, WorldSize};
 
@@ -58,6 +59,22 @@ fn a_failover_follows_the_recovery_plan_given_as_an_option() {
     assert_eq!(groups[0]["started"], first.len(), "{groups:?}");
     assert!(groups.iter().all(|g| g["outcome"] == "done"), "{groups:?}");
     assert!(groups[0]["time_to_up_ms"].is_u64(), "{groups:?}");
+    // The typed records hold what the JSON holds.
+    let typed: Vec<_> = (report.recovery_groups.iter())
+        .map(|g| (g.name.as_str(), g.started, g.outcome))
+        .collect();
+    let from_json: Vec<_> = (groups.iter())
+        .map(|g| {
+            (
+                g["name"].as_str().unwrap(),
+                g["started"].as_u64().unwrap(),
+                StepOutcome::Done,
+            )
+        })
+        .collect();
+    assert_eq!(typed, from_json);
+    assert!(report.recovery_groups[0].time_to_up_ms.is_some());
+    assert!(report.recovery_hooks.is_empty(), "the plan has no hooks");
     assert!(
         report.summary.contains("group first: "),
         "{}",

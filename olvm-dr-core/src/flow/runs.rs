@@ -205,9 +205,10 @@ impl RunStore {
     }
 
     /// `Ok` when `run`, which ended, can be resumed: it ended failed, every step that failed
-    /// is a hook or a manual step of its recovery plan (a hook whose `on_failure` is `stop`,
-    /// or that the operator did not confirm; a manual step not confirmed), and no run was
-    /// started after it. The operator corrects the cause and resumes it: the failed step runs
+    /// is one where its recovery plan stops for the operator (a hook whose `on_failure` is
+    /// `stop`, or that the operator did not confirm; a manual step not confirmed; a group whose
+    /// VMs did not all pass their wait, with `on_timeout: stop` or an `ask` not confirmed, and
+    /// those VMs' waits), and no run was started after it. The operator corrects the cause and resumes it: the failed step runs
     /// again, the steps that ended do not. Any other run that ended is refused, with why.
     pub(crate) fn stopped_by_operator_step(
         &self,
@@ -231,7 +232,7 @@ impl RunStore {
         }
         if let Some(other) = failed.find(|r| !is_operator_step(&r.id)) {
             return Err(format!(
-                "run {} ended failed at step {} (not a hook or a manual step of its recovery plan, after which a run can be resumed); plan a new run",
+                "run {} ended failed at step {} (not a hook, a manual step or a group's wait of its recovery plan, after which a run can be resumed); plan a new run",
                 run.id, other.id
             ));
         }
@@ -240,7 +241,7 @@ impl RunStore {
         });
         if let Some(later) = later {
             return Err(format!(
-                "run {} ended failed at a hook or manual step, but run {} was started after it; plan a new run",
+                "run {} stopped where its recovery plan waits for the operator, but run {} was started after it; plan a new run",
                 run.id, later.id
             ));
         }
@@ -493,9 +494,16 @@ const KNOWN_HOSTS: &str = "known-hosts.json";
 
 /// `true` for the steps of a recovery plan's hooks and manual steps: a run that ended failed at
 /// one of them (and nowhere else) can be resumed once the cause is corrected.
+/// `true` for the steps of a recovery plan where the plan itself stops a run for the operator:
+/// a hook (`on_failure: stop`, or an `ask` not confirmed), a manual step not confirmed, a VM's
+/// wait that did not pass and its group's end (`on_timeout: stop`, or an `ask` not confirmed;
+/// with `continue` neither fails). Run again, each looks at the site afresh: a wait polls the
+/// VM again, a group's end looks at its VMs' waits again.
 fn is_operator_step(id: &crate::plan::StepId) -> bool {
     let id = id.as_str();
-    id.starts_with("hook/") || id.starts_with("manual/")
+    ["hook/", "manual/", "ready-vm/", "group/"]
+        .iter()
+        .any(|p| id.starts_with(p))
 }
 
 #[cfg(test)]
@@ -552,11 +560,13 @@ mod tests {
     }
 
     #[test]
-    fn only_a_run_that_failed_at_hooks_or_manual_steps_alone_is_resumed_after_it_ended() {
+    fn only_a_run_stopped_where_its_recovery_plan_waits_for_the_operator_is_resumed_after_it_ended()
+    {
         let store = RunStore::in_memory();
         let run = RunDir::in_dir("r".into(), "/nonexistent".into());
         let check = |s: JournalState| store.stopped_by_operator_step(&run, &s);
         assert!(check(state(Some(Verdict::Partial), &["hook/group/a/after"])).is_ok());
+        assert!(check(state(Some(Verdict::Partial), &["ready-vm/7", "group/db"])).is_ok());
         assert!(
             check(state(
                 Some(Verdict::Failed),
@@ -574,7 +584,9 @@ mod tests {
         ))
         .unwrap_err();
         assert!(
-            e.contains("ended failed at step start-vm/2 (not a hook or a manual step"),
+            e.contains(
+                "ended failed at step start-vm/2 (not a hook, a manual step or a group's wait"
+            ),
             "{e}"
         );
     }

@@ -25,14 +25,8 @@ from ``OlvmDrError``.
 from ._olvm_dr import (
     DEFAULT_CONCURRENCY,
     Diagnostic,
-    Difference,
     Engine,
-    EntityOutcome,
-    LunMapping,
-    LunSite,
     Mapping,
-    NetworkMapping,
-    NetworkSite,
     OvfAge,
     OvfDomainAge,
     OvfDomainUpdate,
@@ -42,14 +36,7 @@ from ._olvm_dr import (
     PlanStep,
     Report,
     RestEngine,
-    Rto,
-    SiteKeys,
-    StepCounts,
-    StepResult,
-    Storage,
-    StorageSite,
     Verification,
-    VmOutcome,
     __version__,
     generate,
     load_report,
@@ -58,6 +45,18 @@ from ._olvm_dr import (
     run_ids,
     validate,
     verify,
+)
+from ._mapping_view import LunMapping, LunSite, NetworkMapping, NetworkSite, SiteKeys, Storage, StorageSite
+from ._report import (
+    AddressOutcome,
+    Difference,
+    EntityOutcome,
+    GroupOutcome,
+    HookOutcome,
+    Rto,
+    StepCounts,
+    StepResult,
+    VmOutcome,
 )
 from ._flows import (
     CleanupOptions,
@@ -106,6 +105,9 @@ from .exceptions import (
 )
 
 __all__ = [
+    "AddressOutcome",
+    "GroupOutcome",
+    "HookOutcome",
     "DEFAULT_CONCURRENCY",
     "AuthenticationError",
     "BadRequestError",

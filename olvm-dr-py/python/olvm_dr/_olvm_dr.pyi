@@ -2,7 +2,8 @@
 # code in olvm-dr-py/src. tests/test_stubs.py checks that every name here exists at runtime,
 # that every public runtime name is here, and that every function's and method's parameters
 # (names, kinds, defaults) are the runtime's. The flow functions and their options classes are
-# in _flows.pyi, generated from the core's options tables.
+# in _flows.pyi, generated from the core's options tables; the records the getters give (report
+# entries, mapping views, VmState) are dataclasses in _report.py, _mapping_view.py and testing.py.
 #
 # Sites are given as "primary" or "secondary" (any case). Outcomes are "done",
 # "already_done", "skipped", "failed", "blocked" or "not_run".
@@ -14,6 +15,10 @@ from types import TracebackType
 from typing import Any, Literal, final
 
 from typing_extensions import Self
+
+from ._mapping_view import LunMapping, NetworkMapping, SiteKeys, Storage
+from ._report import Difference, EntityOutcome, GroupOutcome, HookOutcome, Rto, StepCounts, StepResult, VmOutcome
+from .testing import VmState
 
 _Path = str | PathLike[str]
 _Engines = _Map[str, Engine | None]
@@ -77,270 +82,6 @@ class Diagnostic:
         ...
     def to_dict(self) -> dict[str, str | int]:
         """The fields as a dict (the JSON output's shape, without empty fields)."""
-        ...
-
-@final
-class SiteKeys:
-    """`dr_sites_{site}_*`: how to reach one site's Engine."""
-
-    @property
-    def site(self) -> str:
-        """`primary` or `secondary`."""
-        ...
-    @property
-    def url(self) -> str | None:
-        """The Engine API URL."""
-        ...
-    @property
-    def username(self) -> str | None:
-        """The user, `name@profile`."""
-        ...
-    @property
-    def ca_file(self) -> str | None:
-        """The CA file as written (relative to the mapping file)."""
-        ...
-    @property
-    def insecure(self) -> bool:
-        """TLS verification off (`dr_sites_{site}_insecure: true`)."""
-        ...
-    @property
-    def has_password(self) -> bool:
-        """The mapping itself holds the site's password (discouraged)."""
-        ...
-
-@final
-class StorageSite:
-    """One site's side of a storage domain entry: its name, data center, master flag and the
-    connection facts of its type (file: address, path, ...; iSCSI: address, port, targets, ...).
-    """
-
-    @property
-    def name(self) -> str | None:
-        """`dr_{site}_name`."""
-        ...
-    @property
-    def dc_name(self) -> str | None:
-        """`dr_{site}_dc_name`."""
-        ...
-    @property
-    def master(self) -> bool:
-        """`dr_{site}_master_domain` (missing or null: not master)."""
-        ...
-    @property
-    def address(self) -> str | None:
-        """Server (file types) or portal (iSCSI)."""
-        ...
-    @property
-    def path(self) -> str | None:
-        """Export path or Gluster volume."""
-        ...
-    @property
-    def vfs_type(self) -> str | None:
-        """POSIX file-system type."""
-        ...
-    @property
-    def mount_options(self) -> str | None:
-        """Extra mount options."""
-        ...
-    @property
-    def nfs_version(self) -> str | None:
-        """NFS version."""
-        ...
-    @property
-    def port(self) -> int | None:
-        """iSCSI port (3260 when not given)."""
-        ...
-    @property
-    def targets(self) -> list[str]:
-        """iSCSI target IQNs."""
-        ...
-    @property
-    def username(self) -> str | None:
-        """CHAP user."""
-        ...
-    @property
-    def has_password(self) -> bool:
-        """A CHAP password is set."""
-        ...
-
-@final
-class Storage:
-    """One `dr_import_storages` entry."""
-
-    @property
-    def index(self) -> int:
-        """Its index in the list."""
-        ...
-    @property
-    def line(self) -> int:
-        """Its line in the file (0 for a mapping not read from text)."""
-        ...
-    @property
-    def type(self) -> Literal["nfs", "glusterfs", "posixfs", "iscsi", "fcp"]:
-        """`dr_domain_type`: `nfs`, `glusterfs`, `posixfs`, `iscsi` or `fcp`."""
-        ...
-    @property
-    def domain_type(self) -> str | None:
-        """`dr_storage_domain_type`: `data`, `iso` or `export`."""
-        ...
-    @property
-    def domain_id(self) -> str | None:
-        """`dr_domain_id` (block types)."""
-        ...
-    @property
-    def primary(self) -> StorageSite:
-        """The primary's side."""
-        ...
-    @property
-    def secondary(self) -> StorageSite:
-        """The secondary's side."""
-        ...
-    def site(self, site: str) -> StorageSite:
-        """The side of one site of the entry.
-
-        Args:
-            site (str): `primary` or `secondary` (any case).
-
-        Returns:
-            StorageSite: That site's name, data center and storage keys.
-
-        Raises:
-            ConfigurationError: `site` is neither `primary` nor `secondary`.
-        """
-        ...
-
-@final
-class NetworkSite:
-    """One site's vNIC profile of a `dr_network_mappings` entry."""
-
-    @property
-    def network_name(self) -> str | None:
-        """`{site}_network_name`."""
-        ...
-    @property
-    def profile_name(self) -> str | None:
-        """`{site}_profile_name`."""
-        ...
-    @property
-    def profile_id(self) -> str | None:
-        """`{site}_profile_id`."""
-        ...
-    @property
-    def network_dc(self) -> str | None:
-        """`{site}_network_dc`."""
-        ...
-
-@final
-class NetworkMapping:
-    """One `dr_network_mappings` entry."""
-
-    @property
-    def index(self) -> int:
-        """Its index in the list."""
-        ...
-    @property
-    def line(self) -> int:
-        """Its line in the file."""
-        ...
-    @property
-    def primary(self) -> NetworkSite:
-        """The primary's profile."""
-        ...
-    @property
-    def secondary(self) -> NetworkSite:
-        """The secondary's profile."""
-        ...
-    def site(self, site: str) -> NetworkSite:
-        """The vNIC profile of one site of the entry.
-
-        Args:
-            site (str): `primary` or `secondary` (any case).
-
-        Returns:
-            NetworkSite: That site's network, profile and data center names.
-
-        Raises:
-            ConfigurationError: `site` is neither `primary` nor `secondary`.
-        """
-        ...
-
-@final
-class LunSite:
-    """One site's LUN of a `dr_lun_mappings` entry."""
-
-    @property
-    def logical_unit_id(self) -> str | None:
-        """`{site}_logical_unit_id`."""
-        ...
-    @property
-    def storage_type(self) -> str | None:
-        """`iscsi` or `fcp`."""
-        ...
-    @property
-    def address(self) -> str | None:
-        """iSCSI portal address."""
-        ...
-    @property
-    def port(self) -> int:
-        """iSCSI port (3260 when not given)."""
-        ...
-    @property
-    def portal(self) -> str | None:
-        """Portal group tag."""
-        ...
-    @property
-    def target(self) -> str | None:
-        """Target IQN."""
-        ...
-    @property
-    def username(self) -> str | None:
-        """CHAP user."""
-        ...
-    @property
-    def has_password(self) -> bool:
-        """A CHAP password is set."""
-        ...
-
-@final
-class LunMapping:
-    """One `dr_lun_mappings` entry."""
-
-    @property
-    def index(self) -> int:
-        """Its index in the list."""
-        ...
-    @property
-    def line(self) -> int:
-        """Its line in the file."""
-        ...
-    @property
-    def alias(self) -> str | None:
-        """`logical_unit_alias`."""
-        ...
-    @property
-    def description(self) -> str | None:
-        """`logical_unit_description`."""
-        ...
-    @property
-    def primary(self) -> LunSite:
-        """The primary's LUN."""
-        ...
-    @property
-    def secondary(self) -> LunSite:
-        """The secondary's LUN."""
-        ...
-    def site(self, site: str) -> LunSite:
-        """The LUN of one site of the entry.
-
-        Args:
-            site (str): `primary` or `secondary` (any case).
-
-        Returns:
-            LunSite: That site's LUN and how it is reached.
-
-        Raises:
-            ConfigurationError: `site` is neither `primary` nor `secondary`.
-        """
         ...
 
 @final
@@ -693,185 +434,6 @@ class Plan:
     def __len__(self) -> int: ...
 
 @final
-class VmOutcome:
-    """One VM's outcome on one site. Outcomes are `done`, `already_done`, `skipped`, `failed`,
-    `blocked`, `not_run`, or `None` when that part was not to be done.
-    """
-
-    @property
-    def site(self) -> str:
-        """The site."""
-        ...
-    @property
-    def name(self) -> str:
-        """Name."""
-        ...
-    @property
-    def id(self) -> str:
-        """Id."""
-        ...
-    @property
-    def registered(self) -> str | None:
-        """Registration."""
-        ...
-    @property
-    def started(self) -> str | None:
-        """Start."""
-        ...
-    @property
-    def up(self) -> str | None:
-        """Reached `up`."""
-        ...
-    @property
-    def stopped(self) -> str | None:
-        """Shut down or powered off (a site being released)."""
-        ...
-    @property
-    def error(self) -> str | None:
-        """What failed, if anything."""
-        ...
-    @property
-    def macs_reassigned(self) -> list[tuple[str, str, str]]:
-        """NICs whose MAC the Engine changed at registration: `(nic, from, to)`."""
-        ...
-
-@final
-class EntityOutcome:
-    """A storage domain's or template's outcome on one site (the worst of its steps)."""
-
-    @property
-    def site(self) -> str:
-        """The site."""
-        ...
-    @property
-    def name(self) -> str:
-        """Name."""
-        ...
-    @property
-    def id(self) -> str | None:
-        """Id, when known."""
-        ...
-    @property
-    def outcome(self) -> str:
-        """Merged outcome."""
-        ...
-    @property
-    def error(self) -> str | None:
-        """What failed, if anything."""
-        ...
-    @property
-    def duration_ms(self) -> int:
-        """Total time of its steps, in milliseconds."""
-        ...
-
-@final
-class StepResult:
-    """One step's result."""
-
-    @property
-    def id(self) -> str:
-        """The step id."""
-        ...
-    @property
-    def phase(self) -> str:
-        """Its phase."""
-        ...
-    @property
-    def site(self) -> str:
-        """Its site."""
-        ...
-    @property
-    def summary(self) -> str:
-        """What it did."""
-        ...
-    @property
-    def outcome(self) -> str:
-        """How it ended."""
-        ...
-    @property
-    def error(self) -> str | None:
-        """Why it failed, was blocked or did not run."""
-        ...
-    @property
-    def error_kind(self) -> str | None:
-        """The Engine error kind when an Engine call failed (`lease_held`, ...)."""
-        ...
-    @property
-    def started_ms(self) -> int | None:
-        """Milliseconds since the run started when it started."""
-        ...
-    @property
-    def duration_ms(self) -> int:
-        """How long it took, in milliseconds."""
-        ...
-    @property
-    def attempts(self) -> int:
-        """How many attempts it needed."""
-        ...
-    @property
-    def hint(self) -> str | None:
-        """For a failed step: what it means, what to do, and the command that continues the run."""
-        ...
-
-@final
-class Rto:
-    """Where the recovery time went, in milliseconds."""
-
-    @property
-    def lease_wait_ms(self) -> int:
-        """Longest wait for a storage lease held by the other site."""
-        ...
-    @property
-    def storage_ms(self) -> int:
-        """iSCSI logins, imports, attaches and activations."""
-        ...
-    @property
-    def registration_ms(self) -> int:
-        """Discovery and registration of templates and VMs."""
-        ...
-    @property
-    def start_ms(self) -> int:
-        """Start requests."""
-        ...
-    @property
-    def vms_up_ms(self) -> int:
-        """Waiting for started VMs to be up."""
-        ...
-    @property
-    def total_ms(self) -> int:
-        """The whole run."""
-        ...
-
-@final
-class StepCounts:
-    """Counts of steps by outcome."""
-
-    @property
-    def done(self) -> int:
-        """Steps that did their work."""
-        ...
-    @property
-    def already_done(self) -> int:
-        """Steps whose effect was already in place."""
-        ...
-    @property
-    def skipped(self) -> int:
-        """Steps the plan said to skip."""
-        ...
-    @property
-    def failed(self) -> int:
-        """Steps that failed."""
-        ...
-    @property
-    def blocked(self) -> int:
-        """Steps not run because a step they depend on failed."""
-        ...
-    @property
-    def not_run(self) -> int:
-        """Steps not run because the run stopped first (on error, or interrupted)."""
-        ...
-
-@final
 class Report:
     """What a run did: the verdict (`success`, `partial`, `failed`), every storage domain, template,
     VM and step with its outcome, where the time went, and the check of the target after the run.
@@ -948,6 +510,14 @@ class Report:
     @property
     def failures(self) -> list[StepResult]:
         """The steps that failed."""
+        ...
+    @property
+    def recovery_groups(self) -> list[GroupOutcome]:
+        """The recovery plan's groups, in order (empty when no recovery plan ordered the starts)."""
+        ...
+    @property
+    def recovery_hooks(self) -> list[HookOutcome]:
+        """The recovery plan's hooks and manual steps, in plan order."""
         ...
     @property
     def facts(self) -> dict[str, str]:
@@ -1050,19 +620,6 @@ def generate(
         EngineError: A site cannot be read.
     """
     ...
-@final
-class Difference:
-    """One difference between what should be and what is."""
-
-    @property
-    def entity(self) -> str:
-        """What it is about, e.g. `VM 'web01'`."""
-        ...
-    @property
-    def problem(self) -> str:
-        """What is wrong."""
-        ...
-
 @final
 class Verification:
     """What `verify` found on a site: the mapped domains and registered VMs checked, every
@@ -1381,27 +938,6 @@ def ovf_update(
     ...
 
 # olvm_dr.testing
-
-@final
-class VmState:
-    """One VM as a site's Engine knows it now."""
-
-    @property
-    def name(self) -> str:
-        """Name."""
-        ...
-    @property
-    def id(self) -> str:
-        """Id."""
-        ...
-    @property
-    def status(self) -> str:
-        """Status: `up`, `down`, `powering_up`, ..."""
-        ...
-    @property
-    def cluster(self) -> str | None:
-        """The name of its cluster on that site."""
-        ...
 
 @final
 class World:

@@ -23,6 +23,29 @@ official ``ovirtsdk4``::
         conn = ovirtsdk4.Connection(**sim.sdk_connection("primary"))
 """
 
-from ._olvm_dr import FakeEngine, Simulator, VmState, World, start_simulator
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._olvm_dr import FakeEngine, Simulator, World, start_simulator
+from ._record import Record
+
+
+@dataclass(frozen=True, kw_only=True)
+class VmState(Record):
+    """One VM as a site's Engine knows it now (``World.vms``).
+
+    Args:
+        name (str): Name.
+        id (str): Id.
+        status (str): Status: ``up``, ``down``, ``powering_up``, ...
+        cluster (str | None): The name of its cluster on that site.
+    """
+
+    name: str
+    id: str
+    status: str
+    cluster: str | None
+
 
 __all__ = ["FakeEngine", "Simulator", "VmState", "World", "start_simulator"]

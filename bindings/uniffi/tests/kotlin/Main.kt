@@ -97,6 +97,7 @@ fun main(args: Array<String>) {
             expect(events.events.first() is ProgressEvent.RunStarted) { "${events.events.first()}" }
             expect(events.events.last() is ProgressEvent.RunFinished) { "${events.events.last()}" }
             expect(report.json.contains("\"verdict\": \"success\"")) { report.json.take(400) }
+            expect(report.recoveryGroups.isEmpty() && report.recoveryHooks.isEmpty()) { "no recovery plan" }
         }
     }
 

@@ -110,6 +110,7 @@ def test_failover_of_the_small_world_after_a_disaster(tmp_path):
     assert {v.id for v in report.vms if v.up in OK} == was_up
     assert was_up <= up_on(secondary)
     assert report.verification is not None and report.verification.differences == []
+    assert report.recovery_groups == [] and report.recovery_hooks == [], "no recovery plan"
     assert isinstance(events.events[0], dr.ProgressEvent.RUN_STARTED)
     assert isinstance(events.events[-1], dr.ProgressEvent.RUN_FINISHED)
     finished = [e for e in events.events if isinstance(e, dr.ProgressEvent.STEP_FINISHED)]

@@ -84,6 +84,8 @@ class TestOlvmDrFfi < Minitest::Test
     assert_kind_of ProgressEvent::RUN_STARTED, events.events.first
     assert_kind_of ProgressEvent::RUN_FINISHED, events.events.last
     assert_equal "success", JSON.parse(report.json)["verdict"]
+    assert_empty report.recovery_groups, "no recovery plan: no groups"
+    assert_empty report.recovery_hooks
 
     verified = flows.verify(Site::SECONDARY, nil, true)
     assert verified.clean, verified.text
