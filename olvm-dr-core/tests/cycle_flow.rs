@@ -606,3 +606,77 @@ async fn a_returning_data_center_with_a_writable_master_is_released_normally() {
     }
     assert_domains_only_on(&world, Site::Primary).await;
 }
+
+/// The primary brought back before its replication was reversed: its hosts find copies they
+/// can write, and once they hold the domains' leases the Engine restarts the highly available
+/// VMs that ran there (a split brain with the secondary, which the world records: the
+/// operator's order, not olvm-dr's). The failback planned right after the recovery saw those
+/// VMs down; its cleanup finds them running when it releases their domains and powers them off
+/// first, as the Engine refuses to deactivate a domain under running VMs.
+#[tokio::test(start_paused = true)]
+async fn the_failback_powers_off_vms_the_returning_engine_restarted_after_the_plan() {
+    let world = WorldBuilder::small(11).build();
+    let ctx = context(&world, "late-starters");
+    let facts = world.facts().clone();
+    let ha_running: Vec<&str> = facts
+        .vms
+        .iter()
+        .filter(|v| v.ha && v.running)
+        .map(|v| v.name.as_str())
+        .collect();
+    assert!(!ha_running.is_empty(), "the world has running HA VMs");
+    world.disaster(Site::Primary);
+    world.stop_all_replication();
+    let report = failover(&ctx, Site::Secondary, &FailoverOptions::default()).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+
+    world.recover(Site::Primary);
+    // Planned once the Engine heard from its hosts: the VMs that ran are down, the domains wait
+    // for their leases, which the secondary's hosts hold (the lease time), before they are
+    // active and the HA VMs restart.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let planned_down = running_on(&world, Site::Primary).await;
+    assert!(
+        planned_down.is_empty(),
+        "running at plan time: {planned_down:?}"
+    );
+    let store = RunStore::in_memory();
+    let prepared = ctx
+        .prepare_failback(
+            Site::Primary,
+            &ReturnOptions::failback(),
+            &store,
+            &Resume::Never,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = RunOptions {
+        gate: Some(WorldGate::new(&world, flow_support::promote_returning_site)),
+        ..RunOptions::default()
+    };
+    let report = prepared.execute(&ctx, &store, &options).await.unwrap();
+    assert!(
+        !world.split_brains().is_empty(),
+        "the primary came back to writable copies the secondary used"
+    );
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+    // Every HA VM that ran came back up on the primary, through the failback's starts.
+    let up = running_on(&world, Site::Primary).await;
+    for vm in facts.vms.iter().filter(|v| v.ha && v.running) {
+        assert!(
+            up.contains(&vm.id),
+            "VM {} is not up on the primary",
+            vm.name
+        );
+    }
+}

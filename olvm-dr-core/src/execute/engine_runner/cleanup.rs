@@ -271,6 +271,7 @@ pub(crate) async fn ensure_maintenance(
         "storage domain {} in '{dc_name}' to be in maintenance",
         domain.describe()
     );
+    let mut powered_off: Vec<String> = Vec::new();
     let mut attached = op
         .call("attached_storage_domain", || {
             engine.attached_storage_domain(dc, d.id)
@@ -316,6 +317,9 @@ pub(crate) async fn ensure_maintenance(
             {
                 return Ok(left_for_database_removal(op, domain, dc_name, &why));
             }
+            if force {
+                powered_off = power_off_late_starters(op, engine, d.id, domain).await?;
+            }
             with_task_retries(op, "deactivate_storage_domain", || {
                 engine.deactivate_storage_domain(dc, d.id, force)
             })
@@ -355,7 +359,48 @@ pub(crate) async fn ensure_maintenance(
         }
     })
     .await?;
-    Ok(Completion::Done { output: None })
+    Ok(Completion::Done {
+        output: (!powered_off.is_empty())
+            .then(|| serde_json::json!({ "powered_off": powered_off })),
+    })
+}
+
+/// A stale site's domain (`force`): the VMs that run on it now are powered off before its
+/// deactivation, which the Engine refuses while they run (`DeactivateStorageDomainCommand`:
+/// VMs not `down` or `suspended`). The plan stopped those that ran when it was made; these
+/// started since, e.g. highly available VMs the returning Engine restarted on a copy it could
+/// write. The role's `clean_engine` finds them the same way, when it runs
+/// (`status != down and storage.name=...`). Returns their names.
+async fn power_off_late_starters(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    sd: Id,
+    domain: &DomainRef,
+) -> Result<Vec<String>, StepFailure> {
+    let search = VmSearch {
+        storage_domain: Some(sd),
+        status_not: Some(VmStatus::Down),
+        ..VmSearch::default()
+    };
+    let running: Vec<_> = op
+        .call("vms", || engine.vms(&search))
+        .await?
+        .into_iter()
+        .filter(|v| v.status != VmStatus::Suspended)
+        .collect();
+    let mut names = Vec::new();
+    for vm in running {
+        op.ctx.progress(format!(
+            "VM '{}' is {} on storage domain {} of the returning site (started after the plan \
+             was made): powering it off before the domain goes to maintenance",
+            vm.name,
+            vm.status,
+            domain.describe()
+        ));
+        ensure_down(op, engine, vm.id, &vm.name, StopMode::PowerOff).await?;
+        names.push(vm.name);
+    }
+    Ok(names)
 }
 
 /// The end of a maintenance or detach step whose data center has no SPM (`why`) in a cleanup
