@@ -123,15 +123,17 @@ async fn the_whole_cycle_from_the_command_line() {
         "{out}"
     );
 
-    // The primary comes back; replication runs toward it.
+    // Replication runs toward the primary, then the primary comes back: to copies it cannot
+    // write, so its Engine elects no SPM and restarts nothing there (the other order would let
+    // it take the copies over while the secondary runs on them).
     assert_eq!(
-        olvm_dr(&["lab", "recover", "primary", "--dir", s(&lab_dir)])
+        olvm_dr(&["lab", "replication", "reverse", "--dir", s(&lab_dir)])
             .await
             .0,
         0
     );
     assert_eq!(
-        olvm_dr(&["lab", "replication", "reverse", "--dir", s(&lab_dir)])
+        olvm_dr(&["lab", "recover", "primary", "--dir", s(&lab_dir)])
             .await
             .0,
         0

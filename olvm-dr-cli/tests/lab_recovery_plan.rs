@@ -255,8 +255,9 @@ async fn a_recovery_plan_from_the_command_line_killed_resumed_and_failed_back() 
     assert!(changed > 0, "some guests were readdressed");
 
     // Failback with the same plan: the addresses go back.
-    lab.world().recover(Site::Primary);
+    // The storage first: the primary comes back to read-only copies.
     lab.world().reverse_all_replication();
+    lab.world().recover(Site::Primary);
     let gate = format!("'{OLVM_DR}' lab replication stop --dir '{}'", s(&lab_dir));
     let (code, out) = olvm_dr(&[
         "-f",

@@ -320,3 +320,289 @@ async fn cleanup_names_the_vms_that_block_it_and_force_remove_goes_through() {
     );
     let _ = Arc::new(());
 }
+
+/// The failback's first phase cleans the returning site, which came back to read-only copies:
+/// its domains are `unknown`, then `inactive`, and its data centers have no SPM (their masters
+/// are read-only replicas), so the Engine can neither move a domain to maintenance nor detach
+/// it (`DeactivateStorageDomainCommand`, `DetachStorageDomainFromPoolCommand` are SPM
+/// commands). The cleanup, planned right after the recovery, finds that out when it runs,
+/// removes them from the Engine's database only (`destroy`,
+/// `ForceRemoveStorageDomainCommand`), says so in the plan and the report, and destroys each
+/// data center's master after the others: a master that is not the last domain of its pool
+/// needs an `active`/`unknown` successor, which the site does not have. Without a hosted
+/// engine every data center's master is a replicated domain (with one, its local master
+/// would give that data center an SPM and the normal removal).
+#[tokio::test(start_paused = true)]
+async fn the_failback_destroys_the_returning_sites_domains_without_an_spm_master_last() {
+    let world = WorldBuilder::small(11).hosted_engine(false).build();
+    let ctx = context(&world, "destroy-fallback");
+    let facts = world.facts().clone();
+    let names: Vec<&str> = facts.domains.iter().map(|d| d.name.as_str()).collect();
+    for want in ["nfs-data1", "fcp-data1", "iscsi-data1"] {
+        assert!(names.contains(&want), "{want} not in {names:?}");
+    }
+
+    world.disaster(Site::Primary);
+    world.stop_all_replication();
+    let report = failover(&ctx, Site::Secondary, &FailoverOptions::default()).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+    let running_now = running_on(&world, Site::Secondary).await;
+
+    // The storage first: the primary comes back to copies it cannot write.
+    world.reverse_all_replication();
+    world.recover(Site::Primary);
+    // Planned at once, while the Engine's monitoring has not heard from the hosts: whether a
+    // data center has an SPM is decided when its domains are released.
+
+    // Each removal takes the Engine a while, so the order shows in the steps' times.
+    world.set_latency(
+        Site::Primary,
+        olvm_dr_core::fake::LatencyProfile::instant().with_request(
+            olvm_dr_core::fake::Operation::RemoveStorageDomain,
+            std::time::Duration::from_secs(2),
+        ),
+    );
+
+    let store = RunStore::in_memory();
+    let prepared = ctx
+        .prepare_failback(
+            Site::Primary,
+            &ReturnOptions::failback(),
+            &store,
+            &Resume::Never,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<&str> = prepared
+        .plan
+        .notes
+        .iter()
+        .filter(|n| n.level == olvm_dr_core::plan::NoteLevel::Warning)
+        .map(|n| n.text.as_str())
+        .collect();
+    let dcs: std::collections::BTreeSet<&str> = facts
+        .domains
+        .iter()
+        .map(|d| d.primary_dc.name.as_str())
+        .collect();
+    for dc in &dcs {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains(&format!("data center '{dc}'"))
+                    && w.contains("on the primary site")
+                    && w.contains("no SPM")
+                    && w.contains("database only")),
+            "no warning that '{dc}' has no SPM: {warnings:#?}"
+        );
+    }
+    let plan = prepared.plan.clone();
+    let options = RunOptions {
+        gate: Some(WorldGate::new(&world, flow_support::promote_returning_site)),
+        ..RunOptions::default()
+    };
+    let report = prepared.execute(&ctx, &store, &options).await.unwrap();
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}\n{:#?}",
+        report.render_summary(),
+        report.facts
+    );
+
+    // Every replicated domain of the returning site was forgotten, not detached.
+    for d in &facts.domains {
+        let fact = report
+            .facts
+            .get(&format!("cleanup.destroyed.{}", d.name))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no cleanup.destroyed fact for {}: {:#?}",
+                    d.name, report.facts
+                )
+            });
+        assert!(fact.contains("database only"), "{fact}");
+        let primary_step = |what: &str| {
+            report
+                .steps
+                .iter()
+                .find(|s| {
+                    s.site == Site::Primary && s.id.0.ends_with(&format!("/{what}/{}", d.name))
+                })
+                .cloned()
+        };
+        // Its maintenance and detach found no SPM and left it to the removal.
+        for what in ["deactivate", "detach"] {
+            let step =
+                primary_step(what).unwrap_or_else(|| panic!("no {what} step for {}", d.name));
+            assert_eq!(step.outcome, StepOutcome::Done, "{what} {}", d.name);
+        }
+        let no_spm = report
+            .facts
+            .get(&format!("cleanup.no_spm.{}", d.primary_dc.name))
+            .unwrap_or_else(|| panic!("no cleanup.no_spm fact for {}", d.primary_dc.name));
+        assert!(
+            no_spm.contains("has no SPM") && no_spm.contains("without maintenance or detach"),
+            "{no_spm}"
+        );
+        let removal = primary_step("remove")
+            .unwrap_or_else(|| panic!("no removal of {}:\n{}", d.name, report.render_summary()));
+        assert_eq!(removal.outcome, StepOutcome::Done, "{}", d.name);
+    }
+
+    // In each data center the master goes last, once the others are gone.
+    let remove_of = |name: &str| {
+        report
+            .steps
+            .iter()
+            .find(|s| s.site == Site::Primary && s.id.0.ends_with(&format!("/remove/{name}")))
+            .unwrap()
+    };
+    for dc in &dcs {
+        let in_dc: Vec<_> = facts
+            .domains
+            .iter()
+            .filter(|d| d.primary_dc.name == *dc)
+            .collect();
+        let master = in_dc
+            .iter()
+            .find(|d| d.primary_master)
+            .unwrap_or_else(|| panic!("no master in '{dc}'"));
+        let master_started = remove_of(&master.name).started_ms.unwrap();
+        let master_step = plan
+            .steps
+            .iter()
+            .find(|s| s.id == remove_of(&master.name).id)
+            .unwrap();
+        for other in in_dc.iter().filter(|d| !d.primary_master) {
+            let other_id = &remove_of(&other.name).id;
+            assert!(
+                master_step.depends_on.contains(other_id)
+                    || master_step.waits_for.contains(other_id),
+                "the removal of the master {} does not wait for {other_id}",
+                master.name
+            );
+            let o = remove_of(&other.name);
+            let other_ended = o.started_ms.unwrap() + o.duration_ms;
+            assert!(
+                other_ended <= master_started,
+                "the master {} of '{dc}' was destroyed (at {master_started} ms) before {} ended (at {other_ended} ms)",
+                master.name,
+                other.name
+            );
+        }
+    }
+
+    assert_running_exactly(&world, Site::Primary, &running_now).await;
+    assert_domains_only_on(&world, Site::Primary).await;
+}
+
+/// The same failback planned right after the recovery, on a site whose first data center has
+/// its master on local storage (the hosted engine's domain, not replicated): that data center
+/// elects an SPM once its hosts report, so its replicated domains are moved to maintenance,
+/// detached and removed normally, and only the data center whose master is a read-only replica
+/// loses its domains from the database only. Planned while every data center still shows
+/// `problematic`, a decision taken then would have destroyed them all.
+#[tokio::test(start_paused = true)]
+async fn a_returning_data_center_with_a_writable_master_is_released_normally() {
+    let world = WorldBuilder::small(11).hosted_engine(true).build();
+    let ctx = context(&world, "spm-at-execution");
+    let facts = world.facts().clone();
+    world.disaster(Site::Primary);
+    world.stop_all_replication();
+    let report = failover(&ctx, Site::Secondary, &FailoverOptions::default()).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}",
+        report.render_summary()
+    );
+
+    world.reverse_all_replication();
+    world.recover(Site::Primary);
+    let store = RunStore::in_memory();
+    let prepared = ctx
+        .prepare_failback(
+            Site::Primary,
+            &ReturnOptions::failback(),
+            &store,
+            &Resume::Never,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = RunOptions {
+        gate: Some(WorldGate::new(&world, flow_support::promote_returning_site)),
+        ..RunOptions::default()
+    };
+    let report = prepared.execute(&ctx, &store, &options).await.unwrap();
+    assert_eq!(
+        report.verdict,
+        Verdict::Success,
+        "{}\n{:#?}",
+        report.render_summary(),
+        report.facts
+    );
+
+    let with_local_master: std::collections::BTreeSet<&str> = facts
+        .domains
+        .iter()
+        .map(|d| d.primary_dc.name.as_str())
+        .filter(|dc| {
+            !facts
+                .domains
+                .iter()
+                .any(|d| d.primary_dc.name == *dc && d.primary_master)
+        })
+        .collect();
+    assert_eq!(
+        with_local_master.len(),
+        1,
+        "the hosted engine's data center"
+    );
+    let step = |what: &str, name: &str| {
+        report
+            .steps
+            .iter()
+            .find(|s| s.site == Site::Primary && s.id.0.ends_with(&format!("/{what}/{name}")))
+            .unwrap_or_else(|| panic!("no {what} step for {name}"))
+    };
+    for d in &facts.domains {
+        let destroyed = report.facts.get(&format!("cleanup.destroyed.{}", d.name));
+        let no_spm = report
+            .facts
+            .get(&format!("cleanup.no_spm.{}", d.primary_dc.name));
+        if with_local_master.contains(d.primary_dc.name.as_str()) {
+            assert_eq!(
+                destroyed, None,
+                "{} was removed from the database only",
+                d.name
+            );
+            assert_eq!(
+                no_spm, None,
+                "{} counted as without an SPM",
+                d.primary_dc.name
+            );
+        } else {
+            assert!(
+                destroyed.is_some(),
+                "{} was not removed from the database only",
+                d.name
+            );
+            assert!(no_spm.is_some(), "{} has no SPM", d.primary_dc.name);
+        }
+        for what in ["deactivate", "detach", "remove"] {
+            assert_eq!(
+                step(what, &d.name).outcome,
+                StepOutcome::Done,
+                "{what} {}",
+                d.name
+            );
+        }
+    }
+    assert_domains_only_on(&world, Site::Primary).await;
+}

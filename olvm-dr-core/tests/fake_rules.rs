@@ -221,7 +221,7 @@ async fn detach_takes_the_domains_vms_but_not_those_with_luns_or_other_disks() {
 }
 
 #[tokio::test]
-async fn deactivating_a_domain_on_a_read_only_replica_needs_force() {
+async fn a_recovered_sites_read_only_domain_goes_inactive_then_to_maintenance() {
     // After failover, replication reversed: the recovered primary's domains sit on replicas.
     let world = WorldBuilder::small(44).build();
     let f = world.facts().clone();
@@ -235,6 +235,8 @@ async fn deactivating_a_domain_on_a_read_only_replica_needs_force() {
     promote_all(&world);
     world.reverse_replication(d.pair);
     world.recover(Site::Primary);
+    // The first monitoring cycle: the VMs' hosts report, the read-only domain goes inactive.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let p = world.engine(Site::Primary);
     for v in p
         .vms(&VmSearch {
@@ -248,16 +250,15 @@ async fn deactivating_a_domain_on_a_read_only_replica_needs_force() {
         p.stop_vm(v.id).await.unwrap();
     }
     let dc = d.primary_dc.id;
+    let status = p.attached_storage_domain(dc, d.id).await.unwrap().status;
+    assert_eq!(status, Some(StorageDomainStatus::Inactive));
     p.deactivate_storage_domain(dc, d.id, false).await.unwrap();
     let status = p.attached_storage_domain(dc, d.id).await.unwrap().status;
     assert_eq!(
         status,
-        Some(StorageDomainStatus::Active),
-        "the OVF update failed: back to active"
+        Some(StorageDomainStatus::Maintenance),
+        "an inactive domain, in a data center with an SPM, goes to maintenance"
     );
-    p.deactivate_storage_domain(dc, d.id, true).await.unwrap();
-    let status = p.attached_storage_domain(dc, d.id).await.unwrap().status;
-    assert_eq!(status, Some(StorageDomainStatus::Maintenance));
 }
 
 #[tokio::test]
@@ -383,8 +384,14 @@ async fn a_whole_failover_and_failback_cycle() {
         }
     }
 
-    // The primary comes back stale; clean it before failing back.
+    // The primary comes back stale; clean it before failing back. Its domains are writable
+    // (the replication was only stopped), so its first monitoring cycle takes the host-id
+    // leases over after the lease time (shortened here) and restarts its highly available VMs
+    // there: the split brain these Engine calls do not guard against.
+    world.set_lease_timeout(std::time::Duration::from_millis(5));
     world.recover(Site::Primary);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(!world.split_brains().is_empty());
     for v in p
         .vms(&VmSearch {
             status_not: Some(VmStatus::Down),

@@ -7,7 +7,7 @@ mod flow_support;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use flow_support::{WorldGate, assert_nothing_done_twice, context};
+use flow_support::{WorldGate, assert_nothing_done_twice, context, fail_over_in};
 use olvm_dr_core::Site;
 use olvm_dr_core::engine::Id;
 use olvm_dr_core::fake::{LatencyProfile, World, WorldBuilder};
@@ -459,25 +459,15 @@ groups:
     world.expire_leases(Site::Primary);
     world.stop_all_replication();
     let store = RunStore::open(state.path()).unwrap();
-    let run = |resume: Resume| {
-        let (ctx, store, options) = (&ctx, &store, options(&recovery));
-        async move {
-            ctx.prepare_failover(Site::Secondary, &options, store, &resume)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-                .execute(ctx, store, &RunOptions::default())
-                .await
-                .unwrap()
-        }
-    };
-    let held = run(Resume::Auto).await;
+    let options = options(&recovery);
+    let held = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
     assert_eq!(held.verdict, Verdict::Partial, "{}", held.render_summary());
     assert_eq!(held.recovery_groups[0].outcome, StepOutcome::Failed);
     assert_eq!(held.recovery_groups[1].first_start_ms, None);
 
     // The services answer now: the same command resumes the same run.
     std::fs::write(marks.path().join("ok"), "").unwrap();
-    let report = run(Resume::Auto).await;
+    let report = fail_over_in(&ctx, Site::Secondary, &options, &store, &Resume::Auto).await;
     assert_eq!(report.run_id, held.run_id, "the same run");
     assert_eq!(
         report.verdict,

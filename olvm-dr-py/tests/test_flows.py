@@ -167,8 +167,9 @@ def test_failback_after_a_failover_with_a_callable_gate(world: World, mapping: o
     world.lose("primary")
     assert olvm_dr.failover(mapping, world.engines()).ok
     running = up(world, "secondary")
-    world.recover("primary")
+    # The storage first: the primary comes back to read-only copies.
     world.reverse_replication()
+    world.recover("primary")
 
     plan = olvm_dr.plan_failback(mapping, world.engines())
     assert plan.kind == "failback" and plan.target == "primary"

@@ -72,8 +72,9 @@ def test_the_failback_translates_the_addresses_back(world: World, mapping: olvm_
     world.lose("primary")
     there = olvm_dr.failover(mapping, world.engines(), plan=plan)
     assert there.ok, there.render()
-    world.recover("primary")
+    # The storage first: the primary comes back to read-only copies.
     world.reverse_replication()
+    world.recover("primary")
 
     def storage_ready(description: str) -> str:
         world.stop_replication()

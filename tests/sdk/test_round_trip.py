@@ -1,7 +1,7 @@
 """The round trip an administrator runs on the lab, read back through the official SDK.
 
-`olvm-dr lab up`, the primary's disaster, `olvm-dr failover`, the primary back with replication
-reversed, `olvm-dr failback` (its storage gate a command), all from the command line; before and
+`olvm-dr lab up`, the primary's disaster, `olvm-dr failover`, replication reversed and the primary
+back, `olvm-dr failback` (its storage gate a command), all from the command line; before and
 after, the primary is read with ovirtsdk4: storage domains (data center, master, status),
 templates and versions, VMs (cluster, template, memory, CPUs, high availability, status) with
 their disks (id, alias, domains, size, interface, bootable, active) and NICs (network, vNIC
@@ -199,8 +199,11 @@ def round_trip(tmp_path, seed, size):
         registered = [t for t in report["templates"] if t["site"] == "secondary" and t["outcome"] == "done"]
         assert len(registered) == len(before["templates"]), (report["templates"], before["templates"])
 
-        olvm_dr("lab", "recover", "primary", "--dir", lab_dir)
+        # Replication reversed before the primary's hosts come back, as a runbook has it: a site
+        # that returns to copies it can write starts an SPM and restarts its highly available VMs
+        # on them, a split brain with the secondary that runs them too.
         olvm_dr("lab", "replication", "reverse", "--dir", lab_dir)
+        olvm_dr("lab", "recover", "primary", "--dir", lab_dir)
         gate = f"'{OLVM_DR}' lab replication stop --dir '{lab_dir}'"
         _, failback = olvm_dr(
             "-f", lab.conf, "failback", "--yes", "--state-dir", state, "--output", "json", "--no-progress",

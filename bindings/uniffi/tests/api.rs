@@ -89,8 +89,9 @@ fn failover_then_failback_through_the_gate() {
     let report = flows.failover(Site::Secondary, None, None, None).unwrap();
     assert_eq!(report.verdict, Verdict::Success, "{}", report.summary);
 
-    world.recover(Site::Primary);
+    // The storage first: the primary comes back to read-only copies.
     world.reverse_all_replication();
+    world.recover(Site::Primary);
     let gate = Arc::new(Promote(world.clone(), Mutex::new(0)));
     let listener = Arc::new(Listener::default());
     let plan = flows.plan_failback(Site::Primary, None).unwrap();

@@ -325,9 +325,12 @@ async fn cycle(
     let running = up_on(secondary.as_ref()).await?;
     line(&format!("{} VMs now run on the secondary", running.len()));
 
-    steps.next("The primary comes back; replication now runs from the secondary toward it");
-    world.recover(Site::Primary);
+    // The storage first: a site that comes back to copies it can write takes them over (its
+    // SPM, its host-id leases, its highly available VMs) while the secondary runs there.
+    steps
+        .next("Replication now runs from the secondary toward the primary; the primary comes back");
     world.reverse_all_replication();
+    world.recover(Site::Primary);
 
     steps.next("Fail back to the primary (olvm-dr failback): clean it, release the secondary, storage gate, fail over");
     let gate = Arc::new(DemoGate(world.clone()));

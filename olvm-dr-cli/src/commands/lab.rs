@@ -109,7 +109,7 @@ fn banner(lab: &Lab, lease_timeout: u64) -> String {
         None => t.push_str("  (plain HTTP: no CA)\n\n"),
     }
     t.push_str(&format!(
-        "Try, in another terminal:\n  olvm-dr -f {conf} validate\n  olvm-dr lab ovf-age {domain} --minutes 120 --dir {dir}\n  olvm-dr lab status --dir {dir}\n  olvm-dr lab disaster primary --dir {dir}\n  olvm-dr lab replication stop --dir {dir}\n  olvm-dr -f {conf} failover --yes\n  olvm-dr lab recover primary --dir {dir}\n\nPress Ctrl-C to stop the lab.\n",
+        "Try, in another terminal:\n  olvm-dr -f {conf} validate\n  olvm-dr lab ovf-age {domain} --minutes 120 --dir {dir}\n  olvm-dr lab status --dir {dir}\n  olvm-dr lab disaster primary --dir {dir}\n  olvm-dr lab replication stop --dir {dir}\n  olvm-dr -f {conf} failover --yes\n  olvm-dr lab replication reverse --dir {dir}\n  olvm-dr lab recover primary --dir {dir}\n\nPress Ctrl-C to stop the lab.\n",
         conf = f.dr_conf.display(),
         domain = lab
             .world()

@@ -1,5 +1,12 @@
 //! Checks of sanlock: a replicated domain's attach blocks for the lease time, fails on a
 //! read-only replica, and does not stop a second writer after a replication split.
+//!
+//! Sources: VDSM `lib/vdsm/storage/sp.py` (`StoragePool.attachSD` acquires the host id on the
+//! domain before attaching it) and `lib/vdsm/storage/clusterlock.py` (`SANLock.acquireHostId`,
+//! sanlock's `add_lockspace`, failing with `AcquireHostIdFailure` from
+//! `lib/vdsm/storage/exception.py`, "Cannot acquire host id" in ovirt-engine's
+//! `backend/manager/modules/dal/src/main/resources/bundles/VdsmErrors.properties`); sanlock
+//! `src/delta_lease.c` (`delta_lease_acquire`) and `src/lockspace.c` (renewal failures).
 
 use std::time::Duration;
 
@@ -81,7 +88,8 @@ pub async fn attach_waits_for_the_lease(ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A replica is read-only while replication runs: sanlock cannot take its lease there.
+/// A replica is read-only while replication runs: sanlock cannot write its host-id record
+/// there, so the attach fails with VDSM's `AcquireHostIdFailure` ("Cannot acquire host id").
 pub async fn attach_of_a_read_only_replica_fails(ctx: &Context) -> Result<(), Failure> {
     let d = &ctx.facts().domains[0];
     let (w, e) = (ctx.world(), ctx.engine(Site::Secondary));

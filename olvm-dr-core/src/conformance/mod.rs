@@ -29,6 +29,7 @@ mod locks;
 mod maintenance;
 mod master_election;
 mod ovf_outdated;
+mod recovered_site;
 mod registration;
 mod scheduling;
 mod storage;
@@ -62,6 +63,7 @@ pub use locks::*;
 pub use maintenance::*;
 pub use master_election::*;
 pub use ovf_outdated::*;
+pub use recovered_site::*;
 pub use registration::*;
 pub use scheduling::*;
 pub use storage::*;
@@ -169,6 +171,7 @@ checks! {
     mac_conflict_without_reassignment,
     partial_import_drops_missing_disks,
     lun_mappings_apply,
+    registration_refuses_a_lun_another_disk_uses,
     vm_power_state_machine,
     delete_protected_vm_is_not_removed,
     remove_disk_rules,
@@ -196,7 +199,10 @@ checks! {
     start_in_a_cluster_without_up_hosts_is_refused,
     attach_checks_and_upgrades_the_storage_format,
     vm_start_waits_for_its_lease,
+    a_recovered_site_finds_its_read_only_storage_inactive,
+    destroying_a_recovered_master_needs_a_successor,
     a_host_without_an_iscsi_path_runs_nothing_there,
+    an_unreachable_master_is_reconstructed_on_another_domain,
 }
 
 /// The outcome of one check.

@@ -222,7 +222,10 @@ fn target_cluster(ctx: &Context, vm: &UnregisteredVm) -> Result<Id, Failure> {
 }
 
 /// A MAC already used in a pool without duplicates fails the registration unless bad MACs are
-/// reassigned; reassigned MACs come from the target pool.
+/// reassigned; reassigned MACs come from the target pool. Real: ovirt-engine
+/// `backend/manager/modules/bll/src/main/java/org/ovirt/engine/core/bll/exportimport/ImportVmCommandBase.java`
+/// (`ACTION_TYPE_FAILED_CANNOT_ADD_IFACE_DUE_TO_MAC_DUPLICATES`, naming the NICs; with
+/// `reassignBadMacs` the NICs get new MACs from the target cluster's pool).
 pub async fn mac_conflict_without_reassignment(ctx: &Context) -> Result<(), Failure> {
     // The MACs as the source had them, read before it is lost (the Engine lists no NICs of an
     // unregistered VM).
@@ -324,36 +327,8 @@ pub async fn lun_mappings_apply(ctx: &Context) -> Result<(), Failure> {
     let Some(vm) = f.vms.iter().find(|v| v.has_luns) else {
         return Ok(());
     };
-    lose_primary(ctx);
-    bring_in_all(ctx).await?;
-    let reg = f.registration(Site::Secondary);
+    let reg = every_domain_and_template_on_the_secondary(ctx).await?;
     let e = ctx.engine(Site::Secondary);
-    for d in &f.domains {
-        for t in ok(
-            "unregistered_templates",
-            e.unregistered_templates(d.id).await,
-        )? {
-            if t.base_template.is_none() && e.template(t.id).await.is_err() {
-                ok(
-                    "register_template",
-                    e.register_template(d.id, t.id, &reg).await,
-                )?;
-            }
-        }
-    }
-    for d in &f.domains {
-        for t in ok(
-            "unregistered_templates",
-            e.unregistered_templates(d.id).await,
-        )? {
-            if e.template(t.id).await.is_err() {
-                ok(
-                    "register_template",
-                    e.register_template(d.id, t.id, &reg).await,
-                )?;
-            }
-        }
-    }
     let unmapped = Registration {
         lun_mappings: Vec::new(),
         allow_partial_import: false,
@@ -384,6 +359,106 @@ pub async fn lun_mappings_apply(ctx: &Context) -> Result<(), Failure> {
         "LUNs {:?} not among the mapped {expected:?}",
         registered.luns
     );
+    Ok(())
+}
+
+/// The primary is lost, every replicated domain is attached on the secondary and every
+/// template registered there (base templates first); returns the registration with every
+/// mapping.
+async fn every_domain_and_template_on_the_secondary(
+    ctx: &Context,
+) -> Result<Registration, Failure> {
+    let f = ctx.facts();
+    lose_primary(ctx);
+    bring_in_all(ctx).await?;
+    let reg = f.registration(Site::Secondary);
+    let e = ctx.engine(Site::Secondary);
+    for bases in [true, false] {
+        for d in &f.domains {
+            for t in ok(
+                "unregistered_templates",
+                e.unregistered_templates(d.id).await,
+            )? {
+                if (!bases || t.base_template.is_none()) && e.template(t.id).await.is_err() {
+                    ok(
+                        "register_template",
+                        e.register_template(d.id, t.id, &reg).await,
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(reg)
+}
+
+/// A direct LUN that a disk of this Engine already uses is refused to a second VM's
+/// registration: `ImportVmCommand.validate` runs `DiskValidator.validateLunAlreadyInUse`
+/// (ovirt-engine `backend/manager/modules/bll/src/main/java/org/ovirt/engine/core/bll/validator/storage/DiskValidator.java`,
+/// `DiskLunMapDao.getDiskIdByLunId`), `ACTION_TYPE_FAILED_DISK_LUN_IS_ALREADY_IN_USE` (409,
+/// its text in `AppErrors.properties`).
+pub async fn registration_refuses_a_lun_another_disk_uses(ctx: &Context) -> Result<(), Failure> {
+    let f = ctx.facts();
+    let lun_id = |l: &crate::fake::Location| match l {
+        crate::fake::Location::Lun { lun_id, .. } => Some(lun_id.clone()),
+        crate::fake::Location::Export { .. } => None,
+    };
+    // Two LUNs and a VM on each that does not use the other's.
+    let pair = f.luns.iter().find_map(|first| {
+        let second = f.luns.iter().find(|l| {
+            l.alias != first.alias
+                && l.vms.iter().any(|v| !first.vms.contains(v))
+                && first.vms.iter().any(|v| !l.vms.contains(v))
+        })?;
+        Some((first, second))
+    });
+    let Some((first, second)) = pair else {
+        return Ok(());
+    };
+    let vm_of = |mine: &crate::fake::LunFacts, other: &crate::fake::LunFacts| {
+        mine.vms
+            .iter()
+            .find(|v| !other.vms.contains(v))
+            .and_then(|id| f.vms.iter().find(|v| v.id == *id))
+    };
+    let (Some(holder), Some(taker)) = (vm_of(first, second), vm_of(second, first)) else {
+        return Ok(());
+    };
+    let (Some(first_source), Some(second_source)) =
+        (lun_id(&first.primary), lun_id(&second.primary))
+    else {
+        return Ok(());
+    };
+    let reg = every_domain_and_template_on_the_secondary(ctx).await?;
+    let e = ctx.engine(Site::Secondary);
+    ok(
+        "register the VM holding the first LUN",
+        e.register_vm(holder.domains[0], holder.id, &reg).await,
+    )?;
+    let Some(taken) = reg
+        .lun_mappings
+        .iter()
+        .find(|m| m.source_lun_id == first_source)
+        .map(|m| m.target.clone())
+    else {
+        return Err(Failure::new("no LUN mapping for the first LUN"));
+    };
+    let mut onto_taken = reg.clone();
+    onto_taken.allow_partial_import = false;
+    for m in &mut onto_taken.lun_mappings {
+        if m.source_lun_id == second_source {
+            m.target = taken.clone();
+        }
+    }
+    err_text(
+        "register a VM onto a LUN another disk uses",
+        e.register_vm(taker.domains[0], taker.id, &onto_taken).await,
+        ErrorKind::Conflict,
+        "[Cannot import VM. The provided lun is used by another disk.]",
+    )?;
+    ok(
+        "register it with its own LUN",
+        e.register_vm(taker.domains[0], taker.id, &reg).await,
+    )?;
     Ok(())
 }
 

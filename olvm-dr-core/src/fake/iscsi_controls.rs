@@ -25,8 +25,11 @@ impl World {
         })
     }
 
-    /// Sets `site`'s Engine's `StorageDomainFailureTimeoutInMinutes`: how long a domain a host
-    /// cannot reach stays reported before the Engine acts (default 5 minutes).
+    /// Sets `site`'s Engine's `StorageDomainFailureTimeoutInMinutes`
+    /// ([`TransitionTimes::domain_failure`](super::TransitionTimes::domain_failure), 5 minutes
+    /// in the `realistic` profile, zero in `instant`): how long a domain its hosts report in
+    /// problem (a lost iSCSI path, a recovered site's read-only copy) stays reported before the
+    /// Engine acts. The timers that run move to the new value.
     pub fn set_domain_failure_timeout(&self, site: Site, timeout: Duration) {
         self.with(|w, now| w.set_domain_failure_timeout(site, timeout, now));
     }

@@ -47,6 +47,21 @@ pub struct TransitionTimes {
     pub spm_election: Duration,
     /// After a VM is `up`: until its guest agent reported the guest's addresses.
     pub guest_agent: Duration,
+    /// A site back from a disaster: from the Engine's start to the first cycle of its
+    /// storage-pool timer that hears from the hosts (`IrsProxyImpl.updatingTimerElapsed`, every
+    /// `StoragePoolRefreshTimeInSeconds`). Until then the domains are `unknown` and the VMs
+    /// that ran `unknown`. The fake keeps the cycle after the instant of the recovery even when
+    /// this is zero (see `state::recovery`).
+    pub pool_refresh: Duration,
+    /// The Engine's `StorageDomainFailureTimeoutInMinutes`: how long after the first host
+    /// reported a domain in problem (an iSCSI path lost, a recovered site's read-only copy) the
+    /// Engine acts on the reports (`IrsProxyImpl.addDomainInProblemData`,
+    /// `processDomainRecovery`): the reporting hosts non-operational when other UP hosts use
+    /// the domain, else the domain `inactive`, or for a master a reconstruction (see
+    /// `state::domain_monitoring`). Zero in the `instant` profile: the Engine acts on the
+    /// first report. [`World::set_domain_failure_timeout`](crate::fake::World::set_domain_failure_timeout)
+    /// changes it on a running world.
+    pub domain_failure: Duration,
 }
 
 impl TransitionTimes {
@@ -76,6 +91,11 @@ impl TransitionTimes {
             // Our estimate: the guest finishes booting and qemu-guest-agent answers VDSM's
             // next guest-info poll.
             guest_agent: Duration::from_secs(15),
+            // `StoragePoolRefreshTimeInSeconds`, 10 in the Engine's configuration
+            // (ovirt-engine `0000_config.sql`).
+            pool_refresh: Duration::from_secs(10),
+            // `StorageDomainFailureTimeoutInMinutes`, 5 in the Engine's configuration.
+            domain_failure: Duration::from_secs(5 * 60),
         }
     }
 }
@@ -190,6 +210,11 @@ impl LatencyProfile {
     /// The transition durations.
     pub fn transitions(&self) -> &TransitionTimes {
         &self.transitions
+    }
+
+    /// The transition durations, to change one.
+    pub(crate) fn transitions_mut(&mut self) -> &mut TransitionTimes {
+        &mut self.transitions
     }
 }
 

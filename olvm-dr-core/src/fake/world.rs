@@ -96,10 +96,21 @@ impl World {
         self.shared.notify_liveness();
     }
 
-    /// `site` comes back with the state it had: its Engine answers again, stale (domains still
-    /// attached and active in its database), and its hosts run again.
+    /// `site` comes back: its Engine answers again and its hosts run again. After an
+    /// [`engine_outage`](World::engine_outage) it has the state it had. After a
+    /// [`disaster`](World::disaster) it is what a real Engine shows: its domains and the VMs
+    /// that ran are `unknown` (the data center `problematic`) until the first monitoring cycle
+    /// ([`TransitionTimes::pool_refresh`](super::TransitionTimes::pool_refresh)), which finds
+    /// the storage as the replication leaves it then: domains on copies the site cannot write
+    /// (or in a data center whose master it cannot write: no SPM) are reported in problem by
+    /// its hosts and go `inactive` after
+    /// [`TransitionTimes::domain_failure`](super::TransitionTimes::domain_failure) (a master
+    /// once no other domain could take its place), as any domain its hosts cannot use; the others
+    /// come back `active` and the highly available VMs on them restart. Bringing a site back
+    /// while its copies are writable and in use by the other site is a split brain
+    /// ([`World::split_brains`]): reverse the replication first.
     pub fn recover(&self, site: Site) {
-        self.with(|w, _| w.bring_up(site));
+        self.with(|w, now| w.bring_up(site, now));
         self.shared.notify_liveness();
     }
 

@@ -251,6 +251,11 @@ pub enum Action {
         /// Go to maintenance even if the OVF store cannot be written (a stale site whose storage
         /// is now a read-only replica).
         force: bool,
+        /// The domain may be removed from the Engine's database only: when the data center has
+        /// no SPM at execution (see [`RemoveDomain`](Action::RemoveDomain)), the step leaves it
+        /// as it is for that removal instead of failing.
+        #[serde(default)]
+        destroy_fallback: bool,
     },
     /// Make sure the domain is detached from the data center.
     DetachDomain {
@@ -260,6 +265,10 @@ pub enum Action {
         data_center: Id,
         /// Its name, for messages.
         data_center_name: String,
+        /// As for [`DeactivateDomain`](Action::DeactivateDomain): without an SPM at execution the
+        /// domain is left attached for the database-only removal.
+        #[serde(default)]
+        destroy_fallback: bool,
     },
     /// Make sure the domain is no longer known to the Engine (never formatting it).
     RemoveDomain {

@@ -300,11 +300,34 @@ pub(crate) async fn cleanup_part(
     // (`StorageDomainCommandBase.canDetachDomain`, `isDetachAllowed`).
     let mut detaches: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
     let mut ends: Vec<StepId> = Vec::new();
+    // A data center without an SPM cannot deactivate or detach anything: with the
+    // database-only fallback its domains then go straight to that removal, the master last
+    // (`ForceRemoveStorageDomainCommand` needs a new master candidate and an UP host for a
+    // master that is not the last domain of its pool). Whether it has one is decided when the
+    // steps run (`execute::engine_runner::spm`): a site just back from a disaster shows every
+    // data center `problematic` until its monitoring heard from the hosts, and one whose master
+    // it can write elects an SPM then.
+    if destroy_fallback {
+        for (dc_name, status) in without_spm(&found, &data_centers).values() {
+            notes.push(PlanNote {
+                level: NoteLevel::Warning,
+                text: format!(
+                    "data center '{dc_name}' is {status} on the {site} site now: if it still has \
+                     no SPM when its domains are released (its master on a read-only replica, \
+                     or no host up), the Engine can neither move them to maintenance nor detach \
+                     them, and they are removed from its database only (the storage is not \
+                     touched), the master last"
+                ),
+            });
+        }
+    }
+    let mut removals: BTreeMap<Id, Vec<StepId>> = BTreeMap::new();
     for f in ordered {
         let name = &f.domain.name;
         let vm_stops = vm_stops_of(f);
         let mut before_removal: Vec<StepId> = vm_stops.clone();
         let mut detach_id: Option<StepId> = None;
+        let dc_of = f.data_center.as_ref().map(|(dc, _)| *dc);
         if let Some((dc, dc_name)) = &f.data_center {
             let others_detached: Vec<StepId> = if f.master {
                 detaches.get(dc).cloned().unwrap_or_default()
@@ -322,6 +345,7 @@ pub(crate) async fn cleanup_part(
                     data_center_name: dc_name.clone(),
                     master: f.master,
                     force: options.stale,
+                    destroy_fallback,
                 },
                 format!(
                     "move '{name}' to maintenance in '{dc_name}' on the {site} site{}",
@@ -346,6 +370,7 @@ pub(crate) async fn cleanup_part(
                     domain: f.domain.clone(),
                     data_center: *dc,
                     data_center_name: dc_name.clone(),
+                    destroy_fallback,
                 },
                 format!("detach '{name}' from '{dc_name}' on the {site} site"),
             )
@@ -383,14 +408,22 @@ pub(crate) async fn cleanup_part(
                 }
             ),
         )
-        .after(after.iter().cloned())
-        .after(before_removal);
+        .after(after.iter().cloned());
+        step = step.after(before_removal);
+        if let Some(dc) = dc_of.filter(|_| f.master && destroy_fallback) {
+            // Removed from the database only, a master goes after every other domain of its
+            // data center, whatever their removals gave.
+            step = step.after_finished(removals.get(&dc).into_iter().flatten().cloned());
+        }
         step = match detach_id {
             // With a database-only fallback the removal runs even if the detach failed.
             Some(d) if destroy_fallback => step.after_finished([d]),
             Some(d) => step.after([d]),
             None => step,
         };
+        if let Some(dc) = dc_of.filter(|_| !f.master) {
+            removals.entry(dc).or_default().push(remove.clone());
+        }
         steps.push(step);
         ends.push(remove);
     }
@@ -477,4 +510,28 @@ pub async fn plan_cleanup(
     plan.steps = part.steps;
     super::failover::seal(&mut plan)?;
     Ok(plan)
+}
+
+/// The data centers among `found`'s that have no SPM now (`problematic`: the REST name of the
+/// pool's `NonResponsive`, or `not_operational`), with their names and statuses. The
+/// deactivation and the detach of their domains are SPM commands
+/// (`DeactivateStorageDomainCommand`, `DetachStorageDomainFromPoolCommand`) that cannot
+/// succeed; a site back from a disaster whose master is a read-only replica is one.
+fn without_spm(
+    found: &[Found],
+    data_centers: &[crate::engine::DataCenter],
+) -> BTreeMap<Id, (String, crate::engine::DataCenterStatus)> {
+    use crate::engine::DataCenterStatus;
+    found
+        .iter()
+        .filter_map(|f| f.data_center.as_ref())
+        .filter_map(|(dc, name)| {
+            let status = data_centers.iter().find(|d| d.id == *dc)?.status;
+            matches!(
+                status,
+                DataCenterStatus::Problematic | DataCenterStatus::NotOperational
+            )
+            .then(|| (*dc, (name.clone(), status)))
+        })
+        .collect()
 }

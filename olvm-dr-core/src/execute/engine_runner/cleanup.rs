@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::op::{Op, Seen};
+use super::spm;
 use super::storage::find_domain;
 use crate::engine::{
     DiskFilter, Engine, ErrorKind, HostStatus, Id, JobStatus, RemoveStorageDomain,
@@ -11,6 +12,11 @@ use crate::engine::{
 };
 use crate::execute::{Completion, StepFailure};
 use crate::plan::{DomainRef, StopMode};
+
+/// How long an `unknown` domain may take to settle: the Engine moves a domain its hosts cannot
+/// use to `inactive` after `StorageDomainFailureTimeoutInMinutes` (5 minutes by default,
+/// `IrsProxyImpl.addDomainInProblemData`); one more minute covers the storage-pool cycles.
+const UNKNOWN_DOMAIN_SETTLES: std::time::Duration = std::time::Duration::from_secs(6 * 60);
 
 /// A VM recorded as running before the source was cleaned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,13 +75,20 @@ pub(crate) async fn ensure_down(
     name: &str,
     mode: StopMode,
 ) -> Result<Completion, StepFailure> {
-    match op.call("vm", || engine.vm(vm)).await {
-        Ok(v) if v.status == VmStatus::Down => return Ok(Completion::AlreadyDone { output: None }),
-        Ok(_) => {}
+    let status = match op.call("vm", || engine.vm(vm)).await {
+        Ok(v) => v.status,
         Err(e) if e.kind == ErrorKind::NotFound => {
             return Ok(Completion::AlreadyDone { output: None });
         }
         Err(e) => return Err(e.into()),
+    };
+    let status = if status == VmStatus::Unknown {
+        known_status(op, engine, vm, name).await?
+    } else {
+        status
+    };
+    if status == VmStatus::Down {
+        return Ok(Completion::AlreadyDone { output: None });
     }
     let what = format!("VM '{name}' to be down");
     if mode != StopMode::PowerOff {
@@ -119,6 +132,31 @@ pub(crate) async fn ensure_down(
     Ok(Completion::Done {
         output: Some(serde_json::json!({ "stopped_by": "power-off" })),
     })
+}
+
+/// Waits for the Engine to know the status of a VM it shows `unknown`: its host does not
+/// report yet (a site back from a disaster), and neither shutdown nor power-off is allowed
+/// (`StopVmCommandBase.validate`). The hosts' first report settles it (`down` when the host no
+/// longer runs it, `VmAnalyzer.proceedDisappearedVm`).
+async fn known_status(
+    op: &Op<'_>,
+    engine: &dyn Engine,
+    vm: Id,
+    name: &str,
+) -> Result<VmStatus, StepFailure> {
+    op.poll(
+        &format!("the Engine to know the status of VM '{name}' (now unknown: its host does not report yet)"),
+        op.t.vm_down,
+        || async {
+            match engine.vm(vm).await {
+                Ok(v) if v.status == VmStatus::Unknown => Ok(Seen::Pending("status unknown".into())),
+                Ok(v) => Ok(Seen::Ready(v.status)),
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(Seen::Ready(VmStatus::Down)),
+                Err(e) => Err(e),
+            }
+        },
+    )
+    .await
 }
 
 async fn vm_down(engine: &dyn Engine, vm: Id) -> crate::EngineResult<Seen<()>> {
@@ -224,6 +262,7 @@ pub(crate) async fn ensure_maintenance(
     dc: Id,
     dc_name: &str,
     force: bool,
+    destroy_fallback: bool,
 ) -> Result<Completion, StepFailure> {
     let Some(d) = find_domain(op, engine, domain, None).await? else {
         return Ok(Completion::AlreadyDone { output: None });
@@ -232,12 +271,34 @@ pub(crate) async fn ensure_maintenance(
         "storage domain {} in '{dc_name}' to be in maintenance",
         domain.describe()
     );
-    match op
+    let mut attached = op
         .call("attached_storage_domain", || {
             engine.attached_storage_domain(dc, d.id)
         })
-        .await
-    {
+        .await;
+    if matches!(&attached, Ok(a) if a.status == Some(StorageDomainStatus::Unknown)) {
+        // The Engine refuses to deactivate an `unknown` domain (its monitoring has not heard
+        // from the hosts yet, a site back from a disaster): wait until its monitoring decides
+        // (`active`, or `inactive` after the domain failure timeout).
+        attached = op
+            .poll(
+                &format!(
+                    "storage domain {} in '{dc_name}' to leave the unknown status",
+                    domain.describe()
+                ),
+                op.t.domain_state.max(UNKNOWN_DOMAIN_SETTLES),
+                || async {
+                    match engine.attached_storage_domain(dc, d.id).await {
+                        Ok(a) if a.status == Some(StorageDomainStatus::Unknown) => {
+                            Ok(Seen::Pending("status unknown".into()))
+                        }
+                        other => Ok(Seen::Ready(other)),
+                    }
+                },
+            )
+            .await?;
+    }
+    match attached {
         Err(e) if e.kind == ErrorKind::NotFound => {
             return Ok(Completion::AlreadyDone { output: None });
         }
@@ -251,6 +312,10 @@ pub(crate) async fn ensure_maintenance(
                 Some(StorageDomainStatus::PreparingForMaintenance | StorageDomainStatus::Locked)
             ) => {}
         Ok(_) => {
+            if destroy_fallback && let Some(why) = spm::missing_spm(op, engine, dc, dc_name).await?
+            {
+                return Ok(left_for_database_removal(op, domain, dc_name, &why));
+            }
             with_task_retries(op, "deactivate_storage_domain", || {
                 engine.deactivate_storage_domain(dc, d.id, force)
             })
@@ -272,6 +337,17 @@ pub(crate) async fn ensure_maintenance(
                 "the domain went back to active: the Engine could not write its OVF store \
                  (is the storage read-only?)",
             )),
+            // Back where it was: the deactivation ran and failed on the hosts. Without an SPM
+            // (a returning site whose master is a read-only replica) it always does.
+            Some(s @ (StorageDomainStatus::Inactive | StorageDomainStatus::Unknown)) => Err(
+                crate::EngineError::new(ErrorKind::InvalidState, "deactivate_storage_domain")
+                    .on(format!("storage domain {}", domain.describe()))
+                    .with_message(format!(
+                        "the domain went back to {s}: the Engine could not deactivate it (does \
+                     '{dc_name}' have an SPM? a data center whose master is a read-only replica \
+                     has none); remove it from the Engine's database only (--force-remove)"
+                    )),
+            ),
             s => Ok(Seen::Pending(format!(
                 "status {}",
                 s.map_or("none".into(), |s| s.to_string())
@@ -282,6 +358,34 @@ pub(crate) async fn ensure_maintenance(
     Ok(Completion::Done { output: None })
 }
 
+/// The end of a maintenance or detach step whose data center has no SPM (`why`) in a cleanup
+/// that may remove domains from the Engine's database only: nothing is asked of the Engine, the
+/// removal step does that (the master last); the choice is journaled with the step's output and
+/// reported as a fact.
+fn left_for_database_removal(
+    op: &Op<'_>,
+    domain: &DomainRef,
+    dc_name: &str,
+    why: &str,
+) -> Completion {
+    op.ctx.progress(format!(
+        "{why}: storage domain {} is neither moved to maintenance nor detached; it is removed from \
+         the Engine's database only",
+        domain.describe()
+    ));
+    // Part of the report: the operator sees why the normal release was not tried.
+    let _ = op.ctx.fact(
+        format!("cleanup.no_spm.{dc_name}"),
+        format!(
+            "{why}: its domains were removed from the Engine's database only (the master last), \
+             without maintenance or detach"
+        ),
+    );
+    Completion::Done {
+        output: Some(serde_json::json!({ "database_only": why })),
+    }
+}
+
 /// Makes sure the domain is detached from the data center.
 pub(crate) async fn ensure_detached(
     op: &Op<'_>,
@@ -289,6 +393,7 @@ pub(crate) async fn ensure_detached(
     domain: &DomainRef,
     dc: Id,
     dc_name: &str,
+    destroy_fallback: bool,
 ) -> Result<Completion, StepFailure> {
     let Some(d) = find_domain(op, engine, domain, None).await? else {
         return Ok(Completion::AlreadyDone { output: None });
@@ -304,7 +409,13 @@ pub(crate) async fn ensure_detached(
         }
         Err(e) => return Err(e.into()),
         Ok(a) if a.status == Some(StorageDomainStatus::Detaching) => {}
-        Ok(_) => {
+        Ok(a) => {
+            if destroy_fallback
+                && a.status != Some(StorageDomainStatus::Maintenance)
+                && let Some(why) = spm::missing_spm(op, engine, dc, dc_name).await?
+            {
+                return Ok(left_for_database_removal(op, domain, dc_name, &why));
+            }
             with_task_retries(op, "detach_storage_domain", || {
                 engine.detach_storage_domain(dc, d.id)
             })
@@ -378,6 +489,15 @@ pub(crate) async fn ensure_removed(
                 engine.remove_storage_domain(d.id, RemoveStorageDomain::Destroy)
             })
             .await?;
+            // Part of the report: what the operator must know about a domain only forgotten.
+            let _ = op.ctx.fact(
+                format!("cleanup.destroyed.{}", d.name),
+                format!(
+                    "removed from the Engine's database only ({why}); its storage was not touched. \
+                     Its metadata still names the old data center, which the next attach \
+                     overrides; if the site should use it again, import it"
+                ),
+            );
             true
         }
         Err(why) => {

@@ -12,6 +12,7 @@ mod options;
 mod readdress;
 mod readiness;
 mod registration;
+mod spm;
 mod storage;
 mod vms;
 
@@ -309,6 +310,7 @@ impl EngineRunner {
                 data_center,
                 data_center_name,
                 force,
+                destroy_fallback,
                 ..
             } => {
                 cleanup::ensure_maintenance(
@@ -318,6 +320,7 @@ impl EngineRunner {
                     *data_center,
                     data_center_name,
                     *force,
+                    *destroy_fallback,
                 )
                 .await
             }
@@ -325,7 +328,18 @@ impl EngineRunner {
                 domain,
                 data_center,
                 data_center_name,
-            } => cleanup::ensure_detached(op, engine, domain, *data_center, data_center_name).await,
+                destroy_fallback,
+            } => {
+                cleanup::ensure_detached(
+                    op,
+                    engine,
+                    domain,
+                    *data_center,
+                    data_center_name,
+                    *destroy_fallback,
+                )
+                .await
+            }
             Action::RemoveDomain {
                 domain,
                 data_center,

@@ -8,16 +8,9 @@
 //! a host comes up, `connectHostsInUpToDomainStorageServer` at attach and activate; a failed
 //! connection is only logged, `ConnectStorageServerVDSCommand.logFailedStorageConnections`).
 //!
-//! Domain monitoring (`IrsProxyImpl`): VDSM checks every domain every `sd_health_check_delay`
-//! (10 s, `lib/vdsm/common/config.py.in`) and the host reports those it cannot reach. The first
-//! report of a domain starts a timer of `StorageDomainFailureTimeoutInMinutes` (5 minutes,
-//! `0000_config.sql`); when it fires (`processDomainRecovery`), if some UP host of the data
-//! center did not report the domain, the reporting hosts become non-operational
-//! (`NonOperationalReason.STORAGE_DOMAIN_UNREACHABLE`); if every UP host reported it, a data
-//! domain that is not the master becomes inactive (`storageDomainNotOperational`). A master
-//! reported by every host goes to reconstruction, which is not modelled: it stays as it is.
-//! A host that reaches the domain again before the timer fires clears its report
-//! (`domainRecoveredFromProblem`).
+//! VDSM checks every domain every `sd_health_check_delay` (10 s, `lib/vdsm/common/config.py.in`)
+//! and the host reports those it cannot reach; what the Engine does about the reports is
+//! [`super::domain_monitoring`]'s (one model for every cause of a report).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -25,9 +18,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::Site;
-use crate::engine::{HostStatus, Id, StorageDomainStatus};
+use crate::engine::{HostStatus, Id};
 
-use super::super::clock::Transition;
 use super::super::fabric::{Locator, VolumeId};
 use super::{Event, WorldState};
 
@@ -35,29 +27,11 @@ use super::{Event, WorldState};
 /// fake re-evaluates, the domains of a host with a cut path.
 pub(crate) const DOMAIN_MONITOR_PERIOD: Duration = Duration::from_secs(10);
 
-/// `StorageDomainFailureTimeoutInMinutes`' default: how long a domain stays reported before
-/// the Engine acts on the report.
-pub(crate) const DEFAULT_DOMAIN_FAILURE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
-
-/// The cut paths of one site and the domains its hosts report in problem.
-#[derive(Debug, Clone)]
+/// The cut paths of one site.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct IscsiPaths {
     /// (host, target index) → since when the host does not reach the target.
     cut: HashMap<(Id, usize), Instant>,
-    /// (host, domain) → when the host first reported the domain in problem.
-    reported: HashMap<(Id, Id), Instant>,
-    /// The Engine's `StorageDomainFailureTimeoutInMinutes` (`engine-config` sets it).
-    pub(crate) failure_timeout: Duration,
-}
-
-impl Default for IscsiPaths {
-    fn default() -> Self {
-        Self {
-            cut: HashMap::new(),
-            reported: HashMap::new(),
-            failure_timeout: DEFAULT_DOMAIN_FAILURE_TIMEOUT,
-        }
-    }
 }
 
 impl IscsiPaths {
@@ -89,31 +63,13 @@ impl WorldState {
         self.schedule(now, Event::DomainMonitor { site, host });
     }
 
-    /// Sets the failure timeout of `site`'s Engine at `now`; the hosts with cut paths check
-    /// their domains again at once, so that reports older than the new timeout are acted on.
-    pub(crate) fn set_domain_failure_timeout(
-        &mut self,
-        site: Site,
-        timeout: Duration,
-        now: Instant,
-    ) {
-        let paths = &mut self.site_mut(site).iscsi_paths;
-        paths.failure_timeout = timeout;
-        let mut hosts: Vec<Id> = paths.cut.keys().map(|(h, _)| *h).collect();
-        hosts.sort_unstable();
-        hosts.dedup();
-        for host in hosts {
-            self.schedule(now, Event::DomainMonitor { site, host });
-        }
-    }
-
     /// Restores the path from `host` to target `t`: the host sees the target's LUNs again and
     /// its reports of the domains behind it are cleared.
     pub(crate) fn restore_iscsi_path(&mut self, site: Site, host: Id, t: usize) {
         let paths = &mut self.site_mut(site).iscsi_paths;
         paths.cut.remove(&(host, t));
         if !paths.host_has_cuts(host) {
-            paths.reported.retain(|(h, _), _| *h != host);
+            self.clear_host_reports(site, host);
         }
     }
 
@@ -128,9 +84,9 @@ impl WorldState {
         }
     }
 
-    /// One run of the domain monitor of `host` at `t`: reports the active domains of its data
-    /// center it cannot reach, acts on reports older than the failure timeout, and keeps
-    /// watching while the host has a cut path and is up.
+    /// One run of the domain monitor of `host` at `t`: reports the domains of its data center
+    /// it cannot use, leaves those it can use again, and keeps watching while the host has a
+    /// cut path and is up.
     pub(crate) fn monitor_host_domains(&mut self, site: Site, host: Id, t: Instant) {
         let s = self.site(site);
         let Some(h) = s.inv.hosts.get(&host) else {
@@ -142,74 +98,24 @@ impl WorldState {
         let Some(dc) = s.dc_of_cluster(h.cluster) else {
             return;
         };
-        let unreachable: Vec<Id> = s
+        let in_problem: Vec<Id> = s
             .domains_in(dc)
-            .filter(|d| d.is_data() && d.active_in(Some(dc), t))
-            .filter(|d| !self.host_reaches(site, host, d.volume))
             .map(|d| d.id)
+            .filter(|sd| self.host_reports_problem(site, host, *sd, t))
             .collect();
-        let paths = &mut self.site_mut(site).iscsi_paths;
-        paths
-            .reported
-            .retain(|(h, sd), _| *h != host || unreachable.contains(sd));
-        for sd in &unreachable {
-            paths.reported.entry((host, *sd)).or_insert(t);
-        }
-        let timeout = paths.failure_timeout;
-        let fires: Vec<(Id, Instant)> = unreachable
-            .into_iter()
-            .filter_map(|sd| Some((sd, *paths.reported.get(&(host, sd))? + timeout)))
-            .collect();
-        for (sd, _) in fires.iter().filter(|(_, at)| *at <= t) {
-            self.domain_failure_timeout(site, dc, *sd, t);
-        }
-        let s = self.site(site);
-        let still_up = s
-            .inv
-            .hosts
-            .get(&host)
-            .is_some_and(|h| h.status == HostStatus::Up);
-        if still_up && s.iscsi_paths.host_has_cuts(host) {
-            // The next check, or the next report's timer, whichever comes first.
-            let timer = fires.iter().map(|(_, at)| *at).filter(|at| *at > t).min();
-            let next = timer.map_or(t + DOMAIN_MONITOR_PERIOD, |at| {
-                at.min(t + DOMAIN_MONITOR_PERIOD)
-            });
-            self.schedule(next, Event::DomainMonitor { site, host });
-        }
-    }
-
-    /// `processDomainRecovery` for domain `sd` of data center `dc` at `t`.
-    fn domain_failure_timeout(&mut self, site: Site, dc: Id, sd: Id, t: Instant) {
-        let s = self.site(site);
-        let up: Vec<Id> = s
-            .inv
-            .hosts
-            .values()
-            .filter(|h| h.status == HostStatus::Up && s.dc_of_cluster(h.cluster) == Some(dc))
-            .map(|h| h.id)
-            .collect();
-        let reporting: Vec<Id> = up
-            .iter()
-            .copied()
-            .filter(|h| s.iscsi_paths.reported.contains_key(&(*h, sd)))
-            .collect();
-        let s = self.site_mut(site);
-        if reporting.len() < up.len() {
-            for h in &reporting {
-                if let Some(rec) = s.inv.hosts.get_mut(h) {
-                    rec.status = HostStatus::NonOperational;
-                }
-                s.iscsi_paths.reported.retain(|(x, _), _| x != h);
+        for sd in self.reported_by(site, host) {
+            if !in_problem.contains(&sd) {
+                self.domain_recovered_for_host(site, host, sd);
             }
-            return;
         }
-        let Some(a) = s.domains.get_mut(&sd).and_then(|d| d.attachment.as_mut()) else {
-            return;
-        };
-        if !a.master {
-            a.status = Transition::settled(StorageDomainStatus::Inactive, t);
-            s.iscsi_paths.reported.retain(|(_, d), _| *d != sd);
+        for sd in in_problem {
+            self.report_domain_in_problem(site, host, sd, t);
+        }
+        if self.site(site).iscsi_paths.host_has_cuts(host) {
+            self.schedule(
+                t + DOMAIN_MONITOR_PERIOD,
+                Event::DomainMonitor { site, host },
+            );
         }
     }
 

@@ -90,13 +90,28 @@ impl WorldState {
 
         // The command: write the OVF store, then go to maintenance.
         let t = *s.latency.transitions();
+        if !s.has_spm(dc, now) {
+            // `DeactivateStorageDomainCommand.deactivateStorageDomain` runs the
+            // `DeactivateStorageDomain` VDS command on the SPM; with none (a recovered site
+            // whose master is a read-only replica) it fails, and the domain returns to its
+            // last status after the command held it `locked`.
+            let transition = Transition::new(
+                now,
+                &[(StorageDomainStatus::Locked, t.deactivate_locked)],
+                status,
+            );
+            self.hold_locks(site, wanted, now, transition.ends_at());
+            self.set_status(site, sd, transition);
+            return Ok(());
+        }
         // `DeactivateStorageDomainWithOvfUpdateCommand` runs the OVF update first.
         let ovf_written = self.update_domain_ovf(site, sd, now) != OvfWrite::Failed;
         let (steps, end) = if !ovf_written && !force {
-            // The OVF update failed and the caller did not force: the domain stays active.
+            // The OVF update failed and the caller did not force: the domain returns to its
+            // last status (`active`, or `inactive` when its hosts could not use it).
             (
                 vec![(StorageDomainStatus::Locked, t.deactivate_locked)],
-                StorageDomainStatus::Active,
+                status,
             )
         } else if is_master && successor.is_none() {
             (

@@ -8,6 +8,7 @@
 
 pub(crate) mod connections;
 pub(crate) mod disks;
+pub(crate) mod domain_monitoring;
 pub(crate) mod domains;
 pub(crate) mod entities;
 pub(crate) mod fencing;
@@ -23,6 +24,7 @@ pub(crate) mod mappings;
 pub(crate) mod master_election;
 pub(crate) mod ovf;
 pub(crate) mod ovf_generations;
+pub(crate) mod recovery;
 pub(crate) mod register;
 pub(crate) mod register_checks;
 pub(crate) mod register_template;
@@ -74,8 +76,13 @@ pub(crate) enum Event {
     FinishDetach { site: Site, sd: Id },
     /// sanlock could not renew `site`'s lease on `sd` for the lease time (see [`fencing`]).
     LeaseRenewalFailed { site: Site, sd: Id },
+    /// The first monitoring cycle after `site` came back from a disaster (see [`recovery`]).
+    MonitoringAfterRecovery { site: Site },
     /// A host with a cut iSCSI path checks its domains (see [`iscsi_paths`]).
     DomainMonitor { site: Site, host: Id },
+    /// The failure timer of a domain the hosts report in problem fires (see
+    /// [`domain_monitoring`]); `timer` tells a timer that was replaced.
+    DomainFailureTimer { site: Site, sd: Id, timer: u64 },
 }
 
 /// Everything.
@@ -215,7 +222,11 @@ impl WorldState {
                 }
             }
             Event::LeaseRenewalFailed { site, sd } => self.fence(site, sd, t),
+            Event::MonitoringAfterRecovery { site } => self.monitoring_after_recovery(site, t),
             Event::DomainMonitor { site, host } => self.monitor_host_domains(site, host, t),
+            Event::DomainFailureTimer { site, sd, timer } => {
+                self.domain_failure_timer_fired(site, sd, timer, t);
+            }
         }
     }
 
@@ -228,11 +239,16 @@ impl WorldState {
         }
     }
 
-    /// Brings `site` back with the state it had.
-    pub(crate) fn bring_up(&mut self, site: Site) {
+    /// Brings `site` back at `now`. After an Engine outage it has the state it had; after a
+    /// disaster its monitoring has to find its storage and hosts again (see [`recovery`]).
+    pub(crate) fn bring_up(&mut self, site: Site, now: Instant) {
         let s = self.site_mut(site);
+        let after_disaster = s.hosts_down_at.is_some();
         s.engine_up = true;
         s.hosts_down_at = None;
+        if after_disaster {
+            self.recover_from_disaster(site, now);
+        }
     }
 
     /// Counts a call to `site` and fires a call-count-triggered drop that is due.

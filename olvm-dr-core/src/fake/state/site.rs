@@ -94,8 +94,10 @@ pub(crate) struct SiteState {
     pub(crate) ovf_gens: super::ovf_generations::OvfGenerations,
     /// The storage server connections of file domains.
     pub(crate) connections: super::connections::Connections,
-    /// The iSCSI paths its hosts lost and the domains they report in problem.
+    /// The iSCSI paths its hosts lost.
     pub(crate) iscsi_paths: super::iscsi_paths::IscsiPaths,
+    /// The domains its hosts report in problem, and their failure timers.
+    pub(crate) in_problem: super::domain_monitoring::DomainsInProblem,
 }
 
 impl SiteState {
@@ -130,6 +132,7 @@ impl SiteState {
             ovf_gens: super::ovf_generations::OvfGenerations::default(),
             connections: super::connections::Connections::new(seed, site),
             iscsi_paths: super::iscsi_paths::IscsiPaths::default(),
+            in_problem: super::domain_monitoring::DomainsInProblem::default(),
         }
     }
 

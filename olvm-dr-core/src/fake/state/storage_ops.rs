@@ -266,17 +266,7 @@ impl WorldState {
                 "the volume is a read-only replica; sanlock cannot write its lease",
             ));
         }
-        let drill_copy = self.fabric.isolated_since(v).is_some();
-        let timeout = self.lease_timeout;
-        let got = self.leases.acquire(sd, site, now, timeout, !drill_copy);
-        let taken_at = now + got.wait;
-        if let Some(other) = got.taken_from
-            && !drill_copy
-            && self.hosts_down_at(other).is_none_or(|down| down > taken_at)
-        {
-            self.record_split_brain(sd, site, other, taken_at);
-        }
-        Ok(got.wait)
+        Ok(self.take_host_id_leases(site, sd, v, now))
     }
 
     /// `POST /datacenters/{dc}/storagedomains`: attach, then activate. Returns how long the call
