@@ -147,7 +147,19 @@ pub async fn file_domains_import_by_address_and_path(ctx: &Context) -> Result<()
     Ok(())
 }
 
-/// Block domains import by id with `import=true`, and only once the host sees their LUNs.
+/// Block domains import by id with `import=true`, and only once the host sees their LUNs. In
+/// ovirt-engine
+/// `backend/manager/modules/restapi/jaxrs/src/main/java/org/ovirt/engine/api/restapi/resource/BackendStorageDomainsResource.java`:
+/// `add` requires the `id` of an imported block domain ("Incomplete parameters" without it),
+/// and `addExistingSAN` reads the host's device list (`GetDeviceList`), asks
+/// `GetUnregisteredBlockStorageDomains` for the domains on those LUNs (its
+/// `connectTargets` fails with "Couldn't connect to the specified targets" when there is no
+/// iSCSI target to connect to), picks the one with that id (`getMatchingStorageDomain`, an
+/// empty domain when none matches) and runs `AddExistingBlockStorageDomain`, whose
+/// `canAddDomain`
+/// (`backend/manager/modules/bll/src/main/java/org/ovirt/engine/core/bll/storage/domain/AddExistingBlockStorageDomainCommand.java`)
+/// fails with `ACTION_TYPE_FAILED_PROBLEM_WITH_CANDIDATE_INFO` when `GetVGInfo` finds no LUN
+/// of the domain's volume group.
 pub async fn block_domains_import_by_id(ctx: &Context) -> Result<(), Failure> {
     let e = ctx.engine(Site::Secondary);
     for d in ctx

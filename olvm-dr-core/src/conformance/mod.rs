@@ -18,14 +18,18 @@
 //! This module is not a stable API: checks are added as the fake learns more rules.
 
 mod attach_outcomes;
+mod destroy_master;
 mod failover;
 mod guests;
+mod ha_restart;
 mod import;
+mod import_lun_disk;
 mod inventory;
 mod iscsi_paths;
 mod jobs;
 mod leases;
 mod locks;
+mod mac_pools;
 mod maintenance;
 mod master_election;
 mod ovf_outdated;
@@ -52,14 +56,18 @@ use crate::engine::Engine;
 use crate::fake::{LatencyProfile, World, WorldFacts};
 
 pub use attach_outcomes::*;
+pub use destroy_master::*;
 pub use failover::*;
 pub use guests::*;
+pub use ha_restart::*;
 pub use import::*;
+pub use import_lun_disk::*;
 pub use inventory::*;
 pub use iscsi_paths::*;
 pub use jobs::*;
 pub use leases::*;
 pub use locks::*;
+pub use mac_pools::*;
 pub use maintenance::*;
 pub use master_election::*;
 pub use ovf_outdated::*;
@@ -203,6 +211,12 @@ checks! {
     destroying_a_recovered_master_needs_a_successor,
     a_host_without_an_iscsi_path_runs_nothing_there,
     an_unreachable_master_is_reconstructed_on_another_domain,
+    destroying_a_master_needs_an_up_host,
+    destroying_a_master_looks_for_a_successor_first,
+    block_import_refuses_a_lun_a_direct_lun_disk_uses,
+    registration_needs_free_macs_in_the_pool,
+    a_recovered_site_restarts_its_ha_vms_on_writable_copies,
+    a_recovered_site_leaves_its_ha_vms_down_on_read_only_copies,
 }
 
 /// The outcome of one check.

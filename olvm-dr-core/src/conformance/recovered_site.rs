@@ -26,7 +26,7 @@ use super::Context;
 use super::support::{Failure, ensure, err_text, ok};
 
 /// Long enough for the first monitoring cycle of the `instant` profile and its transitions.
-const SETTLE: Duration = Duration::from_millis(200);
+pub(super) const SETTLE: Duration = Duration::from_millis(200);
 
 /// The storage-pool refresh of a check that looks at the site before its hosts report
 /// (`StoragePoolRefreshTimeInSeconds`, 10 s in a real Engine; zero in the `instant` profile,

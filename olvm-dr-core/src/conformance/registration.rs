@@ -6,10 +6,16 @@ use crate::engine::{EntityRef, ErrorKind, Id, Registration, UnregisteredVm};
 use crate::fake::{DomainFacts, NicSpec, VmSpec};
 
 use super::Context;
-use super::support::{Failure, bring_in, bring_in_all, ensure, err, err_text, lose_primary, ok};
+use super::support::{
+    Failure, bring_in, bring_in_all, bring_in_all_but, ensure, err, err_text, lose_primary, ok,
+};
 
 /// Brings in `d` and registers the templates it carries.
-async fn with_templates(ctx: &Context, d: &DomainFacts, reg: &Registration) -> Result<(), Failure> {
+pub(super) async fn with_templates(
+    ctx: &Context,
+    d: &DomainFacts,
+    reg: &Registration,
+) -> Result<(), Failure> {
     let e = ctx.engine(Site::Secondary);
     let mut templates = ok(
         "unregistered_templates",
@@ -26,7 +32,9 @@ async fn with_templates(ctx: &Context, d: &DomainFacts, reg: &Registration) -> R
 }
 
 /// The first replicated domain with VMs, brought in on the secondary, and its unregistered VMs.
-async fn first_domain(ctx: &Context) -> Result<(&DomainFacts, Vec<UnregisteredVm>), Failure> {
+pub(super) async fn first_domain(
+    ctx: &Context,
+) -> Result<(&DomainFacts, Vec<UnregisteredVm>), Failure> {
     lose_primary(ctx);
     let f = ctx.facts();
     let d = f
@@ -200,7 +208,7 @@ pub async fn register_vm_name_conflict(ctx: &Context) -> Result<(), Failure> {
 
 /// The secondary cluster `vm` lands in: its primary cluster (the world's facts: the Engine does
 /// not name an unregistered VM's cluster) through the cluster mappings.
-fn target_cluster(ctx: &Context, vm: &UnregisteredVm) -> Result<Id, Failure> {
+pub(super) fn target_cluster(ctx: &Context, vm: &UnregisteredVm) -> Result<Id, Failure> {
     let f = ctx.facts();
     let name = f
         .vms
@@ -368,13 +376,21 @@ pub async fn lun_mappings_apply(ctx: &Context) -> Result<(), Failure> {
 async fn every_domain_and_template_on_the_secondary(
     ctx: &Context,
 ) -> Result<Registration, Failure> {
+    every_domain_but_and_its_templates_on_the_secondary(ctx, None).await
+}
+
+/// As [`every_domain_and_template_on_the_secondary`], leaving domain `skip` out.
+pub(super) async fn every_domain_but_and_its_templates_on_the_secondary(
+    ctx: &Context,
+    skip: Option<Id>,
+) -> Result<Registration, Failure> {
     let f = ctx.facts();
     lose_primary(ctx);
-    bring_in_all(ctx).await?;
+    bring_in_all_but(ctx, skip).await?;
     let reg = f.registration(Site::Secondary);
     let e = ctx.engine(Site::Secondary);
     for bases in [true, false] {
-        for d in &f.domains {
+        for d in f.domains.iter().filter(|d| Some(d.id) != skip) {
             for t in ok(
                 "unregistered_templates",
                 e.unregistered_templates(d.id).await,

@@ -147,8 +147,17 @@ pub(super) async fn bring_in(ctx: &Context, d: &DomainFacts) -> Result<Id, Failu
 
 /// Fails over every replicated domain: masters first, then the others.
 pub(super) async fn bring_in_all(ctx: &Context) -> Result<(), Failure> {
+    bring_in_all_but(ctx, None).await
+}
+
+/// Fails over every replicated domain but `skip`: masters first, then the others.
+pub(super) async fn bring_in_all_but(ctx: &Context, skip: Option<Id>) -> Result<(), Failure> {
     let facts = ctx.facts();
-    let mut ordered: Vec<&DomainFacts> = facts.domains.iter().collect();
+    let mut ordered: Vec<&DomainFacts> = facts
+        .domains
+        .iter()
+        .filter(|d| Some(d.id) != skip)
+        .collect();
     // One master per target DC first: the first domain of each.
     ordered.sort_by_key(|d| {
         let first_in_dc = facts

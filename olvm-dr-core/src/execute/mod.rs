@@ -20,7 +20,7 @@ pub use scheduler::{
     StepRun, StepRunner, run_steps,
 };
 
-use crate::journal::{JOURNAL_SCHEMA, Journal, JournalState, Record};
+use crate::journal::{JOURNAL_SCHEMA, Journal, JournalState, Record, wait_commit};
 use crate::plan::Plan;
 use crate::progress::{Event, Reporter};
 use crate::report::{Report, RunMeta, StepOutcome, build_report};
@@ -75,7 +75,7 @@ impl Execution<'_> {
             at: wall_clock(),
             t_ms: clock.now_ms(),
         };
-        if let Err(e) = self.journal.append(&start, true) {
+        if let Err(e) = wait_commit(self.journal.submit(&start)).await {
             facts.insert("journal_error".into(), e.to_string());
         }
         let ctx = RunContext {
@@ -120,7 +120,7 @@ impl Execution<'_> {
             at: wall_clock(),
             t_ms: outcome.finished_ms,
         };
-        let _ = self.journal.append(&end, true);
+        let _ = wait_commit(self.journal.submit(&end)).await;
         let count = |o: StepOutcome| outcome.results.iter().filter(|r| r.outcome == o).count();
         self.reporter.event(&Event::RunFinished {
             succeeded: outcome

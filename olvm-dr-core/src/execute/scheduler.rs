@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::StreamExt;
-use futures_util::stream::FuturesUnordered;
+use futures_util::stream::{FuturesOrdered, FuturesUnordered};
+use futures_util::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::clock::{RunClock, millis, wall_clock};
@@ -247,6 +247,9 @@ struct Node {
     open_children: usize,
     subtree_failed: bool,
     result: Option<StepResult>,
+    /// Its records were appended without waiting for them to be durable: nothing in the run
+    /// relied on it when it ended (see [`relied_on`]).
+    deferred: bool,
 }
 
 /// The run's shared pieces.
@@ -268,6 +271,11 @@ struct Graph {
     stopping: Option<String>,
     phases_seen: HashSet<Phase>,
     counters: CounterTracker,
+    /// Steps added by steps whose records are not yet durable (not in the graph yet).
+    journaled: HashSet<StepId>,
+    /// Outputs of steps whose records were deferred: visible once the journal is flushed at
+    /// the run's end (no step depends on those steps, so none may rely on them before).
+    deferred_outputs: Vec<(StepId, serde_json::Value)>,
 }
 
 impl Graph {
@@ -279,6 +287,8 @@ impl Graph {
             stopping: None,
             phases_seen: HashSet::new(),
             counters: CounterTracker::default(),
+            journaled: HashSet::new(),
+            deferred_outputs: Vec::new(),
         }
     }
 
@@ -318,6 +328,7 @@ impl Graph {
                 open_children: 0,
                 subtree_failed: false,
                 result: None,
+                deferred: false,
             });
             if let Some(p) = parent {
                 self.nodes[p].open_children += 1;
@@ -411,6 +422,8 @@ pub async fn run_steps(
     }
 
     let mut running = FuturesUnordered::new();
+    // Steps that ended, waiting (in the order they ended) for their records to be durable.
+    let mut committing: Pending = FuturesOrdered::new();
     loop {
         while g.stopping.is_none() && running.len() < options.max_in_flight.max(1) {
             // A controller that lost its run lock starts nothing more (its Engine calls are
@@ -473,11 +486,86 @@ pub async fn run_steps(
                 (i, started_ms, run)
             });
         }
-        let Some((i, started_ms, run)) = running.next().await else {
-            break;
+        // Steps whose records are durable first: their dependents may start.
+        let next = if committing.is_empty() {
+            match running.next().await {
+                Some(ran) => Next::Ran(ran),
+                None => break,
+            }
+        } else {
+            tokio::select! {
+                biased;
+                Some(done) = committing.next() => Next::Committed(done),
+                Some(ran) = running.next() => Next::Ran(ran),
+            }
         };
-        complete(&mut g, i, started_ms, run, ctx, &outputs, options);
+        match next {
+            Next::Ran((i, started_ms, run)) => {
+                let defer = !relied_on(&g, i);
+                let mut c = complete(&mut g, i, started_ms, run, ctx, defer);
+                // A step nothing relies on finishes at once: its records were handed over
+                // without a commit to wait for. A journal that wrote the records already (a
+                // file, memory) finishes the step at once, in order; else (etcd) it finishes
+                // once their commit is acknowledged, and the steps that end meanwhile share the
+                // next commit. On a current-thread runtime the commit is waited for here (see
+                // `wait_commit`).
+                let now = if c.deferred {
+                    (&mut c.commit).now_or_never()
+                } else if !committing.is_empty() {
+                    None
+                } else if crate::journal::commit_blocks() {
+                    Some(crate::journal::block_on(&mut c.commit))
+                } else {
+                    (&mut c.commit).now_or_never()
+                };
+                match now {
+                    Some(unjournaled) => {
+                        durable(
+                            &mut g,
+                            c,
+                            unjournaled,
+                            ctx,
+                            &outputs,
+                            options,
+                            &mut committing,
+                        );
+                    }
+                    None => committing.push_back(Box::pin(commit_of(c))),
+                }
+            }
+            Next::Committed((c, unjournaled)) => {
+                durable(
+                    &mut g,
+                    c,
+                    unjournaled,
+                    ctx,
+                    &outputs,
+                    options,
+                    &mut committing,
+                );
+            }
+        }
     }
+
+    // The run's end: the records appended without waiting (steps nothing relied on, skipped
+    // and blocked steps) are durable before the run returns, as every other one is.
+    let flush = ctx.journal.flush();
+    let flushed = if crate::journal::commit_blocks() {
+        crate::journal::block_on(flush)
+    } else {
+        flush.await
+    };
+    if let Err(e) = flushed
+        && g.stopping.is_none()
+    {
+        g.stopping = Some(format!(
+            "the run stopped: the journal could not be written ({e})"
+        ));
+    }
+    outputs
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .extend(std::mem::take(&mut g.deferred_outputs));
 
     // Whatever never ran: stopped, or (a planner bug) waiting on something that cannot happen.
     let reason = g
@@ -533,8 +621,7 @@ fn settle(g: &mut Graph, i: usize, ctx: &RunContext) {
     }
     if let Planned::Skipped { reason } = &g.nodes[i].step.planned {
         let r = synthetic_result(&g.nodes[i].step, StepOutcome::Skipped, &reason.clone());
-        // Nothing was done: a record that is lost costs nothing.
-        let _ = record_result(ctx, &mut g.counters, &r);
+        record_result(ctx, &mut g.counters, &r);
         g.nodes[i].result = Some(r);
         g.nodes[i].state = NodeState::Ran;
         finish(g, i, ctx);
@@ -551,8 +638,7 @@ fn block(g: &mut Graph, i: usize, dep: &StepId, ctx: &RunContext) {
         StepOutcome::Blocked,
         &format!("it depends on '{dep}', which did not succeed"),
     );
-    // Nothing was done: a record that is lost costs nothing.
-    let _ = record_result(ctx, &mut g.counters, &r);
+    record_result(ctx, &mut g.counters, &r);
     g.nodes[i].result = Some(r);
     g.nodes[i].state = NodeState::Ran;
     finish(g, i, ctx);
@@ -589,15 +675,16 @@ fn finish(g: &mut Graph, i: usize, ctx: &RunContext) {
     }
 }
 
+/// A step's run ended: validates what it added and hands its records to the journal. The rest
+/// of its completion is [`committed`], once they are durable.
 fn complete(
     g: &mut Graph,
     i: usize,
     started_ms: u64,
     run: StepRun,
     ctx: &RunContext,
-    outputs: &Mutex<HashMap<StepId, serde_json::Value>>,
-    options: SchedulerOptions,
-) {
+    defer: bool,
+) -> Committing {
     let step = g.nodes[i].step.clone();
     let now = ctx.clock.now_ms();
     let (outcome, error, error_kind, output, added) = match run.result {
@@ -621,9 +708,9 @@ fn complete(
     if !added.is_empty() {
         let fresh: Vec<Step> = added
             .into_iter()
-            .filter(|s| !g.index.contains_key(&s.id))
+            .filter(|s| !g.index.contains_key(&s.id) && !g.journaled.contains(&s.id))
             .collect();
-        let known: HashSet<StepId> = g.index.keys().cloned().collect();
+        let known: HashSet<StepId> = g.index.keys().chain(&g.journaled).cloned().collect();
         let ancestors = ancestors_of(g, i);
         if let Err(e) = check_graph(&fresh, &known) {
             failure = (
@@ -648,40 +735,6 @@ fn complete(
         }
     }
     let (outcome, error, error_kind) = failure;
-
-    if let Some(output) = &output {
-        let _ = ctx.journal.append(
-            &Record::StepOutput {
-                step: step.id.clone(),
-                output: output.clone(),
-                at: wall_clock(),
-                t_ms: now,
-            },
-            true,
-        );
-        outputs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(step.id.clone(), output.clone());
-    }
-    let mut unjournaled = None;
-    if !new_steps.is_empty() {
-        if let Err(e) = ctx.journal.append(
-            &Record::StepsAdded {
-                by: step.id.clone(),
-                steps: new_steps.clone(),
-                at: wall_clock(),
-                t_ms: now,
-            },
-            true,
-        ) {
-            unjournaled = Some(e);
-        }
-        ctx.reporter.event(&Event::StepsAdded {
-            by: step.id.clone(),
-            added: new_steps.len(),
-        });
-    }
     let result = StepResult {
         id: step.id.clone(),
         phase: step.phase,
@@ -696,9 +749,217 @@ fn complete(
         lease_wait_ms: millis(run.lease_wait),
         hint: None,
     };
-    if let Err(e) = record_result(ctx, &mut g.counters, &result) {
-        unjournaled.get_or_insert(e);
+
+    // Nothing in the run relies on a step that nothing depends on or waits for (and whose
+    // parent, if any, releases nothing either): its records are appended without waiting and
+    // made durable by the next commit anything waits for, or by the flush at the run's end. A
+    // record lost before then (the controller killed) costs what a kill between the step's
+    // Engine call and its record always costs: the resumed run does the step again as an ensure
+    // and finds it done. A step that added steps always waits (they are its children).
+    if defer && new_steps.is_empty() {
+        let mut unjournaled = None;
+        if let Some(output) = &output
+            && let Err(e) = ctx.journal.append(
+                &Record::StepOutput {
+                    step: step.id.clone(),
+                    output: output.clone(),
+                    at: wall_clock(),
+                    t_ms: now,
+                },
+                false,
+            )
+        {
+            tracing::debug!(error = %e, "a step's output could not be journaled");
+        }
+        if let Err(e) = ctx.journal.append(&result_record(ctx, &result), false) {
+            unjournaled = Some(e);
+        }
+        g.nodes[i].deferred = true;
+        return Committing {
+            i,
+            result,
+            output,
+            new_steps,
+            deferred: true,
+            flushed: false,
+            commit: Box::pin(std::future::ready(unjournaled)),
+        };
     }
+
+    // The step's records go to the journal now; the rest (its dependents released, its
+    // output visible) waits until they are durable.
+    let output_commit = output.as_ref().map(|output| {
+        ctx.journal.submit(&Record::StepOutput {
+            step: step.id.clone(),
+            output: output.clone(),
+            at: wall_clock(),
+            t_ms: now,
+        })
+    });
+    let added_commit = (!new_steps.is_empty()).then(|| {
+        ctx.journal.submit(&Record::StepsAdded {
+            by: step.id.clone(),
+            steps: new_steps.clone(),
+            at: wall_clock(),
+            t_ms: now,
+        })
+    });
+    for s in &new_steps {
+        g.journaled.insert(s.id.clone());
+    }
+    let result_commit = ctx.journal.submit(&result_record(ctx, &result));
+    let commit = async move {
+        // A lost output only costs the report its data; lost added steps or a lost result
+        // stop the run.
+        if let Some(c) = output_commit {
+            let _ = c.await;
+        }
+        let mut unjournaled = None;
+        if let Some(c) = added_commit
+            && let Err(e) = c.await
+        {
+            unjournaled = Some(e);
+        }
+        if let Err(e) = result_commit.await {
+            unjournaled.get_or_insert(e);
+        }
+        unjournaled
+    };
+    Committing {
+        i,
+        result,
+        output,
+        new_steps,
+        deferred: false,
+        flushed: false,
+        commit: Box::pin(commit),
+    }
+}
+
+/// What the scheduler's loop woke up for.
+enum Next {
+    /// A step's run ended.
+    Ran((usize, u64, StepRun)),
+    /// A step's records are durable (or could not be made so).
+    Committed((Committing, Option<std::io::Error>)),
+}
+
+/// A step that ended, its records on their way to the journal.
+struct Committing {
+    i: usize,
+    result: StepResult,
+    output: Option<serde_json::Value>,
+    new_steps: Vec<Step>,
+    /// Its records were appended without a commit to wait for (see [`complete`]).
+    deferred: bool,
+    /// The journal was flushed for the steps it adds (see [`durable`]).
+    flushed: bool,
+    /// Ends once the records are durable: with the error when one that matters is not.
+    commit: std::pin::Pin<Box<dyn std::future::Future<Output = Option<std::io::Error>> + Send>>,
+}
+
+/// Waits for `c`'s commit.
+async fn commit_of(mut c: Committing) -> (Committing, Option<std::io::Error>) {
+    let unjournaled = (&mut c.commit).await;
+    (c, unjournaled)
+}
+
+/// Steps whose records are on their way to the journal, in the order they ended.
+type Pending = FuturesOrdered<
+    std::pin::Pin<
+        Box<dyn std::future::Future<Output = (Committing, Option<std::io::Error>)> + Send>,
+    >,
+>;
+
+/// Whether anything in the run relies on step `i`'s effect once it ends: a step depends on it
+/// or waits for it, or it is a child and its parent's end does (the parent's dependents wait
+/// for its children). Steps added later that depend on it are seen to in [`durable`].
+fn relied_on(g: &Graph, i: usize) -> bool {
+    let mut at = Some(i);
+    while let Some(n) = at.map(|a| &g.nodes[a]) {
+        if !n.dependents.is_empty() || !n.followers.is_empty() {
+            return true;
+        }
+        at = n.parent;
+    }
+    false
+}
+
+/// `c`'s records are durable (or could not be made so): finishes the step, unless it adds steps
+/// that depend on (or wait for) a step whose records were deferred. Those records may still be
+/// waiting for a commit (the step may have ended after `c`'s records were handed over), so the
+/// journal is flushed first and the step finishes once the flush is acknowledged: no step starts
+/// before the records of the steps it relies on are durable.
+fn durable(
+    g: &mut Graph,
+    mut c: Committing,
+    unjournaled: Option<std::io::Error>,
+    ctx: &RunContext,
+    outputs: &Mutex<HashMap<StepId, serde_json::Value>>,
+    options: SchedulerOptions,
+    committing: &mut Pending,
+) {
+    let relies_on_deferred = |s: &Step| {
+        s.depends_on
+            .iter()
+            .chain(&s.waits_for)
+            .any(|d| g.index.get(d).is_some_and(|&j| g.nodes[j].deferred))
+    };
+    if !c.flushed && c.new_steps.iter().any(relies_on_deferred) {
+        c.flushed = true;
+        let flush = ctx.journal.flush();
+        if crate::journal::commit_blocks() {
+            let flushed = crate::journal::block_on(flush).err();
+            committed(g, c, unjournaled.or(flushed), ctx, outputs, options);
+        } else {
+            c.commit = Box::pin(async move { unjournaled.or(flush.await.err()) });
+            committing.push_back(Box::pin(commit_of(c)));
+        }
+        return;
+    }
+    committed(g, c, unjournaled, ctx, outputs, options);
+}
+
+/// The end of a step's completion, once its records are durable (or could not be): its output
+/// becomes visible, its result counts, the steps it added join the graph and its dependents
+/// move on. Nothing that relies on the step's effect happens before its result is durable.
+fn committed(
+    g: &mut Graph,
+    c: Committing,
+    unjournaled: Option<std::io::Error>,
+    ctx: &RunContext,
+    outputs: &Mutex<HashMap<StepId, serde_json::Value>>,
+    options: SchedulerOptions,
+) {
+    let Committing {
+        i,
+        result,
+        output,
+        new_steps,
+        deferred,
+        ..
+    } = c;
+    let step_id = result.id.clone();
+    match output {
+        Some(output) if deferred => g.deferred_outputs.push((step_id.clone(), output)),
+        Some(output) => {
+            outputs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(step_id.clone(), output);
+        }
+        None => {}
+    }
+    if !new_steps.is_empty() {
+        for s in &new_steps {
+            g.journaled.remove(&s.id);
+        }
+        ctx.reporter.event(&Event::StepsAdded {
+            by: step_id.clone(),
+            added: new_steps.len(),
+        });
+    }
+    report_result(ctx, &mut g.counters, &result);
     // Nothing goes on that the journal does not hold: a resume must find it.
     if let Some(e) = unjournaled
         && g.stopping.is_none()
@@ -707,10 +968,12 @@ fn complete(
             "the run stopped: the journal could not be written ({e})"
         ));
     }
-    if outcome == StepOutcome::Failed && options.on_error == OnError::Stop && g.stopping.is_none() {
+    if result.outcome == StepOutcome::Failed
+        && options.on_error == OnError::Stop
+        && g.stopping.is_none()
+    {
         g.stopping = Some(format!(
-            "the run stopped after '{}' failed (--on-error stop)",
-            step.id
+            "the run stopped after '{step_id}' failed (--on-error stop)"
         ));
     }
     g.nodes[i].result = Some(result);
@@ -734,20 +997,26 @@ fn ancestors_of(g: &Graph, i: usize) -> HashSet<StepId> {
     out
 }
 
-/// Journals a step's result (durably) and reports it.
-fn record_result(
-    ctx: &RunContext,
-    counters: &mut CounterTracker,
-    r: &StepResult,
-) -> std::io::Result<()> {
-    let written = ctx.journal.append(
-        &Record::StepFinished {
-            result: r.clone(),
-            at: wall_clock(),
-            t_ms: ctx.clock.now_ms(),
-        },
-        true,
-    );
+/// A step's result as a journal record.
+fn result_record(ctx: &RunContext, r: &StepResult) -> Record {
+    Record::StepFinished {
+        result: r.clone(),
+        at: wall_clock(),
+        t_ms: ctx.clock.now_ms(),
+    }
+}
+
+/// Journals the result of a step that did nothing (skipped, blocked) and reports it. Nothing
+/// was done, so a record that is lost costs nothing: the journal takes it without a commit of
+/// its own (the next commit, or the flush at the run's end, makes it durable; a resume finds
+/// the step skipped or blocked again).
+fn record_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult) {
+    let _ = ctx.journal.append(&result_record(ctx, r), false);
+    report_result(ctx, counters, r);
+}
+
+/// Reports a step's result and counts it.
+fn report_result(ctx: &RunContext, counters: &mut CounterTracker, r: &StepResult) {
     ctx.reporter.event(&Event::StepFinished {
         step: r.id.clone(),
         phase: r.phase,
@@ -761,7 +1030,6 @@ fn record_result(
     if let Some(c) = counters.due(now, false) {
         ctx.reporter.event(&Event::Counters(c));
     }
-    written
 }
 
 fn synthetic_result(step: &Step, outcome: StepOutcome, reason: &str) -> StepResult {

@@ -150,6 +150,33 @@ impl Journal {
         }
     }
 
+    /// Appends one record durably without waiting here for a store that commits records
+    /// together (etcd): the returned future ends once the record and every earlier one are
+    /// durable. A file or memory journal appends (and syncs) it before this returns, as
+    /// [`append`](Self::append) with `durable` does, and the future is already finished.
+    pub fn submit(&self, record: &Record) -> crate::state::Commit {
+        let mut sink = self.lock();
+        match &mut *sink {
+            Sink::Store { writer, .. } => writer.submit(record),
+            Sink::File { .. } | Sink::Memory(_) => {
+                drop(sink);
+                Box::pin(std::future::ready(self.append(record, true)))
+            }
+        }
+    }
+
+    /// Makes every record appended so far durable, those appended without `durable` too (see
+    /// [`JournalSink::flush`]): a file is synced before this returns; a store's future ends once
+    /// its commit is acknowledged.
+    pub fn flush(&self) -> crate::state::Commit {
+        let mut sink = self.lock();
+        match &mut *sink {
+            Sink::Store { writer, .. } => writer.flush(),
+            Sink::File { file, .. } => Box::pin(std::future::ready(file.sync_data())),
+            Sink::Memory(_) => Box::pin(std::future::ready(Ok(()))),
+        }
+    }
+
     /// The records so far: from memory, or read back from the file.
     pub fn records(&self) -> Result<Vec<Record>, JournalReadError> {
         let path = match &*self.lock() {
@@ -170,6 +197,54 @@ impl Journal {
 impl JournalSink for Journal {
     fn append(&mut self, record: &Record, durable: bool) -> io::Result<()> {
         Journal::append(self, record, durable)
+    }
+
+    fn submit(&mut self, record: &Record) -> crate::state::Commit {
+        Journal::submit(self, record)
+    }
+
+    fn flush(&mut self) -> crate::state::Commit {
+        Journal::flush(self)
+    }
+}
+
+/// Waits for a record's commit. On a multi-thread runtime it is awaited, so the task's worker
+/// thread goes on with other tasks meanwhile and the records of steps that end meanwhile share
+/// the next commit. On a current-thread runtime (or none) the thread blocks until it ends, as a
+/// synchronous append would: a paused tokio clock (simulated runs) then never jumps ahead while
+/// the journal writes, which keeps such runs deterministic.
+pub async fn wait_commit(commit: crate::state::Commit) -> io::Result<()> {
+    if commit_blocks() {
+        block_on(commit)
+    } else {
+        commit.await
+    }
+}
+
+/// Whether a commit is waited for by blocking the thread (see [`wait_commit`]).
+pub(crate) fn commit_blocks() -> bool {
+    tokio::runtime::Handle::try_current().map_or(true, |h| {
+        h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread
+    })
+}
+
+/// Runs `f` to its end on this thread, parking it while `f` waits (a commit is ended by
+/// another thread: the journal's writer, or nothing when it is already finished).
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let std::task::Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::thread::park();
     }
 }
 

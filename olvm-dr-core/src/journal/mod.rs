@@ -7,7 +7,8 @@ mod state_dir;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use file::{Journal, JournalReadError, read_journal};
+pub use file::{Journal, JournalReadError, read_journal, wait_commit};
+pub(crate) use file::{block_on, commit_blocks};
 pub use record::{JOURNAL_SCHEMA, Record};
 pub(crate) use state_dir::new_run_id;
 pub use state_dir::{RunDir, StateDir, StateDirError};

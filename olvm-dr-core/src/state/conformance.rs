@@ -134,7 +134,26 @@ fn journal_round_trip(open: &Opener) -> Result<(), String> {
             t_ms: 1,
         };
         j.append(&big, true).map_err(|e| e.to_string())?;
+        expected.push(big.clone());
+        // Records appended without waiting, one of them in parts, are all there once the
+        // journal is flushed.
+        for n in 150..153 {
+            j.append(&fact(n), false).map_err(|e| e.to_string())?;
+            expected.push(fact(n));
+        }
+        j.append(&big, false).map_err(|e| e.to_string())?;
         expected.push(big);
+        j.append(&fact(153), false).map_err(|e| e.to_string())?;
+        expected.push(fact(153));
+        crate::journal::block_on(j.flush()).map_err(|e| e.to_string())?;
+        let records = s.records("r").map_err(|e| e.to_string())?;
+        ensure(records == expected, || {
+            format!(
+                "after a flush, {} records read back of {} written",
+                records.len(),
+                expected.len()
+            )
+        })?;
     }
     // A new writer (a resumed segment) continues the same journal.
     let mut j = s.journal("r").map_err(|e| e.to_string())?;

@@ -45,7 +45,27 @@ pub trait JournalSink: Send + std::fmt::Debug {
     /// # Errors
     /// The record could not be written (a file system error; the run lock was lost; no quorum).
     fn append(&mut self, record: &Record, durable: bool) -> std::io::Result<()>;
+
+    /// Appends `record` durably without waiting here: the returned future ends once the record
+    /// and every earlier one are durable (or cannot be). A store that commits several records
+    /// together (etcd) queues it, so that records appended while a commit is in flight share
+    /// the next one; by default it is appended as [`append`](Self::append) with `durable`
+    /// would, before this returns, and the future is already finished.
+    fn submit(&mut self, record: &Record) -> Commit {
+        let written = self.append(record, true);
+        Box::pin(std::future::ready(written))
+    }
+
+    /// Makes every record appended so far durable, those appended without `durable` too: the
+    /// returned future ends once they are (or cannot be). A run ends with a flush, so that the
+    /// records it appended without waiting (results nothing in the run relies on) are durable
+    /// before it returns.
+    fn flush(&mut self) -> Commit;
 }
+
+/// A record's commit: ends once the record is durable.
+pub type Commit =
+    std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<()>> + Send + 'static>>;
 
 /// One place runs are written and read. Every implementation passes the store conformance
 /// suite (`conformance` module, feature `conformance`).

@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import subprocess
+import time
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -88,5 +89,37 @@ class SimLab:
         self.control("secondary", "POST", "/replication", {"action": "stop", "target": "all"})
 
     def recover_primary(self):
-        """The primary answers again (its Engine and hosts)."""
+        """The primary answers again (its Engine and hosts), and its Engine has heard from them.
+
+        A site back from a disaster is not the state it had: its domains and the VMs that ran
+        are `unknown` until its monitoring hears from the hosts, then the domains are `active`
+        or `inactive` as the storage allows and the highly available VMs restart where they can
+        (olvm-dr-core/src/fake/state/recovery.rs). Flows and comparisons start from that settled
+        state, as an operator reading the Engine would."""
         self.control("secondary", "POST", "/sites/primary/recover")
+        self.wait_monitored("primary")
+
+    def wait_monitored(self, site, timeout=120):
+        """Waits until no attached storage domain of `site` is `unknown` or `locked` and no VM is
+        `unknown` or on its way up; raises TimeoutError after `timeout` seconds."""
+        import ovirtsdk4.types as types
+
+        unsettled_domains = {types.StorageDomainStatus.UNKNOWN, types.StorageDomainStatus.LOCKED}
+        unsettled_vms = {types.VmStatus.UNKNOWN, types.VmStatus.WAIT_FOR_LAUNCH, types.VmStatus.POWERING_UP}
+        deadline = time.monotonic() + timeout
+        while True:
+            conn = self.connect(site)
+            try:
+                system = conn.system_service()
+                seen = []
+                for dc in system.data_centers_service().list():
+                    attached = system.data_centers_service().data_center_service(dc.id).storage_domains_service()
+                    seen += [f"domain {d.name} {d.status}" for d in attached.list() if d.status in unsettled_domains]
+                seen += [f"VM {v.name} {v.status}" for v in system.vms_service().list() if v.status in unsettled_vms]
+            finally:
+                conn.close()
+            if not seen:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the {site} site did not settle in {timeout} s: {', '.join(seen[:5])}")
+            time.sleep(0.2)

@@ -25,8 +25,7 @@ pub(crate) fn block_import_no_targets(op: Operation) -> EngineError {
 }
 
 /// `ACTION_TYPE_FAILED_PROBLEM_WITH_CANDIDATE_INFO` (409, `ErrorType.CONFLICT`): the host sees
-/// none of the domain's LUNs (not logged in to its target, not zoned to it, or the LUNs are
-/// already known to this Engine as direct LUN disks).
+/// none of the domain's LUNs (not logged in to its target, or not zoned to it).
 pub(crate) fn block_import_not_visible(op: Operation) -> EngineError {
     one(
         ErrorKind::Conflict,
@@ -34,6 +33,20 @@ pub(crate) fn block_import_not_visible(op: Operation) -> EngineError {
         409,
         "Cannot add Storage. Failed to get data for Import operation.\n\
          - Check connectivity to the Storage Domain."
+            .into(),
+    )
+}
+
+/// `ACTION_TYPE_FAILED_IMPORT_STORAGE_DOMAIN_EXTERNAL_LUN_DISK_EXIST` (409,
+/// `ErrorType.CONFLICT`): a LUN of the domain's volume group is one the Engine already knows
+/// as a direct LUN disk (`AddExistingBlockStorageDomainCommand.canAddDomain`).
+pub(crate) fn block_import_lun_disk_exists(op: Operation) -> EngineError {
+    one(
+        ErrorKind::Conflict,
+        op,
+        409,
+        "Cannot add Storage. Part of the Storage Domain LUNs are being used as an External LUN \
+         disk. Please remove them first and try again."
             .into(),
     )
 }

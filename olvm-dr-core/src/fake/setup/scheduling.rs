@@ -1,8 +1,9 @@
 //! Setting up what the scheduler and the registration checks read of a cluster and its hosts:
-//! the cluster's CPU architecture and memory overcommit, the networks a host carries.
+//! the cluster's CPU architecture and memory overcommit, the networks a host carries, a host's
+//! status.
 
 use crate::Site;
-use crate::engine::Id;
+use crate::engine::{HostStatus, Id};
 
 use super::Setup;
 
@@ -36,6 +37,17 @@ impl Setup<'_> {
             return false;
         };
         h.missing_networks.insert(network);
+        true
+    }
+
+    /// Sets the status of `host` (e.g. `maintenance`, as an administrator who moved it there
+    /// long ago): only `up` hosts run VMs, monitor storage and can be the SPM. Returns `false`
+    /// when there is no such host.
+    pub fn set_host_status(&mut self, site: Site, host: Id, status: HostStatus) -> bool {
+        let Some(h) = self.w.site_mut(site).inv.hosts.get_mut(&host) else {
+            return false;
+        };
+        h.status = status;
         true
     }
 }

@@ -93,6 +93,24 @@ impl MacPool {
             .collect()
     }
 
+    /// How many addresses of the ranges no NIC uses (`MacPool.getAvailableMacsCount`).
+    pub(crate) fn available(&self) -> u64 {
+        let total: u64 = self.ranges.iter().map(|(a, b)| b - a + 1).sum();
+        let used = self.in_use.keys().filter(|m| self.in_range(**m)).count() as u64;
+        total.saturating_sub(used)
+    }
+
+    /// `false` when more NICs need a new MAC ([`should_reassign`](Self::should_reassign)) than
+    /// the pool has free addresses (`VmNicMacsUtils.validateThereIsEnoughOfFreeMacs`, which
+    /// `ImportVmCommand.validate` runs before anything is imported).
+    pub(crate) fn has_room_for(&self, macs: &[Option<Mac>], reassign_bad: bool) -> bool {
+        let required = macs
+            .iter()
+            .filter(|m| self.should_reassign(**m, reassign_bad))
+            .count() as u64;
+        required <= self.available()
+    }
+
     /// The MACs NICs get, one after the other as the Engine adds them: kept, or newly allocated
     /// when [`should_reassign`](Self::should_reassign); all recorded as used. When the pool runs
     /// out, nothing of this call stays recorded.
@@ -217,5 +235,18 @@ mod tests {
         assert_eq!(p.assign(&[None, None], false), Err(Exhausted));
         assert!(!p.in_use(a + 1), "rolled back");
         assert_eq!(p.assign(&[None], false), Ok(vec![a + 1]));
+    }
+
+    #[test]
+    fn room_counts_only_the_nics_that_need_a_new_mac() {
+        let a = parse_mac("56:6f:00:00:00:00").unwrap();
+        let outside = parse_mac("00:1a:00:00:00:01").unwrap();
+        let mut p = MacPool::new(vec![(a, a + 1)], false);
+        p.add(a);
+        p.add(outside);
+        assert_eq!(p.available(), 1);
+        assert!(p.has_room_for(&[None, Some(outside)], false));
+        assert!(!p.has_room_for(&[None, Some(outside)], true));
+        assert!(!p.has_room_for(&[None, None], false));
     }
 }

@@ -121,6 +121,10 @@ impl WorldState {
         }
         let luns = self.resolve_luns(site, &ovf, reg, op)?;
         check_architecture(&ovf.settings, &cluster, op)?;
+        // ImportVmCommand.validate: VmNicMacsUtils.validateThereIsEnoughOfFreeMacs.
+        if !s.macs[&cluster.mac_pool].has_room_for(&macs, reg.reassign_bad_macs) {
+            return Err(msg::not_enough_macs(op));
+        }
 
         // The command runs: everything from here on is applied.
         let imported_lease = ovf.settings.lease;

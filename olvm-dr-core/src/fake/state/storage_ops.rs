@@ -131,8 +131,8 @@ impl WorldState {
     /// The LUN volume carrying block domain `id` among those `host` sees, in the order the
     /// Engine fails: a domain it knows already (`canAddDomain`), no iSCSI LUN visible at all
     /// (the query has no target to connect to), none of the visible LUNs carries the domain
-    /// (`GetVGInfo` finds nothing). LUNs this Engine uses as direct LUN disks do not count
-    /// (`GetUnregisteredBlockStorageDomainsQuery` skips their volume groups).
+    /// (`GetVGInfo` finds nothing), one of its LUNs is a direct LUN disk of this Engine
+    /// (`canAddDomain` finds it among the LUNs the Engine knows, `lunDao.getAll()`).
     fn find_block_domain_for_import(
         &self,
         site: Site,
@@ -153,18 +153,21 @@ impl WorldState {
         if storage_type == StorageType::Iscsi && of_type.is_empty() {
             return Err(msg::block_import_no_targets(op));
         }
-        let lun_disks = &self.site(site).lun_disks;
-        of_type
+        let found = of_type
             .into_iter()
             .find(|v| {
                 let vol = &self.fabric.volumes[*v];
-                let used_as_disk = matches!(
-                    &vol.locator,
-                    Locator::Lun { lun_id, .. } if lun_disks.contains_key(lun_id)
-                );
-                !used_as_disk && vol.content.as_ref().is_some_and(|c| c.meta.id == id)
+                vol.content.as_ref().is_some_and(|c| c.meta.id == id)
             })
-            .ok_or_else(|| msg::block_import_not_visible(op))
+            .ok_or_else(|| msg::block_import_not_visible(op))?;
+        let used_as_disk = matches!(
+            &self.fabric.volumes[found].locator,
+            Locator::Lun { lun_id, .. } if self.site(site).lun_disks.contains_key(lun_id)
+        );
+        if used_as_disk {
+            return Err(msg::block_import_lun_disk_exists(op));
+        }
+        Ok(found)
     }
 
     fn find_export_for_import(

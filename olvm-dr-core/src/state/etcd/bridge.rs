@@ -1,13 +1,14 @@
-//! The etcd client's own runtime: the store's methods are synchronous (as file writes are), so
-//! each call runs on this runtime while the caller waits, whatever runtime (if any) the caller
-//! is on. The lease's keep-alive runs here too, so a caller that blocks does not starve it.
+//! The etcd client's own runtime. Every etcd call runs here: the store's synchronous methods
+//! (blobs, the run index) wait for theirs, whatever runtime (if any) the caller is on, and the
+//! journal's writer task and the lease's keep-alive live here, so a caller that waits never
+//! starves them. A caller on a multi-thread tokio runtime waits in `block_in_place`, so its
+//! worker thread's other tasks move to another worker while it waits.
 
 use std::future::Future;
-use std::time::Duration;
 
 use crate::journal::StateDirError;
 
-/// A small runtime for etcd calls and the lease keep-alive.
+/// A small runtime for etcd calls, the journal writer and the lease keep-alive.
 #[derive(Debug)]
 pub(super) struct Bridge {
     rt: Option<tokio::runtime::Runtime>,
@@ -36,36 +37,39 @@ impl Bridge {
         self.rt.as_ref().expect("the runtime lives until drop")
     }
 
-    /// Spawns `work` on the etcd runtime (the lease keep-alive).
+    /// Spawns `work` on the etcd runtime (the lease keep-alive, a journal's writer).
     pub(super) fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
         self.rt().spawn(work);
     }
 
-    /// Runs `work` on the etcd runtime and waits for it, at most `deadline`.
-    pub(super) fn block<T: Send + 'static>(
+    /// Runs `work` on the etcd runtime and waits for it. `work` bounds its own time (every
+    /// call in it has a deadline).
+    pub(super) fn run<T: Send + 'static>(
         &self,
-        deadline: Duration,
-        work: impl Future<Output = Result<T, String>> + Send + 'static,
+        work: impl Future<Output = Result<T, StateDirError>> + Send + 'static,
     ) -> Result<T, StateDirError> {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         self.rt().spawn(async move {
-            let out = match tokio::time::timeout(deadline, work).await {
-                Ok(out) => out,
-                Err(_) => Err(format!(
-                    "no answer within {} s (is a quorum of the members reachable?)",
-                    deadline.as_secs_f32()
-                )),
-            };
-            let _ = tx.send(out);
+            let _ = tx.send(work.await);
         });
-        let unavailable = |message: String| StateDirError::Unavailable {
-            location: self.location.clone(),
-            message,
-        };
-        match rx.recv() {
-            Ok(out) => out.map_err(unavailable),
-            Err(_) => Err(unavailable("the etcd client stopped".into())),
+        match wait(|| rx.recv()) {
+            Ok(out) => out,
+            Err(_) => Err(StateDirError::Unavailable {
+                location: self.location.clone(),
+                message: "the etcd client stopped".into(),
+            }),
         }
+    }
+}
+
+/// Waits for `f` on this thread: in `block_in_place` on a multi-thread tokio runtime's worker
+/// (its other tasks go on elsewhere), plainly anywhere else.
+pub(super) fn wait<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 

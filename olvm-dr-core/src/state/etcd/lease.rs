@@ -1,22 +1,62 @@
 //! The run lock's lease: granted once, kept alive in the background, and judged locally so that
-//! the fence check before every Engine call costs no round trip.
+//! the fence check before every mutating Engine call costs no round trip.
 //!
-//! The lease is valid until the time its last renewal was *sent* plus the TTL the members
-//! granted, less a tenth: the members count the TTL from when they received the renewal, later,
-//! and a new etcd leader extends leases, never shortens them. So when this side still finds its
-//! lease valid, the members do too. Once judged lost it stays lost (a controller that was paused
-//! or cut off never resumes working on its own; the run is resumed with `--resume`).
+//! Why the local judgement is safe (this controller never finds its lease valid when the
+//! members may already have let it expire and given the lock to another controller):
+//!
+//! - The lease is valid here until the time its last renewal was *sent* plus the TTL the
+//!   members granted in their answer, less a tenth. The leader counts the TTL from when it
+//!   *received* that renewal, which is later, so its deadline is later than ours.
+//! - Only the leader expires leases, and a new leader extends every lease (to a full TTL from
+//!   its promotion, or to the remaining TTL of the last checkpoint counted from its promotion,
+//!   which is never earlier than the old deadline); a leader change never shortens a lease.
+//! - Both sides measure with clocks that count every elapsed second: this side uses
+//!   `CLOCK_BOOTTIME`, which also counts time the machine spent suspended (`Instant`, i.e.
+//!   `CLOCK_MONOTONIC`, does not, and a controller resumed from suspend would believe in a
+//!   lease that long expired). The tenth of the TTL held back covers any difference in the
+//!   clocks' rates (real clocks differ by parts per million) and the renewal's own latency
+//!   is on our side already (we count from sending).
+//! - A renewal answered after the local deadline passed does not revive the lease: once judged
+//!   lost it stays lost, so a controller that was paused (`SIGSTOP`) or cut off never resumes
+//!   working on its own (the run is resumed with `--resume`).
+//!
+//! What a local check cannot do, and a round trip per call could not either: a call sent just
+//! before the deadline may reach the Engine after it. Every write to the store itself is also
+//! guarded by etcd (each transaction compares the lock key's lease with ours), so the store
+//! never holds a write of a controller that lost the lock.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use etcd_client::Client;
+
+/// A point in time: how long since the machine booted, suspended time included
+/// (`CLOCK_BOOTTIME`).
+pub(super) type Moment = Duration;
+
+/// Now, on the clock the lease is judged by.
+#[cfg(target_os = "linux")]
+pub(super) fn now() -> Moment {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+    Duration::new(
+        t.tv_sec.max(0) as u64,
+        t.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
+}
+
+/// Now, on the clock the lease is judged by (the monotonic clock, where there is no boot
+/// clock).
+#[cfg(not(target_os = "linux"))]
+pub(super) fn now() -> Moment {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed()
+}
 
 /// What this controller knows about its lease.
 #[derive(Debug)]
 struct LeaseState {
-    valid_until: Instant,
-    renewed_at: Instant,
+    valid_until: Moment,
+    renewed_at: Moment,
     lost: Option<String>,
 }
 
@@ -36,7 +76,7 @@ fn margin(ttl: Duration) -> Duration {
 
 impl Lease {
     /// A lease granted with `ttl` (as the members answered) by a request sent at `sent`.
-    pub(super) fn granted(id: i64, ttl: Duration, sent: Instant, location: String) -> Self {
+    pub(super) fn granted(id: i64, ttl: Duration, sent: Moment, location: String) -> Self {
         Self {
             id,
             ttl,
@@ -59,13 +99,13 @@ impl Lease {
     pub(super) fn lost(&self) -> Option<String> {
         let mut s = self.state();
         if s.lost.is_none() {
-            let now = Instant::now();
+            let now = now();
             if now >= s.valid_until {
                 s.lost = Some(format!(
                     "this controller lost the run lock in {}: its etcd lease ({} s) was last renewed {} s ago (the etcd quorum did not answer, or this controller was paused)",
                     self.location,
                     self.ttl.as_secs(),
-                    now.duration_since(s.renewed_at).as_secs()
+                    now.saturating_sub(s.renewed_at).as_secs()
                 ));
             }
         }
@@ -75,7 +115,7 @@ impl Lease {
     /// Whether the lease is still valid (without judging it lost).
     pub(super) fn is_valid(&self) -> bool {
         let s = self.state();
-        s.lost.is_none() && Instant::now() < s.valid_until
+        s.lost.is_none() && now() < s.valid_until
     }
 
     /// Judges the lease lost now, for `why` (a write that could not be made durable).
@@ -86,7 +126,7 @@ impl Lease {
         }
     }
 
-    fn renewed(&self, sent: Instant, ttl_secs: i64) {
+    fn renewed(&self, sent: Moment, ttl_secs: i64) {
         let mut s = self.state();
         if s.lost.is_some() {
             return;
@@ -120,7 +160,7 @@ impl Lease {
             if self.lost().is_some() {
                 return;
             }
-            let sent = Instant::now();
+            let sent = now();
             let Some((keeper, answers)) = stream.as_mut() else {
                 // Making the stream renews the lease once and reads the answer: an expired
                 // lease fails here ("lease not found").
@@ -163,23 +203,23 @@ mod tests {
 
     #[test]
     fn a_lease_is_lost_once_its_deadline_passes_and_stays_lost() {
-        let sent = Instant::now() - Duration::from_secs(10);
+        let sent = now().saturating_sub(Duration::from_secs(10));
         let lease = Lease::granted(1, Duration::from_secs(5), sent, "etcd://m:2379/p".into());
         let lost = lease.lost().expect("4.5 s of 5 are long gone");
         assert!(lost.contains("etcd://m:2379/p"), "{lost}");
         assert!(lost.contains("last renewed 10 s ago"), "{lost}");
         // A renewal answered late does not revive it.
-        lease.renewed(Instant::now(), 5);
+        lease.renewed(now(), 5);
         assert!(lease.lost().is_some());
     }
 
     #[test]
     fn renewals_extend_the_deadline_and_a_zero_ttl_loses_the_lease() {
-        let lease = Lease::granted(1, Duration::from_secs(5), Instant::now(), "x".into());
+        let lease = Lease::granted(1, Duration::from_secs(5), now(), "x".into());
         assert_eq!(lease.lost(), None);
-        lease.renewed(Instant::now(), 5);
+        lease.renewed(now(), 5);
         assert_eq!(lease.lost(), None);
-        lease.renewed(Instant::now(), 0);
+        lease.renewed(now(), 0);
         assert!(lease.lost().unwrap().contains("expired"));
     }
 }

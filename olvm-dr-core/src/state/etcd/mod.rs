@@ -6,7 +6,8 @@
 //! <prefix>/run/<run-id>/blob/<name>        plan.json, report.json, ...: inline, or a pointer
 //! <prefix>/run/<run-id>/chunk/<name>/...   to chunks written before it
 //! <prefix>/run/<run-id>/head               the journal's next sequence number
-//! <prefix>/run/<run-id>/journal/<seq>      one journal record (or a pointer to its parts)
+//! <prefix>/run/<run-id>/journal/<seq>      journal records from <seq> on, as JSON lines (or
+//!                                          one record's pointer to its parts)
 //! <prefix>/run/<run-id>/parts/<seq>/<i>    the parts of a record too large for one value
 //! <prefix>/store/blob/<name>               blobs of the store (known-hosts.json)
 //! ```
@@ -25,7 +26,7 @@ mod lease;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use etcd_client::{
     Client, Compare, CompareOp, ConnectOptions, DeleteOptions, GetOptions, PutOptions, Txn, TxnOp,
@@ -54,8 +55,17 @@ pub struct EtcdStore {
     shared: Arc<Shared>,
 }
 
-/// What the store and its journals share.
+/// What the store and its journals share: the connection, and the runtime its calls run on.
+/// Revokes the lease when dropped.
 struct Shared {
+    conn: Arc<Conn>,
+    bridge: Bridge,
+}
+
+/// The connection to the cluster and the lease held through it; every etcd call is an async
+/// method of it, run on the store's own runtime ([`Bridge`]).
+#[derive(Clone)]
+struct Conn {
     /// `etcd://members/prefix`, for messages.
     display: String,
     /// The key prefix, with its trailing `/`.
@@ -65,14 +75,21 @@ struct Shared {
     lease: Option<Lease>,
     /// How long one call may take.
     deadline: Duration,
-    bridge: Bridge,
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.conn
+    }
 }
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shared")
-            .field("display", &self.display)
-            .field("lease", &self.lease)
+            .field("display", &self.conn.display)
+            .field("lease", &self.conn.lease)
             .finish_non_exhaustive()
     }
 }
@@ -121,24 +138,37 @@ impl EtcdStore {
             .iter()
             .map(|e| format!("{scheme}://{e}"))
             .collect();
-        let client = bridge.block(deadline * 2, async move {
-            Client::connect(endpoints, Some(options))
-                .await
-                .map_err(text)
-        })?;
-        let prefix = format!("{}/", location.prefix);
-        let mut shared = Shared {
+        let connecting = async move {
+            Ok(tokio::time::timeout(deadline * 2, Client::connect(endpoints, Some(options))).await)
+        };
+        let client = match bridge.run(connecting)? {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => return Err(unavailable(text(e))),
+            Err(_) => return Err(unavailable(no_answer(deadline * 2))),
+        };
+        let conn = Conn {
             display: display.clone(),
-            prefix,
+            prefix: format!("{}/", location.prefix),
             client,
             lease: None,
             deadline,
+        };
+        let mut shared = Shared {
+            conn: Arc::new(conn.clone()),
             bridge,
         };
         // A linearizable read: answers only when a quorum does.
         shared.get(&shared.lock_key())?;
         if lock {
-            shared.lease = Some(shared.take_lock(location.lease_ttl)?);
+            let ttl = location.lease_ttl;
+            let lease = shared.call(move |c| async move { c.take_lock(ttl).await })?;
+            shared
+                .bridge
+                .spawn(lease.clone().keep_alive(conn.client.clone()));
+            shared.conn = Arc::new(Conn {
+                lease: Some(lease),
+                ..conn
+            });
         }
         Ok(Self {
             shared: Arc::new(shared),
@@ -167,7 +197,54 @@ fn tls_options(location: &EtcdLocation) -> Result<etcd_client::TlsOptions, Strin
     Ok(tls)
 }
 
+/// What a call that got no answer in time says.
+fn no_answer(deadline: Duration) -> String {
+    format!(
+        "no answer within {} s (is a quorum of the members reachable?)",
+        deadline.as_secs_f32()
+    )
+}
+
+/// The store's synchronous calls: each runs on the store's runtime while the caller waits.
 impl Shared {
+    /// Runs `work` (given the connection) on the store's runtime and waits for it.
+    fn call<T, F>(&self, work: impl FnOnce(Arc<Conn>) -> F) -> Result<T, StateDirError>
+    where
+        T: Send + 'static,
+        F: std::future::Future<Output = Result<T, StateDirError>> + Send + 'static,
+    {
+        self.bridge.run(work(Arc::clone(&self.conn)))
+    }
+
+    /// One key (linearizable: only a quorum answers), with its revisions.
+    fn get(&self, key: &str) -> Result<Option<etcd_client::KeyValue>, StateDirError> {
+        let key = key.to_owned();
+        self.call(move |c| async move { c.get(&key).await })
+    }
+
+    /// One key as of `revision`.
+    fn get_at(&self, key: &str, revision: i64) -> Result<Option<Vec<u8>>, StateDirError> {
+        let key = key.to_owned();
+        self.call(move |c| async move { c.get_at(&key, revision).await })
+    }
+
+    /// Every key under `prefix` as of one revision, in key order; with the revision read.
+    fn list(
+        &self,
+        prefix: &str,
+        keys_only: bool,
+    ) -> Result<(Vec<etcd_client::KeyValue>, i64), StateDirError> {
+        let prefix = prefix.to_owned();
+        self.call(move |c| async move { c.list(&prefix, keys_only).await })
+    }
+
+    /// See [`Conn::txn`].
+    fn txn(&self, compares: Vec<Compare>, ops: Vec<TxnOp>) -> Result<bool, StateDirError> {
+        self.call(move |c| async move { c.txn(compares, ops).await })
+    }
+}
+
+impl Conn {
     fn lock_key(&self) -> String {
         format!("{}lock", self.prefix)
     }
@@ -195,7 +272,7 @@ impl Shared {
     }
 
     /// One key (linearizable: only a quorum answers), with its revisions.
-    fn get(&self, key: &str) -> Result<Option<etcd_client::KeyValue>, StateDirError> {
+    async fn get(&self, key: &str) -> Result<Option<etcd_client::KeyValue>, StateDirError> {
         self.retrying(|| {
             let mut kv = self.client.kv_client();
             let key = key.to_owned();
@@ -204,19 +281,24 @@ impl Shared {
                 Ok(r.take_kvs().into_iter().next())
             }
         })
+        .await
     }
 
     /// Runs the call `make` makes, again after a failure (a member that died, a leader being
-    /// elected): while the lease lasts for a store that holds one, else a few times.
-    fn retrying<T, F>(&self, make: impl Fn() -> F) -> Result<T, StateDirError>
+    /// elected): while the lease lasts for a store that holds one, else a few times. Each
+    /// attempt has the call deadline.
+    async fn retrying<T, F>(&self, make: impl Fn() -> F) -> Result<T, StateDirError>
     where
-        T: Send + 'static,
-        F: std::future::Future<Output = Result<T, String>> + Send + 'static,
+        F: std::future::Future<Output = Result<T, String>>,
     {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.bridge.block(self.deadline, make()) {
+            let out = match tokio::time::timeout(self.deadline, make()).await {
+                Ok(out) => out,
+                Err(_) => Err(no_answer(self.deadline)),
+            };
+            match out {
                 Ok(t) => return Ok(t),
                 Err(e) => {
                     let again = match &self.lease {
@@ -224,17 +306,17 @@ impl Shared {
                         None => attempt < READ_ATTEMPTS,
                     };
                     if !again {
-                        return Err(e);
+                        return Err(self.unavailable(e));
                     }
                     tracing::debug!(error = %e, attempt, "etcd call failed; trying again");
-                    std::thread::sleep(RETRY_PAUSE);
+                    tokio::time::sleep(RETRY_PAUSE).await;
                 }
             }
         }
     }
 
     /// One key as of `revision`.
-    fn get_at(&self, key: &str, revision: i64) -> Result<Option<Vec<u8>>, StateDirError> {
+    async fn get_at(&self, key: &str, revision: i64) -> Result<Option<Vec<u8>>, StateDirError> {
         self.retrying(|| {
             let mut kv = self.client.kv_client();
             let key = key.to_owned();
@@ -249,11 +331,12 @@ impl Shared {
                     .map(|kv| kv.into_key_value().1))
             }
         })
+        .await
     }
 
     /// Every key under `prefix` as of one revision, in key order, a page at a time; with the
     /// revision read.
-    fn list(
+    async fn list(
         &self,
         prefix: &str,
         keys_only: bool,
@@ -271,12 +354,14 @@ impl Shared {
             if revision > 0 {
                 options = options.with_revision(revision);
             }
-            let mut r = self.retrying(|| {
-                let mut kv = self.client.kv_client();
-                let key = from.clone();
-                let options = options.clone();
-                async move { kv.get(key, Some(options)).await.map_err(text) }
-            })?;
+            let mut r = self
+                .retrying(|| {
+                    let mut kv = self.client.kv_client();
+                    let key = from.clone();
+                    let options = options.clone();
+                    async move { kv.get(key, Some(options)).await.map_err(text) }
+                })
+                .await?;
             if revision == 0 {
                 revision = r.header().map_or(0, |h| h.revision());
             }
@@ -294,12 +379,17 @@ impl Shared {
     }
 
     /// The run lock: a lease, then the lock key on it when nobody holds it.
-    fn take_lock(&self, ttl: Duration) -> Result<Lease, StateDirError> {
+    async fn take_lock(&self, ttl: Duration) -> Result<Lease, StateDirError> {
         let mut leases = self.client.lease_client();
-        let sent = Instant::now();
-        let granted = self.bridge.block(self.deadline, async move {
-            leases.grant(ttl.as_secs() as i64, None).await.map_err(text)
-        })?;
+        let sent = lease::now();
+        let granted =
+            match tokio::time::timeout(self.deadline, leases.grant(ttl.as_secs() as i64, None))
+                .await
+            {
+                Ok(Ok(g)) => g,
+                Ok(Err(e)) => return Err(self.unavailable(text(e))),
+                Err(_) => return Err(self.unavailable(no_answer(self.deadline))),
+            };
         let lease = Lease::granted(
             granted.id(),
             Duration::from_secs(granted.ttl().max(0) as u64),
@@ -317,19 +407,19 @@ impl Shared {
             )])
             .or_else([TxnOp::get(key, None)]);
         let mut kv = self.client.kv_client();
-        let answer = self.bridge.block(
-            self.deadline,
-            async move { kv.txn(txn).await.map_err(text) },
-        );
-        let answer = match answer {
-            Ok(a) => a,
-            Err(e) => {
-                self.revoke(lease.id);
-                return Err(e);
+        let answer = match tokio::time::timeout(self.deadline, kv.txn(txn)).await {
+            Ok(Ok(a)) => a,
+            Ok(Err(e)) => {
+                self.revoke(lease.id).await;
+                return Err(self.unavailable(text(e)));
+            }
+            Err(_) => {
+                self.revoke(lease.id).await;
+                return Err(self.unavailable(no_answer(self.deadline)));
             }
         };
         if !answer.succeeded() {
-            self.revoke(lease.id);
+            self.revoke(lease.id).await;
             let holder = answer
                 .op_responses()
                 .into_iter()
@@ -344,17 +434,13 @@ impl Shared {
                 holder,
             });
         }
-        self.bridge
-            .spawn(lease.clone().keep_alive(self.client.clone()));
         Ok(lease)
     }
 
     /// Revokes a lease (best effort: a lease that is not revoked expires by itself).
-    fn revoke(&self, id: i64) {
+    async fn revoke(&self, id: i64) {
         let mut leases = self.client.lease_client();
-        let _ = self.bridge.block(self.deadline, async move {
-            leases.revoke(id).await.map(|_| ()).map_err(text)
-        });
+        let _ = tokio::time::timeout(self.deadline, leases.revoke(id)).await;
     }
 
     /// The lease, when this store may write.
@@ -370,14 +456,14 @@ impl Shared {
 
     /// A write: `ops` if `compares` hold and the lock key is still on this controller's lease.
     /// `Ok(false)` when `compares` failed.
-    fn txn(&self, compares: Vec<Compare>, ops: Vec<TxnOp>) -> Result<bool, StateDirError> {
-        self.txn_revision(compares, ops).map(|r| r.is_some())
+    async fn txn(&self, compares: Vec<Compare>, ops: Vec<TxnOp>) -> Result<bool, StateDirError> {
+        self.txn_revision(compares, ops).await.map(|r| r.is_some())
     }
 
     /// As [`txn`](Self::txn), with the revision the write made (`None` when `compares`
     /// failed). A write that cannot be made durable (no quorum in time) loses the lock here and
     /// now: nothing more is done that the store may not hold.
-    fn txn_revision(
+    async fn txn_revision(
         &self,
         compares: Vec<Compare>,
         ops: Vec<TxnOp>,
@@ -388,11 +474,14 @@ impl Shared {
         let txn = Txn::new().when(all).and_then(ops);
         // A transaction whose answer was lost may have been applied: callers compare what
         // they find with what they meant to write when a retried compare fails.
-        let answer = match self.retrying(|| {
-            let mut kv = self.client.kv_client();
-            let txn = txn.clone();
-            async move { kv.txn(txn).await.map_err(text) }
-        }) {
+        let answer = match self
+            .retrying(|| {
+                let mut kv = self.client.kv_client();
+                let txn = txn.clone();
+                async move { kv.txn(txn).await.map_err(text) }
+            })
+            .await
+        {
             Ok(a) => a,
             Err(e) => {
                 let why = format!(
@@ -406,7 +495,7 @@ impl Shared {
         if answer.succeeded() {
             return Ok(Some(answer.header().map_or(0, |h| h.revision())));
         }
-        let holder = self.get(&self.lock_key())?;
+        let holder = self.get(&self.lock_key()).await?;
         match holder {
             Some(kv) if kv.lease() == lease.id => Ok(None),
             other => {
@@ -430,8 +519,11 @@ impl Shared {
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        if let Some(lease) = &self.lease {
-            self.revoke(lease.id);
+        if let Some(id) = self.lease.as_ref().map(|l| l.id) {
+            let _ = self.call(move |c| async move {
+                c.revoke(id).await;
+                Ok(())
+            });
         }
     }
 }
