@@ -10,9 +10,9 @@ use olvm_dr_core::plan::PlanningError;
 use olvm_dr_core::{Diagnostic, EngineError, ErrorKind, Site};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyList, PyModule};
+use pyo3::types::PyModule;
 
-use crate::diagnostic::PyDiagnostic;
+use crate::diagnostic;
 
 /// A failure, before it becomes a Python exception.
 #[derive(Debug)]
@@ -188,10 +188,6 @@ where
     exceptions(py)?.getattr(class)?.call1(args)
 }
 
-fn diagnostics_list<'py>(py: Python<'py>, list: Vec<Diagnostic>) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(py, list.into_iter().map(PyDiagnostic::from))
-}
-
 fn engine<'py>(
     py: Python<'py>,
     site: Option<Site>,
@@ -244,7 +240,7 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             diagnostics,
         } => {
             let e = instance(py, "ValidationError", (message,))?;
-            e.setattr("diagnostics", diagnostics_list(py, diagnostics)?)?;
+            e.setattr("diagnostics", diagnostic::diagnostics(py, &diagnostics)?)?;
             e
         }
         Error::Config(m) => instance(py, "ConfigurationError", (m,))?,
@@ -255,7 +251,7 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
                 match *p {
                     PlanningError::Problems(list) => {
                         let e = instance(py, "PlanningError", (text,))?;
-                        e.setattr("diagnostics", diagnostics_list(py, list)?)?;
+                        e.setattr("diagnostics", diagnostic::diagnostics(py, &list)?)?;
                         e
                     }
                     PlanningError::Engine { site, error } => engine(py, Some(site), &error, text)?,

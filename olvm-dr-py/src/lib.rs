@@ -43,19 +43,11 @@ fn _olvm_dr(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "DEFAULT_CONCURRENCY",
         olvm_dr_core::engine::DEFAULT_CONCURRENCY,
     )?;
-    m.add_class::<diagnostic::PyDiagnostic>()?;
     m.add_class::<mapping::PyMapping>()?;
     m.add_class::<engines::PyEngine>()?;
     m.add_class::<engines::PyRestEngine>()?;
     m.add_class::<plan::PyPlan>()?;
-    m.add_class::<plan::PyPlanStep>()?;
     m.add_class::<report::PyReport>()?;
-    m.add_class::<verify::PyVerification>()?;
-    m.add_class::<ovf_age::PyOvfAge>()?;
-    m.add_class::<ovf_age::PyOvfDomainAge>()?;
-    m.add_class::<ovf_age::PyOvfFreshness>()?;
-    m.add_class::<ovf_update::PyOvfUpdate>()?;
-    m.add_class::<ovf_update::PyOvfDomainUpdate>()?;
     m.add_class::<testing::PyWorld>()?;
     m.add_class::<testing::PyFakeEngine>()?;
     m.add_class::<simulator::PySimulator>()?;

@@ -12,7 +12,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::diagnostic::PyDiagnostic;
+use crate::diagnostic::diagnostics;
 use crate::engines::rest_engine;
 use crate::errors::{Error, Result};
 use crate::mapping_view;
@@ -208,12 +208,8 @@ impl PyMapping {
 
     /// What loading found (syntax, types, unknown keys; not the validation rules).
     #[getter]
-    fn diagnostics(&self) -> Vec<PyDiagnostic> {
-        self.diagnostics
-            .iter()
-            .cloned()
-            .map(PyDiagnostic::from)
-            .collect()
+    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        diagnostics(py, &self.diagnostics)
     }
 
     /// `True` when loading found an error.

@@ -1,69 +1,14 @@
-//! `Plan`: what a flow will do, step by step, before it does it.
+//! `Plan`: what a flow will do, step by step, before it does it; its steps are `PlanStep`
+//! records (`python/olvm_dr/_results.py`).
 
 use std::sync::Arc;
 
-use olvm_dr_core::plan::{NoteLevel, Plan, Planned, RenderOptions, Step};
+use olvm_dr_core::plan::{NoteLevel, Plan, RenderOptions};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use crate::errors::{Error, Result};
 use crate::values;
-
-/// One step of a plan.
-#[pyclass(name = "PlanStep", module = "olvm_dr", frozen, get_all)]
-#[derive(Debug, Clone)]
-pub(crate) struct PyPlanStep {
-    /// Stable id, e.g. `attach/data1`, `register-vm/<id>`.
-    id: String,
-    /// The site it acts on.
-    site: String,
-    /// Its phase (`storage`, `vms`, `start`, ...).
-    phase: String,
-    /// What it does, e.g. `attach_storage_domain`, `register_vm`.
-    action: String,
-    /// One line for humans.
-    summary: String,
-    /// Steps that must succeed first.
-    depends_on: Vec<String>,
-    /// What the planner found: `to_do`, `already_done` or `skipped`.
-    state: String,
-    /// Why it is already done or skipped.
-    reason: Option<String>,
-}
-
-impl PyPlanStep {
-    fn of(s: &Step) -> Self {
-        let action = serde_json::to_value(&s.action)
-            .ok()
-            .and_then(|v| v.get("action").and_then(|a| a.as_str().map(str::to_owned)))
-            .unwrap_or_default();
-        let (state, reason) = match &s.planned {
-            Planned::ToDo => ("to_do", None),
-            Planned::AlreadyDone { reason } => ("already_done", Some(reason.clone())),
-            Planned::Skipped { reason } => ("skipped", Some(reason.clone())),
-        };
-        Self {
-            id: s.id.0.clone(),
-            site: s.site.as_str().to_owned(),
-            phase: serde_json::to_value(s.phase)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            action,
-            summary: s.summary.clone(),
-            depends_on: s.depends_on.iter().map(|d| d.0.clone()).collect(),
-            state: state.to_owned(),
-            reason,
-        }
-    }
-}
-
-#[pymethods]
-impl PyPlanStep {
-    fn __repr__(&self) -> String {
-        format!("<PlanStep {} ({}): {}>", self.id, self.state, self.summary)
-    }
-}
 
 /// A plan: the ordered steps of a flow with their dependencies, made from the mapping and the
 /// live state of the sites. Nothing has been changed when you hold one.
@@ -119,8 +64,12 @@ impl PyPlan {
 
     /// The steps in a valid execution order.
     #[getter]
-    fn steps(&self) -> Vec<PyPlanStep> {
-        self.plan.steps.iter().map(PyPlanStep::of).collect()
+    fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        // A step's action and what the planner found are nested in the core's shape.
+        let steps: Vec<_> = (self.plan.steps.iter())
+            .map(|step| values::merged(step, &["action", "planned"], &[]))
+            .collect();
+        values::record(py, "olvm_dr._results.PlanStep", &steps)
     }
 
     /// Notes for the operator, as `(level, text)` with level `info` or `warning`.

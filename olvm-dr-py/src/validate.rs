@@ -10,7 +10,7 @@ use olvm_dr_core::{Diagnostic, Site};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-use crate::diagnostic::PyDiagnostic;
+use crate::diagnostic::diagnostics;
 use crate::engines::engines_from;
 use crate::errors::Error;
 use crate::mapping::PyMapping;
@@ -72,8 +72,8 @@ fn input(value: &Bound<'_, PyAny>) -> PyResult<Input> {
     clippy::too_many_arguments,
     reason = "one keyword argument per option of the command"
 )]
-pub(crate) fn validate(
-    py: Python<'_>,
+pub(crate) fn validate<'py>(
+    py: Python<'py>,
     mapping: &Bound<'_, PyAny>,
     offline: bool,
     engines: Option<&Bound<'_, PyAny>>,
@@ -81,7 +81,7 @@ pub(crate) fn validate(
     source_may_be_down: bool,
     check_ca_files: bool,
     max_ovf_age_minutes: u64,
-) -> PyResult<Vec<PyDiagnostic>> {
+) -> PyResult<Bound<'py, PyAny>> {
     if max_ovf_age_minutes == 0 {
         return Err(pyo3::exceptions::PyValueError::new_err(
             "max_ovf_age_minutes must be at least 1",
@@ -97,7 +97,7 @@ pub(crate) fn validate(
     }
     let (m, file, mut all) = input(mapping)?;
     let Some(m) = m else {
-        return Ok(all.into_iter().map(PyDiagnostic::from).collect());
+        return diagnostics(py, &all);
     };
     let options = OfflineOptions {
         check_ca_files,
@@ -118,5 +118,5 @@ pub(crate) fn validate(
         all.extend(found);
     }
     sort(&mut all);
-    Ok(all.into_iter().map(PyDiagnostic::from).collect())
+    diagnostics(py, &all)
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use olvm_dr_core::Site;
 use pyo3::prelude::*;
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::errors::{Error, Result};
 
@@ -34,6 +35,28 @@ pub(crate) fn record<'py, T: Serialize + ?Sized>(
     py.import(module)?
         .getattr(name)?
         .call_method1("_from_data", (to_py(py, value)?,))
+}
+
+/// `value`'s serde object with the objects under `nested` merged into it, and `extra` added:
+/// the data of a record whose fields are flat where the core nests them (a field of the outer
+/// object wins over a nested one of the same name).
+pub(crate) fn merged<T: Serialize + ?Sized>(
+    value: &T,
+    nested: &[&str],
+    extra: &[(&str, Value)],
+) -> Value {
+    let Ok(Value::Object(mut outer)) = serde_json::to_value(value) else {
+        return Value::Null;
+    };
+    let mut out = Map::new();
+    for key in nested {
+        if let Some(Value::Object(inner)) = outer.remove(*key) {
+            out.extend(inner);
+        }
+    }
+    out.extend(outer);
+    out.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    Value::Object(out)
 }
 
 /// A number of seconds given by Python (int or float) as a duration; it must be finite and not

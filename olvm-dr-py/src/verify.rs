@@ -2,119 +2,40 @@
 //! as `olvm-dr verify`, and as a run's own check at its end.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use olvm_dr_core::Site;
 use olvm_dr_core::flow::RunExpectations;
 use olvm_dr_core::verify::{Expectations, Verification, verify_site};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use serde_json::json;
 
 use crate::errors::Error;
 use crate::flow_run::{context, open_store};
-use crate::values::Repr;
+use crate::ovf_age::site_engine;
 use crate::{runtime, values};
 
-/// What `verify` found on a site: the mapped domains and registered VMs checked, every
-/// difference, and the run whose expectations were checked (if any).
-#[pyclass(name = "Verification", module = "olvm_dr", frozen)]
-#[derive(Debug, Clone)]
-pub(crate) struct PyVerification {
-    verification: Arc<Verification>,
-    /// The run checked, with what it expected.
-    run: Option<RunExpectations>,
-}
-
-#[pymethods]
-impl PyVerification {
-    /// The site verified.
-    #[getter]
-    fn site(&self) -> &'static str {
-        self.verification.site.as_str()
-    }
-
-    /// `True` when nothing differs.
-    #[getter]
-    fn clean(&self) -> bool {
-        self.verification.is_clean()
-    }
-
-    /// The id of the run whose expectations were checked (`None`: the mapping only).
-    #[getter]
-    fn run_id(&self) -> Option<&str> {
-        self.run.as_ref().map(|r| r.run_id.as_str())
-    }
-
-    /// That run's flow (`failover`, `failback`, `switchover`), or `None`.
-    #[getter]
-    fn run_kind(&self) -> Option<&'static str> {
-        self.run.as_ref().map(|r| r.kind.as_str())
-    }
-
-    /// `True` when that run was a drill.
-    #[getter]
-    fn drill(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| r.drill)
-    }
-
-    /// Ids of the VMs that must be up (those the run started).
-    #[getter]
-    fn expected_up(&self) -> Vec<String> {
-        self.run
-            .as_ref()
-            .map(|r| r.expect.running.iter().map(ToString::to_string).collect())
-            .unwrap_or_default()
-    }
-
-    /// How many mapped domains were checked.
-    #[getter]
-    fn domains(&self) -> usize {
-        self.verification.domains
-    }
-
-    /// How many registered VMs were checked.
-    #[getter]
-    fn vms(&self) -> usize {
-        self.verification.vms
-    }
-
-    /// Every difference found.
-    #[getter]
-    fn differences<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::record(
-            py,
-            "olvm_dr._report.Difference",
-            &self.verification.differences,
-        )
-    }
-
-    /// For people: one line, then one line per difference (what `olvm-dr verify` prints).
-    fn render(&self) -> String {
-        self.verification.render()
-    }
-
-    /// As `olvm-dr verify --output json` prints it: `{"schema", "site", "run", "verification"}`.
-    fn to_json(&self) -> String {
-        self.verification.document(self.run_id()).to_json()
-    }
-
-    /// The same as dicts and lists.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::to_py(py, &self.verification.document(self.run_id()))
-    }
-
-    fn __str__(&self) -> String {
-        self.render()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "<Verification of {}: {} differences (run {})>",
-            self.verification.site,
-            self.verification.differences.len(),
-            self.run_id().map(str::to_owned).repr()
-        )
-    }
+/// What `verify` found, as a `Verification` record with the core's texts (`render`, `to_json`).
+fn record<'py>(
+    py: Python<'py>,
+    verification: &Verification,
+    run: Option<&RunExpectations>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let run_id = run.map(|r| r.run_id.as_str());
+    let data = json!({
+        "site": verification.site,
+        "clean": verification.is_clean(),
+        "run_id": run_id,
+        "run_kind": run.map(|r| r.kind.as_str()),
+        "drill": run.is_some_and(|r| r.drill),
+        "expected_up": run.map(|r| r.expect.running.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        "domains": verification.domains,
+        "vms": verification.vms,
+        "differences": verification.differences,
+        "_text": verification.render(),
+        "_json": verification.document(run_id).to_json(),
+    });
+    values::record(py, "olvm_dr._results.Verification", &data)
 }
 
 /// `run=`: which run's expectations to check.
@@ -202,23 +123,18 @@ fn expectations(
 ///     EngineError: The site cannot be read.
 #[pyfunction]
 #[pyo3(signature = (mapping, engines, *, site = "secondary", state_dir = None, run = None))]
-pub(crate) fn verify(
-    py: Python<'_>,
+pub(crate) fn verify<'py>(
+    py: Python<'py>,
     mapping: &Bound<'_, PyAny>,
     engines: Option<&Bound<'_, PyAny>>,
     site: &str,
     state_dir: Option<PathBuf>,
     run: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PyVerification> {
+) -> PyResult<Bound<'py, PyAny>> {
     let site = values::site(site)?;
     let which = which(run)?;
     let ctx = context(mapping, engines)?;
-    let Some(engine) = ctx.engines.get(&site).cloned() else {
-        return Err(Error::config(format!(
-            "no Engine for the {site} site: give engines={{'{site}': ...}}"
-        ))
-        .into());
-    };
+    let engine = site_engine(&ctx, site)?;
     let run = expectations(site, state_dir, which)?;
     let expect = run
         .as_ref()
@@ -232,8 +148,5 @@ pub(crate) fn verify(
         message: Some(format!("the {site} site cannot be read: {error}")),
         error: Box::new(error),
     })?;
-    Ok(PyVerification {
-        verification: Arc::new(verification),
-        run,
-    })
+    record(py, &verification, run.as_ref())
 }

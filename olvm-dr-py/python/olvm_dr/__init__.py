@@ -24,19 +24,11 @@ from ``OlvmDrError``.
 
 from ._olvm_dr import (
     DEFAULT_CONCURRENCY,
-    Diagnostic,
     Engine,
     Mapping,
-    OvfAge,
-    OvfDomainAge,
-    OvfDomainUpdate,
-    OvfFreshness,
-    OvfUpdate,
     Plan,
-    PlanStep,
     Report,
     RestEngine,
-    Verification,
     __version__,
     generate,
     load_report,
@@ -45,6 +37,16 @@ from ._olvm_dr import (
     run_ids,
     validate,
     verify,
+)
+from ._results import (
+    Diagnostic,
+    OvfAge,
+    OvfDomainAge,
+    OvfDomainUpdate,
+    OvfFreshness,
+    OvfUpdate,
+    PlanStep,
+    Verification,
 )
 from ._mapping_view import LunMapping, LunSite, NetworkMapping, NetworkSite, SiteKeys, Storage, StorageSite
 from ._report import (

@@ -3,7 +3,8 @@
 # that every public runtime name is here, and that every function's and method's parameters
 # (names, kinds, defaults) are the runtime's. The flow functions and their options classes are
 # in _flows.pyi, generated from the core's options tables; the records the getters give (report
-# entries, mapping views, VmState) are dataclasses in _report.py, _mapping_view.py and testing.py.
+# entries, mapping views, findings, plan steps, verifications, OVF ages and updates, VmState) are
+# dataclasses in _report.py, _mapping_view.py, _results.py and testing.py.
 #
 # Sites are given as "primary" or "secondary" (any case). Outcomes are "done",
 # "already_done", "skipped", "failed", "blocked" or "not_run".
@@ -17,7 +18,8 @@ from typing import Any, Literal, final
 from typing_extensions import Self
 
 from ._mapping_view import LunMapping, NetworkMapping, SiteKeys, Storage
-from ._report import Difference, EntityOutcome, GroupOutcome, HookOutcome, Rto, StepCounts, StepResult, VmOutcome
+from ._report import EntityOutcome, GroupOutcome, HookOutcome, Rto, StepCounts, StepResult, VmOutcome
+from ._results import Diagnostic, OvfFreshness, OvfUpdate, PlanStep, Verification
 from .testing import VmState
 
 _Path = str | PathLike[str]
@@ -29,60 +31,6 @@ _Gate = Callable[..., bool | str | None]
 
 __version__: str
 DEFAULT_CONCURRENCY: int
-
-@final
-class Diagnostic:
-    """One finding: how bad, which rule, where (file, line, column, key path, site, entity), what
-    is wrong and what to do about it.
-    """
-
-    @property
-    def severity(self) -> Literal["error", "warning", "info"]:
-        """`error`, `warning` or `info`."""
-        ...
-    @property
-    def code(self) -> str:
-        """The rule's stable code, e.g. `DR0101` (see docs/diagnostics.md)."""
-        ...
-    @property
-    def file(self) -> str | None:
-        """The file, when the finding is about one."""
-        ...
-    @property
-    def line(self) -> int | None:
-        """1-based line."""
-        ...
-    @property
-    def column(self) -> int | None:
-        """1-based column."""
-        ...
-    @property
-    def key(self) -> str | None:
-        """Key path in the file, e.g. `dr_import_storages[2].dr_secondary_name`."""
-        ...
-    @property
-    def site(self) -> str | None:
-        """`primary` or `secondary`, when the finding is about a site."""
-        ...
-    @property
-    def entity(self) -> str | None:
-        """The entity, e.g. `cluster 'prod'`."""
-        ...
-    @property
-    def message(self) -> str:
-        """What is wrong."""
-        ...
-    @property
-    def hint(self) -> str | None:
-        """What to do about it."""
-        ...
-    @property
-    def is_error(self) -> bool:
-        """`True` for an error (errors make a validation fail; warnings and notes do not)."""
-        ...
-    def to_dict(self) -> dict[str, str | int]:
-        """The fields as a dict (the JSON output's shape, without empty fields)."""
-        ...
 
 @final
 class Mapping:
@@ -318,43 +266,6 @@ class FakeEngine(Engine):
     @property
     def site(self) -> str:
         """The site this Engine serves."""
-        ...
-
-@final
-class PlanStep:
-    """One step of a plan."""
-
-    @property
-    def id(self) -> str:
-        """Stable id, e.g. `attach/data1`, `register-vm/<id>`."""
-        ...
-    @property
-    def site(self) -> str:
-        """The site it acts on."""
-        ...
-    @property
-    def phase(self) -> str:
-        """Its phase (`storage`, `vms`, `start`, ...)."""
-        ...
-    @property
-    def action(self) -> str:
-        """What it does, e.g. `attach_storage_domain`, `register_vm`."""
-        ...
-    @property
-    def summary(self) -> str:
-        """One line for humans."""
-        ...
-    @property
-    def depends_on(self) -> list[str]:
-        """Steps that must succeed first."""
-        ...
-    @property
-    def state(self) -> Literal["to_do", "already_done", "skipped"]:
-        """What the planner found: `to_do`, `already_done` or `skipped`."""
-        ...
-    @property
-    def reason(self) -> str | None:
-        """Why it is already done or skipped."""
         ...
 
 @final
@@ -620,58 +531,6 @@ def generate(
         EngineError: A site cannot be read.
     """
     ...
-@final
-class Verification:
-    """What `verify` found on a site: the mapped domains and registered VMs checked, every
-    difference, and the run whose expectations were checked (if any).
-    """
-
-    @property
-    def site(self) -> str:
-        """The site verified."""
-        ...
-    @property
-    def clean(self) -> bool:
-        """`True` when nothing differs."""
-        ...
-    @property
-    def run_id(self) -> str | None:
-        """The id of the run whose expectations were checked (`None`: the mapping only)."""
-        ...
-    @property
-    def run_kind(self) -> Literal["failover", "failback", "switchover"] | None:
-        """That run's flow (`failover`, `failback`, `switchover`), or `None`."""
-        ...
-    @property
-    def drill(self) -> bool:
-        """`True` when that run was a drill."""
-        ...
-    @property
-    def expected_up(self) -> list[str]:
-        """Ids of the VMs that must be up (those the run started)."""
-        ...
-    @property
-    def domains(self) -> int:
-        """How many mapped domains were checked."""
-        ...
-    @property
-    def vms(self) -> int:
-        """How many registered VMs were checked."""
-        ...
-    @property
-    def differences(self) -> list[Difference]:
-        """Every difference found."""
-        ...
-    def render(self) -> str:
-        """For people: one line, then one line per difference (what `olvm-dr verify` prints)."""
-        ...
-    def to_json(self) -> str:
-        """As `olvm-dr verify --output json` prints it: `{"schema", "site", "run", "verification"}`."""
-        ...
-    def to_dict(self) -> dict[str, Any]:
-        """The same as dicts and lists."""
-        ...
-
 def verify(
     mapping: Mapping | _Path,
     engines: _Engines | None,
@@ -705,159 +564,6 @@ def verify(
         EngineError: The site cannot be read.
     """
     ...
-
-@final
-class OvfAge:
-    """How old a storage domain's OVF store is: when the Engine last wrote it and how long ago, or
-    why that is not known.
-    """
-
-    @property
-    def last_update(self) -> str | None:
-        """When the Engine last wrote the store (RFC 3339, UTC), or `None` when unknown."""
-        ...
-    @property
-    def age_seconds(self) -> int | None:
-        """How long ago, in whole seconds, or `None` when unknown."""
-        ...
-    @property
-    def unknown(self) -> str | None:
-        """Why the age is not known, or `None` when it is."""
-        ...
-    @property
-    def known(self) -> bool:
-        """`True` when the age is known."""
-        ...
-
-@final
-class OvfDomainAge:
-    """One mapped storage domain's OVF store age on a site."""
-
-    @property
-    def index(self) -> int:
-        """Its index in `dr_import_storages`."""
-        ...
-    @property
-    def name(self) -> str:
-        """Its name on the site (or its id)."""
-        ...
-    @property
-    def domain(self) -> str | None:
-        """The domain's id, `None` when the site does not have it."""
-        ...
-    @property
-    def ovf_disks(self) -> int:
-        """How many OVF_STORE disks it has."""
-        ...
-    @property
-    def age(self) -> OvfAge | None:
-        """Its store's age; `None` when the domain is not on the site or not an attached data
-        domain (only those stores are kept up to date by the Engine).
-        """
-        ...
-    def to_dict(self) -> dict[str, Any]:
-        """As a dict (`age` as in `olvm-dr ovf-update --output json`)."""
-        ...
-
-@final
-class OvfFreshness:
-    """The OVF store ages of a site's mapped domains."""
-
-    @property
-    def site(self) -> str:
-        """The site."""
-        ...
-    @property
-    def clock(self) -> Literal["engine", "local"]:
-        """Whose clock the ages are measured against: `engine` (the Engine reported its time) or
-        `local` (this machine's; clock skew counts).
-        """
-        ...
-    @property
-    def domains(self) -> list[OvfDomainAge]:
-        """Every storage entry of the mapping named on the site, in its order."""
-        ...
-    @property
-    def oldest_seconds(self) -> int | None:
-        """The oldest known age in seconds, `None` when no age is known."""
-        ...
-
-@final
-class OvfDomainUpdate:
-    """What happened to one storage entry's domain: `outcome` is `updated`, `skipped` (not
-    attempted: not on the site, not attached, not active, not a data domain) or `failed`, with
-    the store's age before and after (`None` when not attempted).
-    """
-
-    @property
-    def index(self) -> int:
-        """Its index in `dr_import_storages`."""
-        ...
-    @property
-    def name(self) -> str:
-        """Its name on the site (or its id)."""
-        ...
-    @property
-    def domain(self) -> str | None:
-        """The domain's id, `None` when the site does not have it."""
-        ...
-    @property
-    def outcome(self) -> Literal["updated", "skipped", "failed", "unchanged"]:
-        """`updated`, `skipped` or `failed`."""
-        ...
-    @property
-    def reason(self) -> str | None:
-        """Why it was skipped or failed."""
-        ...
-    @property
-    def job(self) -> str | None:
-        """The Engine's job, when it returned one."""
-        ...
-    @property
-    def took_seconds(self) -> float | None:
-        """From the request to the end of the job, in seconds (updated domains)."""
-        ...
-    @property
-    def before(self) -> OvfAge | None:
-        """The store's age before."""
-        ...
-    @property
-    def after(self) -> OvfAge | None:
-        """The store's age after."""
-        ...
-    @property
-    def updated(self) -> bool:
-        """`True` when the store was written."""
-        ...
-
-@final
-class OvfUpdate:
-    """The result of `ovf_update`: every storage entry of the mapping, in its order."""
-
-    @property
-    def site(self) -> str:
-        """The site whose Engine wrote the stores."""
-        ...
-    @property
-    def clock(self) -> Literal["engine", "local"]:
-        """Whose clock the ages are measured against: `engine` or `local`."""
-        ...
-    @property
-    def all_updated(self) -> bool:
-        """`True` when every domain's update ran to the end (written, or the Engine had nothing to
-        update), nothing skipped, nothing failed, at least one.
-        """
-        ...
-    @property
-    def domains(self) -> list[OvfDomainUpdate]:
-        """Every storage entry, before and after."""
-        ...
-    def to_json(self) -> str:
-        """As `olvm-dr ovf-update --output json` prints it (`olvm-dr/ovf-update/v1`)."""
-        ...
-    def to_dict(self) -> dict[str, Any]:
-        """The same as dicts and lists."""
-        ...
 
 def run_ids(state_dir: _Path) -> list[str]:
     """The ids of the runs kept in ``state_dir``, oldest first.

@@ -22,18 +22,26 @@ class Record:
 
         Keys that are not fields are left out (the core may know more than the record shows);
         fields that are not keys (serde leaves out empty values) get their type's empty value.
+        A field that is not a constructor parameter (a text the core made, ``_text``) is set
+        when ``data`` has it.
         """
         if isinstance(data, list):
             return [cls._from_data(item) for item in data]
         make: Any = cls
-        return make(**{name: _convert(hint, data.get(name)) for name, hint in _fields(cls).items()})
+        fields, hidden = _fields(cls)
+        record = make(**{name: _convert(hint, data.get(name)) for name, hint in fields.items()})
+        for name in hidden & data.keys():
+            object.__setattr__(record, name, data[name])
+        return record
 
 
 @functools.cache
-def _fields(cls: type) -> dict[str, Any]:
-    """The fields of a record class with their resolved types."""
+def _fields(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """The constructor's fields of a record class with their resolved types, and the names of
+    its other fields."""
     hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    fields = dataclasses.fields(cls)
+    return {f.name: hints[f.name] for f in fields if f.init}, frozenset(f.name for f in fields if not f.init)
 
 
 def _convert(hint: Any, value: Any) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._olvm_dr import Diagnostic
+    from ._results import Diagnostic
 
 __all__ = [
     "AuthenticationError",
