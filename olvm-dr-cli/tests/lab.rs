@@ -93,6 +93,8 @@ fn lab_up_status_disaster_recover_replication_and_stop() {
     assert!(text(&o).contains("stopped"));
     let o = olvm_dr(&["lab", "recover", "primary", "--dir", d]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // No failover ran: the secondary uses none of the primary's copies.
+    assert!(!text(&o).contains("split brain"), "{}", text(&o));
     let o = olvm_dr(&["lab", "status", "--dir", d]);
     assert!(text(&o).contains("primary    up"), "{}", text(&o));
 

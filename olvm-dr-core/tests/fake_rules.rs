@@ -623,3 +623,28 @@ async fn affinity_follows_the_mappings_and_missing_labels_are_dropped() {
     }
     assert!(grouped > 0, "group memberships followed the mappings");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_site_back_on_writable_copies_the_other_site_uses_is_a_split_brain_risk() {
+    let world = WorldBuilder::small(44).build();
+    let f = world.facts().clone();
+    let d = f.domains[0].clone();
+    world.disaster(Site::Primary);
+    world.expire_leases(Site::Primary);
+    promote_all(&world);
+    assert!(
+        world.split_brain_risk(Site::Primary).is_empty(),
+        "the secondary does not use the copies yet"
+    );
+    let s = world.engine(Site::Secondary);
+    import(&world, s.as_ref(), &d, Site::Secondary).await;
+    s.attach_storage_domain(dc_for(&d, Site::Secondary), d.id)
+        .await
+        .unwrap();
+    assert_eq!(world.split_brain_risk(Site::Primary), vec![d.name.clone()]);
+    world.reverse_replication(d.pair);
+    assert!(
+        world.split_brain_risk(Site::Primary).is_empty(),
+        "reversed: the primary's copy is a read-only replica"
+    );
+}

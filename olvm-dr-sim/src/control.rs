@@ -7,7 +7,7 @@
 //! | `GET /_sim/facts` | the world's facts (names, ids, mappings), as JSON |
 //! | `POST /_sim/sites/{site}/disaster` | the site goes dark: Engine and hosts |
 //! | `POST /_sim/sites/{site}/engine-outage` | only the site's Engine stops answering |
-//! | `POST /_sim/sites/{site}/recover` | the site comes back with its old state |
+//! | `POST /_sim/sites/{site}/recover` | the site comes back, as its Engine's monitoring finds it; the answer's `split_brain_risk` names the domains it returned to on writable copies the other site uses |
 //! | `POST /_sim/sites/{site}/expire-leases` | the dead site's sanlock leases expire now |
 //! | `POST /_sim/replication` `{"action": "stop" \| "reverse" \| "resync" \| "split", "target": "all" \| NAME}` | a replication change for every pair, or the pair of one domain or direct LUN |
 //! | `PUT /_sim/sites/{site}/latency` `{"profile": "instant" \| "realistic"}` | the site's latency profile |
@@ -154,6 +154,8 @@ async fn site_action(
     let run = || -> Answer {
         let s = site(&name)?;
         let w = &st.world;
+        // Read before the site comes back: what its return splits.
+        let split_brain_risk = (action == "recover").then(|| w.split_brain_risk(s));
         match action.as_str() {
             "disaster" => w.disaster(s),
             "engine-outage" => w.engine_outage(s),
@@ -166,7 +168,11 @@ async fn site_action(
                 ));
             }
         }
-        done(json!({"site": s.as_str(), "action": action, "up": w.is_up(s)}))
+        let mut answer = json!({"site": s.as_str(), "action": action, "up": w.is_up(s)});
+        if let Some(risk) = split_brain_risk {
+            answer["split_brain_risk"] = json!(risk);
+        }
+        done(answer)
     };
     finish(run())
 }

@@ -229,7 +229,7 @@ pub(crate) fn site(args: &LabSiteArgs, action: &'static str) -> Exit {
     match ask(&args.dir.dir, |c| async move {
         c.site_action(site, action).await
     }) {
-        Ok(_) => {
+        Ok((_, answer)) => {
             let what = match action {
                 "disaster" => "is down (Engine and hosts dark)",
                 "engine-outage" => "has lost its Engine (its hosts still run)",
@@ -237,10 +237,38 @@ pub(crate) fn site(args: &LabSiteArgs, action: &'static str) -> Exit {
                 _ => "is back",
             };
             output::out(&format!("{site} {what}\n"));
+            if let Some(warning) = split_brain_warning(site, &answer) {
+                output::warning_line(&warning);
+            }
             Exit::Success
         }
         Err(e) => e,
     }
+}
+
+/// What `lab recover` says when the site came back to writable copies of domains the other site
+/// uses (the control answer's `split_brain_risk`): its Engine takes their leases over after the
+/// lease time and restarts its HA VMs on them while the other site runs them too.
+fn split_brain_warning(site: impl std::fmt::Display, answer: &serde_json::Value) -> Option<String> {
+    let names: Vec<&str> = answer["split_brain_risk"]
+        .as_array()?
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "the {site} site came back to copies it can write of {} that the other site uses: its \
+         Engine takes their leases over after the lease time and restarts its highly available \
+         VMs there, a split brain (reverse the replication before a site returns: olvm-dr lab \
+         replication reverse)",
+        names
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// `olvm-dr lab replication ACTION [TARGET]`.
@@ -279,5 +307,24 @@ pub(crate) fn ovf_age(args: &LabOvfAgeArgs) -> Exit {
             Exit::Success
         }
         Err(e) => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_brain_warning;
+
+    #[test]
+    fn recover_warns_only_when_the_site_came_back_to_copies_the_other_site_uses() {
+        let none = serde_json::json!({"site": "primary", "split_brain_risk": []});
+        assert_eq!(split_brain_warning("primary", &none), None);
+        assert_eq!(split_brain_warning("primary", &serde_json::json!({})), None);
+        let two = serde_json::json!({"split_brain_risk": ["fcp-data1", "nfs-data1"]});
+        let w = split_brain_warning("primary", &two).unwrap();
+        assert!(w.contains("'fcp-data1', 'nfs-data1'"), "{w}");
+        assert!(
+            w.contains("split brain") && w.contains("lab replication reverse"),
+            "{w}"
+        );
     }
 }

@@ -33,6 +33,11 @@ pub(crate) fn error_line(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "olvm-dr: error: {message}");
 }
 
+/// A warning on stderr: `olvm-dr: warning: ...`.
+pub(crate) fn warning_line(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "olvm-dr: warning: {message}");
+}
+
 /// A note on stderr: `olvm-dr: note: ...`.
 pub(crate) fn note_line(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "olvm-dr: note: {message}");

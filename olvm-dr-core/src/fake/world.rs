@@ -114,6 +114,13 @@ impl World {
         self.shared.notify_liveness();
     }
 
+    /// The data domains a [`recover`](World::recover) of `site` now would split: attached
+    /// there on copies it can write, while the other site's hosts run with them attached.
+    /// Empty once replication is reversed (or while the other site is dark). By name, sorted.
+    pub fn split_brain_risk(&self, site: Site) -> Vec<String> {
+        self.with(|w, _| w.writable_copies_the_other_site_uses(site))
+    }
+
     /// Calls `watcher` now with both sites' liveness, and again, synchronously, whenever a
     /// site's Engine or hosts go down or come back (a disaster, an Engine outage, a recovery, a
     /// drop injected after a number of calls). The simulator closes and opens its sockets so.

@@ -53,3 +53,32 @@ impl WorldState {
         });
     }
 }
+
+impl WorldState {
+    /// The names of the data domains attached on `site` whose copy there `site` could write
+    /// while the other site's hosts run with the same domain attached: bringing `site` back now
+    /// lets its Engine take their leases over after the lease time and restart its HA VMs on
+    /// them, a split brain (see `recovery`).
+    pub(crate) fn writable_copies_the_other_site_uses(&self, site: Site) -> Vec<String> {
+        let other = self.site(site.other());
+        if !other.hosts_alive() {
+            return Vec::new();
+        }
+        let mut names: Vec<String> = self
+            .site(site)
+            .domains
+            .values()
+            .filter(|d| d.is_data() && d.attachment.is_some())
+            .filter(|d| !self.fabric.is_read_only(d.volume))
+            .filter(|d| {
+                other
+                    .domains
+                    .get(&d.id)
+                    .is_some_and(|o| o.attachment.is_some())
+            })
+            .map(|d| d.name.clone())
+            .collect();
+        names.sort();
+        names
+    }
+}
