@@ -525,21 +525,7 @@ async fn a_returning_data_center_with_a_writable_master_is_released_normally() {
 
     world.reverse_all_replication();
     world.recover(Site::Primary);
-    let store = RunStore::in_memory();
-    let prepared = ctx
-        .prepare_failback(
-            Site::Primary,
-            &ReturnOptions::failback(),
-            &store,
-            &Resume::Never,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions {
-        gate: Some(WorldGate::new(&world, flow_support::promote_returning_site)),
-        ..RunOptions::default()
-    };
-    let report = prepared.execute(&ctx, &store, &options).await.unwrap();
+    let report = fail_back_through_the_gate(&world, &ctx).await;
     assert_eq!(
         report.verdict,
         Verdict::Success,
@@ -645,21 +631,7 @@ async fn the_failback_powers_off_vms_the_returning_engine_restarted_after_the_pl
         planned_down.is_empty(),
         "running at plan time: {planned_down:?}"
     );
-    let store = RunStore::in_memory();
-    let prepared = ctx
-        .prepare_failback(
-            Site::Primary,
-            &ReturnOptions::failback(),
-            &store,
-            &Resume::Never,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions {
-        gate: Some(WorldGate::new(&world, flow_support::promote_returning_site)),
-        ..RunOptions::default()
-    };
-    let report = prepared.execute(&ctx, &store, &options).await.unwrap();
+    let report = fail_back_through_the_gate(&world, &ctx).await;
     assert!(
         !world.split_brains().is_empty(),
         "the primary came back to writable copies the secondary used"
@@ -679,4 +651,24 @@ async fn the_failback_powers_off_vms_the_returning_engine_restarted_after_the_pl
             vm.name
         );
     }
+}
+
+/// A failback to the primary planned now and run at once, its storage gate the world's
+/// promotion of the primary's copies.
+async fn fail_back_through_the_gate(world: &World, ctx: &FlowContext) -> Report {
+    let store = RunStore::in_memory();
+    let prepared = ctx
+        .prepare_failback(
+            Site::Primary,
+            &ReturnOptions::failback(),
+            &store,
+            &Resume::Never,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = RunOptions {
+        gate: Some(WorldGate::new(world, flow_support::promote_returning_site)),
+        ..RunOptions::default()
+    };
+    prepared.execute(ctx, &store, &options).await.unwrap()
 }
