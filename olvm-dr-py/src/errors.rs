@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use olvm_dr_core::engine::rest::RestConfigError;
+use olvm_dr_core::fake::ControlError;
 use olvm_dr_core::flow::FlowError;
 use olvm_dr_core::journal::StateDirError;
 use olvm_dr_core::plan::PlanningError;
@@ -110,6 +111,12 @@ impl From<RestConfigError> for Error {
     }
 }
 
+impl From<ControlError> for Error {
+    fn from(e: ControlError) -> Self {
+        Self::Config(e.to_string())
+    }
+}
+
 impl From<Error> for PyErr {
     fn from(e: Error) -> Self {
         Python::attach(|py| e.into_pyerr(py))
@@ -135,39 +142,6 @@ fn class_of(kind: ErrorKind) -> &'static str {
         ErrorKind::Unsupported => "UnsupportedError",
         _ => "EngineError",
     }
-}
-
-/// Every kind of Engine failure, for the names Python code passes (fault injection).
-pub(crate) const ERROR_KINDS: [ErrorKind; 15] = [
-    ErrorKind::NotFound,
-    ErrorKind::Conflict,
-    ErrorKind::InvalidState,
-    ErrorKind::Locked,
-    ErrorKind::LeaseHeld,
-    ErrorKind::Unauthenticated,
-    ErrorKind::Forbidden,
-    ErrorKind::BadRequest,
-    ErrorKind::Timeout,
-    ErrorKind::Unavailable,
-    ErrorKind::Internal,
-    ErrorKind::Protocol,
-    ErrorKind::Unsupported,
-    ErrorKind::Unreachable,
-    ErrorKind::Certificate,
-];
-
-/// The kind named `name` (`not_found`, `lease_held`, ...).
-pub(crate) fn parse_kind(name: &str) -> Result<ErrorKind> {
-    ERROR_KINDS
-        .into_iter()
-        .find(|k| k.as_str() == name)
-        .ok_or_else(|| {
-            let all: Vec<&str> = ERROR_KINDS.iter().map(|k| k.as_str()).collect();
-            Error::config(format!(
-                "unknown error kind '{name}': use one of {}",
-                all.join(", ")
-            ))
-        })
 }
 
 /// `olvm_dr.exceptions`, imported once.

@@ -2,24 +2,19 @@
 //! DR automation, with its controls (disasters, replication, latency, faults) and facts.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::rest::kind_for;
-use olvm_dr_core::engine::{EngineError, Fault};
 use olvm_dr_core::fake::{
-    Hang, LiveDetails, Operation, Outage, PairId, RandomFailures, SiteUrls, Trigger, World,
-    WorldBuilder,
+    FaultSpec, Latency, ReplicationChange, SiteUrls, StopVmError, World, WorldSize,
 };
 use olvm_dr_core::generate::{ConnectionKeys, complete_for_world};
-use olvm_dr_sim::{Latency, WorldSize};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::json;
 
 use crate::engines::PyEngine;
-use crate::errors::{Error, Result, parse_kind};
+use crate::errors::{Error, Result};
 use crate::mapping::PyMapping;
 use crate::{runtime, values};
 
@@ -81,66 +76,7 @@ pub(crate) struct PyWorld {
     pub(crate) latency: Latency,
 }
 
-fn world_size(name: &str) -> Result<WorldSize> {
-    match name {
-        "small" => Ok(WorldSize::Small),
-        "medium" => Ok(WorldSize::Medium),
-        "large" => Ok(WorldSize::Large),
-        other => Err(Error::config(format!(
-            "unknown world size '{other}': use small, medium or large"
-        ))),
-    }
-}
-
-fn size_name(size: WorldSize) -> &'static str {
-    match size {
-        WorldSize::Small => "small",
-        WorldSize::Medium => "medium",
-        WorldSize::Large => "large",
-    }
-}
-
-fn latency(name: &str) -> Result<Latency> {
-    match name {
-        "instant" => Ok(Latency::Instant),
-        "realistic" => Ok(Latency::Realistic),
-        other => Err(Error::config(format!(
-            "unknown latency profile '{other}': use instant or realistic"
-        ))),
-    }
-}
-
-fn operation(name: &str) -> Result<Operation> {
-    name.parse().map_err(|_| {
-        Error::config(format!(
-            "'{name}' is not an Engine operation (e.g. attach_storage_domain)"
-        ))
-    })
-}
-
 impl PyWorld {
-    fn pair(&self, name: &str) -> Result<PairId> {
-        let f = self.world.facts();
-        f.domains
-            .iter()
-            .find(|d| d.name == name)
-            .map(|d| d.pair)
-            .or_else(|| f.luns.iter().find(|l| l.alias == name).map(|l| l.pair))
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "no replicated domain or direct LUN named '{name}' in this world"
-                ))
-            })
-    }
-
-    /// The pairs `name` selects: one, or every pair when `None`.
-    fn pairs(&self, name: Option<&str>) -> Result<Vec<PairId>> {
-        match name {
-            Some(n) => Ok(vec![self.pair(n)?]),
-            None => Ok(self.world.pairs()),
-        }
-    }
-
     pub(crate) fn urls() -> SiteUrls {
         SiteUrls {
             primary: fake_url(Site::Primary),
@@ -182,34 +118,16 @@ impl PyWorld {
         latency: &str,
         lease_timeout: Option<f64>,
     ) -> PyResult<Self> {
-        let size = world_size(size)?;
-        let profile = self::latency(latency)?;
-        let builder = match size {
-            WorldSize::Small => WorldBuilder::small(seed),
-            WorldSize::Medium => WorldBuilder::medium(seed),
-            WorldSize::Large => WorldBuilder::large(seed),
-        };
-        let builder = match vms {
-            Some(n) => builder.vms(n),
-            None => builder,
-        };
-        let world = builder.build();
+        let size: WorldSize = size.parse().map_err(Error::from)?;
+        let profile: Latency = latency.parse().map_err(Error::from)?;
+        let world = size.build(seed, vms);
         // The mapping is read from the Engines now, while both sites answer and before a slow
         // latency profile applies.
         let reading = world.clone();
-        let live = runtime::wait(py, async move { LiveDetails::read(&reading).await })?
+        let mapping = runtime::wait(py, async move { reading.read_mapping(&Self::urls()).await })?
             .map_err(Error::from)?;
-        let mapping_yaml: Arc<str> = world
-            .facts()
-            .mapping_with(&Self::urls(), &live)
-            .to_yaml()
-            .into();
-        for site in Site::BOTH {
-            world.set_latency(
-                site,
-                olvm_dr_sim::control::profile(profile.as_str()).unwrap_or_default(),
-            );
-        }
+        let mapping_yaml: Arc<str> = mapping.to_yaml().into();
+        world.set_latency_everywhere(profile);
         if let Some(t) = lease_timeout {
             world.set_lease_timeout(values::seconds("lease_timeout", t)?);
         }
@@ -225,7 +143,7 @@ impl PyWorld {
     /// The preset: `small`, `medium` or `large`.
     #[getter]
     fn size(&self) -> &'static str {
-        size_name(self.size)
+        self.size.as_str()
     }
 
     /// One site's Engine, to pass to the flow functions.
@@ -386,10 +304,7 @@ impl PyWorld {
     /// Raises:
     ///     ConfigurationError: `site` is neither `primary` nor `secondary`.
     fn lose(&self, site: &str) -> Result<()> {
-        let site = values::site(site)?;
-        self.world.disaster(site);
-        self.world.expire_leases(site);
-        self.world.stop_all_replication();
+        self.world.lose(values::site(site)?);
         Ok(())
     }
 
@@ -447,21 +362,7 @@ impl PyWorld {
     /// Raises:
     ///     ConfigurationError: An unknown `site` or `domain`, or a negative `seconds`.
     fn age_ovf_store(&self, site: &str, domain: &str, seconds: f64) -> Result<bool> {
-        let site = values::site(site)?;
-        let by = values::seconds("age", seconds)?;
-        let id = self
-            .world
-            .facts()
-            .domains
-            .iter()
-            .find(|d| d.name == domain)
-            .map(|d| d.id)
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "no replicated domain named '{domain}' in this world"
-                ))
-            })?;
-        Ok(self.world.age_ovf_store(site, id, by))
+        Ok((self.world).age_ovf_store_named(values::site(site)?, domain, seconds)?)
     }
 
     /// The leases held by `site`'s dead hosts expire now.
@@ -484,18 +385,13 @@ impl PyWorld {
     /// Raises:
     ///     ConfigurationError: `seconds` is negative or not a number.
     fn set_lease_timeout(&self, seconds: f64) -> Result<()> {
-        self.world
-            .set_lease_timeout(values::seconds("lease timeout", seconds)?);
-        Ok(())
+        Ok(self.world.set_lease_timeout_seconds(seconds)?)
     }
 
     /// The replication pairs: `[{"pair": 0, "volumes": [names], "direction": ..., "running":
     /// ...}]`.
     fn replication<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::to_py(
-            py,
-            &olvm_dr_sim::control::status_json(&self.world)["replication"],
-        )
+        values::to_py(py, &self.world.replication_status())
     }
 
     /// Stops replication (every pair, or the pair of one domain or direct LUN): the replicas
@@ -509,10 +405,9 @@ impl PyWorld {
     ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn stop_replication(&self, name: Option<&str>) -> Result<()> {
-        for p in self.pairs(name)? {
-            self.world.stop_replication(p);
-        }
-        Ok(())
+        Ok(self
+            .world
+            .change_replication(ReplicationChange::Stop, name)?)
     }
 
     /// Reverses replication (the old replicas become the sources), resynchronised and running.
@@ -525,10 +420,9 @@ impl PyWorld {
     ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn reverse_replication(&self, name: Option<&str>) -> Result<()> {
-        for p in self.pairs(name)? {
-            self.world.reverse_replication(p);
-        }
-        Ok(())
+        Ok(self
+            .world
+            .change_replication(ReplicationChange::Reverse, name)?)
     }
 
     /// Restarts replication in its direction after a full copy from its source.
@@ -541,10 +435,9 @@ impl PyWorld {
     ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn resync_replication(&self, name: Option<&str>) -> Result<()> {
-        for p in self.pairs(name)? {
-            self.world.resync_replication(p);
-        }
-        Ok(())
+        Ok(self
+            .world
+            .change_replication(ReplicationChange::Resync, name)?)
     }
 
     /// Splits replicas off for a drill (every pair, or the pair of one domain or direct LUN):
@@ -558,11 +451,9 @@ impl PyWorld {
     ///     ConfigurationError: No replicated domain or direct LUN is named `name`.
     #[pyo3(signature = (name = None))]
     fn isolate_replication(&self, name: Option<&str>) -> Result<()> {
-        match name {
-            None => self.world.isolate_all_replication(),
-            Some(n) => self.world.isolate_replication(self.pair(n)?),
-        }
-        Ok(())
+        Ok(self
+            .world
+            .change_replication(ReplicationChange::Split, name)?)
     }
 
     /// Powers off a VM through `site`'s Engine, as an administrator would by hand (e.g. to
@@ -579,22 +470,13 @@ impl PyWorld {
     ///     ConfigurationError: An unknown `site`, or no VM named `vm` on it.
     ///     EngineError: The Engine refused to stop the VM.
     fn stop_vm(&self, py: Python<'_>, site: &str, vm: &str) -> PyResult<bool> {
-        let site = values::site(site)?;
-        let found = self
-            .world
-            .snapshot(site)
-            .vms
-            .iter()
-            .find(|v| v.name == vm)
-            .map(|v| (v.id, v.status))
-            .ok_or_else(|| Error::config(format!("no VM named '{vm}' on the {site} site")))?;
-        let (id, status) = found;
-        if status == olvm_dr_core::engine::VmStatus::Down {
-            return Ok(false);
-        }
-        let engine = self.world.dyn_engine(site);
-        runtime::wait(py, async move { engine.stop_vm(id).await })?.map_err(Error::from)?;
-        Ok(true)
+        let (site, world) = (values::site(site)?, self.world.clone());
+        let vm = vm.to_owned();
+        let stopped = runtime::wait(py, async move { world.stop_vm_named(site, &vm).await })?;
+        Ok(stopped.map_err(|e| match e {
+            StopVmError::NotFound(e) => Error::from(e),
+            StopVmError::Engine(e) => Error::from(e),
+        })?)
     }
 
     /// Sets `site`'s latency profile.
@@ -606,13 +488,7 @@ impl PyWorld {
     /// Raises:
     ///     ConfigurationError: An unknown `site` or `profile`.
     fn set_latency(&self, site: &str, profile: &str) -> Result<()> {
-        let site = values::site(site)?;
-        let p = latency(profile)?;
-        self.world.set_latency(
-            site,
-            olvm_dr_sim::control::profile(p.as_str()).unwrap_or_default(),
-        );
-        Ok(())
+        Ok(self.world.set_latency_named(values::site(site)?, profile)?)
     }
 
     /// The next `calls` calls of `operation` on `site` fail with the error described.
@@ -648,22 +524,15 @@ impl PyWorld {
         detail: &str,
         reason: &str,
     ) -> Result<()> {
-        let site = values::site(site)?;
-        let op = self::operation(operation)?;
-        let fault = Fault::new(reason, detail);
-        let kind = match (kind, status) {
-            (Some(k), _) => parse_kind(k)?,
-            (None, Some(s)) => kind_for(s, Some(&fault)),
-            (None, None) => {
-                return Err(Error::config("fail_next needs kind= or status="));
-            }
+        let fault = FaultSpec::FailNext {
+            operation: operation.to_owned(),
+            calls,
+            kind: kind.map(str::to_owned),
+            status,
+            detail: detail.to_owned(),
+            reason: reason.to_owned(),
         };
-        let mut error = EngineError::new(kind, op.as_str()).with_fault(fault);
-        if let Some(s) = status {
-            error = error.with_status(s);
-        }
-        self.world.fail_next(site, op, calls, error);
-        Ok(())
+        Ok(self.world.inject(values::site(site)?, fault)?)
     }
 
     /// A random share of `site`'s calls fail with transient errors (503, timeouts),
@@ -686,21 +555,12 @@ impl PyWorld {
         seed: u64,
         operations: Option<Vec<String>>,
     ) -> Result<()> {
-        let site = values::site(site)?;
-        if !(0.0..=1.0).contains(&fraction) {
-            return Err(Error::config("fraction must be between 0.0 and 1.0"));
-        }
-        let operations = operations
-            .map(|ops| ops.iter().map(|o| operation(o)).collect::<Result<Vec<_>>>())
-            .transpose()?;
-        self.world.fail_randomly(
-            site,
-            RandomFailures {
-                operations,
-                ..RandomFailures::transient(fraction, seed)
-            },
-        );
-        Ok(())
+        let fault = FaultSpec::Random {
+            fraction,
+            seed,
+            operations,
+        };
+        Ok(self.world.inject(values::site(site)?, fault)?)
     }
 
     /// Calls of `operation` on `site` hang.
@@ -721,12 +581,13 @@ impl PyWorld {
         calls: Option<u32>,
         seconds: Option<f64>,
     ) -> Result<()> {
-        let site = values::site(site)?;
-        let op = self::operation(operation)?;
-        let duration: Option<Duration> =
-            seconds.map(|s| values::seconds("seconds", s)).transpose()?;
-        self.world.hang(site, op, Hang { calls, duration });
-        Ok(())
+        let operation = operation.to_owned();
+        let fault = FaultSpec::Hang {
+            operation,
+            calls,
+            seconds,
+        };
+        Ok(self.world.inject(values::site(site)?, fault)?)
     }
 
     /// `site` drops out after `after_calls` more calls to its Engine.
@@ -741,20 +602,12 @@ impl PyWorld {
     ///     ConfigurationError: An unknown `site` or `outage`.
     #[pyo3(signature = (site, after_calls, outage = "disaster"))]
     fn drop_site(&self, site: &str, after_calls: u64, outage: &str) -> Result<()> {
-        let site = values::site(site)?;
-        let outage = match outage {
-            "disaster" => Outage::Disaster,
-            "engine" => Outage::Engine,
-            other => {
-                return Err(Error::config(format!(
-                    "outage must be 'disaster' or 'engine', not '{other}'"
-                )));
-            }
+        let outage = outage.to_owned();
+        let fault = FaultSpec::Drop {
+            after_calls,
+            outage,
         };
-        let after = self.world.calls(site) + after_calls;
-        self.world
-            .drop_site(site, Trigger::AfterCalls(after), outage);
-        Ok(())
+        Ok(self.world.inject(values::site(site)?, fault)?)
     }
 
     /// Removes every injected fault of `site` (`fail_next`, `fail_randomly`, `hang`,
@@ -805,7 +658,7 @@ impl PyWorld {
     fn __repr__(&self) -> String {
         format!(
             "<World {} seed={} vms={} latency={}>",
-            size_name(self.size),
+            self.size.as_str(),
             self.seed,
             self.world.facts().vms.len(),
             self.latency.as_str()

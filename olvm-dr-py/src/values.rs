@@ -62,11 +62,7 @@ pub(crate) fn merged<T: Serialize + ?Sized>(
 /// A number of seconds given by Python (int or float) as a duration; it must be finite and not
 /// negative.
 pub(crate) fn seconds(what: &str, value: f64) -> Result<Duration> {
-    Duration::try_from_secs_f64(value).map_err(|_| {
-        Error::config(format!(
-            "{what} must be a number of seconds >= 0, not {value}"
-        ))
-    })
+    Ok(olvm_dr_core::fake::control::seconds(what, value)?)
 }
 
 /// A value as Python's `repr()` shows it (`'text'`, `None`), for the `__repr__` of the

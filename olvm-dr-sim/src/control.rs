@@ -11,7 +11,7 @@
 //! | `POST /_sim/sites/{site}/expire-leases` | the dead site's sanlock leases expire now |
 //! | `POST /_sim/replication` `{"action": "stop" \| "reverse" \| "resync" \| "split", "target": "all" \| NAME}` | a replication change for every pair, or the pair of one domain or direct LUN |
 //! | `PUT /_sim/sites/{site}/latency` `{"profile": "instant" \| "realistic"}` | the site's latency profile |
-//! | `POST /_sim/sites/{site}/faults` (one of the bodies below) | inject a fault |
+//! | `POST /_sim/sites/{site}/faults` (one of the bodies below) | inject a fault (`olvm_dr_core::fake::FaultSpec`) |
 //! | `DELETE /_sim/sites/{site}/faults` | remove every injected fault of the site |
 //! | `POST /_sim/sites/{site}/ovf` `{"action": "age", "domain": NAME, "minutes": N}` | the site's OVF store of one domain (name or id) looks N minutes older (its `Last Updated` moves back, the content stays; 409 when the site holds no written, writable store of it) |
 //! | `POST /_sim/lease-timeout` `{"seconds": N}` | the sanlock lease timeout |
@@ -21,7 +21,8 @@
 //!
 //! Fault bodies (operations are the `Engine` method names, e.g. `attach_storage_domain`):
 //! - `{"fail_next": {"operation": OP, "calls": N, "status": 409, "detail": "[...]", "reason": "Operation Failed"}}`
-//!   — the next N calls fail with that HTTP status and fault (kind as a client classifies it);
+//!   — the next N calls fail with that HTTP status and fault (kind as a client classifies it,
+//!   or `"kind": "lease_held"`, ...);
 //! - `{"random": {"fraction": 0.1, "seed": 1, "operations": [OP, ...]}}` — transient failures
 //!   (503, timeouts) of a fraction of the calls;
 //! - `{"hang": {"operation": OP, "calls": N, "seconds": S}}` — calls hang (forever without
@@ -32,7 +33,6 @@
 //! Errors are 400 (or 404 for an unknown target) with `{"error": "..."}`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -41,11 +41,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use olvm_dr_core::Site;
-use olvm_dr_core::engine::rest::kind_for;
-use olvm_dr_core::engine::{EngineError, Fault};
-use olvm_dr_core::fake::{
-    Hang, LatencyProfile, Operation, Outage, PairId, RandomFailures, Trigger, World,
-};
+use olvm_dr_core::fake::{ControlError, FaultSpec, ReplicationChange, World};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -80,6 +76,17 @@ fn bad(message: impl Into<String>) -> (StatusCode, String) {
     (StatusCode::BAD_REQUEST, message.into())
 }
 
+/// A refused control as its HTTP answer: 400 for bad input, 404 for an unknown name, 409 for
+/// a world that cannot take the change.
+fn refused(e: ControlError) -> (StatusCode, String) {
+    let status = match e {
+        ControlError::Invalid(_) => StatusCode::BAD_REQUEST,
+        ControlError::NotFound(_) => StatusCode::NOT_FOUND,
+        ControlError::Conflict(_) => StatusCode::CONFLICT,
+    };
+    (status, e.to_string())
+}
+
 pub(crate) fn finish(answer: Answer) -> Response {
     answer.unwrap_or_else(|(status, message)| json_response(status, &json!({"error": message})))
 }
@@ -93,24 +100,6 @@ pub(crate) fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, (St
     serde_json::from_slice(bytes).map_err(|e| bad(format!("invalid JSON body: {e}")))
 }
 
-/// The replication pairs of the world with the domains and LUNs on them.
-fn pairs(world: &World) -> Vec<(PairId, Vec<String>)> {
-    let facts = world.facts();
-    let mut out: Vec<(PairId, Vec<String>)> = Vec::new();
-    let names = facts
-        .domains
-        .iter()
-        .map(|d| (d.pair, d.name.clone()))
-        .chain(facts.luns.iter().map(|l| (l.pair, l.alias.clone())));
-    for (pair, name) in names {
-        match out.iter_mut().find(|(p, _)| *p == pair) {
-            Some((_, list)) => list.push(name),
-            None => out.push((pair, vec![name])),
-        }
-    }
-    out
-}
-
 /// The status of the world as JSON (also what `olvm-dr lab status` prints).
 pub fn status_json(world: &World) -> Value {
     let sites: serde_json::Map<String, Value> = Site::BOTH
@@ -122,14 +111,7 @@ pub fn status_json(world: &World) -> Value {
             )
         })
         .collect();
-    let replication: Vec<Value> = pairs(world)
-        .into_iter()
-        .map(|(pair, names)| {
-            let r = world.replication(pair);
-            json!({"pair": pair, "volumes": names, "direction": r.direction, "running": r.running})
-        })
-        .collect();
-    json!({"sites": sites, "replication": replication})
+    json!({"sites": sites, "replication": world.replication_status()})
 }
 
 async fn status(State(st): State<Arc<SiteServer>>) -> Response {
@@ -190,76 +172,10 @@ async fn latency(
     let run = || -> Answer {
         let s = site(&name)?;
         let b: LatencyBody = body(&bytes)?;
-        let profile = profile(&b.profile).ok_or_else(|| {
-            bad(format!(
-                "unknown latency profile '{}': use instant or realistic",
-                b.profile
-            ))
-        })?;
-        st.world.set_latency(s, profile);
+        st.world.set_latency_named(s, &b.profile).map_err(refused)?;
         done(json!({"site": s.as_str(), "profile": b.profile}))
     };
     finish(run())
-}
-
-/// A latency profile by name: `instant` or `realistic`.
-pub fn profile(name: &str) -> Option<LatencyProfile> {
-    match name {
-        "instant" => Some(LatencyProfile::instant()),
-        "realistic" => Some(LatencyProfile::realistic()),
-        _ => None,
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-enum FaultBody {
-    FailNext {
-        operation: String,
-        #[serde(default = "one")]
-        calls: u32,
-        status: u16,
-        #[serde(default)]
-        detail: String,
-        #[serde(default = "operation_failed")]
-        reason: String,
-    },
-    Random {
-        fraction: f64,
-        #[serde(default)]
-        seed: u64,
-        #[serde(default)]
-        operations: Option<Vec<String>>,
-    },
-    Hang {
-        operation: String,
-        #[serde(default)]
-        calls: Option<u32>,
-        #[serde(default)]
-        seconds: Option<f64>,
-    },
-    Drop {
-        after_calls: u64,
-        #[serde(default = "disaster")]
-        outage: String,
-    },
-}
-
-fn one() -> u32 {
-    1
-}
-
-fn operation_failed() -> String {
-    "Operation Failed".into()
-}
-
-fn disaster() -> String {
-    "disaster".into()
-}
-
-fn operation(name: &str) -> Result<Operation, (StatusCode, String)> {
-    name.parse()
-        .map_err(|_| bad(format!("'{name}' is not an Engine operation")))
 }
 
 async fn inject(
@@ -269,74 +185,8 @@ async fn inject(
 ) -> Response {
     let run = || -> Answer {
         let s = site(&name)?;
-        let w = &st.world;
-        match body::<FaultBody>(&bytes)? {
-            FaultBody::FailNext {
-                operation: op,
-                calls,
-                status,
-                detail,
-                reason,
-            } => {
-                let op = operation(&op)?;
-                let fault = Fault::new(reason, detail);
-                let error = EngineError::new(kind_for(status, Some(&fault)), op.as_str())
-                    .with_status(status)
-                    .with_fault(fault);
-                w.fail_next(s, op, calls, error);
-            }
-            FaultBody::Random {
-                fraction,
-                seed,
-                operations,
-            } => {
-                if !(0.0..=1.0).contains(&fraction) {
-                    return Err(bad("fraction must be between 0 and 1"));
-                }
-                let operations = operations
-                    .map(|ops| {
-                        ops.iter()
-                            .map(|o| operation(o))
-                            .collect::<Result<Vec<_>, _>>()
-                    })
-                    .transpose()?;
-                w.fail_randomly(
-                    s,
-                    RandomFailures {
-                        operations,
-                        ..RandomFailures::transient(fraction, seed)
-                    },
-                );
-            }
-            FaultBody::Hang {
-                operation: op,
-                calls,
-                seconds,
-            } => {
-                let duration = match seconds {
-                    Some(x) if x.is_finite() && x >= 0.0 => Some(Duration::from_secs_f64(x)),
-                    Some(_) => return Err(bad("seconds must be a non-negative number")),
-                    None => None,
-                };
-                w.hang(s, operation(&op)?, Hang { calls, duration });
-            }
-            FaultBody::Drop {
-                after_calls,
-                outage,
-            } => {
-                let outage = match outage.as_str() {
-                    "disaster" => Outage::Disaster,
-                    "engine" => Outage::Engine,
-                    other => {
-                        return Err(bad(format!(
-                            "unknown outage '{other}': use disaster or engine"
-                        )));
-                    }
-                };
-                let at = w.calls(s) + after_calls;
-                w.drop_site(s, Trigger::AfterCalls(at), outage);
-            }
-        }
+        let fault: FaultSpec = body(&bytes)?;
+        st.world.inject(s, fault).map_err(refused)?;
         done(json!({"site": s.as_str(), "injected": true}))
     };
     finish(run())
@@ -352,41 +202,17 @@ async fn clear_faults(State(st): State<Arc<SiteServer>>, Path(name): Path<String
 #[derive(Deserialize)]
 struct ReplicationBody {
     action: String,
-    #[serde(default = "all")]
-    target: String,
-}
-
-fn all() -> String {
-    "all".into()
+    #[serde(default)]
+    target: Option<String>,
 }
 
 async fn replication(State(st): State<Arc<SiteServer>>, bytes: Bytes) -> Response {
     let run = || -> Answer {
         let b: ReplicationBody = body(&bytes)?;
+        let change: ReplicationChange = b.action.parse().map_err(refused)?;
+        let target = b.target.as_deref().filter(|t| *t != "all");
         let w = &st.world;
-        let selected: Vec<(PairId, Vec<String>)> = pairs(w)
-            .into_iter()
-            .filter(|(_, names)| b.target == "all" || names.contains(&b.target))
-            .collect();
-        if selected.is_empty() {
-            return Err((
-                StatusCode::NOT_FOUND,
-                format!("no replicated domain or LUN named '{}'", b.target),
-            ));
-        }
-        for (pair, _) in &selected {
-            match b.action.as_str() {
-                "stop" => w.stop_replication(*pair),
-                "reverse" => w.reverse_replication(*pair),
-                "resync" => w.resync_replication(*pair),
-                "split" => w.isolate_replication(*pair),
-                other => {
-                    return Err(bad(format!(
-                        "unknown replication action '{other}': use stop, reverse, resync or split"
-                    )));
-                }
-            }
-        }
+        w.change_replication(change, target).map_err(refused)?;
         done(status_json(w))
     };
     finish(run())
@@ -413,33 +239,17 @@ async fn ovf(
         if b.action != "age" {
             return Err(bad(format!("unknown OVF action '{}': use age", b.action)));
         }
-        let by = Duration::try_from_secs_f64(b.minutes * 60.0)
-            .map_err(|_| bad("minutes must be a non-negative number"))?;
         let w = &st.world;
-        let domain = w
-            .facts()
-            .domains
-            .iter()
-            .find(|d| d.name == b.domain || d.id.to_string() == b.domain)
-            .ok_or_else(|| {
-                (
-                    StatusCode::NOT_FOUND,
-                    format!("no replicated storage domain named '{}'", b.domain),
-                )
-            })?;
-        if !w.age_ovf_store(s, domain.id, by) {
-            return Err((
-                StatusCode::CONFLICT,
-                format!(
-                    "the OVF store of storage domain '{}' on the {s} site was not changed: the site does not hold the domain, its store was never written, or its volume is a read-only replica",
-                    domain.name
-                ),
-            ));
+        let (id, domain) = w.domain_named(&b.domain).map_err(refused)?;
+        if !(w.age_ovf_store_named(s, &b.domain, b.minutes * 60.0)).map_err(refused)? {
+            return Err(refused(ControlError::Conflict(format!(
+                "the OVF store of storage domain '{domain}' on the {s} site was not changed: the site does not hold the domain, its store was never written, or its volume is a read-only replica"
+            ))));
         }
-        let last_updated = w.ovf_store(s, domain.id).and_then(|o| o.last_updated);
+        let last_updated = w.ovf_store(s, id).and_then(|o| o.last_updated);
         done(json!({
             "site": s.as_str(),
-            "domain": domain.name,
+            "domain": domain,
             "aged_minutes": b.minutes,
             "last_updated": last_updated,
         }))
@@ -455,11 +265,7 @@ struct LeaseBody {
 async fn lease_timeout(State(st): State<Arc<SiteServer>>, bytes: Bytes) -> Response {
     let run = || -> Answer {
         let b: LeaseBody = body(&bytes)?;
-        if !(b.seconds.is_finite() && b.seconds >= 0.0) {
-            return Err(bad("seconds must be a non-negative number"));
-        }
-        st.world
-            .set_lease_timeout(Duration::from_secs_f64(b.seconds));
+        (st.world.set_lease_timeout_seconds(b.seconds)).map_err(refused)?;
         done(json!({"lease_timeout_seconds": b.seconds}))
     };
     finish(run())

@@ -6,6 +6,7 @@
 //! built from the core's errors, whose messages hold no secret.
 
 use olvm_dr_core::engine::rest::RestConfigError;
+use olvm_dr_core::fake::{ControlError, StopVmError};
 use olvm_dr_core::flow::FlowError;
 use olvm_dr_core::mapping::{ConnectionError, ReadError};
 use olvm_dr_core::plan::PlanningError;
@@ -256,6 +257,23 @@ impl From<ConnectionError> for DrError {
     }
 }
 
+impl From<ControlError> for DrError {
+    fn from(e: ControlError) -> Self {
+        Self::Config {
+            reason: e.to_string(),
+        }
+    }
+}
+
+impl From<StopVmError> for DrError {
+    fn from(e: StopVmError) -> Self {
+        match e {
+            StopVmError::NotFound(e) => e.into(),
+            StopVmError::Engine(e) => e.into(),
+        }
+    }
+}
+
 impl From<ReadError> for DrError {
     fn from(e: ReadError) -> Self {
         Self::Io {
@@ -295,23 +313,7 @@ mod tests {
 
     #[test]
     fn every_engine_kind_has_its_own_variant() {
-        for kind in [
-            ErrorKind::NotFound,
-            ErrorKind::Conflict,
-            ErrorKind::InvalidState,
-            ErrorKind::Locked,
-            ErrorKind::LeaseHeld,
-            ErrorKind::Unauthenticated,
-            ErrorKind::Forbidden,
-            ErrorKind::BadRequest,
-            ErrorKind::Timeout,
-            ErrorKind::Unavailable,
-            ErrorKind::Internal,
-            ErrorKind::Protocol,
-            ErrorKind::Unsupported,
-            ErrorKind::Unreachable,
-            ErrorKind::Certificate,
-        ] {
+        for kind in ErrorKind::ALL {
             assert_eq!(
                 DrError::of_kind(kind, "x".into()).engine_kind(),
                 Some(kind),

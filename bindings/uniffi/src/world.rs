@@ -5,12 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::collections::HashMap;
-
-use olvm_dr_core::Engine as _;
-use olvm_dr_core::EngineError;
-use olvm_dr_core::fake::{LatencyProfile, LiveDetails, SiteUrls, World, WorldBuilder};
-use olvm_dr_core::mapping::PerSite;
+use olvm_dr_core::fake::{Latency, SiteUrls, World};
 
 use crate::engine::Engine;
 use crate::error::DrError;
@@ -19,7 +14,10 @@ use crate::runtime::block_on;
 use crate::types::Site;
 
 /// The size presets of a fake world.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub type WorldSize = olvm_dr_core::fake::WorldSize;
+
+/// The size presets of a fake world.
+#[uniffi::remote(Enum)]
 pub enum WorldSize {
     /// 2 data centers, 3 replicated domains (NFS, iSCSI, FC), 20 VMs (60% running), one
     /// direct LUN, the hosted engine on the primary.
@@ -70,24 +68,13 @@ impl FakeWorld {
         vms: Option<u32>,
         realistic_latency: bool,
     ) -> Result<Arc<Self>, DrError> {
-        let mut builder = match size {
-            WorldSize::Small => WorldBuilder::small(seed),
-            WorldSize::Medium => WorldBuilder::medium(seed),
-            WorldSize::Large => WorldBuilder::large(seed),
-        };
-        if let Some(n) = vms {
-            builder = builder.vms(n as usize);
-        }
-        let world = builder.build();
-        let live = block_on(live_details(&world))??;
-        let text = world.facts().mapping_with(&urls(), &live).to_yaml();
+        let world = size.build(seed, vms.map(|n| n as usize));
+        let text = block_on(world.read_mapping(&urls()))??.to_yaml();
         let loaded = olvm_dr_core::mapping::Mapping::from_str(&text, None);
         let mapping = Arc::new(Mapping::from_loaded(loaded, &text, true)?);
         // After reading the sites for the mapping, which is not part of any flow.
         if realistic_latency {
-            for site in olvm_dr_core::Site::BOTH {
-                world.set_latency(site, LatencyProfile::realistic());
-            }
+            world.set_latency_everywhere(Latency::Realistic);
         }
         Ok(Arc::new(Self { world, mapping }))
     }
@@ -165,39 +152,4 @@ impl FakeWorld {
     pub fn resync_all_replication(&self) {
         self.world.resync_all_replication();
     }
-}
-
-/// What the fake Engines report beyond the builder's facts: each network's data center (the
-/// mapping needs it where names repeat across data centers) and the primary's domains.
-async fn live_details(world: &World) -> Result<LiveDetails, EngineError> {
-    let mut network_dcs: PerSite<HashMap<_, _>> = PerSite::default();
-    for site in olvm_dr_core::Site::BOTH {
-        let engine = world.engine(site);
-        let dcs: HashMap<_, _> = engine
-            .data_centers()
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d.name))
-            .collect();
-        let out = match site {
-            olvm_dr_core::Site::Primary => &mut network_dcs.primary,
-            olvm_dr_core::Site::Secondary => &mut network_dcs.secondary,
-        };
-        for n in engine.networks().await? {
-            if let Some(name) = dcs.get(&n.data_center) {
-                out.insert(n.id, name.clone());
-            }
-        }
-    }
-    let domains = world
-        .engine(olvm_dr_core::Site::Primary)
-        .storage_domains()
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
-    Ok(LiveDetails {
-        network_dcs,
-        domains,
-    })
 }

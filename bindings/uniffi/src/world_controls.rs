@@ -2,30 +2,12 @@
 //! replication pair at a time (a drill on dedicated test domains), the age of an OVF store,
 //! a VM stopped by hand, and a site's whole state for before/after comparisons.
 
-use std::time::Duration;
-
-use olvm_dr_core::engine::VmStatus;
-use olvm_dr_core::fake::PairId;
+use olvm_dr_core::fake::ReplicationChange;
 
 use crate::error::DrError;
 use crate::runtime::block_on;
 use crate::types::Site;
 use crate::world::FakeWorld;
-
-impl FakeWorld {
-    /// The replication pair of the replicated domain or direct LUN `name`.
-    fn pair(&self, name: &str) -> Result<PairId, DrError> {
-        let f = self.world.facts();
-        f.domains
-            .iter()
-            .find(|d| d.name == name)
-            .map(|d| d.pair)
-            .or_else(|| f.luns.iter().find(|l| l.alias == name).map(|l| l.pair))
-            .ok_or_else(|| DrError::Config {
-                reason: format!("no replicated domain or direct LUN named '{name}' in this world"),
-            })
-    }
-}
 
 #[uniffi::export]
 impl FakeWorld {
@@ -45,8 +27,7 @@ impl FakeWorld {
     /// # Errors
     /// `Config` when the world has no such domain or LUN.
     pub fn isolate_replication(&self, name: String) -> Result<(), DrError> {
-        self.world.isolate_replication(self.pair(&name)?);
-        Ok(())
+        Ok((self.world).change_replication(ReplicationChange::Split, Some(&name))?)
     }
 
     /// Stops the replication of `name`: its replica becomes writable.
@@ -54,8 +35,7 @@ impl FakeWorld {
     /// # Errors
     /// As `isolate_replication`.
     pub fn stop_replication(&self, name: String) -> Result<(), DrError> {
-        self.world.stop_replication(self.pair(&name)?);
-        Ok(())
+        Ok((self.world).change_replication(ReplicationChange::Stop, Some(&name))?)
     }
 
     /// Reverses the replication of `name` (the old replica becomes the source), resynchronised
@@ -64,8 +44,7 @@ impl FakeWorld {
     /// # Errors
     /// As `isolate_replication`.
     pub fn reverse_replication(&self, name: String) -> Result<(), DrError> {
-        self.world.reverse_replication(self.pair(&name)?);
-        Ok(())
+        Ok((self.world).change_replication(ReplicationChange::Reverse, Some(&name))?)
     }
 
     /// Restarts the replication of `name` in its direction after a full copy from its source.
@@ -73,8 +52,7 @@ impl FakeWorld {
     /// # Errors
     /// As `isolate_replication`.
     pub fn resync_replication(&self, name: String) -> Result<(), DrError> {
-        self.world.resync_replication(self.pair(&name)?);
-        Ok(())
+        Ok((self.world).change_replication(ReplicationChange::Resync, Some(&name))?)
     }
 
     /// `true` while the replication of `name` runs.
@@ -82,7 +60,10 @@ impl FakeWorld {
     /// # Errors
     /// As `isolate_replication`.
     pub fn replication_running(&self, name: String) -> Result<bool, DrError> {
-        Ok(self.world.replication(self.pair(&name)?).running)
+        Ok(self
+            .world
+            .replication(self.world.pair_named(&name)?)
+            .running)
     }
 
     /// Makes the OVF store of the replicated domain `domain` (by name) on `site` look
@@ -92,19 +73,7 @@ impl FakeWorld {
     /// # Errors
     /// `Config` when the world has no such domain.
     pub fn age_ovf_store(&self, site: Site, domain: String, seconds: u64) -> Result<bool, DrError> {
-        let id = self
-            .world
-            .facts()
-            .domains
-            .iter()
-            .find(|d| d.name == domain)
-            .map(|d| d.id)
-            .ok_or_else(|| DrError::Config {
-                reason: format!("no replicated domain named '{domain}' in this world"),
-            })?;
-        Ok(self
-            .world
-            .age_ovf_store(site, id, Duration::from_secs(seconds)))
+        Ok((self.world).age_ovf_store_named(site, &domain, seconds as f64)?)
     }
 
     /// Powers off the VM named `vm` on `site` through its Engine, as an administrator would by
@@ -114,22 +83,7 @@ impl FakeWorld {
     /// `Config` when `site` has no such VM; the Engine error kind's variant when the Engine
     /// refuses.
     pub fn stop_vm(&self, site: Site, vm: String) -> Result<bool, DrError> {
-        let (id, status) = self
-            .world
-            .snapshot(site)
-            .vms
-            .iter()
-            .find(|v| v.name == vm)
-            .map(|v| (v.id, v.status))
-            .ok_or_else(|| DrError::Config {
-                reason: format!("no VM named '{vm}' on the {site} site"),
-            })?;
-        if status == VmStatus::Down {
-            return Ok(false);
-        }
-        let engine = self.world.dyn_engine(site);
-        block_on(engine.stop_vm(id))??;
-        Ok(true)
+        Ok(block_on(self.world.stop_vm_named(site, &vm))??)
     }
 
     /// Everything `site` holds (data centers, domains, VMs with their NICs, ...) as JSON: equal

@@ -67,6 +67,7 @@
 
 mod builder;
 mod clock;
+pub mod control;
 mod engine;
 mod fabric;
 mod faults;
@@ -75,6 +76,7 @@ mod iscsi_controls;
 mod latency;
 pub(crate) mod messages;
 mod ops;
+mod preset;
 mod rng;
 mod setup;
 mod snapshot;
@@ -86,12 +88,14 @@ pub use builder::{
     MappingFacts, Named, ProfileFacts, STORAGE_TYPES, SiteFacts, SiteUrls, TemplateFacts, VmFacts,
     VnicPair, WorldBuilder, WorldFacts,
 };
+pub use control::{ControlError, FaultSpec, PairStatus, ReplicationChange, StopVmError};
 pub use engine::{FakeEngine, Liveness, LivenessWatcher};
 pub use fabric::lease::DEFAULT_LEASE_TIMEOUT;
 pub use fabric::{PairId, ReplicationDirection};
 pub use faults::{Hang, Outage, RandomFailures, Trigger};
 pub use latency::{LatencyProfile, TransitionTimes};
 pub use ops::{Operation, UnknownOperation};
+pub use preset::{Latency, WorldSize};
 pub use setup::{
     DiskSpec, LunDiskSpec, NicSpec, Setup, TargetRef, TemplateSpec, VmSpec, VolumeRef,
 };

@@ -20,51 +20,18 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use olvm_dr_core::engine::Engine;
-use olvm_dr_core::fake::{LiveDetails, SiteUrls, World, WorldBuilder};
+pub use olvm_dr_core::fake::{Latency, WorldSize};
+use olvm_dr_core::fake::{LiveDetails, SiteUrls, World};
 use olvm_dr_core::mapping::{Field, PerSite};
 use olvm_dr_core::{Secret, Site, SiteConnection};
 use serde::{Deserialize, Serialize};
 
 pub use files::LabFiles;
 
+use crate::DEFAULT_USERNAME;
 use crate::auth::{Credentials, DEFAULT_TOKEN_TTL};
 use crate::server::{ServerOptions, SimServer};
 use crate::tls::{LabCa, TlsError};
-use crate::{DEFAULT_USERNAME, control};
-
-/// The size of the simulated world: the fake's presets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorldSize {
-    /// 2 data centers, 3 replicated domains, 20 VMs.
-    #[default]
-    Small,
-    /// 2 data centers, 10 domains of all five storage types, 500 VMs.
-    Medium,
-    /// 4 data centers, 20 domains, 2 000 VMs.
-    Large,
-}
-
-/// How fast the simulated Engines work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Latency {
-    /// Every call and transition takes no time.
-    #[default]
-    Instant,
-    /// The durations of a real Engine (seconds per attach, VM start, ...).
-    Realistic,
-}
-
-impl Latency {
-    /// `instant` or `realistic`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Latency::Instant => "instant",
-            Latency::Realistic => "realistic",
-        }
-    }
-}
 
 /// How to start a lab.
 #[derive(Debug, Clone)]
@@ -104,22 +71,8 @@ impl LabOptions {
 
     /// The world these options describe.
     pub fn build_world(&self) -> World {
-        let builder = match self.size {
-            WorldSize::Small => WorldBuilder::small(self.seed),
-            WorldSize::Medium => WorldBuilder::medium(self.seed),
-            WorldSize::Large => WorldBuilder::large(self.seed),
-        };
-        let builder = match self.vms {
-            Some(n) => builder.vms(n),
-            None => builder,
-        };
-        let world = builder.build();
-        for site in Site::BOTH {
-            world.set_latency(
-                site,
-                control::profile(self.latency.as_str()).unwrap_or_default(),
-            );
-        }
+        let world = self.size.build(self.seed, self.vms);
+        world.set_latency_everywhere(self.latency);
         world
     }
 }
