@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
-use olvm_dr_core::ovf::{ClockSource, Freshness, read_site, utc_timestamp};
+use olvm_dr_core::ovf::{ClockSource, read_site};
+use serde::Deserialize;
 
+use crate::convert::convert;
 use crate::engine::Engine;
 use crate::error::DrError;
 use crate::mapping::Mapping;
@@ -26,7 +28,7 @@ pub enum OvfClock {
 
 /// How old a storage domain's OVF store is: when the Engine last wrote it and how long ago
 /// (both set), or why that is not known (`unknown` set).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, uniffi::Record)]
 pub struct OvfAge {
     /// When the Engine last wrote the store (RFC 3339, UTC).
     pub last_update: Option<String>,
@@ -36,25 +38,8 @@ pub struct OvfAge {
     pub unknown: Option<String>,
 }
 
-impl From<&Freshness> for OvfAge {
-    fn from(f: &Freshness) -> Self {
-        match f {
-            Freshness::Known { last_update, age } => Self {
-                last_update: Some(utc_timestamp(*last_update)),
-                age_seconds: Some(age.as_secs()),
-                unknown: None,
-            },
-            Freshness::Unknown(why) => Self {
-                last_update: None,
-                age_seconds: None,
-                unknown: Some(why.to_string()),
-            },
-        }
-    }
-}
-
 /// One mapped storage domain's OVF store age on a site.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, uniffi::Record)]
 pub struct OvfDomainAge {
     /// Its index in `dr_import_storages`.
     pub index: u32,
@@ -70,7 +55,7 @@ pub struct OvfDomainAge {
 }
 
 /// The OVF store ages of a site's mapped domains.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, uniffi::Record)]
 pub struct OvfFreshness {
     /// The site.
     pub site: Site,
@@ -82,11 +67,6 @@ pub struct OvfFreshness {
     pub oldest_seconds: Option<u64>,
 }
 
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// Reads the OVF store ages of every mapped storage domain on `site`, with the clock used.
 async fn read(
     mapping: &olvm_dr_core::mapping::Mapping,
     site: olvm_dr_core::Site,
@@ -98,23 +78,9 @@ async fn read(
             format!("cannot list the {site} site's storage domains: {e}"),
         )
     })?;
-    let domains = read
-        .domains
-        .iter()
-        .map(|d| OvfDomainAge {
-            index: count(d.index),
-            name: d.name.clone(),
-            domain: d.domain.map(|id| id.to_string()),
-            ovf_disks: count(d.ovf_disks),
-            age: d.freshness.as_ref().map(Into::into),
-        })
-        .collect();
-    Ok(OvfFreshness {
-        site,
-        clock: read.clock,
-        domains,
-        oldest_seconds: read.oldest().map(|age| age.as_secs()),
-    })
+    let mut freshness: OvfFreshness = convert(&read);
+    freshness.oldest_seconds = read.oldest().map(|age| age.as_secs());
+    Ok(freshness)
 }
 
 #[uniffi::export]

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use olvm_dr_core::ovf::{
-    DomainOvfUpdate, OvfUpdateReport, UpdateOptions, UpdateOutcome, update_ovf_stores,
-};
+use olvm_dr_core::ovf::{UpdateOptions, update_ovf_stores};
+use serde::Deserialize;
 
+use crate::convert::convert;
 use crate::engine::Engine;
 use crate::error::DrError;
 use crate::mapping::Mapping;
@@ -17,7 +17,8 @@ use crate::runtime::block_on;
 use crate::types::Site;
 
 /// What happened to one storage entry's domain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
 pub enum OvfUpdateOutcome {
     /// The Engine wrote the store (its job finished).
     Updated,
@@ -31,7 +32,7 @@ pub enum OvfUpdateOutcome {
 }
 
 /// One storage entry of the mapping, before and after the update.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
 pub struct OvfDomainUpdate {
     /// Its index in `dr_import_storages`.
     pub index: u32,
@@ -53,42 +54,8 @@ pub struct OvfDomainUpdate {
     pub after: Option<OvfAge>,
 }
 
-impl From<&DomainOvfUpdate> for OvfDomainUpdate {
-    fn from(d: &DomainOvfUpdate) -> Self {
-        let (outcome, reason, job, took) = match &d.outcome {
-            UpdateOutcome::Updated { job, took } => (
-                OvfUpdateOutcome::Updated,
-                None,
-                job.map(|j| j.to_string()),
-                Some(took.as_secs_f64()),
-            ),
-            UpdateOutcome::Skipped(why) => {
-                (OvfUpdateOutcome::Skipped, Some(why.clone()), None, None)
-            }
-            UpdateOutcome::Failed(why) => (OvfUpdateOutcome::Failed, Some(why.clone()), None, None),
-            UpdateOutcome::Unchanged { job, took } => (
-                OvfUpdateOutcome::Unchanged,
-                d.outcome.reason().map(str::to_owned),
-                job.map(|j| j.to_string()),
-                Some(took.as_secs_f64()),
-            ),
-        };
-        Self {
-            index: u32::try_from(d.index).unwrap_or(u32::MAX),
-            name: d.name.clone(),
-            domain: d.domain.map(|i| i.to_string()),
-            outcome,
-            reason,
-            job,
-            took_seconds: took,
-            before: d.before.as_ref().map(Into::into),
-            after: d.after.as_ref().map(Into::into),
-        }
-    }
-}
-
 /// The result of `ovf_update`: every storage entry of the mapping, in its order.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
 pub struct OvfUpdate {
     /// The site whose Engine wrote the stores.
     pub site: Site,
@@ -100,20 +67,8 @@ pub struct OvfUpdate {
     /// Every storage entry, before and after.
     pub domains: Vec<OvfDomainUpdate>,
     /// As `olvm-dr ovf-update --output json` prints it (`olvm-dr/ovf-update/v1`).
+    #[serde(default)]
     pub json: String,
-}
-
-impl From<&OvfUpdateReport> for OvfUpdate {
-    fn from(r: &OvfUpdateReport) -> Self {
-        let domains: Vec<OvfDomainUpdate> = r.domains.iter().map(Into::into).collect();
-        Self {
-            site: r.site,
-            clock: r.clock,
-            all_updated: r.all_updated(),
-            domains,
-            json: r.to_json(),
-        }
-    }
 }
 
 #[uniffi::export]
@@ -156,6 +111,8 @@ impl Mapping {
             &options,
         ))?
         .map_err(|e| DrError::of_kind(e.error.kind, format!("{e}; nothing was changed")))?;
-        Ok(OvfUpdate::from(&report))
+        let mut update: OvfUpdate = convert(&report);
+        update.json = report.to_json();
+        Ok(update)
     }
 }

@@ -32,8 +32,9 @@ pub const OVF_STORE_LABEL: &str = "OVF_STORE";
 /// quick without loading the Engine.
 pub const READ_CONCURRENCY: usize = 8;
 
-/// Whose clock an age is measured against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whose clock an age is measured against (`engine` or `local` in documents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ClockSource {
     /// The Engine's (`<time>` of its API root): the clock the OVF dates were written with.
     Engine,

@@ -36,12 +36,6 @@ impl ClockSource {
     }
 }
 
-impl Serialize for ClockSource {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 /// `{"last_update", "age_seconds"}` (whole seconds) when known, else `{"unknown": why}`.
 impl Serialize for Freshness {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
