@@ -10,7 +10,9 @@ use flow_support::{PerGate, assert_domains_only_on, assert_running_exactly, cont
 use olvm_dr_core::Site;
 use olvm_dr_core::engine::{Engine, Id, VmSearch, VmStatus};
 use olvm_dr_core::fake::{STORAGE_TYPES, World, WorldBuilder};
-use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
+use olvm_dr_core::flow::{
+    CheckAgainst, FlowContext, Resume, RunOptions, RunStore, SiteCheckError, check_site,
+};
 use olvm_dr_core::plan::{FailoverOptions, NicIsolation, NoteLevel, ReturnOptions, gates};
 use olvm_dr_core::report::{Report, Verdict};
 use olvm_dr_core::verify::{Expectations, verify_site};
@@ -139,6 +141,33 @@ async fn a_discreet_drill_leaves_the_primary_untouched_and_drill_end_restores_th
         Some(report.run_id.as_str())
     );
     let expected = store.expectations(&report.run_id).unwrap();
+    // `verify` as every front end runs it: against the newest run to the secondary; the
+    // primary is refused against that run and checked against the mapping alone.
+    let check = check_site(&ctx, &store, Site::Secondary, &CheckAgainst::NewestRun)
+        .await
+        .unwrap();
+    assert!(check.clean, "{}", check.text);
+    assert_eq!(check.run_id.as_deref(), Some(report.run_id.as_str()));
+    assert!(check.drill);
+    assert_eq!(check.expected_up.len(), was_running.len());
+    let against_run = CheckAgainst::Run(report.run_id.clone());
+    let e = check_site(&ctx, &store, Site::Primary, &against_run)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SiteCheckError::WrongSite {
+                target: Site::Secondary,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let primary = check_site(&ctx, &store, Site::Primary, &CheckAgainst::MappingOnly)
+        .await
+        .unwrap();
+    assert_eq!((primary.run_id, primary.expected_up.len()), (None, 0));
     assert!(expected.drill);
     assert_eq!(
         expected.expect.isolation,

@@ -7,7 +7,7 @@
 
 use olvm_dr_core::engine::rest::RestConfigError;
 use olvm_dr_core::fake::{ControlError, StopVmError};
-use olvm_dr_core::flow::FlowError;
+use olvm_dr_core::flow::{FlowError, SiteCheckError};
 use olvm_dr_core::mapping::{ConnectionError, ReadError};
 use olvm_dr_core::plan::PlanningError;
 use olvm_dr_core::{EngineError, ErrorKind};
@@ -253,6 +253,18 @@ impl From<ConnectionError> for DrError {
     fn from(e: ConnectionError) -> Self {
         Self::Config {
             reason: e.to_string(),
+        }
+    }
+}
+
+impl From<SiteCheckError> for DrError {
+    fn from(e: SiteCheckError) -> Self {
+        match e {
+            SiteCheckError::Run(e) => e.into(),
+            SiteCheckError::Read { ref error, .. } => Self::of_kind(error.kind, e.to_string()),
+            SiteCheckError::WrongSite { .. } => Self::Config {
+                reason: e.to_string(),
+            },
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `olvm-dr verify`: does a site hold what the mapping and its last run say it should?
 
+use olvm_dr_core::flow::CheckAgainst;
 use olvm_dr_core::verify::{Expectations, verify_site};
 
 use crate::cli::{GlobalArgs, OutputFormat};
@@ -65,23 +66,21 @@ fn expectations(
         return Ok((Expectations::default(), None));
     }
     let store = setup::open_store(global, args.inputs.state_option().as_deref())?;
-    let Some(id) = args.run.clone().or_else(|| store.last_run_to(site)) else {
+    let against = args
+        .run
+        .clone()
+        .map_or(CheckAgainst::NewestRun, CheckAgainst::Run);
+    let run = store.expectations_for(site, &against).map_err(|e| {
+        output::error_line(&e.to_string());
+        Exit::Usage
+    })?;
+    let Some(run) = run else {
         output::note_line(&format!(
             "no run brought a workload to the {site} site in the state directory: checking it against the mapping only"
         ));
         return Ok((Expectations::default(), None));
     };
-    let run = store.expectations(&id).map_err(|e| {
-        output::error_line(&e.to_string());
-        Exit::Usage
-    })?;
-    if run.target != site {
-        output::error_line(&format!(
-            "run {id} brought its workload to the {} site, not the {site} site: give --site {}",
-            run.target, run.target
-        ));
-        return Err(Exit::Usage);
-    }
+    let id = run.run_id.clone();
     output::note_line(&format!(
         "checking what {}{} run {id} left on the {site} site ({} VMs it started must be up)",
         if run.drill { "drill " } else { "" },

@@ -11,6 +11,7 @@ pub mod options;
 mod request;
 mod return_record;
 mod runs;
+mod site_check;
 mod source_records;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ pub use expect::RunExpectations;
 pub use full_drill::FullDrillLeg;
 pub use request::FlowRequest;
 pub use runs::{Resume, RunStore};
+pub use site_check::{CheckAgainst, SiteCheck, SiteCheckError, check_site};
 
 use crate::Site;
 use crate::engine::{DEFAULT_CONCURRENCY, Engine, FencedEngine, LimitedEngine};
