@@ -170,6 +170,27 @@ async fn discreet_drill_verify_and_drill_end() {
     let (code, out) = rig.verify("secondary").await;
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("no differences"), "{out}");
+    // The drill's run checked on the primary is refused, naming the site to give.
+    let store = olvm_dr_core::flow::RunStore::open(&rig.state).unwrap();
+    let run = store.last_run_to(Site::Secondary).unwrap();
+    drop(store); // it holds the state directory's lock
+    let (code, out) = olvm_dr(&[
+        "-f",
+        s(&rig.conf),
+        "verify",
+        "--site",
+        "primary",
+        "--run",
+        &run,
+        "--state-dir",
+        s(&rig.state),
+    ])
+    .await;
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("run {run} brought its workload to the secondary site, not the primary site: give --site secondary")),
+        "{out}"
+    );
     let victim = secondary
         .vms(&VmSearch::default())
         .await

@@ -41,11 +41,36 @@ fn check_error(e: SiteCheckError) -> Error {
             message: Some(e.to_string()),
             error: Box::new(error.clone()),
         },
-        SiteCheckError::WrongSite { .. } => Error::config(e.to_string()),
+        SiteCheckError::WrongSite { target, .. } => {
+            Error::config(format!("{e}: give site='{target}'"))
+        }
         SiteCheckError::Run(e) => e.into(),
     }
 }
 
+/// Verifies ``site`` against the mapping and a run's expectations: every mapped domain known,
+/// attached to its mapped data center and active; nothing left unregistered in the domains' OVF
+/// stores; every registered VM in a mapped cluster with its NICs on mapped profiles (or, after a
+/// drill, exactly as its isolation says); and up when the run started it. Only ``site``'s Engine
+/// is used.
+///
+/// Args:
+///     mapping (Mapping | str | os.PathLike[str]): The mapping, or the path of its file.
+///     engines (Mapping[str, Engine | None] | None): The sites' Engines by site name; ``site``'s is
+///         needed.
+///     site (str, default 'secondary'): The site to verify.
+///     state_dir (str | os.PathLike[str] | None, default None): Where the runs are kept.
+///     run (str | bool | None, default None): A run id of ``state_dir``; ``None`` the newest run in
+///         ``state_dir`` that brought a workload to ``site`` (without ``state_dir``, or with no
+///         such run: the mapping only); ``False`` the mapping only.
+///
+/// Returns:
+///     Verification: What was found (``.clean`` is ``True`` when nothing differs).
+///
+/// Raises:
+///     RunStateError: An unknown run.
+///     ConfigurationError: A run to the other site.
+///     EngineError: The site cannot be read.
 #[pyfunction]
 #[pyo3(signature = (mapping, engines, *, site = "secondary", state_dir = None, run = None))]
 pub(crate) fn verify<'py>(

@@ -262,8 +262,8 @@ impl From<SiteCheckError> for DrError {
         match e {
             SiteCheckError::Run(e) => e.into(),
             SiteCheckError::Read { ref error, .. } => Self::of_kind(error.kind, e.to_string()),
-            SiteCheckError::WrongSite { .. } => Self::Config {
-                reason: e.to_string(),
+            SiteCheckError::WrongSite { target, .. } => Self::Config {
+                reason: format!("{e}: verify the {target} site"),
             },
         }
     }

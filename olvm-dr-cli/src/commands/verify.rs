@@ -1,6 +1,6 @@
 //! `olvm-dr verify`: does a site hold what the mapping and its last run say it should?
 
-use olvm_dr_core::flow::CheckAgainst;
+use olvm_dr_core::flow::{CheckAgainst, SiteCheckError};
 use olvm_dr_core::verify::{Expectations, verify_site};
 
 use crate::cli::{GlobalArgs, OutputFormat};
@@ -71,7 +71,12 @@ fn expectations(
         .clone()
         .map_or(CheckAgainst::NewestRun, CheckAgainst::Run);
     let run = store.expectations_for(site, &against).map_err(|e| {
-        output::error_line(&e.to_string());
+        match e {
+            SiteCheckError::WrongSite { target, .. } => {
+                output::error_line(&format!("{e}: give --site {target}"));
+            }
+            e => output::error_line(&e.to_string()),
+        }
         Exit::Usage
     })?;
     let Some(run) = run else {

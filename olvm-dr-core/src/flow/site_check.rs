@@ -28,9 +28,8 @@ pub enum CheckAgainst {
 #[derive(Debug, thiserror::Error)]
 pub enum SiteCheckError {
     /// The run named brought its workload to the other site.
-    #[error(
-        "run {run_id} brought its workload to the {target} site, not the {site} site: verify the {target} site"
-    )]
+    /// (Each front end adds how to name that site: `--site`, `site=`, ...)
+    #[error("run {run_id} brought its workload to the {target} site, not the {site} site")]
     WrongSite {
         /// The run.
         run_id: String,
