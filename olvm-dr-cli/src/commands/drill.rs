@@ -3,7 +3,7 @@
 use olvm_dr_core::flow::options::{self, OptionValue};
 use olvm_dr_core::flow::{FullDrillLeg, Resume};
 
-use super::flows::{domains, request};
+use super::flows::{Values, domains, request};
 use crate::cli::GlobalArgs;
 use crate::connect::Connect;
 use crate::drill_args::{
@@ -22,8 +22,9 @@ pub(crate) fn run(global: &GlobalArgs, command: &DrillCommand, connect: &Connect
     }
 }
 
-fn start(global: &GlobalArgs, args: &DrillStartArgs, connect: &Connect<'_>) -> Exit {
-    let values = vec![
+fn start_values(global: &GlobalArgs, args: &DrillStartArgs) -> Result<Values, Exit> {
+    let plan = crate::recovery_plan_arg::value(global, args.recovery_plan.as_deref())?;
+    Ok(vec![
         (
             "isolation".into(),
             OptionValue::Text(args.isolate.to_string()),
@@ -31,14 +32,19 @@ fn start(global: &GlobalArgs, args: &DrillStartArgs, connect: &Connect<'_>) -> E
         ("domains".into(), domains(&args.domains)),
         ("start_vms".into(), OptionValue::Bool(!args.no_start)),
         ("wait_for_vms".into(), OptionValue::Bool(!args.no_wait_vms)),
-        (
-            "recovery_plan".into(),
-            match crate::recovery_plan_arg::value(global, args.recovery_plan.as_deref()) {
-                Ok(v) => v,
-                Err(exit) => return exit,
-            },
-        ),
-    ];
+        ("recovery_plan".into(), plan),
+    ])
+}
+
+fn failback_values(args: &DrillFailbackArgs) -> Values {
+    vec![("domains".into(), domains(&args.domains))]
+}
+
+fn start(global: &GlobalArgs, args: &DrillStartArgs, connect: &Connect<'_>) -> Exit {
+    let values = match start_values(global, args) {
+        Ok(v) => v,
+        Err(exit) => return exit,
+    };
     let request = match request(values, options::Drill::request) {
         Ok(r) => r,
         Err(exit) => return exit,
@@ -67,8 +73,7 @@ fn end(global: &GlobalArgs, args: &DrillEndArgs, connect: &Connect<'_>) -> Exit 
 }
 
 fn failback(global: &GlobalArgs, args: &DrillFailbackArgs, connect: &Connect<'_>) -> Exit {
-    let values = vec![("domains".into(), domains(&args.domains))];
-    let request = match request(values, options::DrillFailback::request) {
+    let request = match request(failback_values(args), options::DrillFailback::request) {
         Ok(r) => r,
         Err(exit) => return exit,
     };
@@ -158,4 +163,29 @@ fn full(global: &GlobalArgs, args: &DrillFullArgs, connect: &Connect<'_>) -> Exi
     };
     flow::close(&rt, &setup.ctx);
     exit
+}
+
+#[cfg(test)]
+mod tests {
+    use olvm_dr_core::flow::options::{Drill, DrillFailback};
+
+    use super::*;
+    use crate::cli::Command;
+    use crate::commands::flows::tests::{names, options_of, parsed};
+
+    /// As for the other flows: a new drill option must get its flag here.
+    #[test]
+    fn the_command_line_sets_every_drill_option() {
+        let (cli, _conf) = parsed(&["drill", "start"]);
+        let Command::Drill(DrillCommand::Start(a)) = &cli.command else {
+            panic!("not a drill start")
+        };
+        let values = start_values(&cli.global, a).unwrap();
+        assert_eq!(names(&values), options_of::<Drill>());
+        let (cli, _conf) = parsed(&["drill", "failback"]);
+        let Command::Drill(DrillCommand::Failback(a)) = &cli.command else {
+            panic!("not a drill failback")
+        };
+        assert_eq!(names(&failback_values(a)), options_of::<DrillFailback>());
+    }
 }

@@ -61,14 +61,31 @@ fn failover_request(global: &GlobalArgs, c: &FailoverChoices) -> Result<Request,
     request(failover_values(global, c)?, options::Failover::request)
 }
 
-fn cleanup_request(c: &CleanupChoices) -> Result<Request, Exit> {
-    let values = vec![
+fn cleanup_values(c: &CleanupChoices) -> Values {
+    vec![
         pair("power_off", Bool(c.power_off)),
         pair("remove_orphans", Bool(c.remove_orphans)),
         pair("force_remove", Bool(c.force_remove)),
         pair("domains", domains(&c.domains)),
-    ];
-    request(values, options::Cleanup::request)
+    ]
+}
+
+fn cleanup_request(c: &CleanupChoices) -> Result<Request, Exit> {
+    request(cleanup_values(c), options::Cleanup::request)
+}
+
+fn failback_values(
+    global: &GlobalArgs,
+    c: &FailoverChoices,
+    r: &ReturnChoices,
+) -> Result<Values, Exit> {
+    let mut values = failover_values(global, c)?;
+    values.push(pair(
+        "clean_returning_site",
+        Bool(!r.no_clean_returning_site),
+    ));
+    values.push(pair("force_remove", Bool(r.force_remove)));
+    Ok(values)
 }
 
 fn failback_request(
@@ -76,13 +93,21 @@ fn failback_request(
     c: &FailoverChoices,
     r: &ReturnChoices,
 ) -> Result<Request, Exit> {
+    request(failback_values(global, c, r)?, options::Failback::request)
+}
+
+fn switchover_values(
+    global: &GlobalArgs,
+    c: &FailoverChoices,
+    r: &ReturnChoices,
+) -> Result<Values, Exit> {
     let mut values = failover_values(global, c)?;
     values.push(pair(
-        "clean_returning_site",
-        Bool(!r.no_clean_returning_site),
+        "power_off_after_timeout",
+        Bool(r.power_off_after_timeout),
     ));
     values.push(pair("force_remove", Bool(r.force_remove)));
-    request(values, options::Failback::request)
+    Ok(values)
 }
 
 fn switchover_request(
@@ -90,13 +115,10 @@ fn switchover_request(
     c: &FailoverChoices,
     r: &ReturnChoices,
 ) -> Result<Request, Exit> {
-    let mut values = failover_values(global, c)?;
-    values.push(pair(
-        "power_off_after_timeout",
-        Bool(r.power_off_after_timeout),
-    ));
-    values.push(pair("force_remove", Bool(r.force_remove)));
-    request(values, options::Switchover::request)
+    request(
+        switchover_values(global, c, r)?,
+        options::Switchover::request,
+    )
 }
 
 pub(crate) fn failover(global: &GlobalArgs, args: &FailoverArgs, connect: &Connect<'_>) -> Exit {
@@ -206,5 +228,66 @@ pub(crate) fn plan(global: &GlobalArgs, command: &PlanCommand, connect: &Connect
     match request {
         Ok(request) => plan_only(global, inputs, target, &request, *all_steps, connect),
         Err(exit) => exit,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::BTreeSet;
+
+    use clap::Parser;
+    use olvm_dr_core::flow::options::{Cleanup, Failback, Failover, FlowOptions, Switchover};
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    /// The command line parsed from `args`, with an empty dr.conf (no recovery plan) in the
+    /// directory returned with it (read when the values are made).
+    pub(crate) fn parsed(args: &[&str]) -> (Cli, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("dr.conf");
+        std::fs::write(&conf, "").unwrap();
+        let mut all = vec!["olvm-dr", "-f", conf.to_str().unwrap()];
+        all.extend(args);
+        (Cli::try_parse_from(all).unwrap(), dir)
+    }
+
+    /// Every option of `T`, by name.
+    pub(crate) fn options_of<T: FlowOptions>() -> BTreeSet<&'static str> {
+        T::OPTIONS.iter().map(|o| o.name).collect()
+    }
+
+    /// The names the command line sets.
+    pub(crate) fn names(values: &Values) -> BTreeSet<&str> {
+        values.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// A new option of a flow in the core must get its flag here: the command line sets every
+    /// option of each flow, so none silently keeps its default.
+    #[test]
+    fn the_command_line_sets_every_option_of_each_flow() {
+        let (cli, _conf) = parsed(&["failover"]);
+        let Command::Failover(a) = &cli.command else {
+            panic!("not a failover")
+        };
+        let values = failover_values(&cli.global, &a.choices).unwrap();
+        assert_eq!(names(&values), options_of::<Failover>());
+        let (cli, _conf) = parsed(&["cleanup"]);
+        let Command::Cleanup(a) = &cli.command else {
+            panic!("not a cleanup")
+        };
+        assert_eq!(names(&cleanup_values(&a.choices)), options_of::<Cleanup>());
+        let (cli, _conf) = parsed(&["failback"]);
+        let Command::Failback(a) = &cli.command else {
+            panic!("not a failback")
+        };
+        let values = failback_values(&cli.global, &a.choices, &a.returning).unwrap();
+        assert_eq!(names(&values), options_of::<Failback>());
+        let (cli, _conf) = parsed(&["switchover"]);
+        let Command::Switchover(a) = &cli.command else {
+            panic!("not a switchover")
+        };
+        let values = switchover_values(&cli.global, &a.choices, &a.returning).unwrap();
+        assert_eq!(names(&values), options_of::<Switchover>());
     }
 }
