@@ -7,6 +7,7 @@ use olvm_dr_core::engine::rest::RestConfigError;
 use olvm_dr_core::fake::ControlError;
 use olvm_dr_core::flow::FlowError;
 use olvm_dr_core::journal::StateDirError;
+use olvm_dr_core::mapping::WriteError;
 use olvm_dr_core::plan::PlanningError;
 use olvm_dr_core::{Diagnostic, EngineError, ErrorKind, Site};
 use pyo3::prelude::*;
@@ -108,6 +109,12 @@ impl From<FlowError> for Error {
 impl From<RestConfigError> for Error {
     fn from(e: RestConfigError) -> Self {
         Self::Config(e.to_string())
+    }
+}
+
+impl From<WriteError> for Error {
+    fn from(e: WriteError) -> Self {
+        Self::file(e.path, e.source)
     }
 }
 

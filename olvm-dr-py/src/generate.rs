@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 
 use crate::engines::PyEngine;
 use crate::errors::Error;
-use crate::mapping::{PyMapping, write_atomically};
+use crate::mapping::PyMapping;
 use crate::runtime;
 
 /// Reads the primary's Engine and writes the role-compatible mapping file to ``path``.
@@ -74,7 +74,7 @@ pub(crate) fn generate(
         return Err(Error::validation("no file written", generated.diagnostics).into());
     }
     let text = generated.to_yaml();
-    write_atomically(&path, &text)?;
+    olvm_dr_core::mapping::write_file(&path, &text).map_err(Error::from)?;
     let mut mapping = PyMapping::from_text(&text, Some(&path), None)?;
     let mut found: Vec<Diagnostic> = generated.diagnostics;
     found.append(&mut mapping.diagnostics);

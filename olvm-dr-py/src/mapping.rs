@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use olvm_dr_core::config::{Passwords, PasswordsError};
 use olvm_dr_core::flow::file_sha256;
-use olvm_dr_core::mapping::{Mapping, MappingSecrets, NameMappingKind};
+use olvm_dr_core::mapping::{Mapping, MappingSecrets, NameMappingKind, write_file};
 use olvm_dr_core::{Diagnostic, Secret, Site};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -112,24 +112,6 @@ pub(crate) fn mapping_arg(value: &Bound<'_, PyAny>) -> PyResult<PyMapping> {
     Ok(PyMapping::read(&path, None)?)
 }
 
-/// Writes `text` to `path` through a temporary file in the same directory, so that the file is
-/// either the old one or the whole new one.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "mapping".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::file(path, e)
-    })
-}
-
 #[pymethods]
 impl PyMapping {
     /// Reads the mapping file at `path`.
@@ -191,7 +173,7 @@ impl PyMapping {
     /// Raises:
     ///     FileError: The file cannot be written.
     fn save(&self, path: PathBuf) -> Result<()> {
-        write_atomically(&path, &self.mapping.to_yaml())
+        Ok(write_file(&path, &self.mapping.to_yaml())?)
     }
 
     /// The file it was read from (`None` when built in memory).

@@ -192,13 +192,16 @@ impl Mapping {
         self.inner.to_yaml()
     }
 
-    /// Writes [`to_yaml`](Self::to_yaml) to `path`.
+    /// Writes [`to_yaml`](Self::to_yaml) to `path`: the file is either the old one or the whole
+    /// new one; its directory is created when missing.
     ///
     /// # Errors
     /// `Io` when the file cannot be written.
     pub fn save(&self, path: String) -> Result<(), DrError> {
-        std::fs::write(&path, self.inner.to_yaml()).map_err(|e| DrError::Io {
-            reason: format!("cannot write {path}: {e}"),
+        olvm_dr_core::mapping::write_file(Path::new(&path), &self.inner.to_yaml()).map_err(|e| {
+            DrError::Io {
+                reason: e.to_string(),
+            }
         })
     }
 

@@ -288,8 +288,8 @@ fn execute(args: &GenerateArgs, p: &Prepared, connect: &Connect<'_>) -> Exit {
         }
     };
     let written = !generated.has_errors();
-    if written && let Err(e) = write_atomically(&p.output, &generated.to_yaml()) {
-        output::error_line(&e);
+    if written && let Err(e) = olvm_dr_core::mapping::write_file(&p.output, &generated.to_yaml()) {
+        output::error_line(&e.to_string());
         return Exit::Failure;
     }
     report(args, p, &generated, written);
@@ -343,23 +343,4 @@ fn report(args: &GenerateArgs, p: &Prepared, g: &Generated, written: bool) {
         s.to_fill
     ));
     output::out(&text);
-}
-
-/// Writes `text` to `path` through a temporary file in the same directory, so that the file is
-/// either the old one or the whole new one; creates the directory.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "mapping".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
-    })
 }

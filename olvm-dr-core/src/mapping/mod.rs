@@ -22,6 +22,7 @@ pub mod read;
 mod save;
 mod secrets;
 mod storage;
+mod write_file;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,7 @@ pub use storage::{
     FcpStorage, FileSite, FileStorage, ImportStorage, IscsiSite, IscsiStorage, StorageCommon,
     StorageSite,
 };
+pub use write_file::{WriteError, write_file};
 pub use yaml::{Budget, Pos};
 
 use crate::Diagnostic;
