@@ -288,8 +288,8 @@ fn execute(args: &GenerateArgs, p: &Prepared, connect: &Connect<'_>) -> Exit {
         }
     };
     let written = !generated.has_errors();
-    if written && let Err(e) = olvm_dr_core::mapping::write_file(&p.output, &generated.to_yaml()) {
-        output::error_line(&e.to_string());
+    if written && let Err(e) = write(&p.output, &generated.to_yaml()) {
+        output::error_line(&e);
         return Exit::Failure;
     }
     report(args, p, &generated, written);
@@ -343,4 +343,13 @@ fn report(args: &GenerateArgs, p: &Prepared, g: &Generated, written: bool) {
         s.to_fill
     ));
     output::out(&text);
+}
+
+/// Writes the generated file (see `mapping::write_file`), creating its directory.
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    let dir = (path.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    olvm_dr_core::mapping::write_file(path, text).map_err(|e| e.to_string())
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {}: {source}", path.display())]
 pub struct WriteError {
-    /// The file (or directory, or temporary file) that failed.
+    /// The file (or its temporary file) that failed.
     pub path: PathBuf,
     /// Why.
     #[source]
@@ -16,7 +16,8 @@ pub struct WriteError {
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory, synced, then
-/// renamed over it; creates the directory when missing. A failure leaves no temporary file.
+/// renamed over it. The directory must exist (a missing one is more often a typo than a wish).
+/// A failure leaves no temporary file.
 ///
 /// # Errors
 /// [`WriteError`] naming what could not be created, written or renamed.
@@ -28,7 +29,6 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
     let dir = (path.parent())
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(failed(dir))?;
     let name = (path.file_name()).map_or_else(|| "mapping".into(), |n| n.to_string_lossy());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::File::create(&tmp)
@@ -46,9 +46,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_is_replaced_whole_and_its_directory_made() {
+    fn a_file_is_replaced_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("new").join("vars.yml");
+        let path = dir.path().join("vars.yml");
         write_file(&path, "a: 1\n").unwrap();
         write_file(&path, "b: 2\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "b: 2\n");
@@ -67,5 +67,7 @@ mod tests {
         assert!(e.to_string().starts_with("cannot write "), "{e}");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "only the directory that was there");
+        let e = write_file(&dir.path().join("missing").join("vars.yml"), "").unwrap_err();
+        assert_eq!(e.source.kind(), std::io::ErrorKind::NotFound);
     }
 }
