@@ -10,7 +10,7 @@ use olvm_dr_core::Site;
 use olvm_dr_core::engine::{Id, StorageType, VmSearch, VmStatus};
 
 use olvm_dr_core::fake::{STORAGE_TYPES, World, WorldBuilder};
-use olvm_dr_core::flow::{FlowContext, Resume, RunOptions, RunStore};
+use olvm_dr_core::flow::{FlowContext, PreparedRun, Resume, RunOptions, RunStore};
 use olvm_dr_core::plan::{CleanupOptions, FailoverOptions, PlanningError, ReturnOptions};
 use olvm_dr_core::report::{Report, StepOutcome, Verdict};
 
@@ -28,15 +28,30 @@ async fn failover(ctx: &FlowContext, target: Site, options: &FailoverOptions) ->
 
 async fn failback(ctx: &FlowContext, world: &World, target: Site, gate: fn(&World)) -> Report {
     let store = RunStore::in_memory();
-    let prepared = ctx
-        .prepare_failback(target, &ReturnOptions::failback(), &store, &Resume::Never)
+    let prepared = plan_failback(ctx, &store, target).await;
+    run_through(ctx, world, &store, prepared, gate).await
+}
+
+/// A failback to `target` planned now (its notes can be read before it runs).
+async fn plan_failback(ctx: &FlowContext, store: &RunStore, target: Site) -> PreparedRun {
+    ctx.prepare_failback(target, &ReturnOptions::failback(), store, &Resume::Never)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `prepared`, its storage gates passed by `gate` changing the world.
+async fn run_through(
+    ctx: &FlowContext,
+    world: &World,
+    store: &RunStore,
+    prepared: PreparedRun,
+    gate: fn(&World),
+) -> Report {
     let options = RunOptions {
         gate: Some(WorldGate::new(world, gate)),
         ..RunOptions::default()
     };
-    prepared.execute(ctx, &store, &options).await.unwrap()
+    prepared.execute(ctx, store, &options).await.unwrap()
 }
 
 async fn switchover(ctx: &FlowContext, world: &World, target: Site) -> Report {
@@ -369,15 +384,7 @@ async fn the_failback_destroys_the_returning_sites_domains_without_an_spm_master
     );
 
     let store = RunStore::in_memory();
-    let prepared = ctx
-        .prepare_failback(
-            Site::Primary,
-            &ReturnOptions::failback(),
-            &store,
-            &Resume::Never,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let prepared = plan_failback(&ctx, &store, Site::Primary).await;
     let warnings: Vec<&str> = prepared
         .plan
         .notes
@@ -402,11 +409,8 @@ async fn the_failback_destroys_the_returning_sites_domains_without_an_spm_master
         );
     }
     let plan = prepared.plan.clone();
-    let options = RunOptions {
-        gate: Some(WorldGate::new(&world, flow_support::promote_returning_site)),
-        ..RunOptions::default()
-    };
-    let report = prepared.execute(&ctx, &store, &options).await.unwrap();
+    let gate = flow_support::promote_returning_site;
+    let report = run_through(&ctx, &world, &store, prepared, gate).await;
     assert_eq!(
         report.verdict,
         Verdict::Success,
@@ -525,7 +529,13 @@ async fn a_returning_data_center_with_a_writable_master_is_released_normally() {
 
     world.reverse_all_replication();
     world.recover(Site::Primary);
-    let report = fail_back_through_the_gate(&world, &ctx).await;
+    let report = failback(
+        &ctx,
+        &world,
+        Site::Primary,
+        flow_support::promote_returning_site,
+    )
+    .await;
     assert_eq!(
         report.verdict,
         Verdict::Success,
@@ -631,7 +641,13 @@ async fn the_failback_powers_off_vms_the_returning_engine_restarted_after_the_pl
         planned_down.is_empty(),
         "running at plan time: {planned_down:?}"
     );
-    let report = fail_back_through_the_gate(&world, &ctx).await;
+    let report = failback(
+        &ctx,
+        &world,
+        Site::Primary,
+        flow_support::promote_returning_site,
+    )
+    .await;
     assert!(
         !world.split_brains().is_empty(),
         "the primary came back to writable copies the secondary used"
@@ -651,24 +667,4 @@ async fn the_failback_powers_off_vms_the_returning_engine_restarted_after_the_pl
             vm.name
         );
     }
-}
-
-/// A failback to the primary planned now and run at once, its storage gate the world's
-/// promotion of the primary's copies.
-async fn fail_back_through_the_gate(world: &World, ctx: &FlowContext) -> Report {
-    let store = RunStore::in_memory();
-    let prepared = ctx
-        .prepare_failback(
-            Site::Primary,
-            &ReturnOptions::failback(),
-            &store,
-            &Resume::Never,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions {
-        gate: Some(WorldGate::new(world, flow_support::promote_returning_site)),
-        ..RunOptions::default()
-    };
-    prepared.execute(ctx, &store, &options).await.unwrap()
 }

@@ -33,6 +33,7 @@
 //! Errors are 400 (or 404 for an unknown target) with `{"error": "..."}`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -241,7 +242,9 @@ async fn ovf(
         }
         let w = &st.world;
         let (id, domain) = w.domain_named(&b.domain).map_err(refused)?;
-        if !(w.age_ovf_store_named(s, &b.domain, b.minutes * 60.0)).map_err(refused)? {
+        let by = Duration::try_from_secs_f64(b.minutes * 60.0)
+            .map_err(|_| bad("minutes must be a non-negative number"))?;
+        if !w.age_ovf_store(s, id, by) {
             return Err(refused(ControlError::Conflict(format!(
                 "the OVF store of storage domain '{domain}' on the {s} site was not changed: the site does not hold the domain, its store was never written, or its volume is a read-only replica"
             ))));

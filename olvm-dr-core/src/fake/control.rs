@@ -3,7 +3,6 @@
 //! checks its input here, once, and says what is wrong in the same words everywhere: an unknown
 //! domain, operation, profile or outage, a negative duration, a fraction outside 0 to 1.
 
-use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -33,8 +32,7 @@ pub enum ControlError {
 }
 
 /// A change to the replication of one pair or of every pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplicationChange {
     /// The replica becomes writable (what the storage team does when the source is lost).
     Stop,
@@ -54,7 +52,7 @@ impl FromStr for ReplicationChange {
             "stop" => Ok(Self::Stop),
             "reverse" => Ok(Self::Reverse),
             "resync" => Ok(Self::Resync),
-            "split" | "isolate" => Ok(Self::Split),
+            "split" => Ok(Self::Split),
             other => Err(ControlError::Invalid(format!(
                 "unknown replication action '{other}': use stop, reverse, resync or split"
             ))),
@@ -413,17 +411,6 @@ pub enum StopVmError {
     /// The Engine refused.
     #[error(transparent)]
     Engine(#[from] EngineError),
-}
-
-impl fmt::Display for ReplicationChange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Stop => "stop",
-            Self::Reverse => "reverse",
-            Self::Resync => "resync",
-            Self::Split => "split",
-        })
-    }
 }
 
 #[cfg(test)]
